@@ -1,0 +1,97 @@
+# Shared by the scripts in this folder: progress output and idempotent installs.
+# Sourced, not run.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+export PATH="$TOOLS/bin:$HOME/.cargo/bin:$PATH"
+
+# Pinned tool versions (see README, "Why these dependencies").
+TRUNK_VERSION="0.21.14"
+BINARYEN_VERSION="132.0.0"
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+note() { printf '    %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Install Debian packages that are not installed yet.
+need_debs() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  step "installing Debian packages: ${missing[*]}"
+  # Keep package scripts from starting daemons (smbd, nginx) on install.
+  local policy=/usr/sbin/policy-rc.d created=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+    as_root chmod +x "$policy"
+    created=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || true
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+  [ "$created" -eq 1 ] && as_root rm -f "$policy"
+  return 0
+}
+
+# The wasm-bindgen version Cargo.lock pins (wasm-bindgen-cli must match it exactly).
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+setup_rust_wasm() {
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    step "adding the Rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown >&2
+  fi
+  step "fetching crates (so later builds can run offline)"
+  (cd "$ROOT" && cargo fetch >&2)
+}
+
+setup_trunk() {
+  if ! trunk --version 2>/dev/null | grep -q "trunk $TRUNK_VERSION"; then
+    step "installing trunk $TRUNK_VERSION (compiles from source, about 6 minutes the first time)"
+    cargo install --locked "trunk@$TRUNK_VERSION" >&2
+  fi
+}
+
+setup_wasm_bindgen() {
+  local want
+  want="$(wasm_bindgen_version)"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "wasm-bindgen $want"; then
+    step "installing wasm-bindgen-cli $want (about 2 minutes the first time)"
+    # Not --locked: the CLI's own lock file pins a crate version the registry no longer serves.
+    cargo install --force "wasm-bindgen-cli@$want" >&2
+  fi
+}
+
+setup_wasm_opt() {
+  # Debian's binaryen is too old for current wasm-bindgen output; npm's works.
+  if ! "$TOOLS/bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+    step "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm into .tools/"
+    mkdir -p "$TOOLS/bin"
+    (cd "$TOOLS" && npm install --silent --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >&2)
+    ln -sf ../node_modules/.bin/wasm-opt "$TOOLS/bin/wasm-opt"
+  fi
+}
+
+setup_web() {
+  setup_rust_wasm
+  setup_trunk
+  setup_wasm_bindgen
+  setup_wasm_opt
+}
+
+setup_browser() {
+  need_debs chromium chromium-driver
+}
+
+setup_lab() {
+  need_debs iproute2 nftables nmap samba smbclient socat openssl python3 hyperfine curl
+}

@@ -1,0 +1,367 @@
+//! The HTTP API's data types, shared by the probe (native) and the page (wasm32).
+//!
+//! Both sides compile this one module, so a field renamed here is renamed for
+//! both, and the JSON the page parses is exactly the JSON the probe writes.
+//! `docs/openapi.yaml` documents the same shapes for people using curl.
+
+use std::net::IpAddr;
+
+use serde::{Deserialize, Serialize};
+
+/// The ports the check is about: the range the Digitalisierungsbox forwarded
+/// when asked to forward HTTPS (443).
+pub const RANGE: [u16; 10] = [440, 441, 442, 443, 444, 445, 446, 447, 448, 449];
+
+/// Neighbours of the range, checked to tell a forwarded range (range answers,
+/// neighbours silent) from a host that answers on every port.
+pub const CONTROL: [u16; 4] = [438, 439, 450, 451];
+
+/// Server-Sent Event names of `GET /api/v1/scan/stream`.
+pub mod event {
+    /// Data: [`super::Started`].
+    pub const STARTED: &str = "started";
+    /// Data: [`super::PortEvent`], once per port as soon as its state is known.
+    pub const PORT: &str = "port";
+    /// Data: [`super::Report`]; the last event of a successful scan.
+    pub const FINISHED: &str = "finished";
+    /// Data: [`super::ErrorBody`]; the last event of a failed scan.
+    pub const ERROR: &str = "error";
+}
+
+/// IANA service name of a port, as `nmap` and `/etc/services` print it.
+pub fn service_name(port: u16) -> &'static str {
+    match port {
+        438 => "dsfgw",
+        439 => "dasp",
+        440 => "sgcp",
+        441 => "decvms-sysmgt",
+        442 => "cvc_hostd",
+        443 => "https",
+        444 => "snpp",
+        445 => "microsoft-ds",
+        446 => "ddm-rdb",
+        447 => "ddm-dfm",
+        448 => "ddm-ssl",
+        449 => "as-servermap",
+        450 => "tserver",
+        451 => "sfs-smp-net",
+        _ => "unknown",
+    }
+}
+
+/// Address family of a checked address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Ipv4,
+    Ipv6,
+}
+
+impl Family {
+    pub fn of(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(_) => Family::Ipv4,
+            IpAddr::V6(_) => Family::Ipv6,
+        }
+    }
+}
+
+/// The address that is checked: always the address the request came from.
+/// Also the body of `GET /api/v1/whoami`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub ip: IpAddr,
+    pub family: Family,
+}
+
+impl Target {
+    pub fn new(ip: IpAddr) -> Self {
+        Target {
+            ip,
+            family: Family::of(ip),
+        }
+    }
+}
+
+/// What a port looked like from outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PortState {
+    /// A service accepted the connection: reachable from the internet.
+    Open,
+    /// The address answered with a reset (or ICMP port unreachable): reachable,
+    /// but nothing listens. Inside 440–449 this usually means "forwarded".
+    Closed,
+    /// No answer, or an ICMP "prohibited"/"unreachable": something drops it.
+    Filtered,
+    /// The probe itself could not test the port (for example out of sockets).
+    Error,
+}
+
+impl PortState {
+    /// Whether the address answered for this port (open or closed).
+    pub fn answered(self) -> bool {
+        matches!(self, PortState::Open | PortState::Closed)
+    }
+}
+
+/// Why a port got its state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// TCP handshake completed (state open).
+    Connected,
+    /// Connection refused: TCP reset or ICMP port unreachable (state closed).
+    Refused,
+    /// No answer within the timeout, on every attempt (state filtered).
+    Timeout,
+    /// ICMP host/network unreachable; on IPv4 also "administratively
+    /// prohibited", which Linux reports the same way (state filtered).
+    Unreachable,
+    /// ICMPv6 "administratively prohibited" or a local policy refusal
+    /// (state filtered).
+    Prohibited,
+    /// The probe ran out of sockets or memory for this port (state error).
+    LocalError,
+}
+
+/// One port's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortResult {
+    pub port: u16,
+    /// IANA service name (see [`service_name`]).
+    pub service: String,
+    pub state: PortState,
+    pub reason: Reason,
+    /// Time from sending the connection request to the answer, in
+    /// milliseconds; absent when there was no answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rtt_ms: Option<f64>,
+    /// Connection attempts made (a port without answer is tried twice).
+    pub attempts: u8,
+}
+
+/// Whether a port belongs to the checked range or to the control ports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PortGroup {
+    Range,
+    Control,
+}
+
+/// Data of the `port` event: a [`PortResult`] and the group it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortEvent {
+    pub group: PortGroup,
+    #[serde(flatten)]
+    pub result: PortResult,
+}
+
+/// Data of the `started` event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Started {
+    pub target: Target,
+    pub ports: Vec<u16>,
+    pub control: Vec<u16>,
+}
+
+/// Severity of a finding, lowest first (so `Ord` gives "most severe" = max).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Notice,
+    Warning,
+    Critical,
+}
+
+/// Overall level of a report: the most severe finding, `ok` when there is none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Ok,
+    Notice,
+    Warning,
+    Critical,
+}
+
+impl From<Severity> for Level {
+    fn from(s: Severity) -> Self {
+        match s {
+            Severity::Notice => Level::Notice,
+            Severity::Warning => Level::Warning,
+            Severity::Critical => Level::Critical,
+        }
+    }
+}
+
+/// Stable identifiers of findings; the page keys its explanations on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingId {
+    /// 445 (SMB) answers with a connection: file sharing reachable from the internet.
+    SmbExposed,
+    /// A port of the range other than 443/445 is open.
+    UnexpectedOpen,
+    /// 443 is open: intended or not, the service behind it is public.
+    HttpsExposed,
+    /// Several ports of the range answer while the control ports stay silent:
+    /// the signature of a forwarded port range.
+    RangeReachable,
+    /// Some ports could not be tested; the result is incomplete.
+    ScanIncomplete,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub id: FindingId,
+    pub severity: Severity,
+    /// The ports the finding is about.
+    pub ports: Vec<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub level: Level,
+    /// Most severe first.
+    pub findings: Vec<Finding>,
+}
+
+/// Body of `GET /api/v1/scan` and data of the `finished` event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub target: Target,
+    /// Ports 440–449 in ascending order.
+    pub ports: Vec<PortResult>,
+    /// Control ports 438, 439, 450, 451 in ascending order.
+    pub control: Vec<PortResult>,
+    pub verdict: Verdict,
+    /// Start of the scan, RFC 3339 in UTC.
+    pub started_at: String,
+    /// Wall time of the scan in milliseconds.
+    pub duration_ms: u64,
+    /// The per-attempt connect timeout the scan ended with, in milliseconds
+    /// (adapted to the visitor's round-trip time).
+    pub timeout_ms: u64,
+}
+
+/// Machine-readable error codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 429: this address has used up its scans for now; see `retry_after_s`.
+    RateLimited,
+    /// 503: the probe is at its concurrent-scan limit; see `retry_after_s`.
+    Busy,
+    /// 503: the probe is shutting down.
+    ShuttingDown,
+    /// 403: the request's address may not be checked (private, loopback, …).
+    TargetNotAllowed,
+    /// 400: a trusted proxy sent a forwarding header that cannot be read.
+    BadRequest,
+    /// 404: no such endpoint.
+    NotFound,
+    /// 405: the endpoint exists but not for this method.
+    MethodNotAllowed,
+    /// 500: an unexpected fault in the probe.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    /// A sentence for humans (English).
+    pub message: String,
+    /// Seconds to wait before trying again (429 and 503).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<u64>,
+}
+
+/// Every non-2xx JSON response, and the data of the `error` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_result_json_shape() {
+        let r = PortResult {
+            port: 445,
+            service: service_name(445).into(),
+            state: PortState::Open,
+            reason: Reason::Connected,
+            rtt_ms: Some(1.3),
+            attempts: 1,
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"port":445,"service":"microsoft-ds","state":"open","reason":"connected","rtt_ms":1.3,"attempts":1})
+        );
+        let filtered = PortResult {
+            rtt_ms: None,
+            state: PortState::Filtered,
+            reason: Reason::Timeout,
+            attempts: 2,
+            ..r
+        };
+        let v = serde_json::to_value(&filtered).unwrap();
+        assert!(v.get("rtt_ms").is_none());
+    }
+
+    #[test]
+    fn port_event_is_flat() {
+        let e = PortEvent {
+            group: PortGroup::Control,
+            result: PortResult {
+                port: 450,
+                service: service_name(450).into(),
+                state: PortState::Filtered,
+                reason: Reason::Timeout,
+                rtt_ms: None,
+                attempts: 2,
+            },
+        };
+        let s = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            s,
+            r#"{"group":"control","port":450,"service":"tserver","state":"filtered","reason":"timeout","attempts":2}"#
+        );
+        let back: PortEvent = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, e);
+    }
+
+    #[test]
+    fn target_and_error_shapes() {
+        let t = Target::new("::1".parse().unwrap());
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#"{"ip":"::1","family":"ipv6"}"#
+        );
+        let e = ErrorBody {
+            error: ErrorDetail {
+                code: ErrorCode::RateLimited,
+                message: "slow down".into(),
+                retry_after_s: Some(42),
+            },
+        };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"error":{"code":"rate_limited","message":"slow down","retry_after_s":42}}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&FindingId::RangeReachable).unwrap(),
+            r#""range-reachable""#
+        );
+    }
+
+    #[test]
+    fn every_checked_port_has_a_service_name() {
+        for p in RANGE.iter().chain(CONTROL.iter()) {
+            assert_ne!(service_name(*p), "unknown", "port {p}");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! portcheck: does this internet connection expose ports 440–449?
+//!
+//! One crate, two programs:
+//! - the **probe** (`probe`, native): an HTTP service that connects back to the
+//!   address a request came from and reports what answers;
+//! - the **page** (`app`, wasm32): the Yew self-test page that asks for
+//!   consent, shows the probe's results live and explains the fix.
+//!
+//! `api` (the JSON types) and `verdict` (the rules that turn port states into
+//! findings) are compiled for both, so page and probe cannot drift apart.
+
+pub mod api;
+pub mod verdict;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod probe;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;

@@ -1,0 +1,1 @@
+//! The probe: an HTTP service that checks the address a request came from.

@@ -1,0 +1,345 @@
+//! The verdict rules: from port states to findings and an overall level.
+//!
+//! Pure functions over the API types, compiled for probe and page alike, so
+//! the reasoning behind "critical" is written once and unit-tested here.
+
+use crate::api::{Finding, FindingId, Level, PortResult, PortState, Severity, Verdict};
+
+/// SMB directly over TCP.
+pub const SMB_PORT: u16 = 445;
+/// HTTPS: the forwarding people meant to create.
+pub const HTTPS_PORT: u16 = 443;
+/// How many ports of the range must answer (open or closed), with every control
+/// port silent, before the pattern is called a forwarded range. A correct
+/// single forwarding makes one port answer; two deliberate single forwardings
+/// make two; a range forward to a live host makes (nearly) all ten answer.
+pub const RANGE_ANSWER_THRESHOLD: usize = 3;
+
+/// Evaluate the findings for a scan of the range and its control ports.
+pub fn evaluate(range: &[PortResult], control: &[PortResult]) -> Verdict {
+    let mut findings = Vec::new();
+    let open = |p: &&PortResult| p.state == PortState::Open;
+
+    if range.iter().filter(open).any(|p| p.port == SMB_PORT) {
+        findings.push(finding(
+            FindingId::SmbExposed,
+            Severity::Critical,
+            vec![SMB_PORT],
+        ));
+    }
+
+    let unexpected: Vec<u16> = range
+        .iter()
+        .filter(open)
+        .map(|p| p.port)
+        .filter(|&p| p != SMB_PORT && p != HTTPS_PORT)
+        .collect();
+    if !unexpected.is_empty() {
+        findings.push(finding(
+            FindingId::UnexpectedOpen,
+            Severity::Warning,
+            unexpected,
+        ));
+    }
+
+    let answering: Vec<u16> = range
+        .iter()
+        .filter(|p| p.state.answered())
+        .map(|p| p.port)
+        .collect();
+    let controls_silent =
+        !control.is_empty() && control.iter().all(|p| p.state == PortState::Filtered);
+    if answering.len() >= RANGE_ANSWER_THRESHOLD && controls_silent {
+        findings.push(finding(
+            FindingId::RangeReachable,
+            Severity::Warning,
+            answering,
+        ));
+    }
+
+    if range.iter().filter(open).any(|p| p.port == HTTPS_PORT) {
+        findings.push(finding(
+            FindingId::HttpsExposed,
+            Severity::Notice,
+            vec![HTTPS_PORT],
+        ));
+    }
+
+    let untested: Vec<u16> = range
+        .iter()
+        .chain(control)
+        .filter(|p| p.state == PortState::Error)
+        .map(|p| p.port)
+        .collect();
+    if !untested.is_empty() {
+        findings.push(finding(FindingId::ScanIncomplete, Severity::Notice, untested));
+    }
+
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
+    Verdict {
+        level: level_of(&findings),
+        findings,
+    }
+}
+
+/// The most severe finding's level, `ok` when there is none.
+pub fn level_of(findings: &[Finding]) -> Level {
+    findings
+        .iter()
+        .map(|f| Level::from(f.severity))
+        .max()
+        .unwrap_or(Level::Ok)
+}
+
+fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Finding {
+    Finding {
+        id,
+        severity,
+        ports,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{CONTROL, RANGE, Reason, service_name};
+
+    fn port(port: u16, state: PortState) -> PortResult {
+        let reason = match state {
+            PortState::Open => Reason::Connected,
+            PortState::Closed => Reason::Refused,
+            PortState::Filtered => Reason::Timeout,
+            PortState::Error => Reason::LocalError,
+        };
+        PortResult {
+            port,
+            service: service_name(port).into(),
+            state,
+            reason,
+            rtt_ms: None,
+            attempts: 1,
+        }
+    }
+
+    /// The range with the given ports in the given states and the rest `rest`.
+    fn range(rest: PortState, set: &[(u16, PortState)]) -> Vec<PortResult> {
+        RANGE
+            .iter()
+            .map(|&p| {
+                let state = set
+                    .iter()
+                    .find(|(q, _)| *q == p)
+                    .map_or(rest, |(_, s)| *s);
+                port(p, state)
+            })
+            .collect()
+    }
+
+    fn control(state: PortState) -> Vec<PortResult> {
+        CONTROL.iter().map(|&p| port(p, state)).collect()
+    }
+
+    fn ids(v: &Verdict) -> Vec<FindingId> {
+        v.findings.iter().map(|f| f.id).collect()
+    }
+
+    #[test]
+    fn everything_filtered_is_ok() {
+        let v = evaluate(
+            &range(PortState::Filtered, &[]),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(v.level, Level::Ok);
+        assert!(v.findings.is_empty());
+    }
+
+    #[test]
+    fn host_without_firewall_answering_closed_everywhere_is_ok() {
+        // A directly connected host that resets every port exposes no service,
+        // and the control ports answer too, so it is not a forwarded range.
+        let v = evaluate(&range(PortState::Closed, &[]), &control(PortState::Closed));
+        assert_eq!(v.level, Level::Ok);
+        assert!(v.findings.is_empty());
+    }
+
+    #[test]
+    fn smb_open_is_critical() {
+        let v = evaluate(
+            &range(PortState::Filtered, &[(445, PortState::Open)]),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(v.level, Level::Critical);
+        assert_eq!(ids(&v), vec![FindingId::SmbExposed]);
+        assert_eq!(v.findings[0].ports, vec![445]);
+        assert_eq!(v.findings[0].severity, Severity::Critical);
+    }
+
+    #[test]
+    fn smb_closed_is_not_smb_exposed() {
+        let v = evaluate(
+            &range(PortState::Filtered, &[(445, PortState::Closed)]),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(v.level, Level::Ok);
+    }
+
+    #[test]
+    fn https_alone_is_a_notice() {
+        let v = evaluate(
+            &range(PortState::Filtered, &[(443, PortState::Open)]),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(v.level, Level::Notice);
+        assert_eq!(ids(&v), vec![FindingId::HttpsExposed]);
+        assert_eq!(v.findings[0].ports, vec![443]);
+    }
+
+    #[test]
+    fn other_open_ports_are_unexpected() {
+        let v = evaluate(
+            &range(
+                PortState::Filtered,
+                &[(440, PortState::Open), (448, PortState::Open)],
+            ),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(v.level, Level::Warning);
+        assert_eq!(ids(&v), vec![FindingId::UnexpectedOpen]);
+        assert_eq!(v.findings[0].ports, vec![440, 448]);
+    }
+
+    #[test]
+    fn forwarded_range_to_a_live_host_is_the_celle_pattern() {
+        // The Digitalisierungsbox bug as it happened: 440–449 forwarded to a
+        // server where 443 and 445 listen, the rest answers with resets.
+        let v = evaluate(
+            &range(
+                PortState::Closed,
+                &[(443, PortState::Open), (445, PortState::Open)],
+            ),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(v.level, Level::Critical);
+        assert_eq!(
+            ids(&v),
+            vec![
+                FindingId::SmbExposed,
+                FindingId::RangeReachable,
+                FindingId::HttpsExposed
+            ]
+        );
+        assert_eq!(v.findings[1].ports, RANGE.to_vec());
+    }
+
+    #[test]
+    fn forwarded_range_with_smb_blocked_still_shows() {
+        // 445 dropped by the server's firewall, the rest of the range resets.
+        let v = evaluate(
+            &range(PortState::Closed, &[(445, PortState::Filtered)]),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(v.level, Level::Warning);
+        assert_eq!(ids(&v), vec![FindingId::RangeReachable]);
+        assert_eq!(v.findings[0].ports.len(), 9);
+        assert!(!v.findings[0].ports.contains(&445));
+    }
+
+    #[test]
+    fn correct_single_forward_is_not_a_range() {
+        let v = evaluate(
+            &range(PortState::Filtered, &[(443, PortState::Open)]),
+            &control(PortState::Filtered),
+        );
+        assert!(!ids(&v).contains(&FindingId::RangeReachable));
+        // Two deliberate single forwardings are not a range either.
+        let v = evaluate(
+            &range(
+                PortState::Filtered,
+                &[(443, PortState::Open), (444, PortState::Closed)],
+            ),
+            &control(PortState::Filtered),
+        );
+        assert!(!ids(&v).contains(&FindingId::RangeReachable));
+    }
+
+    #[test]
+    fn threshold_is_inclusive() {
+        let set = [
+            (440, PortState::Closed),
+            (441, PortState::Closed),
+            (442, PortState::Closed),
+        ];
+        let v = evaluate(
+            &range(PortState::Filtered, &set),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(ids(&v), vec![FindingId::RangeReachable]);
+    }
+
+    #[test]
+    fn answering_control_port_rules_out_range() {
+        let mut c = control(PortState::Filtered);
+        c[2] = port(450, PortState::Closed);
+        let v = evaluate(&range(PortState::Closed, &[]), &c);
+        assert!(!ids(&v).contains(&FindingId::RangeReachable));
+    }
+
+    #[test]
+    fn untestable_control_port_makes_no_range_claim() {
+        let mut c = control(PortState::Filtered);
+        c[0] = port(438, PortState::Error);
+        let v = evaluate(&range(PortState::Closed, &[]), &c);
+        assert_eq!(ids(&v), vec![FindingId::ScanIncomplete]);
+        assert_eq!(v.findings[0].ports, vec![438]);
+        assert_eq!(v.level, Level::Notice);
+    }
+
+    #[test]
+    fn missing_control_results_make_no_range_claim() {
+        let v = evaluate(&range(PortState::Closed, &[]), &[]);
+        assert!(v.findings.is_empty());
+    }
+
+    #[test]
+    fn incomplete_scan_never_reads_ok() {
+        let v = evaluate(
+            &range(PortState::Filtered, &[(441, PortState::Error)]),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(v.level, Level::Notice);
+        assert_eq!(ids(&v), vec![FindingId::ScanIncomplete]);
+    }
+
+    #[test]
+    fn level_is_most_severe_finding() {
+        assert_eq!(level_of(&[]), Level::Ok);
+        let f = |s| finding(FindingId::UnexpectedOpen, s, vec![440]);
+        assert_eq!(
+            level_of(&[f(Severity::Notice), f(Severity::Warning)]),
+            Level::Warning
+        );
+        assert_eq!(
+            level_of(&[f(Severity::Critical), f(Severity::Notice)]),
+            Level::Critical
+        );
+    }
+
+    #[test]
+    fn everything_open_lists_all_findings_most_severe_first() {
+        let v = evaluate(&range(PortState::Open, &[]), &control(PortState::Filtered));
+        let sev: Vec<Severity> = v.findings.iter().map(|f| f.severity).collect();
+        let mut sorted = sev.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(sev, sorted);
+        assert_eq!(
+            ids(&v),
+            vec![
+                FindingId::SmbExposed,
+                FindingId::UnexpectedOpen,
+                FindingId::RangeReachable,
+                FindingId::HttpsExposed
+            ]
+        );
+        assert_eq!(v.findings[1].ports, vec![440, 441, 442, 444, 446, 447, 448, 449]);
+    }
+}
