@@ -1,7 +1,100 @@
-//! `portcheck`: the probe's command line.
+//! `portcheck`: the probe's command line. Parses options, sets up logging,
+//! binds the listener and hands over to `probe::server::run`.
 
 #[cfg(not(target_arch = "wasm32"))]
-fn main() {}
+fn main() -> std::process::ExitCode {
+    native::main()
+}
 
+// The probe only exists on native targets; the wasm32 build of this binary is empty.
 #[cfg(target_arch = "wasm32")]
 fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::process::ExitCode;
+
+    use clap::Parser;
+    use portcheck::probe::config::{Cli, Command};
+    use portcheck::probe::server;
+    use tracing_subscriber::EnvFilter;
+
+    pub fn main() -> ExitCode {
+        let cli = Cli::parse();
+        init_logging();
+        let Command::Serve(args) = cli.command;
+        let settings = match args.resolve() {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("portcheck: configuration error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let runtime = match tokio::runtime::Runtime::new() {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("portcheck: cannot start the runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        runtime.block_on(async move {
+            server::raise_fd_limit(&settings);
+            let listener = match tokio::net::TcpListener::bind(settings.listen).await {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("portcheck: cannot listen on {}: {e}", settings.listen);
+                    return ExitCode::FAILURE;
+                }
+            };
+            let local = listener.local_addr().map_or_else(|_| settings.listen, |a| a);
+            tracing::info!(
+                "portcheck {} listening on http://{local}",
+                env!("CARGO_PKG_VERSION")
+            );
+            match server::run(listener, settings, shutdown_signal()).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("portcheck: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        })
+    }
+
+    /// Log filter from `PORTCHECK_LOG` (or `RUST_LOG`), `info` by default.
+    /// Logs go to stderr and never contain visitor addresses.
+    fn init_logging() {
+        let filter = std::env::var("PORTCHECK_LOG")
+            .or_else(|_| std::env::var("RUST_LOG"))
+            .unwrap_or_else(|_| "info".to_owned());
+        tracing_subscriber::fmt()
+            .with_env_filter(EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .init();
+    }
+
+    /// Completes on Ctrl-C or SIGTERM.
+    async fn shutdown_signal() {
+        let ctrl_c = async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        #[cfg(unix)]
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {}
+            () = term => {}
+        }
+        tracing::info!("shutdown signal received");
+    }
+}

@@ -1,0 +1,267 @@
+//! What each finding means for the visitor: keyed by [`FindingId`], in both
+//! languages. A new finding id does not compile until it is explained here.
+//!
+//! Also the observation on the control ports (438, 439, 450, 451), which tells
+//! a forwarded range from a device that answers on every port.
+
+use super::Lang;
+use super::text::port_list;
+use crate::api::{Finding, FindingId, PortResult, PortState, Report, Severity};
+
+/// A finding in plain words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub title: String,
+    /// What was seen and what it means.
+    pub what: String,
+    /// What an attacker could do with it.
+    pub attacker: String,
+    /// How urgent it is and what to do first.
+    pub urgency: String,
+}
+
+/// Explains one finding.
+pub fn explain(finding: &Finding, lang: Lang) -> Explanation {
+    let ports = port_list(&finding.ports, lang);
+    let n = finding.ports.len();
+    let (title, what, attacker, urgency): (String, String, &str, &str) = match (finding.id, lang) {
+        (FindingId::SmbExposed, Lang::De) => (
+            "Windows-Dateifreigabe (SMB, Port 445) ist aus dem Internet erreichbar".into(),
+            "Auf Port 445 nimmt ein Gerät Verbindungen an. Über diesen Port laufen Windows-Dateifreigaben. Sie gehören nie ins Internet.".into(),
+            "Angreifer können Passwörter durchprobieren, offene Freigaben lesen oder verändern und Sicherheitslücken ausnutzen – über solche Lücken verbreitete sich 2017 die Erpressersoftware WannaCry. Genau so lagen 2019 in Celle Patientenakten offen.",
+            "Sofort. Lassen Sie die Weiterleitung noch heute entfernen. Klären Sie, ob Daten abgeflossen sein könnten (siehe unten).",
+        ),
+        (FindingId::SmbExposed, Lang::En) => (
+            "Windows file sharing (SMB, port 445) can be reached from the internet".into(),
+            "A device accepts connections on port 445. Windows file shares use this port. They never belong on the internet.".into(),
+            "Attackers can try passwords, read or change open shares and exploit security holes – holes like these spread the WannaCry ransomware in 2017. This is exactly how patient records were exposed in Celle in 2019.",
+            "Right now. Have the forwarding removed today. Find out whether data may have been taken (see below).",
+        ),
+        (FindingId::UnexpectedOpen, Lang::De) => (
+            format!("Weitere offene Ports: {ports}"),
+            format!(
+                "{} ein Dienst Verbindungen an, obwohl dort normalerweise nichts aus dem Internet erreichbar sein soll. Oft steckt eine zu weit gefasste Weiterleitung dahinter.",
+                if n == 1 { format!("An Port {ports} nimmt") } else { format!("An den Ports {ports} nimmt") }
+            ),
+            "Jeder erreichbare Dienst ist eine Angriffsfläche. Angreifer suchen automatisch nach solchen Diensten und probieren bekannte Lücken und Standard-Passwörter aus.",
+            "Bald, in den nächsten Tagen. Lassen Sie klären, welcher Dienst das ist und ob er wirklich erreichbar sein muss.",
+        ),
+        (FindingId::UnexpectedOpen, Lang::En) => (
+            format!("More open ports: {ports}"),
+            format!(
+                "A service accepts connections on {} {ports}, although nothing there should normally be reachable from the internet. Often a forwarding that is too broad is behind it.",
+                if n == 1 { "port" } else { "ports" }
+            ),
+            "Every reachable service is a way in. Attackers search for such services automatically and try known holes and default passwords.",
+            "Soon, within days. Find out which service this is and whether it really has to be reachable.",
+        ),
+        (FindingId::HttpsExposed, Lang::De) => (
+            "Port 443 (HTTPS) ist offen".into(),
+            "Auf Port 443 antwortet ein Webdienst. Das kann gewollt sein, etwa für eine Website, einen Fernzugang oder eine Terminbuchung.".into(),
+            "Was dahinter läuft, ist öffentlich. Ist es eine Anmeldeseite (Router, Server, Fernwartung), können Angreifer Passwörter durchprobieren oder Lücken in veralteter Software nutzen.",
+            "Prüfen lassen. Klären Sie mit Ihrem IT-Dienstleister, ob diese Freigabe gebraucht wird und was dahinter erreichbar ist.",
+        ),
+        (FindingId::HttpsExposed, Lang::En) => (
+            "Port 443 (HTTPS) is open".into(),
+            "A web service answers on port 443. That may be intended, for example for a website, remote access or online appointments.".into(),
+            "Whatever runs behind it is public. If it is a login page (router, server, remote maintenance), attackers can try passwords or exploit holes in outdated software.",
+            "Have it checked. Ask your IT service provider whether this forwarding is needed and what can be reached through it.",
+        ),
+        (FindingId::RangeReachable, Lang::De) => (
+            "Der ganze Bereich 440–449 scheint weitergeleitet zu sein".into(),
+            format!(
+                "{n} Ports im Bereich 440–449 antworten ({ports}), die Nachbar-Ports aber nicht. Das ist das typische Bild des Digitalisierungsbox-Fehlers: Statt nur Port 443 wird der ganze Bereich an ein Gerät in Ihrem Netz weitergeleitet."
+            ),
+            "Auch wenn gerade kein gefährlicher Dienst offen ist: Startet auf dem Gerät später ein Dienst auf einem dieser Ports – etwa eine Dateifreigabe auf Port 445 –, ist er sofort aus dem Internet erreichbar.",
+            "Bald. Lassen Sie die Weiterleitung im Router auf den einen benötigten Port beschränken.",
+        ),
+        (FindingId::RangeReachable, Lang::En) => (
+            "The whole range 440–449 seems to be forwarded".into(),
+            format!(
+                "{n} ports in the range 440–449 answer ({ports}), but the neighbouring ports do not. This is the typical sign of the Digitalisierungsbox fault: instead of just port 443, the whole range is forwarded to a device in your network."
+            ),
+            "Even if no dangerous service is open right now: if the device later starts a service on one of these ports – such as file sharing on port 445 – it is reachable from the internet at once.",
+            "Soon. Have the forwarding in the router limited to the one port that is needed.",
+        ),
+        (FindingId::ScanIncomplete, Lang::De) => (
+            "Nicht alle Ports konnten geprüft werden".into(),
+            format!("Für Port {ports} hat der Prüfdienst kein Ergebnis. Das Ergebnis ist deshalb unvollständig."),
+            "Über diese Ports sagt die Prüfung nichts aus – weder Gutes noch Schlechtes.",
+            "Prüfen Sie in ein paar Minuten noch einmal.",
+        ),
+        (FindingId::ScanIncomplete, Lang::En) => (
+            "Not all ports could be checked".into(),
+            format!("The checking service has no result for port {ports}. The result is therefore incomplete."),
+            "The check says nothing about these ports – neither good nor bad.",
+            "Check again in a few minutes.",
+        ),
+    };
+    Explanation {
+        title,
+        what,
+        attacker: attacker.into(),
+        urgency: urgency.into(),
+    }
+}
+
+/// Name of a finding's severity.
+pub fn severity_word(s: Severity, lang: Lang) -> &'static str {
+    super::text::level_word(s.into(), lang)
+}
+
+/// What the control ports show, where it matters for the verdict: `None` when
+/// neither the range nor the control ports answered (nothing to compare).
+pub fn control_observation(report: &Report, lang: Lang) -> Option<String> {
+    let answered = |ps: &[PortResult]| -> Vec<u16> {
+        ps.iter()
+            .filter(|p| p.state.answered())
+            .map(|p| p.port)
+            .collect()
+    };
+    let range = answered(&report.ports);
+    let control = answered(&report.control);
+    let untested = report.control.iter().any(|p| p.state == PortState::Error);
+    let all_control: Vec<u16> = report.control.iter().map(|p| p.port).collect();
+    let list = port_list(&all_control, lang);
+    if !control.is_empty() {
+        let c = port_list(&control, lang);
+        return Some(match lang {
+            Lang::De => format!(
+                "Auch Nachbar-Ports außerhalb des Bereichs antworten ({c}). Ihre Adresse reagiert also auf viele Ports. Das spricht eher für ein Gerät ohne Firewall, das direkt am Internet hängt, als für eine weitergeleitete Portgruppe."
+            ),
+            Lang::En => format!(
+                "Neighbouring ports outside the range answer too ({c}). So your address reacts on many ports. That points to a device without a firewall directly on the internet rather than to a forwarded range of ports."
+            ),
+        });
+    }
+    if range.is_empty() {
+        return None;
+    }
+    if untested {
+        return Some(match lang {
+            Lang::De => "Nicht alle Nachbar-Ports konnten geprüft werden. Ob eine ganze Portgruppe weitergeleitet wird, lässt sich deshalb nicht sicher sagen.".into(),
+            Lang::En => "Not all neighbouring ports could be checked, so it cannot be said for sure whether a whole range of ports is forwarded.".into(),
+        });
+    }
+    Some(match lang {
+        Lang::De => format!(
+            "Die Nachbar-Ports {list} antworten nicht, im Bereich 440–449 antwortet aber etwas. Die Freigabe betrifft also gezielt diesen Bereich."
+        ),
+        Lang::En => format!(
+            "The neighbouring ports {list} do not answer, but something in the range 440–449 does. So the opening concerns this range specifically."
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{CONTROL, RANGE, Reason, Target, service_name};
+    use crate::verdict::evaluate;
+
+    /// Every finding id. The match below stops compiling when a variant is
+    /// added, so this list cannot silently miss one.
+    fn all_ids() -> Vec<FindingId> {
+        let all = vec![
+            FindingId::SmbExposed,
+            FindingId::UnexpectedOpen,
+            FindingId::HttpsExposed,
+            FindingId::RangeReachable,
+            FindingId::ScanIncomplete,
+        ];
+        for id in &all {
+            match id {
+                FindingId::SmbExposed
+                | FindingId::UnexpectedOpen
+                | FindingId::HttpsExposed
+                | FindingId::RangeReachable
+                | FindingId::ScanIncomplete => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_finding_is_explained_in_both_languages() {
+        for id in all_ids() {
+            for ports in [vec![445], vec![440, 441, 442]] {
+                let f = Finding {
+                    id,
+                    severity: Severity::Warning,
+                    ports,
+                };
+                let de = explain(&f, Lang::De);
+                let en = explain(&f, Lang::En);
+                for e in [&de, &en] {
+                    for (name, t) in [
+                        ("title", &e.title),
+                        ("what", &e.what),
+                        ("attacker", &e.attacker),
+                        ("urgency", &e.urgency),
+                    ] {
+                        assert!(!t.trim().is_empty(), "{id:?} {name} empty");
+                        assert!(!t.contains("{"), "{id:?} {name} has a placeholder");
+                    }
+                }
+                assert_ne!(de, en, "{id:?} not translated");
+            }
+        }
+    }
+
+    #[test]
+    fn port_lists_appear_in_texts() {
+        let f = Finding {
+            id: FindingId::UnexpectedOpen,
+            severity: Severity::Warning,
+            ports: vec![440, 448],
+        };
+        assert_eq!(explain(&f, Lang::De).title, "Weitere offene Ports: 440 und 448");
+        assert!(explain(&f, Lang::En).what.contains("ports 440 and 448"));
+        let f = Finding { ports: vec![441], ..f };
+        assert!(explain(&f, Lang::De).what.starts_with("An Port 441 nimmt"));
+    }
+
+    fn report(range_state: &dyn Fn(u16) -> PortState, control_state: PortState) -> Report {
+        let pr = |port: u16, state: PortState| PortResult {
+            port,
+            service: service_name(port).into(),
+            state,
+            reason: Reason::Timeout,
+            rtt_ms: None,
+            attempts: 1,
+        };
+        let ports: Vec<PortResult> = RANGE.iter().map(|&p| pr(p, range_state(p))).collect();
+        let control: Vec<PortResult> = CONTROL.iter().map(|&p| pr(p, control_state)).collect();
+        let verdict = evaluate(&ports, &control);
+        Report {
+            target: Target::new("192.0.2.1".parse().unwrap()),
+            ports,
+            control,
+            verdict,
+            started_at: "2026-11-29T10:00:00Z".into(),
+            duration_ms: 10,
+            timeout_ms: 1000,
+        }
+    }
+
+    #[test]
+    fn control_observation_cases() {
+        let quiet = report(&|_| PortState::Filtered, PortState::Filtered);
+        assert_eq!(control_observation(&quiet, Lang::De), None);
+
+        let forwarded = report(&|_| PortState::Closed, PortState::Filtered);
+        let o = control_observation(&forwarded, Lang::En).unwrap();
+        assert!(o.contains("438, 439, 450 and 451"), "{o}");
+
+        let no_firewall = report(&|_| PortState::Closed, PortState::Closed);
+        let o = control_observation(&no_firewall, Lang::De).unwrap();
+        assert!(o.contains("ohne Firewall"), "{o}");
+
+        let untested = report(&|_| PortState::Closed, PortState::Error);
+        assert!(
+            control_observation(&untested, Lang::En)
+                .unwrap()
+                .contains("cannot be said")
+        );
+    }
+}

@@ -1,0 +1,355 @@
+//! Whose address a request comes from: the TCP peer, or — only when that peer
+//! is a trusted reverse proxy — the client the proxy names.
+//!
+//! Forwarding headers are written by whoever sends the request, so they are
+//! read only from a trusted peer and only as far as trust reaches: the list is
+//! walked from the right (the entry the nearest proxy appended) past trusted
+//! proxies, and the first untrusted address is the client. Entries left of it
+//! were written by the client itself and are never read.
+//!
+//! Only one header is read, the one the operator's proxy writes
+//! (`X-Forwarded-For` by default). Reading both would let a client send the
+//! other one through a proxy that passes it on untouched.
+
+use std::net::{IpAddr, SocketAddr};
+
+use ipnet::IpNet;
+
+use super::policy::normalise;
+
+/// Which forwarding header the trusted proxies write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For: client, proxy1, proxy2` (nginx, Caddy, most load balancers).
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=client, for=proxy1`.
+    Forwarded,
+}
+
+impl ForwardedHeader {
+    pub fn name(self) -> &'static str {
+        match self {
+            ForwardedHeader::XForwardedFor => "x-forwarded-for",
+            ForwardedHeader::Forwarded => "forwarded",
+        }
+    }
+}
+
+/// The operator's trusted proxies.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    pub proxies: Vec<IpNet>,
+    pub header: ForwardedHeader,
+}
+
+impl Trust {
+    pub fn is_trusted(&self, ip: IpAddr) -> bool {
+        let ip = normalise(ip);
+        self.proxies.iter().any(|net| net.contains(&ip))
+    }
+}
+
+/// A trusted proxy sent a forwarding header that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadForwarding(pub &'static str);
+
+/// The client address for a request from `peer` carrying `values` (every line
+/// of the configured forwarding header, in order).
+pub fn client_address<'a>(
+    peer: IpAddr,
+    values: impl IntoIterator<Item = &'a [u8]>,
+    trust: &Trust,
+) -> Result<IpAddr, BadForwarding> {
+    let peer = normalise(peer);
+    if !trust.is_trusted(peer) {
+        return Ok(peer);
+    }
+    let mut joined = Vec::new();
+    for v in values {
+        if !joined.is_empty() {
+            joined.push(b',');
+        }
+        joined.extend_from_slice(v);
+    }
+    if joined.is_empty() {
+        // A trusted proxy's own request (a health check, say).
+        return Ok(peer);
+    }
+    let text = std::str::from_utf8(&joined).map_err(|_| BadForwarding("not UTF-8"))?;
+    let parse = match trust.header {
+        ForwardedHeader::XForwardedFor => parse_xff_entry,
+        ForwardedHeader::Forwarded => parse_forwarded_element,
+    };
+    let mut current = peer;
+    for entry in text.rsplit(',') {
+        let hop = normalise(parse(entry)?);
+        current = hop;
+        if !trust.is_trusted(hop) {
+            return Ok(hop);
+        }
+    }
+    // Every hop is a trusted proxy: the request started at the leftmost one.
+    Ok(current)
+}
+
+/// One `X-Forwarded-For` entry: an address, optionally with a port
+/// (`198.51.100.7`, `198.51.100.7:5000`, `2001:db8::1`, `[2001:db8::1]:5000`).
+fn parse_xff_entry(entry: &str) -> Result<IpAddr, BadForwarding> {
+    parse_node(entry.trim()).ok_or(BadForwarding("X-Forwarded-For entry is not an address"))
+}
+
+/// One RFC 7239 element (`for=…;proto=…;by=…`): its `for` parameter.
+fn parse_forwarded_element(element: &str) -> Result<IpAddr, BadForwarding> {
+    let mut found = None;
+    for pair in element.split(';') {
+        let Some((key, value)) = pair.split_once('=') else {
+            if pair.trim().is_empty() {
+                continue;
+            }
+            return Err(BadForwarding("Forwarded parameter without a value"));
+        };
+        if !key.trim().eq_ignore_ascii_case("for") {
+            continue;
+        }
+        if found.is_some() {
+            return Err(BadForwarding("Forwarded element with two for= parameters"));
+        }
+        let value = value.trim();
+        let value = match value.strip_prefix('"') {
+            Some(rest) => rest
+                .strip_suffix('"')
+                .ok_or(BadForwarding("unterminated quoted string in Forwarded"))?,
+            None => value,
+        };
+        // `unknown` and obfuscated identifiers (`_hidden`) name no address.
+        found = Some(parse_node(value).ok_or(BadForwarding("Forwarded for= is not an address"))?);
+    }
+    found.ok_or(BadForwarding("Forwarded element without for="))
+}
+
+/// An address, a bracketed IPv6 address, or either with a port.
+fn parse_node(s: &str) -> Option<IpAddr> {
+    if let Ok(ip) = s.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Ok(sa) = s.parse::<SocketAddr>() {
+        return Some(sa.ip());
+    }
+    // `[2001:db8::1]` without a port.
+    s.strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .and_then(|inner| inner.parse::<std::net::Ipv6Addr>().ok())
+        .map(IpAddr::V6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn trust(nets: &[&str], header: ForwardedHeader) -> Trust {
+        Trust {
+            proxies: nets.iter().map(|n| n.parse().unwrap()).collect(),
+            header,
+        }
+    }
+
+    fn xff(peer: &str, values: &[&str], nets: &[&str]) -> Result<IpAddr, BadForwarding> {
+        client_address(
+            ip(peer),
+            values.iter().map(|v| v.as_bytes()),
+            &trust(nets, ForwardedHeader::XForwardedFor),
+        )
+    }
+
+    fn fwd(peer: &str, values: &[&str], nets: &[&str]) -> Result<IpAddr, BadForwarding> {
+        client_address(
+            ip(peer),
+            values.iter().map(|v| v.as_bytes()),
+            &trust(nets, ForwardedHeader::Forwarded),
+        )
+    }
+
+    const PROXY: &[&str] = &["10.0.0.0/8", "fd00:1::/48"];
+
+    #[test]
+    fn untrusted_peer_headers_are_ignored() {
+        for headers in [
+            vec!["198.51.100.7"],
+            vec!["garbage"],
+            vec!["127.0.0.1, 10.0.0.1"],
+        ] {
+            assert_eq!(
+                xff("192.0.2.10", &headers, PROXY),
+                Ok(ip("192.0.2.10")),
+                "{headers:?}"
+            );
+        }
+        // No trusted proxies configured at all.
+        assert_eq!(xff("10.0.0.1", &["198.51.100.7"], &[]), Ok(ip("10.0.0.1")));
+    }
+
+    #[test]
+    fn untrusted_mapped_peer_is_normalised() {
+        assert_eq!(xff("::ffff:192.0.2.10", &[], PROXY), Ok(ip("192.0.2.10")));
+    }
+
+    #[test]
+    fn single_trusted_proxy() {
+        assert_eq!(xff("10.0.0.1", &["192.0.2.10"], PROXY), Ok(ip("192.0.2.10")));
+        assert_eq!(
+            xff("::ffff:10.0.0.1", &["192.0.2.10"], PROXY),
+            Ok(ip("192.0.2.10"))
+        );
+    }
+
+    #[test]
+    fn client_prepended_entries_are_not_read() {
+        // The client sent "X-Forwarded-For: 198.51.100.7"; nginx appended the
+        // real address. The spoofed entry is left of the first untrusted hop.
+        assert_eq!(
+            xff("10.0.0.1", &["198.51.100.7, 192.0.2.10"], PROXY),
+            Ok(ip("192.0.2.10"))
+        );
+        // Even garbage or a trusted-looking address there changes nothing.
+        assert_eq!(
+            xff("10.0.0.1", &["not an ip, 10.9.9.9, 192.0.2.10"], PROXY),
+            Ok(ip("192.0.2.10"))
+        );
+        // A spoofed header line of its own before the proxy's line.
+        assert_eq!(
+            xff("10.0.0.1", &["127.0.0.1", "192.0.2.10"], PROXY),
+            Ok(ip("192.0.2.10"))
+        );
+    }
+
+    #[test]
+    fn many_hops_walk_past_trusted_proxies() {
+        assert_eq!(
+            xff(
+                "10.0.0.1",
+                &["198.51.100.7, 192.0.2.10, 10.1.1.1, 10.2.2.2"],
+                PROXY
+            ),
+            Ok(ip("192.0.2.10"))
+        );
+        let long = std::iter::repeat_n("10.3.3.3", 200)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let header = format!("192.0.2.10, {long}");
+        assert_eq!(xff("10.0.0.1", &[&header], PROXY), Ok(ip("192.0.2.10")));
+    }
+
+    #[test]
+    fn all_trusted_chain_ends_at_leftmost() {
+        assert_eq!(
+            xff("10.0.0.1", &["10.5.5.5, 10.6.6.6"], PROXY),
+            Ok(ip("10.5.5.5"))
+        );
+    }
+
+    #[test]
+    fn trusted_proxy_without_header_is_the_client() {
+        assert_eq!(xff("10.0.0.1", &[], PROXY), Ok(ip("10.0.0.1")));
+        assert_eq!(xff("10.0.0.1", &[""], PROXY), Ok(ip("10.0.0.1")));
+    }
+
+    #[test]
+    fn ipv6_forms() {
+        for entry in [
+            "2001:db8::7",
+            "[2001:db8::7]",
+            "[2001:db8::7]:5000",
+            " 2001:db8::7 ",
+        ] {
+            assert_eq!(
+                xff("fd00:1::1", &[entry], PROXY),
+                Ok(ip("2001:db8::7")),
+                "{entry}"
+            );
+        }
+        assert_eq!(
+            xff("10.0.0.1", &["::ffff:192.0.2.10"], PROXY),
+            Ok(ip("192.0.2.10"))
+        );
+        assert_eq!(
+            xff("10.0.0.1", &["192.0.2.10:4711"], PROXY),
+            Ok(ip("192.0.2.10"))
+        );
+    }
+
+    #[test]
+    fn garbage_written_within_trust_is_an_error() {
+        for bad in [
+            " ",
+            "hello",
+            "192.0.2.10, ",
+            "999.1.1.1",
+            "[192.0.2.10]",
+            "192.0.2.10:99999",
+            "unknown",
+        ] {
+            assert!(xff("10.0.0.1", &[bad], PROXY).is_err(), "{bad:?}");
+        }
+        assert!(
+            client_address(
+                ip("10.0.0.1"),
+                [&b"\xff\xfe"[..]],
+                &trust(PROXY, ForwardedHeader::XForwardedFor)
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn rfc7239_forwarded() {
+        assert_eq!(
+            fwd("10.0.0.1", &["for=192.0.2.10"], PROXY),
+            Ok(ip("192.0.2.10"))
+        );
+        assert_eq!(
+            fwd("10.0.0.1", &["For=\"[2001:db8:cafe::17]:4711\""], PROXY),
+            Ok(ip("2001:db8:cafe::17"))
+        );
+        assert_eq!(
+            fwd(
+                "10.0.0.1",
+                &["for=198.51.100.7;proto=https, for=192.0.2.10;by=10.0.0.1;proto=http"],
+                PROXY
+            ),
+            Ok(ip("192.0.2.10"))
+        );
+        assert_eq!(
+            fwd("10.0.0.1", &["for=192.0.2.10, for=10.4.4.4"], PROXY),
+            Ok(ip("192.0.2.10"))
+        );
+    }
+
+    #[test]
+    fn rfc7239_unreadable_elements() {
+        for bad in [
+            "for=unknown",
+            "for=_hidden",
+            "proto=https",
+            "for=\"[2001:db8::1]:80",
+            "for=192.0.2.1;for=192.0.2.2",
+            "for",
+        ] {
+            assert!(fwd("10.0.0.1", &[bad], PROXY).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_other_header_is_never_read() {
+        // With X-Forwarded-For configured, a Forwarded header is simply not
+        // passed in; and Forwarded syntax in X-Forwarded-For is an error.
+        assert!(xff("10.0.0.1", &["for=198.51.100.7"], PROXY).is_err());
+        // With Forwarded configured, a bare address list is not Forwarded.
+        assert!(fwd("10.0.0.1", &["198.51.100.7"], PROXY).is_err());
+    }
+}

@@ -1,0 +1,308 @@
+//! The scan engine: TCP connect to every port of the plan at once, classify
+//! each answer, retry silence once, and adapt the timeout to the target's
+//! round-trip time.
+//!
+//! Timing: every attempt waits at most the *current* timeout, which starts at
+//! an estimate from the incoming request's TCP handshake (when the probe sees
+//! the visitor directly) or at the ceiling, and shrinks as soon as any port
+//! answers and gives a measured round-trip time. So a host that drops most
+//! ports is done after about two timeouts of a few RTTs each, not after a
+//! fixed multi-second wait. The timeout is `3 × RTT` clamped to the
+//! configured floor and ceiling.
+//!
+//! Sockets: a scan holds at most one socket per port; open connections are
+//! reset at once (linger 0) so the probe keeps no TIME_WAIT state. Running
+//! out of sockets gives the port the state `error`, never a panic.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant, SystemTime};
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use tokio::net::TcpSocket;
+use tokio::sync::watch;
+
+use crate::api::{
+    CONTROL, PortEvent, PortGroup, PortResult, PortState, RANGE, Reason, Report, Target,
+    service_name,
+};
+use crate::verdict;
+
+/// Attempts per port before silence is called "filtered".
+pub const MAX_ATTEMPTS: u8 = 2;
+
+/// Which ports a scan touches. The service always uses [`Plan::standard`];
+/// nothing a client sends can change it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub range: Vec<u16>,
+    pub control: Vec<u16>,
+}
+
+impl Plan {
+    pub fn standard() -> Self {
+        Plan {
+            range: RANGE.to_vec(),
+            control: CONTROL.to_vec(),
+        }
+    }
+
+    fn ports(&self) -> impl Iterator<Item = (PortGroup, u16)> + '_ {
+        self.range
+            .iter()
+            .map(|&p| (PortGroup::Range, p))
+            .chain(self.control.iter().map(|&p| (PortGroup::Control, p)))
+    }
+}
+
+/// Connect timeout bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    pub floor: Duration,
+    pub ceiling: Duration,
+}
+
+/// The per-attempt timeout for a round-trip time estimate: `3 × rtt` within
+/// the bounds, the ceiling while nothing is known.
+pub fn timeout_for(rtt: Option<Duration>, timing: Timing) -> Duration {
+    match rtt {
+        None => timing.ceiling,
+        Some(rtt) => rtt
+            .saturating_mul(3)
+            .clamp(timing.floor, timing.ceiling.max(timing.floor)),
+    }
+}
+
+/// What one connection attempt saw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Outcome {
+    /// An answer: the port's final state.
+    Answer {
+        state: PortState,
+        reason: Reason,
+        rtt: Duration,
+    },
+    /// No answer within the timeout.
+    Silence,
+    /// The probe could not make the attempt (no sockets, no memory).
+    LocalError,
+}
+
+/// Classify a failed `connect()` by its errno.
+pub fn classify_error(err: &io::Error, rtt: Duration) -> Outcome {
+    let answer = |state, reason| Outcome::Answer { state, reason, rtt };
+    match err.raw_os_error() {
+        Some(libc::ECONNREFUSED) => answer(PortState::Closed, Reason::Refused),
+        Some(libc::EHOSTUNREACH | libc::ENETUNREACH | libc::EHOSTDOWN | libc::ENONET) => {
+            answer(PortState::Filtered, Reason::Unreachable)
+        }
+        Some(libc::EACCES | libc::EPERM) => answer(PortState::Filtered, Reason::Prohibited),
+        Some(libc::ETIMEDOUT) => Outcome::Silence,
+        Some(libc::ECONNRESET) => answer(PortState::Closed, Reason::Refused),
+        _ => Outcome::LocalError,
+    }
+}
+
+/// Classify a failure to create or set up the socket itself.
+fn classify_socket_error(_err: &io::Error) -> Outcome {
+    // EMFILE, ENFILE, ENOBUFS, ENOMEM: the probe's own resources.
+    Outcome::LocalError
+}
+
+/// One connection attempt, with a deadline that follows the shared timeout.
+async fn attempt(addr: SocketAddr, mut timeout: watch::Receiver<Duration>) -> Outcome {
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4(),
+        SocketAddr::V6(_) => TcpSocket::new_v6(),
+    };
+    let socket = match socket {
+        Ok(s) => s,
+        Err(e) => return classify_socket_error(&e),
+    };
+    let started = Instant::now();
+    let connect = socket.connect(addr);
+    tokio::pin!(connect);
+    loop {
+        let deadline = tokio::time::Instant::from_std(started + *timeout.borrow_and_update());
+        tokio::select! {
+            res = &mut connect => {
+                let rtt = started.elapsed();
+                return match res {
+                    Ok(stream) => {
+                        // Reset instead of FIN: nothing to say, no TIME_WAIT.
+                        let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+                        drop(stream);
+                        Outcome::Answer { state: PortState::Open, reason: Reason::Connected, rtt }
+                    }
+                    Err(e) => classify_error(&e, rtt),
+                };
+            }
+            _ = tokio::time::sleep_until(deadline) => return Outcome::Silence,
+            changed = timeout.changed() => {
+                if changed.is_err() {
+                    // The scan is gone; nobody waits for this attempt.
+                    return Outcome::Silence;
+                }
+            }
+        }
+    }
+}
+
+/// Scan `target` on the plan's ports, reporting each port to `on_port` as soon
+/// as its state is final, and return the full report.
+///
+/// `rtt_hint` is the round-trip time of the visitor's own connection, when the
+/// probe saw it directly.
+pub async fn scan(
+    target: IpAddr,
+    plan: &Plan,
+    timing: Timing,
+    rtt_hint: Option<Duration>,
+    mut on_port: impl FnMut(PortEvent),
+) -> Report {
+    let started_at = SystemTime::now();
+    let started = Instant::now();
+    let mut rtt_estimate = rtt_hint;
+    let (timeout_tx, timeout_rx) = watch::channel(timeout_for(rtt_estimate, timing));
+
+    let mut pending = FuturesUnordered::new();
+    let launch = |group: PortGroup, port: u16, tries: u8| {
+        let rx = timeout_rx.clone();
+        async move {
+            let outcome = attempt(SocketAddr::new(target, port), rx).await;
+            (group, port, tries, outcome)
+        }
+    };
+    for (group, port) in plan.ports() {
+        pending.push(launch(group, port, 1));
+    }
+
+    let mut range = Vec::with_capacity(plan.range.len());
+    let mut control = Vec::with_capacity(plan.control.len());
+    while let Some((group, port, tries, outcome)) = pending.next().await {
+        let (state, reason, rtt) = match outcome {
+            Outcome::Answer { state, reason, rtt } => {
+                // Only handshake answers measure the path to the host; ICMP
+                // errors come from routers and are often rate-limited.
+                if state.answered() {
+                    let longest = rtt_estimate.map_or(rtt, |e| e.max(rtt));
+                    rtt_estimate = Some(longest);
+                    let t = timeout_for(rtt_estimate, timing);
+                    timeout_tx.send_if_modified(|cur| {
+                        let changed = *cur != t;
+                        *cur = t;
+                        changed
+                    });
+                }
+                (state, reason, Some(rtt))
+            }
+            Outcome::Silence if tries < MAX_ATTEMPTS => {
+                pending.push(launch(group, port, tries + 1));
+                continue;
+            }
+            Outcome::Silence => (PortState::Filtered, Reason::Timeout, None),
+            Outcome::LocalError => (PortState::Error, Reason::LocalError, None),
+        };
+        let result = PortResult {
+            port,
+            service: service_name(port).to_owned(),
+            state,
+            reason,
+            rtt_ms: rtt.map(|d| (d.as_secs_f64() * 1e5).round() / 100.0),
+            attempts: tries,
+        };
+        on_port(PortEvent {
+            group,
+            result: result.clone(),
+        });
+        match group {
+            PortGroup::Range => range.push(result),
+            PortGroup::Control => control.push(result),
+        }
+    }
+
+    range.sort_by_key(|r| r.port);
+    control.sort_by_key(|r| r.port);
+    let verdict = verdict::evaluate(&range, &control);
+    Report {
+        target: Target::new(target),
+        ports: range,
+        control,
+        verdict,
+        started_at: humantime::format_rfc3339_millis(started_at).to_string(),
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        timeout_ms: u64::try_from(timeout_for(rtt_estimate, timing).as_millis())
+            .unwrap_or(u64::MAX),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: Timing = Timing {
+        floor: Duration::from_millis(100),
+        ceiling: Duration::from_millis(1500),
+    };
+
+    #[test]
+    fn timeout_adapts_within_bounds() {
+        assert_eq!(timeout_for(None, T), T.ceiling);
+        assert_eq!(timeout_for(Some(Duration::from_micros(50)), T), T.floor);
+        assert_eq!(
+            timeout_for(Some(Duration::from_millis(80)), T),
+            Duration::from_millis(240)
+        );
+        assert_eq!(timeout_for(Some(Duration::from_secs(2)), T), T.ceiling);
+        // A floor above the ceiling wins rather than panicking in clamp().
+        let odd = Timing {
+            floor: Duration::from_secs(2),
+            ceiling: Duration::from_secs(1),
+        };
+        assert_eq!(
+            timeout_for(Some(Duration::from_millis(1)), odd),
+            Duration::from_secs(2)
+        );
+    }
+
+    #[test]
+    fn errno_classification() {
+        let rtt = Duration::from_millis(3);
+        let e = |n| io::Error::from_raw_os_error(n);
+        let state = |o: Outcome| match o {
+            Outcome::Answer { state, reason, .. } => Some((state, reason)),
+            _ => None,
+        };
+        assert_eq!(
+            state(classify_error(&e(libc::ECONNREFUSED), rtt)),
+            Some((PortState::Closed, Reason::Refused))
+        );
+        assert_eq!(
+            state(classify_error(&e(libc::EHOSTUNREACH), rtt)),
+            Some((PortState::Filtered, Reason::Unreachable))
+        );
+        assert_eq!(
+            state(classify_error(&e(libc::ENETUNREACH), rtt)),
+            Some((PortState::Filtered, Reason::Unreachable))
+        );
+        assert_eq!(
+            state(classify_error(&e(libc::EACCES), rtt)),
+            Some((PortState::Filtered, Reason::Prohibited))
+        );
+        assert_eq!(
+            state(classify_error(&e(libc::EPERM), rtt)),
+            Some((PortState::Filtered, Reason::Prohibited))
+        );
+        assert_eq!(classify_error(&e(libc::ETIMEDOUT), rtt), Outcome::Silence);
+        assert_eq!(classify_error(&e(libc::EMFILE), rtt), Outcome::LocalError);
+        assert_eq!(classify_error(&e(libc::ENOBUFS), rtt), Outcome::LocalError);
+    }
+
+    #[test]
+    fn standard_plan_is_the_range_and_its_neighbours() {
+        let p = Plan::standard();
+        assert_eq!(p.range, (440..=449).collect::<Vec<_>>());
+        assert_eq!(p.control, vec![438, 439, 450, 451]);
+    }
+}
