@@ -10,6 +10,7 @@
 //! findings) are compiled for both, so page and probe cannot drift apart.
 
 pub mod api;
+pub mod page;
 pub mod verdict;
 
 #[cfg(not(target_arch = "wasm32"))]

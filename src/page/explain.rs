@@ -215,9 +215,15 @@ mod tests {
             severity: Severity::Warning,
             ports: vec![440, 448],
         };
-        assert_eq!(explain(&f, Lang::De).title, "Weitere offene Ports: 440 und 448");
+        assert_eq!(
+            explain(&f, Lang::De).title,
+            "Weitere offene Ports: 440 und 448"
+        );
         assert!(explain(&f, Lang::En).what.contains("ports 440 and 448"));
-        let f = Finding { ports: vec![441], ..f };
+        let f = Finding {
+            ports: vec![441],
+            ..f
+        };
         assert!(explain(&f, Lang::De).what.starts_with("An Port 441 nimmt"));
     }
 

@@ -103,7 +103,8 @@ mod tests {
 
     #[test]
     fn forbidden_keeps_the_reason() {
-        let body = r#"{"error":{"code":"target_not_allowed","message":"10.0.0.1 is a private address"}}"#;
+        let body =
+            r#"{"error":{"code":"target_not_allowed","message":"10.0.0.1 is a private address"}}"#;
         assert_eq!(
             classify_response(403, body, None),
             Failure::NotAllowed {
@@ -156,7 +157,10 @@ mod tests {
 
     #[test]
     fn retry_after_ignores_dates() {
-        assert_eq!(parse_retry_after(Some("Wed, 21 Oct 2026 07:28:00 GMT")), None);
+        assert_eq!(
+            parse_retry_after(Some("Wed, 21 Oct 2026 07:28:00 GMT")),
+            None
+        );
         assert_eq!(parse_retry_after(None), None);
         assert_eq!(parse_retry_after(Some("0")), Some(0));
     }

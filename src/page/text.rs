@@ -338,7 +338,10 @@ pub fn progress(done: usize, total: usize, lang: Lang) -> String {
 /// What the live region says when the result is in.
 pub fn finished_announcement(level: Level, lang: Lang) -> String {
     match lang {
-        Lang::De => format!("Prüfung abgeschlossen. Ergebnis: {}.", level_word(level, lang)),
+        Lang::De => format!(
+            "Prüfung abgeschlossen. Ergebnis: {}.",
+            level_word(level, lang)
+        ),
         Lang::En => format!("Check finished. Result: {}.", level_word(level, lang)),
     }
 }
@@ -348,7 +351,11 @@ pub fn duration_words(secs: u64, lang: Lang) -> String {
     let (n, unit_de, unit_en) = if secs < 120 {
         (secs, ("Sekunde", "Sekunden"), ("second", "seconds"))
     } else {
-        (secs.div_ceil(60), ("Minute", "Minuten"), ("minute", "minutes"))
+        (
+            secs.div_ceil(60),
+            ("Minute", "Minuten"),
+            ("minute", "minutes"),
+        )
     };
     let one = n == 1;
     match lang {
@@ -360,7 +367,10 @@ pub fn duration_words(secs: u64, lang: Lang) -> String {
 /// "You can check again in …".
 pub fn retry_in(secs: u64, lang: Lang) -> String {
     match lang {
-        Lang::De => format!("Sie können in {} wieder prüfen.", duration_words(secs, lang)),
+        Lang::De => format!(
+            "Sie können in {} wieder prüfen.",
+            duration_words(secs, lang)
+        ),
         Lang::En => format!("You can check again in {}.", duration_words(secs, lang)),
     }
 }
@@ -394,7 +404,10 @@ pub fn port_list(ports: &[u16], lang: Lang) -> String {
 /// Anything else is shown as it came.
 pub fn format_timestamp(rfc3339: &str, lang: Lang) -> String {
     let b = rfc3339.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+    };
     let ok = b.len() >= 16
         && digits(0..4)
         && b[4] == b'-'

@@ -1,0 +1,324 @@
+//! The page's state and the actions that change it, as a plain reducer.
+//!
+//! The Yew app wraps [`PageState`] in `use_reducer`; keeping the transitions
+//! free of DOM types lets native tests walk a whole check: start, ports
+//! arriving out of order, the report, a broken stream, a stale stream from an
+//! earlier run.
+
+use std::collections::BTreeMap;
+
+use super::Lang;
+use super::failure::Failure;
+use super::guide::Router;
+use super::sse::StreamMsg;
+use crate::api::{PortGroup, PortResult, PortState, RANGE, Report, Target};
+
+/// What the page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// Explanation and consent button.
+    Start,
+    /// A check is running; results arrive in `PageState::range`/`control`.
+    Running,
+    /// The report is in.
+    Done(Box<Report>),
+    /// The check could not be done.
+    Failed(Failure),
+}
+
+/// The visitor's address as `/api/v1/whoami` told it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WhoAmI {
+    Loading,
+    Known(Target),
+    Unknown,
+}
+
+/// Result of "copy summary".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyStatus {
+    Idle,
+    Copied,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageState {
+    pub lang: Lang,
+    /// The compact view for embedding (no page chrome).
+    pub embedded: bool,
+    pub whoami: WhoAmI,
+    pub phase: Phase,
+    /// Number of the current check; stream messages of older checks are
+    /// ignored.
+    pub run: u32,
+    pub range: BTreeMap<u16, PortResult>,
+    pub control: BTreeMap<u16, PortResult>,
+    pub router: Option<Router>,
+    pub copy: CopyStatus,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    SetLang(Lang),
+    WhoAmI(Option<Target>),
+    /// Consent given or "check again": starts run `run + 1`.
+    Start,
+    Stream {
+        run: u32,
+        msg: StreamMsg,
+    },
+    Fail {
+        run: u32,
+        failure: Failure,
+    },
+    /// The stream closed; without a report this is an interruption.
+    Ended {
+        run: u32,
+    },
+    PickRouter(Router),
+    Copy(CopyStatus),
+}
+
+impl PageState {
+    pub fn new(lang: Lang, embedded: bool) -> Self {
+        PageState {
+            lang,
+            embedded,
+            whoami: WhoAmI::Loading,
+            phase: Phase::Start,
+            run: 0,
+            range: BTreeMap::new(),
+            control: BTreeMap::new(),
+            router: None,
+            copy: CopyStatus::Idle,
+        }
+    }
+
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::SetLang(l) => self.lang = l,
+            Action::WhoAmI(t) => {
+                self.whoami = t.map_or(WhoAmI::Unknown, WhoAmI::Known);
+            }
+            Action::Start => {
+                self.run += 1;
+                self.phase = Phase::Running;
+                self.range.clear();
+                self.control.clear();
+                self.copy = CopyStatus::Idle;
+            }
+            Action::Stream { run, .. } | Action::Fail { run, .. } | Action::Ended { run }
+                if run != self.run || self.phase != Phase::Running => {}
+            Action::Stream { msg, .. } => self.on_stream(msg),
+            Action::Fail { failure, .. } => self.phase = Phase::Failed(failure),
+            Action::Ended { .. } => self.phase = Phase::Failed(Failure::Interrupted),
+            Action::PickRouter(r) => self.router = Some(r),
+            Action::Copy(c) => self.copy = c,
+        }
+    }
+
+    fn on_stream(&mut self, msg: StreamMsg) {
+        match msg {
+            StreamMsg::Started(s) => {
+                if self.whoami != WhoAmI::Known(s.target) {
+                    self.whoami = WhoAmI::Known(s.target);
+                }
+            }
+            StreamMsg::Port(p) => {
+                let map = match p.group {
+                    PortGroup::Range => &mut self.range,
+                    PortGroup::Control => &mut self.control,
+                };
+                map.insert(p.result.port, p.result);
+            }
+            StreamMsg::Finished(report) => {
+                // The report is authoritative, also for ports whose events
+                // were missed.
+                self.range = report.ports.iter().map(|p| (p.port, p.clone())).collect();
+                self.control = report.control.iter().map(|p| (p.port, p.clone())).collect();
+                self.whoami = WhoAmI::Known(report.target);
+                self.phase = Phase::Done(report);
+            }
+            StreamMsg::Error(body) => {
+                self.phase = Phase::Failed(Failure::from_error_body(body, None));
+            }
+        }
+    }
+
+    /// Ports of the range known so far, and the range's size.
+    pub fn progress(&self) -> (usize, usize) {
+        let done = RANGE.iter().filter(|p| self.range.contains_key(p)).count();
+        (done, RANGE.len())
+    }
+
+    /// State of a port of the range, `None` while it is still being checked.
+    pub fn port_state(&self, port: u16) -> Option<PortState> {
+        self.range.get(&port).map(|p| p.state)
+    }
+
+    pub fn report(&self) -> Option<&Report> {
+        match &self.phase {
+            Phase::Done(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{
+        CONTROL, ErrorBody, ErrorCode, ErrorDetail, PortEvent, Reason, Started, service_name,
+    };
+    use crate::verdict::evaluate;
+
+    fn pr(port: u16, state: PortState) -> PortResult {
+        PortResult {
+            port,
+            service: service_name(port).into(),
+            state,
+            reason: Reason::Refused,
+            rtt_ms: None,
+            attempts: 1,
+        }
+    }
+
+    fn port_msg(group: PortGroup, port: u16, state: PortState) -> StreamMsg {
+        StreamMsg::Port(PortEvent {
+            group,
+            result: pr(port, state),
+        })
+    }
+
+    fn target() -> Target {
+        Target::new("127.0.0.1".parse().unwrap())
+    }
+
+    fn report() -> Report {
+        let ports: Vec<PortResult> = RANGE.iter().map(|&p| pr(p, PortState::Closed)).collect();
+        let control: Vec<PortResult> = CONTROL.iter().map(|&p| pr(p, PortState::Closed)).collect();
+        Report {
+            target: target(),
+            verdict: evaluate(&ports, &control),
+            ports,
+            control,
+            started_at: "2026-11-29T08:15:00Z".into(),
+            duration_ms: 3,
+            timeout_ms: 100,
+        }
+    }
+
+    #[test]
+    fn a_check_from_consent_to_report() {
+        let mut s = PageState::new(Lang::De, false);
+        s.apply(Action::WhoAmI(Some(target())));
+        s.apply(Action::Start);
+        assert_eq!(s.phase, Phase::Running);
+        let run = s.run;
+        s.apply(Action::Stream {
+            run,
+            msg: StreamMsg::Started(Started {
+                target: target(),
+                ports: RANGE.to_vec(),
+                control: CONTROL.to_vec(),
+            }),
+        });
+        s.apply(Action::Stream {
+            run,
+            msg: port_msg(PortGroup::Range, 445, PortState::Open),
+        });
+        s.apply(Action::Stream {
+            run,
+            msg: port_msg(PortGroup::Control, 450, PortState::Closed),
+        });
+        assert_eq!(s.progress(), (1, 10));
+        assert_eq!(s.port_state(445), Some(PortState::Open));
+        assert_eq!(s.port_state(440), None);
+        assert!(s.control.contains_key(&450));
+        s.apply(Action::Stream {
+            run,
+            msg: StreamMsg::Finished(Box::new(report())),
+        });
+        assert_eq!(s.progress(), (10, 10));
+        // The report wins over the earlier event.
+        assert_eq!(s.port_state(445), Some(PortState::Closed));
+        assert!(s.report().is_some());
+        // The stream closing after the report is not an interruption.
+        s.apply(Action::Ended { run });
+        assert!(s.report().is_some());
+    }
+
+    #[test]
+    fn stream_closing_early_is_an_interruption() {
+        let mut s = PageState::new(Lang::En, false);
+        s.apply(Action::Start);
+        let run = s.run;
+        s.apply(Action::Stream {
+            run,
+            msg: port_msg(PortGroup::Range, 440, PortState::Filtered),
+        });
+        s.apply(Action::Ended { run });
+        assert_eq!(s.phase, Phase::Failed(Failure::Interrupted));
+    }
+
+    #[test]
+    fn error_event_becomes_a_failure() {
+        let mut s = PageState::new(Lang::En, false);
+        s.apply(Action::Start);
+        let run = s.run;
+        s.apply(Action::Stream {
+            run,
+            msg: StreamMsg::Error(ErrorBody {
+                error: ErrorDetail {
+                    code: ErrorCode::Busy,
+                    message: "busy".into(),
+                    retry_after_s: Some(3),
+                },
+            }),
+        });
+        assert_eq!(
+            s.phase,
+            Phase::Failed(Failure::Busy {
+                retry_after_s: Some(3)
+            })
+        );
+    }
+
+    #[test]
+    fn messages_of_an_older_run_are_ignored() {
+        let mut s = PageState::new(Lang::De, false);
+        s.apply(Action::Start);
+        let old = s.run;
+        s.apply(Action::Fail {
+            run: old,
+            failure: Failure::Network,
+        });
+        s.apply(Action::Start);
+        s.apply(Action::Stream {
+            run: old,
+            msg: port_msg(PortGroup::Range, 445, PortState::Open),
+        });
+        s.apply(Action::Ended { run: old });
+        assert_eq!(s.phase, Phase::Running);
+        assert!(s.range.is_empty());
+    }
+
+    #[test]
+    fn check_again_keeps_router_and_resets_results() {
+        let mut s = PageState::new(Lang::De, false);
+        s.apply(Action::PickRouter(Router::FritzBox));
+        s.apply(Action::Start);
+        let run = s.run;
+        s.apply(Action::Stream {
+            run,
+            msg: StreamMsg::Finished(Box::new(report())),
+        });
+        s.apply(Action::Copy(CopyStatus::Copied));
+        s.apply(Action::Start);
+        assert_eq!(s.router, Some(Router::FritzBox));
+        assert_eq!(s.copy, CopyStatus::Idle);
+        assert_eq!(s.progress(), (0, 10));
+        assert_eq!(s.phase, Phase::Running);
+    }
+}
