@@ -95,3 +95,13 @@ setup_browser() {
 setup_lab() {
   need_debs iproute2 nftables nmap samba smbclient socat openssl python3 hyperfine curl
 }
+
+# Build the page into dist/ (release profile for wasm, wasm-opt -Oz).
+build_page() {
+  if [ -f "$ROOT/Trunk.toml" ]; then
+    step "building the page (trunk build --release)"
+    (cd "$ROOT" && TRUNK_SKIP_VERSION_CHECK=true trunk build --release --offline >&2)
+  else
+    note "no Trunk.toml yet: serving the API only"
+  fi
+}

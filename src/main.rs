@@ -46,7 +46,7 @@ mod native {
                     return ExitCode::FAILURE;
                 }
             };
-            let local = listener.local_addr().map_or_else(|_| settings.listen, |a| a);
+            let local = listener.local_addr().unwrap_or(settings.listen);
             tracing::info!(
                 "portcheck {} listening on http://{local}",
                 env!("CARGO_PKG_VERSION")
@@ -67,8 +67,10 @@ mod native {
         let filter = std::env::var("PORTCHECK_LOG")
             .or_else(|_| std::env::var("RUST_LOG"))
             .unwrap_or_else(|_| "info".to_owned());
+        use std::io::IsTerminal;
         tracing_subscriber::fmt()
             .with_env_filter(EnvFilter::new(filter))
+            .with_ansi(std::io::stderr().is_terminal())
             .with_writer(std::io::stderr)
             .init();
     }

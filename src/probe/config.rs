@@ -325,8 +325,11 @@ impl Settings {
         if self.rate.table_size == 0 {
             return err("rate_table_size must be at least 1");
         }
-        if self.max_scans == 0 || self.max_connections == 0 || self.max_connections_per_address == 0 {
-            return err("max_scans, max_connections and max_connections_per_address must be at least 1");
+        if self.max_scans == 0 || self.max_connections == 0 || self.max_connections_per_address == 0
+        {
+            return err(
+                "max_scans, max_connections and max_connections_per_address must be at least 1",
+            );
         }
         if self.header_timeout.is_zero() || self.connection_lifetime.is_zero() {
             return err("header_timeout_secs and connection_lifetime_secs must be at least 1");
@@ -413,7 +416,11 @@ mod tests {
         let s = args(&["--rate-burst", "8"]).merge(file).unwrap();
         assert_eq!(s.listen.to_string(), "0.0.0.0:80");
         assert_eq!(s.rate.burst, 8, "flag wins");
-        assert_eq!(s.rate.refill, Duration::from_secs(30), "file wins over default");
+        assert_eq!(
+            s.rate.refill,
+            Duration::from_secs(30),
+            "file wins over default"
+        );
         assert_eq!(s.max_scans, 7);
         assert_eq!(s.trusted_proxies.len(), 2);
         assert_eq!(s.forwarded_header, ForwardedHeader::Forwarded);
@@ -422,7 +429,11 @@ mod tests {
 
     #[test]
     fn bad_configuration_is_refused_with_a_reason() {
-        assert!(parse_file("rate_brust = 3").unwrap_err().contains("rate_brust"));
+        assert!(
+            parse_file("rate_brust = 3")
+                .unwrap_err()
+                .contains("rate_brust")
+        );
         assert!(parse_file("rate_burst = \"many\"").is_err());
         let file = parse_file(r#"trusted_proxy = ["10.0.0.0/33"]"#).unwrap();
         let e = ServeArgs::default().merge(file).unwrap_err();
@@ -478,7 +489,9 @@ mod tests {
             assert!(help.contains(flag), "{flag} missing from --help");
             let env = format!(
                 "PORTCHECK_{}",
-                flag.trim_start_matches("--").replace('-', "_").to_uppercase()
+                flag.trim_start_matches("--")
+                    .replace('-', "_")
+                    .to_uppercase()
             );
             assert!(help.contains(&env), "{env} missing from --help");
         }

@@ -201,7 +201,10 @@ mod tests {
 
     #[test]
     fn single_trusted_proxy() {
-        assert_eq!(xff("10.0.0.1", &["192.0.2.10"], PROXY), Ok(ip("192.0.2.10")));
+        assert_eq!(
+            xff("10.0.0.1", &["192.0.2.10"], PROXY),
+            Ok(ip("192.0.2.10"))
+        );
         assert_eq!(
             xff("::ffff:10.0.0.1", &["192.0.2.10"], PROXY),
             Ok(ip("192.0.2.10"))

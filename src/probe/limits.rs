@@ -18,8 +18,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
-use governor::state::keyed::DefaultKeyedStateStore;
 use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -96,9 +96,9 @@ impl<C: Clock + Clone> RateLimit<C> {
             }
         }
         let key = self.hasher.hash_one(limit_prefix(ip));
-        self.limiter.check_key(&key).map_err(|not_until| {
-            Refused::RateLimited(not_until.wait_time_from(self.clock.now()))
-        })
+        self.limiter
+            .check_key(&key)
+            .map_err(|not_until| Refused::RateLimited(not_until.wait_time_from(self.clock.now())))
     }
 
     /// Forget every address whose allowance has refilled completely.
@@ -158,7 +158,11 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn limiter(burst: u32, refill_s: u64, table: usize) -> (RateLimit<FakeRelativeClock>, FakeRelativeClock) {
+    fn limiter(
+        burst: u32,
+        refill_s: u64,
+        table: usize,
+    ) -> (RateLimit<FakeRelativeClock>, FakeRelativeClock) {
         let clock = FakeRelativeClock::default();
         let rl = RateLimit::with_clock(
             RateSettings {
@@ -237,7 +241,9 @@ mod tests {
     fn flood_from_many_addresses_stays_bounded() {
         let (rl, _) = limiter(5, 60, 1000);
         for i in 0..50_000u32 {
-            let _ = rl.check(IpAddr::V6(((0x2001_0db8u128 << 96) | (u128::from(i) << 64)).into()));
+            let _ = rl.check(IpAddr::V6(
+                ((0x2001_0db8u128 << 96) | (u128::from(i) << 64)).into(),
+            ));
         }
         assert!(rl.len() <= 1000);
     }

@@ -59,18 +59,21 @@ pub fn handshake_rtt(_stream: &TcpStream) -> Option<Duration> {
     None
 }
 
+/// Open connections per peer address (in memory only while they are open).
+type PeerCounts = Arc<Mutex<HashMap<IpAddr, usize>>>;
+
 /// Open connections, globally and per peer address.
 #[derive(Clone)]
 struct Connections {
     total: Arc<Semaphore>,
-    per_peer: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    per_peer: PeerCounts,
     per_peer_max: usize,
 }
 
 /// Held while a connection is open; releases its counts on drop.
 struct ConnectionSlot {
     _total: OwnedSemaphorePermit,
-    peer: Option<(IpAddr, Arc<Mutex<HashMap<IpAddr, usize>>>)>,
+    peer: Option<(IpAddr, PeerCounts)>,
 }
 
 impl Drop for ConnectionSlot {

@@ -57,7 +57,12 @@ mod tests {
         for p in ["/", "/embed", "/en/", "/report/print"] {
             assert!(is_page_route(p), "{p}");
         }
-        for p in ["/index.html", "/embed.js", "/portcheck-app-1a2b.wasm", "/a/b.css"] {
+        for p in [
+            "/index.html",
+            "/embed.js",
+            "/portcheck-app-1a2b.wasm",
+            "/a/b.css",
+        ] {
             assert!(!is_page_route(p), "{p}");
         }
     }

@@ -1,0 +1,95 @@
+//! The running binary, at its most verbose log level, never writes a visitor's
+//! address: not for a scan, a stream, a rate-limited request, a refused
+//! target, nor during shutdown.
+
+mod support;
+
+use std::process::Stdio;
+
+use reqwest::StatusCode;
+use support::*;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::process::Command;
+
+const VISITOR: &str = "127.0.0.4";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trace_logs_never_contain_the_visitor_address() {
+    let root = is_root();
+    let _open = if root {
+        Some(open_ports(VISITOR, &[443, 445]).await)
+    } else {
+        eprintln!("(not root: scanning {VISITOR} with every port closed)");
+        None
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--rate-burst", "3"])
+        .env("PORTCHECK_LOG", "trace")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start portcheck");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+
+    // The first lines name the listening address (not a visitor's).
+    let mut log = String::new();
+    let addr = loop {
+        let mut line = String::new();
+        let n = stderr.read_line(&mut line).await.unwrap();
+        assert!(n > 0, "portcheck exited early:\n{log}");
+        log.push_str(&line);
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.trim().to_owned();
+        }
+    };
+
+    let client = client_from(VISITOR);
+    let url = |p: &str| format!("http://{addr}{p}");
+    let who = client.get(url("/api/v1/whoami")).send().await.unwrap();
+    assert_eq!(who.status(), StatusCode::OK);
+    assert!(
+        who.text().await.unwrap().contains(VISITOR),
+        "whoami answers the visitor"
+    );
+    let scan = client
+        .get(url("/api/v1/scan"))
+        .header("X-Forwarded-For", "198.51.100.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scan.status(), StatusCode::OK);
+    assert!(scan.text().await.unwrap().contains(VISITOR));
+    let stream = client.get(url("/api/v1/scan/stream")).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let events = read_events(stream).await;
+    assert_eq!(events.last().unwrap().name, "finished");
+    let _ = client.get(url("/api/v1/scan")).send().await.unwrap();
+    let limited = client.get(url("/api/v1/scan")).send().await.unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let _ = client.get(url("/no/such/page.js")).send().await.unwrap();
+
+    // SIGTERM: graceful shutdown, exit status 0.
+    let pid = i32::try_from(child.id().expect("running")).unwrap();
+    // SAFETY: kill with a valid pid and signal number.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    stderr.read_to_string(&mut log).await.unwrap();
+    let status = child.wait().await.unwrap();
+    assert!(status.success(), "exit status {status}:\n{log}");
+
+    assert!(
+        log.contains("TRACE") || log.contains("DEBUG"),
+        "verbose logging is on:\n{log}"
+    );
+    assert!(log.contains("scan finished"), "{log}");
+    assert!(log.contains("status=429"), "{log}");
+    assert!(
+        !log.contains(VISITOR),
+        "the visitor address appears in the log:\n{log}"
+    );
+    assert!(
+        !log.contains("198.51.100.7"),
+        "forwarded header content logged:\n{log}"
+    );
+}
