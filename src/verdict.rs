@@ -72,7 +72,11 @@ pub fn evaluate(range: &[PortResult], control: &[PortResult]) -> Verdict {
         .map(|p| p.port)
         .collect();
     if !untested.is_empty() {
-        findings.push(finding(FindingId::ScanIncomplete, Severity::Notice, untested));
+        findings.push(finding(
+            FindingId::ScanIncomplete,
+            Severity::Notice,
+            untested,
+        ));
     }
 
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
@@ -126,10 +130,7 @@ mod tests {
         RANGE
             .iter()
             .map(|&p| {
-                let state = set
-                    .iter()
-                    .find(|(q, _)| *q == p)
-                    .map_or(rest, |(_, s)| *s);
+                let state = set.iter().find(|(q, _)| *q == p).map_or(rest, |(_, s)| *s);
                 port(p, state)
             })
             .collect()
@@ -340,6 +341,9 @@ mod tests {
                 FindingId::HttpsExposed
             ]
         );
-        assert_eq!(v.findings[1].ports, vec![440, 441, 442, 444, 446, 447, 448, 449]);
+        assert_eq!(
+            v.findings[1].ports,
+            vec![440, 441, 442, 444, 446, 447, 448, 449]
+        );
     }
 }
