@@ -1,0 +1,95 @@
+//! Talking to the probe: `/api/v1/whoami` and the scan stream.
+//!
+//! The stream is read with `fetch` and a body reader, not `EventSource`, so
+//! that a refused request still shows its status and JSON reason (429 with
+//! the wait time, 403 with the reason), which `EventSource` hides.
+
+use gloo::net::http::Request;
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::ReadableStreamDefaultReader;
+use yew::UseReducerDispatcher;
+
+use super::Store;
+use crate::api::Target;
+use crate::page::failure::{Failure, classify_response};
+use crate::page::sse::{SseParser, StreamMsg, decode};
+use crate::page::state::Action;
+
+pub const WHOAMI: &str = "/api/v1/whoami";
+pub const STREAM: &str = "/api/v1/scan/stream";
+
+/// The visitor's address as the probe sees it; `None` if it cannot be had.
+pub async fn whoami() -> Option<Target> {
+    let resp = Request::get(WHOAMI).send().await.ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    resp.json::<Target>().await.ok()
+}
+
+/// Runs check number `run`, dispatching every event to the page's state.
+pub async fn scan(run: u32, d: UseReducerDispatcher<Store>) {
+    let fail = |failure| d.dispatch(Action::Fail { run, failure });
+    let resp = match Request::get(STREAM)
+        .header("Accept", "text/event-stream")
+        .send()
+        .await
+    {
+        Ok(r) => r,
+        Err(_) => return fail(Failure::Network),
+    };
+    let status = resp.status();
+    if !resp.ok() {
+        let retry_after = resp.headers().get("retry-after");
+        let body = resp.text().await.unwrap_or_default();
+        return fail(classify_response(status, &body, retry_after.as_deref()));
+    }
+    let is_stream = resp
+        .headers()
+        .get("content-type")
+        .is_some_and(|t| t.starts_with("text/event-stream"));
+    let Some(body) = resp.body().filter(|_| is_stream) else {
+        return fail(Failure::Unreachable { status });
+    };
+    let Ok(reader) = body.get_reader().dyn_into::<ReadableStreamDefaultReader>() else {
+        return fail(Failure::Unreachable { status });
+    };
+    let mut parser = SseParser::new();
+    loop {
+        let chunk = match JsFuture::from(reader.read()).await {
+            Ok(c) => c,
+            Err(_) => return fail(Failure::Interrupted),
+        };
+        let done = Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let Ok(value) = Reflect::get(&chunk, &"value".into()) else {
+            break;
+        };
+        let bytes = Uint8Array::new(&value).to_vec();
+        for event in parser.push(&bytes) {
+            match decode(&event) {
+                Ok(Some(msg)) => {
+                    let last = matches!(msg, StreamMsg::Finished(_) | StreamMsg::Error(_));
+                    d.dispatch(Action::Stream { run, msg });
+                    if last {
+                        let _ = reader.cancel();
+                        return;
+                    }
+                }
+                Ok(None) => {}
+                Err(_) => {
+                    let _ = reader.cancel();
+                    return fail(Failure::Unreachable { status });
+                }
+            }
+        }
+    }
+    d.dispatch(Action::Ended { run });
+}

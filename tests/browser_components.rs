@@ -1,0 +1,321 @@
+//! Component tests of the page in headless Chromium (wasm-bindgen-test).
+//!
+//! Each test mounts the real `App` with a prepared state into its own element,
+//! flushes Yew's scheduler and reads the DOM. No probe is involved except in
+//! `consent_without_a_probe_shows_a_failure`, where the test runner's own web
+//! server (which has no `/api/`) stands in for an unreachable probe.
+//!
+//! Run: `cargo test --target wasm32-unknown-unknown --test browser_components`
+//! (runner and browser are set in `.cargo/config.toml` and `webdriver.json`).
+#![cfg(target_arch = "wasm32")]
+
+use portcheck::api::{
+    CONTROL, PortGroup, PortResult, PortState, RANGE, Reason, Report, Target, service_name,
+};
+use portcheck::app::{App, AppProps};
+use portcheck::page::Lang;
+use portcheck::page::failure::Failure;
+use portcheck::page::guide::{Router, router_guide};
+use portcheck::page::sse::StreamMsg;
+use portcheck::page::state::{Action, PageState, Phase};
+use portcheck::verdict::evaluate;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Mounts the app with `state` into a fresh element and returns the element.
+async fn mount(state: PageState) -> Element {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let props = AppProps {
+        initial: state,
+        parent_origin: None,
+        fetch_whoami: false,
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn q(root: &Element, sel: &str) -> Option<Element> {
+    root.query_selector(sel).unwrap()
+}
+
+fn all(root: &Element, sel: &str) -> Vec<Element> {
+    let list = root.query_selector_all(sel).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .collect()
+}
+
+fn text(root: &Element) -> String {
+    root.text_content().unwrap_or_default()
+}
+
+async fn click(root: &Element, sel: &str) {
+    q(root, sel)
+        .unwrap_or_else(|| panic!("no {sel}"))
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    yew::scheduler::flush().await;
+}
+
+/// Waits (bounded, ~5 s) until `cond` holds, yielding to the browser between checks.
+async fn wait_for(what: &str, cond: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if cond() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+        yew::scheduler::flush().await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn pr(port: u16, state: PortState) -> PortResult {
+    PortResult {
+        port,
+        service: service_name(port).into(),
+        state,
+        reason: Reason::Refused,
+        rtt_ms: Some(0.2),
+        attempts: 1,
+    }
+}
+
+/// The Celle pattern: the range forwarded to a server where 443 and 445 listen.
+fn celle_report() -> Report {
+    let ports: Vec<PortResult> = RANGE
+        .iter()
+        .map(|&p| {
+            pr(
+                p,
+                if p == 443 || p == 445 {
+                    PortState::Open
+                } else {
+                    PortState::Closed
+                },
+            )
+        })
+        .collect();
+    let control: Vec<PortResult> = CONTROL
+        .iter()
+        .map(|&p| pr(p, PortState::Filtered))
+        .collect();
+    Report {
+        target: Target::new("198.51.100.7".parse().unwrap()),
+        verdict: evaluate(&ports, &control),
+        ports,
+        control,
+        started_at: "2026-11-29T08:15:00Z".into(),
+        duration_ms: 812,
+        timeout_ms: 900,
+    }
+}
+
+fn done(lang: Lang, report: Report) -> PageState {
+    let mut s = PageState::new(lang, false);
+    s.apply(Action::Start);
+    let run = s.run;
+    s.apply(Action::Stream {
+        run,
+        msg: StreamMsg::Finished(Box::new(report)),
+    });
+    s
+}
+
+#[wasm_bindgen_test]
+async fn start_view_has_a_real_consent_button_and_explains_the_check() {
+    let mut s = PageState::new(Lang::De, false);
+    s.apply(Action::WhoAmI(Some(Target::new("203.0.113.9".parse().unwrap()))));
+    let root = mount(s).await;
+    let button = q(&root, "#consent").expect("consent button");
+    assert_eq!(button.tag_name(), "BUTTON");
+    assert_eq!(button.get_attribute("type").as_deref(), Some("button"));
+    assert!(text(&button).contains("Prüfung starten"));
+    let t = text(&root);
+    assert!(t.contains("440 bis 449"), "{t}");
+    assert!(t.contains("Celle"), "{t}");
+    assert!(t.contains("nicht gespeichert"), "{t}");
+    assert_eq!(
+        q(&root, "#whoami").map(|e| text(&e)).as_deref(),
+        Some("203.0.113.9")
+    );
+    // The live region exists before anything needs announcing.
+    assert_eq!(
+        q(&root, "#live").unwrap().get_attribute("aria-live").as_deref(),
+        Some("polite")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn running_view_fills_the_grid_as_ports_arrive() {
+    let mut s = PageState::new(Lang::En, false);
+    s.apply(Action::Start);
+    let run = s.run;
+    for (port, state) in [(445, PortState::Open), (441, PortState::Filtered)] {
+        s.apply(Action::Stream {
+            run,
+            msg: StreamMsg::Port(portcheck::api::PortEvent {
+                group: PortGroup::Range,
+                result: pr(port, state),
+            }),
+        });
+    }
+    let root = mount(s).await;
+    let cells = all(&root, "[data-port]");
+    assert_eq!(cells.len(), 10);
+    let state_of = |p: u16| {
+        q(&root, &format!("[data-port=\"{p}\"]"))
+            .unwrap()
+            .get_attribute("data-state")
+            .unwrap()
+    };
+    assert_eq!(state_of(445), "open");
+    assert_eq!(state_of(441), "filtered");
+    assert_eq!(state_of(440), "pending");
+    let progress = q(&root, "progress").unwrap();
+    assert_eq!(progress.get_attribute("value").as_deref(), Some("2"));
+    assert_eq!(progress.get_attribute("max").as_deref(), Some("10"));
+    assert_eq!(text(&q(&root, "#live").unwrap()), "2 of 10 ports checked");
+    // Every state is written out, not only coloured.
+    assert!(text(&q(&root, "[data-port=\"445\"]").unwrap()).contains("open"));
+}
+
+#[wasm_bindgen_test]
+async fn result_shows_verdict_findings_table_and_control_observation() {
+    let root = mount(done(Lang::De, celle_report())).await;
+    let verdict = q(&root, "[data-verdict]").expect("verdict");
+    assert_eq!(verdict.get_attribute("data-verdict").as_deref(), Some("critical"));
+    assert!(text(&verdict).contains("Kritisch"));
+    let findings: Vec<String> = all(&root, "[data-finding]")
+        .iter()
+        .map(|e| e.get_attribute("data-finding").unwrap())
+        .collect();
+    assert_eq!(findings, ["smb-exposed", "range-reachable", "https-exposed"]);
+    let rows = all(&root, "tr[data-port]");
+    assert_eq!(rows.len(), 10);
+    assert_eq!(
+        rows[5].get_attribute("data-state").as_deref(),
+        Some("open"),
+        "445"
+    );
+    assert!(text(&rows[5]).contains("microsoft-ds"));
+    let obs = text(&q(&root, "#control-observation").unwrap());
+    assert!(obs.contains("438, 439, 450 und 451"), "{obs}");
+    let summary = q(&root, "#summary-text")
+        .unwrap()
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .unwrap()
+        .value();
+    assert!(summary.contains("198.51.100.7"), "{summary}");
+    assert!(summary.contains("29.11.2026"), "{summary}");
+    // Breach steps appear for a critical result.
+    assert!(text(&root).contains("Art. 33 DSGVO"));
+}
+
+#[wasm_bindgen_test]
+async fn picking_a_router_shows_its_numbered_steps() {
+    let root = mount(done(Lang::En, celle_report())).await;
+    assert!(q(&root, "#router-guide").is_none());
+    let radios = all(&root, "input[type=radio][name=router]");
+    assert_eq!(radios.len(), Router::ALL.len());
+    click(&root, "#router-fritzbox").await;
+    let guide = q(&root, "#router-guide").expect("guide shown");
+    assert_eq!(guide.get_attribute("data-router").as_deref(), Some("fritzbox"));
+    let expected = router_guide(Router::FritzBox, Lang::En);
+    let steps = all(&guide, "ol.steps > li");
+    assert_eq!(steps.len(), expected.steps.len());
+    assert!(text(&steps[1]).contains("Internet → Freigaben → Portfreigaben"));
+    click(&root, "#router-digibox-smart").await;
+    let guide = q(&root, "#router-guide").unwrap();
+    assert_eq!(guide.get_attribute("data-router").as_deref(), Some("digibox-smart"));
+    assert!(text(&guide).contains("11.1.2.102"));
+}
+
+#[wasm_bindgen_test]
+async fn language_switch_changes_every_text() {
+    let root = mount(done(Lang::De, celle_report())).await;
+    assert!(text(&root).contains("Ergebnis"));
+    click(&root, "#lang-switch").await;
+    let t = text(&root);
+    assert!(t.contains("Result"), "{t}");
+    assert!(t.contains("Critical"), "{t}");
+    assert!(!t.contains("Ergebnis"), "{t}");
+    let html_lang = document()
+        .document_element()
+        .unwrap()
+        .get_attribute("lang");
+    assert_eq!(html_lang.as_deref(), Some("en"));
+}
+
+#[wasm_bindgen_test]
+async fn rate_limit_shows_the_wait_and_blocks_retry_until_then() {
+    let mut s = PageState::new(Lang::De, false);
+    s.apply(Action::Start);
+    let run = s.run;
+    s.apply(Action::Fail {
+        run,
+        failure: Failure::RateLimited {
+            retry_after_s: Some(42),
+        },
+    });
+    assert!(matches!(s.phase, Phase::Failed(_)));
+    let root = mount(s).await;
+    let section = q(&root, "[data-failure]").unwrap();
+    assert_eq!(
+        section.get_attribute("data-failure").as_deref(),
+        Some("rate_limited")
+    );
+    let wait = text(&q(&root, "#retry-wait").unwrap());
+    assert!(wait.contains("42 Sekunden") || wait.contains("41 Sekunden"), "{wait}");
+    assert!(q(&root, "#try-again").unwrap().has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn forbidden_shows_the_reason() {
+    let mut s = PageState::new(Lang::En, false);
+    s.apply(Action::Start);
+    let run = s.run;
+    s.apply(Action::Fail {
+        run,
+        failure: Failure::NotAllowed {
+            reason: "10.1.2.3 is in a private range".into(),
+        },
+    });
+    let root = mount(s).await;
+    assert_eq!(
+        q(&root, "[data-failure]")
+            .unwrap()
+            .get_attribute("data-failure")
+            .as_deref(),
+        Some("target_not_allowed")
+    );
+    assert_eq!(
+        text(&q(&root, "#failure-reason").unwrap()),
+        "10.1.2.3 is in a private range"
+    );
+    assert!(!q(&root, "#try-again").unwrap().has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn consent_without_a_probe_shows_a_failure() {
+    let root = mount(PageState::new(Lang::En, false)).await;
+    click(&root, "#consent").await;
+    let r = root.clone();
+    wait_for("a failure message", move || q(&r, "[data-failure]").is_some()).await;
+    let code = q(&root, "[data-failure]")
+        .unwrap()
+        .get_attribute("data-failure")
+        .unwrap();
+    // The runner's server has no API: 404, which is not the probe's JSON.
+    assert_eq!(code, "unreachable");
+    assert!(q(&root, "#try-again").is_some());
+}
