@@ -1,0 +1,609 @@
+#!/usr/bin/env bash
+# The lab: a small simulated internet in network namespaces, with the real
+# probe on one host and visitors that ask it to check them.
+#
+#   lab.sh up    PREFIX PROBE_BIN [VISITOR...]   build it, print "READY DIR"
+#   lab.sh hold  PREFIX PROBE_BIN [VISITOR...]   build it, print "READY DIR",
+#                                                keep it until stdin closes or
+#                                                a signal arrives, tear it down
+#   lab.sh down  PREFIX                          tear one lab down
+#   lab.sh sweep TAG                             tear down every lab whose
+#                                                prefix starts with TAG
+#   lab.sh loss  PREFIX PERCENT                  set the lossy link's drop rate
+#
+# `hold` is what tests and benchmarks use: its owner keeps the write end of
+# its stdin, so when the owner exits for any reason (even SIGKILL) the pipe
+# closes and the lab goes away. It runs in its own process group, so a Ctrl-C
+# meant for the test run does not cut the teardown short.
+#
+# Topology (every namespace is named PREFIX-NAME; nothing is added to the root
+# namespace, which has no link into the lab at all):
+#
+#            probe 198.51.100.10  2001:db8:1::2   (portcheck serve, nmap)
+#              |
+#            inet (router; unreachable default for v4 and v6)
+#    ----+-------+--------+---------+-----------+----------+-------+------
+#      mixed    smb     smb1    rangefwd     singlefwd    v6pin   lossy  tarpit
+#     .18/:2::2 .26/:3  .34/:4  .42 (NAT)    .50 (NAT)    :7::2   .66/:8 .74/:9
+#                                 |            |            |
+#                            rangefwd-srv  singlefwd-srv  v6pin-host
+#                           192.168.178.10 192.168.178.10 2001:db8:107::10
+#
+# Link i joins inet and host i: 198.51.100.(8i+1)/29 and 2001:db8:i::1/64 on
+# the inet side, .(8i+2) and ::2 on the host side. Private addresses exist
+# only inside the two NAT routers' LANs. Safety rules: shared/notes/netlab.md.
+
+set -Eeuo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LAB_NET4=198.51.100.0/24
+LAB_NET6=2001:db8::/32
+PROBE_PORT=8080
+PATIENT_PORT=8081
+ALL_VISITORS=(mixed smb smb1 rangefwd singlefwd v6pin lossy tarpit)
+PY="$(command -v /usr/bin/python3 || command -v python3)"
+
+say() { printf 'lab: %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+state_dir() { printf '%s/portcheck-lab-%s' "${TMPDIR:-/tmp}" "$1"; }
+
+check_prefix() {
+  [[ "$1" =~ ^[a-z][a-z0-9-]{0,39}$ ]] || die "bad prefix '$1' (a-z, 0-9, -; at most 40)"
+}
+
+# ---------------------------------------------------------------- teardown
+
+lab_namespaces() { # PREFIX -> namespaces of that lab
+  ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$1-" || true
+}
+
+# A process that got the signal leaves the namespace before it is gone from
+# the process table, so wait for every pid ever seen, not only for an empty
+# `ip netns pids`.
+gone() { # PID: not running (absent or a zombie)
+  local st
+  st="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 0
+  [ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
+}
+
+kill_namespace_processes() { # NS...
+  local ns pid round sig current seen=() alive
+  for ((round = 1; round <= 100; round++)); do
+    current=()
+    for ns in "$@"; do
+      mapfile -t -O "${#current[@]}" current < <(ip netns pids "$ns" 2>/dev/null)
+    done
+    seen+=("${current[@]}")
+    alive=()
+    for pid in "${seen[@]}"; do
+      gone "$pid" || alive+=("$pid")
+    done
+    [ ${#alive[@]} -eq 0 ] && return 0
+    sig=TERM
+    [ "$round" -gt 40 ] && sig=KILL
+    kill -s "$sig" "${current[@]}" 2>/dev/null || true
+    sleep 0.05
+  done
+  say "processes still alive after teardown: ${alive[*]}"
+  return 1
+}
+
+down() { # PREFIX
+  local IFS=$' \t\n' # may run from a trap, whatever the interrupted code set
+  local prefix=$1 dir nss
+  dir="$(state_dir "$prefix")"
+  mapfile -t nss < <(lab_namespaces "$prefix")
+  local ok=0
+  if [ ${#nss[@]} -gt 0 ]; then
+    kill_namespace_processes "${nss[@]}" || ok=1
+    local ns
+    for ns in "${nss[@]}"; do
+      ip netns del "$ns" 2>/dev/null || { say "could not delete namespace $ns"; ok=1; }
+    done
+  fi
+  rm -rf "$dir"
+  return $ok
+}
+
+sweep() { # TAG: every lab whose prefix starts with TAG
+  local tag=$1 nss p
+  [[ "$tag" =~ ^[a-z][a-z0-9-]{2,39}$ ]] || die "bad tag '$tag'"
+  mapfile -t nss < <(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$tag" || true)
+  local ok=0
+  if [ ${#nss[@]} -gt 0 ]; then
+    say "sweeping leftover lab namespaces: ${nss[*]}"
+    kill_namespace_processes "${nss[@]}" || ok=1
+    for p in "${nss[@]}"; do
+      ip netns del "$p" 2>/dev/null || { say "could not delete namespace $p"; ok=1; }
+    done
+  fi
+  for p in "${TMPDIR:-/tmp}"/portcheck-lab-"$tag"*; do
+    [ -e "$p" ] && rm -rf "$p"
+  done
+  return $ok
+}
+
+# ---------------------------------------------------------------- building blocks
+
+NS() { printf '%s-%s' "$PREFIX" "$1"; }
+
+mkns() { # NAME [router]
+  local ns
+  ns="$(NS "$1")"
+  ip netns add "$ns"
+  ip netns exec "$ns" sysctl -qw \
+    net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
+    net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
+    net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+  # ICMP error rate limits are off so that back-to-back scans (portcheck, then
+  # nmap) see the same rejects; the real internet does limit them.
+  if [ "${2:-}" = router ]; then
+    ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+  fi
+  ip -n "$ns" link set lo up
+}
+
+# A veth pair created directly inside the two namespaces (it never exists in
+# the root namespace).
+link() { # NAME_A IF_A NAME_B IF_B
+  local a b
+  a="$(NS "$1")"
+  b="$(NS "$3")"
+  ip link add name "$2" netns "$a" type veth peer name "$4" netns "$b"
+  ip -n "$a" link set "$2" up
+  ip -n "$b" link set "$4" up
+}
+
+addr4() { ip -n "$(NS "$1")" addr add "$3" dev "$2"; }
+addr6() { ip -n "$(NS "$1")" -6 addr add "$3" dev "$2" nodad; }
+
+# Link host number I to the inet router and give both ends their addresses.
+uplink() { # NAME I FAMILIES(4,6,46) IF_ON_HOST
+  local name=$1 i=$2 fam=$3 hif=${4:-eth0}
+  link inet "v-$name" "$name" "$hif"
+  if [[ $fam == *4* ]]; then
+    addr4 inet "v-$name" "198.51.100.$((8 * i + 1))/29"
+    addr4 "$name" "$hif" "198.51.100.$((8 * i + 2))/29"
+    ip -n "$(NS "$name")" route add default via "198.51.100.$((8 * i + 1))"
+  fi
+  if [[ $fam == *6* ]]; then
+    addr6 inet "v-$name" "2001:db8:$i::1/64"
+    addr6 "$name" "$hif" "2001:db8:$i::2/64"
+    ip -n "$(NS "$name")" -6 route add default via "2001:db8:$i::1"
+  fi
+}
+
+nft_in() { ip netns exec "$(NS "$1")" nft -f -; }
+
+# Start a long-lived service inside a namespace, in its own session so that a
+# signal to its process group cannot reach the caller.
+service() { # NAME LOGNAME CMD...
+  local ns log
+  ns="$(NS "$1")"
+  log="$DIR/$2.log"
+  shift 2
+  ip netns exec "$ns" setsid "$@" >"$log" 2>&1 </dev/null &
+}
+
+wait_listening() { # NAME PORT...
+  local ns port
+  ns="$(NS "$1")"
+  shift
+  for port in "$@"; do
+    local i
+    for ((i = 1; i <= 200; i++)); do
+      ip netns exec "$ns" ss -Hltn "( sport = :$port )" | grep -q LISTEN && break
+      [ "$i" -eq 200 ] && die "nothing listens on port $port in $ns after 10 s"
+      sleep 0.05
+    done
+  done
+}
+
+listener() { # NAME PORTS [--tarpit]
+  service "$1" "listener-$1" "$PY" "$HERE/listener.py" --ports "$2" ${3:+"$3"}
+}
+
+samba() { # NAME HOSTNAME MIN_PROTOCOL ADDR...
+  local name=$1 host=$2 minproto=$3
+  shift 3
+  local d="$DIR/samba-$name" sub
+  for sub in run lock state cache private ncalrpc log share varlog runsamba varlib varcache; do
+    mkdir -p "$d/$sub"
+  done
+  chmod 0777 "$d/share"
+  printf 'Befund (lab sample): nothing real here\n' >"$d/share/befund-0001.txt"
+  sed -e "s|@NAME@|$host|" -e "s|@ADDRS@|$*|" -e "s|@MIN_PROTOCOL@|$minproto|" \
+    -e "s|@DIR@|$d|g" "$HERE/smb.conf.in" >"$d/smb.conf"
+  {
+    printf '127.0.0.1 localhost\n::1 localhost\n'
+    local a
+    for a in "$@"; do printf '%s %s\n' "$a" "$host"; done
+  } >"$d/hosts"
+  # smbd resolves its own hostname on every SMB2 negotiate; without an entry
+  # that costs seconds in a namespace without DNS. Its rpc helpers write to
+  # the packaged directories whatever the config says: cover those with lab
+  # directories in a private mount namespace.
+  service "$name" "smbd-$name" unshare --uts --mount --propagation private \
+    sh -c 'set -e
+      hostname "$1"
+      mount --bind "$2/hosts" /etc/hosts
+      mount --bind "$2/varlog" /var/log/samba
+      mount --bind "$2/runsamba" /run/samba
+      mount --bind "$2/varlib" /var/lib/samba
+      mount --bind "$2/varcache" /var/cache/samba
+      exec smbd --foreground --no-process-group --debug-stdout -s "$2/smb.conf"' \
+    sh "$host" "$d"
+}
+
+tls_server() { # NAME PORT
+  if [ ! -f "$DIR/tls.pem" ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+      -subj /CN=praxis-server.lab -keyout "$DIR/tls.key" -out "$DIR/tls.crt" >/dev/null 2>&1
+    cat "$DIR/tls.key" "$DIR/tls.crt" >"$DIR/tls.pem"
+  fi
+  service "$1" "tls-$1" socat \
+    "OPENSSL-LISTEN:$2,fork,reuseaddr,pf=ip6,ipv6only=0,cert=$DIR/tls.pem,verify=0" \
+    "SYSTEM:echo HTTP/1.0 200 OK; echo; echo praxis web"
+}
+
+# ---------------------------------------------------------------- hosts
+
+ENVF=""
+emit() { printf '%s=%s\n' "$1" "$2" >>"$ENVF"; }
+
+# A visitor: where its requests start, and the addresses the probe will see.
+visitor() { # NAME REQUEST_NS IPV4 IPV6
+  emit "V_$1_NS" "$(NS "$2")"
+  emit "V_$1_IPV4" "$3"
+  emit "V_$1_IPV6" "$4"
+}
+
+build_core() {
+  mkns inet router
+  ip -n "$(NS inet)" route add unreachable default
+  ip -n "$(NS inet)" -6 route add unreachable default
+  # Lossy link: a random share of packets both ways (set by `loss`).
+  nft_in inet <<'EOF'
+table inet lab_loss {
+  chain forward {
+    type filter hook forward priority -10; policy accept;
+  }
+}
+EOF
+  mkns probe
+  uplink probe 1 46
+  emit PROBE_NS "$(NS probe)"
+  emit PROBE_IPV4 198.51.100.10
+  emit PROBE_IPV6 2001:db8:1::2
+  emit PROBE_PORT "$PROBE_PORT"
+  emit PATIENT_PORT "$PATIENT_PORT"
+  # Samba's client tools keep a cache; point it into the lab directory.
+  mkdir -p "$DIR/smbclient"
+  cat >"$DIR/smbclient.conf" <<EOF
+[global]
+   client min protocol = NT1
+   cache directory = $DIR/smbclient
+   lock directory = $DIR/smbclient
+   state directory = $DIR/smbclient
+   private dir = $DIR/smbclient
+   ncalrpc dir = $DIR/smbclient
+EOF
+  emit SMBCLIENT_CONF "$DIR/smbclient.conf"
+}
+
+# Two probes on the probe host: the one under test with its default
+# timeouts, and a patient one (connect timeout 1.5-3 s). In the lab an
+# ICMPv6 error to a fresh connect() arrives while the kernel still holds the
+# socket (near-zero RTT), is dropped, and only the SYN retransmitted after 1 s
+# draws the error that connect() reports; the patient probe waits for it, so
+# the tests can check how the probe reads ICMPv6 rejects.
+start_probe() { # BIN
+  # shellcheck disable=SC2086
+  service probe probe "$1" serve --listen "[::]:$PROBE_PORT" \
+    --allow-target "$LAB_NET4" --allow-target "$LAB_NET6" \
+    ${PORTCHECK_LAB_PROBE_ARGS:-}
+  # shellcheck disable=SC2086
+  service probe probe-patient "$1" serve --listen "[::]:$PATIENT_PORT" \
+    --allow-target "$LAB_NET4" --allow-target "$LAB_NET6" \
+    ${PORTCHECK_LAB_PROBE_ARGS:-} --timeout-floor-ms 1500 --timeout-ceiling-ms 3000
+  wait_healthy "$PROBE_PORT" probe
+  wait_healthy "$PATIENT_PORT" probe-patient
+}
+
+wait_healthy() { # PORT LOGNAME
+  local ns i
+  ns="$(NS probe)"
+  for ((i = 1; i <= 200; i++)); do
+    if ip netns exec "$ns" curl -sf -o /dev/null --max-time 1 \
+      "http://198.51.100.10:$1/healthz"; then
+      return 0
+    fi
+    sleep 0.05
+  done
+  sed "s/^/lab:   $2: /" "$DIR/$2.log" >&2 || true
+  die "$2 did not become healthy within 10 s"
+}
+
+# Open 440, 443; RST on 441, 445(none), 447 and the control ports; drop 442,
+# 445, 449; ICMP admin-prohibited on 444, 448; ICMP port-unreachable on 446.
+build_mixed() {
+  mkns mixed
+  uplink mixed 2 46
+  nft_in mixed <<'EOF'
+table inet visitor {
+  chain input {
+    type filter hook input priority filter; policy accept;
+    tcp dport { 442, 445, 449 } drop
+    tcp dport { 444, 448 } reject with icmpx type admin-prohibited
+    tcp dport 446 reject with icmpx type port-unreachable
+  }
+}
+EOF
+  listener mixed 440,443
+  wait_listening mixed 440 443
+  visitor mixed mixed 198.51.100.18 2001:db8:2::2
+}
+
+# Only 445 answers, with real Samba and a guest-writable share; the host's
+# firewall drops everything else.
+build_smb() {
+  mkns smb
+  uplink smb 3 46
+  nft_in smb <<'EOF'
+table inet visitor {
+  chain input {
+    type filter hook input priority filter; policy drop;
+    ct state established,related accept
+    iifname "lo" accept
+    meta l4proto { icmp, ipv6-icmp } accept
+    tcp dport 445 accept
+  }
+}
+EOF
+  samba smb praxis-smb SMB2 198.51.100.26 2001:db8:3::2
+  wait_listening smb 445
+  visitor smb smb 198.51.100.26 2001:db8:3::2
+}
+
+# A server without any firewall offering SMB1 (NT1): 445 open, every other
+# port answers with a reset.
+build_smb1() {
+  mkns smb1
+  uplink smb1 4 46
+  samba smb1 praxis-smb1 NT1 198.51.100.34 2001:db8:4::2
+  wait_listening smb1 445
+  visitor smb1 smb1 198.51.100.34 2001:db8:4::2
+}
+
+# A small-business router with NAT. FWD is what its inbound rule forwards to
+# the LAN server 192.168.178.10, where 443 (TLS) and 445 listen.
+nat_router() { # NAME I FWD
+  local name=$1 i=$2 fwd=$3
+  mkns "$name" router
+  uplink "$name" "$i" 4 wan
+  mkns "$name-srv"
+  link "$name" lan "$name-srv" eth0
+  addr4 "$name" lan 192.168.178.1/24
+  addr4 "$name-srv" eth0 192.168.178.10/24
+  ip -n "$(NS "$name-srv")" route add default via 192.168.178.1
+  nft_in "$name" <<EOF
+table ip nat {
+  chain prerouting {
+    type nat hook prerouting priority dstnat; policy accept;
+    iifname "wan" tcp dport $fwd dnat to 192.168.178.10
+  }
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    oifname "wan" masquerade
+  }
+}
+table inet filter {
+  chain input {
+    type filter hook input priority filter; policy drop;
+    ct state established,related accept
+    iifname { "lo", "lan" } accept
+    meta l4proto { icmp, ipv6-icmp } accept
+  }
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    ct state established,related accept
+    iifname "lan" oifname "wan" accept
+    ct status dnat accept
+  }
+}
+EOF
+  tls_server "$name-srv" 443
+}
+
+# The Digitalisierungsbox bug as it happened: a forward meant for 443
+# forwards 440-449 to a Windows server that runs real Samba.
+build_rangefwd() {
+  nat_router rangefwd 5 440-449
+  samba rangefwd-srv praxis-srv SMB2 192.168.178.10
+  wait_listening rangefwd-srv 443 445
+  visitor rangefwd rangefwd-srv 198.51.100.42 ""
+}
+
+# The same router with the forward done right: only 443. The server still
+# listens on 445, unreachable from outside.
+build_singlefwd() {
+  nat_router singlefwd 6 443
+  listener singlefwd-srv 445
+  wait_listening singlefwd-srv 443 445
+  visitor singlefwd singlefwd-srv 198.51.100.50 ""
+}
+
+# IPv6 without NAT: a home router whose stateful firewall drops inbound
+# connections except two pinholes to the PC: 443 (a web service listens) and
+# 444 (nothing listens: reset). The PC also listens on 445, which the router
+# drops.
+build_v6pin() {
+  mkns v6pin router
+  uplink v6pin 7 6 wan
+  mkns v6pin-host
+  link v6pin lan v6pin-host eth0
+  addr6 v6pin lan 2001:db8:107::1/64
+  addr6 v6pin-host eth0 2001:db8:107::10/64
+  ip -n "$(NS v6pin-host)" -6 route add default via 2001:db8:107::1
+  ip -n "$(NS inet)" -6 route add 2001:db8:107::/64 via 2001:db8:7::2
+  nft_in v6pin <<'EOF'
+table inet filter {
+  chain input {
+    type filter hook input priority filter; policy drop;
+    ct state established,related accept
+    iifname { "lo", "lan" } accept
+    meta l4proto ipv6-icmp accept
+  }
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    ct state established,related accept
+    meta l4proto ipv6-icmp accept
+    iifname "lan" oifname "wan" accept
+    iifname "wan" ip6 daddr 2001:db8:107::10 tcp dport { 443, 444 } accept
+  }
+}
+EOF
+  listener v6pin-host 443,445
+  wait_listening v6pin-host 443 445
+  visitor v6pin v6pin-host "" 2001:db8:107::10
+}
+
+# Behind a lossy link: 443 and 445 open, 441, 447 and the control ports
+# closed, the rest of the range dropped by the host's firewall. The loss
+# itself sits in the inet router (see `loss`).
+build_lossy() {
+  mkns lossy
+  uplink lossy 8 46
+  nft_in lossy <<'EOF'
+table inet visitor {
+  chain input {
+    type filter hook input priority filter; policy accept;
+    tcp dport { 440, 442, 444, 446, 448, 449 } drop
+  }
+}
+EOF
+  listener lossy 443,445
+  wait_listening lossy 443 445
+  set_loss "${PORTCHECK_LAB_LOSS:-10}"
+  visitor lossy lossy 198.51.100.66 2001:db8:8::2
+}
+
+set_loss() { # PERCENT
+  local pct=$1
+  [[ "$pct" =~ ^[0-9]+$ ]] && [ "$pct" -le 100 ] || die "bad loss percentage '$pct'"
+  ip netns exec "$(NS inet)" nft flush chain inet lab_loss forward
+  if [ "$pct" -gt 0 ]; then
+    ip netns exec "$(NS inet)" nft add rule inet lab_loss forward \
+      iifname "v-lossy" numgen random mod 100 "<" "$pct" drop
+    ip netns exec "$(NS inet)" nft add rule inet lab_loss forward \
+      oifname "v-lossy" numgen random mod 100 "<" "$pct" drop
+  fi
+}
+
+# Accepts on every port, 438-451, and never sends a byte.
+build_tarpit() {
+  mkns tarpit
+  uplink tarpit 9 46
+  listener tarpit 438-451 --tarpit
+  wait_listening tarpit 438 445 451
+  visitor tarpit tarpit 198.51.100.74 2001:db8:9::2
+}
+
+# ---------------------------------------------------------------- safety
+
+preflight() {
+  [ "$(id -u)" -eq 0 ] || die "the lab needs root (network namespaces)"
+  local t
+  for t in ip nft nmap smbd socat openssl curl ss unshare setsid "$PY"; do
+    command -v "$t" >/dev/null || die "missing tool: $t (scripts/test-lab installs the lab's packages)"
+  done
+  # The root namespace must not route or own anything in the lab ranges: if
+  # it does, lab traffic could mean something on this host's real network.
+  local seen
+  seen="$(
+    ip -4 route show table all root "$LAB_NET4" 2>/dev/null
+    ip -6 route show table all root "$LAB_NET6" 2>/dev/null
+    ip -4 -o addr show to "$LAB_NET4" 2>/dev/null
+    ip -6 -o addr show to "$LAB_NET6" 2>/dev/null
+  )"
+  [ -z "$seen" ] || die "the host already routes or owns lab addresses; refusing to start:
+$seen"
+}
+
+up() { # PREFIX BIN [VISITOR...]
+  PREFIX=$1
+  local bin=$2
+  shift 2
+  local visitors=("$@")
+  [ ${#visitors[@]} -gt 0 ] || visitors=("${ALL_VISITORS[@]}")
+  check_prefix "$PREFIX"
+  [ -x "$bin" ] || die "probe binary '$bin' is not executable"
+  preflight
+  [ -z "$(lab_namespaces "$PREFIX")" ] || die "a lab named $PREFIX exists already"
+  DIR="$(state_dir "$PREFIX")"
+  [ ! -e "$DIR" ] || die "$DIR exists already"
+  # From here on this run owns the lab: any exit before READY tears it down.
+  LAB_OWNED=$PREFIX
+  mkdir -p "$DIR"
+  chmod 0755 "$DIR" # Samba's guest user must reach the share below it.
+  ENVF="$DIR/lab.env"
+  : >"$ENVF"
+  emit LAB_DIR "$DIR"
+  emit LAB_PREFIX "$PREFIX"
+  build_core
+  local v
+  for v in "${visitors[@]}"; do
+    declare -F "build_$v" >/dev/null || die "unknown visitor '$v'"
+    "build_$v"
+    [ "${PORTCHECK_LAB_FAIL_AFTER:-}" != "$v" ] || die "failing after '$v' on request (teardown test)"
+  done
+  emit VISITORS "${visitors[*]}"
+  start_probe "$bin"
+}
+
+# ---------------------------------------------------------------- main
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+  up | hold)
+    [ $# -ge 2 ] || die "usage: lab.sh $cmd PREFIX PROBE_BIN [VISITOR...]"
+    LAB_OWNED=""
+    # Once up() has claimed the prefix, any exit tears the lab down, except
+    # the success exit of `up` (whose caller must run `down`).
+    trap 'rc=$?; trap - EXIT; if [ -n "$LAB_OWNED" ]; then down "$LAB_OWNED" || rc=1; fi; exit $rc' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    trap 'exit 129' HUP
+    up "$@"
+    printf 'READY %s\n' "$DIR"
+    if [ "$cmd" = up ]; then
+      trap - EXIT
+      exit 0
+    fi
+    # Block until the owner closes our stdin; `read` lets traps run at once.
+    while read -r _; do :; done
+    exit 0
+    ;;
+  down)
+    [ $# -eq 1 ] || die "usage: lab.sh down PREFIX"
+    check_prefix "$1"
+    down "$1"
+    ;;
+  sweep)
+    [ $# -eq 1 ] || die "usage: lab.sh sweep TAG"
+    sweep "$1"
+    ;;
+  loss)
+    [ $# -eq 2 ] || die "usage: lab.sh loss PREFIX PERCENT"
+    check_prefix "$1"
+    PREFIX=$1
+    [ -n "$(lab_namespaces "$PREFIX")" ] || die "no lab named $PREFIX"
+    set_loss "$2"
+    ;;
+  *)
+    sed -n '2,16p' "$0" >&2
+    exit 2
+    ;;
+esac
