@@ -282,6 +282,24 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
+/// Body of `GET /api/v1/site`: what the operator configured for the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    /// Name of the organisation offering the check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_name: Option<String>,
+    /// Where practices get help (phone, e-mail or web address), as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_contact: Option<String>,
+    /// Origin of the IPv4-only hostname (`https://v4.example`); with
+    /// `ipv6_origin`, the page checks both address families.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_origin: Option<String>,
+    /// Origin of the IPv6-only hostname.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_origin: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -301,7 +301,7 @@ async fn ipv6_and_mapped_ipv4_on_a_dual_stack_listener() {
     drop(listener);
     s.listen = format!("[::]:{port}").parse().unwrap();
     let tl = tokio::net::TcpListener::bind(s.listen).await.unwrap();
-    let state = std::sync::Arc::new(portcheck::probe::http::ProbeState::new(&s));
+    let state = std::sync::Arc::new(portcheck::probe::http::ProbeState::new(&s).unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let serve = tokio::spawn({
         let s = s.clone();
@@ -480,7 +480,7 @@ async fn page_is_served_with_fallback_only_for_routes() {
     std::fs::write(dir.join("index.html"), "<!doctype html><title>t</title>").unwrap();
     std::fs::write(dir.join("app-1234.js"), "export {}").unwrap();
     let mut s = settings();
-    s.www = dir.clone();
+    s.www = Some(dir.clone());
     let server = TestServer::start(s).await;
     let client = client_from("127.0.0.21");
     let get = |path: &'static str| client.get(server.url(path)).send();

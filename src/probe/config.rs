@@ -124,9 +124,139 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTCHECK_SHUTDOWN_GRACE_SECS", value_name = "SECS")]
     pub shutdown_grace_secs: Option<u64>,
 
-    /// Folder with the built page (Trunk's output) served at `/`. [default: dist]
+    /// Serve the page from this folder (Trunk's output) instead of the copy
+    /// built into the binary; read once at start. [default: the built-in page]
     #[arg(long, env = "PORTCHECK_WWW", value_name = "DIR")]
     pub www: Option<PathBuf>,
+
+    /// The origin the page is served under, as visitors see it
+    /// (`https://portcheck.example`). Allowed to read the API; with https, HSTS
+    /// is sent. [default: none; same-origin use needs no setting]
+    #[arg(long, env = "PORTCHECK_PUBLIC_ORIGIN", value_name = "URL", value_parser = parse_origin)]
+    pub public_origin: Option<String>,
+
+    /// Origin of an IPv4-only hostname of this service
+    /// (`https://v4.portcheck.example`); with --ipv6-origin, the page checks
+    /// both address families side by side. [default: none]
+    #[arg(long, env = "PORTCHECK_IPV4_ORIGIN", value_name = "URL", value_parser = parse_origin)]
+    pub ipv4_origin: Option<String>,
+
+    /// Origin of an IPv6-only hostname of this service
+    /// (`https://v6.portcheck.example`). [default: none]
+    #[arg(long, env = "PORTCHECK_IPV6_ORIGIN", value_name = "URL", value_parser = parse_origin)]
+    pub ipv6_origin: Option<String>,
+
+    /// A site allowed to embed the check (`https://www.aerztekammer.example`):
+    /// it may frame /embed and read the API. Repeatable; comma-separated in
+    /// the environment. Without any, /embed cannot be framed. [default: none]
+    #[arg(long, env = "PORTCHECK_EMBED_ORIGIN", value_name = "URL", value_delimiter = ',', value_parser = parse_origin)]
+    pub embed_origin: Vec<String>,
+
+    /// Accent colour of the page (`#RRGGBB`); it must keep 4.5:1 contrast
+    /// with white text (WCAG AA). [default: the built-in blue]
+    #[arg(long, env = "PORTCHECK_ACCENT_COLOR", value_name = "HEX", value_parser = parse_accent)]
+    pub accent_color: Option<String>,
+
+    /// Name of the organisation offering the check, shown on the page.
+    /// [default: none]
+    #[arg(long, env = "PORTCHECK_ORG_NAME", value_name = "TEXT", value_parser = plain_text)]
+    pub org_name: Option<String>,
+
+    /// Where practices get help, shown next to the fix guide (a phone number,
+    /// an e-mail address or a web address). [default: none]
+    #[arg(long, env = "PORTCHECK_HELP_CONTACT", value_name = "TEXT", value_parser = plain_text)]
+    pub help_contact: Option<String>,
+
+    /// Prometheus metrics: `on` (at /metrics on the main listener), `off`, or
+    /// an address for a separate listener (`127.0.0.1:9090`). [default: on]
+    #[arg(long, env = "PORTCHECK_METRICS", value_name = "on|off|ADDR", value_parser = parse_metrics)]
+    pub metrics: Option<Metrics>,
+
+    /// Contact for security and abuse reports (`mailto:abuse@example.org` or
+    /// an https URL), served as /.well-known/security.txt. [default: none]
+    #[arg(long, env = "PORTCHECK_SECURITY_CONTACT", value_name = "URI", value_parser = parse_contact_uri)]
+    pub security_contact: Option<String>,
+}
+
+/// Where metrics are served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Metrics {
+    /// At `/metrics` on the main listener.
+    #[default]
+    On,
+    Off,
+    /// On a listener of their own.
+    Listen(SocketAddr),
+}
+
+/// Parse `on`, `off` or a socket address.
+pub fn parse_metrics(s: &str) -> Result<Metrics, String> {
+    match s.trim() {
+        "on" | "true" | "yes" => Ok(Metrics::On),
+        "off" | "false" | "no" => Ok(Metrics::Off),
+        other => other
+            .parse()
+            .map(Metrics::Listen)
+            .map_err(|_| format!("`{other}` is not on, off or an address like 127.0.0.1:9090")),
+    }
+}
+
+/// Parse a web origin (`https://host[:port]`, no path), normalised.
+pub fn parse_origin(s: &str) -> Result<String, String> {
+    let url = url::Url::parse(s.trim()).map_err(|e| format!("`{s}` is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("`{s}`: an origin must be http:// or https://"));
+    }
+    if url.host().is_none()
+        || url.path() != "/"
+        || url.query().is_some()
+        || !url.username().is_empty()
+    {
+        return Err(format!(
+            "`{s}`: give only scheme, host and port, like https://portcheck.example"
+        ));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// Parse a `#RRGGBB` accent colour that keeps 4.5:1 contrast with white.
+pub fn parse_accent(s: &str) -> Result<String, String> {
+    let hex = s.trim().strip_prefix('#').unwrap_or(s.trim());
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("`{s}` is not a colour like #1a5fb4"));
+    }
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+    let ratio = contrast_with_white([channel(0), channel(2), channel(4)]);
+    if ratio < 4.5 {
+        return Err(format!(
+            "`{s}` has a contrast of {ratio:.2}:1 with white text; WCAG AA needs 4.5:1 (pick a darker colour)"
+        ));
+    }
+    Ok(format!("#{}", hex.to_ascii_lowercase()))
+}
+
+/// WCAG 2.1 contrast ratio of an sRGB colour against white.
+pub fn contrast_with_white(rgb: [u8; 3]) -> f64 {
+    let lin = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2]);
+    1.05 / (l + 0.05)
+}
+
+/// Parse a security contact: `mailto:` or `https:` URI.
+pub fn parse_contact_uri(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let url = url::Url::parse(s).map_err(|e| format!("`{s}` is not a URI: {e}"))?;
+    match url.scheme() {
+        "mailto" | "https" | "tel" => Ok(url.to_string()),
+        _ => Err(format!("`{s}`: use a mailto:, https: or tel: URI")),
+    }
 }
 
 /// The TOML file: the same options, all optional.
@@ -149,6 +279,15 @@ struct FileConfig {
     connection_lifetime_secs: Option<u64>,
     shutdown_grace_secs: Option<u64>,
     www: Option<PathBuf>,
+    public_origin: Option<String>,
+    ipv4_origin: Option<String>,
+    ipv6_origin: Option<String>,
+    embed_origin: Option<Vec<String>>,
+    accent_color: Option<String>,
+    org_name: Option<String>,
+    help_contact: Option<String>,
+    metrics: Option<String>,
+    security_contact: Option<String>,
 }
 
 /// The resolved configuration the server runs with.
@@ -166,7 +305,23 @@ pub struct Settings {
     pub header_timeout: Duration,
     pub connection_lifetime: Duration,
     pub shutdown_grace: Duration,
-    pub www: PathBuf,
+    /// `None`: the page built into the binary.
+    pub www: Option<PathBuf>,
+    pub site: Site,
+    pub metrics: Metrics,
+}
+
+/// What the operator says about the site: origins, branding, contacts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Site {
+    pub public_origin: Option<String>,
+    pub ipv4_origin: Option<String>,
+    pub ipv6_origin: Option<String>,
+    pub embed_origins: Vec<String>,
+    pub accent_color: Option<String>,
+    pub org_name: Option<String>,
+    pub help_contact: Option<String>,
+    pub security_contact: Option<String>,
 }
 
 impl Default for Settings {
@@ -191,7 +346,9 @@ impl Default for Settings {
             header_timeout: Duration::from_secs(10),
             connection_lifetime: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(10),
-            www: PathBuf::from("dist"),
+            www: None,
+            site: Site::default(),
+            metrics: Metrics::On,
         }
     }
 }
@@ -296,11 +453,98 @@ impl ServeArgs {
                 file.shutdown_grace_secs,
                 d.shutdown_grace,
             ),
-            www: self.www.clone().or(file.www).unwrap_or(d.www),
+            www: self.www.clone().or(file.www).or(d.www),
+            site: Site {
+                public_origin: pick(
+                    &self.public_origin,
+                    file.public_origin,
+                    "public_origin",
+                    parse_origin,
+                )?,
+                ipv4_origin: pick(
+                    &self.ipv4_origin,
+                    file.ipv4_origin,
+                    "ipv4_origin",
+                    parse_origin,
+                )?,
+                ipv6_origin: pick(
+                    &self.ipv6_origin,
+                    file.ipv6_origin,
+                    "ipv6_origin",
+                    parse_origin,
+                )?,
+                embed_origins: if self.embed_origin.is_empty() {
+                    file.embed_origin
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|o| {
+                            parse_origin(o).map_err(|e| ConfigError(format!("embed_origin: {e}")))
+                        })
+                        .collect::<Result<_, _>>()?
+                } else {
+                    self.embed_origin.clone()
+                },
+                accent_color: pick(
+                    &self.accent_color,
+                    file.accent_color,
+                    "accent_color",
+                    parse_accent,
+                )?,
+                org_name: pick(&self.org_name, file.org_name, "org_name", plain_text)?,
+                help_contact: pick(
+                    &self.help_contact,
+                    file.help_contact,
+                    "help_contact",
+                    plain_text,
+                )?,
+                security_contact: pick(
+                    &self.security_contact,
+                    file.security_contact,
+                    "security_contact",
+                    parse_contact_uri,
+                )?,
+            },
+            metrics: match (self.metrics, file.metrics) {
+                (Some(m), _) => m,
+                (None, Some(f)) => {
+                    parse_metrics(&f).map_err(|e| ConfigError(format!("metrics: {e}")))?
+                }
+                (None, None) => d.metrics,
+            },
         };
         settings.validate()?;
         Ok(settings)
     }
+}
+
+/// The flag's value (already parsed by clap) or the file's, parsed here.
+fn pick(
+    flag: &Option<String>,
+    file: Option<String>,
+    key: &str,
+    parse: fn(&str) -> Result<String, String>,
+) -> Result<Option<String>, ConfigError> {
+    match (flag, file) {
+        (Some(v), _) => Ok(Some(v.clone())),
+        (None, Some(f)) => parse(&f)
+            .map(Some)
+            .map_err(|e| ConfigError(format!("{key}: {e}"))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Text shown on the page: one line, no markup characters, at most 200 chars.
+fn plain_text(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.is_empty()
+        || s.chars().count() > 200
+        || s.chars().any(|c| c.is_control() || c == '<' || c == '>')
+    {
+        return Err(format!(
+            "`{s}` must be one line of 1 to 200 characters without < or >"
+        ));
+    }
+    Ok(s.to_owned())
 }
 
 impl Settings {
@@ -485,6 +729,15 @@ mod tests {
             "--connection-lifetime-secs",
             "--shutdown-grace-secs",
             "--www",
+            "--public-origin",
+            "--ipv4-origin",
+            "--ipv6-origin",
+            "--embed-origin",
+            "--accent-color",
+            "--org-name",
+            "--help-contact",
+            "--metrics",
+            "--security-contact",
         ] {
             assert!(help.contains(flag), "{flag} missing from --help");
             let env = format!(
@@ -495,5 +748,112 @@ mod tests {
             );
             assert!(help.contains(&env), "{env} missing from --help");
         }
+    }
+
+    #[test]
+    fn origins_are_normalised_and_checked() {
+        assert_eq!(
+            parse_origin("https://Portcheck.Example/").unwrap(),
+            "https://portcheck.example"
+        );
+        assert_eq!(
+            parse_origin("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            parse_origin("https://[2001:db8::1]:8443").unwrap(),
+            "https://[2001:db8::1]:8443"
+        );
+        assert_eq!(
+            parse_origin("https://example.org:443").unwrap(),
+            "https://example.org"
+        );
+        for bad in [
+            "example.org",
+            "ftp://example.org",
+            "https://example.org/path",
+            "https://example.org/?q",
+            "https://u@example.org",
+            "javascript:alert(1)",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn accent_colour_must_be_hex_with_aa_contrast() {
+        assert_eq!(parse_accent("#1A5FB4").unwrap(), "#1a5fb4");
+        assert_eq!(parse_accent("005a9c").unwrap(), "#005a9c");
+        let e = parse_accent("#ffff00").unwrap_err();
+        assert!(e.contains("4.5:1"), "{e}");
+        for bad in [
+            "red",
+            "#12345",
+            "#1234567",
+            "#12345g",
+            "#fff;}body{x:y",
+            "url(x)",
+        ] {
+            assert!(parse_accent(bad).is_err(), "{bad}");
+        }
+        assert!((contrast_with_white([0, 0, 0]) - 21.0).abs() < 0.01);
+        assert!((contrast_with_white([255, 255, 255]) - 1.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn site_settings_from_flags_and_file() {
+        let file = parse_file(
+            r#"
+            embed_origin = ["https://www.kammer.example"]
+            org_name = "Zahnärztekammer Beispiel"
+            help_contact = "0511 123456"
+            metrics = "127.0.0.1:9090"
+            security_contact = "mailto:abuse@kammer.example"
+            "#,
+        )
+        .unwrap();
+        let s = args(&[
+            "--public-origin",
+            "https://check.kammer.example",
+            "--ipv6-origin",
+            "https://v6.check.kammer.example",
+        ])
+        .merge(file)
+        .unwrap();
+        assert_eq!(
+            s.site.public_origin.as_deref(),
+            Some("https://check.kammer.example")
+        );
+        assert_eq!(
+            s.site.ipv6_origin.as_deref(),
+            Some("https://v6.check.kammer.example")
+        );
+        assert_eq!(
+            s.site.embed_origins,
+            vec!["https://www.kammer.example".to_owned()]
+        );
+        assert_eq!(s.site.org_name.as_deref(), Some("Zahnärztekammer Beispiel"));
+        assert_eq!(
+            s.metrics,
+            Metrics::Listen("127.0.0.1:9090".parse().unwrap())
+        );
+        assert_eq!(
+            s.site.security_contact.as_deref(),
+            Some("mailto:abuse@kammer.example")
+        );
+
+        let bad = parse_file(r#"org_name = "<script>""#).unwrap();
+        assert!(ServeArgs::default().merge(bad).is_err());
+        let bad = parse_file(r#"embed_origin = ["https://x.example/path"]"#).unwrap();
+        assert!(
+            ServeArgs::default()
+                .merge(bad)
+                .unwrap_err()
+                .0
+                .contains("embed_origin")
+        );
+        assert_eq!(parse_metrics("off"), Ok(Metrics::Off));
+        assert!(parse_metrics("sometimes").is_err());
+        assert!(parse_contact_uri("http://insecure.example").is_err());
     }
 }

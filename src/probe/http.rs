@@ -10,7 +10,6 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::panic::AssertUnwindSafe;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -26,16 +25,20 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::task::TaskTracker;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use super::config::Settings;
+use super::assets::Assets;
+use super::config::{Metrics as MetricsMode, Settings, Site};
 use super::forwarded::{BadForwarding, Trust, client_address};
+use super::headers::{Kind, cors_origins, security_headers};
 use super::limits::{RateLimit, Refused, ScanSlots, retry_after_secs};
+use super::metrics::Metrics;
 use super::policy::{NotAllowed, TargetPolicy};
 use super::scan::{self, Plan, Timing};
 use super::www;
-use crate::api::{ErrorBody, ErrorCode, ErrorDetail, Report, Started, Target, event};
+use crate::api::{ErrorBody, ErrorCode, ErrorDetail, Report, SiteInfo, Started, Target, event};
 
 /// What the listener knows about the connection a request arrived on.
 #[derive(Debug, Clone, Copy)]
@@ -55,12 +58,23 @@ pub struct ProbeState {
     /// Running scans, so shutdown can wait for them.
     pub tasks: TaskTracker,
     pub shutting_down: AtomicBool,
-    pub www: PathBuf,
+    pub assets: Assets,
+    pub site: Site,
+    pub metrics: Metrics,
+    metrics_mode: MetricsMode,
+    security_txt: Option<String>,
 }
 
 impl ProbeState {
-    pub fn new(settings: &Settings) -> Self {
-        ProbeState {
+    /// State for `settings`; reads the page from `--www` if given, else uses
+    /// the built-in copy.
+    pub fn new(settings: &Settings) -> std::io::Result<Self> {
+        let assets = match &settings.www {
+            Some(dir) => Assets::from_dir(dir)?,
+            None => Assets::embedded(),
+        };
+        let expires = std::time::SystemTime::now() + Duration::from_secs(365 * 24 * 3600);
+        Ok(ProbeState {
             policy: TargetPolicy::new(settings.allow_targets.clone(), settings.listen.ip()),
             trust: Trust {
                 proxies: settings.trusted_proxies.clone(),
@@ -71,8 +85,12 @@ impl ProbeState {
             slots: ScanSlots::new(settings.max_scans),
             tasks: TaskTracker::new(),
             shutting_down: AtomicBool::new(false),
-            www: settings.www.clone(),
-        }
+            assets,
+            site: settings.site.clone(),
+            metrics: Metrics::new(),
+            metrics_mode: settings.metrics,
+            security_txt: super::www::security_txt(&settings.site, expires),
+        })
     }
 
     /// The address this request must be checked at.
@@ -84,8 +102,14 @@ impl ProbeState {
         client_address(conn.peer.ip(), values, &self.trust).map_err(ApiError::BadForwarding)
     }
 
-    /// Admit one scan for the request, or say why not.
+    /// Admit one scan for the request, or say why not (and count refusals).
     fn admit(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Admitted, ApiError> {
+        self.try_admit(conn, headers).inspect_err(|e| {
+            self.metrics.record_refused(e.body().error.code);
+        })
+    }
+
+    fn try_admit(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Admitted, ApiError> {
         let target = self.visitor(conn, headers)?;
         self.policy.check(target).map_err(ApiError::NotAllowed)?;
         if self.shutting_down.load(Ordering::Relaxed) {
@@ -112,22 +136,90 @@ struct Admitted {
 
 /// The router with every route; `state` is shared by all connections.
 pub fn router(state: Arc<ProbeState>) -> Router {
-    let api = Router::new()
+    let mut api = Router::new()
         .route("/api/v1/whoami", get(whoami))
         .route("/api/v1/scan", get(scan_json))
         .route("/api/v1/scan/stream", get(scan_stream))
+        .route("/api/v1/site", get(site_info))
         .route("/api/{*rest}", get(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    Router::new()
+    let origins: Vec<HeaderValue> = cors_origins(&state.site)
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    if !origins.is_empty() {
+        api = api.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([axum::http::Method::GET])
+                .max_age(Duration::from_secs(3600)),
+        );
+    }
+    let mut app = Router::new()
         .route("/healthz", get(healthz))
-        .merge(api)
-        .fallback(www::serve)
+        .route("/theme.css", get(super::www::theme))
+        .merge(api);
+    if state.metrics_mode == MetricsMode::On {
+        app = app.route("/metrics", get(metrics));
+    }
+    if state.security_txt.is_some() {
+        app = app.route("/.well-known/security.txt", get(security_txt));
+    }
+    app.fallback(www::serve)
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            baseline_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Security headers for every response that did not set its own.
+async fn baseline_headers(State(st): State<Arc<ProbeState>>, mut resp: Response) -> Response {
+    if !resp.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+        resp.headers_mut()
+            .extend(security_headers(&st.site, Kind::Other));
+    }
+    resp
+}
+
+/// Router serving only `/metrics`, for a separate metrics listener.
+pub fn metrics_router(state: Arc<ProbeState>) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+async fn metrics(State(st): State<Arc<ProbeState>>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        st.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn security_txt(State(st): State<Arc<ProbeState>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        st.security_txt.clone().unwrap_or_default(),
+    )
+        .into_response()
+}
+
+async fn site_info(State(st): State<Arc<ProbeState>>) -> Json<SiteInfo> {
+    Json(SiteInfo {
+        org_name: st.site.org_name.clone(),
+        help_contact: st.site.help_contact.clone(),
+        ipv4_origin: st.site.ipv4_origin.clone(),
+        ipv6_origin: st.site.ipv6_origin.clone(),
+    })
 }
 
 async fn healthz() -> &'static str {
@@ -149,11 +241,14 @@ fn spawn_scan(
     on_port: impl FnMut(crate::api::PortEvent) + Send + 'static,
 ) -> tokio::task::JoinHandle<Option<Report>> {
     let timing = st.timing;
+    let running = st.metrics.scans_running.clone();
     st.tasks.spawn(async move {
         let Admitted { target, rtt, slot } = admitted;
+        running.inc();
         let plan = Plan::standard();
         let scan = scan::scan(target, &plan, timing, rtt, on_port);
         let report = AssertUnwindSafe(scan).catch_unwind().await.ok();
+        running.dec();
         drop(slot);
         if report.is_none() {
             tracing::error!("scan task failed");
@@ -171,6 +266,7 @@ async fn scan_json(
     let handle = spawn_scan(&st, admitted, |_| {});
     match handle.await {
         Ok(Some(report)) => {
+            st.metrics.record_scan(&report);
             tracing::info!(
                 level = ?report.verdict.level,
                 duration_ms = report.duration_ms,
@@ -203,9 +299,11 @@ async fn scan_stream(
     let handle = spawn_scan(&st, admitted, move |e| {
         let _ = port_tx.try_send(json_event(event::PORT, &e));
     });
+    let state = st.clone();
     st.tasks.spawn(async move {
         let last = match handle.await {
             Ok(Some(report)) => {
+                state.metrics.record_scan(&report);
                 tracing::info!(
                     level = ?report.verdict.level,
                     duration_ms = report.duration_ms,

@@ -16,10 +16,12 @@
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::LazyLock;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
+use prometheus_client::metrics::gauge::Gauge;
 use tokio::net::TcpSocket;
 use tokio::sync::watch;
 
@@ -110,6 +112,30 @@ fn classify_socket_error(_err: &io::Error) -> Outcome {
     Outcome::LocalError
 }
 
+/// Scan sockets open right now, across all scans (exported as a metric).
+static OPEN_SOCKETS: LazyLock<Gauge> = LazyLock::new(Gauge::default);
+
+/// The gauge of open scan sockets, for the metrics registry.
+pub fn open_sockets() -> Gauge {
+    OPEN_SOCKETS.clone()
+}
+
+/// Counts one open scan socket while alive.
+struct SocketCount;
+
+impl SocketCount {
+    fn new() -> Self {
+        OPEN_SOCKETS.inc();
+        SocketCount
+    }
+}
+
+impl Drop for SocketCount {
+    fn drop(&mut self) {
+        OPEN_SOCKETS.dec();
+    }
+}
+
 /// One connection attempt, with a deadline that follows the shared timeout.
 async fn attempt(addr: SocketAddr, mut timeout: watch::Receiver<Duration>) -> Outcome {
     let socket = match addr {
@@ -120,6 +146,7 @@ async fn attempt(addr: SocketAddr, mut timeout: watch::Receiver<Duration>) -> Ou
         Ok(s) => s,
         Err(e) => return classify_socket_error(&e),
     };
+    let _counted = SocketCount::new();
     let started = Instant::now();
     let connect = socket.connect(addr);
     tokio::pin!(connect);

@@ -163,8 +163,26 @@ pub async fn run(
     settings: Settings,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    let state = Arc::new(ProbeState::new(&settings));
-    serve(listener, &settings, state, shutdown).await
+    let state = Arc::new(ProbeState::new(&settings)?);
+    if state.assets.is_empty() {
+        tracing::warn!("no page built into this binary and no --www folder: serving the API only");
+    }
+    let metrics_task = match settings.metrics {
+        super::config::Metrics::Listen(addr) => {
+            let l = TcpListener::bind(addr).await?;
+            tracing::info!("metrics on http://{}/metrics", l.local_addr()?);
+            let app = super::http::metrics_router(state.clone());
+            Some(tokio::spawn(async move {
+                let _ = axum::serve(l, app).await;
+            }))
+        }
+        _ => None,
+    };
+    let result = serve(listener, &settings, state, shutdown).await;
+    if let Some(t) = metrics_task {
+        t.abort();
+    }
+    result
 }
 
 /// [`run`] with a given state (tests inspect it).
@@ -222,6 +240,8 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
+        let open = state.metrics.connections_open.clone();
+        open.inc();
         let info = ConnInfo {
             peer,
             rtt: handshake_rtt(&stream),
@@ -236,6 +256,7 @@ pub async fn serve(
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             let _slot = slot;
+            let _open = scopeguard(open);
             tokio::select! {
                 res = conn => {
                     if let Err(e) = res {
@@ -265,4 +286,17 @@ pub async fn serve(
         tracing::warn!("shutdown grace period over; exiting with work still running");
     }
     Ok(())
+}
+
+/// Decrements a gauge when dropped.
+struct GaugeGuard(prometheus_client::metrics::gauge::Gauge);
+
+impl Drop for GaugeGuard {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+fn scopeguard(g: prometheus_client::metrics::gauge::Gauge) -> GaugeGuard {
+    GaugeGuard(g)
 }

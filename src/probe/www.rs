@@ -1,19 +1,21 @@
-//! Serving the built page (Trunk's output folder) at `/`.
+//! The page's routes: `index.html` for page routes, the built files, the
+//! operator's theme stylesheet and `security.txt`.
 //!
-//! Files are served with their content type; a path whose last segment has
-//! no extension (`/`, `/embed`) is a page route and gets `index.html`, while a
-//! missing file with an extension is a real 404, so a broken asset link shows
-//! up as an error instead of an HTML page parsed as JavaScript.
+//! A path whose last segment has no extension (`/`, `/embed`) is a page route
+//! and gets `index.html` with a fresh CSP nonce; a missing file with an
+//! extension is a real 404, so a broken asset link shows up as an error
+//! instead of an HTML page parsed as JavaScript.
 
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use tower::ServiceExt;
-use tower_http::services::{ServeDir, ServeFile};
 
+use super::assets::{choose_encoding, new_nonce};
+use super::config::Site;
+use super::headers::{Kind, security_headers};
 use super::http::ProbeState;
 
 /// Whether `path` names a page route rather than a file.
@@ -22,30 +24,140 @@ pub fn is_page_route(path: &str) -> bool {
     !last.contains('.')
 }
 
-pub async fn serve(State(st): State<Arc<ProbeState>>, req: Request) -> Response {
-    let path = req.uri().path().to_owned();
-    let result = if is_page_route(&path) {
-        let index = st.www.join("index.html");
-        if !index.is_file() {
-            return not_built();
-        }
-        ServeFile::new(index).oneshot(req).await
-    } else {
-        ServeDir::new(&st.www).oneshot(req).await
-    };
-    match result {
-        Ok(resp) => resp.map(Body::new),
-        Err(never) => match never {},
-    }
+/// Whether a page route is the embed view.
+pub fn is_embed_route(path: &str) -> bool {
+    path == "/embed" || path.starts_with("/embed/")
 }
 
-fn not_built() -> Response {
+/// Files that other sites load (the embed script) and may be fetched cross-origin.
+fn is_shared_asset(path: &str) -> bool {
+    path == "/embed.js"
+}
+
+pub async fn serve(State(st): State<Arc<ProbeState>>, req: Request) -> Response {
+    let path = req.uri().path();
+    if is_page_route(path) {
+        return page(&st, is_embed_route(path));
+    }
+    let Some(asset) = st.assets.get(path) else {
+        return not_found();
+    };
+    let enc = choose_encoding(
+        req.headers()
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let (body, used) = asset.encoded(enc);
+    let etag = asset.etag_for(used);
+    let mut headers = HeaderMap::new();
+    let kind = if is_shared_asset(path) {
+        Kind::SharedAsset
+    } else {
+        Kind::Other
+    };
+    headers.extend(security_headers(&st.site, kind));
+    put(&mut headers, header::CONTENT_TYPE, &asset.content_type);
+    put(&mut headers, header::ETAG, &etag);
+    put(&mut headers, header::VARY, "accept-encoding");
+    put(
+        &mut headers,
+        header::CACHE_CONTROL,
+        if asset.immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "public, max-age=300"
+        },
+    );
+    if let Some(e) = used.header_value() {
+        put(&mut headers, header::CONTENT_ENCODING, e);
+    }
+    let not_modified = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|inm| inm.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if not_modified {
+        headers.remove(header::CONTENT_ENCODING);
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    (headers, Body::from(body)).into_response()
+}
+
+fn page(st: &ProbeState, embed: bool) -> Response {
+    let nonce = new_nonce();
+    let Some(html) = st.assets.index(&nonce) else {
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "The page has not been built. Run scripts/run (or `trunk build --release`, then rebuild portcheck); the API under /api/v1/ works without it.\n",
+        )
+            .into_response();
+    };
+    let mut headers = HeaderMap::new();
+    headers.extend(security_headers(
+        &st.site,
+        Kind::Page {
+            nonce: &nonce,
+            embed,
+        },
+    ));
+    put(
+        &mut headers,
+        header::CONTENT_TYPE,
+        "text/html; charset=utf-8",
+    );
+    // A fresh nonce per response: never reuse a cached copy.
+    put(&mut headers, header::CACHE_CONTROL, "no-store");
+    (headers, html).into_response()
+}
+
+fn not_found() -> Response {
     (
         StatusCode::NOT_FOUND,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "The page has not been built. Run scripts/run (or `trunk build --release`) first; the API under /api/v1/ works without it.\n",
+        "Not found.\n",
     )
         .into_response()
+}
+
+fn put(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        headers.insert(name, v);
+    }
+}
+
+/// `GET /theme.css`: the operator's accent colour as a CSS custom property.
+pub async fn theme(State(st): State<Arc<ProbeState>>) -> Response {
+    let css = theme_css(&st.site);
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        css,
+    )
+        .into_response()
+}
+
+/// The theme stylesheet. The colour was validated as `#rrggbb` at start.
+pub fn theme_css(site: &Site) -> String {
+    match &site.accent_color {
+        Some(c) => format!(":root {{ --accent: {c}; }}\n"),
+        None => "/* no operator theme: the page's own colours apply */\n".to_owned(),
+    }
+}
+
+/// The RFC 9116 `security.txt`, when the operator gave a contact.
+pub fn security_txt(site: &Site, expires: std::time::SystemTime) -> Option<String> {
+    let contact = site.security_contact.as_ref()?;
+    let mut text = format!(
+        "Contact: {contact}\nExpires: {}\nPreferred-Languages: de, en\n",
+        humantime::format_rfc3339_seconds(expires)
+    );
+    if let Some(origin) = &site.public_origin {
+        text.push_str(&format!("Canonical: {origin}/.well-known/security.txt\n"));
+    }
+    Some(text)
 }
 
 #[cfg(test)]
@@ -65,5 +177,33 @@ mod tests {
         ] {
             assert!(!is_page_route(p), "{p}");
         }
+        assert!(is_embed_route("/embed"));
+        assert!(!is_embed_route("/embedded"));
+        assert!(!is_embed_route("/"));
+    }
+
+    #[test]
+    fn theme_only_carries_a_validated_colour() {
+        let mut site = Site::default();
+        assert!(!theme_css(&site).contains("--accent"));
+        site.accent_color = Some("#005a9c".into());
+        assert_eq!(theme_css(&site), ":root { --accent: #005a9c; }\n");
+    }
+
+    #[test]
+    fn security_txt_has_contact_and_expiry() {
+        let mut site = Site::default();
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
+        assert_eq!(security_txt(&site, t), None);
+        site.security_contact = Some("mailto:abuse@kammer.example".into());
+        site.public_origin = Some("https://check.kammer.example".into());
+        let txt = security_txt(&site, t).unwrap();
+        assert!(
+            txt.starts_with(
+                "Contact: mailto:abuse@kammer.example\nExpires: 2027-01-15T08:00:00Z\n"
+            ),
+            "{txt}"
+        );
+        assert!(txt.contains("Canonical: https://check.kammer.example/.well-known/security.txt"));
     }
 }

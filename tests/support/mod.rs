@@ -53,7 +53,7 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         settings.listen = addr;
-        let state = Arc::new(ProbeState::new(&settings));
+        let state = Arc::new(ProbeState::new(&settings).expect("state"));
         let (tx, rx) = oneshot::channel::<()>();
         let st = state.clone();
         let task = tokio::spawn(async move {

@@ -1,0 +1,363 @@
+//! The built page: embedded in the binary (or read once from a folder), with
+//! content types, ETags, long-lived caching for hashed names, and brotli/gzip
+//! variants made once on first use.
+//!
+//! `index.html` is a template: Trunk leaves a nonce placeholder in its loader
+//! script, and every page response gets a fresh nonce that the
+//! Content-Security-Policy names (see `headers.rs`).
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hasher};
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use axum::body::Bytes;
+
+/// Trunk's output folder, compiled in. Missing at build time means "no page";
+/// the API works without it. Debug builds read the folder at run time.
+#[derive(rust_embed::RustEmbed)]
+#[folder = "$CARGO_MANIFEST_DIR/dist/"]
+#[allow_missing = true]
+struct Built;
+
+/// Trunk's placeholder for the per-response CSP nonce.
+pub const NONCE_PLACEHOLDER: &str = "{{__TRUNK NONCE__}}";
+
+/// A content encoding the client accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+impl Encoding {
+    pub fn header_value(self) -> Option<&'static str> {
+        match self {
+            Encoding::Brotli => Some("br"),
+            Encoding::Gzip => Some("gzip"),
+            Encoding::Identity => None,
+        }
+    }
+}
+
+/// Pick the best encoding from an `Accept-Encoding` header: brotli, then gzip,
+/// then none, honouring `q=0` refusals.
+pub fn choose_encoding(accept: Option<&str>) -> Encoding {
+    let Some(accept) = accept else {
+        return Encoding::Identity;
+    };
+    let mut br = false;
+    let mut gzip = false;
+    let mut star = false;
+    for item in accept.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let refused = parts.any(|p| {
+            let p = p.trim();
+            p.strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        let ok = !refused;
+        match name.as_str() {
+            "br" => br = ok,
+            "gzip" | "x-gzip" => gzip = ok,
+            "*" => star = ok,
+            _ => {}
+        }
+    }
+    if br || (star && !accept.contains("br")) {
+        Encoding::Brotli
+    } else if gzip || (star && !accept.contains("gzip")) {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+/// Whether a file name carries a content hash (Trunk: `name-<16 hex>.ext`,
+/// `name-<16 hex>_bg.wasm`), so it can be cached for a year.
+pub fn is_hashed_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.split('.').next().unwrap_or(name);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn is_compressible(content_type: &str) -> bool {
+    content_type.starts_with("text/")
+        || content_type.contains("javascript")
+        || content_type.contains("json")
+        || content_type.contains("wasm")
+        || content_type.contains("svg")
+        || content_type.contains("xml")
+}
+
+/// One file of the page.
+pub struct Asset {
+    pub body: Bytes,
+    pub content_type: String,
+    /// Strong ETag of the uncompressed body (quoted).
+    pub etag: String,
+    pub immutable: bool,
+    compressed: OnceLock<(Option<Bytes>, Option<Bytes>)>,
+}
+
+impl Asset {
+    fn new(path: &str, body: Vec<u8>) -> Asset {
+        let content_type = mime_guess::from_path(path)
+            .first_raw()
+            .map_or("application/octet-stream", |m| m)
+            .to_owned();
+        let content_type =
+            if content_type.starts_with("text/") || content_type.contains("javascript") {
+                format!("{content_type}; charset=utf-8")
+            } else {
+                content_type
+            };
+        let mut h = DefaultHasher::new();
+        h.write(&body);
+        Asset {
+            etag: format!("\"{:016x}\"", h.finish()),
+            immutable: is_hashed_name(path),
+            content_type,
+            body: Bytes::from(body),
+            compressed: OnceLock::new(),
+        }
+    }
+
+    /// The body in `enc` (made on first use), with the encoding actually used.
+    pub fn encoded(&self, enc: Encoding) -> (Bytes, Encoding) {
+        if enc == Encoding::Identity
+            || self.body.len() < 256
+            || !is_compressible(&self.content_type)
+        {
+            return (self.body.clone(), Encoding::Identity);
+        }
+        let (br, gz) = self.compressed.get_or_init(|| {
+            (
+                compress_brotli(&self.body).ok().map(Bytes::from),
+                compress_gzip(&self.body).ok().map(Bytes::from),
+            )
+        });
+        match (enc, br, gz) {
+            (Encoding::Brotli, Some(b), _) => (b.clone(), Encoding::Brotli),
+            (_, _, Some(g)) => (g.clone(), Encoding::Gzip),
+            _ => (self.body.clone(), Encoding::Identity),
+        }
+    }
+
+    /// The ETag of the representation in `enc`.
+    pub fn etag_for(&self, enc: Encoding) -> String {
+        match enc.header_value() {
+            None => self.etag.clone(),
+            Some(e) => format!("{}-{e}\"", self.etag.trim_end_matches('"')),
+        }
+    }
+}
+
+fn compress_brotli(data: &[u8]) -> io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(data.len() / 3);
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
+        w.write_all(data)?;
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+fn compress_gzip(data: &[u8]) -> io::Result<Vec<u8>> {
+    let mut w = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 3),
+        flate2::Compression::best(),
+    );
+    w.write_all(data)?;
+    w.finish()
+}
+
+/// The page's files by URL path (`/index.html`, `/embed.js`, …).
+#[derive(Default)]
+pub struct Assets {
+    files: HashMap<String, Asset>,
+}
+
+impl Assets {
+    /// The page built into the binary.
+    pub fn embedded() -> Assets {
+        let files = Built::iter().filter_map(|name| {
+            let file = Built::get(&name)?;
+            Some((name.into_owned(), file.data.into_owned()))
+        });
+        Assets::from_files(files)
+    }
+
+    /// The page from a folder, read once.
+    pub fn from_dir(dir: &Path) -> io::Result<Assets> {
+        let mut files = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d)? {
+                let entry = entry?;
+                let path = entry.path();
+                if entry.file_type()?.is_dir() {
+                    stack.push(path);
+                } else if let Ok(rel) = path.strip_prefix(dir) {
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    files.push((rel, std::fs::read(&path)?));
+                }
+            }
+        }
+        Ok(Assets::from_files(files))
+    }
+
+    pub fn from_files(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Assets {
+        Assets {
+            files: files
+                .into_iter()
+                .map(|(name, data)| {
+                    let path = format!("/{}", name.trim_start_matches('/'));
+                    let asset = Asset::new(&path, data);
+                    (path, asset)
+                })
+                .collect(),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Asset> {
+        self.files.get(path)
+    }
+
+    /// `index.html` with `nonce` in place of Trunk's placeholder.
+    pub fn index(&self, nonce: &str) -> Option<String> {
+        let asset = self.files.get("/index.html")?;
+        let html = std::str::from_utf8(&asset.body).ok()?;
+        Some(html.replace(NONCE_PLACEHOLDER, nonce))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// A fresh CSP nonce: 128 random bits, hex.
+pub fn new_nonce() -> String {
+    use std::hash::BuildHasher;
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No system randomness right now: std's per-instance random hasher
+        // keys mixed with the time are still unpredictable to a client.
+        for half in bytes.chunks_mut(8) {
+            let mut h = std::hash::RandomState::new().build_hasher();
+            h.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos()),
+            );
+            half.copy_from_slice(&h.finish().to_le_bytes());
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn encoding_negotiation() {
+        assert_eq!(choose_encoding(None), Encoding::Identity);
+        assert_eq!(
+            choose_encoding(Some("gzip, deflate, br, zstd")),
+            Encoding::Brotli
+        );
+        assert_eq!(choose_encoding(Some("gzip")), Encoding::Gzip);
+        assert_eq!(choose_encoding(Some("br;q=0, gzip")), Encoding::Gzip);
+        assert_eq!(
+            choose_encoding(Some("br;q=0, gzip;q=0")),
+            Encoding::Identity
+        );
+        assert_eq!(choose_encoding(Some("identity")), Encoding::Identity);
+        assert_eq!(choose_encoding(Some("*")), Encoding::Brotli);
+        assert_eq!(choose_encoding(Some("BR;q=0.5")), Encoding::Brotli);
+        assert_eq!(choose_encoding(Some("garbage;;;q=x,,")), Encoding::Identity);
+    }
+
+    #[test]
+    fn hashed_names() {
+        assert!(is_hashed_name("/portcheck-app-3c1d3b7a9e0f4a21.js"));
+        assert!(is_hashed_name("/portcheck-app-3c1d3b7a9e0f4a21_bg.wasm"));
+        assert!(is_hashed_name("/style-0123456789abcdef.css"));
+        assert!(!is_hashed_name("/index.html"));
+        assert!(!is_hashed_name("/embed.js"));
+        assert!(!is_hashed_name("/portcheck-app.js"));
+        assert!(!is_hashed_name("/x-123.js"));
+    }
+
+    #[test]
+    fn compressed_variants_round_trip() {
+        let js = "function f(){return 1}\n".repeat(200);
+        let assets = Assets::from_files([(
+            "app-0123456789abcdef.js".to_owned(),
+            js.clone().into_bytes(),
+        )]);
+        let a = assets.get("/app-0123456789abcdef.js").unwrap();
+        assert!(a.immutable);
+        assert!(
+            a.content_type.starts_with("text/javascript"),
+            "{}",
+            a.content_type
+        );
+        let (br, enc) = a.encoded(Encoding::Brotli);
+        assert_eq!(enc, Encoding::Brotli);
+        assert!(br.len() < js.len() / 10);
+        let mut out = String::new();
+        brotli::Decompressor::new(&br[..], 4096)
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, js);
+        let (gz, enc) = a.encoded(Encoding::Gzip);
+        assert_eq!(enc, Encoding::Gzip);
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, js);
+        assert_ne!(a.etag_for(Encoding::Brotli), a.etag_for(Encoding::Gzip));
+        assert!(a.etag_for(Encoding::Brotli).ends_with("-br\""));
+    }
+
+    #[test]
+    fn small_or_binary_files_stay_identity() {
+        let assets = Assets::from_files([
+            ("tiny.css".to_owned(), b"a{}".to_vec()),
+            ("logo.png".to_owned(), vec![0u8; 4096]),
+        ]);
+        assert_eq!(
+            assets.get("/tiny.css").unwrap().encoded(Encoding::Brotli).1,
+            Encoding::Identity
+        );
+        assert_eq!(
+            assets.get("/logo.png").unwrap().encoded(Encoding::Gzip).1,
+            Encoding::Identity
+        );
+        assert_eq!(assets.get("/logo.png").unwrap().content_type, "image/png");
+    }
+
+    #[test]
+    fn index_gets_the_nonce() {
+        let html = format!("<script nonce=\"{NONCE_PLACEHOLDER}\">x</script>");
+        let assets = Assets::from_files([("index.html".to_owned(), html.into_bytes())]);
+        let n = new_nonce();
+        assert_eq!(n.len(), 32);
+        assert_ne!(n, new_nonce());
+        assert_eq!(
+            assets.index(&n).unwrap(),
+            format!("<script nonce=\"{n}\">x</script>")
+        );
+        assert!(Assets::default().index(&n).is_none());
+    }
+}
