@@ -93,7 +93,7 @@ setup_browser() {
 }
 
 setup_lab() {
-  need_debs iproute2 nftables nmap samba smbclient socat openssl python3 hyperfine curl
+  need_debs iproute2 nftables nmap samba smbclient socat openssl python3 hyperfine curl nginx
 }
 
 # Build the page into dist/ (release profile for wasm, wasm-opt -Oz).

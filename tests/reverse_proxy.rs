@@ -1,0 +1,617 @@
+//! portcheck behind Debian's nginx, configured with the directives shipped in
+//! `deploy/nginx.conf` (the lines between its `portcheck:…-begin/end`
+//! markers), in front of the real `portcheck serve --trusted-proxy 127.0.0.1`:
+//!
+//! - a visitor behind nginx is checked at its own address;
+//! - forwarding headers a visitor forges and sends through nginx cannot
+//!   redirect the scan;
+//! - the same forged headers sent straight to the probe from an untrusted
+//!   peer change nothing;
+//! - the live scan stream passes through nginx event by event;
+//! - nginx's access log, as shipped, holds no visitor address.
+//!
+//! Needs nginx (`scripts/test` installs it). Without it the tests skip
+//! loudly, and fail when `CI` is set.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portcheck::api::{
+    CONTROL, Family, PortGroup, PortState, RANGE, Reason, Report, Started, Target, event,
+};
+use reqwest::StatusCode;
+use support::*;
+
+/// The shipped nginx configuration.
+const SHIPPED_CONF: &str = include_str!("../deploy/nginx.conf");
+
+/// A visitor behind nginx.
+const VISITOR: &str = "127.0.0.30";
+/// A peer that talks to the probe directly, bypassing nginx.
+const DIRECT: &str = "127.0.0.31";
+/// A visitor watching the live stream behind nginx.
+const STREAMER: &str = "127.0.0.32";
+/// Forged addresses: a global one, and a loopback one the probe would be
+/// allowed to scan (it listens on loopback), so believing it would succeed.
+const FORGED: &str = "198.51.100.7";
+const FORGED_LOOPBACK: &str = "127.0.0.99";
+
+/// Panic instead of hanging when something that must happen does not.
+async fn within<F: std::future::Future>(what: &str, f: F) -> F::Output {
+    tokio::time::timeout(SAFETY_NET, f)
+        .await
+        .unwrap_or_else(|_| panic!("{what}: no answer within {SAFETY_NET:?}"))
+}
+
+/// The nginx binary, or None (after a loud message) when it is missing and
+/// `CI` is not set.
+fn nginx_or_skip(test: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from))
+        .map(|dir| dir.join("nginx"))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        if std::env::var_os("CI").is_some() {
+            panic!("{test} needs nginx and CI is set: failing instead of skipping");
+        }
+        eprintln!(
+            "\n!!!!!!!! SKIPPED {test}: nginx is not installed (scripts/test installs it; set CI to make this a failure) !!!!!!!!\n"
+        );
+    }
+    found
+}
+
+/// A fresh directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "portcheck-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A child process with its stderr collected; killed (with its whole process
+/// group when it leads one) and reaped on drop, on every exit path.
+struct Running {
+    child: Child,
+    leads_group: bool,
+    log: Arc<Mutex<String>>,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Running {
+    fn spawn(mut cmd: Command, leads_group: bool) -> Running {
+        if leads_group {
+            use std::os::unix::process::CommandExt;
+            cmd.process_group(0);
+        }
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {cmd:?}: {e}"));
+        let stderr = child.stderr.take().expect("stderr");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, lines) = mpsc::channel();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                sink.lock().unwrap().push_str(&format!("{line}\n"));
+                let _ = tx.send(line);
+            }
+        });
+        Running {
+            child,
+            leads_group,
+            log,
+            lines,
+        }
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Wait until a log line containing `needle` has been written.
+    fn wait_for_line(&self, needle: &str) {
+        let deadline = Instant::now() + SAFETY_NET;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return,
+                Ok(_) => {}
+                Err(_) => panic!("no log line with `{needle}`:\n{}", self.log()),
+            }
+        }
+    }
+
+    /// Panic with the log if the process has exited.
+    fn assert_alive(&mut self, what: &str) {
+        if let Some(status) = self.child.try_wait().expect("try_wait") {
+            panic!("{what} exited ({status}):\n{}", self.log());
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.leads_group {
+            // nginx: SIGTERM lets the master stop and reap its workers; if it
+            // has not exited within the safety net, kill the whole group.
+            let pid = self.child.id() as i32;
+            // SAFETY: kill with a valid pid and signal number.
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+            let deadline = Instant::now() + SAFETY_NET;
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            // SAFETY: the group leader is not reaped yet, so its id is ours.
+            unsafe { libc::kill(-pid, libc::SIGKILL) };
+        } else {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// Lines `name` of the shipped configuration (between its markers).
+fn region(conf: &str, name: &str) -> String {
+    let begin = format!("# portcheck:{name}-begin");
+    let end = format!("# portcheck:{name}-end");
+    let start = conf
+        .find(&begin)
+        .unwrap_or_else(|| panic!("deploy/nginx.conf lacks `{begin}`"))
+        + begin.len();
+    let len = conf[start..]
+        .find(&end)
+        .unwrap_or_else(|| panic!("deploy/nginx.conf lacks `{end}`"));
+    conf[start..start + len].to_owned()
+}
+
+/// A complete nginx configuration: the shipped directives, with the probe's
+/// test address for 127.0.0.1:8080 and `dir` for /var/log/nginx, in a plain
+/// HTTP server on 127.0.0.1:`port`.
+fn nginx_conf(dir: &Path, port: u16, probe: SocketAddr) -> String {
+    let http = region(SHIPPED_CONF, "http");
+    let server = region(SHIPPED_CONF, "server");
+    assert!(
+        http.contains("127.0.0.1:8080"),
+        "the upstream moved out of the tested lines"
+    );
+    assert!(
+        server.contains("/var/log/nginx/"),
+        "the access log moved out of the tested lines"
+    );
+    let http = http.replace("127.0.0.1:8080", &probe.to_string());
+    let server = server.replace("/var/log/nginx/", &format!("{}/", dir.display()));
+    let d = dir.display();
+    format!(
+        "worker_processes 1;
+events {{ worker_connections 128; }}
+http {{
+    client_body_temp_path {d}/client_body;
+    proxy_temp_path {d}/proxy;
+    fastcgi_temp_path {d}/fastcgi;
+    uwsgi_temp_path {d}/uwsgi;
+    scgi_temp_path {d}/scgi;
+    access_log off;
+{http}
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+{server}
+    }}
+}}
+"
+    )
+}
+
+/// The real probe behind nginx: both running, ready, torn down on drop.
+struct Lab {
+    // Dropped in this order: nginx, the probe, then the directory.
+    nginx: Running,
+    probe: Running,
+    nginx_addr: SocketAddr,
+    probe_addr: SocketAddr,
+    dir: TempDir,
+}
+
+impl Lab {
+    async fn start(nginx_bin: &Path, tag: &str) -> Lab {
+        let dir = TempDir::new(tag);
+
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_portcheck"));
+        cmd.args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["--trusted-proxy", "127.0.0.1"])
+            .args(["--rate-burst", "100"])
+            // Long attempts, so a silent port keeps the stream test's scan
+            // running for seconds (answering ports are not slowed).
+            .args(["--timeout-floor-ms", "3000", "--timeout-ceiling-ms", "3000"])
+            .env("PORTCHECK_LOG", "info")
+            .env_remove("RUST_LOG");
+        let probe = Running::spawn(cmd, false);
+        let deadline = Instant::now() + SAFETY_NET;
+        let probe_addr: SocketAddr = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match probe.lines.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(rest) = line.split("listening on http://").nth(1) {
+                        break rest.trim().parse().expect("listening address");
+                    }
+                }
+                Err(_) => panic!("portcheck did not start:\n{}", probe.log()),
+            }
+        };
+
+        // nginx needs a port number in its configuration; take a free one.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let conf = dir.0.join("nginx.conf");
+        std::fs::write(&conf, nginx_conf(&dir.0, port, probe_addr)).expect("write nginx.conf");
+        let mut cmd = Command::new(nginx_bin);
+        cmd.arg("-e")
+            .arg("stderr")
+            .arg("-p")
+            .arg(&dir.0)
+            .arg("-c")
+            .arg(&conf)
+            .arg("-g")
+            .arg(format!(
+                "daemon off; pid {}/nginx.pid; error_log stderr;",
+                dir.0.display()
+            ));
+        let nginx = Running::spawn(cmd, true);
+        let mut lab = Lab {
+            nginx,
+            probe,
+            nginx_addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            probe_addr,
+            dir,
+        };
+        lab.wait_ready().await;
+        lab
+    }
+
+    /// Poll /healthz through nginx until it answers, within the safety net.
+    async fn wait_ready(&mut self) {
+        let client = client_from("127.0.0.1");
+        let deadline = Instant::now() + SAFETY_NET;
+        loop {
+            self.nginx.assert_alive("nginx");
+            self.probe.assert_alive("portcheck");
+            if let Ok(Ok(resp)) = tokio::time::timeout(
+                Duration::from_secs(2),
+                client.get(self.via_nginx("/healthz")).send(),
+            )
+            .await
+            {
+                assert_eq!(resp.status(), StatusCode::OK, "{}", self.nginx.log());
+                assert_eq!(resp.text().await.unwrap(), "ok\n");
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "nginx did not become ready:\n{}",
+                self.nginx.log()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    fn via_nginx(&self, path: &str) -> String {
+        format!("http://{}{path}", self.nginx_addr)
+    }
+
+    fn direct(&self, path: &str) -> String {
+        format!("http://{}{path}", self.probe_addr)
+    }
+
+    /// nginx's access log once it has `lines` lines mentioning `path`
+    /// (nginx writes a line after the response is sent, so poll for it).
+    async fn access_log(&self, path: &str, lines: usize) -> String {
+        let file = self.dir.0.join("portcheck.log");
+        let deadline = Instant::now() + SAFETY_NET;
+        loop {
+            let log = std::fs::read_to_string(&file).unwrap_or_default();
+            if log.lines().filter(|l| l.contains(path)).count() >= lines {
+                return log;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "access log lacks {lines} lines for {path}:\n{log}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn assert_via_nginx(resp: &reqwest::Response) {
+    assert_eq!(
+        resp.headers().get("server").map(|v| v.as_bytes()),
+        Some(&b"nginx"[..]),
+        "the response did not come through nginx"
+    );
+}
+
+async fn whoami(req: reqwest::RequestBuilder) -> (Target, Option<String>) {
+    let resp = within("whoami", req.send()).await.expect("whoami request");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let server = resp
+        .headers()
+        .get("server")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (within("whoami body", resp.json()).await.unwrap(), server)
+}
+
+async fn scan(req: reqwest::RequestBuilder) -> Report {
+    let resp = within("scan", req.send()).await.expect("scan request");
+    assert_eq!(resp.status(), StatusCode::OK);
+    within("scan body", resp.json()).await.expect("report")
+}
+
+fn v4(addr: &str) -> Target {
+    Target {
+        ip: ip(addr),
+        family: Family::Ipv4,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visitor_behind_nginx_is_checked_at_its_own_address() {
+    let Some(nginx) = nginx_or_skip("visitor_behind_nginx_is_checked_at_its_own_address") else {
+        return;
+    };
+    // As root, an open 445 on the visitor's address shows the scan really
+    // reached that address; without root every port there is closed.
+    let open = is_root().then_some(open_ports(VISITOR, &[445]).await);
+    let lab = Lab::start(&nginx, "nginx-visitor").await;
+    let client = client_from(VISITOR);
+
+    let (target, server) = whoami(client.get(lab.via_nginx("/api/v1/whoami"))).await;
+    assert_eq!(target, v4(VISITOR));
+    assert_eq!(server.as_deref(), Some("nginx"));
+
+    let resp = within("scan", client.get(lab.via_nginx("/api/v1/scan")).send())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_via_nginx(&resp);
+    assert_eq!(resp.headers()["cache-control"], "no-store");
+    let report: Report = resp.json().await.unwrap();
+    assert_eq!(report.target, v4(VISITOR));
+    let ports: Vec<u16> = report.ports.iter().map(|p| p.port).collect();
+    assert_eq!(ports, RANGE.to_vec());
+    for p in &report.ports {
+        let expected = if p.port == 445 && open.is_some() {
+            (PortState::Open, Reason::Connected)
+        } else {
+            (PortState::Closed, Reason::Refused)
+        };
+        assert_eq!((p.state, p.reason), expected, "port {}", p.port);
+    }
+
+    // What the shipped access log keeps: requests and statuses, no address.
+    let log = lab.access_log("/api/v1/", 2).await;
+    assert!(
+        log.contains("\"GET /api/v1/scan\" 200 "),
+        "access log:\n{log}"
+    );
+    assert!(
+        !log.contains(VISITOR),
+        "nginx logged the visitor's address:\n{log}"
+    );
+    lab.probe.wait_for_line("scan finished");
+    let probe_log = lab.probe.log();
+    assert!(!probe_log.contains(VISITOR), "{probe_log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_forwarding_headers_through_nginx_change_nothing() {
+    let Some(nginx) = nginx_or_skip("forged_forwarding_headers_through_nginx_change_nothing")
+    else {
+        return;
+    };
+    let lab = Lab::start(&nginx, "nginx-forged").await;
+    let client = client_from(VISITOR);
+    let forgeries: [(&str, String); 7] = [
+        ("X-Forwarded-For", FORGED.to_owned()),
+        ("X-Forwarded-For", FORGED_LOOPBACK.to_owned()),
+        ("X-Forwarded-For", format!("{FORGED_LOOPBACK}, 127.0.0.1")),
+        ("X-Forwarded-For", "not an address".to_owned()),
+        ("Forwarded", format!("for={FORGED}")),
+        (
+            "Forwarded",
+            format!("for=\"{FORGED_LOOPBACK}\";proto=https"),
+        ),
+        ("X-Real-IP", FORGED_LOOPBACK.to_owned()),
+    ];
+    for (name, value) in &forgeries {
+        let (target, server) = whoami(
+            client
+                .get(lab.via_nginx("/api/v1/whoami"))
+                .header(*name, value),
+        )
+        .await;
+        assert_eq!(target, v4(VISITOR), "{name}: {value}");
+        assert_eq!(server.as_deref(), Some("nginx"));
+    }
+
+    // A scan with every forgery at once is still of the visitor. Had the
+    // probe believed 127.0.0.99, it would have scanned it: loopback targets
+    // are allowed here.
+    let mut req = client.get(lab.via_nginx("/api/v1/scan"));
+    for (name, value) in &forgeries[..3] {
+        req = req.header(*name, value);
+    }
+    req = req.header("Forwarded", format!("for={FORGED_LOOPBACK}"));
+    assert_eq!(scan(req).await.target, v4(VISITOR));
+
+    let stream = within(
+        "stream",
+        client
+            .get(lab.via_nginx("/api/v1/scan/stream"))
+            .header("X-Forwarded-For", FORGED_LOOPBACK)
+            .header("Forwarded", format!("for={FORGED_LOOPBACK}"))
+            .send(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let events = within("stream body", read_events(stream)).await;
+    let started: Started = serde_json::from_str(&events[0].data).unwrap();
+    assert_eq!(started.target, v4(VISITOR));
+
+    let log = lab.access_log("/api/v1/", forgeries.len() + 2).await;
+    for addr in [VISITOR, FORGED, FORGED_LOOPBACK] {
+        assert!(!log.contains(addr), "{addr} in the access log:\n{log}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_requests_with_forged_headers_change_nothing() {
+    let Some(nginx) = nginx_or_skip("direct_requests_with_forged_headers_change_nothing") else {
+        return;
+    };
+    let lab = Lab::start(&nginx, "nginx-direct").await;
+    let client = client_from(DIRECT);
+    let forged = |req: reqwest::RequestBuilder| {
+        req.header("X-Forwarded-For", FORGED_LOOPBACK)
+            .header("Forwarded", format!("for={FORGED_LOOPBACK}"))
+            .header("X-Real-IP", FORGED_LOOPBACK)
+    };
+
+    let (target, server) = whoami(forged(client.get(lab.direct("/api/v1/whoami")))).await;
+    assert_eq!(target, v4(DIRECT));
+    assert_ne!(server.as_deref(), Some("nginx"), "went around nginx");
+    assert_eq!(
+        scan(forged(client.get(lab.direct("/api/v1/scan"))))
+            .await
+            .target,
+        v4(DIRECT)
+    );
+    // A header no proxy could have written is not even read from an
+    // untrusted peer: no 400, just the peer's own address.
+    let (target, _) = whoami(
+        client
+            .get(lab.direct("/api/v1/whoami"))
+            .header("X-Forwarded-For", "not an address"),
+    )
+    .await;
+    assert_eq!(target, v4(DIRECT));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scan_stream_passes_through_nginx_event_by_event() {
+    let Some(nginx) = nginx_or_skip("scan_stream_passes_through_nginx_event_by_event") else {
+        return;
+    };
+    // As root: port 447 of the visitor stays silent (a full accept queue), so
+    // the scan waits on it for seconds. The test lets it answer only once the
+    // `started` event has arrived through nginx. If nginx held the events
+    // back, `started` would arrive with `finished`, after 447 had been given
+    // up on as filtered.
+    let silent = if require_root("scan_stream_passes_through_nginx_event_by_event (event by event)")
+    {
+        Some(filtered_port(STREAMER, 447).await)
+    } else {
+        None
+    };
+    let proves_streaming = silent.is_some();
+    let mut silent = silent;
+    let lab = Lab::start(&nginx, "nginx-stream").await;
+    let client = client_from(STREAMER);
+
+    let mut resp = within(
+        "stream",
+        client.get(lab.via_nginx("/api/v1/scan/stream")).send(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_via_nginx(&resp);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+
+    let mut body = Vec::new();
+    while let Some(chunk) = within("stream chunk", resp.chunk()).await.unwrap() {
+        body.extend_from_slice(&chunk);
+        if silent.is_some() {
+            let text = String::from_utf8_lossy(&body);
+            let complete = &text[..text.rfind("\n\n").map_or(0, |i| i + 2)];
+            let so_far = parse_events(complete);
+            if so_far.iter().any(|e| e.name == event::STARTED) {
+                assert!(
+                    !so_far.iter().any(|e| e.name == event::FINISHED),
+                    "`started` arrived only together with `finished`: nginx buffered the stream"
+                );
+                // Port 447 stops being silent: its next attempt is refused.
+                silent = None;
+            }
+        }
+    }
+    let mut text = String::new();
+    body.as_slice().read_to_string(&mut text).expect("UTF-8");
+    let events = parse_events(&text);
+    let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names.first(), Some(&event::STARTED), "{names:?}");
+    assert_eq!(names.last(), Some(&event::FINISHED), "{names:?}");
+    assert_eq!(
+        names.iter().filter(|n| **n == event::PORT).count(),
+        RANGE.len() + CONTROL.len(),
+        "{names:?}"
+    );
+    let started: Started = serde_json::from_str(&events[0].data).unwrap();
+    assert_eq!(started.target, v4(STREAMER));
+    let report: Report = serde_json::from_str(&events.last().unwrap().data).unwrap();
+    assert_eq!(report.target, v4(STREAMER));
+    let p447 = report.ports.iter().find(|p| p.port == 447).unwrap();
+    if proves_streaming {
+        assert_eq!(
+            (p447.state, p447.reason),
+            (PortState::Closed, Reason::Refused),
+            "447 was still silent when the scan ended: `started` reached the visitor too late"
+        );
+    }
+    for e in events.iter().filter(|e| e.name == event::PORT) {
+        let pe: portcheck::api::PortEvent = serde_json::from_str(&e.data).unwrap();
+        let listed = match pe.group {
+            PortGroup::Range => RANGE.contains(&pe.result.port),
+            PortGroup::Control => CONTROL.contains(&pe.result.port),
+        };
+        assert!(listed, "{pe:?}");
+    }
+}
