@@ -17,6 +17,8 @@
 //! Without root these tests print a loud SKIPPED banner; with `CI` set they
 //! fail instead. `scripts/test-lab` installs the tools and runs them.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 #[path = "lab/harness.rs"]
 mod harness;
 

@@ -49,7 +49,15 @@ const PROBE_ARGS: &str = "--rate-burst 100000 --rate-refill-secs 1";
 
 /// Whether the lab can run here. Without root (or without the lab's tools)
 /// a developer gets a loud skip; with `CI` set, the same condition fails.
+/// `PORTCHECK_LAB=skip` skips on purpose (also in CI): a general `cargo test`
+/// run sets it when `scripts/test-lab` runs the lab separately.
 pub fn lab_available(test: &str) -> bool {
+    if std::env::var("PORTCHECK_LAB").is_ok_and(|v| v == "skip") {
+        eprintln!(
+            "!! SKIPPED lab test {test}: PORTCHECK_LAB=skip (scripts/test-lab runs the lab tests)"
+        );
+        return false;
+    }
     let why = if unsafe { libc::geteuid() } != 0 {
         Some("not root (network namespaces need root)".to_string())
     } else {

@@ -23,12 +23,13 @@
 #              |
 #            inet (router; unreachable default for v4 and v6)
 #    ----+-------+--------+---------+-----------+----------+-------+------
-#      mixed    smb     smb1    rangefwd     singlefwd    v6pin   lossy  tarpit
-#     .18/:2::2 .26/:3  .34/:4  .42 (NAT)    .50 (NAT)    :7::2   .66/:8 .74/:9
+#      mixed    smb     smb1    rangefwd     singlefwd    v6pin   lossy  tarpit  (crowd)
+#     .18/:2::2 .26/:3  .34/:4  .42 (NAT)    .50 (NAT)    :7::2   .66/:8 .74/:9  .130-.254
 #                                 |            |            |
 #                            rangefwd-srv  singlefwd-srv  v6pin-host
 #                           192.168.178.10 192.168.178.10 2001:db8:107::10
 #
+# `crowd` (125 addresses, for the load benchmark) is built only on request.
 # Link i joins inet and host i: 198.51.100.(8i+1)/29 and 2001:db8:i::1/64 on
 # the inet side, .(8i+2) and ::2 on the host side. Private addresses exist
 # only inside the two NAT routers' LANs. Safety rules: shared/notes/netlab.md.
@@ -508,6 +509,34 @@ build_tarpit() {
   listener tarpit 438-451 --tarpit
   wait_listening tarpit 438 445 451
   visitor tarpit tarpit 198.51.100.74 2001:db8:9::2
+}
+
+# Many visitors at once, for the load benchmark (not built by default): one
+# host with 125 addresses 198.51.100.130-254, each a separate visitor to the
+# probe. 443 and 445 open, 442 and 449 dropped (so every scan waits for two
+# timeouts), the rest closed.
+build_crowd() {
+  mkns crowd
+  link inet v-crowd crowd eth0
+  addr4 inet v-crowd 198.51.100.129/25
+  local i
+  for ((i = 130; i <= 254; i++)); do
+    addr4 crowd eth0 "198.51.100.$i/25"
+  done
+  ip -n "$(NS crowd)" route add default via 198.51.100.129
+  nft_in crowd <<'EOF'
+table inet visitor {
+  chain input {
+    type filter hook input priority filter; policy accept;
+    tcp dport { 442, 449 } drop
+  }
+}
+EOF
+  listener crowd 443,445
+  wait_listening crowd 443 445
+  emit CROWD_NS "$(NS crowd)"
+  emit CROWD_FIRST 198.51.100.130
+  emit CROWD_LAST 198.51.100.254
 }
 
 # ---------------------------------------------------------------- safety

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Compare one portcheck report with nmap's XML for the same host.
+
+usage: compare_states.py REPORT.json NMAP.xml [TRUTH]
+
+Prints one JSON line: ports compared, ports where the states are identical,
+the differences (each marked with its known explanation or "UNEXPLAINED"),
+and, when TRUTH is given ("443:open,445:open,441:closed,...,*:filtered"), how
+many ports each tool got right. The explained differences are the ones
+tests/lab.rs accepts (see tests/lab/harness.rs, explained_difference).
+"""
+
+import json
+import sys
+import xml.etree.ElementTree as ET
+
+
+def explain(family, pc_state, pc_reason, nm_state, nm_reason, timeout_ms):
+    if (pc_state, pc_reason, nm_state, nm_reason) == ("closed", "refused", "filtered", "port-unreach"):
+        return "icmp-port-unreachable (connect reads ECONNREFUSED)"
+    if (
+        family == "ipv6"
+        and (pc_state, pc_reason) == ("filtered", "timeout")
+        and nm_state == "filtered"
+        and nm_reason in ("admin-prohibited", "port-unreach")
+        and timeout_ms < 1000
+    ):
+        return "lab ICMPv6 artefact (same state, reason differs)"
+    return None
+
+
+def main():
+    report = json.load(open(sys.argv[1]))
+    root = ET.parse(sys.argv[2]).getroot()
+    nmap = {}
+    for port in root.iter("port"):
+        state = port.find("state")
+        nmap[int(port.get("portid"))] = (state.get("state"), state.get("reason"))
+    truth = {}
+    if len(sys.argv) > 3:
+        for item in sys.argv[3].split(","):
+            k, v = item.split(":")
+            truth[k] = v
+    family = report["target"]["family"]
+    out = {"ports": 0, "same_state": 0, "differences": [], "pc_right": 0, "nmap_right": 0}
+    for p in report["ports"] + report["control"]:
+        nm_state, nm_reason = nmap.get(p["port"], ("missing", "missing"))
+        out["ports"] += 1
+        if p["state"] == nm_state:
+            out["same_state"] += 1
+        else:
+            why = explain(family, p["state"], p["reason"], nm_state, nm_reason, report["timeout_ms"])
+            out["differences"].append(
+                f'{p["port"]}: portcheck {p["state"]}/{p["reason"]}, nmap {nm_state}/{nm_reason}: '
+                f'{why or "UNEXPLAINED"}'
+            )
+        if truth:
+            want = truth.get(str(p["port"]), truth.get("*"))
+            out["pc_right"] += p["state"] == want
+            out["nmap_right"] += nm_state == want
+    out["unexplained"] = sum("UNEXPLAINED" in d for d in out["differences"])
+    out["duration_ms"] = report["duration_ms"]
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
