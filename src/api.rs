@@ -139,6 +139,114 @@ pub struct PortResult {
     pub rtt_ms: Option<f64>,
     /// Connection attempts made (a port without answer is tried twice).
     pub attempts: u8,
+    /// What the service on an open port said of itself (identification);
+    /// absent for ports that are not open and in `port` events, which are
+    /// sent at connect time, before identification ends.
+    /// Boxed: most ports have none, and a port event stays small.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Box<PortDetails>>,
+}
+
+/// What identification learnt about the service on an open port. Every
+/// field is optional: a service shows what it shows within the probe's
+/// per-port budget, and a field is absent when nothing was learnt.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smb: Option<SmbDetails>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsDetails>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpDetails>,
+    /// The first line a service sent unasked (SSH, FTP, SMTP, …), printable
+    /// ASCII only, at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banner: Option<String>,
+    /// Set when a budget ended identification before it was complete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<IdentLimit>,
+}
+
+impl PortDetails {
+    /// Nothing learnt and no limit reached: not worth a `details` field.
+    pub fn is_empty(&self) -> bool {
+        *self == PortDetails::default()
+    }
+}
+
+/// Which budget cut identification short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentLimit {
+    /// The per-port time budget ran out (a silent or dripping service).
+    Time,
+    /// A reply exceeded the per-connection byte cap.
+    Bytes,
+}
+
+/// An SMB server's answers to negotiate and to a session setup without
+/// credentials (the probe stops there: no share is ever opened).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmbDetails {
+    /// SMB2/3 dialects the server accepted, each offered alone, ascending:
+    /// `2.0.2`, `2.1`, `3.0`, `3.0.2`, `3.1.1`.
+    pub dialects: Vec<String>,
+    /// Whether the server accepts SMB1 (`NT LM 0.12`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smb1: Option<bool>,
+    /// Whether the server requires signed messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_required: Option<bool>,
+    /// Whether a session setup as an unknown user with an empty password
+    /// was granted as guest ("map to guest", the "Everyone" share case).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest_access: Option<bool>,
+    /// Whether an anonymous (null) session was granted. Common and by
+    /// itself no access to files; reported for completeness.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous_session: Option<bool>,
+}
+
+/// A TLS service: the best version it negotiated, the legacy versions it
+/// still accepts and its certificate (not validated: read as offered).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsDetails {
+    /// `TLSv1.3`, `TLSv1.2`, `TLSv1.1` or `TLSv1.0`.
+    pub version: String,
+    /// Versions older than TLS 1.2 that the server accepted when offered alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outdated_versions: Vec<String>,
+    /// Certificate subject, RFC 4514 style (`CN=…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// Validity start, RFC 3339 UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<String>,
+    /// Validity end, RFC 3339 UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<String>,
+    /// Issuer equals subject and the signature verifies with the
+    /// certificate's own key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_signed: Option<bool>,
+}
+
+/// What a web server said of itself in answer to `GET /`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpDetails {
+    pub status: u16,
+    /// The `Server` header, printable ASCII, at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// The page's `<title>`, at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// A router, NAS or server administration interface recognised from the
+    /// title, `Server` header or page (for example `FRITZ!Box`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_interface: Option<String>,
 }
 
 /// Whether a port belongs to the checked range or to the control ports.
@@ -209,6 +317,17 @@ pub enum FindingId {
     RangeReachable,
     /// Some ports could not be tested; the result is incomplete.
     ScanIncomplete,
+    /// An SMB server granted a session to an unknown user without a
+    /// password (guest): its guest-readable shares are open to anyone.
+    SmbGuestAccess,
+    /// An SMB server still accepts SMB1, the protocol of EternalBlue/WannaCry.
+    Smb1Enabled,
+    /// An SMB server does not require signing.
+    SmbSigningNotRequired,
+    /// A TLS service accepts TLS 1.0 or 1.1 (or offers nothing newer).
+    TlsOutdated,
+    /// A router, NAS or server administration login page is reachable.
+    AdminInterfaceExposed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -313,6 +432,7 @@ mod tests {
             reason: Reason::Connected,
             rtt_ms: Some(1.3),
             attempts: 1,
+            details: None,
         };
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(
@@ -341,6 +461,7 @@ mod tests {
                 reason: Reason::Timeout,
                 rtt_ms: None,
                 attempts: 2,
+                details: None,
             },
         };
         let s = serde_json::to_string(&e).unwrap();
@@ -373,6 +494,46 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&FindingId::RangeReachable).unwrap(),
             r#""range-reachable""#
+        );
+    }
+
+    #[test]
+    fn details_shape_and_old_json_still_reads() {
+        let r = PortResult {
+            port: 445,
+            service: service_name(445).into(),
+            state: PortState::Open,
+            reason: Reason::Connected,
+            rtt_ms: None,
+            attempts: 1,
+            details: Some(Box::new(PortDetails {
+                smb: Some(SmbDetails {
+                    dialects: vec!["2.0.2".into(), "3.1.1".into()],
+                    smb1: Some(true),
+                    signing_required: Some(false),
+                    guest_access: Some(true),
+                    anonymous_session: None,
+                }),
+                ..PortDetails::default()
+            })),
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(
+            v["details"],
+            serde_json::json!({"smb":{"dialects":["2.0.2","3.1.1"],"smb1":true,"signing_required":false,"guest_access":true}})
+        );
+        // A result without details, as older probes wrote it, still reads.
+        let old = r#"{"port":445,"service":"microsoft-ds","state":"open","reason":"connected","attempts":1}"#;
+        let back: PortResult = serde_json::from_str(old).unwrap();
+        assert_eq!(back.details, None);
+        assert!(PortDetails::default().is_empty());
+        assert_eq!(
+            serde_json::to_string(&FindingId::Smb1Enabled).unwrap(),
+            r#""smb1-enabled""#
+        );
+        assert_eq!(
+            serde_json::to_string(&IdentLimit::Time).unwrap(),
+            r#""time""#
         );
     }
 

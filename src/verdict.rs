@@ -3,7 +3,9 @@
 //! Pure functions over the API types, compiled for probe and page alike, so
 //! the reasoning behind "critical" is written once and unit-tested here.
 
-use crate::api::{Finding, FindingId, Level, PortResult, PortState, Severity, Verdict};
+use crate::api::{
+    Finding, FindingId, Level, PortDetails, PortResult, PortState, Severity, Verdict,
+};
 
 /// SMB directly over TCP.
 pub const SMB_PORT: u16 = 445;
@@ -65,6 +67,8 @@ pub fn evaluate(range: &[PortResult], control: &[PortResult]) -> Verdict {
         ));
     }
 
+    findings.extend(identification_findings(range.iter().chain(control)));
+
     let untested: Vec<u16> = range
         .iter()
         .chain(control)
@@ -84,6 +88,49 @@ pub fn evaluate(range: &[PortResult], control: &[PortResult]) -> Verdict {
         level: level_of(&findings),
         findings,
     }
+}
+
+/// Findings from what identification learnt on open ports: the SMB server's
+/// guest access, SMB1 and signing, outdated TLS, and an administration login
+/// page. Each lists the ports it was seen on.
+fn identification_findings<'a>(ports: impl Iterator<Item = &'a PortResult>) -> Vec<Finding> {
+    type Rule = (FindingId, Severity, fn(&PortDetails) -> bool);
+    let rules: [Rule; 5] = [
+        (FindingId::SmbGuestAccess, Severity::Critical, |d| {
+            d.smb.as_ref().and_then(|s| s.guest_access) == Some(true)
+        }),
+        (FindingId::Smb1Enabled, Severity::Critical, |d| {
+            d.smb.as_ref().and_then(|s| s.smb1) == Some(true)
+        }),
+        (FindingId::SmbSigningNotRequired, Severity::Warning, |d| {
+            d.smb.as_ref().and_then(|s| s.signing_required) == Some(false)
+        }),
+        (FindingId::TlsOutdated, Severity::Warning, |d| {
+            d.tls.as_ref().is_some_and(|t| {
+                !t.outdated_versions.is_empty()
+                    || matches!(t.version.as_str(), "TLSv1.0" | "TLSv1.1")
+            })
+        }),
+        (FindingId::AdminInterfaceExposed, Severity::Warning, |d| {
+            d.http.as_ref().is_some_and(|h| h.admin_interface.is_some())
+        }),
+    ];
+    let open: Vec<(u16, &PortDetails)> = ports
+        .filter(|p| p.state == PortState::Open)
+        .filter_map(|p| p.details.as_deref().map(|d| (p.port, d)))
+        .collect();
+    rules
+        .iter()
+        .filter_map(|(id, severity, applies)| {
+            let mut hit: Vec<u16> = open
+                .iter()
+                .filter(|(_, d)| applies(d))
+                .map(|(p, _)| *p)
+                .collect();
+            hit.sort_unstable();
+            (!hit.is_empty()).then(|| finding(*id, *severity, hit))
+        })
+        .collect()
 }
 
 /// The most severe finding's level, `ok` when there is none.
@@ -106,7 +153,7 @@ fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{CONTROL, RANGE, Reason, service_name};
+    use crate::api::{CONTROL, HttpDetails, RANGE, Reason, SmbDetails, TlsDetails, service_name};
 
     fn port(port: u16, state: PortState) -> PortResult {
         let reason = match state {
@@ -122,6 +169,7 @@ mod tests {
             reason,
             rtt_ms: None,
             attempts: 1,
+            details: None,
         }
     }
 
@@ -323,6 +371,174 @@ mod tests {
             level_of(&[f(Severity::Critical), f(Severity::Notice)]),
             Level::Critical
         );
+    }
+
+    fn with_details(mut p: PortResult, d: PortDetails) -> PortResult {
+        p.details = Some(Box::new(d));
+        p
+    }
+
+    fn smb(smb1: Option<bool>, signing: Option<bool>, guest: Option<bool>) -> PortDetails {
+        PortDetails {
+            smb: Some(SmbDetails {
+                dialects: vec!["2.1".into()],
+                smb1,
+                signing_required: signing,
+                guest_access: guest,
+                anonymous_session: Some(true),
+            }),
+            ..PortDetails::default()
+        }
+    }
+
+    fn tls(version: &str, outdated: &[&str]) -> PortDetails {
+        PortDetails {
+            tls: Some(TlsDetails {
+                version: version.into(),
+                outdated_versions: outdated.iter().map(|s| s.to_string()).collect(),
+                ..TlsDetails::default()
+            }),
+            ..PortDetails::default()
+        }
+    }
+
+    /// The range filtered but for `port`, open with `d`.
+    fn one_open(port_no: u16, d: PortDetails) -> Vec<PortResult> {
+        let mut r = range(PortState::Filtered, &[(port_no, PortState::Open)]);
+        let i = r.iter().position(|p| p.port == port_no).unwrap();
+        r[i] = with_details(r[i].clone(), d);
+        r
+    }
+
+    #[test]
+    fn celle_server_smb1_and_guest_is_critical_twice() {
+        let v = evaluate(
+            &one_open(445, smb(Some(true), Some(false), Some(true))),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(v.level, Level::Critical);
+        assert_eq!(
+            ids(&v),
+            vec![
+                FindingId::SmbExposed,
+                FindingId::SmbGuestAccess,
+                FindingId::Smb1Enabled,
+                FindingId::SmbSigningNotRequired,
+            ]
+        );
+        for f in &v.findings {
+            assert_eq!(f.ports, vec![445]);
+        }
+        assert_eq!(v.findings[1].severity, Severity::Critical);
+        assert_eq!(v.findings[3].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn hardened_smb_adds_nothing_to_smb_exposed() {
+        let v = evaluate(
+            &one_open(445, smb(Some(false), Some(true), Some(false))),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(ids(&v), vec![FindingId::SmbExposed]);
+    }
+
+    #[test]
+    fn unknown_smb_answers_make_no_claim() {
+        let v = evaluate(
+            &one_open(445, smb(None, None, None)),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(ids(&v), vec![FindingId::SmbExposed]);
+    }
+
+    #[test]
+    fn smb_found_on_another_port_is_reported_there() {
+        let v = evaluate(
+            &one_open(447, smb(Some(true), None, None)),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(
+            ids(&v),
+            vec![FindingId::Smb1Enabled, FindingId::UnexpectedOpen]
+        );
+        assert_eq!(v.findings[0].ports, vec![447]);
+    }
+
+    #[test]
+    fn outdated_tls_is_a_warning() {
+        let v = evaluate(
+            &one_open(443, tls("TLSv1.3", &["TLSv1.0"])),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(
+            ids(&v),
+            vec![FindingId::TlsOutdated, FindingId::HttpsExposed]
+        );
+        assert_eq!(v.level, Level::Warning);
+        // Only an old version on offer, no list: still outdated.
+        let v = evaluate(
+            &one_open(443, tls("TLSv1.1", &[])),
+            &control(PortState::Filtered),
+        );
+        assert!(ids(&v).contains(&FindingId::TlsOutdated));
+        let v = evaluate(
+            &one_open(443, tls("TLSv1.2", &[])),
+            &control(PortState::Filtered),
+        );
+        assert_eq!(ids(&v), vec![FindingId::HttpsExposed]);
+    }
+
+    #[test]
+    fn admin_login_page_is_a_warning() {
+        let d = PortDetails {
+            http: Some(HttpDetails {
+                status: 200,
+                title: Some("FRITZ!Box".into()),
+                admin_interface: Some("FRITZ!Box".into()),
+                ..HttpDetails::default()
+            }),
+            ..PortDetails::default()
+        };
+        let v = evaluate(&one_open(443, d.clone()), &control(PortState::Filtered));
+        assert_eq!(
+            ids(&v),
+            vec![FindingId::AdminInterfaceExposed, FindingId::HttpsExposed]
+        );
+        assert_eq!(v.level, Level::Warning);
+        // A web page that is not an admin interface is no finding.
+        let mut plain = d;
+        if let Some(h) = plain.http.as_mut() {
+            h.admin_interface = None;
+        }
+        let v = evaluate(&one_open(443, plain), &control(PortState::Filtered));
+        assert_eq!(ids(&v), vec![FindingId::HttpsExposed]);
+    }
+
+    #[test]
+    fn details_on_a_port_that_is_not_open_are_ignored() {
+        let mut r = range(PortState::Filtered, &[]);
+        r[5] = with_details(r[5].clone(), smb(Some(true), Some(false), Some(true)));
+        let v = evaluate(&r, &control(PortState::Filtered));
+        assert_eq!(v.level, Level::Ok);
+    }
+
+    #[test]
+    fn admin_interface_on_a_control_port_counts() {
+        let mut c = control(PortState::Filtered);
+        c[0] = with_details(
+            port(438, PortState::Open),
+            PortDetails {
+                http: Some(HttpDetails {
+                    status: 200,
+                    admin_interface: Some("Synology DSM".into()),
+                    ..HttpDetails::default()
+                }),
+                ..PortDetails::default()
+            },
+        );
+        let v = evaluate(&range(PortState::Filtered, &[]), &c);
+        assert_eq!(ids(&v), vec![FindingId::AdminInterfaceExposed]);
+        assert_eq!(v.findings[0].ports, vec![438]);
     }
 
     #[test]

@@ -87,6 +87,7 @@ fn pr(port: u16, state: PortState) -> PortResult {
         reason: Reason::Refused,
         rtt_ms: Some(0.2),
         attempts: 1,
+        details: None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! variant's JSON name must appear in it. The `match`es have no wildcard, so
 //! adding a variant without naming it here does not compile.
 
-use portcheck::api::{ErrorCode, FindingId, PortState, Reason};
+use portcheck::api::{ErrorCode, FindingId, IdentLimit, PortState, Reason};
 
 fn json_name(v: impl serde::Serialize) -> String {
     serde_json::to_value(v)
@@ -41,10 +41,24 @@ fn all_findings() -> Vec<FindingId> {
         HttpsExposed,
         RangeReachable,
         ScanIncomplete,
+        SmbGuestAccess,
+        Smb1Enabled,
+        SmbSigningNotRequired,
+        TlsOutdated,
+        AdminInterfaceExposed,
     ];
     for f in v {
         match f {
-            SmbExposed | UnexpectedOpen | HttpsExposed | RangeReachable | ScanIncomplete => {}
+            SmbExposed
+            | UnexpectedOpen
+            | HttpsExposed
+            | RangeReachable
+            | ScanIncomplete
+            | SmbGuestAccess
+            | Smb1Enabled
+            | SmbSigningNotRequired
+            | TlsOutdated
+            | AdminInterfaceExposed => {}
         }
     }
     v.to_vec()
@@ -63,6 +77,17 @@ fn all_reasons() -> Vec<Reason> {
     for r in v {
         match r {
             Connected | Refused | Timeout | Unreachable | Prohibited | LocalError => {}
+        }
+    }
+    v.to_vec()
+}
+
+fn all_limits() -> Vec<IdentLimit> {
+    use IdentLimit::*;
+    let v = [Time, Bytes];
+    for l in v {
+        match l {
+            Time | Bytes => {}
         }
     }
     v.to_vec()
@@ -89,12 +114,37 @@ fn openapi_names_every_value() {
         .chain(all_findings().into_iter().map(json_name))
         .chain(all_reasons().into_iter().map(json_name))
         .chain(all_states().into_iter().map(json_name))
+        .chain(all_limits().into_iter().map(json_name))
         .collect();
     for name in names {
         assert!(
             spec.contains(&name),
             "docs/openapi.yaml does not mention `{name}`"
         );
+    }
+    // Every field of the identification details is documented.
+    for field in [
+        "details:",
+        "PortDetails:",
+        "dialects:",
+        "smb1:",
+        "signing_required:",
+        "guest_access:",
+        "anonymous_session:",
+        "outdated_versions:",
+        "subject:",
+        "issuer:",
+        "not_before:",
+        "not_after:",
+        "self_signed:",
+        "status:",
+        "server:",
+        "title:",
+        "admin_interface:",
+        "banner:",
+        "limit:",
+    ] {
+        assert!(spec.contains(field), "docs/openapi.yaml lacks {field}");
     }
     for path in [
         "/api/v1/scan:",

@@ -95,6 +95,66 @@ pub fn explain(finding: &Finding, lang: Lang) -> Explanation {
             "The check says nothing about these ports – neither good nor bad.",
             "Check again in a few minutes.",
         ),
+        (FindingId::SmbGuestAccess, Lang::De) => (
+            format!("Dateifreigabe ohne Passwort: Gastzugang an Port {ports}"),
+            "Der Windows-Dateiserver lässt Unbekannte ohne Passwort als Gast herein. Alles, was für „Jeder“ oder für Gäste freigegeben ist, kann so jeder im Internet lesen – oft auch ändern.".into(),
+            "Dateien lesen, kopieren, verändern oder verschlüsseln, um Lösegeld zu erpressen. Genau so lagen 2019 in Celle Patientenakten offen.",
+            "Sofort. Weiterleitung entfernen, Gastzugang abschalten und prüfen, ob Daten abgeflossen sein könnten (siehe unten).",
+        ),
+        (FindingId::SmbGuestAccess, Lang::En) => (
+            format!("File sharing without a password: guest access on port {ports}"),
+            "The Windows file server lets strangers in as a guest without a password. Anything shared with \"Everyone\" or guests can be read by anyone on the internet – often changed too.".into(),
+            "Read, copy, change or encrypt files to extort a ransom. This is exactly how patient records were exposed in Celle in 2019.",
+            "Right now. Remove the forwarding, switch off guest access and find out whether data may have been taken (see below).",
+        ),
+        (FindingId::Smb1Enabled, Lang::De) => (
+            format!("Veraltetes SMB1 ist eingeschaltet (Port {ports})"),
+            "Der Dateiserver spricht noch SMB1, ein Protokoll aus den 1990er-Jahren. Microsoft rät seit Jahren, es abzuschalten.".into(),
+            "Über Lücken in SMB1 (EternalBlue) verbreitete sich 2017 die Erpressersoftware WannaCry. Ist der Server nicht aktuell, können Angreifer darüber ohne Passwort Schadsoftware ausführen.",
+            "Sofort. Weiterleitung entfernen und SMB1 auf dem Server abschalten.",
+        ),
+        (FindingId::Smb1Enabled, Lang::En) => (
+            format!("Outdated SMB1 is switched on (port {ports})"),
+            "The file server still speaks SMB1, a protocol from the 1990s. Microsoft has advised switching it off for years.".into(),
+            "Holes in SMB1 (EternalBlue) spread the WannaCry ransomware in 2017. If the server is not up to date, attackers can run malware on it without a password.",
+            "Right now. Remove the forwarding and switch off SMB1 on the server.",
+        ),
+        (FindingId::SmbSigningNotRequired, Lang::De) => (
+            format!("SMB-Signierung wird nicht verlangt (Port {ports})"),
+            "Der Dateiserver verlangt keine signierten Nachrichten. Damit lässt sich unterwegs nicht erkennen, ob jemand Nachrichten verändert hat.".into(),
+            "Wer sich in eine Verbindung einklinkt, kann Anmeldungen weiterreichen und Daten unterwegs verändern (Relay-Angriff).",
+            "Bald. Signierung auf dem Server verbindlich einschalten – und SMB ohnehin nicht ins Internet lassen.",
+        ),
+        (FindingId::SmbSigningNotRequired, Lang::En) => (
+            format!("SMB signing is not required (port {ports})"),
+            "The file server does not require signed messages, so changes made to messages on the way cannot be detected.".into(),
+            "Someone who gets into a connection can pass on logins and change data on the way (relay attack).",
+            "Soon. Make signing mandatory on the server – and keep SMB off the internet anyway.",
+        ),
+        (FindingId::TlsOutdated, Lang::De) => (
+            format!("Veraltete Verschlüsselung TLS 1.0/1.1 (Port {ports})"),
+            "Der Dienst nimmt noch TLS 1.0 oder 1.1 an. Diese Versionen gelten als unsicher; aktuelle Browser nutzen sie nicht mehr.".into(),
+            "Veraltete Verschlüsselung kann es erleichtern, Verbindungen mitzulesen. Oft ist sie ein Zeichen für veraltete Software mit weiteren Lücken.",
+            "Bald. Software oder Gerät aktualisieren und nur TLS 1.2 und 1.3 erlauben.",
+        ),
+        (FindingId::TlsOutdated, Lang::En) => (
+            format!("Outdated encryption TLS 1.0/1.1 (port {ports})"),
+            "The service still accepts TLS 1.0 or 1.1. These versions are considered insecure; current browsers no longer use them.".into(),
+            "Outdated encryption can make it easier to read connections. It is often a sign of outdated software with more holes.",
+            "Soon. Update the software or device and allow only TLS 1.2 and 1.3.",
+        ),
+        (FindingId::AdminInterfaceExposed, Lang::De) => (
+            format!("Verwaltungsseite aus dem Internet erreichbar (Port {ports})"),
+            "Hier antwortet die Anmeldeseite eines Routers, Netzwerkspeichers (NAS) oder Servers.".into(),
+            "Angreifer probieren an solchen Seiten Passwörter durch und nutzen bekannte Lücken. Wer die Verwaltung übernimmt, beherrscht das Gerät – und oft das ganze Netz.",
+            "Bald. Die Verwaltung nur aus dem eigenen Netz oder über ein VPN erreichbar machen.",
+        ),
+        (FindingId::AdminInterfaceExposed, Lang::En) => (
+            format!("Administration page reachable from the internet (port {ports})"),
+            "The login page of a router, network storage (NAS) or server answers here.".into(),
+            "Attackers try passwords on such pages and exploit known holes. Whoever takes over the administration controls the device – and often the whole network.",
+            "Soon. Make administration reachable only from your own network or through a VPN.",
+        ),
     };
     Explanation {
         title,
@@ -168,6 +228,11 @@ mod tests {
             FindingId::HttpsExposed,
             FindingId::RangeReachable,
             FindingId::ScanIncomplete,
+            FindingId::SmbGuestAccess,
+            FindingId::Smb1Enabled,
+            FindingId::SmbSigningNotRequired,
+            FindingId::TlsOutdated,
+            FindingId::AdminInterfaceExposed,
         ];
         for id in &all {
             match id {
@@ -175,7 +240,12 @@ mod tests {
                 | FindingId::UnexpectedOpen
                 | FindingId::HttpsExposed
                 | FindingId::RangeReachable
-                | FindingId::ScanIncomplete => {}
+                | FindingId::ScanIncomplete
+                | FindingId::SmbGuestAccess
+                | FindingId::Smb1Enabled
+                | FindingId::SmbSigningNotRequired
+                | FindingId::TlsOutdated
+                | FindingId::AdminInterfaceExposed => {}
             }
         }
         all
@@ -235,6 +305,7 @@ mod tests {
             reason: Reason::Timeout,
             rtt_ms: None,
             attempts: 1,
+            details: None,
         };
         let ports: Vec<PortResult> = RANGE.iter().map(|&p| pr(p, range_state(p))).collect();
         let control: Vec<PortResult> = CONTROL.iter().map(|&p| pr(p, control_state)).collect();

@@ -181,6 +181,7 @@ mod tests {
             reason: Reason::Refused,
             rtt_ms: None,
             attempts: 1,
+            details: None,
         }
     }
 

@@ -108,6 +108,7 @@ mod tests {
             reason: Reason::Refused,
             rtt_ms: Some(0.3),
             attempts: 1,
+            details: None,
         };
         let ports: Vec<PortResult> = RANGE
             .iter()

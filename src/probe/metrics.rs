@@ -201,6 +201,7 @@ mod tests {
                 },
                 rtt_ms: None,
                 attempts: 1,
+                details: None,
             })
             .collect();
         let report = Report {

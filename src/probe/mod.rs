@@ -5,6 +5,7 @@
 //! - [`forwarded`]: whose address a request comes from (trusted proxies).
 //! - [`limits`]: per-address rate limit and the global scan cap.
 //! - [`scan`]: the connect scan and its adaptive timeouts.
+//! - [`ident`]: what listens on an open port (SMB, TLS, HTTP, banners).
 //! - [`http`]: routes, admission, error responses.
 //! - [`www`]: the built page at `/`, theme, `security.txt`.
 //! - [`assets`]: the page's files (embedded), encodings, ETags, nonce.
@@ -17,6 +18,7 @@ pub mod config;
 pub mod forwarded;
 pub mod headers;
 pub mod http;
+pub mod ident;
 pub mod limits;
 pub mod metrics;
 pub mod policy;

@@ -10,9 +10,11 @@
 //! fixed multi-second wait. The timeout is `3 × RTT` clamped to the
 //! configured floor and ceiling.
 //!
-//! Sockets: a scan holds at most one socket per port; open connections are
-//! reset at once (linger 0) so the probe keeps no TIME_WAIT state. Running
-//! out of sockets gives the port the state `error`, never a panic.
+//! Sockets: the connect scan holds at most one socket per port; open
+//! connections are reset at once (linger 0) so the probe keeps no TIME_WAIT
+//! state. Running out of sockets gives the port the state `error`, never a
+//! panic. An open port is then identified (`ident`) on connections of its
+//! own, within a fixed per-port budget, while the scan goes on.
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -29,6 +31,7 @@ use crate::api::{
     CONTROL, PortEvent, PortGroup, PortResult, PortState, RANGE, Reason, Report, Target,
     service_name,
 };
+use crate::probe::ident;
 use crate::verdict;
 
 /// Attempts per port before silence is called "filtered".
@@ -186,6 +189,33 @@ pub async fn scan(
     plan: &Plan,
     timing: Timing,
     rtt_hint: Option<Duration>,
+    on_port: impl FnMut(PortEvent),
+) -> Report {
+    scan_with(
+        target,
+        plan,
+        timing,
+        rtt_hint,
+        Some(ident::Budget::STANDARD),
+        on_port,
+    )
+    .await
+}
+
+/// [`scan`] with a chosen identification budget; `None` turns identification
+/// off (benchmarks compare both).
+///
+/// Identification runs for each port as soon as it is found open, in
+/// parallel with the rest of the connect scan and with the other open
+/// ports, each within its own budget. The `port` event is sent at connect
+/// time, so the page shows an open port at once; what identification learnt
+/// is in the final report's `details`, and the verdict uses it.
+pub async fn scan_with(
+    target: IpAddr,
+    plan: &Plan,
+    timing: Timing,
+    rtt_hint: Option<Duration>,
+    identify: Option<ident::Budget>,
     mut on_port: impl FnMut(PortEvent),
 ) -> Report {
     let started_at = SystemTime::now();
@@ -207,7 +237,17 @@ pub async fn scan(
 
     let mut range = Vec::with_capacity(plan.range.len());
     let mut control = Vec::with_capacity(plan.control.len());
-    while let Some((group, port, tries, outcome)) = pending.next().await {
+    let mut identifying = FuturesUnordered::new();
+    let mut details = Vec::new();
+    loop {
+        let (group, port, tries, outcome) = tokio::select! {
+            Some(done) = pending.next(), if !pending.is_empty() => done,
+            Some(found) = identifying.next(), if !identifying.is_empty() => {
+                details.push(found);
+                continue;
+            }
+            else => break,
+        };
         let (state, reason, rtt) = match outcome {
             Outcome::Answer { state, reason, rtt } => {
                 // Only handshake answers measure the path to the host; ICMP
@@ -238,7 +278,12 @@ pub async fn scan(
             reason,
             rtt_ms: rtt.map(|d| (d.as_secs_f64() * 1e5).round() / 100.0),
             attempts: tries,
+            details: None,
         };
+        if let (PortState::Open, Some(budget)) = (state, identify) {
+            let addr = SocketAddr::new(target, port);
+            identifying.push(async move { (port, ident::identify(addr, budget).await) });
+        }
         on_port(PortEvent {
             group,
             result: result.clone(),
@@ -251,6 +296,15 @@ pub async fn scan(
 
     range.sort_by_key(|r| r.port);
     control.sort_by_key(|r| r.port);
+    for (port, found) in details {
+        if let Some(r) = range
+            .iter_mut()
+            .chain(control.iter_mut())
+            .find(|r| r.port == port)
+        {
+            r.details = (!found.is_empty()).then(|| Box::new(found));
+        }
+    }
     let verdict = verdict::evaluate(&range, &control);
     Report {
         target: Target::new(target),

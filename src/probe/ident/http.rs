@@ -1,0 +1,300 @@
+//! HTTP and line banners: what a plain-text service says of itself. Pure
+//! functions over the bytes read so far; the driver decides when to stop
+//! reading (delimiter, byte cap or deadline) by asking [`response_complete`]
+//! and [`line_complete`].
+//!
+//! Recognising an administration interface is a list of product signatures
+//! in titles, `Server` headers and pages: routers and NAS systems whose
+//! login page on the internet is an invitation to guess passwords.
+
+/// Bytes of an HTTP answer the probe reads: the head and enough of the page
+/// to find its title.
+pub const MAX_RESPONSE: usize = 16 * 1024;
+/// Bytes of a line banner the probe reads.
+pub const MAX_BANNER: usize = 512;
+/// Characters kept of a banner, header or title.
+pub const MAX_TEXT: usize = 200;
+
+/// The request the probe sends: one `GET /`, no compression, no keep-alive.
+pub fn request(host: &str) -> Vec<u8> {
+    format!(
+        "GET / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: portcheck (self-test of this connection)\r\nAccept: text/html\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+/// What an HTTP answer says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub server: Option<String>,
+    pub title: Option<String>,
+    pub admin_interface: Option<String>,
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// Whether the answer read so far holds everything the probe wants: the
+/// head, and either a closed title or the end of the page's `<head>`.
+pub fn response_complete(buf: &[u8]) -> bool {
+    let Some(end) = find(buf, b"\r\n\r\n").or_else(|| find(buf, b"\n\n")) else {
+        return false;
+    };
+    let body = &buf[end..];
+    find_ci(body, b"</title").is_some()
+        || find_ci(body, b"</head").is_some()
+        || find_ci(body, b"<body").is_some()
+}
+
+/// Parse an HTTP answer read so far (complete or cut off by a limit).
+/// `None` when it does not start with an HTTP status line.
+pub fn parse_response(buf: &[u8]) -> Option<Response> {
+    let line_end = find(buf, b"\n").unwrap_or(buf.len());
+    let line = std::str::from_utf8(&buf[..line_end]).ok()?.trim_end();
+    let rest = line.strip_prefix("HTTP/")?;
+    let mut parts = rest.split_ascii_whitespace();
+    let version = parts.next()?;
+    if !matches!(version, "1.0" | "1.1" | "2" | "2.0") {
+        return None;
+    }
+    let code = parts.next()?;
+    if code.len() != 3 {
+        return None;
+    }
+    let status: u16 = code.parse().ok()?;
+    if !(100..=599).contains(&status) {
+        return None;
+    }
+    let head_end = find(buf, b"\r\n\r\n")
+        .or_else(|| find(buf, b"\n\n"))
+        .unwrap_or(buf.len());
+    let head = &buf[line_end.min(head_end)..head_end];
+    let server = head
+        .split(|&b| b == b'\n')
+        .filter_map(|l| {
+            let colon = l.iter().position(|&b| b == b':')?;
+            l[..colon]
+                .trim_ascii()
+                .eq_ignore_ascii_case(b"server")
+                .then(|| printable(&l[colon + 1..]))
+        })
+        .find(|s| !s.is_empty());
+    let body = &buf[head_end..];
+    let title = title_of(body);
+    let admin_interface = recognise_admin(title.as_deref(), server.as_deref(), body);
+    Some(Response {
+        status,
+        server,
+        title,
+        admin_interface,
+    })
+}
+
+/// The text of the first `<title>` element, whitespace collapsed.
+pub fn title_of(body: &[u8]) -> Option<String> {
+    let start = find_ci(body, b"<title")?;
+    let after = &body[start..];
+    let open_end = after.iter().position(|&b| b == b'>')? + 1;
+    let inner = &after[open_end..];
+    let close = find_ci(inner, b"</title").unwrap_or(inner.len());
+    let text = decode_entities(&String::from_utf8_lossy(&inner[..close]));
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let t = clip(&words.join(" "));
+    (!t.is_empty()).then_some(t)
+}
+
+fn decode_entities(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+}
+
+fn clip(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_TEXT)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// Printable ASCII of a header value or banner line, at most [`MAX_TEXT`].
+pub fn printable(bytes: &[u8]) -> String {
+    let s: String = bytes
+        .iter()
+        .filter(|b| (0x20..0x7f).contains(*b))
+        .map(|&b| char::from(b))
+        .take(MAX_TEXT)
+        .collect();
+    s.trim().to_owned()
+}
+
+/// Router, NAS and server administration interfaces, by the words their
+/// login pages show in the title, the `Server` header or the page itself.
+/// Each entry: the name reported and its lower-case signatures.
+const ADMIN_SIGNATURES: &[(&str, &[&str])] = &[
+    ("FRITZ!Box", &["fritz!box", "fritz!os", "avm fritz"]),
+    ("Digitalisierungsbox", &["digitalisierungsbox"]),
+    ("bintec elmeg", &["bintec", "be.ip", "elmeg"]),
+    ("Speedport", &["speedport"]),
+    ("LANCOM", &["lancom"]),
+    ("Synology DSM", &["synology", "diskstation"]),
+    ("QNAP", &["qnap", "qts login"]),
+    ("Zyxel", &["zyxel"]),
+    ("TP-Link", &["tp-link", "tplink"]),
+    ("MikroTik RouterOS", &["routeros", "mikrotik"]),
+    ("OpenWrt LuCI", &["- luci", "openwrt"]),
+    ("pfSense", &["pfsense"]),
+    ("OPNsense", &["opnsense"]),
+    ("Sophos", &["sophos"]),
+    ("FortiGate", &["fortigate", "fortinet"]),
+    ("Ubiquiti UniFi", &["unifi os", "unifi network", "ubiquiti"]),
+    ("DrayTek Vigor", &["draytek", "vigor router"]),
+    ("Securepoint", &["securepoint"]),
+    ("Windows Admin Center", &["windows admin center"]),
+    ("Webmin", &["webmin"]),
+    ("Proxmox VE", &["proxmox"]),
+    ("VMware ESXi", &["vmware esxi", "vsphere"]),
+    (
+        "HPE iLO",
+        &["ilo 4", "ilo 5", "ilo 6", "integrated lights-out"],
+    ),
+    ("Dell iDRAC", &["idrac"]),
+    ("phpMyAdmin", &["phpmyadmin"]),
+];
+
+/// Name of the administration interface a page belongs to, if recognised.
+/// Titles and `Server` headers are trusted more than the page: in the body
+/// only a signature next to a password field counts (a shop selling a
+/// FRITZ!Box is not a FRITZ!Box).
+pub fn recognise_admin(title: Option<&str>, server: Option<&str>, body: &[u8]) -> Option<String> {
+    let lower = |s: Option<&str>| s.unwrap_or("").to_ascii_lowercase();
+    let (t, s) = (lower(title), lower(server));
+    let page = String::from_utf8_lossy(body).to_ascii_lowercase();
+    let has_password_field = page.contains("type=\"password\"")
+        || page.contains("type='password'")
+        || page.contains("type=password");
+    ADMIN_SIGNATURES
+        .iter()
+        .find(|(_, sigs)| {
+            sigs.iter().any(|sig| {
+                t.contains(sig) || s.contains(sig) || (has_password_field && page.contains(sig))
+            })
+        })
+        .map(|(name, _)| (*name).to_owned())
+}
+
+/// Whether a line banner is complete: a newline arrived.
+pub fn line_complete(buf: &[u8]) -> bool {
+    buf.contains(&b'\n')
+}
+
+/// The first line of a banner, printable ASCII, or `None` when empty.
+pub fn banner_line(buf: &[u8]) -> Option<String> {
+    let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
+    let s = printable(&buf[..end]);
+    (!s.is_empty()).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fritzbox_login_page() {
+        let r = parse_response(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><head><title>FRITZ!Box</title></head>",
+        )
+        .unwrap();
+        assert_eq!(r.status, 200);
+        assert_eq!(r.title.as_deref(), Some("FRITZ!Box"));
+        assert_eq!(r.admin_interface.as_deref(), Some("FRITZ!Box"));
+        assert_eq!(r.server, None);
+    }
+
+    #[test]
+    fn server_header_and_plain_page() {
+        let r = parse_response(
+            b"HTTP/1.0 404 Not Found\nserver:  nginx/1.24 \n\n<TITLE>\n  Praxis  Dr.\tMuster &amp; Partner </TITLE>",
+        )
+        .unwrap();
+        assert_eq!(r.status, 404);
+        assert_eq!(r.server.as_deref(), Some("nginx/1.24"));
+        assert_eq!(r.title.as_deref(), Some("Praxis Dr. Muster & Partner"));
+        assert_eq!(r.admin_interface, None);
+    }
+
+    #[test]
+    fn body_signature_needs_a_password_field() {
+        let shop = b"HTTP/1.1 200 OK\r\n\r\n<title>Shop</title><p>Buy a FRITZ!Box 7590</p>";
+        assert_eq!(parse_response(shop).unwrap().admin_interface, None);
+        let login = b"HTTP/1.1 200 OK\r\n\r\n<title>Login</title><img alt=Synology><input type=\"password\">";
+        assert_eq!(
+            parse_response(login).unwrap().admin_interface.as_deref(),
+            Some("Synology DSM")
+        );
+        assert_eq!(
+            recognise_admin(None, Some("Speedport Smart 4"), b"").as_deref(),
+            Some("Speedport")
+        );
+    }
+
+    #[test]
+    fn not_http() {
+        assert_eq!(parse_response(b"SSH-2.0-OpenSSH_9.2\r\n"), None);
+        assert_eq!(parse_response(b"HTTP/1.1 2000 OK\r\n\r\n"), None);
+        assert_eq!(parse_response(b"HTTP/9 200 OK\r\n\r\n"), None);
+        assert_eq!(parse_response(b"HTTP/1.1 099 x\r\n\r\n"), None);
+        assert_eq!(parse_response(b"\xff\xfe"), None);
+        assert_eq!(parse_response(b""), None);
+    }
+
+    #[test]
+    fn cut_off_answers_still_parse() {
+        let r = parse_response(b"HTTP/1.1 302 Found\r\nServer: x").unwrap();
+        assert_eq!(r.status, 302);
+        assert_eq!(r.server.as_deref(), Some("x"));
+        let r = parse_response(b"HTTP/1.1 200 OK\r\n\r\n<title>never closed").unwrap();
+        assert_eq!(r.title.as_deref(), Some("never closed"));
+    }
+
+    #[test]
+    fn completeness() {
+        assert!(!response_complete(b"HTTP/1.1 200 OK\r\n"));
+        assert!(!response_complete(b"HTTP/1.1 200 OK\r\n\r\n<html><ti"));
+        assert!(response_complete(
+            b"HTTP/1.1 200 OK\r\n\r\n<title>x</title>"
+        ));
+        assert!(response_complete(b"HTTP/1.1 200 OK\r\n\r\n<html><body>"));
+        assert!(line_complete(b"220 ftp\r\n"));
+        assert!(!line_complete(b"220 ftp"));
+    }
+
+    #[test]
+    fn banners_are_clipped_and_printable() {
+        assert_eq!(
+            banner_line(b"SSH-2.0-OpenSSH_9.2p1 Debian\r\nmore").as_deref(),
+            Some("SSH-2.0-OpenSSH_9.2p1 Debian")
+        );
+        assert_eq!(banner_line(b"\x00\x01\x02\n"), None);
+        let long = vec![b'a'; 5000];
+        assert_eq!(banner_line(&long).unwrap().len(), MAX_TEXT);
+        assert!(request("198.51.100.7").starts_with(b"GET / HTTP/1.1\r\nHost: 198.51.100.7\r\n"));
+    }
+}

@@ -1,0 +1,612 @@
+//! SMB on the wire, as far as the probe goes: negotiate (SMB1 and SMB2/3) and
+//! a session setup without credentials. Builders make the requests; parsers
+//! read the server's answers. All pure functions over bytes.
+//!
+//! Why these messages and no more: the dialects, whether SMB1 is accepted and
+//! whether signing is required come from negotiate alone; whether a guest or
+//! anonymous session is granted comes from a session setup. The probe never
+//! sends a tree connect, so it never touches a share, let alone a file.
+//!
+//! The parsers face bytes from a host the visitor controls: every offset and
+//! length is checked against the buffer, nothing allocates from a length
+//! field, and anything malformed is a [`Malformed`] error, never a panic.
+
+use super::ntlm;
+
+/// SMB2/3 dialects the probe offers, one at a time, ascending.
+pub const DIALECTS: [u16; 5] = [0x0202, 0x0210, 0x0300, 0x0302, 0x0311];
+
+/// Largest SMB message the probe reads (negotiate and session-setup answers
+/// are a few hundred bytes; the cap only has to be generous).
+pub const MAX_MESSAGE: usize = 8 * 1024;
+
+const SMB2_MAGIC: [u8; 4] = [0xFE, b'S', b'M', b'B'];
+const SMB1_MAGIC: [u8; 4] = [0xFF, b'S', b'M', b'B'];
+const SMB2_HEADER: usize = 64;
+const CMD_NEGOTIATE: u16 = 0;
+const CMD_SESSION_SETUP: u16 = 1;
+const SMB1_NEGOTIATE: u8 = 0x72;
+
+/// NTSTATUS values the probe tells apart.
+pub const STATUS_SUCCESS: u32 = 0;
+pub const STATUS_MORE_PROCESSING_REQUIRED: u32 = 0xC000_0016;
+
+/// SMB2 session flags (MS-SMB2 2.2.6).
+pub const SESSION_FLAG_IS_GUEST: u16 = 0x0001;
+pub const SESSION_FLAG_IS_NULL: u16 = 0x0002;
+
+/// The answer did not have the shape of the message it should be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Malformed(pub &'static str);
+
+/// Printable name of a dialect, as nmap and Microsoft write it.
+pub fn dialect_name(d: u16) -> Option<&'static str> {
+    Some(match d {
+        0x0202 => "2.0.2",
+        0x0210 => "2.1",
+        0x0300 => "3.0",
+        0x0302 => "3.0.2",
+        0x0311 => "3.1.1",
+        _ => return None,
+    })
+}
+
+/// Length of the message announced by a 4-byte direct-TCP (NetBIOS session)
+/// header. Only session messages (type 0) are SMB.
+pub fn frame_len(header: [u8; 4]) -> Result<usize, Malformed> {
+    if header[0] != 0 {
+        return Err(Malformed("not a NetBIOS session message"));
+    }
+    Ok(usize::from(header[1]) << 16 | usize::from(header[2]) << 8 | usize::from(header[3]))
+}
+
+fn framed(msg: Vec<u8>) -> Vec<u8> {
+    let len = msg.len();
+    let mut out = Vec::with_capacity(len + 4);
+    out.extend_from_slice(&[0, (len >> 16) as u8, (len >> 8) as u8, len as u8]);
+    out.extend_from_slice(&msg);
+    out
+}
+
+fn smb2_header(command: u16, message_id: u64, session_id: u64) -> Vec<u8> {
+    let mut h = Vec::with_capacity(SMB2_HEADER);
+    h.extend_from_slice(&SMB2_MAGIC);
+    h.extend_from_slice(&64u16.to_le_bytes()); // StructureSize
+    h.extend_from_slice(&u16::from(message_id > 0).to_le_bytes()); // CreditCharge
+    h.extend_from_slice(&0u32.to_le_bytes()); // Status / ChannelSequence
+    h.extend_from_slice(&command.to_le_bytes());
+    h.extend_from_slice(&1u16.to_le_bytes()); // CreditRequest
+    h.extend_from_slice(&0u32.to_le_bytes()); // Flags
+    h.extend_from_slice(&0u32.to_le_bytes()); // NextCommand
+    h.extend_from_slice(&message_id.to_le_bytes());
+    h.extend_from_slice(&0u32.to_le_bytes()); // Reserved (process id)
+    h.extend_from_slice(&0u32.to_le_bytes()); // TreeId
+    h.extend_from_slice(&session_id.to_le_bytes());
+    h.extend_from_slice(&[0; 16]); // Signature
+    h
+}
+
+fn pad8(v: &mut Vec<u8>) {
+    while v.len() % 8 != 0 {
+        v.push(0);
+    }
+}
+
+/// An SMB2 NEGOTIATE request offering `dialects`, framed for TCP. When 3.1.1
+/// is offered, the negotiate contexts it requires (pre-authentication
+/// integrity with SHA-512, encryption AES-128-GCM/CCM) are included.
+pub fn negotiate_request(dialects: &[u16], client_guid: [u8; 16], salt: [u8; 32]) -> Vec<u8> {
+    let mut m = smb2_header(CMD_NEGOTIATE, 0, 0);
+    let with_contexts = dialects.contains(&0x0311);
+    m.extend_from_slice(&36u16.to_le_bytes()); // StructureSize
+    m.extend_from_slice(&(dialects.len() as u16).to_le_bytes());
+    m.extend_from_slice(&1u16.to_le_bytes()); // SecurityMode: signing enabled
+    m.extend_from_slice(&0u16.to_le_bytes()); // Reserved
+    // Capabilities: DFS | LARGE_MTU | ENCRYPTION, as common clients send.
+    m.extend_from_slice(&0x45u32.to_le_bytes());
+    m.extend_from_slice(&client_guid);
+    let ctx_offset_at = m.len();
+    m.extend_from_slice(&[0; 8]); // NegotiateContextOffset/Count or ClientStartTime
+    for d in dialects {
+        m.extend_from_slice(&d.to_le_bytes());
+    }
+    if with_contexts {
+        pad8(&mut m);
+        let offset = m.len() as u32;
+        m[ctx_offset_at..ctx_offset_at + 4].copy_from_slice(&offset.to_le_bytes());
+        m[ctx_offset_at + 4..ctx_offset_at + 6].copy_from_slice(&2u16.to_le_bytes());
+        // SMB2_PREAUTH_INTEGRITY_CAPABILITIES: one hash (SHA-512), 32-byte salt.
+        m.extend_from_slice(&1u16.to_le_bytes());
+        m.extend_from_slice(&38u16.to_le_bytes());
+        m.extend_from_slice(&[0; 4]);
+        m.extend_from_slice(&1u16.to_le_bytes());
+        m.extend_from_slice(&32u16.to_le_bytes());
+        m.extend_from_slice(&1u16.to_le_bytes());
+        m.extend_from_slice(&salt);
+        pad8(&mut m);
+        // SMB2_ENCRYPTION_CAPABILITIES: AES-128-GCM, AES-128-CCM.
+        m.extend_from_slice(&2u16.to_le_bytes());
+        m.extend_from_slice(&6u16.to_le_bytes());
+        m.extend_from_slice(&[0; 4]);
+        m.extend_from_slice(&2u16.to_le_bytes());
+        m.extend_from_slice(&2u16.to_le_bytes());
+        m.extend_from_slice(&1u16.to_le_bytes());
+    }
+    framed(m)
+}
+
+/// An SMB1 NEGOTIATE offering only `NT LM 0.12`, the one SMB1 dialect that
+/// matters: a server that picks it speaks SMB1.
+pub fn smb1_negotiate_request() -> Vec<u8> {
+    let mut m = Vec::with_capacity(48);
+    m.extend_from_slice(&SMB1_MAGIC);
+    m.push(SMB1_NEGOTIATE);
+    m.extend_from_slice(&[0; 4]); // Status
+    m.push(0x18); // Flags: canonical paths, case-insensitive
+    // Flags2: unicode, NT status, extended security, long names.
+    m.extend_from_slice(&0xC801u16.to_le_bytes());
+    m.extend_from_slice(&[0; 12]); // PIDHigh, SecurityFeatures, Reserved
+    m.extend_from_slice(&0u16.to_le_bytes()); // TID
+    m.extend_from_slice(&0xFEFFu16.to_le_bytes()); // PIDLow
+    m.extend_from_slice(&0u16.to_le_bytes()); // UID
+    m.extend_from_slice(&0u16.to_le_bytes()); // MID
+    m.push(0); // WordCount
+    let dialect = b"\x02NT LM 0.12\0";
+    m.extend_from_slice(&(dialect.len() as u16).to_le_bytes());
+    m.extend_from_slice(dialect);
+    framed(m)
+}
+
+fn u16_at(b: &[u8], at: usize) -> Result<u16, Malformed> {
+    b.get(at..at + 2)
+        .map(|s| u16::from_le_bytes([s[0], s[1]]))
+        .ok_or(Malformed("truncated"))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Result<u32, Malformed> {
+    b.get(at..at + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+        .ok_or(Malformed("truncated"))
+}
+
+fn u64_at(b: &[u8], at: usize) -> Result<u64, Malformed> {
+    b.get(at..at + 8)
+        .map(|s| {
+            let mut a = [0; 8];
+            a.copy_from_slice(s);
+            u64::from_le_bytes(a)
+        })
+        .ok_or(Malformed("truncated"))
+}
+
+/// The fields of an SMB2 response header the probe needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Smb2Header {
+    pub status: u32,
+    pub command: u16,
+    pub session_id: u64,
+}
+
+/// Read an SMB2 response header (the message without its 4-byte frame).
+pub fn parse_smb2_header(msg: &[u8]) -> Result<Smb2Header, Malformed> {
+    if msg.get(..4) != Some(&SMB2_MAGIC[..]) {
+        return Err(Malformed("not SMB2"));
+    }
+    if msg.len() < SMB2_HEADER || u16_at(msg, 4)? != 64 {
+        return Err(Malformed("short SMB2 header"));
+    }
+    let flags = u32_at(msg, 16)?;
+    if flags & 1 == 0 {
+        return Err(Malformed("not a response"));
+    }
+    Ok(Smb2Header {
+        status: u32_at(msg, 8)?,
+        command: u16_at(msg, 12)?,
+        session_id: u64_at(msg, 40)?,
+    })
+}
+
+/// What a server answered to an SMB2 NEGOTIATE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NegotiateAnswer {
+    /// It chose `dialect`; `signing_required` from its security mode.
+    Accepted {
+        dialect: u16,
+        signing_required: bool,
+    },
+    /// An SMB2 error: it speaks SMB2 but not the offered dialect(s).
+    Refused { status: u32 },
+    /// An SMB1 answer to an SMB2 request: an SMB1-only server.
+    Smb1Only,
+}
+
+/// Read an SMB2 NEGOTIATE response (without its frame).
+pub fn parse_negotiate_response(msg: &[u8]) -> Result<NegotiateAnswer, Malformed> {
+    if msg.get(..4) == Some(&SMB1_MAGIC[..]) {
+        return Ok(NegotiateAnswer::Smb1Only);
+    }
+    let h = parse_smb2_header(msg)?;
+    if h.command != CMD_NEGOTIATE {
+        return Err(Malformed("not a negotiate response"));
+    }
+    if h.status != STATUS_SUCCESS {
+        return Ok(NegotiateAnswer::Refused { status: h.status });
+    }
+    let body = &msg[SMB2_HEADER..];
+    if u16_at(body, 0)? != 65 {
+        return Err(Malformed("negotiate response size"));
+    }
+    let security_mode = u16_at(body, 2)?;
+    let dialect = u16_at(body, 4)?;
+    Ok(NegotiateAnswer::Accepted {
+        dialect,
+        signing_required: security_mode & 0x02 != 0,
+    })
+}
+
+/// What a server answered to the SMB1 NEGOTIATE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Smb1Answer {
+    /// It chose `NT LM 0.12`.
+    Accepted { signing_required: bool },
+    /// An SMB answer that declines SMB1 (an error, no dialect chosen, or an
+    /// SMB2 answer).
+    Refused,
+}
+
+/// Read the answer to [`smb1_negotiate_request`] (without its frame).
+pub fn parse_smb1_negotiate_response(msg: &[u8]) -> Result<Smb1Answer, Malformed> {
+    if msg.get(..4) == Some(&SMB2_MAGIC[..]) {
+        return Ok(Smb1Answer::Refused);
+    }
+    if msg.get(..4) != Some(&SMB1_MAGIC[..]) {
+        return Err(Malformed("not SMB"));
+    }
+    if msg.len() < 35 {
+        return Err(Malformed("short SMB1 header"));
+    }
+    if msg[4] != SMB1_NEGOTIATE {
+        return Err(Malformed("not a negotiate response"));
+    }
+    if u32_at(msg, 5)? != STATUS_SUCCESS {
+        return Ok(Smb1Answer::Refused);
+    }
+    let word_count = msg[32];
+    let dialect_index = u16_at(msg, 33)?;
+    // WordCount 17 is the NT LM 0.12 response; index 0 is the one dialect offered.
+    if word_count != 17 || dialect_index != 0 {
+        return Ok(Smb1Answer::Refused);
+    }
+    let security_mode = *msg.get(35).ok_or(Malformed("truncated"))?;
+    Ok(Smb1Answer::Accepted {
+        signing_required: security_mode & 0x08 != 0,
+    })
+}
+
+/// An SMB2 SESSION_SETUP request carrying `token` (a SPNEGO token), framed.
+pub fn session_setup_request(message_id: u64, session_id: u64, token: &[u8]) -> Vec<u8> {
+    let mut m = smb2_header(CMD_SESSION_SETUP, message_id, session_id);
+    m.extend_from_slice(&25u16.to_le_bytes()); // StructureSize
+    m.push(0); // Flags
+    m.push(1); // SecurityMode: signing enabled
+    m.extend_from_slice(&0u32.to_le_bytes()); // Capabilities
+    m.extend_from_slice(&0u32.to_le_bytes()); // Channel
+    m.extend_from_slice(&((SMB2_HEADER + 24) as u16).to_le_bytes());
+    m.extend_from_slice(&(token.len() as u16).to_le_bytes());
+    m.extend_from_slice(&0u64.to_le_bytes()); // PreviousSessionId
+    m.extend_from_slice(token);
+    framed(m)
+}
+
+/// The answer to a SESSION_SETUP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSetupAnswer {
+    pub status: u32,
+    pub session_id: u64,
+    pub session_flags: u16,
+    /// The security blob (SPNEGO), within the message.
+    pub token: Vec<u8>,
+}
+
+/// Read a SESSION_SETUP response (without its frame).
+pub fn parse_session_setup_response(msg: &[u8]) -> Result<SessionSetupAnswer, Malformed> {
+    let h = parse_smb2_header(msg)?;
+    if h.command != CMD_SESSION_SETUP {
+        return Err(Malformed("not a session setup response"));
+    }
+    let body = &msg[SMB2_HEADER..];
+    // An error response has its own 9-byte body; only the status matters then.
+    if h.status != STATUS_SUCCESS && h.status != STATUS_MORE_PROCESSING_REQUIRED {
+        return Ok(SessionSetupAnswer {
+            status: h.status,
+            session_id: h.session_id,
+            session_flags: 0,
+            token: Vec::new(),
+        });
+    }
+    if u16_at(body, 0)? != 9 {
+        return Err(Malformed("session setup response size"));
+    }
+    let flags = u16_at(body, 2)?;
+    let offset = usize::from(u16_at(body, 4)?);
+    let len = usize::from(u16_at(body, 6)?);
+    let token = if len == 0 {
+        &[][..]
+    } else {
+        msg.get(offset..offset.saturating_add(len))
+            .ok_or(Malformed("security buffer outside the message"))?
+    };
+    Ok(SessionSetupAnswer {
+        status: h.status,
+        session_id: h.session_id,
+        session_flags: flags,
+        token: token.to_vec(),
+    })
+}
+
+/// How a session setup without a password ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionOutcome {
+    /// Granted; `flags` are the SMB2 session flags.
+    Granted { flags: u16 },
+    /// Refused with this NTSTATUS (logon failure, access denied, …).
+    Refused { status: u32 },
+}
+
+/// Whether a session granted to an unknown user is guest access: granted and
+/// not merely a null session.
+pub fn is_guest_grant(o: SessionOutcome) -> bool {
+    matches!(o, SessionOutcome::Granted { flags } if flags & SESSION_FLAG_IS_NULL == 0)
+}
+
+// ----------------------------------------------------------------- SPNEGO
+
+/// DER tag-length-value with a definite length.
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(content.len() + 6);
+    v.push(tag);
+    let n = content.len();
+    if n < 0x80 {
+        v.push(n as u8);
+    } else if n < 0x100 {
+        v.extend_from_slice(&[0x81, n as u8]);
+    } else {
+        v.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]);
+    }
+    v.extend_from_slice(content);
+    v
+}
+
+const SPNEGO_OID: [u8; 6] = [0x2b, 0x06, 0x01, 0x05, 0x05, 0x02];
+const NTLMSSP_OID: [u8; 10] = [0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a];
+
+/// SPNEGO NegTokenInit offering NTLMSSP, carrying its first message.
+pub fn spnego_init(ntlm_negotiate: &[u8]) -> Vec<u8> {
+    let mech_types = der(0xa0, &der(0x30, &der(0x06, &NTLMSSP_OID)));
+    let mech_token = der(0xa2, &der(0x04, ntlm_negotiate));
+    let init = der(0xa0, &der(0x30, &[mech_types, mech_token].concat()));
+    der(0x60, &[der(0x06, &SPNEGO_OID), init].concat())
+}
+
+/// SPNEGO NegTokenResp carrying a later NTLMSSP message.
+pub fn spnego_response(ntlm_message: &[u8]) -> Vec<u8> {
+    der(0xa1, &der(0x30, &der(0xa2, &der(0x04, ntlm_message))))
+}
+
+/// The NTLMSSP message inside a security blob: servers wrap it in SPNEGO, a
+/// few send it raw; either way it starts with its signature and runs to the
+/// end of the blob (trailing DER fields after it would only be ignored by
+/// the NTLMSSP parser, which reads through its own offsets).
+pub fn find_ntlmssp(blob: &[u8]) -> Option<&[u8]> {
+    blob.windows(ntlm::SIGNATURE.len())
+        .position(|w| w == ntlm::SIGNATURE)
+        .map(|at| &blob[at..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unframe(v: &[u8]) -> &[u8] {
+        let len = frame_len([v[0], v[1], v[2], v[3]]).unwrap();
+        assert_eq!(len, v.len() - 4);
+        &v[4..]
+    }
+
+    /// A response header for `command` with `status`.
+    fn resp_header(command: u16, status: u32, session: u64) -> Vec<u8> {
+        let mut h = smb2_header(command, 0, session);
+        h[8..12].copy_from_slice(&status.to_le_bytes());
+        h[16..20].copy_from_slice(&1u32.to_le_bytes());
+        h
+    }
+
+    fn negotiate_response(dialect: u16, security_mode: u16) -> Vec<u8> {
+        let mut m = resp_header(CMD_NEGOTIATE, 0, 0);
+        m.extend_from_slice(&65u16.to_le_bytes());
+        m.extend_from_slice(&security_mode.to_le_bytes());
+        m.extend_from_slice(&dialect.to_le_bytes());
+        m.extend_from_slice(&[0; 58]);
+        m
+    }
+
+    #[test]
+    fn negotiate_request_layout() {
+        let r = negotiate_request(&[0x0202], [7; 16], [9; 32]);
+        let m = unframe(&r);
+        assert_eq!(&m[..4], &SMB2_MAGIC);
+        assert_eq!(u16_at(m, 64).unwrap(), 36);
+        assert_eq!(u16_at(m, 66).unwrap(), 1); // one dialect
+        assert_eq!(u16_at(m, 100).unwrap(), 0x0202);
+        assert_eq!(m.len(), 102);
+    }
+
+    #[test]
+    fn negotiate_311_carries_contexts_at_their_offset() {
+        let r = negotiate_request(&[0x0311], [7; 16], [9; 32]);
+        let m = unframe(&r);
+        let off = u32_at(m, 64 + 28).unwrap() as usize;
+        assert_eq!(off % 8, 0);
+        assert_eq!(u16_at(m, 64 + 32).unwrap(), 2); // two contexts
+        assert_eq!(u16_at(m, off).unwrap(), 1); // preauth integrity first
+        assert_eq!(u16_at(m, off + 8).unwrap(), 1); // one hash
+        assert_eq!(u16_at(m, off + 12).unwrap(), 1); // SHA-512
+        assert_eq!(&m[off + 14..off + 46], &[9; 32]);
+    }
+
+    #[test]
+    fn reads_accepted_dialect_and_signing() {
+        let a = parse_negotiate_response(&negotiate_response(0x0311, 0x01)).unwrap();
+        assert_eq!(
+            a,
+            NegotiateAnswer::Accepted {
+                dialect: 0x0311,
+                signing_required: false
+            }
+        );
+        let a = parse_negotiate_response(&negotiate_response(0x0210, 0x03)).unwrap();
+        assert_eq!(
+            a,
+            NegotiateAnswer::Accepted {
+                dialect: 0x0210,
+                signing_required: true
+            }
+        );
+    }
+
+    #[test]
+    fn refused_dialect_and_smb1_only_and_garbage() {
+        let mut m = resp_header(CMD_NEGOTIATE, 0xC000_00BB, 0);
+        m.extend_from_slice(&9u16.to_le_bytes());
+        m.extend_from_slice(&[0; 7]);
+        assert_eq!(
+            parse_negotiate_response(&m).unwrap(),
+            NegotiateAnswer::Refused {
+                status: 0xC000_00BB
+            }
+        );
+        let smb1 = unframe(&smb1_negotiate_request()).to_vec();
+        assert_eq!(
+            parse_negotiate_response(&smb1).unwrap(),
+            NegotiateAnswer::Smb1Only
+        );
+        assert!(parse_negotiate_response(b"HTTP/1.1 400 Bad Request\r\n").is_err());
+        assert!(parse_negotiate_response(&[]).is_err());
+        // A request echoed back is not a response.
+        let echo = unframe(&negotiate_request(&[0x0202], [0; 16], [0; 32])).to_vec();
+        assert!(parse_negotiate_response(&echo).is_err());
+        // Truncated body.
+        let full = negotiate_response(0x0202, 0);
+        assert!(parse_negotiate_response(&full[..66]).is_err());
+    }
+
+    #[test]
+    fn smb1_answers() {
+        let mut m = unframe(&smb1_negotiate_request()).to_vec();
+        m.truncate(32);
+        m.push(17);
+        m.extend_from_slice(&0u16.to_le_bytes());
+        m.push(0x0f); // security mode: signatures required (0x08) among others
+        m.extend_from_slice(&[0; 40]);
+        assert_eq!(
+            parse_smb1_negotiate_response(&m).unwrap(),
+            Smb1Answer::Accepted {
+                signing_required: true
+            }
+        );
+        m[35] = 0x03;
+        assert_eq!(
+            parse_smb1_negotiate_response(&m).unwrap(),
+            Smb1Answer::Accepted {
+                signing_required: false
+            }
+        );
+        // No dialect chosen: WordCount 1, index 0xFFFF.
+        let mut none = m[..32].to_vec();
+        none.extend_from_slice(&[1, 0xff, 0xff, 0, 0]);
+        assert_eq!(
+            parse_smb1_negotiate_response(&none).unwrap(),
+            Smb1Answer::Refused
+        );
+        // An error status.
+        let mut err = m.clone();
+        err[5..9].copy_from_slice(&0xC000_0002u32.to_le_bytes());
+        assert_eq!(
+            parse_smb1_negotiate_response(&err).unwrap(),
+            Smb1Answer::Refused
+        );
+        assert_eq!(
+            parse_smb1_negotiate_response(&negotiate_response(0x02ff, 0)).unwrap(),
+            Smb1Answer::Refused
+        );
+        assert!(parse_smb1_negotiate_response(b"SSH-2.0-x").is_err());
+        assert!(parse_smb1_negotiate_response(&m[..34]).is_err());
+    }
+
+    #[test]
+    fn frame_lengths() {
+        assert_eq!(frame_len([0, 0, 1, 0]).unwrap(), 256);
+        assert_eq!(frame_len([0, 0xff, 0xff, 0xff]).unwrap(), 0xff_ffff);
+        assert!(frame_len([0x85, 0, 0, 0]).is_err());
+    }
+
+    #[test]
+    fn session_setup_round_trip() {
+        let r = session_setup_request(1, 0, b"token");
+        let m = unframe(&r);
+        assert_eq!(u16_at(m, 64).unwrap(), 25);
+        assert_eq!(u16_at(m, 64 + 12).unwrap(), 88);
+        assert_eq!(&m[88..], b"token");
+
+        let mut resp = resp_header(CMD_SESSION_SETUP, STATUS_MORE_PROCESSING_REQUIRED, 0x55);
+        resp.extend_from_slice(&9u16.to_le_bytes());
+        resp.extend_from_slice(&0u16.to_le_bytes());
+        resp.extend_from_slice(&72u16.to_le_bytes());
+        resp.extend_from_slice(&3u16.to_le_bytes());
+        resp.extend_from_slice(b"abc");
+        let a = parse_session_setup_response(&resp).unwrap();
+        assert_eq!(a.session_id, 0x55);
+        assert_eq!(a.token, b"abc");
+        // A lying buffer length is an error, not a read past the end.
+        resp[70..72].copy_from_slice(&4000u16.to_le_bytes());
+        assert!(parse_session_setup_response(&resp).is_err());
+        // Logon failure: status only.
+        let mut fail = resp_header(CMD_SESSION_SETUP, 0xC000_006D, 0x55);
+        fail.extend_from_slice(&9u16.to_le_bytes());
+        let a = parse_session_setup_response(&fail).unwrap();
+        assert_eq!(a.status, 0xC000_006D);
+    }
+
+    #[test]
+    fn guest_means_granted_and_not_null() {
+        assert!(is_guest_grant(SessionOutcome::Granted { flags: 1 }));
+        assert!(is_guest_grant(SessionOutcome::Granted { flags: 0 }));
+        assert!(!is_guest_grant(SessionOutcome::Granted { flags: 2 }));
+        assert!(!is_guest_grant(SessionOutcome::Refused {
+            status: 0xC000_006D
+        }));
+    }
+
+    #[test]
+    fn spnego_wraps_and_unwraps() {
+        let msg = ntlm::negotiate_message(false);
+        let init = spnego_init(&msg);
+        assert_eq!(init[0], 0x60);
+        assert_eq!(find_ntlmssp(&init), Some(&msg[..]));
+        let big = vec![0u8; 300];
+        let resp = spnego_response(&big);
+        assert_eq!(&resp[..2], &[0xa1, 0x82]);
+        assert_eq!(
+            usize::from(u16::from_be_bytes([resp[2], resp[3]])),
+            resp.len() - 4
+        );
+        assert_eq!(find_ntlmssp(b"no signature here"), None);
+    }
+
+    #[test]
+    fn dialect_names() {
+        let names: Vec<_> = DIALECTS.iter().filter_map(|d| dialect_name(*d)).collect();
+        assert_eq!(names, ["2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"]);
+        assert_eq!(dialect_name(0x02ff), None);
+    }
+}
