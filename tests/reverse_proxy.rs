@@ -8,7 +8,8 @@
 //! - the same forged headers sent straight to the probe from an untrusted
 //!   peer change nothing;
 //! - the live scan stream passes through nginx event by event;
-//! - nginx's access log, as shipped, holds no visitor address.
+//! - nginx's access log, as shipped, holds no visitor address, and /metrics
+//!   is not served to visitors.
 //!
 //! Needs nginx (`scripts/test` installs it). Without it the tests skip
 //! loudly, and fail when `CI` is set.
@@ -419,6 +420,19 @@ async fn visitor_behind_nginx_is_checked_at_its_own_address() {
         };
         assert_eq!((p.state, p.reason), expected, "port {}", p.port);
     }
+
+    // Metrics stay with the operator: answered directly, not through nginx.
+    let metrics = within("metrics", client.get(lab.via_nginx("/metrics")).send())
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), StatusCode::NOT_FOUND);
+    let metrics = within(
+        "metrics",
+        client_from("127.0.0.1").get(lab.direct("/metrics")).send(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(metrics.status(), StatusCode::OK);
 
     // What the shipped access log keeps: requests and statuses, no address.
     let log = lab.access_log("/api/v1/", 2).await;
