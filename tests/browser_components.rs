@@ -135,7 +135,9 @@ fn done(lang: Lang, report: Report) -> PageState {
 #[wasm_bindgen_test]
 async fn start_view_has_a_real_consent_button_and_explains_the_check() {
     let mut s = PageState::new(Lang::De, false);
-    s.apply(Action::WhoAmI(Some(Target::new("203.0.113.9".parse().unwrap()))));
+    s.apply(Action::WhoAmI(Some(Target::new(
+        "203.0.113.9".parse().unwrap(),
+    ))));
     let root = mount(s).await;
     let button = q(&root, "#consent").expect("consent button");
     assert_eq!(button.tag_name(), "BUTTON");
@@ -151,7 +153,10 @@ async fn start_view_has_a_real_consent_button_and_explains_the_check() {
     );
     // The live region exists before anything needs announcing.
     assert_eq!(
-        q(&root, "#live").unwrap().get_attribute("aria-live").as_deref(),
+        q(&root, "#live")
+            .unwrap()
+            .get_attribute("aria-live")
+            .as_deref(),
         Some("polite")
     );
 }
@@ -194,13 +199,19 @@ async fn running_view_fills_the_grid_as_ports_arrive() {
 async fn result_shows_verdict_findings_table_and_control_observation() {
     let root = mount(done(Lang::De, celle_report())).await;
     let verdict = q(&root, "[data-verdict]").expect("verdict");
-    assert_eq!(verdict.get_attribute("data-verdict").as_deref(), Some("critical"));
+    assert_eq!(
+        verdict.get_attribute("data-verdict").as_deref(),
+        Some("critical")
+    );
     assert!(text(&verdict).contains("Kritisch"));
     let findings: Vec<String> = all(&root, "[data-finding]")
         .iter()
         .map(|e| e.get_attribute("data-finding").unwrap())
         .collect();
-    assert_eq!(findings, ["smb-exposed", "range-reachable", "https-exposed"]);
+    assert_eq!(
+        findings,
+        ["smb-exposed", "range-reachable", "https-exposed"]
+    );
     let rows = all(&root, "tr[data-port]");
     assert_eq!(rows.len(), 10);
     assert_eq!(
@@ -230,14 +241,20 @@ async fn picking_a_router_shows_its_numbered_steps() {
     assert_eq!(radios.len(), Router::ALL.len());
     click(&root, "#router-fritzbox").await;
     let guide = q(&root, "#router-guide").expect("guide shown");
-    assert_eq!(guide.get_attribute("data-router").as_deref(), Some("fritzbox"));
+    assert_eq!(
+        guide.get_attribute("data-router").as_deref(),
+        Some("fritzbox")
+    );
     let expected = router_guide(Router::FritzBox, Lang::En);
     let steps = all(&guide, "ol.steps > li");
     assert_eq!(steps.len(), expected.steps.len());
     assert!(text(&steps[1]).contains("Internet → Freigaben → Portfreigaben"));
     click(&root, "#router-digibox-smart").await;
     let guide = q(&root, "#router-guide").unwrap();
-    assert_eq!(guide.get_attribute("data-router").as_deref(), Some("digibox-smart"));
+    assert_eq!(
+        guide.get_attribute("data-router").as_deref(),
+        Some("digibox-smart")
+    );
     assert!(text(&guide).contains("11.1.2.102"));
 }
 
@@ -250,10 +267,7 @@ async fn language_switch_changes_every_text() {
     assert!(t.contains("Result"), "{t}");
     assert!(t.contains("Critical"), "{t}");
     assert!(!t.contains("Ergebnis"), "{t}");
-    let html_lang = document()
-        .document_element()
-        .unwrap()
-        .get_attribute("lang");
+    let html_lang = document().document_element().unwrap().get_attribute("lang");
     assert_eq!(html_lang.as_deref(), Some("en"));
 }
 
@@ -276,7 +290,10 @@ async fn rate_limit_shows_the_wait_and_blocks_retry_until_then() {
         Some("rate_limited")
     );
     let wait = text(&q(&root, "#retry-wait").unwrap());
-    assert!(wait.contains("42 Sekunden") || wait.contains("41 Sekunden"), "{wait}");
+    assert!(
+        wait.contains("42 Sekunden") || wait.contains("41 Sekunden"),
+        "{wait}"
+    );
     assert!(q(&root, "#try-again").unwrap().has_attribute("disabled"));
 }
 
@@ -311,7 +328,10 @@ async fn consent_without_a_probe_shows_a_failure() {
     let root = mount(PageState::new(Lang::En, false)).await;
     click(&root, "#consent").await;
     let r = root.clone();
-    wait_for("a failure message", move || q(&r, "[data-failure]").is_some()).await;
+    wait_for("a failure message", move || {
+        q(&r, "[data-failure]").is_some()
+    })
+    .await;
     let code = q(&root, "[data-failure]")
         .unwrap()
         .get_attribute("data-failure")
