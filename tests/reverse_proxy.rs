@@ -14,6 +14,8 @@
 //! Needs nginx (`scripts/test` installs it). Without it the tests skip
 //! loudly, and fail when `CI` is set.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod support;
 
 use std::io::{BufRead, BufReader, Read};

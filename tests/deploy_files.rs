@@ -1,0 +1,209 @@
+//! The deployment files stay in step with the code and with each other: the
+//! example configuration is accepted by the binary, every option they name
+//! exists, the container builds with the tool versions the scripts pin, the
+//! Kubernetes sidecar carries the nginx directives that tests/reverse_proxy.rs
+//! runs, and the systemd unit's open-file limit covers the default caps.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use std::process::Stdio;
+
+use portcheck::api::{CONTROL, RANGE};
+use portcheck::probe::config::Settings;
+use support::SAFETY_NET;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+const DOCKERFILE: &str = include_str!("../deploy/Dockerfile");
+const KUBERNETES: &str = include_str!("../deploy/kubernetes.yaml");
+const NGINX: &str = include_str!("../deploy/nginx.conf");
+const CADDYFILE: &str = include_str!("../deploy/Caddyfile");
+const SYSTEMD: &str = include_str!("../deploy/portcheck.service");
+const TOML: &str = include_str!("../deploy/portcheck.toml");
+const LIB_SH: &str = include_str!("../scripts/lib.sh");
+
+/// `NAME="value"` (shell) or `ARG NAME=value` (Dockerfile): the value.
+fn assignment<'a>(text: &'a str, name: &str) -> &'a str {
+    text.lines()
+        .map(|l| l.trim().trim_start_matches("ARG "))
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
+        .map(|v| v.trim_matches('"'))
+        .unwrap_or_else(|| panic!("{name} not found"))
+}
+
+#[test]
+fn container_uses_the_pinned_tool_versions() {
+    for name in ["TRUNK_VERSION", "BINARYEN_VERSION"] {
+        assert_eq!(
+            assignment(DOCKERFILE, name),
+            assignment(LIB_SH, name),
+            "{name}: deploy/Dockerfile and scripts/lib.sh differ"
+        );
+    }
+    // wasm-bindgen-cli is read from Cargo.lock the same way as the scripts.
+    assert!(DOCKERFILE.contains(
+        r#"/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }"#
+    ));
+    assert!(LIB_SH.contains(
+        r#"/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }"#
+    ));
+    // Page first, then the binary that embeds it, and never as root at run time.
+    let trunk = DOCKERFILE
+        .find("trunk build --release")
+        .expect("trunk build");
+    let cargo = DOCKERFILE
+        .find("cargo build --release")
+        .expect("cargo build");
+    assert!(trunk < cargo);
+    assert!(DOCKERFILE.contains("\nUSER 65532:65532\n"));
+}
+
+#[test]
+fn kubernetes_sidecar_has_the_tested_nginx_directives() {
+    let region = |name: &str| {
+        let begin = NGINX.find(&format!("# portcheck:{name}-begin")).unwrap();
+        let end = NGINX.find(&format!("# portcheck:{name}-end")).unwrap();
+        &NGINX[begin..end]
+    };
+    let tested = format!("{}{}", region("http"), region("server"));
+    let sidecar: Vec<&str> = KUBERNETES.lines().map(str::trim).collect();
+    let mut checked = 0;
+    for line in tested.lines().map(str::trim) {
+        let directive = !line.is_empty()
+            && !line.starts_with('#')
+            && line.ends_with(';')
+            // The log destination differs on purpose (a file here, stdout there).
+            && !line.starts_with("access_log");
+        if directive {
+            assert!(
+                sidecar.contains(&line),
+                "deploy/kubernetes.yaml lacks `{line}` from deploy/nginx.conf"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} directives found");
+    for yaml in [
+        "externalTrafficPolicy: Local",
+        "sessionAffinity: ClientIP",
+        "runAsNonRoot: true",
+        "readOnlyRootFilesystem: true",
+        "drop: [\"ALL\"]",
+        "path: /healthz",
+    ] {
+        assert!(KUBERNETES.contains(yaml), "kubernetes.yaml lacks {yaml}");
+    }
+}
+
+#[test]
+fn systemd_open_file_limit_covers_the_default_caps() {
+    let limit: usize = assignment(SYSTEMD, "LimitNOFILE").parse().unwrap();
+    let d = Settings::default();
+    let needed = d.max_connections + d.max_scans * (RANGE.len() + CONTROL.len()) + 64;
+    assert!(limit >= needed, "LimitNOFILE={limit} < {needed}");
+    assert!(SYSTEMD.contains("\nCapabilityBoundingSet=\n"));
+    assert!(SYSTEMD.contains("\nDynamicUser=yes\n"));
+}
+
+/// Every option the deployment files name exists.
+#[tokio::test]
+async fn options_named_in_deployment_files_exist() {
+    let help = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+        .args(["serve", "--help"])
+        .output()
+        .await
+        .expect("portcheck serve --help");
+    assert!(help.status.success());
+    let help = String::from_utf8(help.stdout).unwrap();
+    let mut named = Vec::new();
+    for text in [DOCKERFILE, KUBERNETES, NGINX, CADDYFILE, SYSTEMD, TOML] {
+        // Environment variables.
+        for (i, _) in text.match_indices("PORTCHECK_") {
+            let name: String = text[i..]
+                .chars()
+                .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+                .collect();
+            if name != "PORTCHECK_" && !name.ends_with('_') {
+                named.push(name);
+            }
+        }
+    }
+    // Flags given to portcheck in the Kubernetes example and the comments
+    // that show a `portcheck serve` command line.
+    for line in KUBERNETES
+        .lines()
+        .chain(NGINX.lines())
+        .chain(CADDYFILE.lines())
+    {
+        let line = line.trim().trim_start_matches('#').trim();
+        let args = if let Some((_, after)) = line.split_once("portcheck serve") {
+            after
+        } else if let Some(arg) = line.strip_prefix("- --") {
+            &line[line.len() - arg.len() - 2..]
+        } else if line.starts_with("--") {
+            line
+        } else {
+            continue;
+        };
+        for word in args.split_whitespace() {
+            let Some(flag) = word.strip_prefix("--") else {
+                continue;
+            };
+            let flag = flag.split('=').next().unwrap();
+            if flag.starts_with(|c: char| c.is_ascii_lowercase())
+                && flag.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+            {
+                named.push(format!("--{flag}"));
+            }
+        }
+    }
+    named.sort();
+    named.dedup();
+    assert!(named.len() >= 8, "{named:?}");
+    for name in &named {
+        if name == "PORTCHECK_LOG" {
+            continue; // read by main, not a serve option
+        }
+        assert!(
+            help.contains(name.as_str()),
+            "{name} is not an option of portcheck serve"
+        );
+    }
+}
+
+/// The example configuration file starts the probe (unknown keys or bad
+/// values would stop it with a configuration error).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn example_configuration_is_accepted() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+        .args(["serve", "--config", "deploy/portcheck.toml"])
+        // Flags win over the file: a free port, and no second listener.
+        .args(["--listen", "127.0.0.1:0", "--metrics", "off"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PORTCHECK_LOG", "info")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start portcheck");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut log = String::new();
+    let started = tokio::time::timeout(SAFETY_NET, async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            log.push_str(&line);
+            log.push('\n');
+            if line.contains("listening on http://") {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .expect("portcheck neither started nor exited");
+    assert!(started, "deploy/portcheck.toml was refused:\n{log}");
+    child.kill().await.unwrap();
+    assert!(TOML.contains("trusted_proxy = [\"127.0.0.1\"]"));
+}
