@@ -396,7 +396,11 @@ async fn visitor_behind_nginx_is_checked_at_its_own_address() {
     };
     // As root, an open 445 on the visitor's address shows the scan really
     // reached that address; without root every port there is closed.
-    let open = is_root().then_some(open_ports(VISITOR, &[445]).await);
+    let open = if is_root() {
+        Some(open_ports(VISITOR, &[445]).await)
+    } else {
+        None
+    };
     let lab = Lab::start(&nginx, "nginx-visitor").await;
     let client = client_from(VISITOR);
 
