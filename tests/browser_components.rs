@@ -259,6 +259,21 @@ async fn picking_a_router_shows_its_numbered_steps() {
 }
 
 #[wasm_bindgen_test]
+async fn operator_name_and_help_contact_are_shown() {
+    let mut s = done(Lang::De, celle_report());
+    s.apply(Action::Site(portcheck::api::SiteInfo {
+        org_name: Some("Zahnärztekammer Musterland".into()),
+        help_contact: Some("IT-Hotline 0123 456789".into()),
+        ..Default::default()
+    }));
+    let root = mount(s).await;
+    let help = text(&q(&root, "#help-contact").expect("help contact"));
+    assert!(help.contains("Zahnärztekammer Musterland – IT-Hotline 0123 456789"), "{help}");
+    let offered = text(&q(&root, "#offered-by").expect("operator name"));
+    assert_eq!(offered, "Ein Angebot von Zahnärztekammer Musterland");
+}
+
+#[wasm_bindgen_test]
 async fn language_switch_changes_every_text() {
     let root = mount(done(Lang::De, celle_report())).await;
     assert!(text(&root).contains("Ergebnis"));

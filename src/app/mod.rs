@@ -42,8 +42,8 @@ pub struct AppProps {
     /// For the embed view: the host page's origin to post heights to.
     #[prop_or_default]
     pub parent_origin: Option<String>,
-    /// Ask the probe for the visitor's address on start (off in tests that
-    /// have no probe).
+    /// Ask the probe for the visitor's address and the operator's details on
+    /// start (off in tests that have no probe).
     #[prop_or(true)]
     pub fetch_whoami: bool,
 }
@@ -80,6 +80,9 @@ pub fn app(props: &AppProps) -> Html {
             if *fetch {
                 wasm_bindgen_futures::spawn_local(async move {
                     d.dispatch(Action::WhoAmI(net::whoami().await));
+                    if let Some(site) = net::site().await {
+                        d.dispatch(Action::Site(site));
+                    }
                 });
             }
         });

@@ -12,13 +12,14 @@ use web_sys::ReadableStreamDefaultReader;
 use yew::UseReducerDispatcher;
 
 use super::Store;
-use crate::api::Target;
+use crate::api::{SiteInfo, Target};
 use crate::page::failure::{Failure, classify_response};
 use crate::page::sse::{SseParser, StreamMsg, decode};
 use crate::page::state::Action;
 
 pub const WHOAMI: &str = "/api/v1/whoami";
 pub const STREAM: &str = "/api/v1/scan/stream";
+pub const SITE: &str = "/api/v1/site";
 
 /// The visitor's address as the probe sees it; `None` if it cannot be had.
 pub async fn whoami() -> Option<Target> {
@@ -27,6 +28,15 @@ pub async fn whoami() -> Option<Target> {
         return None;
     }
     resp.json::<Target>().await.ok()
+}
+
+/// The operator's name and help contact; `None` if the probe has none.
+pub async fn site() -> Option<SiteInfo> {
+    let resp = Request::get(SITE).send().await.ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    resp.json::<SiteInfo>().await.ok()
 }
 
 /// Runs check number `run`, dispatching every event to the page's state.

@@ -60,6 +60,13 @@ pub fn level_hook(level: Level) -> &'static str {
     }
 }
 
+/// The finding's id as the API spells it (`smb-exposed`).
+fn finding_slug(id: crate::api::FindingId) -> String {
+    serde_json::to_string(&id)
+        .map(|s| s.trim_matches('"').to_string())
+        .unwrap_or_default()
+}
+
 fn level_icon(level: Level) -> &'static str {
     match level {
         Level::Ok => "✓",
@@ -148,7 +155,12 @@ pub fn page(props: &PageProps) -> Html {
             </main>
             <p class="visually-hidden" role="status" aria-live="polite" id="live">{ announcement }</p>
             if !s.embedded {
-                <footer class="footer no-print"><p>{ t.footer }</p></footer>
+                <footer class="footer no-print">
+                    if let Some(org) = &s.site.org_name {
+                        <p id="offered-by">{ t.offered_by }{ " " }{ org }</p>
+                    }
+                    <p>{ t.footer }</p>
+                </footer>
             }
         </div>
     }
@@ -367,7 +379,7 @@ fn findings(props: &ReportProps) -> Html {
                 let level = Level::from(f.severity);
                 let hook = level_hook(level);
                 html! {
-                    <li class={classes!("finding", format!("level-{hook}"))} data-finding={serde_json::to_value(f.id).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()}>
+                    <li class={classes!("finding", format!("level-{hook}"))} data-finding={finding_slug(f.id)}>
                         <h4>
                             <span class="badge">
                                 <span aria-hidden="true">{ level_icon(level) }{" "}</span>
@@ -446,9 +458,17 @@ fn control_view(props: &ReportProps) -> Html {
     let Some(obs) = control_observation(&props.report, lang) else {
         return html! {};
     };
+    // In print the table gives way to one line, so the report fits one page.
+    let states: Vec<String> = props
+        .report
+        .control
+        .iter()
+        .map(|p| format!("{} {}", p.port, state_word(p.state, lang)))
+        .collect();
     html! {
         <div class="control">
             <PortTable lang={lang} ports={props.report.control.clone()} caption={t.control_heading} heading={t.control_heading} hooks=false />
+            <p class="print-only">{ states.join(", ") }</p>
             <p id="control-observation">{ obs }</p>
         </div>
     }
@@ -547,6 +567,15 @@ fn guide_view(props: &GuideProps) -> Html {
         <section class="card guide no-print" aria-labelledby="guide-heading">
             <h2 id="guide-heading">{ t.guide_heading }</h2>
             <p>{ intro }</p>
+            if let Some(contact) = &s.site.help_contact {
+                <p class="help-contact" id="help-contact">
+                    <strong>{ t.help_label }</strong>{ " " }
+                    if let Some(org) = &s.site.org_name {
+                        { org }{ " – " }
+                    }
+                    { contact }
+                </p>
+            }
             <fieldset class="routers">
                 <legend>{ t.router_question }</legend>
                 <p class="small">{ t.router_hint }</p>

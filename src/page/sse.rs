@@ -114,7 +114,7 @@ pub enum StreamMsg {
 /// does not know (a newer probe may send more); `Err` for a known event whose
 /// data does not parse.
 pub fn decode(ev: &SseEvent) -> Result<Option<StreamMsg>, String> {
-    let err = |e: serde_json::Error| format!("bad `{}` event: {e}", ev.event);
+    let err = |_: serde_json::Error| format!("unreadable `{}` event", ev.event);
     Ok(Some(match ev.event.as_str() {
         api::event::STARTED => StreamMsg::Started(serde_json::from_str(&ev.data).map_err(err)?),
         api::event::PORT => StreamMsg::Port(serde_json::from_str(&ev.data).map_err(err)?),

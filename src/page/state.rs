@@ -11,7 +11,7 @@ use super::Lang;
 use super::failure::Failure;
 use super::guide::Router;
 use super::sse::StreamMsg;
-use crate::api::{PortGroup, PortResult, PortState, RANGE, Report, Target};
+use crate::api::{PortGroup, PortResult, PortState, RANGE, Report, SiteInfo, Target};
 
 /// What the page shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +56,8 @@ pub struct PageState {
     pub control: BTreeMap<u16, PortResult>,
     pub router: Option<Router>,
     pub copy: CopyStatus,
+    /// The operator's name and help contact (`/api/v1/site`).
+    pub site: SiteInfo,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +80,7 @@ pub enum Action {
     },
     PickRouter(Router),
     Copy(CopyStatus),
+    Site(SiteInfo),
 }
 
 impl PageState {
@@ -92,6 +95,7 @@ impl PageState {
             control: BTreeMap::new(),
             router: None,
             copy: CopyStatus::Idle,
+            site: SiteInfo::default(),
         }
     }
 
@@ -115,6 +119,7 @@ impl PageState {
             Action::Ended { .. } => self.phase = Phase::Failed(Failure::Interrupted),
             Action::PickRouter(r) => self.router = Some(r),
             Action::Copy(c) => self.copy = c,
+            Action::Site(s) => self.site = s,
         }
     }
 

@@ -85,6 +85,8 @@ pub struct Texts {
 
     pub footer: &'static str,
     pub noscript: &'static str,
+    pub help_label: &'static str,
+    pub offered_by: &'static str,
 }
 
 const DE: Texts = Texts {
@@ -161,6 +163,8 @@ const DE: Texts = Texts {
 
     footer: "Keine Cookies, keine Statistik, keine Inhalte von anderen Anbietern. Ihre Adresse wird nicht gespeichert.",
     noscript: "Diese Seite braucht JavaScript, um die Prüfung zu starten.",
+    help_label: "Hilfe bei der Behebung:",
+    offered_by: "Ein Angebot von",
 };
 
 const EN: Texts = Texts {
@@ -237,6 +241,8 @@ const EN: Texts = Texts {
 
     footer: "No cookies, no statistics, no content from other providers. Your address is not stored.",
     noscript: "This page needs JavaScript to run the check.",
+    help_label: "Help with the fix:",
+    offered_by: "Offered by",
 };
 
 /// The fixed texts in `lang`.
