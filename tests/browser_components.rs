@@ -268,7 +268,10 @@ async fn operator_name_and_help_contact_are_shown() {
     }));
     let root = mount(s).await;
     let help = text(&q(&root, "#help-contact").expect("help contact"));
-    assert!(help.contains("Zahnärztekammer Musterland – IT-Hotline 0123 456789"), "{help}");
+    assert!(
+        help.contains("Zahnärztekammer Musterland – IT-Hotline 0123 456789"),
+        "{help}"
+    );
     let offered = text(&q(&root, "#offered-by").expect("operator name"));
     assert_eq!(offered, "Ein Angebot von Zahnärztekammer Musterland");
 }

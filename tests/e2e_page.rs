@@ -322,7 +322,10 @@ async fn axe(c: &Client) -> Vec<Value> {
         .expect("axe.run");
     // A run that checked nothing would also report no violations.
     let passes = out["passes"].as_u64().unwrap_or(0);
-    assert!(passes >= 10, "axe-core checked too little ({passes} rules passed): {out}");
+    assert!(
+        passes >= 10,
+        "axe-core checked too little ({passes} rules passed): {out}"
+    );
     out["violations"].as_array().cloned().unwrap_or_default()
 }
 
