@@ -23,6 +23,7 @@
 mod harness;
 
 use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -31,7 +32,8 @@ use harness::{
     process_gone, serial, spawn_holder,
 };
 use portcheck::api::{
-    CONTROL, Family, FindingId, Level, PortResult, PortState, RANGE, Reason, Report,
+    CONTROL, Family, FindingId, IdentLimit, Level, PortResult, PortState, RANGE, Reason, Report,
+    SmbDetails, TlsDetails,
 };
 use portcheck::verdict;
 
@@ -76,6 +78,16 @@ struct Expect {
     ports: Ports,
     level: Level,
     findings: Findings,
+    /// Open ports with a real service the probe must identify; each is also
+    /// checked against an independent client (nmap scripts, smbclient,
+    /// openssl). Other ports must show no SMB or TLS details.
+    services: Vec<(u16, Service)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Service {
+    Smb,
+    Tls,
 }
 
 /// Check a report against the expectation and against nmap; return a
@@ -112,6 +124,7 @@ fn check(lab: &Lab, v: &Visitor, family: Family, report: &Report, expect: &Expec
     if report.verdict != verdict::evaluate(&report.ports, &report.control) {
         problems.push("the verdict is not what the rules make of the reported states".into());
     }
+    problems.extend(check_services(lab, addr, report, &expect.services));
 
     let nmap = lab.nmap(addr);
     let rows = compare(family, report, &nmap);
@@ -160,6 +173,194 @@ fn check_report_shape(report: &Report) -> Vec<String> {
         if p.service != portcheck::api::service_name(p.port) {
             problems.push(format!("port {} named {}", p.port, p.service));
         }
+    }
+    problems
+}
+
+/// Identification against the lab's real services, each checked with an
+/// independent client from the probe host.
+fn check_services(
+    lab: &Lab,
+    addr: IpAddr,
+    report: &Report,
+    services: &[(u16, Service)],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for p in report.ports.iter().chain(&report.control) {
+        let details = p.details.as_deref();
+        let (smb, tls) = (
+            details.and_then(|d| d.smb.as_ref()),
+            details.and_then(|d| d.tls.as_ref()),
+        );
+        match services.iter().find(|(port, _)| *port == p.port) {
+            Some((_, Service::Smb)) => match smb {
+                Some(smb) => problems.extend(verify_smb(lab, addr, smb)),
+                None => problems.push(format!(
+                    "port {}: Samba not identified: {details:?}",
+                    p.port
+                )),
+            },
+            Some((_, Service::Tls)) => match tls {
+                Some(tls) => problems.extend(verify_tls(lab, addr, p.port, tls)),
+                None => problems.push(format!("port {}: TLS not identified: {details:?}", p.port)),
+            },
+            None if smb.is_some() || tls.is_some() => {
+                problems.push(format!(
+                    "port {}: no SMB or TLS here, yet {details:?}",
+                    p.port
+                ));
+            }
+            None => {}
+        }
+    }
+    problems
+}
+
+/// The probe's SMB details against nmap's `smb-protocols` and
+/// `smb2-security-mode` and against Samba's own client logging in as an
+/// unknown user with an empty password (what "guest access" means).
+fn verify_smb(lab: &Lab, addr: IpAddr, smb: &SmbDetails) -> Vec<String> {
+    let mut problems = Vec::new();
+    let target = addr.to_string();
+    let mut args = vec![
+        "-n",
+        "-Pn",
+        "-p445",
+        "--script",
+        "smb-protocols,smb2-security-mode",
+        &target,
+    ];
+    if addr.is_ipv6() {
+        args.insert(0, "-6");
+    }
+    let out = in_ns(lab.probe_ns(), "nmap", &args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let nmap_dialects = nmap_smb2_dialects(&text);
+    if smb.dialects != nmap_dialects {
+        problems.push(format!(
+            "SMB dialects {:?}, nmap smb-protocols {nmap_dialects:?}",
+            smb.dialects
+        ));
+    }
+    let nmap_smb1 = text.contains("NT LM 0.12");
+    if smb.smb1 != Some(nmap_smb1) {
+        problems.push(format!("SMB1 {:?}, nmap says {nmap_smb1}", smb.smb1));
+    }
+    let nmap_required = if text.contains("enabled and required") {
+        Some(true)
+    } else if text.contains("enabled but not required") {
+        Some(false)
+    } else {
+        None
+    };
+    if nmap_required.is_none() || smb.signing_required != nmap_required {
+        problems.push(format!(
+            "SMB signing required {:?}, nmap smb2-security-mode {nmap_required:?}",
+            smb.signing_required
+        ));
+    }
+    let guest = smbclient(
+        lab,
+        &[
+            "-U",
+            "labvisitor%",
+            "-I",
+            &target,
+            "//lab/Praxis",
+            "-c",
+            "ls",
+        ],
+    );
+    let guest_granted = guest.contains("befund-0001.txt");
+    if smb.guest_access != Some(guest_granted) {
+        problems.push(format!(
+            "SMB guest access {:?}, smbclient as an unknown user: {guest_granted}\n{guest}",
+            smb.guest_access
+        ));
+    }
+    problems
+}
+
+/// SMB2/3 dialects from nmap's `smb-protocols` output, in the probe's
+/// notation: `202` (or `2:0:2`) becomes `2.0.2`, `210` becomes `2.1`.
+fn nmap_smb2_dialects(text: &str) -> Vec<String> {
+    let mut dialects = Vec::new();
+    for line in text
+        .lines()
+        .skip_while(|l| !l.contains("dialects:"))
+        .skip(1)
+    {
+        let last = line.starts_with("|_");
+        let item = line.trim_start_matches(['|', '_', ' ']).trim();
+        if !item.starts_with("NT LM") {
+            if item.is_empty() || !item.chars().all(|c| c.is_ascii_digit() || c == ':') {
+                break;
+            }
+            let mut digits: Vec<String> = item
+                .chars()
+                .filter(char::is_ascii_digit)
+                .map(String::from)
+                .collect();
+            if digits.len() == 3 && digits[2] == "0" {
+                digits.pop();
+            }
+            dialects.push(digits.join("."));
+        }
+        if last {
+            break;
+        }
+    }
+    dialects
+}
+
+/// The probe's TLS details against `openssl s_client`: the version it
+/// negotiates, which legacy versions the server accepts, and the lab's
+/// self-signed certificate.
+fn verify_tls(lab: &Lab, addr: IpAddr, port: u16, tls: &TlsDetails) -> Vec<String> {
+    let mut problems = Vec::new();
+    let connect = SocketAddr::new(addr, port).to_string();
+    let s_client = |extra: &[&str]| {
+        let mut args = vec!["s_client", "-connect", &connect, "-brief"];
+        args.extend_from_slice(extra);
+        let out = in_ns(lab.probe_ns(), "openssl", &args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        text.lines()
+            .find_map(|l| l.strip_prefix("Protocol version: "))
+            .map(|v| v.trim().to_string())
+    };
+    let best = s_client(&[]);
+    if best.as_deref() != Some(tls.version.as_str()) {
+        problems.push(format!(
+            "TLS version {}, openssl negotiates {best:?}",
+            tls.version
+        ));
+    }
+    let legacy: Vec<String> = [("-tls1", "TLSv1"), ("-tls1_1", "TLSv1.1")]
+        .iter()
+        .filter(|(flag, _)| s_client(&[flag, "-cipher", "DEFAULT@SECLEVEL=0"]).is_some())
+        .map(|(_, name)| {
+            if *name == "TLSv1" {
+                "TLSv1.0".into()
+            } else {
+                (*name).into()
+            }
+        })
+        .collect();
+    if tls.outdated_versions != legacy {
+        problems.push(format!(
+            "outdated TLS {:?}, openssl gets a handshake with {legacy:?}",
+            tls.outdated_versions
+        ));
+    }
+    if tls.subject.as_deref() != Some("CN=praxis-server.lab") || tls.self_signed != Some(true) {
+        problems.push(format!(
+            "certificate {:?} self-signed {:?}; the lab's is CN=praxis-server.lab, self-signed",
+            tls.subject, tls.self_signed
+        ));
     }
     problems
 }
@@ -231,6 +432,7 @@ fn mixed_expect(family: Family, patient: bool) -> Expect {
             (FindingId::UnexpectedOpen, vec![440]),
             (FindingId::HttpsExposed, vec![443]),
         ],
+        services: vec![],
     }
 }
 
@@ -339,7 +541,12 @@ fn samba_guest_share_only_445() {
     scan_and_check(&lab, &v, |_| Expect {
         ports: Ports::all(Filtered, Timeout).with(&[445], Open, Connected),
         level: Level::Critical,
-        findings: vec![(FindingId::SmbExposed, vec![445])],
+        findings: vec![
+            (FindingId::SmbExposed, vec![445]),
+            (FindingId::SmbGuestAccess, vec![445]),
+            (FindingId::SmbSigningNotRequired, vec![445]),
+        ],
+        services: vec![(445, Service::Smb)],
     });
 
     // The lab host is the "Jeder" case: anyone may list, read and write.
@@ -377,7 +584,13 @@ fn smb1_server_without_firewall() {
     scan_and_check(&lab, &v, |_| Expect {
         ports: Ports::all(Closed, Refused).with(&[445], Open, Connected),
         level: Level::Critical,
-        findings: vec![(FindingId::SmbExposed, vec![445])],
+        findings: vec![
+            (FindingId::SmbExposed, vec![445]),
+            (FindingId::SmbGuestAccess, vec![445]),
+            (FindingId::Smb1Enabled, vec![445]),
+            (FindingId::SmbSigningNotRequired, vec![445]),
+        ],
+        services: vec![(445, Service::Smb)],
     });
     let dialects = nmap_smb_dialects(&lab, &v.ipv4.expect("v4").to_string());
     assert!(
@@ -402,9 +615,12 @@ fn nat_range_forward_is_range_reachable() {
         level: Level::Critical,
         findings: vec![
             (FindingId::SmbExposed, vec![445]),
+            (FindingId::SmbGuestAccess, vec![445]),
             (FindingId::RangeReachable, RANGE.to_vec()),
+            (FindingId::SmbSigningNotRequired, vec![445]),
             (FindingId::HttpsExposed, vec![443]),
         ],
+        services: vec![(443, Service::Tls), (445, Service::Smb)],
     });
     // From outside, the WAN address leads to the practice server: its TLS
     // web service and its open share.
@@ -443,6 +659,7 @@ fn nat_single_forward_is_not_a_range() {
         ports: Ports::all(Filtered, Timeout).with(&[443], Open, Connected),
         level: Level::Notice,
         findings: vec![(FindingId::HttpsExposed, vec![443])],
+        services: vec![(443, Service::Tls)],
     });
     let wan = v.ipv4.expect("v4").to_string();
     let web = in_ns(
@@ -462,13 +679,18 @@ fn ipv6_pinholes() {
     let lab = Lab::start(&["v6pin"]);
     let v = lab.visitor("v6pin");
     assert_eq!(v.families(), vec![Family::Ipv6]);
-    // 445 listens on the PC, but the router has no pinhole for it.
+    // 445 listens on the PC, but the router has no pinhole for it. The web
+    // service behind the 443 pinhole still accepts TLS 1.0 and 1.1.
     scan_and_check(&lab, &v, |_| Expect {
         ports: Ports::all(Filtered, Timeout)
             .with(&[443], Open, Connected)
             .with(&[444], Closed, Refused),
-        level: Level::Notice,
-        findings: vec![(FindingId::HttpsExposed, vec![443])],
+        level: Level::Warning,
+        findings: vec![
+            (FindingId::TlsOutdated, vec![443]),
+            (FindingId::HttpsExposed, vec![443]),
+        ],
+        services: vec![(443, Service::Tls)],
     });
 }
 
@@ -484,6 +706,17 @@ fn tarpit_is_open_everywhere_and_left_at_once() {
     for family in v.families() {
         let addr = v.addr(family).expect("address").to_string();
         let report = lab.scan(&v, family);
+        // A service that never speaks is reported as such: identification
+        // ran out of time on every port, and says so.
+        for p in report.ports.iter().chain(&report.control) {
+            let limit = p.details.as_deref().and_then(|d| d.limit);
+            if limit != Some(IdentLimit::Time) {
+                problems.push(format!(
+                    "tarpit port {}: identification limit {limit:?}",
+                    p.port
+                ));
+            }
+        }
         // The probe closed every connection with a reset: nothing is left on
         // either side, not even TIME_WAIT. Checked before nmap runs.
         let left = |ns: &str, filter: &str| {
@@ -517,6 +750,7 @@ fn tarpit_is_open_everywhere_and_left_at_once() {
                     ),
                     (FindingId::HttpsExposed, vec![443]),
                 ],
+                services: vec![],
             },
         ));
     }
@@ -555,6 +789,7 @@ fn lossy_link_accuracy() {
             (FindingId::SmbExposed, vec![445]),
             (FindingId::HttpsExposed, vec![443]),
         ],
+        services: vec![],
     });
 
     lab.set_loss(loss);

@@ -237,14 +237,18 @@ samba() { # NAME HOSTNAME MIN_PROTOCOL ADDR...
     sh "$host" "$d"
 }
 
-tls_server() { # NAME PORT
+# A TLS web service (socat): current TLS, or with `legacy` also TLS 1.0 and
+# 1.1, as an old appliance would still offer.
+tls_server() { # NAME PORT [legacy]
   if [ ! -f "$DIR/tls.pem" ]; then
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
       -subj /CN=praxis-server.lab -keyout "$DIR/tls.key" -out "$DIR/tls.crt" >/dev/null 2>&1
     cat "$DIR/tls.key" "$DIR/tls.crt" >"$DIR/tls.pem"
   fi
+  local legacy=""
+  [ "${3:-}" = legacy ] && legacy=",openssl-min-proto-version=TLS1,cipher=DEFAULT@SECLEVEL=0"
   service "$1" "tls-$1" socat \
-    "OPENSSL-LISTEN:$2,fork,reuseaddr,pf=ip6,ipv6only=0,cert=$DIR/tls.pem,verify=0" \
+    "OPENSSL-LISTEN:$2,fork,reuseaddr,pf=ip6,ipv6only=0,cert=$DIR/tls.pem,verify=0$legacy" \
     "SYSTEM:echo HTTP/1.0 200 OK; echo; echo praxis web"
 }
 
@@ -436,9 +440,9 @@ build_singlefwd() {
 }
 
 # IPv6 without NAT: a home router whose stateful firewall drops inbound
-# connections except two pinholes to the PC: 443 (a web service listens) and
-# 444 (nothing listens: reset). The PC also listens on 445, which the router
-# drops.
+# connections except two pinholes to the PC: 443 (an old web service that
+# still accepts TLS 1.0 and 1.1) and 444 (nothing listens: reset). The PC
+# also listens on 445, which the router drops.
 build_v6pin() {
   mkns v6pin router
   uplink v6pin 7 6 wan
@@ -465,7 +469,8 @@ table inet filter {
   }
 }
 EOF
-  listener v6pin-host 443,445
+  tls_server v6pin-host 443 legacy
+  listener v6pin-host 445
   wait_listening v6pin-host 443 445
   visitor v6pin v6pin-host "" 2001:db8:107::10
 }
