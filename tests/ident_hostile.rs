@@ -9,6 +9,8 @@
 //! first, 440: banner/HTTP first). The full-scan test at the end listens on
 //! 440–449 itself and needs root.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod support;
 
 use std::net::SocketAddr;
@@ -125,7 +127,8 @@ async fn serve(b: Behaviour, mut s: TcpStream, written: Arc<AtomicUsize>) {
             if s.write_all(b"HTTP/1.1 200 OK\r\n").await.is_err() {
                 return;
             }
-            let line = b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
+            let line =
+                b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
             // Until the client stops reading and the write fails.
             while s.write_all(line).await.is_ok() {
                 send(line.len());
@@ -226,7 +229,10 @@ async fn a_byte_a_second_is_cut_at_the_deadline() {
     // It started to speak first, so what arrived is its banner line so far.
     assert_eq!(d.limit, Some(IdentLimit::Time), "{d:?}");
     assert!(d.http.is_none());
-    assert!(h.written.load(Ordering::Relaxed) <= 3, "read only a few bytes");
+    assert!(
+        h.written.load(Ordering::Relaxed) <= 3,
+        "read only a few bytes"
+    );
 }
 
 #[tokio::test]

@@ -597,21 +597,20 @@ async fn modern_tls(
         .peer_certificates()
         .and_then(|c| c.first())
         .map(|c| c.as_ref().to_vec());
-    let http = if write_all(&mut tls, &http::request(&host_header(addr)), deadline).await {
-        let mut buf = Vec::new();
-        read_until(
-            &mut tls,
-            &mut buf,
-            http::MAX_RESPONSE,
-            deadline,
-            limits,
-            http::response_complete,
-        )
-        .await;
-        http::parse_response(&buf).map(http_details)
-    } else {
-        None
-    };
+    // Some servers speak first and close (a canned page): read whatever
+    // arrives even when the request could not be sent.
+    let _ = write_all(&mut tls, &http::request(&host_header(addr)), deadline).await;
+    let mut buf = Vec::new();
+    read_until(
+        &mut tls,
+        &mut buf,
+        http::MAX_RESPONSE,
+        deadline,
+        limits,
+        http::response_complete,
+    )
+    .await;
+    let http = http::parse_response(&buf).map(http_details);
     Some((version, cert, http))
 }
 
@@ -756,9 +755,7 @@ async fn probe_plain(
             None => Plain::Nothing,
         };
     }
-    if !write_all(&mut s, &http::request(&host_header(addr)), deadline).await {
-        return Plain::Nothing;
-    }
+    let _ = write_all(&mut s, &http::request(&host_header(addr)), deadline).await;
     read_until(
         &mut s,
         &mut buf,
