@@ -24,7 +24,6 @@ pub mod ntlm;
 pub mod smb;
 pub mod tls;
 
-use std::hash::{BuildHasher, Hasher};
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -291,23 +290,19 @@ async fn write_all<S: AsyncWrite + Unpin>(s: &mut S, data: &[u8], deadline: Inst
     matches!(timeout_at(deadline, s.write_all(data)).await, Ok(Ok(())))
 }
 
-/// Random bytes for GUIDs, salts, hello randoms and client challenges. None
-/// of them protects a secret (the probe logs on with an empty password), so
-/// the standard library's randomly keyed hasher is enough.
+/// Random bytes for GUIDs, salts, hello randoms and client challenges, from
+/// the system's source. None of them protects a secret (the probe logs on
+/// with an empty password), so if the source fails, a clock-derived filler
+/// is good enough.
 fn random_bytes<const N: usize>() -> [u8; N] {
-    static STATE: LazyLock<std::collections::hash_map::RandomState> =
-        LazyLock::new(std::collections::hash_map::RandomState::new);
     let mut out = [0u8; N];
-    for (i, chunk) in out.chunks_mut(8).enumerate() {
-        let mut h = STATE.build_hasher();
-        h.write_usize(i);
-        h.write_u128(
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos()),
-        );
-        let v = h.finish().to_le_bytes();
-        chunk.copy_from_slice(&v[..chunk.len()]);
+    if getrandom::fill(&mut out).is_err() {
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = (nanos >> ((i % 16) * 8)) as u8 ^ i as u8;
+        }
     }
     out
 }
