@@ -59,6 +59,11 @@ impl Budget {
     };
 }
 
+/// Most connections identification holds open to one port at a time: the
+/// SMB step's five dialect negotiations, the SMB1 question and two session
+/// setups (TLS uses three, plain one).
+pub const MAX_CONNECTIONS_PER_PORT: usize = smb::DIALECTS.len() + 3;
+
 /// A protocol identification tries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
