@@ -2,6 +2,8 @@
 //! are `error` / `local_error`, the verdict says the scan is incomplete, and
 //! the probe keeps serving.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod support;
 
 use std::process::Stdio;

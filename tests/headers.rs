@@ -4,6 +4,8 @@
 //! the configured origins only, the site info, theme, security.txt and
 //! aggregate metrics.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod support;
 
 use std::io::Read;

@@ -2,6 +2,8 @@
 //! address: not for a scan, a stream, a rate-limited request, a refused
 //! target, nor during shutdown.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod support;
 
 use std::process::Stdio;

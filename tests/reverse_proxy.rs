@@ -254,6 +254,10 @@ impl Lab {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_portcheck"));
         cmd.args(["serve", "--listen", "127.0.0.1:0"])
             .args(["--trusted-proxy", "127.0.0.1"])
+            // The visitors here are loopback addresses standing in for
+            // internet hosts; behind a proxy loopback must be allowed
+            // explicitly.
+            .args(["--allow-target", "127.0.0.0/8"])
             .args(["--rate-burst", "100"])
             // Long attempts, so a silent port keeps the stream test's scan
             // running for seconds (answering ports are not slowed).

@@ -17,7 +17,7 @@ use axum::body::Bytes;
 /// Trunk's output folder, compiled in. Missing at build time means "no page";
 /// the API works without it. Debug builds read the folder at run time.
 #[derive(rust_embed::RustEmbed)]
-#[folder = "$CARGO_MANIFEST_DIR/dist/"]
+#[folder = "dist/"]
 #[allow_missing = true]
 struct Built;
 

@@ -75,7 +75,11 @@ impl ProbeState {
         };
         let expires = std::time::SystemTime::now() + Duration::from_secs(365 * 24 * 3600);
         Ok(ProbeState {
-            policy: TargetPolicy::new(settings.allow_targets.clone(), settings.listen.ip()),
+            policy: TargetPolicy::new(
+                settings.allow_targets.clone(),
+                settings.listen.ip(),
+                !settings.trusted_proxies.is_empty(),
+            ),
             trust: Trust {
                 proxies: settings.trusted_proxies.clone(),
                 header: settings.forwarded_header,
@@ -282,7 +286,13 @@ async fn scan_stream(
     State(st): State<Arc<ProbeState>>,
     Extension(conn): Extension<ConnInfo>,
     headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>, ApiError> {
+) -> Result<
+    (
+        [(header::HeaderName, HeaderValue); 1],
+        Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>,
+    ),
+    ApiError,
+> {
     let admitted = st.admit(&conn, &headers)?;
     let plan = Plan::standard();
     // started + one per port + finished/error: never full, so try_send never drops.
@@ -317,7 +327,14 @@ async fn scan_stream(
         let _ = tx.send(last).await;
     });
     let stream = ReceiverStream::new(rx).map(Ok);
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+    // Tell buffering reverse proxies (nginx) to pass each event on at once.
+    Ok((
+        [(
+            header::HeaderName::from_static("x-accel-buffering"),
+            HeaderValue::from_static("no"),
+        )],
+        Sse::new(stream).keep_alive(KeepAlive::default()),
+    ))
 }
 
 fn json_event(name: &'static str, data: &impl serde::Serialize) -> Event {

@@ -39,11 +39,14 @@ pub struct TargetPolicy {
 }
 
 impl TargetPolicy {
-    /// `allow` is the operator's `--allow-target` list. When it is empty and the
-    /// probe listens on loopback only, loopback targets are allowed, so that the
-    /// default `portcheck serve` on a laptop checks that laptop.
-    pub fn new(allow: Vec<IpNet>, listen: IpAddr) -> Self {
-        let allow = if allow.is_empty() && listen.is_loopback() {
+    /// `allow` is the operator's `--allow-target` list. When it is empty, the
+    /// probe listens on loopback only and no reverse proxy is trusted, loopback
+    /// targets are allowed, so that the default `portcheck serve` on a laptop
+    /// checks that laptop. Behind a proxy, listening on loopback is the normal
+    /// production set-up, and a client address of 127.0.0.1 taken from a
+    /// forwarding header must not make the probe scan its own host.
+    pub fn new(allow: Vec<IpNet>, listen: IpAddr, behind_proxy: bool) -> Self {
+        let allow = if allow.is_empty() && listen.is_loopback() && !behind_proxy {
             loopback_nets()
         } else {
             allow
@@ -163,7 +166,7 @@ mod tests {
 
     #[test]
     fn global_addresses_are_allowed() {
-        let p = TargetPolicy::new(vec![], ip("0.0.0.0"));
+        let p = TargetPolicy::new(vec![], ip("0.0.0.0"), false);
         for a in [
             "8.8.8.8",
             "1.1.1.1",
@@ -187,7 +190,7 @@ mod tests {
 
     #[test]
     fn special_addresses_are_refused_with_their_range() {
-        let p = TargetPolicy::new(vec![], ip("0.0.0.0"));
+        let p = TargetPolicy::new(vec![], ip("0.0.0.0"), false);
         let cases = [
             ("0.1.2.3", "\"this network\""),
             ("10.1.2.3", "private"),
@@ -237,6 +240,7 @@ mod tests {
         let p = TargetPolicy::new(
             vec![net("198.51.100.0/24"), net("2001:db8::/32")],
             ip("0.0.0.0"),
+            false,
         );
         assert_eq!(p.check(ip("198.51.100.20")), Ok(()));
         assert_eq!(p.check(ip("::ffff:198.51.100.20")), Ok(()));
@@ -249,7 +253,7 @@ mod tests {
     #[test]
     fn loopback_listener_without_allow_list_checks_loopback() {
         for listen in ["127.0.0.1", "::1"] {
-            let p = TargetPolicy::new(vec![], ip(listen));
+            let p = TargetPolicy::new(vec![], ip(listen), false);
             assert_eq!(p.check(ip("127.0.0.2")), Ok(()));
             assert_eq!(p.check(ip("::1")), Ok(()));
             assert_eq!(p.check(ip("::ffff:127.0.0.1")), Ok(()));
@@ -259,7 +263,7 @@ mod tests {
 
     #[test]
     fn explicit_allow_list_replaces_the_loopback_default() {
-        let p = TargetPolicy::new(vec![net("198.51.100.0/24")], ip("127.0.0.1"));
+        let p = TargetPolicy::new(vec![net("198.51.100.0/24")], ip("127.0.0.1"), false);
         assert!(p.check(ip("127.0.0.2")).is_err());
         assert_eq!(p.check(ip("198.51.100.1")), Ok(()));
     }
@@ -267,8 +271,19 @@ mod tests {
     #[test]
     fn public_listener_never_allows_loopback_by_default() {
         for listen in ["0.0.0.0", "::", "198.51.100.1"] {
-            let p = TargetPolicy::new(vec![], ip(listen));
+            let p = TargetPolicy::new(vec![], ip(listen), false);
             assert!(p.check(ip("127.0.0.1")).is_err(), "{listen}");
         }
+    }
+
+    #[test]
+    fn loopback_listener_behind_a_proxy_never_allows_loopback_by_default() {
+        // The usual production set-up: nginx in front, probe on 127.0.0.1.
+        let p = TargetPolicy::new(vec![], ip("127.0.0.1"), true);
+        assert!(p.check(ip("127.0.0.99")).is_err());
+        assert!(p.check(ip("::1")).is_err());
+        // The operator can still allow it explicitly (tests, a lab).
+        let p = TargetPolicy::new(vec![net("127.0.0.0/8")], ip("127.0.0.1"), true);
+        assert_eq!(p.check(ip("127.0.0.99")), Ok(()));
     }
 }
