@@ -1,14 +1,15 @@
-//! Talking to the probe: `/api/v1/whoami` and the scan stream.
+//! Talking to the probe: `/api/v1/whoami`, `/api/v1/site` and the scan stream.
 //!
 //! The stream is read with `fetch` and a body reader, not `EventSource`, so
 //! that a refused request still shows its status and JSON reason (429 with
-//! the wait time, 403 with the reason), which `EventSource` hides.
+//! the wait time, 403 with the reason), which `EventSource` hides. Plain
+//! `web_sys` fetch keeps the page small.
 
-use gloo::net::http::Request;
 use js_sys::{Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::ReadableStreamDefaultReader;
+use web_sys::{ReadableStreamDefaultReader, Response};
 use yew::UseReducerDispatcher;
 
 use super::Store;
@@ -21,44 +22,60 @@ pub const WHOAMI: &str = "/api/v1/whoami";
 pub const STREAM: &str = "/api/v1/scan/stream";
 pub const SITE: &str = "/api/v1/site";
 
-/// The visitor's address as the probe sees it; `None` if it cannot be had.
-pub async fn whoami() -> Option<Target> {
-    let resp = Request::get(WHOAMI).send().await.ok()?;
+/// `GET url` with an `Accept` header; `None` when no answer came at all.
+async fn get(url: &str, accept: &str) -> Option<Response> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    let headers = web_sys::Headers::new().ok()?;
+    headers.set("Accept", accept).ok()?;
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(url, &init).ok()?;
+    let answer = JsFuture::from(web_sys::window()?.fetch_with_request(&request))
+        .await
+        .ok()?;
+    answer.dyn_into::<Response>().ok()
+}
+
+async fn text(resp: &Response) -> Option<String> {
+    JsFuture::from(resp.text().ok()?).await.ok()?.as_string()
+}
+
+/// A 2xx JSON answer, parsed.
+async fn get_json<T: DeserializeOwned>(url: &str) -> Option<T> {
+    let resp = get(url, "application/json").await?;
     if !resp.ok() {
         return None;
     }
-    resp.json::<Target>().await.ok()
+    serde_json::from_str(&text(&resp).await?).ok()
+}
+
+/// The visitor's address as the probe sees it; `None` if it cannot be had.
+pub async fn whoami() -> Option<Target> {
+    get_json(WHOAMI).await
 }
 
 /// The operator's name and help contact; `None` if the probe has none.
 pub async fn site() -> Option<SiteInfo> {
-    let resp = Request::get(SITE).send().await.ok()?;
-    if !resp.ok() {
-        return None;
-    }
-    resp.json::<SiteInfo>().await.ok()
+    get_json(SITE).await
 }
 
 /// Runs check number `run`, dispatching every event to the page's state.
 pub async fn scan(run: u32, d: UseReducerDispatcher<Store>) {
     let fail = |failure| d.dispatch(Action::Fail { run, failure });
-    let resp = match Request::get(STREAM)
-        .header("Accept", "text/event-stream")
-        .send()
-        .await
-    {
-        Ok(r) => r,
-        Err(_) => return fail(Failure::Network),
+    let Some(resp) = get(STREAM, "text/event-stream").await else {
+        return fail(Failure::Network);
     };
     let status = resp.status();
     if !resp.ok() {
-        let retry_after = resp.headers().get("retry-after");
-        let body = resp.text().await.unwrap_or_default();
+        let retry_after = resp.headers().get("retry-after").ok().flatten();
+        let body = text(&resp).await.unwrap_or_default();
         return fail(classify_response(status, &body, retry_after.as_deref()));
     }
     let is_stream = resp
         .headers()
         .get("content-type")
+        .ok()
+        .flatten()
         .is_some_and(|t| t.starts_with("text/event-stream"));
     let Some(body) = resp.body().filter(|_| is_stream) else {
         return fail(Failure::Unreachable { status });

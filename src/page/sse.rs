@@ -7,7 +7,12 @@
 //! UTF-8 character or between `\r` and `\n`), complete events come out.
 //! The rules follow the HTML standard's event stream interpretation.
 
-use crate::api::{self, ErrorBody, PortEvent, Report, Started};
+use serde::Deserialize;
+
+use crate::api::{
+    self, ErrorBody, PortEvent, PortGroup, PortResult, PortState, Reason, Report, Started, Target,
+    Verdict,
+};
 
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +115,90 @@ pub enum StreamMsg {
     Error(ErrorBody),
 }
 
+/// The page reads port results through these mirrors of the API types: the
+/// same JSON fields, but without `#[serde(flatten)]` and without per-port
+/// `details`, which the page does not show. Both cost much wasm code in the
+/// deserializer, and the page's download budget is tight. The round-trip test
+/// below fails if a field the page reads is renamed in `api`.
+#[derive(Deserialize)]
+struct WirePort {
+    port: u16,
+    service: String,
+    state: PortState,
+    reason: Reason,
+    #[serde(default)]
+    rtt_ms: Option<f64>,
+    #[serde(default)]
+    attempts: u8,
+}
+
+impl From<WirePort> for PortResult {
+    fn from(w: WirePort) -> Self {
+        PortResult {
+            port: w.port,
+            service: w.service,
+            state: w.state,
+            reason: w.reason,
+            rtt_ms: w.rtt_ms,
+            attempts: w.attempts,
+            details: None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct WirePortEvent {
+    group: PortGroup,
+    port: u16,
+    service: String,
+    state: PortState,
+    reason: Reason,
+    #[serde(default)]
+    rtt_ms: Option<f64>,
+    #[serde(default)]
+    attempts: u8,
+}
+
+#[derive(Deserialize)]
+struct WireReport {
+    target: Target,
+    ports: Vec<WirePort>,
+    control: Vec<WirePort>,
+    verdict: Verdict,
+    started_at: String,
+    #[serde(default)]
+    duration_ms: u64,
+    #[serde(default)]
+    timeout_ms: u64,
+}
+
+fn port_event(w: WirePortEvent) -> PortEvent {
+    PortEvent {
+        group: w.group,
+        result: WirePort {
+            port: w.port,
+            service: w.service,
+            state: w.state,
+            reason: w.reason,
+            rtt_ms: w.rtt_ms,
+            attempts: w.attempts,
+        }
+        .into(),
+    }
+}
+
+fn report(w: WireReport) -> Report {
+    Report {
+        target: w.target,
+        ports: w.ports.into_iter().map(Into::into).collect(),
+        control: w.control.into_iter().map(Into::into).collect(),
+        verdict: w.verdict,
+        started_at: w.started_at,
+        duration_ms: w.duration_ms,
+        timeout_ms: w.timeout_ms,
+    }
+}
+
 /// Decodes one event of the scan stream. `Ok(None)` for event names the page
 /// does not know (a newer probe may send more); `Err` for a known event whose
 /// data does not parse.
@@ -117,10 +206,12 @@ pub fn decode(ev: &SseEvent) -> Result<Option<StreamMsg>, String> {
     let err = |_: serde_json::Error| format!("unreadable `{}` event", ev.event);
     Ok(Some(match ev.event.as_str() {
         api::event::STARTED => StreamMsg::Started(serde_json::from_str(&ev.data).map_err(err)?),
-        api::event::PORT => StreamMsg::Port(serde_json::from_str(&ev.data).map_err(err)?),
-        api::event::FINISHED => {
-            StreamMsg::Finished(Box::new(serde_json::from_str(&ev.data).map_err(err)?))
+        api::event::PORT => {
+            StreamMsg::Port(port_event(serde_json::from_str(&ev.data).map_err(err)?))
         }
+        api::event::FINISHED => StreamMsg::Finished(Box::new(report(
+            serde_json::from_str(&ev.data).map_err(err)?,
+        ))),
         api::event::ERROR => StreamMsg::Error(serde_json::from_str(&ev.data).map_err(err)?),
         _ => return Ok(None),
     }))
@@ -185,6 +276,60 @@ mod tests {
         let mut p = SseParser::new();
         let out = p.push(b"id: 7\nretry: 100\nevent:port\ndata:x\ndata\n\n");
         assert_eq!(out, vec![ev("port", "x\n")]);
+    }
+
+    #[test]
+    fn reads_what_the_probe_writes() {
+        use crate::api::{CONTROL, PortDetails, RANGE, service_name};
+        let pr = |port: u16, state: PortState| PortResult {
+            port,
+            service: service_name(port).into(),
+            state,
+            reason: Reason::Connected,
+            rtt_ms: Some(1.25),
+            attempts: 2,
+            details: None,
+        };
+        let ports: Vec<PortResult> = RANGE.iter().map(|&p| pr(p, PortState::Open)).collect();
+        let control: Vec<PortResult> = CONTROL
+            .iter()
+            .map(|&p| pr(p, PortState::Filtered))
+            .collect();
+        let report = Report {
+            target: Target::new("2001:db8::7".parse().unwrap()),
+            verdict: crate::verdict::evaluate(&ports, &control),
+            ports,
+            control,
+            started_at: "2026-11-29T10:00:00Z".into(),
+            duration_ms: 42,
+            timeout_ms: 700,
+        };
+        // Written by the probe's serializer, read by the page's decoder.
+        let data = serde_json::to_string(&report).unwrap();
+        match decode(&ev("finished", &data)).unwrap() {
+            Some(StreamMsg::Finished(r)) => assert_eq!(*r, report),
+            other => panic!("{other:?}"),
+        }
+        let event = PortEvent {
+            group: PortGroup::Control,
+            result: pr(450, PortState::Closed),
+        };
+        let data = serde_json::to_string(&event).unwrap();
+        assert_eq!(
+            decode(&ev("port", &data)).unwrap(),
+            Some(StreamMsg::Port(event.clone()))
+        );
+        // Details the page does not show are skipped, not an error.
+        let mut with_details = event.clone();
+        with_details.result.details = Some(Box::new(PortDetails {
+            banner: Some("SSH-2.0-x".into()),
+            ..Default::default()
+        }));
+        let data = serde_json::to_string(&with_details).unwrap();
+        assert_eq!(
+            decode(&ev("port", &data)).unwrap(),
+            Some(StreamMsg::Port(event))
+        );
     }
 
     #[test]
