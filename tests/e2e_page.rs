@@ -699,6 +699,8 @@ async fn refusals_show_the_reason_and_the_wait_time() {
     let strict = Probe::start(&["--allow-target", "192.0.2.0/24"]).await;
     // A probe that allows one check, then makes the address wait (429).
     let stingy = Probe::start(&["--rate-burst", "1", "--rate-refill-secs", "300"]).await;
+    // A probe that goes away after the page has loaded.
+    let gone = Probe::start(&[]).await;
     with_browser(|c| async move {
         c.goto(&strict.url("/?lang=en")).await.unwrap();
         wait_js(
@@ -775,6 +777,36 @@ async fn refusals_show_the_reason_and_the_wait_time() {
             Value::Bool(true)
         );
         assert_axe_clean(&c, "429 failure (de)").await;
+
+        c.goto(&gone.url("/?lang=en")).await.unwrap();
+        wait_js(
+            &c,
+            "consent button",
+            "document.querySelector('#consent')",
+            WAIT,
+        )
+        .await;
+        drop(gone);
+        click(&c, "#consent").await;
+        wait_js(
+            &c,
+            "a failure",
+            "document.querySelector('[data-failure]')",
+            WAIT,
+        )
+        .await;
+        assert_eq!(
+            js(
+                &c,
+                "return document.querySelector('[data-failure]').dataset.failure"
+            )
+            .await,
+            "network"
+        );
+        assert_eq!(
+            js(&c, "return document.querySelector('#try-again').disabled").await,
+            Value::Bool(false)
+        );
     })
     .await;
 }
