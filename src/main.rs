@@ -13,6 +13,7 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::process::ExitCode;
+    use std::time::Duration;
 
     use clap::Parser;
     use portcheck::probe::config::{Cli, Command};
@@ -22,7 +23,10 @@ mod native {
     pub fn main() -> ExitCode {
         let cli = Cli::parse();
         init_logging();
-        let Command::Serve(args) = cli.command;
+        let (args, check_only) = match cli.command {
+            Command::Serve(args) => (args, false),
+            Command::Healthcheck(args) => (args, true),
+        };
         let settings = match args.resolve() {
             Ok(s) => s,
             Err(e) => {
@@ -37,6 +41,16 @@ mod native {
                 return ExitCode::FAILURE;
             }
         };
+        if check_only {
+            let addr = server::local_address_of(settings.listen);
+            let ok = runtime.block_on(server::healthcheck(addr, Duration::from_secs(3)));
+            return if ok {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("portcheck: http://{addr}/healthz did not answer 200");
+                ExitCode::FAILURE
+            };
+        }
         runtime.block_on(async move {
             server::raise_fd_limit(&settings);
             let listener = match tokio::net::TcpListener::bind(settings.listen).await {

@@ -33,6 +33,10 @@ pub struct Cli {
 pub enum Command {
     /// Serve the self-test page and the probe API (default: http://127.0.0.1:8080).
     Serve(ServeArgs),
+    /// Ask a running `portcheck serve` (same options) whether it is healthy;
+    /// exit status 0 if `/healthz` answers 200 within 3 seconds. For container
+    /// health checks in images without a shell or HTTP client.
+    Healthcheck(ServeArgs),
 }
 
 /// Options of `portcheck serve`. Each is also an environment variable and a
@@ -600,7 +604,7 @@ mod tests {
         let mut full = vec!["portcheck", "serve"];
         full.extend_from_slice(argv);
         match Cli::try_parse_from(full).expect("parses").command {
-            Command::Serve(a) => a,
+            Command::Serve(a) | Command::Healthcheck(a) => a,
         }
     }
 
