@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::page::embed::{is_embed_path, parent_origin};
 use crate::page::lang::choose;
-use crate::page::state::{Action, PageState};
+use crate::page::state::{Action, PageState, Phase};
 use crate::page::text::texts;
 
 /// The reducer's store: the page state behind an `Rc`.
@@ -103,6 +103,9 @@ pub fn app(props: &AppProps) -> Html {
 
 /// Starts check `run` in the background.
 pub(crate) fn spawn_scan(ctx: &Ctx) {
+    if ctx.0.phase == Phase::Running {
+        return;
+    }
     let next_run = ctx.0.run + 1;
     let d = ctx.dispatcher();
     ctx.dispatch(Action::Start);

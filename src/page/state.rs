@@ -105,6 +105,8 @@ impl PageState {
             Action::WhoAmI(t) => {
                 self.whoami = t.map_or(WhoAmI::Unknown, WhoAmI::Known);
             }
+            // A second click before the page re-rendered: the check already runs.
+            Action::Start if self.phase == Phase::Running => {}
             Action::Start => {
                 self.run += 1;
                 self.phase = Phase::Running;
@@ -308,6 +310,20 @@ mod tests {
         s.apply(Action::Ended { run: old });
         assert_eq!(s.phase, Phase::Running);
         assert!(s.range.is_empty());
+    }
+
+    #[test]
+    fn a_double_click_starts_one_check() {
+        let mut s = PageState::new(Lang::De, false);
+        s.apply(Action::Start);
+        let run = s.run;
+        s.apply(Action::Stream {
+            run,
+            msg: port_msg(PortGroup::Range, 445, PortState::Open),
+        });
+        s.apply(Action::Start);
+        assert_eq!(s.run, run);
+        assert_eq!(s.port_state(445), Some(PortState::Open));
     }
 
     #[test]
