@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::page::dual::{dual_origins, stream_url};
 use crate::page::embed::{is_embed_path, parent_origin};
 use crate::page::lang::choose;
 use crate::page::state::{Action, PageState, Phase};
@@ -101,15 +102,32 @@ pub fn app(props: &AppProps) -> Html {
     }
 }
 
-/// Starts check `run` in the background.
+/// Starts check `run` in the background: against this origin, or against
+/// the IPv4 and the IPv6 origin at once when the operator configured both.
 pub(crate) fn spawn_scan(ctx: &Ctx) {
     if ctx.0.phase == Phase::Running {
         return;
     }
     let next_run = ctx.0.run + 1;
     let d = ctx.dispatcher();
-    ctx.dispatch(Action::Start);
-    wasm_bindgen_futures::spawn_local(net::scan(next_run, d));
+    match dual_origins(&ctx.0.site) {
+        None => {
+            ctx.dispatch(Action::Start);
+            wasm_bindgen_futures::spawn_local(net::scan(net::STREAM.into(), next_run, None, d));
+        }
+        Some(origins) => {
+            ctx.dispatch(Action::StartBoth);
+            for (family, origin) in origins {
+                let url = stream_url(&origin);
+                wasm_bindgen_futures::spawn_local(net::scan(
+                    url,
+                    next_run,
+                    Some(family),
+                    d.clone(),
+                ));
+            }
+        }
+    }
 }
 
 /// Mount the page into the document body.

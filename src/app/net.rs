@@ -13,13 +13,13 @@ use web_sys::{ReadableStreamDefaultReader, Response};
 use yew::UseReducerDispatcher;
 
 use super::Store;
-use crate::api::{SiteInfo, Target};
+use crate::api::{Family, SiteInfo, Target};
 use crate::page::failure::{Failure, classify_response};
 use crate::page::sse::{SseParser, StreamMsg, decode};
-use crate::page::state::Action;
+use crate::page::state::{Action, CheckEvent};
 
 pub const WHOAMI: &str = "/api/v1/whoami";
-pub const STREAM: &str = "/api/v1/scan/stream";
+pub const STREAM: &str = crate::page::dual::STREAM_PATH;
 pub const SITE: &str = "/api/v1/site";
 
 /// `GET url` with an `Accept` header; `None` when no answer came at all.
@@ -59,10 +59,24 @@ pub async fn site() -> Option<SiteInfo> {
     get_json(SITE).await
 }
 
-/// Runs check number `run`, dispatching every event to the page's state.
-pub async fn scan(run: u32, d: UseReducerDispatcher<Store>) {
-    let fail = |failure| d.dispatch(Action::Fail { run, failure });
-    let Some(resp) = get(STREAM, "text/event-stream").await else {
+/// The action for an event of check `run`: of the single check, or of one
+/// family's check when both are run.
+fn action(run: u32, family: Option<Family>, event: CheckEvent) -> Action {
+    match (family, event) {
+        (Some(family), event) => Action::Side { run, family, event },
+        (None, CheckEvent::Stream(msg)) => Action::Stream { run, msg },
+        (None, CheckEvent::Fail(failure)) => Action::Fail { run, failure },
+        (None, CheckEvent::Ended) => Action::Ended { run },
+    }
+}
+
+/// Runs check number `run` against the stream at `url` (of `family`'s
+/// origin, or `None` for the single same-origin check), dispatching every
+/// event to the page's state.
+pub async fn scan(url: String, run: u32, family: Option<Family>, d: UseReducerDispatcher<Store>) {
+    let send = |event| d.dispatch(action(run, family, event));
+    let fail = |failure| send(CheckEvent::Fail(failure));
+    let Some(resp) = get(&url, "text/event-stream").await else {
         return fail(Failure::Network);
     };
     let status = resp.status();
@@ -104,7 +118,7 @@ pub async fn scan(run: u32, d: UseReducerDispatcher<Store>) {
             match decode(&event) {
                 Ok(Some(msg)) => {
                     let last = matches!(msg, StreamMsg::Finished(_) | StreamMsg::Error(_));
-                    d.dispatch(Action::Stream { run, msg });
+                    send(CheckEvent::Stream(msg));
                     if last {
                         let _ = reader.cancel();
                         return;
@@ -118,5 +132,5 @@ pub async fn scan(run: u32, d: UseReducerDispatcher<Store>) {
             }
         }
     }
-    d.dispatch(Action::Ended { run });
+    send(CheckEvent::Ended);
 }

@@ -4,6 +4,8 @@
 //! Test hooks that stay stable: every port cell (grid item while running,
 //! table row afterwards) has `data-port` and `data-state`; the verdict has
 //! `data-verdict` with the level; the consent button has `id="consent"`.
+//! When both address families are checked, each family's result panel has
+//! `data-family` (`ipv4`/`ipv6`) and holds its own port cells and verdict.
 //! No `style` attributes anywhere (strict CSP): only classes.
 
 use gloo::timers::callback::Timeout;
@@ -14,6 +16,10 @@ use yew::prelude::*;
 use super::{Ctx, copy_text, post_height, print, spawn_scan};
 use crate::api::{Family, Level, PortResult, PortState, RANGE, Report, service_name};
 use crate::page::Lang;
+use crate::page::dual::{
+    Side, SideStatus, dual_origins, dual_summary, family_hook, family_limit, family_name,
+    side_failure_text, worst_level,
+};
 use crate::page::explain::{control_observation, explain, severity_word};
 use crate::page::failure::Failure;
 use crate::page::guide::{Guide, Router, breach_guide, router_guide, server_guide};
@@ -109,6 +115,7 @@ pub fn page(props: &PageProps) -> Html {
         Phase::Running => 1,
         Phase::Done(_) => 2,
         Phase::Failed(_) => 3,
+        Phase::BothSettled => 4,
     };
     use_effect_with((phase_kind, s.run), |(kind, run)| {
         if *kind != 0 && *run > 0 {
@@ -119,16 +126,28 @@ pub fn page(props: &PageProps) -> Html {
     let announcement = match &s.phase {
         Phase::Start => String::new(),
         Phase::Running => {
-            let (done, total) = s.progress();
+            let (done, total) = if s.is_dual() {
+                s.sides
+                    .iter()
+                    .map(Side::progress)
+                    .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+            } else {
+                s.progress()
+            };
             progress(done, total, s.lang)
         }
         Phase::Done(r) => finished_announcement(r.verdict.level, s.lang),
         Phase::Failed(_) => t.error_heading.to_string(),
+        Phase::BothSettled => match worst_level(&s.sides) {
+            Some(level) => finished_announcement(level, s.lang),
+            None => t.error_heading.to_string(),
+        },
     };
 
     let body = match &s.phase {
         Phase::Start => html! { <StartView /> },
-        Phase::Running => html! { <RunningView /> },
+        Phase::Running | Phase::BothSettled if s.is_dual() => html! { <DualView /> },
+        Phase::Running | Phase::BothSettled => html! { <RunningView /> },
         Phase::Done(r) => html! { <ResultView report={(**r).clone()} /> },
         Phase::Failed(f) => html! { <FailureView failure={f.clone()} /> },
     };
@@ -241,16 +260,12 @@ fn start_view() -> Html {
             <h3>{ t.data_heading }</h3>
             <p>{ t.data_text }</p>
             { address }
+            if dual_origins(&s.site).is_some() {
+                <p id="dual-note">{ t.dual_note }</p>
+            }
             <button type="button" class="primary" id="consent" {onclick}>{ t.consent_button }</button>
             <p class="small">{ t.consent_note }</p>
         </section>
-    }
-}
-
-fn family_name(f: Family) -> &'static str {
-    match f {
-        Family::Ipv4 => "IPv4",
-        Family::Ipv6 => "IPv6",
     }
 }
 
@@ -330,7 +345,7 @@ fn result_view(props: &ReportProps) -> Html {
             <h2 id="phase-heading" tabindex="-1">{ t.result_heading }</h2>
             <p class="meta">{ checked_line(&when, &r.target.ip.to_string(), r.duration_ms, lang) }</p>
             <VerdictView lang={lang} level={r.verdict.level} />
-            <Actions report={r.clone()} />
+            <Actions text={summary(r, lang)} />
             <Findings report={r.clone()} />
             <PortTable lang={lang} ports={r.ports.clone()} caption={t.ports_caption} heading={t.ports_heading} hooks=true />
             <ControlView report={r.clone()} />
@@ -338,6 +353,109 @@ fn result_view(props: &ReportProps) -> Html {
         </section>
         <GuideView level={r.verdict.level} />
         </>
+    }
+}
+
+/// Both address families side by side, each in its own panel; while they
+/// run, then with their results. Actions and the guide follow once both
+/// are settled.
+#[function_component(DualView)]
+fn dual_view() -> Html {
+    let ctx = use_ctx();
+    let s = &ctx.0;
+    let lang = s.lang;
+    let t = texts(lang);
+    let running = s.phase == Phase::Running;
+    let heading = if running {
+        t.running_heading
+    } else {
+        t.dual_heading
+    };
+    let worst = worst_level(&s.sides);
+    html! {
+        <>
+        <section class="card result dual" aria-labelledby="phase-heading" aria-busy={running.to_string()}>
+            <div class="print-only print-head">
+                <p class="print-title">{ t.print_title }</p>
+                <p>{ t.print_note }</p>
+            </div>
+            <h2 id="phase-heading" tabindex="-1">{ heading }</h2>
+            if !running {
+                <Actions text={dual_summary(&s.sides, lang)} />
+            }
+            <div class="families">
+                { for s.sides.iter().map(|side| html! { <FamilyPanel side={side.clone()} /> }) }
+            </div>
+        </section>
+        if let (false, Some(level)) = (running, worst) {
+            <GuideView level={level} />
+        }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FamilyPanelProps {
+    side: Side,
+}
+
+/// One family's check: its grid while running, then its verdict, findings,
+/// ports and limits, or why it could not be done.
+#[function_component(FamilyPanel)]
+fn family_panel(props: &FamilyPanelProps) -> Html {
+    let lang = use_ctx().0.lang;
+    let t = texts(lang);
+    let side = &props.side;
+    let hook = family_hook(side.family);
+    let heading_id = format!("family-{hook}");
+    let body = match &side.status {
+        SideStatus::Running => {
+            let (done, total) = side.progress();
+            let ports: Vec<(u16, Option<PortState>)> =
+                RANGE.iter().map(|&p| (p, side.port_state(p))).collect();
+            let id = format!("progress-{hook}");
+            html! {
+                <>
+                <label for={id.clone()} class="progress-label">{ t.progress_label }</label>
+                <progress id={id} max={total.to_string()} value={done.to_string()}>
+                    { progress(done, total, lang) }
+                </progress>
+                <p class="progress-text" aria-hidden="true">{ progress(done, total, lang) }</p>
+                <PortGrid lang={lang} {ports} />
+                </>
+            }
+        }
+        SideStatus::Done(r) => {
+            let when = format_timestamp(&r.started_at, lang);
+            html! {
+                <>
+                <p class="meta">{ checked_line(&when, &r.target.ip.to_string(), r.duration_ms, lang) }</p>
+                <VerdictView lang={lang} level={r.verdict.level} />
+                <Findings report={(**r).clone()} />
+                <PortTable lang={lang} ports={r.ports.clone()} caption={t.ports_caption} heading={t.ports_heading} hooks=true />
+                <ControlView report={(**r).clone()} with_id=false />
+                <div class="limits">
+                    <h3>{ t.limits_heading }</h3>
+                    <ul>
+                        <li class="family-limit">{ family_limit(side.family, lang) }</li>
+                        <li>{ t.limit_filtered }</li>
+                    </ul>
+                </div>
+                </>
+            }
+        }
+        SideStatus::Failed(f) => html! {
+            <p class="failure-message" data-failure={f.code()}>
+                { side_failure_text(side.family, f, lang) }
+            </p>
+        },
+    };
+    html! {
+        <section class="family" data-family={hook} aria-labelledby={heading_id.clone()}
+            aria-busy={(!side.settled()).to_string()}>
+            <h3 class="family-name" id={heading_id}>{ family_name(side.family) }</h3>
+            { body }
+        </section>
     }
 }
 
@@ -451,8 +569,17 @@ pub fn port_table(props: &PortTableProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct ControlProps {
+    report: Report,
+    /// Whether the observation carries `id="control-observation"` (not in
+    /// the two-family view, where ids would repeat).
+    #[prop_or(true)]
+    with_id: bool,
+}
+
 #[function_component(ControlView)]
-fn control_view(props: &ReportProps) -> Html {
+fn control_view(props: &ControlProps) -> Html {
     let lang = use_ctx().0.lang;
     let t = texts(lang);
     let Some(obs) = control_observation(&props.report, lang) else {
@@ -469,7 +596,7 @@ fn control_view(props: &ReportProps) -> Html {
         <div class="control">
             <PortTable lang={lang} ports={props.report.control.clone()} caption={t.control_heading} heading={t.control_heading} hooks=false />
             <p class="print-only">{ states.join(", ") }</p>
-            <p id="control-observation">{ obs }</p>
+            <p id={props.with_id.then_some("control-observation")}>{ obs }</p>
         </div>
     }
 }
@@ -497,12 +624,18 @@ fn limits(props: &LimitsProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct ActionsProps {
+    /// The summary for the IT service provider.
+    text: String,
+}
+
 #[function_component(Actions)]
-fn actions(props: &ReportProps) -> Html {
+fn actions(props: &ActionsProps) -> Html {
     let ctx = use_ctx();
     let s = &ctx.0;
     let t = texts(s.lang);
-    let text = summary(&props.report, s.lang);
+    let text = props.text.clone();
     let again = {
         let ctx = ctx.clone();
         Callback::from(move |_| spawn_scan(&ctx))
@@ -668,12 +801,12 @@ pub fn failure_view(props: &FailureProps) -> Html {
             move || drop(timer)
         });
     }
-    let (code, message, extra): (&str, &str, Html) = match &props.failure {
-        Failure::RateLimited { .. } => ("rate_limited", t.err_rate_limited, html! {}),
-        Failure::Busy { .. } => ("busy", t.err_busy, html! {}),
-        Failure::ShuttingDown { .. } => ("shutting_down", t.err_shutting_down, html! {}),
+    let code = props.failure.code();
+    let (message, extra): (&str, Html) = match &props.failure {
+        Failure::RateLimited { .. } => (t.err_rate_limited, html! {}),
+        Failure::Busy { .. } => (t.err_busy, html! {}),
+        Failure::ShuttingDown { .. } => (t.err_shutting_down, html! {}),
         Failure::NotAllowed { reason } => (
-            "target_not_allowed",
             t.err_not_allowed,
             html! {
                 <>
@@ -683,14 +816,13 @@ pub fn failure_view(props: &FailureProps) -> Html {
             },
         ),
         Failure::BadRequest { reason } => (
-            "bad_request",
             t.err_bad_request,
             html! { <p class="small"><span>{ t.err_reason_label }</span>{ " " }<q lang="en">{ reason }</q></p> },
         ),
-        Failure::Network => ("network", t.err_network, html! {}),
-        Failure::Unreachable { .. } => ("unreachable", t.err_unreachable, html! {}),
-        Failure::Interrupted => ("interrupted", t.err_interrupted, html! {}),
-        Failure::Probe { .. } => ("probe", t.err_probe, html! {}),
+        Failure::Network => (t.err_network, html! {}),
+        Failure::Unreachable { .. } => (t.err_unreachable, html! {}),
+        Failure::Interrupted => (t.err_interrupted, html! {}),
+        Failure::Probe { .. } => (t.err_probe, html! {}),
     };
     let waiting = *wait > 0;
     let wait_text = if props.failure.retry_after_s().is_some() {

@@ -28,6 +28,21 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// The failure's kind as the page's `data-failure` hook spells it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Failure::RateLimited { .. } => "rate_limited",
+            Failure::Busy { .. } => "busy",
+            Failure::ShuttingDown { .. } => "shutting_down",
+            Failure::NotAllowed { .. } => "target_not_allowed",
+            Failure::BadRequest { .. } => "bad_request",
+            Failure::Network => "network",
+            Failure::Unreachable { .. } => "unreachable",
+            Failure::Interrupted => "interrupted",
+            Failure::Probe { .. } => "probe",
+        }
+    }
+
     /// Seconds to wait before a new try makes sense, if the probe said so.
     pub fn retry_after_s(&self) -> Option<u64> {
         match self {

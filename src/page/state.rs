@@ -3,15 +3,17 @@
 //! The Yew app wraps [`PageState`] in `use_reducer`; keeping the transitions
 //! free of DOM types lets native tests walk a whole check: start, ports
 //! arriving out of order, the report, a broken stream, a stale stream from an
-//! earlier run.
+//! earlier run. With both address families configured, the check is two
+//! [`Side`]s that fill in and settle independently.
 
 use std::collections::BTreeMap;
 
 use super::Lang;
+use super::dual::Side;
 use super::failure::Failure;
 use super::guide::Router;
 use super::sse::StreamMsg;
-use crate::api::{PortGroup, PortResult, PortState, RANGE, Report, SiteInfo, Target};
+use crate::api::{Family, PortGroup, PortResult, PortState, RANGE, Report, SiteInfo, Target};
 
 /// What the page shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +26,9 @@ pub enum Phase {
     Done(Box<Report>),
     /// The check could not be done.
     Failed(Failure),
+    /// Both families' checks are settled (done or failed): see
+    /// `PageState::sides`.
+    BothSettled,
 }
 
 /// The visitor's address as `/api/v1/whoami` told it.
@@ -58,6 +63,18 @@ pub struct PageState {
     pub copy: CopyStatus,
     /// The operator's name and help contact (`/api/v1/site`).
     pub site: SiteInfo,
+    /// The IPv4 and IPv6 checks when both are run; empty for the single
+    /// same-origin check.
+    pub sides: Vec<Side>,
+}
+
+/// One thing that happened to a check's stream.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckEvent {
+    Stream(StreamMsg),
+    Fail(Failure),
+    /// The stream closed.
+    Ended,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +83,14 @@ pub enum Action {
     WhoAmI(Option<Target>),
     /// Consent given or "check again": starts run `run + 1`.
     Start,
+    /// Like `Start`, but checks IPv4 and IPv6 side by side.
+    StartBoth,
+    /// An event of one family's check in a `StartBoth` run.
+    Side {
+        run: u32,
+        family: Family,
+        event: CheckEvent,
+    },
     Stream {
         run: u32,
         msg: StreamMsg,
@@ -96,6 +121,7 @@ impl PageState {
             router: None,
             copy: CopyStatus::Idle,
             site: SiteInfo::default(),
+            sides: Vec::new(),
         }
     }
 
@@ -106,16 +132,31 @@ impl PageState {
                 self.whoami = t.map_or(WhoAmI::Unknown, WhoAmI::Known);
             }
             // A second click before the page re-rendered: the check already runs.
-            Action::Start if self.phase == Phase::Running => {}
-            Action::Start => {
+            Action::Start | Action::StartBoth if self.phase == Phase::Running => {}
+            Action::Start | Action::StartBoth => {
                 self.run += 1;
                 self.phase = Phase::Running;
                 self.range.clear();
                 self.control.clear();
                 self.copy = CopyStatus::Idle;
+                self.sides = if action == Action::StartBoth {
+                    vec![Side::new(Family::Ipv4), Side::new(Family::Ipv6)]
+                } else {
+                    Vec::new()
+                };
             }
+            Action::Side { run, .. } if run != self.run || self.phase != Phase::Running => {}
+            Action::Side { family, event, .. } => {
+                if let Some(side) = self.sides.iter_mut().find(|s| s.family == family) {
+                    side.apply(event);
+                }
+                if !self.sides.is_empty() && self.sides.iter().all(Side::settled) {
+                    self.phase = Phase::BothSettled;
+                }
+            }
+            // Single-check events never touch a two-family run.
             Action::Stream { run, .. } | Action::Fail { run, .. } | Action::Ended { run }
-                if run != self.run || self.phase != Phase::Running => {}
+                if run != self.run || self.phase != Phase::Running || !self.sides.is_empty() => {}
             Action::Stream { msg, .. } => self.on_stream(msg),
             Action::Fail { failure, .. } => self.phase = Phase::Failed(failure),
             Action::Ended { .. } => self.phase = Phase::Failed(Failure::Interrupted),
@@ -151,6 +192,11 @@ impl PageState {
                 self.phase = Phase::Failed(Failure::from_error_body(body, None));
             }
         }
+    }
+
+    /// Whether this run checks both families.
+    pub fn is_dual(&self) -> bool {
+        !self.sides.is_empty()
     }
 
     /// Ports of the range known so far, and the range's size.
@@ -324,6 +370,69 @@ mod tests {
         s.apply(Action::Start);
         assert_eq!(s.run, run);
         assert_eq!(s.port_state(445), Some(PortState::Open));
+    }
+
+    fn side(run: u32, family: Family, event: CheckEvent) -> Action {
+        Action::Side { run, family, event }
+    }
+
+    #[test]
+    fn both_families_fill_in_independently_and_settle_together() {
+        let mut s = PageState::new(Lang::De, false);
+        s.apply(Action::StartBoth);
+        assert!(s.is_dual());
+        assert_eq!(s.phase, Phase::Running);
+        let run = s.run;
+        let v6_port = CheckEvent::Stream(port_msg(PortGroup::Range, 443, PortState::Open));
+        s.apply(side(run, Family::Ipv6, v6_port));
+        assert_eq!(s.sides[1].port_state(443), Some(PortState::Open));
+        assert_eq!(s.sides[0].progress(), (0, 10));
+        // A single-check event cannot leak into a two-family run.
+        s.apply(Action::Stream {
+            run,
+            msg: port_msg(PortGroup::Range, 445, PortState::Open),
+        });
+        assert!(s.range.is_empty());
+        s.apply(side(
+            run,
+            Family::Ipv4,
+            CheckEvent::Stream(StreamMsg::Finished(Box::new(report()))),
+        ));
+        assert_eq!(s.phase, Phase::Running, "IPv6 is still running");
+        s.apply(side(run, Family::Ipv6, CheckEvent::Fail(Failure::Network)));
+        assert_eq!(s.phase, Phase::BothSettled);
+        assert!(s.sides[0].report().is_some());
+        assert_eq!(
+            s.sides[1].status,
+            crate::page::dual::SideStatus::Failed(Failure::Network)
+        );
+        // Late events of the finished run change nothing.
+        s.apply(side(run, Family::Ipv6, CheckEvent::Ended));
+        assert_eq!(s.phase, Phase::BothSettled);
+    }
+
+    #[test]
+    fn a_single_check_after_a_dual_one_clears_the_sides() {
+        let mut s = PageState::new(Lang::En, false);
+        s.apply(Action::StartBoth);
+        let old = s.run;
+        for family in [Family::Ipv4, Family::Ipv6] {
+            s.apply(side(old, family, CheckEvent::Fail(Failure::Network)));
+        }
+        assert_eq!(s.phase, Phase::BothSettled);
+        s.apply(Action::StartBoth);
+        assert_eq!(s.run, old + 1);
+        assert!(s.sides.iter().all(|x| !x.settled()));
+        s.apply(side(old, Family::Ipv4, CheckEvent::Ended));
+        assert!(!s.sides[0].settled(), "old run ignored");
+        s.apply(Action::StartBoth);
+        assert_eq!(s.run, old + 1, "double click");
+        for family in [Family::Ipv4, Family::Ipv6] {
+            s.apply(side(s.run, family, CheckEvent::Ended));
+        }
+        s.apply(Action::Start);
+        assert!(!s.is_dual());
+        assert_eq!(s.phase, Phase::Running);
     }
 
     #[test]

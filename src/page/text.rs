@@ -49,6 +49,14 @@ pub struct Texts {
     pub limit_ipv6: &'static str,
     pub limit_filtered: &'static str,
 
+    /// Both address families (`/api/v1/site` names an IPv4 and an IPv6 origin).
+    pub dual_note: &'static str,
+    pub dual_heading: &'static str,
+    pub dual_limit_ipv4: &'static str,
+    pub dual_limit_ipv6: &'static str,
+    pub no_ipv4: &'static str,
+    pub no_ipv6: &'static str,
+
     pub check_again: &'static str,
     pub copy_summary: &'static str,
     pub copied: &'static str,
@@ -127,6 +135,13 @@ const DE: Texts = Texts {
     limit_ipv6: "Bei einer IPv6-Adresse wird nur der Computer geprüft, an dem Sie gerade sitzen. Ein gutes Ergebnis gilt nicht automatisch für andere Geräte, etwa den Server.",
     limit_filtered: "„Gefiltert“ kann selten auch heißen, dass eine Anfrage unterwegs verloren ging. Der Prüfdienst fragt deshalb zweimal.",
 
+    dual_note: "Geprüft wird zweimal: über IPv4 und über IPv6. Beide Ergebnisse erscheinen nebeneinander.",
+    dual_heading: "Ergebnis für IPv4 und IPv6",
+    dual_limit_ipv4: "Hinter Carrier-NAT oder DS-Lite kann die IPv4-Adresse dem Anbieter gehören. Dann sagt das IPv4-Ergebnis wenig über Ihre Praxis.",
+    dual_limit_ipv6: "Über IPv6 wurde die eigene Adresse dieses Computers geprüft. Ein unauffälliges Ergebnis beweist nichts für den Dateiserver oder andere Geräte der Praxis.",
+    no_ipv4: "Keine IPv4-Verbindung von diesem Computer zum Prüfdienst. Über IPv4 konnte deshalb nicht geprüft werden.",
+    no_ipv6: "Keine IPv6-Verbindung von diesem Computer zum Prüfdienst. Über IPv6 konnte deshalb nicht geprüft werden; viele Anschlüsse und Netze haben kein IPv6.",
+
     check_again: "Erneut prüfen",
     copy_summary: "Zusammenfassung für meinen IT-Dienstleister kopieren",
     copied: "Die Zusammenfassung ist kopiert. Sie können sie jetzt in eine E-Mail einfügen.",
@@ -204,6 +219,13 @@ const EN: Texts = Texts {
     limit_cgnat: "Some connections share one IPv4 address with other customers (carrier-grade NAT or DS-Lite). Then the checked address belongs to the provider and the result says little about your practice. If in doubt, ask your IT service provider.",
     limit_ipv6: "With an IPv6 address only the computer you are using right now is checked. A good result does not automatically hold for other devices, such as the server.",
     limit_filtered: "\"Filtered\" can, rarely, also mean that a request got lost on the way. The checking service therefore asks twice.",
+
+    dual_note: "The check runs twice: over IPv4 and over IPv6. Both results appear side by side.",
+    dual_heading: "Results for IPv4 and IPv6",
+    dual_limit_ipv4: "Behind carrier-grade NAT or DS-Lite the IPv4 address may belong to the provider. Then the IPv4 result says little about your practice.",
+    dual_limit_ipv6: "Over IPv6 this computer's own address was checked. A clean result proves nothing for the file server or other devices in the practice.",
+    no_ipv4: "No IPv4 connection from this computer to the checking service, so nothing could be checked over IPv4.",
+    no_ipv6: "No IPv6 connection from this computer to the checking service, so nothing could be checked over IPv6; many connections and networks have no IPv6.",
 
     check_again: "Check again",
     copy_summary: "Copy summary for my IT service provider",
