@@ -16,6 +16,7 @@
 #    address can be scanned many times.
 #
 # usage: sudo bench/lab-vs-nmap.sh [RUNS] [LOSS_ROUNDS]   (defaults 10 and 25)
+# BENCH_PARTS="visitors loss load" (the default) selects the parts to run.
 # Prints Markdown tables (BENCHMARKS.md, "## Lab") on stdout, progress on
 # stderr. Needs root; builds the release binary; leaves nothing behind.
 
@@ -76,6 +77,10 @@ r = json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]
 print("%.0f %.0f" % (r["mean"] * 1000, r["stddev"] * 1000))' "$1" "$2"
 }
 
+PARTS="${BENCH_PARTS:-visitors loss load}"
+part() { [[ " $PARTS " == *" $1 "* ]]; }
+
+if part visitors; then
 echo "### Full scan per visitor: portcheck vs nmap -T4 (same run, hyperfine $RUNS runs, 2 warmups)"
 echo
 echo "| visitor | family | portcheck: request → report | portcheck: request → all states (stream) | nmap -n -Pn -T4 | ratio report / nmap | ratio states / nmap | states vs nmap |"
@@ -105,6 +110,9 @@ print("identical" if not d else ("differs by loss: " if lossy else "UNEXPLAINED:
 done
 echo
 
+fi
+
+if part loss; then
 echo "### Accuracy under loss (lossy visitor, $LOSS_ROUNDS scans per family and loss rate)"
 echo
 echo "| loss each way | scans | ports | portcheck right | nmap -T4 right | portcheck = nmap |"
@@ -129,11 +137,14 @@ EOF
 done
 bash tests/lab/lab.sh loss "$PREFIX" 10
 echo
+fi
+
+if part load; then
 
 echo "### Load: many visitors at once (crowd host, each scan waits for two timeouts on 442 and 449; default --max-scans 64; a client turned away retries after 0.1 s)"
 echo
-echo "| concurrent visitors | scans | wall | scans/s | latency p50 / p90 / p99 | statuses |"
-echo "|---|---|---|---|---|---|"
+echo "| concurrent visitors | scans | wall | scans/s | latency p50 / p90 / p99 | statuses | wrong port states |"
+echo "|---|---|---|---|---|---|---|"
 for clients in 16 64 125; do
   step "load: $clients concurrent visitors"
   out="$(ip netns exec "${L[CROWD_NS]}" python3 bench/crowd.py --host "${L[PROBE_IPV4]}" \
@@ -142,6 +153,7 @@ for clients in 16 64 125; do
   python3 - "$out" <<'EOF'
 import json, sys
 r = json.loads(sys.argv[1]); l = r["latency_ms"]
-print(f'| {r["clients"]} | {r["scans"]}/{r["requests"]} | {r["wall_s"]} s | {r["scans_per_s"]} | {l["p50"]} / {l["p90"]} / {l["p99"]} ms | {r["statuses"]} |')
+print(f'| {r["clients"]} | {r["scans"]}/{r["requests"]} | {r["wall_s"]} s | {r["scans_per_s"]} | {l["p50"]} / {l["p90"]} / {l["p99"]} ms | {r["statuses"]} | {r["wrong_states"]} of {14 * r["scans"]} {r["wrong_by_port"] or ""} |')
 EOF
 done
+fi
