@@ -53,9 +53,9 @@ const PROBE_ARGS: &str = "--rate-burst 100000 --rate-refill-secs 1";
 /// run sets it when `scripts/test-lab` runs the lab separately.
 pub fn lab_available(test: &str) -> bool {
     if std::env::var("PORTCHECK_LAB").is_ok_and(|v| v == "skip") {
-        eprintln!(
-            "!! SKIPPED lab test {test}: PORTCHECK_LAB=skip (scripts/test-lab runs the lab tests)"
-        );
+        loud(&format!(
+            "!! SKIPPED lab test {test}: PORTCHECK_LAB=skip (scripts/test-lab runs the lab tests)\n"
+        ));
         return false;
     }
     let why = if unsafe { libc::geteuid() } != 0 {
@@ -68,12 +68,19 @@ pub fn lab_available(test: &str) -> bool {
     if std::env::var_os("CI").is_some() {
         panic!("lab test {test} cannot run: {why}; CI must run the lab (scripts/test-lab)");
     }
-    eprintln!(
+    loud(&format!(
         "\n{bar}\n!! SKIPPED lab test {test}: {why}.\n!! Nothing was checked against \
          real network hosts. Run `sudo scripts/test-lab` to run it.\n{bar}\n",
         bar = "!".repeat(78)
-    );
+    ));
     false
+}
+
+/// Write to the real stderr: the test harness captures `eprintln!` of a
+/// passing test, and a skip must be seen.
+fn loud(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 fn on_path(tool: &str) -> bool {

@@ -600,7 +600,10 @@ up() { # PREFIX BIN [VISITOR...]
   for v in "${visitors[@]}"; do
     declare -F "build_$v" >/dev/null || die "unknown visitor '$v'"
     "build_$v"
-    [ "${PORTCHECK_LAB_FAIL_AFTER:-}" != "$v" ] || die "failing after '$v' on request (teardown test)"
+    if [ "${PORTCHECK_LAB_FAIL_AFTER:-}" = "$v" ]; then
+      say "stopping after '$v' as PORTCHECK_LAB_FAIL_AFTER asks (teardown test)"
+      exit 1
+    fi
   done
   emit VISITORS "${visitors[*]}"
   start_probe "$bin"
