@@ -21,7 +21,7 @@
 #
 #            probe 198.51.100.10  2001:db8:1::2   (portcheck serve, nmap)
 #              |
-#            inet (router; unreachable default for v4 and v6)
+#            inet (router)
 #    ----+-------+--------+---------+-----------+----------+-------+------
 #      mixed    smb     smb1    rangefwd     singlefwd    v6pin   lossy  tarpit  (crowd)
 #     .18/:2::2 .26/:3  .34/:4  .42 (NAT)    .50 (NAT)    :7::2   .66/:8 .74/:9  .130-.254
@@ -30,7 +30,8 @@
 #                           192.168.178.10 192.168.178.10 2001:db8:107::10
 #
 # `crowd` (125 addresses, for the load benchmark) is built only on request.
-# Link i joins inet and host i: 198.51.100.(8i+1)/29 and 2001:db8:i::1/64 on
+# Every namespace routes only the lab prefixes and has `unreachable default`
+# for IPv4 and IPv6. Link i joins inet and host i: 198.51.100.(8i+1)/29 and 2001:db8:i::1/64 on
 # the inet side, .(8i+2) and ::2 on the host side. Private addresses exist
 # only inside the two NAT routers' LANs. The safety rules followed here are
 # those of the project's shared notes (netlab.md), outside this repository.
@@ -153,6 +154,10 @@ mkns() { # NAME [router]
     ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
   fi
   ip -n "$ns" link set lo up
+  # No namespace has a default route: only the lab prefixes are routed (by
+  # uplink), everything else is unreachable, so nothing can leave the lab.
+  ip -n "$ns" route add unreachable default
+  ip -n "$ns" -6 route add unreachable default
 }
 
 # A veth pair created directly inside the two namespaces (it never exists in
@@ -176,12 +181,12 @@ uplink() { # NAME I FAMILIES(4,6,46) IF_ON_HOST
   if [[ $fam == *4* ]]; then
     addr4 inet "v-$name" "198.51.100.$((8 * i + 1))/29"
     addr4 "$name" "$hif" "198.51.100.$((8 * i + 2))/29"
-    ip -n "$(NS "$name")" route add default via "198.51.100.$((8 * i + 1))"
+    ip -n "$(NS "$name")" route add "$LAB_NET4" via "198.51.100.$((8 * i + 1))"
   fi
   if [[ $fam == *6* ]]; then
     addr6 inet "v-$name" "2001:db8:$i::1/64"
     addr6 "$name" "$hif" "2001:db8:$i::2/64"
-    ip -n "$(NS "$name")" -6 route add default via "2001:db8:$i::1"
+    ip -n "$(NS "$name")" -6 route add "$LAB_NET6" via "2001:db8:$i::1"
   fi
 }
 
@@ -276,8 +281,6 @@ visitor() { # NAME REQUEST_NS IPV4 IPV6
 
 build_core() {
   mkns inet router
-  ip -n "$(NS inet)" route add unreachable default
-  ip -n "$(NS inet)" -6 route add unreachable default
   # Lossy link: a random share of packets both ways (set by `loss`).
   nft_in inet <<'EOF'
 table inet lab_loss {
@@ -401,7 +404,7 @@ nat_router() { # NAME I FWD
   link "$name" lan "$name-srv" eth0
   addr4 "$name" lan 192.168.178.1/24
   addr4 "$name-srv" eth0 192.168.178.10/24
-  ip -n "$(NS "$name-srv")" route add default via 192.168.178.1
+  ip -n "$(NS "$name-srv")" route add "$LAB_NET4" via 192.168.178.1
   nft_in "$name" <<EOF
 table ip nat {
   chain prerouting {
@@ -460,7 +463,7 @@ build_v6pin() {
   link v6pin lan v6pin-host eth0
   addr6 v6pin lan 2001:db8:107::1/64
   addr6 v6pin-host eth0 2001:db8:107::10/64
-  ip -n "$(NS v6pin-host)" -6 route add default via 2001:db8:107::1
+  ip -n "$(NS v6pin-host)" -6 route add "$LAB_NET6" via 2001:db8:107::1
   ip -n "$(NS inet)" -6 route add 2001:db8:107::/64 via 2001:db8:7::2
   nft_in v6pin <<'EOF'
 table inet filter {
@@ -538,7 +541,7 @@ build_crowd() {
   for ((i = 130; i <= 254; i++)); do
     addr4 crowd eth0 "198.51.100.$i/25"
   done
-  ip -n "$(NS crowd)" route add default via 198.51.100.129
+  ip -n "$(NS crowd)" route add "$LAB_NET4" via 198.51.100.129
   nft_in crowd <<'EOF'
 table inet visitor {
   chain input {
