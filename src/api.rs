@@ -137,7 +137,8 @@ pub struct PortResult {
     /// milliseconds; absent when there was no answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtt_ms: Option<f64>,
-    /// Connection attempts made (a port without answer is tried twice).
+    /// Connection attempts made (a port without answer is tried twice, four
+    /// times once the scan has seen packet loss).
     pub attempts: u8,
     /// What the service on an open port said of itself (identification);
     /// absent for ports that are not open and in `port` events, which are

@@ -37,6 +37,20 @@ use crate::verdict;
 /// Attempts per port before silence is called "filtered".
 pub const MAX_ATTEMPTS: u8 = 2;
 
+/// Attempts per silent port once the scan has seen packet loss (a port that
+/// answered only on a retry): on a lossy path two lost SYNs in a row are
+/// common, so silence needs more tries before it means "filtered".
+pub const LOSSY_MAX_ATTEMPTS: u8 = 4;
+
+/// Attempts a silent port gets: more once loss has been seen.
+pub fn attempts_allowed(loss_seen: bool) -> u8 {
+    if loss_seen {
+        LOSSY_MAX_ATTEMPTS
+    } else {
+        MAX_ATTEMPTS
+    }
+}
+
 /// Which ports a scan touches. The service always uses [`Plan::standard`];
 /// nothing a client sends can change it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,6 +235,7 @@ pub async fn scan_with(
     let started_at = SystemTime::now();
     let started = Instant::now();
     let mut rtt_estimate = rtt_hint;
+    let mut loss_seen = false;
     let (timeout_tx, timeout_rx) = watch::channel(timeout_for(rtt_estimate, timing));
 
     let mut pending = FuturesUnordered::new();
@@ -253,6 +268,8 @@ pub async fn scan_with(
                 // Only handshake answers measure the path to the host; ICMP
                 // errors come from routers and are often rate-limited.
                 if state.answered() {
+                    // An answer to a retry: the first SYN (or its answer) was lost.
+                    loss_seen |= tries > 1;
                     let longest = rtt_estimate.map_or(rtt, |e| e.max(rtt));
                     rtt_estimate = Some(longest);
                     let t = timeout_for(rtt_estimate, timing);
@@ -264,7 +281,7 @@ pub async fn scan_with(
                 }
                 (state, reason, Some(rtt))
             }
-            Outcome::Silence if tries < MAX_ATTEMPTS => {
+            Outcome::Silence if tries < attempts_allowed(loss_seen) => {
                 pending.push(launch(group, port, tries + 1));
                 continue;
             }
@@ -345,6 +362,12 @@ mod tests {
             timeout_for(Some(Duration::from_millis(1)), odd),
             Duration::from_secs(2)
         );
+    }
+
+    #[test]
+    fn silence_gets_more_attempts_once_loss_is_seen() {
+        assert_eq!(attempts_allowed(false), 2);
+        assert_eq!(attempts_allowed(true), 4);
     }
 
     #[test]
