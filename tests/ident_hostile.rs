@@ -31,7 +31,7 @@ const BUDGET: Budget = Budget {
     banner_wait: Duration::from_millis(200),
 };
 /// Scheduling slack on a loaded two-core machine.
-const SLACK: Duration = Duration::from_millis(700);
+const SLACK: Duration = Duration::from_millis(1200);
 
 /// What a hostile service does with each connection.
 #[derive(Clone, Copy)]
