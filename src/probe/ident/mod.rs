@@ -367,17 +367,34 @@ async fn negotiate_one(
     smb::parse_negotiate_response(&msg).ok()
 }
 
-/// The SMB1 question: `Some(true)` accepted, `Some(false)` declined (an
-/// SMB answer that is not acceptance, or the connection closed without
-/// one), `None` no answer in time.
-async fn smb1_accepted(addr: SocketAddr, deadline: Instant, limits: &Limits) -> Option<bool> {
+/// What a server said to an SMB1 negotiate offering only `NT LM 0.12`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Smb1Question {
+    Accepted {
+        signing_required: bool,
+    },
+    /// An SMB answer that is not acceptance.
+    Declined,
+    /// The connection closed without an answer: "no" from a server that
+    /// speaks SMB2, nothing from anything else.
+    ClosedWithoutAnswer,
+}
+
+/// Ask the SMB1 question; `None` when no answer came in time.
+async fn smb1_question(
+    addr: SocketAddr,
+    deadline: Instant,
+    limits: &Limits,
+) -> Option<Smb1Question> {
     match smb_exchange(addr, &smb::smb1_negotiate_request(), deadline, limits).await {
         Ok(msg) => match smb::parse_smb1_negotiate_response(&msg) {
-            Ok(smb::Smb1Answer::Accepted { .. }) => Some(true),
-            Ok(smb::Smb1Answer::Refused) => Some(false),
+            Ok(smb::Smb1Answer::Accepted { signing_required }) => {
+                Some(Smb1Question::Accepted { signing_required })
+            }
+            Ok(smb::Smb1Answer::Refused) => Some(Smb1Question::Declined),
             Err(_) => None,
         },
-        Err(ReadEnd::Closed) => Some(false),
+        Err(ReadEnd::Closed) => Some(Smb1Question::ClosedWithoutAnswer),
         Err(_) => None,
     }
 }
@@ -454,7 +471,7 @@ async fn probe_smb(addr: SocketAddr, deadline: Instant, limits: &Limits) -> Opti
     );
     let (answers, smb1, guest, anonymous) = tokio::join!(
         negotiations,
-        smb1_accepted(addr, deadline, limits),
+        smb1_question(addr, deadline, limits),
         session(addr, Some(ntlm::GUEST_PROBE_USER), deadline, limits),
         session(addr, None, deadline, limits),
     );
@@ -466,7 +483,7 @@ async fn probe_smb(addr: SocketAddr, deadline: Instant, limits: &Limits) -> Opti
 /// session setups. `None` when nothing answered as SMB.
 pub fn smb_details(
     answers: &[Option<smb::NegotiateAnswer>],
-    smb1: Option<bool>,
+    smb1: Option<Smb1Question>,
     guest: Option<smb::SessionOutcome>,
     anonymous: Option<smb::SessionOutcome>,
 ) -> Option<SmbDetails> {
@@ -492,13 +509,26 @@ pub fn smb_details(
             None => {}
         }
     }
-    if !spoke_smb2 && !smb1_only && smb1 != Some(true) && guest.is_none() {
+    let smb1_accepted = matches!(smb1, Some(Smb1Question::Accepted { .. }));
+    if !spoke_smb2 && !smb1_only && !smb1_accepted && guest.is_none() {
         return None;
     }
+    // An SMB1-only server states its signing policy in the SMB1 answer.
+    if let (
+        None,
+        Some(Smb1Question::Accepted {
+            signing_required: s,
+        }),
+    ) = (signing_required, smb1)
+    {
+        signing_required = Some(s);
+    }
     let smb1 = match smb1 {
-        // A close without an answer is only "no" from a server that speaks SMB.
-        Some(false) if !spoke_smb2 && !smb1_only => None,
-        other => other,
+        Some(Smb1Question::Accepted { .. }) => Some(true),
+        Some(Smb1Question::Declined) => Some(false),
+        // A close without an answer is only "no" from a server that speaks SMB2.
+        Some(Smb1Question::ClosedWithoutAnswer) if spoke_smb2 => Some(false),
+        Some(Smb1Question::ClosedWithoutAnswer) | None => None,
     };
     Some(SmbDetails {
         dialects,
@@ -813,7 +843,7 @@ mod tests {
                 acc(0x0302),
                 acc(0x0311),
             ],
-            Some(false),
+            Some(Smb1Question::Declined),
             Some(smb::SessionOutcome::Granted { flags: 1 }),
             refused,
         )
@@ -827,9 +857,18 @@ mod tests {
 
     #[test]
     fn smb1_only_server_and_signing_from_highest_dialect() {
-        let d = smb_details(&[Some(Smb1Only); 5], Some(true), None, None).unwrap();
+        let d = smb_details(
+            &[Some(Smb1Only); 5],
+            Some(Smb1Question::Accepted {
+                signing_required: true,
+            }),
+            None,
+            None,
+        )
+        .unwrap();
         assert!(d.dialects.is_empty());
         assert_eq!(d.smb1, Some(true));
+        assert_eq!(d.signing_required, Some(true), "from the SMB1 answer");
         assert_eq!(d.guest_access, None);
 
         let d = smb_details(
@@ -862,7 +901,24 @@ mod tests {
     fn nothing_smb_is_none() {
         assert_eq!(smb_details(&[None; 5], None, None, None), None);
         // A closed connection alone does not make a port SMB.
-        assert_eq!(smb_details(&[None; 5], Some(false), None, None), None);
+        assert_eq!(
+            smb_details(
+                &[None; 5],
+                Some(Smb1Question::ClosedWithoutAnswer),
+                None,
+                None
+            ),
+            None
+        );
+        // A server that speaks SMB2 and closes on SMB1 does not speak SMB1.
+        let d = smb_details(
+            &[acc(0x0210), None, None, None, None],
+            Some(Smb1Question::ClosedWithoutAnswer),
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(d.smb1, Some(false));
     }
 
     #[test]
