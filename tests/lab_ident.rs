@@ -29,6 +29,7 @@ use portcheck::probe::scan::{Plan, Timing, scan_with};
 
 const SMB2: &str = "198.51.100.18";
 const SMB1: &str = "198.51.100.26";
+const SMB1_V6: &str = "2001:db8:3::2";
 const NOGUEST: &str = "198.51.100.34";
 const WEB: &str = "198.51.100.42";
 
@@ -229,6 +230,8 @@ fn identification_against_real_servers_matches_nmap() {
                 addr(WEB, 444),
                 addr(WEB, 448),
                 addr(WEB, 440),
+                addr(SMB1_V6, 445),
+                addr(SMB1_V6, 443),
             ];
             let details: Vec<PortDetails> =
                 futures_util::future::join_all(targets.iter().map(|a| identify(*a, budget))).await;
@@ -245,8 +248,20 @@ fn identification_against_real_servers_matches_nmap() {
             (details, report, started.elapsed())
         })
     });
-    let [smb2, smb1, noguest, smb1_tls, tls12, tls13, tls10, http] = &details[..] else {
-        panic!("eight results");
+    let [
+        smb2,
+        smb1,
+        noguest,
+        smb1_tls,
+        tls12,
+        tls13,
+        tls10,
+        http,
+        smb1_v6,
+        smb1_tls_v6,
+    ] = &details[..]
+    else {
+        panic!("ten results");
     };
     let show = |d: &PortDetails| serde_json::to_string(d).expect("json");
 
@@ -356,6 +371,16 @@ fn identification_against_real_servers_matches_nmap() {
     );
     assert_eq!(h.title.as_deref(), Some("FRITZ!Box"));
     assert_eq!(h.admin_interface.as_deref(), Some("FRITZ!Box"));
+
+    // The same host over IPv6 shows the same.
+    assert_eq!(smb1_v6.smb, smb1.smb, "{}", show(smb1_v6));
+    assert_eq!(
+        smb1_tls_v6.tls.as_ref().map(|t| t.version.as_str()),
+        Some("TLSv1.3"),
+        "{}",
+        show(smb1_tls_v6)
+    );
+    assert_eq!(smb1_tls_v6.http, smb1_tls.http, "{}", show(smb1_tls_v6));
 
     // The full check of the Samba+TLS visitor: every finding, within budget.
     assert_eq!(report.verdict.level, Level::Critical);

@@ -12,6 +12,7 @@
 # Topology (namespaces PREFIX-NAME; nothing at all in the root namespace):
 #
 #   probe 198.51.100.10 ── inet (router, unreachable default) ──┬─ smb2    .18
+#   2001:db8:1::2              (each host i also has 2001:db8:i::2)
 #                                                               ├─ smb1    .26
 #                                                               ├─ noguest .34
 #                                                               └─ web     .42
@@ -23,14 +24,16 @@
 #   web     openssl s_server TLS 1.2 only on 443, TLS 1.3 only on 444,
 #           TLS 1.0 only on 448; a plain HTTP router login page on 440
 #
-# Safety (shared/notes/netlab.md): only 198.51.100.0/24; the root namespace
-# gets no link, address or route; every service runs under setsid; teardown
-# kills every process of every lab namespace before deleting it.
+# Safety (shared/notes/netlab.md): only 198.51.100.0/24 and 2001:db8::/32;
+# the root namespace gets no link, address or route; every service runs
+# under setsid; teardown kills every process of every lab namespace before
+# deleting it.
 
 set -Eeuo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LAB_NET4=198.51.100.0/24
+LAB_NET6=2001:db8::/32
 PY="$(command -v /usr/bin/python3 || command -v python3)"
 
 say() { printf 'lab_ident: %s\n' "$*" >&2; }
@@ -85,8 +88,13 @@ mkns() { # NAME [router]
   local ns
   ns="$(NS "$1")"
   ip netns add "$ns"
-  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0
-  [ "${2:-}" = router ] && ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+    net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.all.accept_ra=0 \
+    net.ipv6.conf.default.accept_ra=0 net.ipv6.conf.all.accept_dad=0 \
+    net.ipv6.conf.default.accept_dad=0
+  if [ "${2:-}" = router ]; then
+    ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+  fi
   ip -n "$ns" link set lo up
 }
 
@@ -98,6 +106,10 @@ uplink() { # NAME I
   ip -n "$(NS inet)" addr add "198.51.100.$((8 * i + 1))/29" dev "v-$name"
   ip -n "$(NS "$name")" addr add "198.51.100.$((8 * i + 2))/29" dev eth0
   ip -n "$(NS "$name")" route add default via "198.51.100.$((8 * i + 1))"
+  # IPv6 too (nodad: usable at once, not tentative).
+  ip -n "$(NS inet)" -6 addr add "2001:db8:$i::1/64" dev "v-$name" nodad
+  ip -n "$(NS "$name")" -6 addr add "2001:db8:$i::2/64" dev eth0 nodad
+  ip -n "$(NS "$name")" -6 route add default via "2001:db8:$i::1"
 }
 
 service() { # NAME LOGNAME CMD...
@@ -119,8 +131,8 @@ wait_listening() { # NAME PORT...
   done
 }
 
-samba() { # NAME HOSTNAME ADDR MIN_PROTOCOL GUEST(yes|no) SIGNING(auto|mandatory)
-  local name=$1 host=$2 addr=$3 minproto=$4 guest=$5 signing=$6 d sub
+samba() { # NAME HOSTNAME ADDRS MIN_PROTOCOL GUEST(yes|no) SIGNING(auto|mandatory)
+  local name=$1 host=$2 addr=$3 minproto=$4 guest=$5 signing=$6 d sub a
   d="$DIR/samba-$name"
   for sub in run lock state cache private ncalrpc log share varlog runsamba varlib varcache; do
     mkdir -p "$d/$sub"
@@ -129,10 +141,13 @@ samba() { # NAME HOSTNAME ADDR MIN_PROTOCOL GUEST(yes|no) SIGNING(auto|mandatory
   printf 'lab sample, nothing real\n' >"$d/share/befund-0001.txt"
   local map="Bad User"
   [ "$guest" = yes ] || map="Never"
-  sed -e "s|@NAME@|$host|" -e "s|@ADDR@|$addr|" -e "s|@MIN_PROTOCOL@|$minproto|" \
+  sed -e "s|@NAME@|$host|" -e "s|@ADDRS@|$addr|" -e "s|@MIN_PROTOCOL@|$minproto|" \
     -e "s|@MAP_TO_GUEST@|$map|" -e "s|@GUEST_OK@|$guest|" -e "s|@SIGNING@|$signing|" \
     -e "s|@DIR@|$d|g" "$HERE/smb.conf.in" >"$d/smb.conf"
-  printf '127.0.0.1 localhost\n%s %s\n' "$addr" "$host" >"$d/hosts"
+  {
+    printf '127.0.0.1 localhost\n::1 localhost\n'
+    for a in $addr; do printf '%s %s\n' "$a" "$host"; done
+  } >"$d/hosts"
   # smbd resolves its own name on every negotiate (seconds without DNS), and
   # its helpers write to the packaged directories: a private UTS and mount
   # namespace with its own hosts file and lab directories over those.
@@ -158,6 +173,7 @@ certificate() {
 build() {
   mkns inet router
   ip -n "$(NS inet)" route add unreachable default
+  ip -n "$(NS inet)" -6 route add unreachable default
   mkns probe
   uplink probe 1
   certificate
@@ -168,10 +184,11 @@ build() {
 
   mkns smb1
   uplink smb1 3
-  samba smb1 praxis-smb1 198.51.100.26 NT1 yes auto
+  samba smb1 praxis-smb1 "198.51.100.26 2001:db8:3::2" NT1 yes auto
   printf 'HTTP/1.0 200 OK\r\nServer: praxis-web\r\n\r\n<title>Praxis Web</title>\n' >"$DIR/page.http"
   service smb1 tls-smb1 socat \
-    "OPENSSL-LISTEN:443,fork,reuseaddr,cert=$DIR/tls.pem,verify=0" "SYSTEM:cat $DIR/page.http"
+    "OPENSSL-LISTEN:443,fork,reuseaddr,pf=ip6,ipv6only=0,cert=$DIR/tls.pem,verify=0" \
+    "SYSTEM:cat $DIR/page.http"
 
   mkns noguest
   uplink noguest 4
@@ -192,6 +209,14 @@ build() {
   wait_listening smb1 445 443
   wait_listening noguest 445
   wait_listening web 440 443 444 448
+  # Reachable from the probe over IPv6 too before the lab is READY.
+  local i
+  for i in $(seq 1 100); do
+    ip netns exec "$(NS probe)" timeout 1 bash -c 'exec 3<>/dev/tcp/2001:db8:3::2/445' \
+      2>/dev/null && return 0
+    sleep 0.1
+  done
+  die "2001:db8:3::2 not reachable from the probe over IPv6 after 10 s"
 }
 
 preflight() {
@@ -201,7 +226,12 @@ preflight() {
     command -v "$t" >/dev/null || die "missing tool: $t"
   done
   local seen
-  seen="$(ip -4 route show table all root "$LAB_NET4" 2>/dev/null; ip -4 -o addr show to "$LAB_NET4" 2>/dev/null)"
+  seen="$(
+    ip -4 route show table all root "$LAB_NET4" 2>/dev/null
+    ip -6 route show table all root "$LAB_NET6" 2>/dev/null
+    ip -4 -o addr show to "$LAB_NET4" 2>/dev/null
+    ip -6 -o addr show to "$LAB_NET6" 2>/dev/null
+  )"
   [ -z "$seen" ] || die "the host already routes or owns lab addresses; refusing:
 $seen"
 }

@@ -271,6 +271,7 @@ async fn read_until<S: AsyncRead + Unpin>(
     done: impl Fn(&[u8]) -> bool,
 ) -> ReadEnd {
     let mut chunk = [0u8; 2048];
+    let mut errors = 0;
     loop {
         if done(buf) {
             return ReadEnd::Done;
@@ -285,7 +286,11 @@ async fn read_until<S: AsyncRead + Unpin>(
                 limits.hit(Limits::TIME);
                 return ReadEnd::Deadline;
             }
-            Ok(Ok(0)) | Ok(Err(_)) => return ReadEnd::Closed,
+            Ok(Ok(0)) => return ReadEnd::Closed,
+            // A TLS stream reports the peer's reset before it hands out
+            // plaintext it already decrypted; the next read returns it.
+            Ok(Err(_)) if errors == 0 => errors += 1,
+            Ok(Err(_)) => return ReadEnd::Closed,
             Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
         }
     }
