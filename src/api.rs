@@ -8,14 +8,6 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
-/// The ports the check is about: the range the Digitalisierungsbox forwarded
-/// when asked to forward HTTPS (443).
-pub const RANGE: [u16; 10] = [440, 441, 442, 443, 444, 445, 446, 447, 448, 449];
-
-/// Neighbours of the range, checked to tell a forwarded range (range answers,
-/// neighbours silent) from a host that answers on every port.
-pub const CONTROL: [u16; 4] = [438, 439, 450, 451];
-
 /// Server-Sent Event names of `GET /api/v1/scan/stream`.
 pub mod event {
     /// Data: [`super::Started`].
@@ -28,26 +20,8 @@ pub mod event {
     pub const ERROR: &str = "error";
 }
 
-/// IANA service name of a port, as `nmap` and `/etc/services` print it.
-pub fn service_name(port: u16) -> &'static str {
-    match port {
-        438 => "dsfgw",
-        439 => "dasp",
-        440 => "sgcp",
-        441 => "decvms-sysmgt",
-        442 => "cvc_hostd",
-        443 => "https",
-        444 => "snpp",
-        445 => "microsoft-ds",
-        446 => "ddm-rdb",
-        447 => "ddm-dfm",
-        448 => "ddm-ssl",
-        449 => "as-servermap",
-        450 => "tserver",
-        451 => "sfs-smp-net",
-        _ => "unknown",
-    }
-}
+use crate::plan::Plan;
+pub use crate::plan::service_name;
 
 /// Address family of a checked address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -90,7 +64,8 @@ pub enum PortState {
     /// A service accepted the connection: reachable from the internet.
     Open,
     /// The address answered with a reset (or ICMP port unreachable): reachable,
-    /// but nothing listens. Inside 440–449 this usually means "forwarded".
+    /// but nothing listens. Inside a planned range this usually means
+    /// "forwarded to a live host".
     Closed,
     /// No answer, or an ICMP "prohibited"/"unreachable": something drops it.
     Filtered,
@@ -270,7 +245,11 @@ pub struct PortEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Started {
     pub target: Target,
+    /// The plan this scan runs: its groups, ports and service names.
+    pub plan: Plan,
+    /// Every range port of the plan, ascending.
     pub ports: Vec<u16>,
+    /// Every control port of the plan, ascending.
     pub control: Vec<u16>,
 }
 
@@ -350,9 +329,9 @@ pub struct Verdict {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub target: Target,
-    /// Ports 440–449 in ascending order.
+    /// The plan's range ports in ascending order.
     pub ports: Vec<PortResult>,
-    /// Control ports 438, 439, 450, 451 in ascending order.
+    /// The plan's control ports in ascending order.
     pub control: Vec<PortResult>,
     pub verdict: Verdict,
     /// Start of the scan, RFC 3339 in UTC.
@@ -536,12 +515,5 @@ mod tests {
             serde_json::to_string(&IdentLimit::Time).unwrap(),
             r#""time""#
         );
-    }
-
-    #[test]
-    fn every_checked_port_has_a_service_name() {
-        for p in RANGE.iter().chain(CONTROL.iter()) {
-            assert_ne!(service_name(*p), "unknown", "port {p}");
-        }
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod page;
+pub mod plan;
 pub mod verdict;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -6,35 +6,48 @@
 use crate::api::{
     Finding, FindingId, Level, PortDetails, PortResult, PortState, Severity, Verdict,
 };
+use crate::plan::{HTTPS_SERVICE, Plan, SMB_SERVICE};
 
-/// SMB directly over TCP.
-pub const SMB_PORT: u16 = 445;
-/// HTTPS: the forwarding people meant to create.
-pub const HTTPS_PORT: u16 = 443;
-/// How many ports of the range must answer (open or closed), with every control
-/// port silent, before the pattern is called a forwarded range. A correct
-/// single forwarding makes one port answer; two deliberate single forwardings
-/// make two; a range forward to a live host makes (nearly) all ten answer.
+/// How many ports of a group's range must answer (open or closed), with every
+/// control port of the group silent, before the pattern is called a forwarded
+/// range. A correct single forwarding makes one port answer; two deliberate
+/// single forwardings make two; a range forward to a live host makes (nearly)
+/// the whole range answer.
 pub const RANGE_ANSWER_THRESHOLD: usize = 3;
 
-/// Evaluate the findings for a scan of the range and its control ports.
-pub fn evaluate(range: &[PortResult], control: &[PortResult]) -> Verdict {
+/// Whether a result is the service `name` (an IANA name from the plan), open.
+fn open_as(p: &PortResult, name: &str) -> bool {
+    p.state == PortState::Open && p.service == name
+}
+
+/// The results for `ports`.
+fn among<'a>(
+    results: &'a [PortResult],
+    ports: &'a [u16],
+) -> impl Iterator<Item = &'a PortResult> + 'a {
+    results.iter().filter(|p| ports.contains(&p.port))
+}
+
+/// Evaluate the findings for a scan of `plan`: `range` holds the results of
+/// every group's range ports, `control` those of every group's control ports.
+pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Verdict {
     let mut findings = Vec::new();
     let open = |p: &&PortResult| p.state == PortState::Open;
 
-    if range.iter().filter(open).any(|p| p.port == SMB_PORT) {
-        findings.push(finding(
-            FindingId::SmbExposed,
-            Severity::Critical,
-            vec![SMB_PORT],
-        ));
+    let smb: Vec<u16> = range
+        .iter()
+        .filter(|p| open_as(p, SMB_SERVICE))
+        .map(|p| p.port)
+        .collect();
+    if !smb.is_empty() {
+        findings.push(finding(FindingId::SmbExposed, Severity::Critical, smb));
     }
 
     let unexpected: Vec<u16> = range
         .iter()
         .filter(open)
+        .filter(|p| p.service != SMB_SERVICE && p.service != HTTPS_SERVICE)
         .map(|p| p.port)
-        .filter(|&p| p != SMB_PORT && p != HTTPS_PORT)
         .collect();
     if !unexpected.is_empty() {
         findings.push(finding(
@@ -44,27 +57,31 @@ pub fn evaluate(range: &[PortResult], control: &[PortResult]) -> Verdict {
         ));
     }
 
-    let answering: Vec<u16> = range
-        .iter()
-        .filter(|p| p.state.answered())
-        .map(|p| p.port)
-        .collect();
-    let controls_silent =
-        !control.is_empty() && control.iter().all(|p| p.state == PortState::Filtered);
-    if answering.len() >= RANGE_ANSWER_THRESHOLD && controls_silent {
-        findings.push(finding(
-            FindingId::RangeReachable,
-            Severity::Warning,
-            answering,
-        ));
+    for group in &plan.groups {
+        let (ports, controls) = (group.port_numbers(), group.control_numbers());
+        let answering: Vec<u16> = among(range, &ports)
+            .filter(|p| p.state.answered())
+            .map(|p| p.port)
+            .collect();
+        let mut controls = among(control, &controls).peekable();
+        let controls_silent =
+            controls.peek().is_some() && controls.all(|p| p.state == PortState::Filtered);
+        if answering.len() >= RANGE_ANSWER_THRESHOLD && controls_silent {
+            findings.push(finding(
+                FindingId::RangeReachable,
+                Severity::Warning,
+                answering,
+            ));
+        }
     }
 
-    if range.iter().filter(open).any(|p| p.port == HTTPS_PORT) {
-        findings.push(finding(
-            FindingId::HttpsExposed,
-            Severity::Notice,
-            vec![HTTPS_PORT],
-        ));
+    let https: Vec<u16> = range
+        .iter()
+        .filter(|p| open_as(p, HTTPS_SERVICE))
+        .map(|p| p.port)
+        .collect();
+    if !https.is_empty() {
+        findings.push(finding(FindingId::HttpsExposed, Severity::Notice, https));
     }
 
     findings.extend(identification_findings(range.iter().chain(control)));
@@ -153,7 +170,7 @@ fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{CONTROL, HttpDetails, RANGE, Reason, SmbDetails, TlsDetails, service_name};
+    use crate::api::{HttpDetails, Reason, SmbDetails, TlsDetails, service_name};
 
     fn port(port: u16, state: PortState) -> PortResult {
         let reason = match state {
@@ -175,7 +192,8 @@ mod tests {
 
     /// The range with the given ports in the given states and the rest `rest`.
     fn range(rest: PortState, set: &[(u16, PortState)]) -> Vec<PortResult> {
-        RANGE
+        Plan::standard()
+            .range_ports()
             .iter()
             .map(|&p| {
                 let state = set.iter().find(|(q, _)| *q == p).map_or(rest, |(_, s)| *s);
@@ -185,7 +203,11 @@ mod tests {
     }
 
     fn control(state: PortState) -> Vec<PortResult> {
-        CONTROL.iter().map(|&p| port(p, state)).collect()
+        Plan::standard()
+            .control_ports()
+            .iter()
+            .map(|&p| port(p, state))
+            .collect()
     }
 
     fn ids(v: &Verdict) -> Vec<FindingId> {
@@ -195,6 +217,7 @@ mod tests {
     #[test]
     fn everything_filtered_is_ok() {
         let v = evaluate(
+            &Plan::standard(),
             &range(PortState::Filtered, &[]),
             &control(PortState::Filtered),
         );
@@ -206,7 +229,11 @@ mod tests {
     fn host_without_firewall_answering_closed_everywhere_is_ok() {
         // A directly connected host that resets every port exposes no service,
         // and the control ports answer too, so it is not a forwarded range.
-        let v = evaluate(&range(PortState::Closed, &[]), &control(PortState::Closed));
+        let v = evaluate(
+            &Plan::standard(),
+            &range(PortState::Closed, &[]),
+            &control(PortState::Closed),
+        );
         assert_eq!(v.level, Level::Ok);
         assert!(v.findings.is_empty());
     }
@@ -214,6 +241,7 @@ mod tests {
     #[test]
     fn smb_open_is_critical() {
         let v = evaluate(
+            &Plan::standard(),
             &range(PortState::Filtered, &[(445, PortState::Open)]),
             &control(PortState::Filtered),
         );
@@ -226,6 +254,7 @@ mod tests {
     #[test]
     fn smb_closed_is_not_smb_exposed() {
         let v = evaluate(
+            &Plan::standard(),
             &range(PortState::Filtered, &[(445, PortState::Closed)]),
             &control(PortState::Filtered),
         );
@@ -235,6 +264,7 @@ mod tests {
     #[test]
     fn https_alone_is_a_notice() {
         let v = evaluate(
+            &Plan::standard(),
             &range(PortState::Filtered, &[(443, PortState::Open)]),
             &control(PortState::Filtered),
         );
@@ -246,6 +276,7 @@ mod tests {
     #[test]
     fn other_open_ports_are_unexpected() {
         let v = evaluate(
+            &Plan::standard(),
             &range(
                 PortState::Filtered,
                 &[(440, PortState::Open), (448, PortState::Open)],
@@ -262,6 +293,7 @@ mod tests {
         // The Digitalisierungsbox bug as it happened: 440–449 forwarded to a
         // server where 443 and 445 listen, the rest answers with resets.
         let v = evaluate(
+            &Plan::standard(),
             &range(
                 PortState::Closed,
                 &[(443, PortState::Open), (445, PortState::Open)],
@@ -277,13 +309,14 @@ mod tests {
                 FindingId::HttpsExposed
             ]
         );
-        assert_eq!(v.findings[1].ports, RANGE.to_vec());
+        assert_eq!(v.findings[1].ports, Plan::standard().range_ports());
     }
 
     #[test]
     fn forwarded_range_with_smb_blocked_still_shows() {
         // 445 dropped by the server's firewall, the rest of the range resets.
         let v = evaluate(
+            &Plan::standard(),
             &range(PortState::Closed, &[(445, PortState::Filtered)]),
             &control(PortState::Filtered),
         );
@@ -296,12 +329,14 @@ mod tests {
     #[test]
     fn correct_single_forward_is_not_a_range() {
         let v = evaluate(
+            &Plan::standard(),
             &range(PortState::Filtered, &[(443, PortState::Open)]),
             &control(PortState::Filtered),
         );
         assert!(!ids(&v).contains(&FindingId::RangeReachable));
         // Two deliberate single forwardings are not a range either.
         let v = evaluate(
+            &Plan::standard(),
             &range(
                 PortState::Filtered,
                 &[(443, PortState::Open), (444, PortState::Closed)],
@@ -319,6 +354,7 @@ mod tests {
             (442, PortState::Closed),
         ];
         let v = evaluate(
+            &Plan::standard(),
             &range(PortState::Filtered, &set),
             &control(PortState::Filtered),
         );
@@ -329,7 +365,7 @@ mod tests {
     fn answering_control_port_rules_out_range() {
         let mut c = control(PortState::Filtered);
         c[2] = port(450, PortState::Closed);
-        let v = evaluate(&range(PortState::Closed, &[]), &c);
+        let v = evaluate(&Plan::standard(), &range(PortState::Closed, &[]), &c);
         assert!(!ids(&v).contains(&FindingId::RangeReachable));
     }
 
@@ -337,7 +373,7 @@ mod tests {
     fn untestable_control_port_makes_no_range_claim() {
         let mut c = control(PortState::Filtered);
         c[0] = port(438, PortState::Error);
-        let v = evaluate(&range(PortState::Closed, &[]), &c);
+        let v = evaluate(&Plan::standard(), &range(PortState::Closed, &[]), &c);
         assert_eq!(ids(&v), vec![FindingId::ScanIncomplete]);
         assert_eq!(v.findings[0].ports, vec![438]);
         assert_eq!(v.level, Level::Notice);
@@ -345,13 +381,14 @@ mod tests {
 
     #[test]
     fn missing_control_results_make_no_range_claim() {
-        let v = evaluate(&range(PortState::Closed, &[]), &[]);
+        let v = evaluate(&Plan::standard(), &range(PortState::Closed, &[]), &[]);
         assert!(v.findings.is_empty());
     }
 
     #[test]
     fn incomplete_scan_never_reads_ok() {
         let v = evaluate(
+            &Plan::standard(),
             &range(PortState::Filtered, &[(441, PortState::Error)]),
             &control(PortState::Filtered),
         );
@@ -413,6 +450,7 @@ mod tests {
     #[test]
     fn celle_server_smb1_and_guest_is_critical_twice() {
         let v = evaluate(
+            &Plan::standard(),
             &one_open(445, smb(Some(true), Some(false), Some(true))),
             &control(PortState::Filtered),
         );
@@ -436,6 +474,7 @@ mod tests {
     #[test]
     fn hardened_smb_adds_nothing_to_smb_exposed() {
         let v = evaluate(
+            &Plan::standard(),
             &one_open(445, smb(Some(false), Some(true), Some(false))),
             &control(PortState::Filtered),
         );
@@ -445,6 +484,7 @@ mod tests {
     #[test]
     fn unknown_smb_answers_make_no_claim() {
         let v = evaluate(
+            &Plan::standard(),
             &one_open(445, smb(None, None, None)),
             &control(PortState::Filtered),
         );
@@ -454,6 +494,7 @@ mod tests {
     #[test]
     fn smb_found_on_another_port_is_reported_there() {
         let v = evaluate(
+            &Plan::standard(),
             &one_open(447, smb(Some(true), None, None)),
             &control(PortState::Filtered),
         );
@@ -467,6 +508,7 @@ mod tests {
     #[test]
     fn outdated_tls_is_a_warning() {
         let v = evaluate(
+            &Plan::standard(),
             &one_open(443, tls("TLSv1.3", &["TLSv1.0"])),
             &control(PortState::Filtered),
         );
@@ -477,11 +519,13 @@ mod tests {
         assert_eq!(v.level, Level::Warning);
         // Only an old version on offer, no list: still outdated.
         let v = evaluate(
+            &Plan::standard(),
             &one_open(443, tls("TLSv1.1", &[])),
             &control(PortState::Filtered),
         );
         assert!(ids(&v).contains(&FindingId::TlsOutdated));
         let v = evaluate(
+            &Plan::standard(),
             &one_open(443, tls("TLSv1.2", &[])),
             &control(PortState::Filtered),
         );
@@ -499,7 +543,11 @@ mod tests {
             }),
             ..PortDetails::default()
         };
-        let v = evaluate(&one_open(443, d.clone()), &control(PortState::Filtered));
+        let v = evaluate(
+            &Plan::standard(),
+            &one_open(443, d.clone()),
+            &control(PortState::Filtered),
+        );
         assert_eq!(
             ids(&v),
             vec![FindingId::AdminInterfaceExposed, FindingId::HttpsExposed]
@@ -510,7 +558,11 @@ mod tests {
         if let Some(h) = plain.http.as_mut() {
             h.admin_interface = None;
         }
-        let v = evaluate(&one_open(443, plain), &control(PortState::Filtered));
+        let v = evaluate(
+            &Plan::standard(),
+            &one_open(443, plain),
+            &control(PortState::Filtered),
+        );
         assert_eq!(ids(&v), vec![FindingId::HttpsExposed]);
     }
 
@@ -518,7 +570,7 @@ mod tests {
     fn details_on_a_port_that_is_not_open_are_ignored() {
         let mut r = range(PortState::Filtered, &[]);
         r[5] = with_details(r[5].clone(), smb(Some(true), Some(false), Some(true)));
-        let v = evaluate(&r, &control(PortState::Filtered));
+        let v = evaluate(&Plan::standard(), &r, &control(PortState::Filtered));
         assert_eq!(v.level, Level::Ok);
     }
 
@@ -536,14 +588,18 @@ mod tests {
                 ..PortDetails::default()
             },
         );
-        let v = evaluate(&range(PortState::Filtered, &[]), &c);
+        let v = evaluate(&Plan::standard(), &range(PortState::Filtered, &[]), &c);
         assert_eq!(ids(&v), vec![FindingId::AdminInterfaceExposed]);
         assert_eq!(v.findings[0].ports, vec![438]);
     }
 
     #[test]
     fn everything_open_lists_all_findings_most_severe_first() {
-        let v = evaluate(&range(PortState::Open, &[]), &control(PortState::Filtered));
+        let v = evaluate(
+            &Plan::standard(),
+            &range(PortState::Open, &[]),
+            &control(PortState::Filtered),
+        );
         let sev: Vec<Severity> = v.findings.iter().map(|f| f.severity).collect();
         let mut sorted = sev.clone();
         sorted.sort_by(|a, b| b.cmp(a));

@@ -9,9 +9,7 @@
 //! (runner and browser are set in `.cargo/config.toml` and `webdriver.json`).
 #![cfg(target_arch = "wasm32")]
 
-use portcheck::api::{
-    CONTROL, PortGroup, PortResult, PortState, RANGE, Reason, Report, Target, service_name,
-};
+use portcheck::api::{PortGroup, PortResult, PortState, Reason, Report, Target, service_name};
 use portcheck::app::{App, AppProps};
 use portcheck::page::Lang;
 use portcheck::page::failure::Failure;
@@ -93,7 +91,8 @@ fn pr(port: u16, state: PortState) -> PortResult {
 
 /// The Celle pattern: the range forwarded to a server where 443 and 445 listen.
 fn celle_report() -> Report {
-    let ports: Vec<PortResult> = RANGE
+    let ports: Vec<PortResult> = portcheck::plan::Plan::standard()
+        .range_ports()
         .iter()
         .map(|&p| {
             pr(
@@ -106,13 +105,14 @@ fn celle_report() -> Report {
             )
         })
         .collect();
-    let control: Vec<PortResult> = CONTROL
+    let control: Vec<PortResult> = portcheck::plan::Plan::standard()
+        .control_ports()
         .iter()
         .map(|&p| pr(p, PortState::Filtered))
         .collect();
     Report {
         target: Target::new("198.51.100.7".parse().unwrap()),
-        verdict: evaluate(&ports, &control),
+        verdict: evaluate(&portcheck::plan::Plan::standard(), &ports, &control),
         ports,
         control,
         started_at: "2026-11-29T08:15:00Z".into(),

@@ -10,7 +10,6 @@ mod support;
 
 use std::process::Stdio;
 
-use portcheck::api::{CONTROL, RANGE};
 use portcheck::probe::config::Settings;
 use support::SAFETY_NET;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -101,7 +100,11 @@ fn kubernetes_sidecar_has_the_tested_nginx_directives() {
 fn systemd_open_file_limit_covers_the_default_caps() {
     let limit: usize = assignment(SYSTEMD, "LimitNOFILE").parse().unwrap();
     let d = Settings::default();
-    let needed = d.max_connections + d.max_scans * (RANGE.len() + CONTROL.len()) + 64;
+    let needed = d.max_connections
+        + d.max_scans
+            * (portcheck::plan::Plan::standard().range_ports().len()
+                + portcheck::plan::Plan::standard().control_ports().len())
+        + 64;
     assert!(limit >= needed, "LimitNOFILE={limit} < {needed}");
     assert!(SYSTEMD.contains("\nCapabilityBoundingSet=\n"));
     assert!(SYSTEMD.contains("\nDynamicUser=yes\n"));

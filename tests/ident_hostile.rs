@@ -4,8 +4,8 @@
 //! the middle of a message — and a flood of bytes must not grow the probe's
 //! memory beyond the per-connection caps.
 //!
-//! The services run on unprivileged loopback ports; `identify_as` picks the
-//! protocol order of the port they pretend to be (445: SMB first, 443: TLS
+//! The services run on unprivileged loopback ports; `identify` is given the
+//! first protocol of the plan entry of the port each pretends to be (445: SMB first, 443: TLS
 //! first, 440: banner/HTTP first). The full-scan test at the end listens on
 //! 440–449 itself and needs root.
 
@@ -19,8 +19,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use portcheck::api::{IdentLimit, PortDetails, PortState};
-use portcheck::probe::ident::{Budget, identify_as};
-use portcheck::probe::scan::{Plan, Timing, scan_with};
+use portcheck::plan::Plan;
+use portcheck::probe::ident::{Budget, identify};
+use portcheck::probe::scan::{Timing, scan_with};
 use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -185,7 +186,7 @@ async fn hostile(b: Behaviour) -> Hostile {
 /// Identify `h` as port `as_port`; assert the budget held.
 async fn check(h: &Hostile, as_port: u16) -> PortDetails {
     let started = Instant::now();
-    let d = identify_as(h.addr, as_port, BUDGET).await;
+    let d = identify(h.addr, Plan::standard().protocol(as_port), BUDGET).await;
     let took = started.elapsed();
     assert!(
         took <= BUDGET.time + SLACK,
@@ -293,13 +294,17 @@ async fn memory_stays_bounded_under_floods() {
     let lies = hostile(Behaviour::LyingTls).await;
     let garbage = hostile(Behaviour::Garbage).await;
     // Warm up (lazy statics, TLS config) before measuring.
-    let _ = identify_as(flood.addr, 440, BUDGET).await;
+    let _ = identify(flood.addr, Plan::standard().protocol(440), BUDGET).await;
     let before = rss_kib();
     let mut all = Vec::new();
     for _ in 0..20 {
-        all.push(identify_as(flood.addr, 440, BUDGET));
-        all.push(identify_as(lies.addr, 443, BUDGET));
-        all.push(identify_as(garbage.addr, 445, BUDGET));
+        all.push(identify(flood.addr, Plan::standard().protocol(440), BUDGET));
+        all.push(identify(lies.addr, Plan::standard().protocol(443), BUDGET));
+        all.push(identify(
+            garbage.addr,
+            Plan::standard().protocol(445),
+            BUDGET,
+        ));
     }
     let results = futures_util::future::join_all(all).await;
     let grown = rss_kib().saturating_sub(before);

@@ -32,8 +32,8 @@ use harness::{
     process_gone, serial, spawn_holder,
 };
 use portcheck::api::{
-    CONTROL, Family, FindingId, IdentLimit, Level, PortResult, PortState, RANGE, Reason, Report,
-    SmbDetails, TlsDetails,
+    Family, FindingId, IdentLimit, Level, PortResult, PortState, Reason, Report, SmbDetails,
+    TlsDetails,
 };
 use portcheck::verdict;
 
@@ -121,7 +121,13 @@ fn check(lab: &Lab, v: &Visitor, family: Family, report: &Report, expect: &Expec
             report.verdict.level, ids, expect.level, expect.findings
         ));
     }
-    if report.verdict != verdict::evaluate(&report.ports, &report.control) {
+    if report.verdict
+        != verdict::evaluate(
+            &portcheck::plan::Plan::standard(),
+            &report.ports,
+            &report.control,
+        )
+    {
         problems.push("the verdict is not what the rules make of the reported states".into());
     }
     problems.extend(check_services(lab, addr, report, &expect.services));
@@ -153,7 +159,9 @@ fn check_report_shape(report: &Report) -> Vec<String> {
     let mut problems = Vec::new();
     let ports: Vec<u16> = report.ports.iter().map(|p| p.port).collect();
     let control: Vec<u16> = report.control.iter().map(|p| p.port).collect();
-    if ports != RANGE || control != CONTROL {
+    if ports != portcheck::plan::Plan::standard().range_ports()
+        || control != portcheck::plan::Plan::standard().control_ports()
+    {
         problems.push(format!("ports {ports:?} control {control:?}"));
     }
     for p in report.ports.iter().chain(&report.control) {
@@ -494,7 +502,12 @@ fn mixed_host_stream_reports_every_port_then_the_same_report() {
             .collect();
         let mut sorted = ports.clone();
         sorted.sort_unstable();
-        let mut all: Vec<u16> = RANGE.iter().chain(CONTROL.iter()).copied().collect();
+        let mut all: Vec<u16> = portcheck::plan::Plan::standard()
+            .range_ports()
+            .iter()
+            .chain(portcheck::plan::Plan::standard().control_ports().iter())
+            .copied()
+            .collect();
         all.sort_unstable();
         assert_eq!(sorted, all, "one port event per port");
         let report: Report =
@@ -610,13 +623,20 @@ fn nat_range_forward_is_range_reachable() {
     assert_eq!(v.families(), vec![Family::Ipv4]);
     scan_and_check(&lab, &v, |_| Expect {
         ports: Ports::all(Closed, Refused)
-            .with(&CONTROL, Filtered, Timeout)
+            .with(
+                &portcheck::plan::Plan::standard().control_ports(),
+                Filtered,
+                Timeout,
+            )
             .with(&[443, 445], Open, Connected),
         level: Level::Critical,
         findings: vec![
             (FindingId::SmbExposed, vec![445]),
             (FindingId::SmbGuestAccess, vec![445]),
-            (FindingId::RangeReachable, RANGE.to_vec()),
+            (
+                FindingId::RangeReachable,
+                portcheck::plan::Plan::standard().range_ports(),
+            ),
             (FindingId::SmbSigningNotRequired, vec![445]),
             (FindingId::HttpsExposed, vec![443]),
         ],
@@ -806,7 +826,11 @@ fn lossy_link_accuracy() {
             let report = lab.scan(&v, family);
             assert_eq!(
                 report.verdict,
-                verdict::evaluate(&report.ports, &report.control),
+                verdict::evaluate(
+                    &portcheck::plan::Plan::standard(),
+                    &report.ports,
+                    &report.control
+                ),
                 "round {round}: verdict does not follow from the states"
             );
             if report.verdict.level == Level::Critical

@@ -24,8 +24,9 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use portcheck::api::{FindingId, Level, PortDetails, Report};
+use portcheck::plan::Plan;
 use portcheck::probe::ident::{Budget, identify};
-use portcheck::probe::scan::{Plan, Timing, scan_with};
+use portcheck::probe::scan::{Timing, scan_with};
 
 const SMB2: &str = "198.51.100.18";
 const SMB1: &str = "198.51.100.26";
@@ -233,8 +234,12 @@ fn identification_against_real_servers_matches_nmap() {
                 addr(SMB1_V6, 445),
                 addr(SMB1_V6, 443),
             ];
-            let details: Vec<PortDetails> =
-                futures_util::future::join_all(targets.iter().map(|a| identify(*a, budget))).await;
+            let details: Vec<PortDetails> = futures_util::future::join_all(
+                targets
+                    .iter()
+                    .map(|a| identify(*a, Plan::standard().protocol(a.port()), budget)),
+            )
+            .await;
             let started = Instant::now();
             let report = scan_with(
                 SMB1.parse().expect("ip"),

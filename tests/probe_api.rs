@@ -10,8 +10,8 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use portcheck::api::{
-    CONTROL, ErrorBody, ErrorCode, Family, FindingId, Level, PortEvent, PortGroup, PortResult,
-    PortState, RANGE, Reason, Report, Started, Target, event,
+    ErrorBody, ErrorCode, Family, FindingId, Level, PortEvent, PortGroup, PortResult, PortState,
+    Reason, Report, Started, Target, event,
 };
 use reqwest::StatusCode;
 use support::*;
@@ -66,7 +66,7 @@ async fn scan_reports_states_reasons_and_verdict() {
         }
     );
     let ports: Vec<u16> = report.ports.iter().map(|p| p.port).collect();
-    assert_eq!(ports, RANGE.to_vec());
+    assert_eq!(ports, portcheck::plan::Plan::standard().range_ports());
     for p in &report.ports {
         match p.port {
             443 | 445 => {
@@ -91,7 +91,7 @@ async fn scan_reports_states_reasons_and_verdict() {
     }
     assert_eq!(report.ports[5].service, "microsoft-ds");
     let control: Vec<u16> = report.control.iter().map(|p| p.port).collect();
-    assert_eq!(control, CONTROL.to_vec());
+    assert_eq!(control, portcheck::plan::Plan::standard().control_ports());
     assert!(report.control.iter().all(|p| p.state == PortState::Closed));
 
     assert_eq!(report.verdict.level, Level::Critical);
@@ -131,8 +131,14 @@ async fn stream_sends_started_each_port_then_finished() {
     );
     let started: Started = serde_json::from_str(&events[0].data).unwrap();
     assert_eq!(started.target.ip, ip("127.0.0.3"));
-    assert_eq!(started.ports, RANGE.to_vec());
-    assert_eq!(started.control, CONTROL.to_vec());
+    assert_eq!(
+        started.ports,
+        portcheck::plan::Plan::standard().range_ports()
+    );
+    assert_eq!(
+        started.control,
+        portcheck::plan::Plan::standard().control_ports()
+    );
 
     let ports: Vec<PortEvent> = events[1..events.len() - 1]
         .iter()
@@ -141,11 +147,18 @@ async fn stream_sends_started_each_port_then_finished() {
             serde_json::from_str(&e.data).unwrap()
         })
         .collect();
-    assert_eq!(ports.len(), RANGE.len() + CONTROL.len());
+    assert_eq!(
+        ports.len(),
+        portcheck::plan::Plan::standard().range_ports().len()
+            + portcheck::plan::Plan::standard().control_ports().len()
+    );
     let seen: HashSet<u16> = ports.iter().map(|p| p.result.port).collect();
     assert_eq!(seen.len(), ports.len(), "each port once");
     for p in &ports {
-        let want = if CONTROL.contains(&p.result.port) {
+        let want = if portcheck::plan::Plan::standard()
+            .control_ports()
+            .contains(&p.result.port)
+        {
             PortGroup::Control
         } else {
             PortGroup::Range

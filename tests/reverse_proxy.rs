@@ -27,9 +27,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portcheck::api::{
-    CONTROL, Family, PortGroup, PortState, RANGE, Reason, Report, Started, Target, event,
-};
+use portcheck::api::{Family, PortGroup, PortState, Reason, Report, Started, Target, event};
 use reqwest::StatusCode;
 use support::*;
 
@@ -421,7 +419,7 @@ async fn visitor_behind_nginx_is_checked_at_its_own_address() {
     let report: Report = resp.json().await.unwrap();
     assert_eq!(report.target, v4(VISITOR));
     let ports: Vec<u16> = report.ports.iter().map(|p| p.port).collect();
-    assert_eq!(ports, RANGE.to_vec());
+    assert_eq!(ports, portcheck::plan::Plan::standard().range_ports());
     for p in &report.ports {
         let expected = if p.port == 445 && open.is_some() {
             (PortState::Open, Reason::Connected)
@@ -615,7 +613,8 @@ async fn scan_stream_passes_through_nginx_event_by_event() {
     assert_eq!(names.last(), Some(&event::FINISHED), "{names:?}");
     assert_eq!(
         names.iter().filter(|n| **n == event::PORT).count(),
-        RANGE.len() + CONTROL.len(),
+        portcheck::plan::Plan::standard().range_ports().len()
+            + portcheck::plan::Plan::standard().control_ports().len(),
         "{names:?}"
     );
     let started: Started = serde_json::from_str(&events[0].data).unwrap();
@@ -633,8 +632,12 @@ async fn scan_stream_passes_through_nginx_event_by_event() {
     for e in events.iter().filter(|e| e.name == event::PORT) {
         let pe: portcheck::api::PortEvent = serde_json::from_str(&e.data).unwrap();
         let listed = match pe.group {
-            PortGroup::Range => RANGE.contains(&pe.result.port),
-            PortGroup::Control => CONTROL.contains(&pe.result.port),
+            PortGroup::Range => portcheck::plan::Plan::standard()
+                .range_ports()
+                .contains(&pe.result.port),
+            PortGroup::Control => portcheck::plan::Plan::standard()
+                .control_ports()
+                .contains(&pe.result.port),
         };
         assert!(listed, "{pe:?}");
     }

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 
 use super::{Ctx, copy_text, post_height, print, spawn_scan};
-use crate::api::{Family, Level, PortResult, PortState, RANGE, Report, service_name};
+use crate::api::{Family, Level, PortResult, PortState, Report, service_name};
 use crate::page::Lang;
 use crate::page::dual::{
     Side, SideStatus, dual_origins, dual_summary, family_hook, family_limit, family_name,
@@ -275,8 +275,11 @@ fn running_view() -> Html {
     let s = &ctx.0;
     let t = texts(s.lang);
     let (done, total) = s.progress();
-    let ports: Vec<(u16, Option<PortState>)> =
-        RANGE.iter().map(|&p| (p, s.port_state(p))).collect();
+    let ports: Vec<(u16, Option<PortState>)> = crate::plan::Plan::standard()
+        .range_ports()
+        .iter()
+        .map(|&p| (p, s.port_state(p)))
+        .collect();
     html! {
         <section class="card running" aria-labelledby="phase-heading" aria-busy="true">
             <h2 id="phase-heading" tabindex="-1">{ t.running_heading }</h2>
@@ -411,8 +414,11 @@ fn family_panel(props: &FamilyPanelProps) -> Html {
     let body = match &side.status {
         SideStatus::Running => {
             let (done, total) = side.progress();
-            let ports: Vec<(u16, Option<PortState>)> =
-                RANGE.iter().map(|&p| (p, side.port_state(p))).collect();
+            let ports: Vec<(u16, Option<PortState>)> = crate::plan::Plan::standard()
+                .range_ports()
+                .iter()
+                .map(|&p| (p, side.port_state(p)))
+                .collect();
             let id = format!("progress-{hook}");
             html! {
                 <>

@@ -16,7 +16,7 @@ use super::sse::StreamMsg;
 use super::state::CheckEvent;
 use super::summary::summary;
 use super::text::texts;
-use crate::api::{Family, Level, PortGroup, PortResult, PortState, RANGE, Report, SiteInfo};
+use crate::api::{Family, Level, PortGroup, PortResult, PortState, Report, SiteInfo};
 
 /// Where the scan stream lives on each origin.
 pub const STREAM_PATH: &str = "/api/v1/scan/stream";
@@ -119,8 +119,9 @@ impl Side {
 
     /// Ports of the range known so far, and the range's size.
     pub fn progress(&self) -> (usize, usize) {
-        let done = RANGE.iter().filter(|p| self.range.contains_key(p)).count();
-        (done, RANGE.len())
+        let range = crate::plan::Plan::standard().range_ports();
+        let done = range.iter().filter(|p| self.range.contains_key(p)).count();
+        (done, range.len())
     }
 
     pub fn port_state(&self, port: u16) -> Option<PortState> {
@@ -191,7 +192,7 @@ pub fn dual_summary(sides: &[Side], lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{CONTROL, PortEvent, Reason, Target, service_name};
+    use crate::api::{PortEvent, Reason, Target, service_name};
     use crate::verdict::evaluate;
 
     fn report(ip: &str, open: &[u16]) -> Report {
@@ -208,11 +209,19 @@ mod tests {
             attempts: 1,
             details: None,
         };
-        let ports: Vec<PortResult> = RANGE.iter().map(|&p| pr(p)).collect();
-        let control: Vec<PortResult> = CONTROL.iter().map(|&p| pr(p)).collect();
+        let ports: Vec<PortResult> = crate::plan::Plan::standard()
+            .range_ports()
+            .iter()
+            .map(|&p| pr(p))
+            .collect();
+        let control: Vec<PortResult> = crate::plan::Plan::standard()
+            .control_ports()
+            .iter()
+            .map(|&p| pr(p))
+            .collect();
         Report {
             target: Target::new(ip.parse().unwrap()),
-            verdict: evaluate(&ports, &control),
+            verdict: evaluate(&crate::plan::Plan::standard(), &ports, &control),
             ports,
             control,
             started_at: "2026-11-29T08:15:00Z".into(),

@@ -216,7 +216,7 @@ pub fn control_observation(report: &Report, lang: Lang) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{CONTROL, RANGE, Reason, Target, service_name};
+    use crate::api::{Reason, Target, service_name};
     use crate::verdict::evaluate;
 
     /// Every finding id. The match below stops compiling when a variant is
@@ -307,9 +307,17 @@ mod tests {
             attempts: 1,
             details: None,
         };
-        let ports: Vec<PortResult> = RANGE.iter().map(|&p| pr(p, range_state(p))).collect();
-        let control: Vec<PortResult> = CONTROL.iter().map(|&p| pr(p, control_state)).collect();
-        let verdict = evaluate(&ports, &control);
+        let ports: Vec<PortResult> = crate::plan::Plan::standard()
+            .range_ports()
+            .iter()
+            .map(|&p| pr(p, range_state(p)))
+            .collect();
+        let control: Vec<PortResult> = crate::plan::Plan::standard()
+            .control_ports()
+            .iter()
+            .map(|&p| pr(p, control_state))
+            .collect();
+        let verdict = evaluate(&crate::plan::Plan::standard(), &ports, &control);
         Report {
             target: Target::new("192.0.2.1".parse().unwrap()),
             ports,

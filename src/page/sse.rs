@@ -280,7 +280,7 @@ mod tests {
 
     #[test]
     fn reads_what_the_probe_writes() {
-        use crate::api::{CONTROL, PortDetails, RANGE, service_name};
+        use crate::api::{PortDetails, service_name};
         let pr = |port: u16, state: PortState| PortResult {
             port,
             service: service_name(port).into(),
@@ -290,14 +290,19 @@ mod tests {
             attempts: 2,
             details: None,
         };
-        let ports: Vec<PortResult> = RANGE.iter().map(|&p| pr(p, PortState::Open)).collect();
-        let control: Vec<PortResult> = CONTROL
+        let ports: Vec<PortResult> = crate::plan::Plan::standard()
+            .range_ports()
+            .iter()
+            .map(|&p| pr(p, PortState::Open))
+            .collect();
+        let control: Vec<PortResult> = crate::plan::Plan::standard()
+            .control_ports()
             .iter()
             .map(|&p| pr(p, PortState::Filtered))
             .collect();
         let report = Report {
             target: Target::new("2001:db8::7".parse().unwrap()),
-            verdict: crate::verdict::evaluate(&ports, &control),
+            verdict: crate::verdict::evaluate(&crate::plan::Plan::standard(), &ports, &control),
             ports,
             control,
             started_at: "2026-11-29T10:00:00Z".into(),

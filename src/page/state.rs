@@ -13,7 +13,7 @@ use super::dual::Side;
 use super::failure::Failure;
 use super::guide::Router;
 use super::sse::StreamMsg;
-use crate::api::{Family, PortGroup, PortResult, PortState, RANGE, Report, SiteInfo, Target};
+use crate::api::{Family, PortGroup, PortResult, PortState, Report, SiteInfo, Target};
 
 /// What the page shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,8 +201,9 @@ impl PageState {
 
     /// Ports of the range known so far, and the range's size.
     pub fn progress(&self) -> (usize, usize) {
-        let done = RANGE.iter().filter(|p| self.range.contains_key(p)).count();
-        (done, RANGE.len())
+        let range = crate::plan::Plan::standard().range_ports();
+        let done = range.iter().filter(|p| self.range.contains_key(p)).count();
+        (done, range.len())
     }
 
     /// State of a port of the range, `None` while it is still being checked.
@@ -221,9 +222,7 @@ impl PageState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{
-        CONTROL, ErrorBody, ErrorCode, ErrorDetail, PortEvent, Reason, Started, service_name,
-    };
+    use crate::api::{ErrorBody, ErrorCode, ErrorDetail, PortEvent, Reason, Started, service_name};
     use crate::verdict::evaluate;
 
     fn pr(port: u16, state: PortState) -> PortResult {
@@ -250,11 +249,19 @@ mod tests {
     }
 
     fn report() -> Report {
-        let ports: Vec<PortResult> = RANGE.iter().map(|&p| pr(p, PortState::Closed)).collect();
-        let control: Vec<PortResult> = CONTROL.iter().map(|&p| pr(p, PortState::Closed)).collect();
+        let ports: Vec<PortResult> = crate::plan::Plan::standard()
+            .range_ports()
+            .iter()
+            .map(|&p| pr(p, PortState::Closed))
+            .collect();
+        let control: Vec<PortResult> = crate::plan::Plan::standard()
+            .control_ports()
+            .iter()
+            .map(|&p| pr(p, PortState::Closed))
+            .collect();
         Report {
             target: target(),
-            verdict: evaluate(&ports, &control),
+            verdict: evaluate(&crate::plan::Plan::standard(), &ports, &control),
             ports,
             control,
             started_at: "2026-11-29T08:15:00Z".into(),
@@ -274,8 +281,9 @@ mod tests {
             run,
             msg: StreamMsg::Started(Started {
                 target: target(),
-                ports: RANGE.to_vec(),
-                control: CONTROL.to_vec(),
+                plan: crate::plan::Plan::standard(),
+                ports: crate::plan::Plan::standard().range_ports(),
+                control: crate::plan::Plan::standard().control_ports(),
             }),
         });
         s.apply(Action::Stream {

@@ -97,7 +97,7 @@ pub fn summary(report: &Report, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{CONTROL, PortResult, PortState, RANGE, Reason, Target, service_name};
+    use crate::api::{PortResult, PortState, Reason, Target, service_name};
     use crate::verdict::evaluate;
 
     fn celle() -> Report {
@@ -110,7 +110,8 @@ mod tests {
             attempts: 1,
             details: None,
         };
-        let ports: Vec<PortResult> = RANGE
+        let ports: Vec<PortResult> = crate::plan::Plan::standard()
+            .range_ports()
             .iter()
             .map(|&p| {
                 pr(
@@ -123,13 +124,14 @@ mod tests {
                 )
             })
             .collect();
-        let control: Vec<PortResult> = CONTROL
+        let control: Vec<PortResult> = crate::plan::Plan::standard()
+            .control_ports()
             .iter()
             .map(|&p| pr(p, PortState::Filtered))
             .collect();
         Report {
             target: Target::new("198.51.100.7".parse().unwrap()),
-            verdict: evaluate(&ports, &control),
+            verdict: evaluate(&crate::plan::Plan::standard(), &ports, &control),
             ports,
             control,
             started_at: "2026-11-29T08:15:00Z".into(),
@@ -161,7 +163,7 @@ mod tests {
         for p in &mut r.ports {
             p.state = PortState::Filtered;
         }
-        r.verdict = evaluate(&r.ports, &r.control);
+        r.verdict = evaluate(&crate::plan::Plan::standard(), &r.ports, &r.control);
         let s = summary(&r, Lang::En);
         assert!(s.contains("Result: No findings"), "{s}");
         assert!(s.contains("Findings: none"), "{s}");

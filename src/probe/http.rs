@@ -36,9 +36,10 @@ use super::headers::{Kind, cors_origins, security_headers};
 use super::limits::{RateLimit, Refused, ScanSlots, retry_after_secs};
 use super::metrics::Metrics;
 use super::policy::{NotAllowed, TargetPolicy};
-use super::scan::{self, Plan, Timing};
+use super::scan::{self, Timing};
 use super::www;
 use crate::api::{ErrorBody, ErrorCode, ErrorDetail, Report, SiteInfo, Started, Target, event};
+use crate::plan::Plan;
 
 /// What the listener knows about the connection a request arrived on.
 #[derive(Debug, Clone, Copy)]
@@ -296,13 +297,14 @@ async fn scan_stream(
     let admitted = st.admit(&conn, &headers)?;
     let plan = Plan::standard();
     // started + one per port + finished/error: never full, so try_send never drops.
-    let (tx, rx) = mpsc::channel::<Event>(plan.range.len() + plan.control.len() + 2);
+    let (tx, rx) = mpsc::channel::<Event>(plan.len() + 2);
     let _ = tx.try_send(json_event(
         event::STARTED,
         &Started {
             target: Target::new(admitted.target),
-            ports: plan.range.clone(),
-            control: plan.control.clone(),
+            ports: plan.range_ports(),
+            control: plan.control_ports(),
+            plan,
         },
     ));
     let port_tx = tx.clone();

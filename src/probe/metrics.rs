@@ -184,9 +184,11 @@ mod tests {
     #[test]
     fn counts_scans_findings_and_refusals_without_addresses() {
         let m = Metrics::new();
-        let ports: Vec<PortResult> = crate::api::RANGE
-            .iter()
-            .map(|&port| PortResult {
+        let plan = crate::plan::Plan::standard();
+        let ports: Vec<PortResult> = plan
+            .range_ports()
+            .into_iter()
+            .map(|port| PortResult {
                 port,
                 service: crate::api::service_name(port).into(),
                 state: if port == 445 {
@@ -206,7 +208,7 @@ mod tests {
             .collect();
         let report = Report {
             target: Target::new("198.51.100.77".parse().unwrap()),
-            verdict: verdict::evaluate(&ports, &[]),
+            verdict: verdict::evaluate(&plan, &ports, &[]),
             ports,
             control: vec![],
             started_at: String::new(),

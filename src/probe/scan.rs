@@ -27,10 +27,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use tokio::net::TcpSocket;
 use tokio::sync::watch;
 
-use crate::api::{
-    CONTROL, PortEvent, PortGroup, PortResult, PortState, RANGE, Reason, Report, Target,
-    service_name,
-};
+use crate::api::{PortEvent, PortGroup, PortResult, PortState, Reason, Report, Target};
+use crate::plan::{Plan, Protocol, Service};
 use crate::probe::ident;
 use crate::verdict;
 
@@ -48,30 +46,6 @@ pub fn attempts_allowed(loss_seen: bool) -> u8 {
         LOSSY_MAX_ATTEMPTS
     } else {
         MAX_ATTEMPTS
-    }
-}
-
-/// Which ports a scan touches. The service always uses [`Plan::standard`];
-/// nothing a client sends can change it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
-    pub range: Vec<u16>,
-    pub control: Vec<u16>,
-}
-
-impl Plan {
-    pub fn standard() -> Self {
-        Plan {
-            range: RANGE.to_vec(),
-            control: CONTROL.to_vec(),
-        }
-    }
-
-    fn ports(&self) -> impl Iterator<Item = (PortGroup, u16)> + '_ {
-        self.range
-            .iter()
-            .map(|&p| (PortGroup::Range, p))
-            .chain(self.control.iter().map(|&p| (PortGroup::Control, p)))
     }
 }
 
@@ -239,19 +213,20 @@ pub async fn scan_with(
     let (timeout_tx, timeout_rx) = watch::channel(timeout_for(rtt_estimate, timing));
 
     let mut pending = FuturesUnordered::new();
-    let launch = |group: PortGroup, port: u16, tries: u8| {
+    let launch = |group: PortGroup, port: &Service, tries: u8| {
         let rx = timeout_rx.clone();
+        let port = port.clone();
         async move {
-            let outcome = attempt(SocketAddr::new(target, port), rx).await;
+            let outcome = attempt(SocketAddr::new(target, port.port), rx).await;
             (group, port, tries, outcome)
         }
     };
-    for (group, port) in plan.ports() {
+    for (_, group, port) in plan.entries() {
         pending.push(launch(group, port, 1));
     }
 
-    let mut range = Vec::with_capacity(plan.range.len());
-    let mut control = Vec::with_capacity(plan.control.len());
+    let mut range = Vec::new();
+    let mut control = Vec::new();
     let mut identifying = FuturesUnordered::new();
     let mut details = Vec::new();
     loop {
@@ -282,15 +257,15 @@ pub async fn scan_with(
                 (state, reason, Some(rtt))
             }
             Outcome::Silence if tries < attempts_allowed(loss_seen) => {
-                pending.push(launch(group, port, tries + 1));
+                pending.push(launch(group, &port, tries + 1));
                 continue;
             }
             Outcome::Silence => (PortState::Filtered, Reason::Timeout, None),
             Outcome::LocalError => (PortState::Error, Reason::LocalError, None),
         };
         let result = PortResult {
-            port,
-            service: service_name(port).to_owned(),
+            port: port.port,
+            service: port.service.clone(),
             state,
             reason,
             rtt_ms: rtt.map(|d| (d.as_secs_f64() * 1e5).round() / 100.0),
@@ -298,8 +273,9 @@ pub async fn scan_with(
             details: None,
         };
         if let (PortState::Open, Some(budget)) = (state, identify) {
-            let addr = SocketAddr::new(target, port);
-            identifying.push(async move { (port, ident::identify(addr, budget).await) });
+            let (number, first): (u16, Protocol) = (port.port, port.protocol);
+            let addr = SocketAddr::new(target, number);
+            identifying.push(async move { (number, ident::identify(addr, first, budget).await) });
         }
         on_port(PortEvent {
             group,
@@ -322,7 +298,7 @@ pub async fn scan_with(
             r.details = (!found.is_empty()).then(|| Box::new(found));
         }
     }
-    let verdict = verdict::evaluate(&range, &control);
+    let verdict = verdict::evaluate(plan, &range, &control);
     Report {
         target: Target::new(target),
         ports: range,
@@ -401,12 +377,5 @@ mod tests {
         assert_eq!(classify_error(&e(libc::ETIMEDOUT), rtt), Outcome::Silence);
         assert_eq!(classify_error(&e(libc::EMFILE), rtt), Outcome::LocalError);
         assert_eq!(classify_error(&e(libc::ENOBUFS), rtt), Outcome::LocalError);
-    }
-
-    #[test]
-    fn standard_plan_is_the_range_and_its_neighbours() {
-        let p = Plan::standard();
-        assert_eq!(p.range, (440..=449).collect::<Vec<_>>());
-        assert_eq!(p.control, vec![438, 439, 450, 451]);
     }
 }

@@ -14,8 +14,9 @@
 //!
 //! The parsers are pure functions in [`smb`], [`ntlm`], [`tls`] and
 //! [`http`]; this module is the I/O around them. What is tried on a port
-//! depends on the port ([`protocols_for`]): SMB first on 445, TLS first on
-//! 443/444/448, otherwise a banner or an HTTP answer; when the first guess
+//! depends on the port's plan entry ([`protocols_for`]): SMB first where the
+//! plan expects SMB, TLS first where it expects TLS, otherwise a banner or an
+//! HTTP answer; when the first guess
 //! is wrong, the others follow while the budget lasts. SMB stops after
 //! session setup: no tree connect, no share, no file.
 
@@ -64,22 +65,15 @@ impl Budget {
 /// setups (TLS uses three, plain one).
 pub const MAX_CONNECTIONS_PER_PORT: usize = smb::DIALECTS.len() + 3;
 
-/// A protocol identification tries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    Smb,
-    Tls,
-    /// A banner the service sends first, else the answer to `GET /`.
-    Plain,
-}
+pub use crate::plan::Protocol;
 
-/// What to try on a port, most likely first.
-pub fn protocols_for(port: u16) -> &'static [Protocol] {
+/// What to try on a port whose plan entry names `first`, most likely first.
+pub fn protocols_for(first: Protocol) -> &'static [Protocol] {
     use Protocol::*;
-    match port {
-        445 => &[Smb, Tls, Plain],
-        443 | 444 | 448 => &[Tls, Plain, Smb],
-        _ => &[Plain, Tls, Smb],
+    match first {
+        Smb => &[Smb, Tls, Plain],
+        Tls => &[Tls, Plain, Smb],
+        Plain => &[Plain, Tls, Smb],
     }
 }
 
@@ -107,18 +101,13 @@ impl Limits {
     }
 }
 
-/// Identify the service on `addr`, which the scan found open.
-pub async fn identify(addr: SocketAddr, budget: Budget) -> PortDetails {
-    identify_as(addr, addr.port(), budget).await
-}
-
-/// Identify the service on `addr` as if it were on port `as_port` (tests
-/// run hostile servers on unprivileged ports and pick the protocol order).
-pub async fn identify_as(addr: SocketAddr, as_port: u16, budget: Budget) -> PortDetails {
+/// Identify the service on `addr`, which the scan found open, trying
+/// `first` first (from the port's plan entry).
+pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> PortDetails {
     let limits = Arc::new(Limits::default());
     let deadline = Instant::now() + budget.time;
     let mut details = PortDetails::default();
-    let protocols = protocols_for(as_port);
+    let protocols = protocols_for(first);
     let mut tls_hint = false;
     for (i, proto) in protocols.iter().enumerate() {
         let now = Instant::now();
@@ -819,12 +808,15 @@ mod tests {
 
     #[test]
     fn port_plans() {
-        assert_eq!(protocols_for(445)[0], Protocol::Smb);
-        assert_eq!(protocols_for(443)[0], Protocol::Tls);
-        assert_eq!(protocols_for(448)[0], Protocol::Tls);
-        assert_eq!(protocols_for(440)[0], Protocol::Plain);
-        for p in 438..=451 {
-            assert_eq!(protocols_for(p).len(), 3, "every port tries every protocol");
+        let plan = crate::plan::Plan::standard();
+        assert_eq!(protocols_for(plan.protocol(445))[0], Protocol::Smb);
+        assert_eq!(protocols_for(plan.protocol(443))[0], Protocol::Tls);
+        assert_eq!(protocols_for(plan.protocol(448))[0], Protocol::Tls);
+        assert_eq!(protocols_for(plan.protocol(440))[0], Protocol::Plain);
+        for (_, _, s) in plan.entries() {
+            let tried = protocols_for(s.protocol);
+            assert_eq!(tried[0], s.protocol);
+            assert_eq!(tried.len(), 3, "every port tries every protocol");
         }
     }
 

@@ -1,0 +1,284 @@
+//! The port plan: which ports a check touches, as data.
+//!
+//! A plan is a list of named groups. Each group is a range of ports the check
+//! is about (for the Digitalisierungsbox fault, the range a router forwarded
+//! instead of one port) and its control ports: neighbours that tell a
+//! forwarded range (range answers, neighbours silent) from a host that
+//! answers on every port. Every port carries its IANA service name and the
+//! protocol identification tries first there.
+//!
+//! Probe and page compile this one module: the probe scans
+//! [`Plan::standard`] and announces it in the stream's `started` event; the
+//! page draws every grid, table, count and text from the plan it receives,
+//! never from a constant. The literal ranges live only in [`Plan::standard`]
+//! (and in texts that tell the 2019 incident).
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::PortGroup;
+
+/// IANA service name of SMB directly over TCP (port 445).
+pub const SMB_SERVICE: &str = "microsoft-ds";
+/// IANA service name of HTTPS (port 443).
+pub const HTTPS_SERVICE: &str = "https";
+
+/// IANA service name of a port, as `nmap` and `/etc/services` print it;
+/// `unknown` for ports no plan uses.
+pub fn service_name(port: u16) -> &'static str {
+    match port {
+        438 => "dsfgw",
+        439 => "dasp",
+        440 => "sgcp",
+        441 => "decvms-sysmgt",
+        442 => "cvc_hostd",
+        443 => HTTPS_SERVICE,
+        444 => "snpp",
+        445 => SMB_SERVICE,
+        446 => "ddm-rdb",
+        447 => "ddm-dfm",
+        448 => "ddm-ssl",
+        449 => "as-servermap",
+        450 => "tserver",
+        451 => "sfs-smp-net",
+        _ => "unknown",
+    }
+}
+
+/// The protocol identification tries first on an open port (the others
+/// follow while the per-port budget lasts).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protocol {
+    /// SMB2/3 negotiate, SMB1, session setup.
+    Smb,
+    /// A TLS handshake, then `GET /` over it.
+    Tls,
+    /// A banner the service sends first, else the answer to `GET /`.
+    #[default]
+    Plain,
+}
+
+/// One port of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub port: u16,
+    /// IANA service name (see [`service_name`]).
+    pub service: String,
+    /// What identification tries first when the port is open.
+    #[serde(default)]
+    pub protocol: Protocol,
+}
+
+impl Service {
+    /// The port with its IANA name and a first protocol.
+    pub fn new(port: u16, protocol: Protocol) -> Self {
+        Service {
+            port,
+            service: service_name(port).to_owned(),
+            protocol,
+        }
+    }
+}
+
+/// A named group of ports: the range the check is about and its neighbours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    /// Stable name, e.g. `440-449`.
+    pub name: String,
+    /// The range, ascending.
+    pub ports: Vec<Service>,
+    /// The control ports, ascending.
+    pub control: Vec<Service>,
+}
+
+impl Group {
+    /// The range's port numbers, ascending.
+    pub fn port_numbers(&self) -> Vec<u16> {
+        self.ports.iter().map(|s| s.port).collect()
+    }
+
+    /// The control ports' numbers, ascending.
+    pub fn control_numbers(&self) -> Vec<u16> {
+        self.control.iter().map(|s| s.port).collect()
+    }
+
+    /// Whether `port` is one of this group's range or control ports.
+    pub fn contains(&self, port: u16) -> bool {
+        self.ports
+            .iter()
+            .chain(&self.control)
+            .any(|s| s.port == port)
+    }
+
+    /// The range for people: `440–449` for a run of consecutive ports,
+    /// otherwise the ports listed (`80, 443`).
+    pub fn label(&self) -> String {
+        range_label(&self.port_numbers())
+    }
+}
+
+/// `first–last` (en dash) for consecutive ascending ports, else a comma list.
+pub fn range_label(ports: &[u16]) -> String {
+    let consecutive = ports.windows(2).all(|w| w[0].checked_add(1) == Some(w[1]));
+    match ports {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, .., last] if consecutive => format!("{first}–{last}"),
+        _ => ports
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// Which ports a scan touches. Nothing a client sends can change it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Stable name, e.g. `standard`.
+    pub name: String,
+    pub groups: Vec<Group>,
+}
+
+impl Plan {
+    /// The plan the service runs: the range a Digitalisierungsbox forwarded
+    /// when asked to forward HTTPS (443), with two neighbours on each side.
+    pub fn standard() -> Self {
+        use Protocol::{Plain, Smb, Tls};
+        // A forwarded 443 range: TLS is likely on 443 and its TLS-ish
+        // neighbours (444 snpp is often reused, 448 ddm-ssl is TLS), SMB on 445.
+        let first = |port: u16| match port {
+            445 => Smb,
+            443 | 444 | 448 => Tls,
+            _ => Plain,
+        };
+        let services = |ports: &[u16]| {
+            ports
+                .iter()
+                .map(|&p| Service::new(p, first(p)))
+                .collect::<Vec<_>>()
+        };
+        Plan {
+            name: "standard".into(),
+            groups: vec![Group {
+                name: "440-449".into(),
+                ports: services(&(440..=449).collect::<Vec<_>>()),
+                control: services(&[438, 439, 450, 451]),
+            }],
+        }
+    }
+
+    /// Every port of the plan with its group index and role, range ports of
+    /// each group before its control ports.
+    pub fn entries(&self) -> impl Iterator<Item = (usize, PortGroup, &Service)> + '_ {
+        self.groups.iter().enumerate().flat_map(|(i, g)| {
+            g.ports
+                .iter()
+                .map(move |s| (i, PortGroup::Range, s))
+                .chain(g.control.iter().map(move |s| (i, PortGroup::Control, s)))
+        })
+    }
+
+    /// The range ports of every group, ascending.
+    pub fn range_ports(&self) -> Vec<u16> {
+        self.sorted(PortGroup::Range)
+    }
+
+    /// The control ports of every group, ascending.
+    pub fn control_ports(&self) -> Vec<u16> {
+        self.sorted(PortGroup::Control)
+    }
+
+    fn sorted(&self, role: PortGroup) -> Vec<u16> {
+        let mut v: Vec<u16> = self
+            .entries()
+            .filter(|(_, r, _)| *r == role)
+            .map(|(_, _, s)| s.port)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// How many ports the plan touches.
+    pub fn len(&self) -> usize {
+        self.entries().count()
+    }
+
+    /// Whether the plan touches no port at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The plan's entry for `port`.
+    pub fn service(&self, port: u16) -> Option<&Service> {
+        self.entries().map(|(_, _, s)| s).find(|s| s.port == port)
+    }
+
+    /// The group `port` belongs to (as range or control port).
+    pub fn group_of(&self, port: u16) -> Option<&Group> {
+        self.groups.iter().find(|g| g.contains(port))
+    }
+
+    /// What identification tries first on `port` (plain for ports the plan
+    /// does not know).
+    pub fn protocol(&self, port: u16) -> Protocol {
+        self.service(port).map(|s| s.protocol).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_plan_is_the_range_and_its_neighbours() {
+        let p = Plan::standard();
+        assert_eq!(p.name, "standard");
+        assert_eq!(p.groups.len(), 1);
+        assert_eq!(p.range_ports(), (440..=449).collect::<Vec<_>>());
+        assert_eq!(p.control_ports(), vec![438, 439, 450, 451]);
+        assert_eq!(p.len(), 14);
+        assert_eq!(p.groups[0].label(), "440–449");
+        assert_eq!(p.protocol(445), Protocol::Smb);
+        assert_eq!(p.protocol(443), Protocol::Tls);
+        assert_eq!(p.protocol(441), Protocol::Plain);
+        assert_eq!(p.protocol(9), Protocol::Plain);
+    }
+
+    #[test]
+    fn every_planned_port_has_a_service_name() {
+        for (_, _, s) in Plan::standard().entries() {
+            assert_ne!(s.service, "unknown", "port {}", s.port);
+        }
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(range_label(&[80, 81, 82]), "80–82");
+        assert_eq!(range_label(&[80, 443]), "80, 443");
+        assert_eq!(range_label(&[445]), "445");
+        assert_eq!(range_label(&[]), "");
+        assert_eq!(range_label(&[u16::MAX, 0]), "65535, 0");
+    }
+
+    #[test]
+    fn wire_shape() {
+        let g = &Plan::standard().groups[0];
+        let v = serde_json::to_value(&g.ports[5]).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"port":445,"service":"microsoft-ds","protocol":"smb"})
+        );
+        let back: Plan =
+            serde_json::from_str(&serde_json::to_string(&Plan::standard()).unwrap()).unwrap();
+        assert_eq!(back, Plan::standard());
+    }
+
+    #[test]
+    fn group_lookup() {
+        let p = Plan::standard();
+        assert_eq!(p.group_of(438).map(|g| g.name.as_str()), Some("440-449"));
+        assert!(p.group_of(80).is_none());
+    }
+}
