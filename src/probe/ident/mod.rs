@@ -21,6 +21,7 @@
 //! session setup: no tree connect, no share, no file.
 
 pub mod http;
+pub mod kerberos;
 pub mod ntlm;
 pub mod smb;
 pub mod tls;
