@@ -15,7 +15,7 @@ mod values;
 
 use std::path::{Path, PathBuf};
 
-use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{Arg, ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use options::Options;
 pub use settings::{ConfigError, Settings, Site};
@@ -43,17 +43,28 @@ pub enum Command {
     Healthcheck(ServeArgs),
 }
 
-/// The options file and the options of `portcheck serve`.
+/// The options file and the options of `portcheck serve`, each also read
+/// from an environment variable named after it.
 #[derive(Debug, Default, Args)]
+#[command(mut_args = with_environment_variable)]
 pub struct ServeArgs {
     /// TOML file with any of the options below (keys as the flag names with
     /// `_` for `-`, e.g. `rate_burst = 10`, `trusted_proxy = ["10.0.0.1"]`).
     /// Flags and environment variables override it.
-    #[arg(long, env = "PORTCHECK_CONFIG", value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     #[command(flatten)]
     pub options: Options,
+}
+
+/// The rules every option follows: `--rate-burst` is also read from
+/// `PORTCHECK_RATE_BURST`, and an option that can be repeated also takes a
+/// comma-separated list (the only way to give several in the environment).
+fn with_environment_variable(option: Arg) -> Arg {
+    let name = format!("PORTCHECK_{}", option.get_id().as_str().to_uppercase());
+    let repeatable = matches!(option.get_action(), ArgAction::Append);
+    option.env(name).value_delimiter(repeatable.then_some(','))
 }
 
 /// What `portcheck` was asked to do.

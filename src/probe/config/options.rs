@@ -1,7 +1,8 @@
 //! Every option of `portcheck serve`, declared once. The one struct is the
 //! flags (with their environment variables) for clap and the TOML file for
-//! serde; its fields are all optional so that each source says only what it
-//! sets, and [`Options::settings`] fills the rest from the defaults.
+//! serde; its fields are all optional (or lists, empty unless given) so that
+//! each source says only what it sets, and [`Options::settings`] fills the
+//! rest from the defaults.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -16,156 +17,142 @@ use crate::probe::forwarded::ForwardedHeader;
 use crate::probe::limits::RateSettings;
 use crate::probe::scan::Timing;
 
-/// Options of `portcheck serve`. Each is also an environment variable and a
-/// key of the TOML file given with `--config`.
+/// Options of `portcheck serve`. Each is also an environment variable
+/// (`PORTCHECK_` and the key in capitals, see [`super::ServeArgs`]) and a key
+/// of the TOML file given with `--config`.
 #[derive(Debug, Default, Args, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Options {
     /// Address and port to listen on. `[::]:8080` listens on IPv6 and IPv4.
     /// [default: 127.0.0.1:8080]
-    #[arg(long, env = "PORTCHECK_LISTEN", value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
 
     /// A reverse proxy (address or CIDR) whose forwarding header is believed.
     /// Repeatable; comma-separated in the environment. Requests from other
     /// peers are checked at their own address whatever headers they send.
     /// [default: none]
-    #[arg(
-        long,
-        env = "PORTCHECK_TRUSTED_PROXY",
-        value_name = "CIDR",
-        value_delimiter = ','
-    )]
-    pub trusted_proxy: Option<Vec<Net>>,
+    #[arg(long, value_name = "CIDR")]
+    pub trusted_proxy: Vec<Net>,
 
     /// Which header the trusted proxies write: `x-forwarded-for` or RFC 7239
     /// `forwarded`. Only this one is read. [default: x-forwarded-for]
-    #[arg(long, env = "PORTCHECK_FORWARDED_HEADER", value_name = "HEADER")]
+    #[arg(long, value_name = "HEADER")]
     pub forwarded_header: Option<ForwardedHeader>,
 
     /// Allow checking addresses in this CIDR even though they are not global
     /// (private, loopback, documentation, …). Repeatable; comma-separated in
     /// the environment. [default: none; when listening on loopback:
     /// 127.0.0.0/8 and ::1]
-    #[arg(
-        long,
-        env = "PORTCHECK_ALLOW_TARGET",
-        value_name = "CIDR",
-        value_delimiter = ','
-    )]
-    pub allow_target: Option<Vec<Net>>,
+    #[arg(long, value_name = "CIDR")]
+    pub allow_target: Vec<Net>,
 
     /// Shortest connect timeout per attempt, in milliseconds, however short
     /// the visitor's round-trip time. [default: 150]
-    #[arg(long, env = "PORTCHECK_TIMEOUT_FLOOR_MS", value_name = "MS")]
+    #[arg(long, value_name = "MS")]
     pub timeout_floor_ms: Option<u64>,
 
     /// Longest connect timeout per attempt, in milliseconds; used until the
     /// round-trip time is known. A silent port costs two attempts.
     /// [default: 1500]
-    #[arg(long, env = "PORTCHECK_TIMEOUT_CEILING_MS", value_name = "MS")]
+    #[arg(long, value_name = "MS")]
     pub timeout_ceiling_ms: Option<u64>,
 
     /// Scans one address (IPv6: one /64) may start at once. [default: 5]
-    #[arg(long, env = "PORTCHECK_RATE_BURST", value_name = "N")]
+    #[arg(long, value_name = "N")]
     pub rate_burst: Option<u32>,
 
     /// After the burst, one more scan per address every this many seconds.
     /// [default: 60]
-    #[arg(long, env = "PORTCHECK_RATE_REFILL_SECS", value_name = "SECS")]
+    #[arg(long, value_name = "SECS")]
     pub rate_refill_secs: Option<u64>,
 
     /// Most addresses the rate limiter remembers at once; beyond it new
     /// visitors get 503 busy until entries expire. [default: 100000]
-    #[arg(long, env = "PORTCHECK_RATE_TABLE_SIZE", value_name = "N")]
+    #[arg(long, value_name = "N")]
     pub rate_table_size: Option<usize>,
 
     /// Most scans running at once (each holds up to 14 sockets); beyond it
     /// 503 busy with Retry-After. [default: 64]
-    #[arg(long, env = "PORTCHECK_MAX_SCANS", value_name = "N")]
+    #[arg(long, value_name = "N")]
     pub max_scans: Option<usize>,
 
     /// Most open client connections; further connections are closed at once.
     /// [default: 1024]
-    #[arg(long, env = "PORTCHECK_MAX_CONNECTIONS", value_name = "N")]
+    #[arg(long, value_name = "N")]
     pub max_connections: Option<usize>,
 
     /// Most open connections from one peer address (trusted proxies are
     /// exempt). [default: 16]
-    #[arg(long, env = "PORTCHECK_MAX_CONNECTIONS_PER_ADDRESS", value_name = "N")]
+    #[arg(long, value_name = "N")]
     pub max_connections_per_address: Option<usize>,
 
     /// Seconds a client has to send a request's headers, and to send the next
     /// one on a kept-alive connection. [default: 10]
-    #[arg(long, env = "PORTCHECK_HEADER_TIMEOUT_SECS", value_name = "SECS")]
+    #[arg(long, value_name = "SECS")]
     pub header_timeout_secs: Option<u64>,
 
     /// Seconds after which any client connection is closed, whatever it is
     /// doing; a scan takes a few seconds at most. [default: 60]
-    #[arg(long, env = "PORTCHECK_CONNECTION_LIFETIME_SECS", value_name = "SECS")]
+    #[arg(long, value_name = "SECS")]
     pub connection_lifetime_secs: Option<u64>,
 
     /// Seconds to let running scans finish after SIGTERM or Ctrl-C before
     /// exiting anyway. [default: 10]
-    #[arg(long, env = "PORTCHECK_SHUTDOWN_GRACE_SECS", value_name = "SECS")]
+    #[arg(long, value_name = "SECS")]
     pub shutdown_grace_secs: Option<u64>,
 
     /// Serve the page from this folder (Trunk's output) instead of the copy
     /// built into the binary; read once at start. [default: the built-in page]
-    #[arg(long, env = "PORTCHECK_WWW", value_name = "DIR")]
+    #[arg(long, value_name = "DIR")]
     pub www: Option<PathBuf>,
 
     /// The origin the page is served under, as visitors see it
     /// (`https://portcheck.example`). Allowed to read the API; with https, HSTS
     /// is sent. [default: none; same-origin use needs no setting]
-    #[arg(long, env = "PORTCHECK_PUBLIC_ORIGIN", value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub public_origin: Option<Origin>,
 
     /// Origin of an IPv4-only hostname of this service
     /// (`https://v4.portcheck.example`); with --ipv6-origin, the page checks
     /// both address families side by side. [default: none]
-    #[arg(long, env = "PORTCHECK_IPV4_ORIGIN", value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub ipv4_origin: Option<Origin>,
 
     /// Origin of an IPv6-only hostname of this service
     /// (`https://v6.portcheck.example`). [default: none]
-    #[arg(long, env = "PORTCHECK_IPV6_ORIGIN", value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub ipv6_origin: Option<Origin>,
 
     /// A site allowed to embed the check (`https://www.aerztekammer.example`):
     /// it may frame /embed and read the API. Repeatable; comma-separated in
     /// the environment. Without any, /embed cannot be framed. [default: none]
-    #[arg(
-        long,
-        env = "PORTCHECK_EMBED_ORIGIN",
-        value_name = "URL",
-        value_delimiter = ','
-    )]
-    pub embed_origin: Option<Vec<Origin>>,
+    #[arg(long, value_name = "URL")]
+    pub embed_origin: Vec<Origin>,
 
     /// Accent colour of the page (`#RRGGBB`); it must keep 4.5:1 contrast
     /// with white text (WCAG AA). [default: the built-in blue]
-    #[arg(long, env = "PORTCHECK_ACCENT_COLOR", value_name = "HEX")]
+    #[arg(long, value_name = "HEX")]
     pub accent_color: Option<Accent>,
 
     /// Name of the organisation offering the check, shown on the page.
     /// [default: none]
-    #[arg(long, env = "PORTCHECK_ORG_NAME", value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT")]
     pub org_name: Option<PlainText>,
 
     /// Where practices get help, shown next to the fix guide (a phone number,
     /// an e-mail address or a web address). [default: none]
-    #[arg(long, env = "PORTCHECK_HELP_CONTACT", value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT")]
     pub help_contact: Option<PlainText>,
 
     /// Prometheus metrics: `on` (at /metrics on the main listener), `off`, or
     /// an address for a separate listener (`127.0.0.1:9090`). [default: on]
-    #[arg(long, env = "PORTCHECK_METRICS", value_name = "on|off|ADDR")]
+    #[arg(long, value_name = "on|off|ADDR")]
     pub metrics: Option<Metrics>,
 
     /// Contact for security and abuse reports (`mailto:abuse@example.org` or
     /// an https URL), served as /.well-known/security.txt. [default: none]
-    #[arg(long, env = "PORTCHECK_SECURITY_CONTACT", value_name = "URI")]
+    #[arg(long, value_name = "URI")]
     pub security_contact: Option<ContactUri>,
 }
 
@@ -176,7 +163,7 @@ impl Options {
         let d = Settings::default();
         let ms = |v: Option<u64>, d| v.map_or(d, Duration::from_millis);
         let secs = |v: Option<u64>, d| v.map_or(d, Duration::from_secs);
-        let nets = |v: Option<Vec<Net>>| v.into_iter().flatten().map(|n| n.0).collect();
+        let nets = |v: Vec<Net>| v.into_iter().map(|n| n.0).collect();
         let settings = Settings {
             listen: self.listen.unwrap_or(d.listen),
             trusted_proxies: nets(self.trusted_proxy),
@@ -204,12 +191,7 @@ impl Options {
                 public_origin: self.public_origin.map(|o| o.0),
                 ipv4_origin: self.ipv4_origin.map(|o| o.0),
                 ipv6_origin: self.ipv6_origin.map(|o| o.0),
-                embed_origins: self
-                    .embed_origin
-                    .into_iter()
-                    .flatten()
-                    .map(|o| o.0)
-                    .collect(),
+                embed_origins: self.embed_origin.into_iter().map(|o| o.0).collect(),
                 accent_color: self.accent_color.map(|a| a.0),
                 org_name: self.org_name.map(|t| t.0),
                 help_contact: self.help_contact.map(|t| t.0),

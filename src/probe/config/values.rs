@@ -1,7 +1,7 @@
 //! The kinds of value an option takes that plain types do not check: networks,
 //! origins, the accent colour, texts shown on the page, contact URIs and the
-//! metrics mode. Each is parsed by its `FromStr`, which clap calls for flags
-//! and environment variables and serde calls for the file, so a value is
+//! metrics mode. Each kind has one parser; clap calls it (through `FromStr`)
+//! for flags and environment variables and serde for the file, so a value is
 //! checked the same way wherever it comes from.
 
 use std::net::{IpAddr, SocketAddr};
@@ -14,41 +14,34 @@ use serde::{Deserialize, Deserializer};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Net(pub IpNet);
 
-impl FromStr for Net {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let s = s.trim();
-        if let Ok(net) = s.parse::<IpNet>() {
-            return Ok(Net(net.trunc()));
-        }
-        s.parse::<IpAddr>()
-            .map(|ip| Net(IpNet::from(ip)))
-            .map_err(|_| format!("`{s}` is neither an IP address nor a CIDR like 10.0.0.0/8"))
+fn net(s: &str) -> Result<Net, String> {
+    if let Ok(net) = s.parse::<IpNet>() {
+        return Ok(Net(net.trunc()));
     }
+    s.parse::<IpAddr>()
+        .map(|ip| Net(IpNet::from(ip)))
+        .map_err(|_| format!("`{s}` is neither an IP address nor a CIDR like 10.0.0.0/8"))
 }
 
 /// A web origin (`https://host[:port]`, no path), normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin(pub String);
 
-impl FromStr for Origin {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let url = url::Url::parse(s.trim()).map_err(|e| format!("`{s}` is not a URL: {e}"))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!("`{s}`: an origin must be http:// or https://"));
-        }
-        if url.host().is_none()
-            || url.path() != "/"
-            || url.query().is_some()
-            || !url.username().is_empty()
-        {
-            return Err(format!(
-                "`{s}`: give only scheme, host and port, like https://portcheck.example"
-            ));
-        }
-        Ok(Origin(url.origin().ascii_serialization()))
+fn origin(s: &str) -> Result<Origin, String> {
+    let url = url::Url::parse(s).map_err(|e| format!("`{s}` is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("`{s}`: an origin must be http:// or https://"));
     }
+    if url.host().is_none()
+        || url.path() != "/"
+        || url.query().is_some()
+        || !url.username().is_empty()
+    {
+        return Err(format!(
+            "`{s}`: give only scheme, host and port, like https://portcheck.example"
+        ));
+    }
+    Ok(Origin(url.origin().ascii_serialization()))
 }
 
 /// A `#RRGGBB` accent colour that keeps 4.5:1 contrast with white, as
@@ -56,22 +49,19 @@ impl FromStr for Origin {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accent(pub String);
 
-impl FromStr for Accent {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let hex = s.trim().strip_prefix('#').unwrap_or(s.trim());
-        if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(format!("`{s}` is not a colour like #1a5fb4"));
-        }
-        let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
-        let ratio = contrast_with_white([channel(0), channel(2), channel(4)]);
-        if ratio < 4.5 {
-            return Err(format!(
-                "`{s}` has a contrast of {ratio:.2}:1 with white text; WCAG AA needs 4.5:1 (pick a darker colour)"
-            ));
-        }
-        Ok(Accent(format!("#{}", hex.to_ascii_lowercase())))
+fn accent(s: &str) -> Result<Accent, String> {
+    let hex = s.strip_prefix('#').unwrap_or(s);
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("`{s}` is not a colour like #1a5fb4"));
     }
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+    let ratio = contrast_with_white([channel(0), channel(2), channel(4)]);
+    if ratio < 4.5 {
+        return Err(format!(
+            "`{s}` has a contrast of {ratio:.2}:1 with white text; WCAG AA needs 4.5:1 (pick a darker colour)"
+        ));
+    }
+    Ok(Accent(format!("#{}", hex.to_ascii_lowercase())))
 }
 
 /// WCAG 2.1 contrast ratio of an sRGB colour against white.
@@ -92,35 +82,27 @@ pub fn contrast_with_white(rgb: [u8; 3]) -> f64 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlainText(pub String);
 
-impl FromStr for PlainText {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let s = s.trim();
-        if s.is_empty()
-            || s.chars().count() > 200
-            || s.chars().any(|c| c.is_control() || c == '<' || c == '>')
-        {
-            return Err(format!(
-                "`{s}` must be one line of 1 to 200 characters without < or >"
-            ));
-        }
-        Ok(PlainText(s.to_owned()))
+fn plain_text(s: &str) -> Result<PlainText, String> {
+    if s.is_empty()
+        || s.chars().count() > 200
+        || s.chars().any(|c| c.is_control() || c == '<' || c == '>')
+    {
+        return Err(format!(
+            "`{s}` must be one line of 1 to 200 characters without < or >"
+        ));
     }
+    Ok(PlainText(s.to_owned()))
 }
 
 /// A security contact: a `mailto:`, `https:` or `tel:` URI.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactUri(pub String);
 
-impl FromStr for ContactUri {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let s = s.trim();
-        let url = url::Url::parse(s).map_err(|e| format!("`{s}` is not a URI: {e}"))?;
-        match url.scheme() {
-            "mailto" | "https" | "tel" => Ok(ContactUri(url.to_string())),
-            _ => Err(format!("`{s}`: use a mailto:, https: or tel: URI")),
-        }
+fn contact_uri(s: &str) -> Result<ContactUri, String> {
+    let url = url::Url::parse(s).map_err(|e| format!("`{s}` is not a URI: {e}"))?;
+    match url.scheme() {
+        "mailto" | "https" | "tel" => Ok(ContactUri(url.to_string())),
+        _ => Err(format!("`{s}`: use a mailto:, https: or tel: URI")),
     }
 }
 
@@ -135,65 +117,60 @@ pub enum Metrics {
     Listen(SocketAddr),
 }
 
-impl FromStr for Metrics {
-    type Err = String;
-    /// `on`, `off` or a socket address.
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.trim() {
-            "on" | "true" | "yes" => Ok(Metrics::On),
-            "off" | "false" | "no" => Ok(Metrics::Off),
-            other => other
-                .parse()
-                .map(Metrics::Listen)
-                .map_err(|_| format!("`{other}` is not on, off or an address like 127.0.0.1:9090")),
-        }
+/// `on`, `off` or a socket address.
+fn metrics(s: &str) -> Result<Metrics, String> {
+    match s {
+        "on" | "true" | "yes" => Ok(Metrics::On),
+        "off" | "false" | "no" => Ok(Metrics::Off),
+        other => other
+            .parse()
+            .map(Metrics::Listen)
+            .map_err(|_| format!("`{other}` is not on, off or an address like 127.0.0.1:9090")),
     }
 }
 
-/// The file gives these values as strings, read by the same `FromStr` as
-/// flags and environment variables.
-macro_rules! deserialize_with_from_str {
-    ($($kind:ty),+) => {$(
+/// Each kind read from text by its parser, surrounding white space ignored:
+/// `FromStr` for clap, `Deserialize` from a string for the file.
+macro_rules! read_by {
+    ($($kind:ty => $parse:ident;)+) => {$(
+        impl FromStr for $kind {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                $parse(s.trim())
+            }
+        }
+
         impl<'de> Deserialize<'de> for $kind {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+                $parse(String::deserialize(d)?.trim()).map_err(serde::de::Error::custom)
             }
         }
     )+};
 }
 
-deserialize_with_from_str!(Net, Origin, Accent, PlainText, ContactUri, Metrics);
+read_by! {
+    Net => net;
+    Origin => origin;
+    Accent => accent;
+    PlainText => plain_text;
+    ContactUri => contact_uri;
+    Metrics => metrics;
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn origin(s: &str) -> Result<String, String> {
-        s.parse::<Origin>().map(|o| o.0)
-    }
-
-    fn accent(s: &str) -> Result<String, String> {
-        s.parse::<Accent>().map(|a| a.0)
-    }
-
     #[test]
     fn origins_are_normalised_and_checked() {
-        assert_eq!(
-            origin("https://Portcheck.Example/").unwrap(),
-            "https://portcheck.example"
-        );
-        assert_eq!(
-            origin("http://127.0.0.1:8080").unwrap(),
-            "http://127.0.0.1:8080"
-        );
-        assert_eq!(
-            origin("https://[2001:db8::1]:8443").unwrap(),
-            "https://[2001:db8::1]:8443"
-        );
-        assert_eq!(
-            origin("https://example.org:443").unwrap(),
-            "https://example.org"
-        );
+        for (given, normalised) in [
+            ("https://Portcheck.Example/", "https://portcheck.example"),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("https://[2001:db8::1]:8443", "https://[2001:db8::1]:8443"),
+            ("https://example.org:443", "https://example.org"),
+        ] {
+            assert_eq!(given.parse(), Ok(Origin(normalised.to_owned())));
+        }
         for bad in [
             "example.org",
             "ftp://example.org",
@@ -202,15 +179,15 @@ mod tests {
             "https://u@example.org",
             "javascript:alert(1)",
         ] {
-            assert!(origin(bad).is_err(), "{bad}");
+            assert!(bad.parse::<Origin>().is_err(), "{bad}");
         }
     }
 
     #[test]
     fn accent_colour_must_be_hex_with_aa_contrast() {
-        assert_eq!(accent("#1A5FB4").unwrap(), "#1a5fb4");
-        assert_eq!(accent("005a9c").unwrap(), "#005a9c");
-        let e = accent("#ffff00").unwrap_err();
+        assert_eq!("#1A5FB4".parse(), Ok(Accent("#1a5fb4".to_owned())));
+        assert_eq!("005a9c".parse(), Ok(Accent("#005a9c".to_owned())));
+        let e = "#ffff00".parse::<Accent>().unwrap_err();
         assert!(e.contains("4.5:1"), "{e}");
         for bad in [
             "red",
@@ -220,7 +197,7 @@ mod tests {
             "#fff;}body{x:y",
             "url(x)",
         ] {
-            assert!(accent(bad).is_err(), "{bad}");
+            assert!(bad.parse::<Accent>().is_err(), "{bad}");
         }
         assert!((contrast_with_white([0, 0, 0]) - 21.0).abs() < 0.01);
         assert!((contrast_with_white([255, 255, 255]) - 1.0).abs() < 0.01);
