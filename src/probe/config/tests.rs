@@ -1,3 +1,7 @@
+//! The configuration read as the operator gives it: flags, environment and
+//! file in their order of precedence, the checks with their messages, and the
+//! README's table of options against the options that exist.
+
 use std::time::Duration;
 
 use clap::CommandFactory;
@@ -151,81 +155,74 @@ fn unknown_keys_in_the_file_are_refused() {
     assert!(parse_file("rate_burst = \"many\"").is_err());
 }
 
-#[test]
-fn bad_configuration_is_refused_with_a_reason() {
-    let e = parse_file(r#"trusted_proxy = ["10.0.0.0/33"]"#).unwrap_err();
-    assert!(e.contains("trusted_proxy"), "{e}");
-    let e = settle(
-        &["--timeout-floor-ms", "500", "--timeout-ceiling-ms", "100"],
-        "",
-    )
-    .unwrap_err();
-    assert!(e.0.contains("timeout_ceiling_ms"), "{e}");
-    let e = settle(&["--rate-burst", "0"], "").unwrap_err();
-    assert!(e.0.contains("rate_burst"), "{e}");
-    assert!(Cli::try_parse_from(["portcheck", "serve", "--trusted-proxy", "nonsense"]).is_err());
-    assert!(Cli::try_parse_from(["portcheck", "serve", "--listen", "localhost"]).is_err());
+/// The file line and the flags that give `key` the value `value`.
+fn file_line_and_flags(key: &str, value: &str) -> (String, [String; 2]) {
+    let flag = format!("--{}", key.replace('_', "-"));
+    let cmd = Cli::command();
+    let serve = cmd.find_subcommand("serve").unwrap();
+    let list = serve
+        .get_arguments()
+        .any(|a| a.get_id() == key && matches!(a.get_action(), clap::ArgAction::Append));
+    let number = value.parse::<i64>().is_ok();
+    let line = match (list, number) {
+        (true, _) => format!("{key} = [{value:?}]"),
+        (false, true) => format!("{key} = {value}"),
+        (false, false) => format!("{key} = {value:?}"),
+    };
+    (line, [flag, value.to_owned()])
 }
 
-/// Every check between values, each reached from the file and from a flag
-/// (the key with `-` for `_`).
+/// Every check between values, each reached from the file and from flags.
 #[test]
 fn impossible_combinations_are_refused_from_file_and_flags() {
     let cases = [
+        ("timeout_floor_ms=0", "timeout_floor_ms must be at least 1"),
         (
-            "timeout_floor_ms",
-            "0",
-            "timeout_floor_ms must be at least 1",
-        ),
-        (
-            "timeout_ceiling_ms",
-            "100",
+            "timeout_floor_ms=500 timeout_ceiling_ms=100",
             "timeout_ceiling_ms must not be below timeout_floor_ms",
         ),
         (
-            "timeout_ceiling_ms",
-            "30001",
+            "timeout_ceiling_ms=100",
+            "must not be below timeout_floor_ms",
+        ),
+        (
+            "timeout_ceiling_ms=30001",
             "timeout_ceiling_ms must be at most 30000",
         ),
-        ("rate_burst", "0", "rate_burst must be at least 1"),
+        ("rate_burst=0", "rate_burst must be at least 1"),
+        ("rate_refill_secs=0", "rate_refill_secs must be at least 1"),
+        ("rate_table_size=0", "rate_table_size must be at least 1"),
         (
-            "rate_refill_secs",
-            "0",
-            "rate_refill_secs must be at least 1",
-        ),
-        ("rate_table_size", "0", "rate_table_size must be at least 1"),
-        (
-            "max_scans",
-            "0",
+            "max_scans=0",
             "max_connections_per_address must be at least 1",
         ),
         (
-            "max_connections",
-            "0",
+            "max_connections=0",
             "max_connections_per_address must be at least 1",
         ),
+        ("max_connections_per_address=0", "must be at least 1"),
         (
-            "max_connections_per_address",
-            "0",
-            "max_connections_per_address must be at least 1",
-        ),
-        (
-            "header_timeout_secs",
-            "0",
+            "header_timeout_secs=0",
             "connection_lifetime_secs must be at least 1",
         ),
         (
-            "connection_lifetime_secs",
-            "0",
+            "connection_lifetime_secs=0",
             "connection_lifetime_secs must be at least 1",
         ),
     ];
-    for (key, value, message) in cases {
-        let from_file = settle(&[], &format!("{key} = {value}")).unwrap_err();
-        assert!(from_file.0.contains(message), "{key}: {from_file}");
-        let flag = format!("--{}", key.replace('_', "-"));
-        let from_flag = settle(&[&flag, value], "").unwrap_err();
-        assert_eq!(from_flag, from_file, "{key}");
+    for (options, message) in cases {
+        let (mut file, mut flags) = (String::new(), Vec::new());
+        for option in options.split(' ') {
+            let (key, value) = option.split_once('=').unwrap();
+            let (line, flag) = file_line_and_flags(key, value);
+            file.push_str(&line);
+            file.push('\n');
+            flags.extend(flag);
+        }
+        let from_file = settle(&[], &file).unwrap_err();
+        assert!(from_file.0.contains(message), "{options}: {from_file}");
+        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+        assert_eq!(settle(&flags, ""), Err(from_file), "{options}");
     }
     let mut edges = Settings::default();
     edges.timing.floor = Duration::from_millis(1);
@@ -238,81 +235,27 @@ fn impossible_combinations_are_refused_from_file_and_flags() {
 #[test]
 fn bad_values_are_refused_from_file_and_flags() {
     let cases = [
-        (
-            "listen",
-            "localhost",
-            "\"localhost\"",
-            "invalid socket address",
-        ),
-        (
-            "trusted_proxy",
-            "10.0.0.0/33",
-            r#"["10.0.0.0/33"]"#,
-            "neither an IP address",
-        ),
-        (
-            "allow_target",
-            "nonsense",
-            r#"["nonsense"]"#,
-            "neither an IP address",
-        ),
-        (
-            "forwarded_header",
-            "x-real-ip",
-            "\"x-real-ip\"",
-            "x-real-ip",
-        ),
-        (
-            "public_origin",
-            "example.org",
-            "\"example.org\"",
-            "is not a URL",
-        ),
-        (
-            "ipv4_origin",
-            "ftp://v4.example",
-            "\"ftp://v4.example\"",
-            "http:// or https://",
-        ),
-        (
-            "ipv6_origin",
-            "https://v6.example/x",
-            "\"https://v6.example/x\"",
-            "give only scheme",
-        ),
-        (
-            "embed_origin",
-            "https://x.example/path",
-            r#"["https://x.example/path"]"#,
-            "give only scheme",
-        ),
-        (
-            "accent_color",
-            "#ffff00",
-            "\"#ffff00\"",
-            "WCAG AA needs 4.5:1",
-        ),
-        ("org_name", "<script>", "\"<script>\"", "without < or >"),
-        ("help_contact", "", "\"\"", "1 to 200 characters"),
-        (
-            "metrics",
-            "sometimes",
-            "\"sometimes\"",
-            "not on, off or an address",
-        ),
-        (
-            "security_contact",
-            "http://x.example",
-            "\"http://x.example\"",
-            "use a mailto:",
-        ),
+        ("listen", "localhost", "invalid socket address"),
+        ("trusted_proxy", "10.0.0.0/33", "neither an IP address"),
+        ("trusted_proxy", "nonsense", "neither an IP address"),
+        ("allow_target", "nonsense", "neither an IP address"),
+        ("forwarded_header", "x-real-ip", "x-real-ip"),
+        ("public_origin", "example.org", "is not a URL"),
+        ("ipv4_origin", "ftp://v4.example", "http:// or https://"),
+        ("ipv6_origin", "https://v6.example/x", "give only scheme"),
+        ("embed_origin", "https://x.example/path", "give only scheme"),
+        ("accent_color", "#ffff00", "WCAG AA needs 4.5:1"),
+        ("org_name", "<script>", "without < or >"),
+        ("help_contact", "", "1 to 200 characters"),
+        ("metrics", "sometimes", "not on, off or an address"),
+        ("security_contact", "http://x.example", "use a mailto:"),
     ];
-    for (key, flag_value, toml_value, message) in cases {
-        let from_file = parse_file(&format!("{key} = {toml_value}")).unwrap_err();
-        assert!(from_file.contains(key), "{key}: {from_file}");
-        assert!(from_file.contains(message), "{key}: {from_file}");
-        let flag = format!("--{}", key.replace('_', "-"));
-        let from_flag = refused_flags(&[&flag, flag_value]);
+    for (key, value, message) in cases {
+        let (line, [flag, value]) = file_line_and_flags(key, value);
+        let from_file = parse_file(&line).unwrap_err();
+        assert!(from_file.contains(key), "{line}: {from_file}");
+        assert!(from_file.contains(message), "{line}: {from_file}");
+        let from_flag = refused_flags(&[&flag, &value]);
         assert!(from_flag.contains(&flag), "{key}: {from_flag}");
         assert!(from_flag.contains(message), "{key}: {from_flag}");
     }
@@ -348,48 +291,98 @@ fn the_file_named_by_config_is_read() {
     assert_eq!((s.max_scans, s.rate.burst), (7, 2));
 }
 
+/// A row of the README's configuration table.
+struct Documented {
+    flag: String,
+    env: String,
+    key: Option<String>,
+    repeatable: bool,
+    default: Option<String>,
+}
+
+fn readme_options() -> Vec<Documented> {
+    const README: &str = include_str!("../../../README.md");
+    // The first word of a cell's first `code span`.
+    let code = |cell: &str| {
+        let span = cell.split('`').nth(1)?;
+        span.split_whitespace().next().map(str::to_owned)
+    };
+    README
+        .lines()
+        .skip_while(|l| *l != "## Configuration")
+        .filter(|l| l.starts_with("| `--"))
+        .map(|row| {
+            let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+            // A default given as a value (not as words like "none").
+            let default = match cells[3].chars().next() {
+                Some('`') => code(cells[3]),
+                Some(c) if c.is_ascii_digit() => {
+                    cells[3].split_whitespace().next().map(str::to_owned)
+                }
+                _ => None,
+            };
+            Documented {
+                flag: code(cells[0]).expect("flag"),
+                env: code(cells[1]).expect("environment variable"),
+                key: code(cells[2]),
+                repeatable: cells[0].contains("(repeatable)"),
+                default,
+            }
+        })
+        .collect()
+}
+
+/// The README's configuration table names every option, in the order of
+/// `--help`, with its environment variable, file key and default.
 #[test]
-fn every_option_is_documented_in_help() {
-    let mut cmd = Cli::command();
-    let serve = cmd.find_subcommand_mut("serve").unwrap();
-    let help = serve.render_long_help().to_string();
-    for flag in [
-        "--config",
-        "--listen",
-        "--trusted-proxy",
-        "--forwarded-header",
-        "--allow-target",
-        "--timeout-floor-ms",
-        "--timeout-ceiling-ms",
-        "--rate-burst",
-        "--rate-refill-secs",
-        "--rate-table-size",
-        "--max-scans",
-        "--max-connections",
-        "--max-connections-per-address",
-        "--header-timeout-secs",
-        "--connection-lifetime-secs",
-        "--shutdown-grace-secs",
-        "--www",
-        "--public-origin",
-        "--ipv4-origin",
-        "--ipv6-origin",
-        "--embed-origin",
-        "--accent-color",
-        "--org-name",
-        "--help-contact",
-        "--metrics",
-        "--security-contact",
-    ] {
+fn every_option_is_documented_in_help_and_readme() {
+    let documented = readme_options();
+    assert_eq!(documented.len(), 26, "rows in the README's table");
+    let cmd = Cli::command();
+    let serve = cmd.find_subcommand("serve").unwrap();
+    let flags: Vec<String> = serve
+        .get_arguments()
+        .filter_map(|a| Some(format!("--{}", a.get_long()?)))
+        .filter(|f| f != "--help")
+        .collect();
+    let readme_flags: Vec<&str> = documented.iter().map(|o| o.flag.as_str()).collect();
+    assert_eq!(readme_flags, flags);
+    let help = Cli::command()
+        .find_subcommand_mut("serve")
+        .unwrap()
+        .render_long_help()
+        .to_string();
+    let known_keys = parse_file("no_such_key = 0").unwrap_err();
+    let mut defaults_checked = 0;
+    for option in &documented {
+        let flag = &option.flag;
         assert!(help.contains(flag), "{flag} missing from --help");
-        let env = format!(
-            "PORTCHECK_{}",
-            flag.trim_start_matches("--")
-                .replace('-', "_")
-                .to_uppercase()
-        );
+        let name = flag.trim_start_matches("--");
+        let env = format!("PORTCHECK_{}", name.replace('-', "_").to_uppercase());
         assert!(help.contains(&env), "{env} missing from --help");
+        assert_eq!(option.env, env);
+        if let Some(key) = &option.key {
+            assert_eq!(key, &name.replace('-', "_"));
+            assert!(known_keys.contains(&format!("`{key}`")), "{key}");
+        } else {
+            assert_eq!(flag, "--config", "only --config is not a file key");
+        }
+        let arg = serve
+            .get_arguments()
+            .find(|a| a.get_long() == Some(name))
+            .unwrap();
+        assert_eq!(
+            option.repeatable,
+            matches!(arg.get_action(), clap::ArgAction::Append),
+            "{flag}"
+        );
+        if let Some(default) = &option.default {
+            let given = settle(&[flag, default], "").unwrap();
+            assert_eq!(given, Settings::default(), "{flag} {default}");
+            defaults_checked += 1;
+        }
     }
+    assert_eq!(defaults_checked, 14, "defaults written as values");
 }
 
 #[test]
