@@ -1,5 +1,6 @@
-//! `portcheck`: the probe's command line. Parses options, sets up logging,
-//! binds the listener and hands over to `probe::server::run`.
+//! `portcheck`: the probe's command line. Reads the configuration, sets up
+//! logging, then either serves (bind the listener, hand over to
+//! `probe::server::run`) or asks a running probe whether it is healthy.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -15,20 +16,15 @@ mod native {
     use std::process::ExitCode;
     use std::time::Duration;
 
-    use clap::Parser;
-    use portcheck::probe::config::{Cli, Command};
+    use portcheck::probe::config::{Cli, Settings, Task};
     use portcheck::probe::server;
     use tracing_subscriber::EnvFilter;
 
     pub fn main() -> ExitCode {
-        let cli = Cli::parse();
+        let configuration = Cli::read();
         init_logging();
-        let (args, check_only) = match cli.command {
-            Command::Serve(args) => (args, false),
-            Command::Healthcheck(args) => (args, true),
-        };
-        let settings = match args.resolve() {
-            Ok(s) => s,
+        let (task, settings) = match configuration {
+            Ok(read) => read,
             Err(e) => {
                 eprintln!("portcheck: configuration error: {e}");
                 return ExitCode::from(2);
@@ -41,38 +37,43 @@ mod native {
                 return ExitCode::FAILURE;
             }
         };
-        if check_only {
-            let addr = server::local_address_of(settings.listen);
-            let ok = runtime.block_on(server::healthcheck(addr, Duration::from_secs(3)));
-            return if ok {
-                ExitCode::SUCCESS
-            } else {
-                eprintln!("portcheck: http://{addr}/healthz did not answer 200");
-                ExitCode::FAILURE
-            };
+        match task {
+            Task::Serve => runtime.block_on(serve(settings)),
+            Task::Healthcheck => runtime.block_on(healthcheck(&settings)),
         }
-        runtime.block_on(async move {
-            server::raise_fd_limit(&settings);
-            let listener = match tokio::net::TcpListener::bind(settings.listen).await {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("portcheck: cannot listen on {}: {e}", settings.listen);
-                    return ExitCode::FAILURE;
-                }
-            };
-            let local = listener.local_addr().unwrap_or(settings.listen);
-            tracing::info!(
-                "portcheck {} listening on http://{local}",
-                env!("CARGO_PKG_VERSION")
-            );
-            match server::run(listener, settings, shutdown_signal()).await {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("portcheck: {e}");
-                    ExitCode::FAILURE
-                }
+    }
+
+    async fn serve(settings: Settings) -> ExitCode {
+        server::raise_fd_limit(&settings);
+        let listener = match tokio::net::TcpListener::bind(settings.listen).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("portcheck: cannot listen on {}: {e}", settings.listen);
+                return ExitCode::FAILURE;
             }
-        })
+        };
+        let local = listener.local_addr().unwrap_or(settings.listen);
+        tracing::info!(
+            "portcheck {} listening on http://{local}",
+            env!("CARGO_PKG_VERSION")
+        );
+        match server::run(listener, settings, shutdown_signal()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("portcheck: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    async fn healthcheck(settings: &Settings) -> ExitCode {
+        let addr = server::local_address_of(settings.listen);
+        if server::healthcheck(addr, Duration::from_secs(3)).await {
+            ExitCode::SUCCESS
+        } else {
+            eprintln!("portcheck: http://{addr}/healthz did not answer 200");
+            ExitCode::FAILURE
+        }
     }
 
     /// Log filter from `PORTCHECK_LOG` (or `RUST_LOG`), `info` by default.

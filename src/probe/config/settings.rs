@@ -1,0 +1,124 @@
+//! The resolved configuration the probe runs with, its built-in defaults
+//! (which work with no configuration at all), and the checks between options
+//! that no single value can make on its own.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ipnet::IpNet;
+
+use super::values::Metrics;
+use crate::probe::forwarded::ForwardedHeader;
+use crate::probe::limits::RateSettings;
+use crate::probe::scan::Timing;
+
+/// The resolved configuration the server runs with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub trusted_proxies: Vec<IpNet>,
+    pub forwarded_header: ForwardedHeader,
+    pub allow_targets: Vec<IpNet>,
+    pub timing: Timing,
+    pub rate: RateSettings,
+    pub max_scans: usize,
+    pub max_connections: usize,
+    pub max_connections_per_address: usize,
+    pub header_timeout: Duration,
+    pub connection_lifetime: Duration,
+    pub shutdown_grace: Duration,
+    /// `None`: the page built into the binary.
+    pub www: Option<PathBuf>,
+    pub site: Site,
+    pub metrics: Metrics,
+}
+
+/// What the operator says about the site: origins, branding, contacts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Site {
+    pub public_origin: Option<String>,
+    pub ipv4_origin: Option<String>,
+    pub ipv6_origin: Option<String>,
+    pub embed_origins: Vec<String>,
+    pub accent_color: Option<String>,
+    pub org_name: Option<String>,
+    pub help_contact: Option<String>,
+    pub security_contact: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            trusted_proxies: Vec::new(),
+            forwarded_header: ForwardedHeader::XForwardedFor,
+            allow_targets: Vec::new(),
+            timing: Timing {
+                floor: Duration::from_millis(150),
+                ceiling: Duration::from_millis(1500),
+            },
+            rate: RateSettings {
+                burst: 5,
+                refill: Duration::from_secs(60),
+                table_size: 100_000,
+            },
+            max_scans: 64,
+            max_connections: 1024,
+            max_connections_per_address: 16,
+            header_timeout: Duration::from_secs(10),
+            connection_lifetime: Duration::from_secs(60),
+            shutdown_grace: Duration::from_secs(10),
+            www: None,
+            site: Site::default(),
+            metrics: Metrics::On,
+        }
+    }
+}
+
+/// A configuration that cannot be used, with a message for the operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Settings {
+    /// Reject settings that cannot work, with the reason.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let err = |m: &str| Err(ConfigError(m.to_owned()));
+        if self.timing.floor.is_zero() {
+            return err("timeout_floor_ms must be at least 1");
+        }
+        if self.timing.ceiling < self.timing.floor {
+            return err("timeout_ceiling_ms must not be below timeout_floor_ms");
+        }
+        if self.timing.ceiling > Duration::from_secs(30) {
+            return err("timeout_ceiling_ms must be at most 30000");
+        }
+        if self.rate.burst == 0 {
+            return err("rate_burst must be at least 1");
+        }
+        if self.rate.refill.is_zero() {
+            return err("rate_refill_secs must be at least 1");
+        }
+        if self.rate.table_size == 0 {
+            return err("rate_table_size must be at least 1");
+        }
+        if self.max_scans == 0 || self.max_connections == 0 || self.max_connections_per_address == 0
+        {
+            return err(
+                "max_scans, max_connections and max_connections_per_address must be at least 1",
+            );
+        }
+        if self.header_timeout.is_zero() || self.connection_lifetime.is_zero() {
+            return err("header_timeout_secs and connection_lifetime_secs must be at least 1");
+        }
+        Ok(())
+    }
+}
