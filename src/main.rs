@@ -42,8 +42,8 @@ mod native {
             }
         };
         if check_only {
-            let addr = server::local_address_of(settings.listen);
-            let ok = runtime.block_on(server::healthcheck(addr, Duration::from_secs(3)));
+            let addr = portcheck::probe::healthcheck::local_address_of(settings.listen);
+            let ok = runtime.block_on(portcheck::probe::healthcheck::check(addr, Duration::from_secs(3)));
             return if ok {
                 ExitCode::SUCCESS
             } else {

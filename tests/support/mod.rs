@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use portcheck::probe::config::Settings;
-use portcheck::probe::http::ProbeState;
+use portcheck::probe::state::ProbeState;
 use portcheck::probe::server;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::oneshot;
