@@ -43,7 +43,10 @@ mod native {
         };
         if check_only {
             let addr = portcheck::probe::healthcheck::local_address_of(settings.listen);
-            let ok = runtime.block_on(portcheck::probe::healthcheck::check(addr, Duration::from_secs(3)));
+            let ok = runtime.block_on(portcheck::probe::healthcheck::check(
+                addr,
+                Duration::from_secs(3),
+            ));
             return if ok {
                 ExitCode::SUCCESS
             } else {

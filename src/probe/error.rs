@@ -80,9 +80,10 @@ impl ApiError {
                 "The check is restarting. Please try again in a few seconds.",
             ),
             ApiError::NotFound => fixed(ErrorCode::NotFound, "No such API endpoint."),
-            ApiError::MethodNotAllowed => {
-                fixed(ErrorCode::MethodNotAllowed, "This endpoint only answers GET.")
-            }
+            ApiError::MethodNotAllowed => fixed(
+                ErrorCode::MethodNotAllowed,
+                "This endpoint only answers GET.",
+            ),
             ApiError::Internal(_) => fixed(
                 ErrorCode::Internal,
                 "The check failed because of an error in the probe.",

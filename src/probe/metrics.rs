@@ -84,15 +84,45 @@ impl Metrics {
         let mut r = Registry::with_prefix("portcheck");
         let r = &mut r;
         Metrics {
-            scans: registered(r, "scans", "Completed scans by address family and verdict level", Family::default()),
-            findings: registered(r, "findings", "Findings reported, by finding id", Family::default()),
-            ports: registered(r, "port_results", "Port results by port and state", Family::default()),
-            refused: registered(r, "refused", "Scan requests refused, by error code (rate_limited, busy, target_not_allowed, ...)", Family::default()),
+            scans: registered(
+                r,
+                "scans",
+                "Completed scans by address family and verdict level",
+                Family::default(),
+            ),
+            findings: registered(
+                r,
+                "findings",
+                "Findings reported, by finding id",
+                Family::default(),
+            ),
+            ports: registered(
+                r,
+                "port_results",
+                "Port results by port and state",
+                Family::default(),
+            ),
+            refused: registered(
+                r,
+                "refused",
+                "Scan requests refused, by error code (rate_limited, busy, target_not_allowed, ...)",
+                Family::default(),
+            ),
             // 50 ms … ~13 s.
-            duration: registered(r, "scan_duration_seconds", "Wall time of completed scans", Histogram::new(exponential_buckets(0.05, 2.0, 9))),
+            duration: registered(
+                r,
+                "scan_duration_seconds",
+                "Wall time of completed scans",
+                Histogram::new(exponential_buckets(0.05, 2.0, 9)),
+            ),
             scans_running: registered(r, "scans_running", "Scans running now", Gauge::default()),
             open_sockets: registered(r, "open_sockets", "Scan sockets open now", Gauge::default()),
-            connections_open: registered(r, "connections_open", "Client connections open now", Gauge::default()),
+            connections_open: registered(
+                r,
+                "connections_open",
+                "Client connections open now",
+                Gauge::default(),
+            ),
             // Last, once every metric above is in it.
             registry: Arc::new(Mutex::new(std::mem::take(r))),
         }
@@ -107,7 +137,9 @@ impl Metrics {
         self.scans.get_or_create(&labels).inc();
         for f in &report.verdict.findings {
             let finding = json_name(f.id);
-            self.findings.get_or_create(&FindingLabels { finding }).inc();
+            self.findings
+                .get_or_create(&FindingLabels { finding })
+                .inc();
         }
         for p in report.ports.iter().chain(&report.control) {
             let (port, state) = (p.port, json_name(p.state));
