@@ -15,6 +15,18 @@ pub const MAX_BANNER: usize = 512;
 /// Characters kept of a banner, header or title.
 pub const MAX_TEXT: usize = 200;
 
+use std::net::SocketAddr;
+
+use crate::api::HttpDetails;
+
+/// The `Host` header value for a service at `addr` (IPv6 in brackets).
+pub fn host_header(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(a) => a.ip().to_string(),
+        SocketAddr::V6(a) => format!("[{}]", a.ip()),
+    }
+}
+
 /// The request the probe sends: one `GET /`, no compression, no keep-alive.
 pub fn request(host: &str) -> Vec<u8> {
     format!(
@@ -30,6 +42,17 @@ pub struct Response {
     pub server: Option<String>,
     pub title: Option<String>,
     pub admin_interface: Option<String>,
+}
+
+impl From<Response> for HttpDetails {
+    fn from(r: Response) -> Self {
+        HttpDetails {
+            status: r.status,
+            server: r.server,
+            title: r.title,
+            admin_interface: r.admin_interface,
+        }
+    }
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
