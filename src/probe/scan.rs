@@ -345,26 +345,18 @@ mod tests {
             Outcome::Answer { state, reason, .. } => Some((state, reason)),
             _ => None,
         };
-        assert_eq!(
-            state(classify_error(&e(libc::ECONNREFUSED), rtt)),
-            Some((PortState::Closed, Reason::Refused))
-        );
-        assert_eq!(
-            state(classify_error(&e(libc::EHOSTUNREACH), rtt)),
-            Some((PortState::Filtered, Reason::Unreachable))
-        );
-        assert_eq!(
-            state(classify_error(&e(libc::ENETUNREACH), rtt)),
-            Some((PortState::Filtered, Reason::Unreachable))
-        );
-        assert_eq!(
-            state(classify_error(&e(libc::EACCES), rtt)),
-            Some((PortState::Filtered, Reason::Prohibited))
-        );
-        assert_eq!(
-            state(classify_error(&e(libc::EPERM), rtt)),
-            Some((PortState::Filtered, Reason::Prohibited))
-        );
+        let answers = [
+            (libc::ECONNREFUSED, PortState::Closed, Reason::Refused),
+            (libc::ECONNRESET, PortState::Closed, Reason::Refused),
+            (libc::EHOSTUNREACH, PortState::Filtered, Reason::Unreachable),
+            (libc::ENETUNREACH, PortState::Filtered, Reason::Unreachable),
+            (libc::EACCES, PortState::Filtered, Reason::Prohibited),
+            (libc::EPERM, PortState::Filtered, Reason::Prohibited),
+        ];
+        for (errno, want_state, want_reason) in answers {
+            let got = state(classify_error(&e(errno), rtt));
+            assert_eq!(got, Some((want_state, want_reason)), "errno {errno}");
+        }
         assert_eq!(classify_error(&e(libc::ETIMEDOUT), rtt), Outcome::Silence);
         assert_eq!(classify_error(&e(libc::EMFILE), rtt), Outcome::LocalError);
         assert_eq!(classify_error(&e(libc::ENOBUFS), rtt), Outcome::LocalError);

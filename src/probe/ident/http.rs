@@ -135,7 +135,7 @@ pub fn title_of(body: &[u8]) -> Option<String> {
     let close = find_ci(inner, b"</title").unwrap_or(inner.len());
     let text = decode_entities(&String::from_utf8_lossy(&inner[..close]));
     let words: Vec<&str> = text.split_whitespace().collect();
-    let t = clip(&words.join(" "));
+    let t = clip(&words.join(" "), MAX_TEXT);
     (!t.is_empty()).then_some(t)
 }
 
@@ -148,10 +148,11 @@ fn decode_entities(s: &str) -> String {
         .replace("&nbsp;", " ")
 }
 
-fn clip(s: &str) -> String {
+/// Printable text only, at most `max` characters.
+pub fn clip(s: &str, max: usize) -> String {
     s.chars()
         .filter(|c| !c.is_control())
-        .take(MAX_TEXT)
+        .take(max)
         .collect::<String>()
         .trim()
         .to_owned()

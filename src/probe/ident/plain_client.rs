@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
 
 use super::http;
@@ -20,6 +21,21 @@ pub(super) enum Plain {
     Nothing,
     /// Connection refused: the port closed since the scan.
     Refused,
+}
+
+/// Send `GET /` and read the answer into `buf`. Some servers speak first
+/// and close (a canned page): whatever arrives is read even when the
+/// request could not be sent.
+pub(super) async fn ask_http<S: AsyncRead + AsyncWrite + Unpin>(
+    s: &mut S,
+    addr: SocketAddr,
+    buf: &mut Vec<u8>,
+    deadline: Instant,
+    limits: &Limits,
+) {
+    let _ = write_all(s, &http::request(&http::host_header(addr)), deadline).await;
+    let complete = http::response_complete;
+    read_until(s, buf, http::MAX_RESPONSE, deadline, limits, complete).await;
 }
 
 pub(super) async fn probe_plain(
@@ -62,16 +78,7 @@ pub(super) async fn probe_plain(
             None => Plain::Nothing,
         };
     }
-    let _ = write_all(&mut s, &http::request(&http::host_header(addr)), deadline).await;
-    read_until(
-        &mut s,
-        &mut buf,
-        http::MAX_RESPONSE,
-        deadline,
-        limits,
-        http::response_complete,
-    )
-    .await;
+    ask_http(&mut s, addr, &mut buf, deadline, limits).await;
     if matches!(buf.first(), Some(0x15 | 0x16)) {
         return Plain::TlsHint;
     }

@@ -92,45 +92,42 @@ fn pad8(v: &mut Vec<u8>) {
     }
 }
 
+/// Little-endian 16-bit fields, in order.
+fn u16s(values: &[u16]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// One negotiate context, 8-byte aligned: type, data length, reserved, data.
+fn push_context(m: &mut Vec<u8>, kind: u16, data: &[u8]) {
+    pad8(m);
+    m.extend(u16s(&[kind, data.len() as u16]));
+    m.extend_from_slice(&[0; 4]);
+    m.extend_from_slice(data);
+}
+
 /// An SMB2 NEGOTIATE request offering `dialects`, framed for TCP. When 3.1.1
 /// is offered, the negotiate contexts it requires (pre-authentication
 /// integrity with SHA-512, encryption AES-128-GCM/CCM) are included.
 pub fn negotiate_request(dialects: &[u16], client_guid: [u8; 16], salt: [u8; 32]) -> Vec<u8> {
     let mut m = smb2_header(CMD_NEGOTIATE, 0, 0);
     let with_contexts = dialects.contains(&0x0311);
-    m.extend_from_slice(&36u16.to_le_bytes()); // StructureSize
-    m.extend_from_slice(&(dialects.len() as u16).to_le_bytes());
-    m.extend_from_slice(&1u16.to_le_bytes()); // SecurityMode: signing enabled
-    m.extend_from_slice(&0u16.to_le_bytes()); // Reserved
+    // StructureSize, DialectCount, SecurityMode (signing enabled), Reserved.
+    m.extend(u16s(&[36, dialects.len() as u16, 1, 0]));
     // Capabilities: DFS | LARGE_MTU | ENCRYPTION, as common clients send.
     m.extend_from_slice(&0x45u32.to_le_bytes());
     m.extend_from_slice(&client_guid);
     let ctx_offset_at = m.len();
     m.extend_from_slice(&[0; 8]); // NegotiateContextOffset/Count or ClientStartTime
-    for d in dialects {
-        m.extend_from_slice(&d.to_le_bytes());
-    }
+    m.extend(u16s(dialects));
     if with_contexts {
         pad8(&mut m);
         let offset = m.len() as u32;
         m[ctx_offset_at..ctx_offset_at + 4].copy_from_slice(&offset.to_le_bytes());
         m[ctx_offset_at + 4..ctx_offset_at + 6].copy_from_slice(&2u16.to_le_bytes());
         // SMB2_PREAUTH_INTEGRITY_CAPABILITIES: one hash (SHA-512), 32-byte salt.
-        m.extend_from_slice(&1u16.to_le_bytes());
-        m.extend_from_slice(&38u16.to_le_bytes());
-        m.extend_from_slice(&[0; 4]);
-        m.extend_from_slice(&1u16.to_le_bytes());
-        m.extend_from_slice(&32u16.to_le_bytes());
-        m.extend_from_slice(&1u16.to_le_bytes());
-        m.extend_from_slice(&salt);
-        pad8(&mut m);
+        push_context(&mut m, 1, &[&u16s(&[1, 32, 1])[..], &salt].concat());
         // SMB2_ENCRYPTION_CAPABILITIES: AES-128-GCM, AES-128-CCM.
-        m.extend_from_slice(&2u16.to_le_bytes());
-        m.extend_from_slice(&6u16.to_le_bytes());
-        m.extend_from_slice(&[0; 4]);
-        m.extend_from_slice(&2u16.to_le_bytes());
-        m.extend_from_slice(&2u16.to_le_bytes());
-        m.extend_from_slice(&1u16.to_le_bytes());
+        push_context(&mut m, 2, &u16s(&[2, 2, 1]));
     }
     framed(m)
 }

@@ -9,6 +9,7 @@
 //! follows in clear text. The certificate's fields are read with
 //! x509-parser.
 
+use super::http::clip;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 /// Largest first flight the probe reads (ServerHello plus a certificate
@@ -209,16 +210,6 @@ pub fn summarize_certificate(der: &[u8]) -> Option<CertSummary> {
         not_after: rfc3339(validity.not_after.timestamp()),
         self_signed,
     })
-}
-
-/// Printable text only, at most `max` characters.
-pub fn clip(s: &str, max: usize) -> String {
-    s.chars()
-        .filter(|c| !c.is_control())
-        .take(max)
-        .collect::<String>()
-        .trim()
-        .to_owned()
 }
 
 /// Seconds since 1970 as RFC 3339 UTC (`2026-11-29T10:00:00Z`), years 0–9999.

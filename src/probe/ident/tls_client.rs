@@ -8,43 +8,40 @@ use std::sync::{Arc, LazyLock};
 
 use tokio::time::{Instant, timeout_at};
 
+use rustls::DigitallySignedStruct as Dss;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer as Cert, ServerName, UnixTime};
+
+use super::plain_client::ask_http;
 use super::wire::{Capped, Limits, connect, random_bytes, read_until, write_all};
 use super::{http, tls};
 use crate::api::{HttpDetails, TlsDetails};
+
+type SignatureCheck = Result<HandshakeSignatureValid, rustls::Error>;
 
 /// Accepts any certificate: the probe reads certificates, it does not trust
 /// them, and sends nothing secret over the connection.
 #[derive(Debug)]
 struct ReadAnyCertificate(Arc<rustls::crypto::CryptoProvider>);
 
-impl rustls::client::danger::ServerCertVerifier for ReadAnyCertificate {
+impl ServerCertVerifier for ReadAnyCertificate {
     fn verify_server_cert(
         &self,
-        _end_entity: &rustls::pki_types::CertificateDer<'_>,
-        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
-        _server_name: &rustls::pki_types::ServerName<'_>,
-        _ocsp: &[u8],
-        _now: rustls::pki_types::UnixTime,
-    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        Ok(rustls::client::danger::ServerCertVerified::assertion())
+        _: &Cert<'_>,
+        _: &[Cert<'_>],
+        _: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
     }
 
-    fn verify_tls12_signature(
-        &self,
-        _message: &[u8],
-        _cert: &rustls::pki_types::CertificateDer<'_>,
-        _dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+    fn verify_tls12_signature(&self, _: &[u8], _: &Cert<'_>, _: &Dss) -> SignatureCheck {
+        Ok(HandshakeSignatureValid::assertion())
     }
 
-    fn verify_tls13_signature(
-        &self,
-        _message: &[u8],
-        _cert: &rustls::pki_types::CertificateDer<'_>,
-        _dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+    fn verify_tls13_signature(&self, m: &[u8], c: &Cert<'_>, d: &Dss) -> SignatureCheck {
+        self.verify_tls12_signature(m, c, d)
     }
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
@@ -98,19 +95,8 @@ async fn modern_tls(
         .peer_certificates()
         .and_then(|c| c.first())
         .map(|c| c.as_ref().to_vec());
-    // Some servers speak first and close (a canned page): read whatever
-    // arrives even when the request could not be sent.
-    let _ = write_all(&mut tls, &http::request(&http::host_header(addr)), deadline).await;
     let mut buf = Vec::new();
-    read_until(
-        &mut tls,
-        &mut buf,
-        http::MAX_RESPONSE,
-        deadline,
-        limits,
-        http::response_complete,
-    )
-    .await;
+    ask_http(&mut tls, addr, &mut buf, deadline, limits).await;
     let http = http::parse_response(&buf).map(HttpDetails::from);
     Some((version, cert, http))
 }

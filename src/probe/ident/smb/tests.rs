@@ -47,6 +47,8 @@ fn negotiate_311_carries_contexts_at_their_offset() {
     assert_eq!(u16_at(m, off + 8).unwrap(), 1); // one hash
     assert_eq!(u16_at(m, off + 12).unwrap(), 1); // SHA-512
     assert_eq!(&m[off + 14..off + 46], &[9; 32]);
+    // Encryption, 8-byte aligned: AES-128-GCM, AES-128-CCM.
+    assert_eq!(&m[off + 48..], &[2, 0, 6, 0, 0, 0, 0, 0, 2, 0, 2, 0, 1, 0]);
 }
 
 #[test]
