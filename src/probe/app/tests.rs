@@ -195,15 +195,20 @@ async fn cors_answers_only_the_sites_origins() {
         s.site.embed_origins = vec!["https://verein.example".into()];
         s.site.org_name = Some("Kammer".into());
     }));
-    let from = |origin| [("origin", origin)];
-    let site = ask(
-        &st,
-        "127.0.0.1",
-        Method::GET,
-        "/api/v1/site",
-        &from("https://verein.example"),
-    )
-    .await;
+    let site_from = |origin| {
+        let st = st.clone();
+        async move {
+            ask(
+                &st,
+                "127.0.0.1",
+                Method::GET,
+                "/api/v1/site",
+                &[("origin", origin)],
+            )
+            .await
+        }
+    };
+    let site = site_from("https://verein.example").await;
     assert_eq!(site.status, StatusCode::OK);
     assert_eq!(
         site.header("access-control-allow-origin"),
@@ -212,14 +217,7 @@ async fn cors_answers_only_the_sites_origins() {
     let info: SiteInfo = serde_json::from_str(&site.body).unwrap();
     assert_eq!(info.org_name.as_deref(), Some("Kammer"));
 
-    let other = ask(
-        &st,
-        "127.0.0.1",
-        Method::GET,
-        "/api/v1/site",
-        &from("https://evil.example"),
-    )
-    .await;
+    let other = site_from("https://evil.example").await;
     assert_eq!(other.status, StatusCode::OK);
     assert_eq!(other.header("access-control-allow-origin"), None);
 
@@ -246,14 +244,8 @@ async fn cors_answers_only_the_sites_origins() {
 
     // Without configured origins there is no CORS at all.
     let plain = Arc::new(state(|_| {}));
-    let none = ask(
-        &plain,
-        "127.0.0.1",
-        Method::GET,
-        "/api/v1/site",
-        &from("https://verein.example"),
-    )
-    .await;
+    let origin = [("origin", "https://verein.example")];
+    let none = ask(&plain, "127.0.0.1", Method::GET, "/api/v1/site", &origin).await;
     assert_eq!(none.header("access-control-allow-origin"), None);
 }
 
