@@ -159,16 +159,12 @@ pub(super) async fn probe_tls(
         Some((v, cert, http)) => (v.to_owned(), cert.or(legacy_cert), http),
         None => (outdated.last()?.clone(), legacy_cert, None),
     };
-    let summary = cert.as_deref().and_then(tls::summarize_certificate);
+    let certificate = cert.as_deref().and_then(tls::summarize_certificate);
     Some((
         TlsDetails {
             version,
             outdated_versions: outdated,
-            subject: summary.as_ref().map(|s| s.subject.clone()),
-            issuer: summary.as_ref().map(|s| s.issuer.clone()),
-            not_before: summary.as_ref().and_then(|s| s.not_before.clone()),
-            not_after: summary.as_ref().and_then(|s| s.not_after.clone()),
-            self_signed: summary.as_ref().map(|s| s.self_signed),
+            ..certificate.unwrap_or_default()
         },
         http,
     ))
