@@ -2,9 +2,9 @@
 //! `/healthz` and (when switched on) `/metrics`, with the security headers
 //! every response carries and request tracing.
 //!
-//! [`app`] knows nothing of sockets: the accept loop in [`super::server`]
-//! hands it each connection's [`ConnInfo`](super::state::ConnInfo), and tests
-//! drive it in-process with `oneshot` and a mocked connection.
+//! [`app`] knows nothing of sockets: the accept loop hands it each
+//! connection's [`ConnInfo`](super::state::ConnInfo), and tests drive it
+//! in-process with `oneshot` and a mocked connection.
 
 use std::sync::Arc;
 
