@@ -203,4 +203,77 @@ mod tests {
     fn random_bytes_differ() {
         assert_ne!(random_bytes::<16>(), random_bytes::<16>());
     }
+
+    /// Reads from an in-memory service until the line ends, the cap or `after`.
+    async fn read_line(
+        stream: &mut tokio::io::DuplexStream,
+        cap: usize,
+        after: Duration,
+    ) -> (ReadEnd, Vec<u8>, Option<IdentLimit>) {
+        let limits = Limits::default();
+        let mut buf = Vec::new();
+        let deadline = Instant::now() + after;
+        let end = read_until(stream, &mut buf, cap, deadline, &limits, |b| {
+            b.ends_with(b"\n")
+        })
+        .await;
+        (end, buf, limits.reported())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_silent_service_costs_exactly_the_deadline() {
+        let (mut ours, _theirs) = tokio::io::duplex(64);
+        let started = Instant::now();
+        let (end, buf, limit) = read_line(&mut ours, 100, Duration::from_secs(2)).await;
+        assert_eq!(
+            (end, buf.len(), limit),
+            (ReadEnd::Deadline, 0, Some(IdentLimit::Time))
+        );
+        assert_eq!(started.elapsed(), Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_dripping_service_is_cut_at_the_deadline() {
+        let (mut ours, mut theirs) = tokio::io::duplex(64);
+        tokio::spawn(async move {
+            while theirs.write_all(b"a").await.is_ok() {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
+        let (end, buf, limit) = read_line(&mut ours, 100, Duration::from_millis(4500)).await;
+        assert_eq!((end, limit), (ReadEnd::Deadline, Some(IdentLimit::Time)));
+        assert_eq!(buf, b"aaaaa", "one byte a second for 4.5 s");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_flood_stops_at_the_byte_cap() {
+        let (mut ours, mut theirs) = tokio::io::duplex(4096);
+        theirs.write_all(&[b'x'; 1000]).await.unwrap();
+        let (end, buf, limit) = read_line(&mut ours, 100, Duration::from_secs(2)).await;
+        assert_eq!(
+            (end, buf.len(), limit),
+            (ReadEnd::Cap, 100, Some(IdentLimit::Bytes))
+        );
+        // Below the cap, the rest of the line is read to its end.
+        theirs.write_all(b"\n").await.unwrap();
+        drop(theirs);
+        let (end, _, limit) = read_line(&mut ours, 2000, Duration::from_secs(2)).await;
+        assert_eq!((end, limit), (ReadEnd::Done, None));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_capped_stream_fails_past_its_cap() {
+        let (ours, mut theirs) = tokio::io::duplex(64);
+        theirs.write_all(b"0123456789").await.unwrap();
+        let limits = Arc::new(Limits::default());
+        let mut capped = Capped {
+            inner: ours,
+            left: 4,
+            limits: limits.clone(),
+        };
+        let mut got = [0u8; 10];
+        assert_eq!(capped.read(&mut got).await.unwrap(), 4);
+        assert!(capped.read(&mut got).await.is_err());
+        assert_eq!(limits.reported(), Some(IdentLimit::Bytes));
+    }
 }
