@@ -17,7 +17,7 @@ mod native {
     use std::time::Duration;
 
     use portcheck::probe::config::{Cli, Settings, Task};
-    use portcheck::probe::server;
+    use portcheck::probe::{healthcheck, server};
     use tracing_subscriber::EnvFilter;
 
     pub fn main() -> ExitCode {
@@ -39,7 +39,7 @@ mod native {
         };
         match task {
             Task::Serve => runtime.block_on(serve(settings)),
-            Task::Healthcheck => runtime.block_on(healthcheck(&settings)),
+            Task::Healthcheck => runtime.block_on(check_health(&settings)),
         }
     }
 
@@ -66,9 +66,9 @@ mod native {
         }
     }
 
-    async fn healthcheck(settings: &Settings) -> ExitCode {
-        let addr = server::local_address_of(settings.listen);
-        if server::healthcheck(addr, Duration::from_secs(3)).await {
+    async fn check_health(settings: &Settings) -> ExitCode {
+        let addr = healthcheck::local_address_of(settings.listen);
+        if healthcheck::check(addr, Duration::from_secs(3)).await {
             ExitCode::SUCCESS
         } else {
             eprintln!("portcheck: http://{addr}/healthz did not answer 200");

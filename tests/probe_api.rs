@@ -326,7 +326,7 @@ async fn ipv6_and_mapped_ipv4_on_a_dual_stack_listener() {
     drop(listener);
     s.listen = format!("[::]:{port}").parse().unwrap();
     let tl = tokio::net::TcpListener::bind(s.listen).await.unwrap();
-    let state = std::sync::Arc::new(portcheck::probe::http::ProbeState::new(&s).unwrap());
+    let state = std::sync::Arc::new(portcheck::probe::state::ProbeState::new(&s).unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let serve = tokio::spawn({
         let s = s.clone();

@@ -288,13 +288,17 @@ mod tests {
 
     #[test]
     fn hashed_names() {
-        assert!(is_hashed_name("/portcheck-app-3c1d3b7a9e0f4a21.js"));
-        assert!(is_hashed_name("/portcheck-app-3c1d3b7a9e0f4a21_bg.wasm"));
-        assert!(is_hashed_name("/style-0123456789abcdef.css"));
-        assert!(!is_hashed_name("/index.html"));
-        assert!(!is_hashed_name("/embed.js"));
-        assert!(!is_hashed_name("/portcheck-app.js"));
-        assert!(!is_hashed_name("/x-123.js"));
+        let hashed = [
+            "/portcheck-app-3c1d3b7a9e0f4a21.js",
+            "/portcheck-app-3c1d3b7a9e0f4a21_bg.wasm",
+            "/style-0123456789abcdef.css",
+        ];
+        let plain = ["/index.html", "/embed.js", "/portcheck-app.js", "/x-123.js"];
+        for (paths, want) in [(&hashed[..], true), (&plain[..], false)] {
+            for p in paths {
+                assert_eq!(is_hashed_name(p), want, "{p}");
+            }
+        }
     }
 
     #[test]

@@ -147,212 +147,236 @@ fn parse_node(s: &str) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
-
-    fn trust(nets: &[&str], header: ForwardedHeader) -> Trust {
-        Trust {
-            proxies: nets.iter().map(|n| n.parse().unwrap()).collect(),
-            header,
-        }
-    }
-
-    fn xff(peer: &str, values: &[&str], nets: &[&str]) -> Result<IpAddr, BadForwarding> {
-        client_address(
-            ip(peer),
-            values.iter().map(|v| v.as_bytes()),
-            &trust(nets, ForwardedHeader::XForwardedFor),
-        )
-    }
-
-    fn fwd(peer: &str, values: &[&str], nets: &[&str]) -> Result<IpAddr, BadForwarding> {
-        client_address(
-            ip(peer),
-            values.iter().map(|v| v.as_bytes()),
-            &trust(nets, ForwardedHeader::Forwarded),
-        )
-    }
+    use ForwardedHeader::{Forwarded, XForwardedFor};
 
     const PROXY: &[&str] = &["10.0.0.0/8", "fd00:1::/48"];
 
-    #[test]
-    fn untrusted_peer_headers_are_ignored() {
-        for headers in [
-            vec!["198.51.100.7"],
-            vec!["garbage"],
-            vec!["127.0.0.1, 10.0.0.1"],
-        ] {
+    /// The client found for a request from `peer` with header `lines`, or
+    /// `None` for an error; `nets` are the trusted proxies.
+    fn found(header: ForwardedHeader, nets: &[&str], peer: &str, lines: &[&str]) -> Option<IpAddr> {
+        let trust = Trust {
+            proxies: nets.iter().map(|n| n.parse().unwrap()).collect(),
+            header,
+        };
+        let peer = peer.parse().unwrap();
+        client_address(peer, lines.iter().map(|v| v.as_bytes()), &trust).ok()
+    }
+
+    /// Every case: header, peer, header lines, the client (`None`: error).
+    fn check(cases: &[(ForwardedHeader, &str, &[&str], Option<&str>)]) {
+        for &(header, peer, lines, want) in cases {
+            let want = want.map(|w| w.parse::<IpAddr>().unwrap());
             assert_eq!(
-                xff("192.0.2.10", &headers, PROXY),
-                Ok(ip("192.0.2.10")),
-                "{headers:?}"
+                found(header, PROXY, peer, lines),
+                want,
+                "{header:?} {peer} {lines:?}"
             );
         }
+    }
+
+    #[test]
+    fn untrusted_peers_are_the_client_whatever_they_send() {
+        check(&[
+            (
+                XForwardedFor,
+                "192.0.2.10",
+                &["198.51.100.7"],
+                Some("192.0.2.10"),
+            ),
+            (
+                XForwardedFor,
+                "192.0.2.10",
+                &["garbage"],
+                Some("192.0.2.10"),
+            ),
+            (
+                XForwardedFor,
+                "192.0.2.10",
+                &["127.0.0.1, 10.0.0.1"],
+                Some("192.0.2.10"),
+            ),
+            // A mapped peer is normalised.
+            (XForwardedFor, "::ffff:192.0.2.10", &[], Some("192.0.2.10")),
+        ]);
         // No trusted proxies configured at all.
-        assert_eq!(xff("10.0.0.1", &["198.51.100.7"], &[]), Ok(ip("10.0.0.1")));
+        let none = found(XForwardedFor, &[], "10.0.0.1", &["198.51.100.7"]);
+        assert_eq!(none, Some("10.0.0.1".parse().unwrap()));
     }
 
     #[test]
-    fn untrusted_mapped_peer_is_normalised() {
-        assert_eq!(xff("::ffff:192.0.2.10", &[], PROXY), Ok(ip("192.0.2.10")));
-    }
-
-    #[test]
-    fn single_trusted_proxy() {
-        assert_eq!(
-            xff("10.0.0.1", &["192.0.2.10"], PROXY),
-            Ok(ip("192.0.2.10"))
-        );
-        assert_eq!(
-            xff("::ffff:10.0.0.1", &["192.0.2.10"], PROXY),
-            Ok(ip("192.0.2.10"))
-        );
+    fn trusted_proxies_name_the_client() {
+        let long = std::iter::repeat_n("10.3.3.3", 200)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let long = format!("192.0.2.10, {long}");
+        check(&[
+            (
+                XForwardedFor,
+                "10.0.0.1",
+                &["192.0.2.10"],
+                Some("192.0.2.10"),
+            ),
+            (
+                XForwardedFor,
+                "::ffff:10.0.0.1",
+                &["192.0.2.10"],
+                Some("192.0.2.10"),
+            ),
+            // Many hops: walk past the trusted proxies.
+            (
+                XForwardedFor,
+                "10.0.0.1",
+                &["198.51.100.7, 192.0.2.10, 10.1.1.1, 10.2.2.2"],
+                Some("192.0.2.10"),
+            ),
+            (XForwardedFor, "10.0.0.1", &[&long], Some("192.0.2.10")),
+            // An all-trusted chain ends at its leftmost hop.
+            (
+                XForwardedFor,
+                "10.0.0.1",
+                &["10.5.5.5, 10.6.6.6"],
+                Some("10.5.5.5"),
+            ),
+            // A trusted proxy's own request.
+            (XForwardedFor, "10.0.0.1", &[], Some("10.0.0.1")),
+            (XForwardedFor, "10.0.0.1", &[""], Some("10.0.0.1")),
+        ]);
     }
 
     #[test]
     fn client_prepended_entries_are_not_read() {
-        // The client sent "X-Forwarded-For: 198.51.100.7"; nginx appended the
-        // real address. The spoofed entry is left of the first untrusted hop.
-        assert_eq!(
-            xff("10.0.0.1", &["198.51.100.7, 192.0.2.10"], PROXY),
-            Ok(ip("192.0.2.10"))
-        );
-        // Even garbage or a trusted-looking address there changes nothing.
-        assert_eq!(
-            xff("10.0.0.1", &["not an ip, 10.9.9.9, 192.0.2.10"], PROXY),
-            Ok(ip("192.0.2.10"))
-        );
-        // A spoofed header line of its own before the proxy's line.
-        assert_eq!(
-            xff("10.0.0.1", &["127.0.0.1", "192.0.2.10"], PROXY),
-            Ok(ip("192.0.2.10"))
-        );
-    }
-
-    #[test]
-    fn many_hops_walk_past_trusted_proxies() {
-        assert_eq!(
-            xff(
+        check(&[
+            // The client sent "X-Forwarded-For: 198.51.100.7"; nginx appended
+            // the real address. The spoofed entry is left of the first
+            // untrusted hop.
+            (
+                XForwardedFor,
                 "10.0.0.1",
-                &["198.51.100.7, 192.0.2.10, 10.1.1.1, 10.2.2.2"],
-                PROXY
+                &["198.51.100.7, 192.0.2.10"],
+                Some("192.0.2.10"),
             ),
-            Ok(ip("192.0.2.10"))
-        );
-        let long = std::iter::repeat_n("10.3.3.3", 200)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let header = format!("192.0.2.10, {long}");
-        assert_eq!(xff("10.0.0.1", &[&header], PROXY), Ok(ip("192.0.2.10")));
+            // Even garbage or a trusted-looking address there changes nothing.
+            (
+                XForwardedFor,
+                "10.0.0.1",
+                &["not an ip, 10.9.9.9, 192.0.2.10"],
+                Some("192.0.2.10"),
+            ),
+            // A spoofed header line of its own before the proxy's line.
+            (
+                XForwardedFor,
+                "10.0.0.1",
+                &["127.0.0.1", "192.0.2.10"],
+                Some("192.0.2.10"),
+            ),
+        ]);
     }
 
     #[test]
-    fn all_trusted_chain_ends_at_leftmost() {
-        assert_eq!(
-            xff("10.0.0.1", &["10.5.5.5, 10.6.6.6"], PROXY),
-            Ok(ip("10.5.5.5"))
-        );
-    }
-
-    #[test]
-    fn trusted_proxy_without_header_is_the_client() {
-        assert_eq!(xff("10.0.0.1", &[], PROXY), Ok(ip("10.0.0.1")));
-        assert_eq!(xff("10.0.0.1", &[""], PROXY), Ok(ip("10.0.0.1")));
-    }
-
-    #[test]
-    fn ipv6_forms() {
+    fn address_forms() {
         for entry in [
             "2001:db8::7",
             "[2001:db8::7]",
             "[2001:db8::7]:5000",
             " 2001:db8::7 ",
         ] {
-            assert_eq!(
-                xff("fd00:1::1", &[entry], PROXY),
-                Ok(ip("2001:db8::7")),
-                "{entry}"
-            );
+            check(&[(XForwardedFor, "fd00:1::1", &[entry], Some("2001:db8::7"))]);
         }
-        assert_eq!(
-            xff("10.0.0.1", &["::ffff:192.0.2.10"], PROXY),
-            Ok(ip("192.0.2.10"))
-        );
-        assert_eq!(
-            xff("10.0.0.1", &["192.0.2.10:4711"], PROXY),
-            Ok(ip("192.0.2.10"))
-        );
+        check(&[
+            (
+                XForwardedFor,
+                "10.0.0.1",
+                &["::ffff:192.0.2.10"],
+                Some("192.0.2.10"),
+            ),
+            (
+                XForwardedFor,
+                "10.0.0.1",
+                &["192.0.2.10:4711"],
+                Some("192.0.2.10"),
+            ),
+        ]);
     }
 
     #[test]
-    fn garbage_written_within_trust_is_an_error() {
-        for bad in [
-            " ",
-            "hello",
-            "192.0.2.10, ",
-            "999.1.1.1",
-            "[192.0.2.10]",
-            "192.0.2.10:99999",
-            "unknown",
-        ] {
-            assert!(xff("10.0.0.1", &[bad], PROXY).is_err(), "{bad:?}");
+    fn unreadable_entries_within_trust_are_errors() {
+        let unreadable: [(ForwardedHeader, &[&str]); 2] = [
+            (
+                XForwardedFor,
+                &[
+                    " ",
+                    "hello",
+                    "192.0.2.10, ",
+                    "999.1.1.1",
+                    "[192.0.2.10]",
+                    "192.0.2.10:99999",
+                    "unknown",
+                ],
+            ),
+            (
+                Forwarded,
+                &[
+                    "for=unknown",
+                    "for=_hidden",
+                    "proto=https",
+                    "for=\"[2001:db8::1]:80",
+                    "for=192.0.2.1;for=192.0.2.2",
+                    "for",
+                ],
+            ),
+        ];
+        for (header, entries) in unreadable {
+            for entry in entries {
+                check(&[(header, "10.0.0.1", &[entry], None)]);
+            }
         }
-        assert!(
-            client_address(
-                ip("10.0.0.1"),
-                [&b"\xff\xfe"[..]],
-                &trust(PROXY, ForwardedHeader::XForwardedFor)
-            )
-            .is_err()
-        );
+        let trust = Trust {
+            proxies: vec!["10.0.0.0/8".parse().unwrap()],
+            header: XForwardedFor,
+        };
+        let not_utf8 = client_address("10.0.0.1".parse().unwrap(), [&b"\xff\xfe"[..]], &trust);
+        assert!(not_utf8.is_err());
     }
 
     #[test]
     fn rfc7239_forwarded() {
-        assert_eq!(
-            fwd("10.0.0.1", &["for=192.0.2.10"], PROXY),
-            Ok(ip("192.0.2.10"))
-        );
-        assert_eq!(
-            fwd("10.0.0.1", &["For=\"[2001:db8:cafe::17]:4711\""], PROXY),
-            Ok(ip("2001:db8:cafe::17"))
-        );
-        assert_eq!(
-            fwd(
+        check(&[
+            (
+                Forwarded,
+                "10.0.0.1",
+                &["for=192.0.2.10"],
+                Some("192.0.2.10"),
+            ),
+            (
+                Forwarded,
+                "10.0.0.1",
+                &["For=\"[2001:db8:cafe::17]:4711\""],
+                Some("2001:db8:cafe::17"),
+            ),
+            (
+                Forwarded,
                 "10.0.0.1",
                 &["for=198.51.100.7;proto=https, for=192.0.2.10;by=10.0.0.1;proto=http"],
-                PROXY
+                Some("192.0.2.10"),
             ),
-            Ok(ip("192.0.2.10"))
-        );
-        assert_eq!(
-            fwd("10.0.0.1", &["for=192.0.2.10, for=10.4.4.4"], PROXY),
-            Ok(ip("192.0.2.10"))
-        );
-    }
-
-    #[test]
-    fn rfc7239_unreadable_elements() {
-        for bad in [
-            "for=unknown",
-            "for=_hidden",
-            "proto=https",
-            "for=\"[2001:db8::1]:80",
-            "for=192.0.2.1;for=192.0.2.2",
-            "for",
-        ] {
-            assert!(fwd("10.0.0.1", &[bad], PROXY).is_err(), "{bad:?}");
-        }
+            (
+                Forwarded,
+                "10.0.0.1",
+                &["for=192.0.2.10, for=10.4.4.4"],
+                Some("192.0.2.10"),
+            ),
+        ]);
     }
 
     #[test]
     fn the_other_header_is_never_read() {
-        // With X-Forwarded-For configured, a Forwarded header is simply not
-        // passed in; and Forwarded syntax in X-Forwarded-For is an error.
-        assert!(xff("10.0.0.1", &["for=198.51.100.7"], PROXY).is_err());
-        // With Forwarded configured, a bare address list is not Forwarded.
-        assert!(fwd("10.0.0.1", &["198.51.100.7"], PROXY).is_err());
+        check(&[
+            // With X-Forwarded-For configured, a Forwarded header is simply
+            // not passed in; and Forwarded syntax in X-Forwarded-For is an
+            // error.
+            (XForwardedFor, "10.0.0.1", &["for=198.51.100.7"], None),
+            // With Forwarded configured, a bare address list is not Forwarded.
+            (Forwarded, "10.0.0.1", &["198.51.100.7"], None),
+        ]);
     }
 }

@@ -4,27 +4,37 @@
 //! label: scans are counted by address family and level, findings by id,
 //! port results by port and state, refusals by error code.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
-use prometheus_client::registry::Registry;
+use prometheus_client::registry::{Metric, Registry};
 
 use crate::api::{ErrorCode, Report};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct ScanLabels {
-    family: &'static str,
-    level: &'static str,
+struct FindingLabels {
+    finding: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct FindingLabels {
-    finding: String,
+struct RefusedLabels {
+    code: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ScanLabels {
+    family: String,
+    level: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -33,19 +43,19 @@ struct PortLabels {
     state: String,
 }
 
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct RefusedLabels {
-    code: String,
-}
-
+/// The probe's metrics. Cloning is cheap and every clone counts into the
+/// same registry, so each router and the scans take what they need.
+#[derive(Clone)]
 pub struct Metrics {
-    registry: Mutex<Registry>,
+    registry: Arc<Mutex<Registry>>,
     scans: Family<ScanLabels, Counter>,
     findings: Family<FindingLabels, Counter>,
     ports: Family<PortLabels, Counter>,
     refused: Family<RefusedLabels, Counter>,
     duration: Histogram,
     pub scans_running: Gauge,
+    /// Scan sockets open now; handed to every scan this probe runs.
+    pub open_sockets: Gauge,
     pub connections_open: Gauge,
 }
 
@@ -55,6 +65,7 @@ impl Default for Metrics {
     }
 }
 
+/// The wire name serde gives a unit enum variant (`"critical"`, `"smb-exposed"`).
 fn json_name(v: impl serde::Serialize) -> String {
     serde_json::to_value(v)
         .ok()
@@ -62,94 +73,77 @@ fn json_name(v: impl serde::Serialize) -> String {
         .unwrap_or_default()
 }
 
+/// `metric`, registered under `name` with `help`.
+fn registered<M: Metric + Clone>(r: &mut Registry, name: &str, help: &str, metric: M) -> M {
+    r.register(name, help, metric.clone());
+    metric
+}
+
 impl Metrics {
     pub fn new() -> Self {
-        let m = Metrics {
-            registry: Mutex::new(Registry::with_prefix("portcheck")),
-            scans: Family::default(),
-            findings: Family::default(),
-            ports: Family::default(),
-            refused: Family::default(),
-            // 50 ms … ~13 s.
-            duration: Histogram::new(exponential_buckets(0.05, 2.0, 9)),
-            scans_running: Gauge::default(),
-            connections_open: Gauge::default(),
-        };
-        {
-            let mut r = m.registry.lock().unwrap_or_else(|p| p.into_inner());
-            r.register(
+        let mut r = Registry::with_prefix("portcheck");
+        let r = &mut r;
+        Metrics {
+            scans: registered(
+                r,
                 "scans",
                 "Completed scans by address family and verdict level",
-                m.scans.clone(),
-            );
-            r.register(
+                Family::default(),
+            ),
+            findings: registered(
+                r,
                 "findings",
                 "Findings reported, by finding id",
-                m.findings.clone(),
-            );
-            r.register(
+                Family::default(),
+            ),
+            ports: registered(
+                r,
                 "port_results",
                 "Port results by port and state",
-                m.ports.clone(),
-            );
-            r.register(
+                Family::default(),
+            ),
+            refused: registered(
+                r,
                 "refused",
                 "Scan requests refused, by error code (rate_limited, busy, target_not_allowed, ...)",
-                m.refused.clone(),
-            );
-            r.register(
+                Family::default(),
+            ),
+            // 50 ms … ~13 s.
+            duration: registered(
+                r,
                 "scan_duration_seconds",
                 "Wall time of completed scans",
-                m.duration.clone(),
-            );
-            r.register(
-                "scans_running",
-                "Scans running now",
-                m.scans_running.clone(),
-            );
-            r.register(
-                "open_sockets",
-                "Scan sockets open now",
-                super::scan::open_sockets(),
-            );
-            r.register(
+                Histogram::new(exponential_buckets(0.05, 2.0, 9)),
+            ),
+            scans_running: registered(r, "scans_running", "Scans running now", Gauge::default()),
+            open_sockets: registered(r, "open_sockets", "Scan sockets open now", Gauge::default()),
+            connections_open: registered(
+                r,
                 "connections_open",
                 "Client connections open now",
-                m.connections_open.clone(),
-            );
+                Gauge::default(),
+            ),
+            // Last, once every metric above is in it.
+            registry: Arc::new(Mutex::new(std::mem::take(r))),
         }
-        m
     }
 
     /// Count a completed scan.
     pub fn record_scan(&self, report: &Report) {
-        let family = match report.target.family {
-            crate::api::Family::Ipv4 => "ipv4",
-            crate::api::Family::Ipv6 => "ipv6",
+        let labels = ScanLabels {
+            family: json_name(report.target.family),
+            level: json_name(report.verdict.level),
         };
-        let level = match report.verdict.level {
-            crate::api::Level::Ok => "ok",
-            crate::api::Level::Notice => "notice",
-            crate::api::Level::Warning => "warning",
-            crate::api::Level::Critical => "critical",
-        };
-        self.scans
-            .get_or_create(&ScanLabels { family, level })
-            .inc();
+        self.scans.get_or_create(&labels).inc();
         for f in &report.verdict.findings {
+            let finding = json_name(f.id);
             self.findings
-                .get_or_create(&FindingLabels {
-                    finding: json_name(f.id),
-                })
+                .get_or_create(&FindingLabels { finding })
                 .inc();
         }
         for p in report.ports.iter().chain(&report.control) {
-            self.ports
-                .get_or_create(&PortLabels {
-                    port: p.port,
-                    state: json_name(p.state),
-                })
-                .inc();
+            let (port, state) = (p.port, json_name(p.state));
+            self.ports.get_or_create(&PortLabels { port, state }).inc();
         }
         // Milliseconds to seconds; precision loss is irrelevant here.
         self.duration.observe(report.duration_ms as f64 / 1000.0);
@@ -157,11 +151,8 @@ impl Metrics {
 
     /// Count a refused scan request.
     pub fn record_refused(&self, code: ErrorCode) {
-        self.refused
-            .get_or_create(&RefusedLabels {
-                code: json_name(code),
-            })
-            .inc();
+        let code = json_name(code);
+        self.refused.get_or_create(&RefusedLabels { code }).inc();
     }
 
     /// The Prometheus text exposition.
@@ -173,6 +164,41 @@ impl Metrics {
         }
         out
     }
+}
+
+/// Counts one in a gauge while alive (an open socket, a running scan).
+pub struct Held(Gauge);
+
+impl Held {
+    pub fn new(gauge: &Gauge) -> Self {
+        gauge.inc();
+        Held(gauge.clone())
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+/// `GET /metrics`: the exposition in the OpenMetrics text format.
+pub async fn exposition(State(metrics): State<Metrics>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        metrics.render(),
+    )
+        .into_response()
+}
+
+/// Only `/metrics`, for a separate metrics listener.
+pub fn router(metrics: Metrics) -> Router {
+    Router::new()
+        .route("/metrics", get(exposition))
+        .with_state(metrics)
 }
 
 #[cfg(test)]

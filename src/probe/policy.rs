@@ -87,22 +87,15 @@ pub fn special_purpose(ip: IpAddr) -> Option<&'static str> {
 }
 
 fn special_v4(ip: Ipv4Addr) -> Option<&'static str> {
+    #[rustfmt::skip]
     const TABLE: &[([u8; 4], u8, &str)] = &[
         ([0, 0, 0, 0], 8, "\"this network\" (0.0.0.0/8)"),
         ([10, 0, 0, 0], 8, "private (10.0.0.0/8)"),
-        (
-            [100, 64, 0, 0],
-            10,
-            "carrier-grade NAT shared (100.64.0.0/10)",
-        ),
+        ([100, 64, 0, 0], 10, "carrier-grade NAT shared (100.64.0.0/10)"),
         ([127, 0, 0, 0], 8, "loopback (127.0.0.0/8)"),
         ([169, 254, 0, 0], 16, "link-local (169.254.0.0/16)"),
         ([172, 16, 0, 0], 12, "private (172.16.0.0/12)"),
-        (
-            [192, 0, 0, 0],
-            24,
-            "IETF protocol assignment (192.0.0.0/24)",
-        ),
+        ([192, 0, 0, 0], 24, "IETF protocol assignment (192.0.0.0/24)"),
         ([192, 0, 2, 0], 24, "documentation (192.0.2.0/24)"),
         ([192, 88, 99, 0], 24, "6to4 relay anycast (192.88.99.0/24)"),
         ([192, 168, 0, 0], 16, "private (192.168.0.0/16)"),
@@ -120,15 +113,12 @@ fn special_v4(ip: Ipv4Addr) -> Option<&'static str> {
 }
 
 fn special_v6(ip: Ipv6Addr) -> Option<&'static str> {
+    #[rustfmt::skip]
     const TABLE: &[(u128, u8, &str)] = &[
         (0, 128, "unspecified (::)"),
         (1, 128, "loopback (::1)"),
         (0xffff_0000_0000, 96, "IPv4-mapped (::ffff:0:0/96)"),
-        (
-            0x0064_ff9b_0001 << 80,
-            48,
-            "local-use translation (64:ff9b:1::/48)",
-        ),
+        (0x0064_ff9b_0001 << 80, 48, "local-use translation (64:ff9b:1::/48)"),
         (0x0100 << 112, 64, "discard-only (100::/64)"),
         (0x2001_0db8 << 96, 32, "documentation (2001:db8::/32)"),
         (0x2001 << 112, 23, "IETF protocol assignment (2001::/23)"),

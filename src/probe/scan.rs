@@ -18,7 +18,6 @@
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::LazyLock;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
@@ -30,6 +29,7 @@ use tokio::sync::watch;
 use crate::api::{PortEvent, PortGroup, PortResult, PortState, Reason, Report, Target};
 use crate::plan::{Plan, Protocol, Service};
 use crate::probe::ident;
+use crate::probe::metrics::Held;
 use crate::verdict;
 
 /// Attempts per port before silence is called "filtered".
@@ -103,32 +103,12 @@ fn classify_socket_error(_err: &io::Error) -> Outcome {
     Outcome::LocalError
 }
 
-/// Scan sockets open right now, across all scans (exported as a metric).
-static OPEN_SOCKETS: LazyLock<Gauge> = LazyLock::new(Gauge::default);
-
-/// The gauge of open scan sockets, for the metrics registry.
-pub fn open_sockets() -> Gauge {
-    OPEN_SOCKETS.clone()
-}
-
-/// Counts one open scan socket while alive.
-struct SocketCount;
-
-impl SocketCount {
-    fn new() -> Self {
-        OPEN_SOCKETS.inc();
-        SocketCount
-    }
-}
-
-impl Drop for SocketCount {
-    fn drop(&mut self) {
-        OPEN_SOCKETS.dec();
-    }
-}
-
 /// One connection attempt, with a deadline that follows the shared timeout.
-async fn attempt(addr: SocketAddr, mut timeout: watch::Receiver<Duration>) -> Outcome {
+async fn attempt(
+    addr: SocketAddr,
+    mut timeout: watch::Receiver<Duration>,
+    sockets: &Gauge,
+) -> Outcome {
     let socket = match addr {
         SocketAddr::V4(_) => TcpSocket::new_v4(),
         SocketAddr::V6(_) => TcpSocket::new_v6(),
@@ -137,7 +117,7 @@ async fn attempt(addr: SocketAddr, mut timeout: watch::Receiver<Duration>) -> Ou
         Ok(s) => s,
         Err(e) => return classify_socket_error(&e),
     };
-    let _counted = SocketCount::new();
+    let _counted = Held::new(sockets);
     let started = Instant::now();
     let connect = socket.connect(addr);
     tokio::pin!(connect);
@@ -167,45 +147,55 @@ async fn attempt(addr: SocketAddr, mut timeout: watch::Receiver<Duration>) -> Ou
     }
 }
 
-/// Scan `target` on the plan's ports, reporting each port to `on_port` as soon
-/// as its state is final, and return the full report.
-///
-/// `rtt_hint` is the round-trip time of the visitor's own connection, when the
-/// probe saw it directly.
-pub async fn scan(
-    target: IpAddr,
-    plan: &Plan,
-    timing: Timing,
-    rtt_hint: Option<Duration>,
-    on_port: impl FnMut(PortEvent),
-) -> Report {
-    scan_with(
-        target,
-        plan,
-        timing,
-        rtt_hint,
-        Some(ident::Budget::STANDARD),
-        on_port,
-    )
-    .await
+/// How a scan runs, besides its target: timeouts, the identification
+/// budget (`None` turns identification off), and the gauge that counts the
+/// scan's open sockets (the running probe's own).
+#[derive(Debug, Clone)]
+pub struct ScanSetup {
+    pub timing: Timing,
+    pub identify: Option<ident::Budget>,
+    pub sockets: Gauge,
 }
 
-/// [`scan`] with a chosen identification budget; `None` turns identification
-/// off (benchmarks compare both).
-///
-/// Identification runs for each port as soon as it is found open, in
-/// parallel with the rest of the connect scan and with the other open
-/// ports, each within its own budget. The `port` event is sent at connect
-/// time, so the page shows an open port at once; what identification learnt
-/// is in the final report's `details`, and the verdict uses it.
+/// [`scan`] with a chosen identification budget and sockets counted nowhere
+/// (tests and benchmarks compare budgets).
 pub async fn scan_with(
     target: IpAddr,
     plan: &Plan,
     timing: Timing,
     rtt_hint: Option<Duration>,
     identify: Option<ident::Budget>,
+    on_port: impl FnMut(PortEvent),
+) -> Report {
+    let setup = ScanSetup {
+        timing,
+        identify,
+        sockets: Gauge::default(),
+    };
+    scan(target, plan, &setup, rtt_hint, on_port).await
+}
+
+/// Scan `target` on the plan's ports, reporting each port to `on_port` as soon
+/// as its state is final, and return the full report.
+///
+/// `rtt_hint` is the round-trip time of the visitor's own connection, when the
+/// probe saw it directly.
+///
+/// Identification runs for each port as soon as it is found open, in
+/// parallel with the rest of the connect scan and with the other open
+/// ports, each within its own budget. The `port` event is sent at connect
+/// time, so the page shows an open port at once; what identification learnt
+/// is in the final report's `details`, and the verdict uses it.
+pub async fn scan(
+    target: IpAddr,
+    plan: &Plan,
+    setup: &ScanSetup,
+    rtt_hint: Option<Duration>,
     mut on_port: impl FnMut(PortEvent),
 ) -> Report {
+    let ScanSetup {
+        timing, identify, ..
+    } = *setup;
     let started_at = SystemTime::now();
     let started = Instant::now();
     let mut rtt_estimate = rtt_hint;
@@ -216,8 +206,9 @@ pub async fn scan_with(
     let launch = |group: PortGroup, port: &Service, tries: u8| {
         let rx = timeout_rx.clone();
         let port = port.clone();
+        let sockets = &setup.sockets;
         async move {
-            let outcome = attempt(SocketAddr::new(target, port.port), rx).await;
+            let outcome = attempt(SocketAddr::new(target, port.port), rx, sockets).await;
             (group, port, tries, outcome)
         }
     };
@@ -354,26 +345,18 @@ mod tests {
             Outcome::Answer { state, reason, .. } => Some((state, reason)),
             _ => None,
         };
-        assert_eq!(
-            state(classify_error(&e(libc::ECONNREFUSED), rtt)),
-            Some((PortState::Closed, Reason::Refused))
-        );
-        assert_eq!(
-            state(classify_error(&e(libc::EHOSTUNREACH), rtt)),
-            Some((PortState::Filtered, Reason::Unreachable))
-        );
-        assert_eq!(
-            state(classify_error(&e(libc::ENETUNREACH), rtt)),
-            Some((PortState::Filtered, Reason::Unreachable))
-        );
-        assert_eq!(
-            state(classify_error(&e(libc::EACCES), rtt)),
-            Some((PortState::Filtered, Reason::Prohibited))
-        );
-        assert_eq!(
-            state(classify_error(&e(libc::EPERM), rtt)),
-            Some((PortState::Filtered, Reason::Prohibited))
-        );
+        let answers = [
+            (libc::ECONNREFUSED, PortState::Closed, Reason::Refused),
+            (libc::ECONNRESET, PortState::Closed, Reason::Refused),
+            (libc::EHOSTUNREACH, PortState::Filtered, Reason::Unreachable),
+            (libc::ENETUNREACH, PortState::Filtered, Reason::Unreachable),
+            (libc::EACCES, PortState::Filtered, Reason::Prohibited),
+            (libc::EPERM, PortState::Filtered, Reason::Prohibited),
+        ];
+        for (errno, want_state, want_reason) in answers {
+            let got = state(classify_error(&e(errno), rtt));
+            assert_eq!(got, Some((want_state, want_reason)), "errno {errno}");
+        }
         assert_eq!(classify_error(&e(libc::ETIMEDOUT), rtt), Outcome::Silence);
         assert_eq!(classify_error(&e(libc::EMFILE), rtt), Outcome::LocalError);
         assert_eq!(classify_error(&e(libc::ENOBUFS), rtt), Outcome::LocalError);

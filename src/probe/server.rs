@@ -11,23 +11,25 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
-use std::net::IpAddr;
-use std::sync::atomic::Ordering;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::Router;
+use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
-use super::config::Settings;
-use super::http::{ConnInfo, ProbeState, router};
+use super::app::app;
+use super::config::{Metrics as MetricsMode, Settings};
+use super::metrics::{self, Held};
 use super::policy::normalise;
+use super::state::{ConnInfo, ProbeState};
 
 /// Largest request head accepted (request line and headers).
 pub const MAX_HEADER_BYTES: usize = 8 * 1024;
@@ -167,14 +169,14 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let state = Arc::new(ProbeState::new(&settings)?);
-    if state.assets.is_empty() {
+    if state.page.assets().is_empty() {
         tracing::warn!("no page built into this binary and no --www folder: serving the API only");
     }
     let metrics_task = match settings.metrics {
-        super::config::Metrics::Listen(addr) => {
+        MetricsMode::Listen(addr) => {
             let l = TcpListener::bind(addr).await?;
             tracing::info!("metrics on http://{}/metrics", l.local_addr()?);
-            let app = super::http::metrics_router(state.clone());
+            let app = metrics::router(state.metrics.clone());
             Some(tokio::spawn(async move {
                 let _ = axum::serve(l, app).await;
             }))
@@ -188,200 +190,135 @@ pub async fn run(
     result
 }
 
-/// [`run`] with a given state (tests inspect it).
+/// [`run`] with a given state (tests inspect it). Shutdown begins when
+/// `shutdown` completes or when anything begins `state.shutdown`.
 pub async fn serve(
     listener: TcpListener,
     settings: &Settings,
     state: Arc<ProbeState>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    let app = router(state.clone());
-    let connections = Connections::new(
-        settings.max_connections,
-        settings.max_connections_per_address,
-    );
-    let graceful = GracefulShutdown::new();
-    let mut http = http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(settings.header_timeout)
-        .max_buf_size(READ_BUFFER_BYTES.max(MAX_HEADER_BYTES))
-        .max_headers(64)
-        .keep_alive(true);
-    let lifetime = settings.connection_lifetime;
-
-    // The limiter forgets refilled addresses every refill period.
-    let sweeper = {
-        let state = state.clone();
-        let every = settings.rate.refill.max(Duration::from_secs(1));
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            loop {
-                tick.tick().await;
-                state.limiter.sweep();
-            }
-        })
-    };
-
-    tokio::pin!(shutdown);
-    loop {
-        let (stream, peer) = tokio::select! {
-            () = &mut shutdown => break,
-            accepted = listener.accept() => match accepted {
-                Ok(a) => a,
-                Err(e) => {
-                    // EMFILE and friends: back off briefly instead of spinning.
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-        };
-        let peer_ip = normalise(peer.ip());
-        let Some(slot) = connections.try_open(peer_ip, state.trust.is_trusted(peer_ip)) else {
-            tracing::debug!("connection limit reached; closing new connection");
-            drop(stream);
-            continue;
-        };
-        let _ = stream.set_nodelay(true);
-        let open = state.metrics.connections_open.clone();
-        open.inc();
-        let info = ConnInfo {
-            peer,
-            rtt: handshake_rtt(&stream),
-        };
-        let svc = app
-            .clone()
-            .map_request(move |mut req: axum::http::Request<Incoming>| {
-                req.extensions_mut().insert(info);
-                req
-            });
-        let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
-            let _slot = slot;
-            let _open = scopeguard(open);
-            tokio::select! {
-                res = conn => {
-                    if let Err(e) = res {
-                        tracing::debug!(error = %e, "connection ended with an error");
-                    }
-                }
-                () = tokio::time::sleep(lifetime) => {
-                    tracing::debug!("connection lifetime reached; closing");
-                }
-            }
-        });
+    let stop = state.shutdown.clone();
+    let listen = Listen::new(settings, state.clone());
+    tokio::select! {
+        () = shutdown => {}
+        () = stop.begun() => {}
+        () = listen.accept_loop(&listener) => {}
     }
-
     drop(listener);
-    sweeper.abort();
-    state.shutting_down.store(true, Ordering::Relaxed);
     tracing::info!("shutting down: letting running scans finish");
-    state.tasks.close();
-    let drained = async {
-        graceful.shutdown().await;
-        state.tasks.wait().await;
-    };
-    if tokio::time::timeout(settings.shutdown_grace, drained)
-        .await
-        .is_err()
-    {
+    if !stop.drain().await {
         tracing::warn!("shutdown grace period over; exiting with work still running");
     }
     Ok(())
 }
 
-/// Decrements a gauge when dropped.
-struct GaugeGuard(prometheus_client::metrics::gauge::Gauge);
-
-impl Drop for GaugeGuard {
-    fn drop(&mut self) {
-        self.0.dec();
-    }
+/// The accept loop's parts: the router, the HTTP/1 limits and the
+/// connection counts.
+struct Listen {
+    app: Router,
+    http: http1::Builder,
+    connections: Connections,
+    lifetime: Duration,
+    state: Arc<ProbeState>,
+    sweep_every: Duration,
 }
 
-fn scopeguard(g: prometheus_client::metrics::gauge::Gauge) -> GaugeGuard {
-    GaugeGuard(g)
-}
-
-/// The address to reach a server listening on `listen` from the same host:
-/// an unspecified address (`0.0.0.0`, `::`) becomes loopback.
-pub fn local_address_of(listen: std::net::SocketAddr) -> std::net::SocketAddr {
-    let ip = match listen.ip() {
-        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
-        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    std::net::SocketAddr::new(ip, listen.port())
-}
-
-/// Whether an HTTP response head starts with a 200 status line.
-pub fn is_ok_status(head: &[u8]) -> bool {
-    let line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let mut parts = line.split(|&b| b == b' ');
-    matches!(
-        (parts.next(), parts.next()),
-        (Some(b"HTTP/1.0" | b"HTTP/1.1"), Some(b"200"))
-    )
-}
-
-/// `GET /healthz` on a server at `addr`; true on 200 within `timeout`.
-pub async fn healthcheck(addr: std::net::SocketAddr, timeout: Duration) -> bool {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let check = async {
-        let mut s = TcpStream::connect(addr).await.ok()?;
-        s.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
-            .await
-            .ok()?;
-        let mut head = Vec::with_capacity(64);
-        // Read until the end of the status line (or 64 bytes).
-        while !head.contains(&b'\n') && head.len() < 64 {
-            let mut buf = [0u8; 64];
-            let n = s.read(&mut buf).await.ok()?;
-            if n == 0 {
-                break;
-            }
-            head.extend_from_slice(&buf[..n]);
+impl Listen {
+    fn new(settings: &Settings, state: Arc<ProbeState>) -> Self {
+        let mut http = http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(settings.header_timeout)
+            .max_buf_size(READ_BUFFER_BYTES.max(MAX_HEADER_BYTES))
+            .max_headers(64)
+            .keep_alive(true);
+        Listen {
+            app: app(state.clone()),
+            http,
+            connections: Connections::new(
+                settings.max_connections,
+                settings.max_connections_per_address,
+            ),
+            lifetime: settings.connection_lifetime,
+            state,
+            // The limiter forgets refilled addresses every refill period.
+            sweep_every: settings.rate.refill.max(Duration::from_secs(1)),
         }
-        Some(is_ok_status(&head))
-    };
-    matches!(tokio::time::timeout(timeout, check).await, Ok(Some(true)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_lines() {
-        assert!(is_ok_status(b"HTTP/1.1 200 OK\r\n"));
-        assert!(is_ok_status(b"HTTP/1.0 200 OK\r\ncontent-length: 3"));
-        assert!(!is_ok_status(b"HTTP/1.1 503 Service Unavailable\r\n"));
-        assert!(!is_ok_status(b"HTTP/1.1 2000 odd\r\n"));
-        assert!(!is_ok_status(b""));
-        assert!(!is_ok_status(b"SSH-2.0-OpenSSH\r\n"));
     }
 
-    #[test]
-    fn unspecified_listen_addresses_are_reached_on_loopback() {
-        let a = |s: &str| s.parse::<std::net::SocketAddr>().unwrap();
-        assert_eq!(local_address_of(a("0.0.0.0:8080")), a("127.0.0.1:8080"));
-        assert_eq!(local_address_of(a("[::]:8080")), a("[::1]:8080"));
-        assert_eq!(local_address_of(a("192.0.2.5:80")), a("192.0.2.5:80"));
+    /// Accept until dropped; each connection runs as a tracked task.
+    async fn accept_loop(&self, listener: &TcpListener) {
+        let mut sweep = tokio::time::interval(self.sweep_every);
+        loop {
+            let accepted = tokio::select! {
+                _ = sweep.tick() => {
+                    self.state.limiter.sweep();
+                    continue;
+                }
+                accepted = listener.accept() => accepted,
+            };
+            match accepted {
+                Ok((stream, peer)) => self.open(stream, peer),
+                Err(e) => {
+                    // EMFILE and friends: back off briefly instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
     }
 
-    #[tokio::test]
-    async fn healthcheck_against_a_real_server() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(run(listener, Settings::default(), async {
-            let _ = rx.await;
-        }));
-        assert!(healthcheck(addr, Duration::from_secs(3)).await);
-        let _ = tx.send(());
-        server.await.unwrap().unwrap();
-        // Nothing listens any more.
-        assert!(!healthcheck(addr, Duration::from_secs(3)).await);
+    /// Serve one accepted connection, unless a connection limit is reached.
+    fn open(&self, stream: TcpStream, peer: SocketAddr) {
+        let peer_ip = normalise(peer.ip());
+        let exempt = self.state.trust.is_trusted(peer_ip);
+        let Some(slot) = self.connections.try_open(peer_ip, exempt) else {
+            tracing::debug!("connection limit reached; closing new connection");
+            return;
+        };
+        let _ = stream.set_nodelay(true);
+        let open = Held::new(&self.state.metrics.connections_open);
+        let info = ConnectInfo(ConnInfo {
+            peer,
+            rtt: handshake_rtt(&stream),
+        });
+        let svc = self
+            .app
+            .clone()
+            .map_request(move |mut req: axum::http::Request<Incoming>| {
+                req.extensions_mut().insert(info);
+                req
+            });
+        let conn = self
+            .http
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
+        let lifetime = self.lifetime;
+        let shutdown = self.state.shutdown.clone();
+        self.state.shutdown.spawn(async move {
+            let _held = (slot, open);
+            tokio::pin!(conn);
+            let end_of_life = tokio::time::sleep(lifetime);
+            tokio::pin!(end_of_life);
+            let mut draining = false;
+            loop {
+                tokio::select! {
+                    res = conn.as_mut() => {
+                        if let Err(e) = res {
+                            tracing::debug!(error = %e, "connection ended with an error");
+                        }
+                        break;
+                    }
+                    () = &mut end_of_life => {
+                        tracing::debug!("connection lifetime reached; closing");
+                        break;
+                    }
+                    // Finish the request in flight, then close.
+                    () = shutdown.begun(), if !draining => {
+                        draining = true;
+                        conn.as_mut().graceful_shutdown();
+                    }
+                }
+            }
+        });
     }
 }

@@ -1,5 +1,6 @@
 //! The page's routes: `index.html` for page routes, the built files, the
-//! operator's theme stylesheet and `security.txt`.
+//! operator's theme stylesheet and `security.txt`. They take only [`Page`]:
+//! the files and what the operator says about the site.
 //!
 //! A path whose last segment has no extension (`/`, `/embed`) is a page route
 //! and gets `index.html` with a fresh CSP nonce; a missing file with an
@@ -7,16 +8,63 @@
 //! instead of an HTML page parsed as JavaScript.
 
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
+use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{FromRef, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 
-use super::assets::{choose_encoding, new_nonce};
+use super::assets::{Assets, choose_encoding, new_nonce};
 use super::config::Site;
 use super::headers::{Kind, security_headers};
-use super::http::ProbeState;
+
+/// What the page's routes need: the built files, the site settings and the
+/// `security.txt` made from them at start. Cloning is cheap.
+#[derive(Clone)]
+pub struct Page(Arc<PageParts>);
+
+struct PageParts {
+    assets: Assets,
+    site: Site,
+    security_txt: Option<String>,
+}
+
+impl Page {
+    pub fn new(assets: Assets, site: Site) -> Self {
+        let expires = SystemTime::now() + Duration::from_secs(365 * 24 * 3600);
+        let security_txt = security_txt(&site, expires);
+        Page(Arc::new(PageParts {
+            assets,
+            site,
+            security_txt,
+        }))
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.0.site
+    }
+
+    pub fn assets(&self) -> &Assets {
+        &self.0.assets
+    }
+}
+
+/// The page, its files, `/theme.css` and (with a contact) `security.txt`;
+/// every other path is a file or a page route.
+pub fn router<S>(page: &Page) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Page: FromRef<S>,
+{
+    let mut r = Router::new().route("/theme.css", get(theme));
+    if page.0.security_txt.is_some() {
+        r = r.route("/.well-known/security.txt", get(security_txt_file));
+    }
+    r.fallback(serve)
+}
 
 /// Whether `path` names a page route rather than a file.
 pub fn is_page_route(path: &str) -> bool {
@@ -34,12 +82,12 @@ fn is_shared_asset(path: &str) -> bool {
     path == "/embed.js"
 }
 
-pub async fn serve(State(st): State<Arc<ProbeState>>, req: Request) -> Response {
+async fn serve(State(page): State<Page>, req: Request) -> Response {
     let path = req.uri().path();
     if is_page_route(path) {
-        return page(&st, is_embed_route(path));
+        return index(&page, is_embed_route(path));
     }
-    let Some(asset) = st.assets.get(path) else {
+    let Some(asset) = page.0.assets.get(path) else {
         return not_found();
     };
     let enc = choose_encoding(
@@ -55,7 +103,7 @@ pub async fn serve(State(st): State<Arc<ProbeState>>, req: Request) -> Response 
     } else {
         Kind::Other
     };
-    headers.extend(security_headers(&st.site, kind));
+    headers.extend(security_headers(&page.0.site, kind));
     put(&mut headers, header::CONTENT_TYPE, &asset.content_type);
     put(&mut headers, header::ETAG, &etag);
     put(&mut headers, header::VARY, "accept-encoding");
@@ -83,9 +131,9 @@ pub async fn serve(State(st): State<Arc<ProbeState>>, req: Request) -> Response 
     (headers, Body::from(body)).into_response()
 }
 
-fn page(st: &ProbeState, embed: bool) -> Response {
+fn index(page: &Page, embed: bool) -> Response {
     let nonce = new_nonce();
-    let Some(html) = st.assets.index(&nonce) else {
+    let Some(html) = page.0.assets.index(&nonce) else {
         return (
             StatusCode::NOT_FOUND,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -95,7 +143,7 @@ fn page(st: &ProbeState, embed: bool) -> Response {
     };
     let mut headers = HeaderMap::new();
     headers.extend(security_headers(
-        &st.site,
+        &page.0.site,
         Kind::Page {
             nonce: &nonce,
             embed,
@@ -127,14 +175,22 @@ fn put(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
 }
 
 /// `GET /theme.css`: the operator's accent colour as a CSS custom property.
-pub async fn theme(State(st): State<Arc<ProbeState>>) -> Response {
-    let css = theme_css(&st.site);
+async fn theme(State(page): State<Page>) -> Response {
+    let css = theme_css(&page.0.site);
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
         css,
+    )
+        .into_response()
+}
+
+async fn security_txt_file(State(page): State<Page>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        page.0.security_txt.clone().unwrap_or_default(),
     )
         .into_response()
 }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use portcheck::probe::config::Settings;
-use portcheck::probe::http::ProbeState;
 use portcheck::probe::server;
+use portcheck::probe::state::ProbeState;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;

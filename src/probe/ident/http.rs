@@ -15,6 +15,18 @@ pub const MAX_BANNER: usize = 512;
 /// Characters kept of a banner, header or title.
 pub const MAX_TEXT: usize = 200;
 
+use std::net::SocketAddr;
+
+use crate::api::HttpDetails;
+
+/// The `Host` header value for a service at `addr` (IPv6 in brackets).
+pub fn host_header(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(a) => a.ip().to_string(),
+        SocketAddr::V6(a) => format!("[{}]", a.ip()),
+    }
+}
+
 /// The request the probe sends: one `GET /`, no compression, no keep-alive.
 pub fn request(host: &str) -> Vec<u8> {
     format!(
@@ -30,6 +42,17 @@ pub struct Response {
     pub server: Option<String>,
     pub title: Option<String>,
     pub admin_interface: Option<String>,
+}
+
+impl From<Response> for HttpDetails {
+    fn from(r: Response) -> Self {
+        HttpDetails {
+            status: r.status,
+            server: r.server,
+            title: r.title,
+            admin_interface: r.admin_interface,
+        }
+    }
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -112,7 +135,7 @@ pub fn title_of(body: &[u8]) -> Option<String> {
     let close = find_ci(inner, b"</title").unwrap_or(inner.len());
     let text = decode_entities(&String::from_utf8_lossy(&inner[..close]));
     let words: Vec<&str> = text.split_whitespace().collect();
-    let t = clip(&words.join(" "));
+    let t = clip(&words.join(" "), MAX_TEXT);
     (!t.is_empty()).then_some(t)
 }
 
@@ -125,10 +148,11 @@ fn decode_entities(s: &str) -> String {
         .replace("&nbsp;", " ")
 }
 
-fn clip(s: &str) -> String {
+/// Printable text only, at most `max` characters.
+pub fn clip(s: &str, max: usize) -> String {
     s.chars()
         .filter(|c| !c.is_control())
-        .take(MAX_TEXT)
+        .take(max)
         .collect::<String>()
         .trim()
         .to_owned()
@@ -216,28 +240,31 @@ pub fn banner_line(buf: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn fritzbox_login_page() {
-        let r = parse_response(
-            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><head><title>FRITZ!Box</title></head>",
-        )
-        .unwrap();
-        assert_eq!(r.status, 200);
-        assert_eq!(r.title.as_deref(), Some("FRITZ!Box"));
-        assert_eq!(r.admin_interface.as_deref(), Some("FRITZ!Box"));
-        assert_eq!(r.server, None);
+    /// Status, `Server`, title and recognised admin interface of an answer.
+    fn read(raw: &[u8]) -> (u16, Option<String>, Option<String>, Option<String>) {
+        let r = parse_response(raw).expect("an HTTP answer");
+        (r.status, r.server, r.title, r.admin_interface)
+    }
+
+    fn some(s: &str) -> Option<String> {
+        Some(s.to_owned())
     }
 
     #[test]
-    fn server_header_and_plain_page() {
-        let r = parse_response(
-            b"HTTP/1.0 404 Not Found\nserver:  nginx/1.24 \n\n<TITLE>\n  Praxis  Dr.\tMuster &amp; Partner </TITLE>",
-        )
-        .unwrap();
-        assert_eq!(r.status, 404);
-        assert_eq!(r.server.as_deref(), Some("nginx/1.24"));
-        assert_eq!(r.title.as_deref(), Some("Praxis Dr. Muster & Partner"));
-        assert_eq!(r.admin_interface, None);
+    fn answers_and_what_they_say() {
+        let fritzbox = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><head><title>FRITZ!Box</title></head>";
+        assert_eq!(
+            read(fritzbox),
+            (200, None, some("FRITZ!Box"), some("FRITZ!Box"))
+        );
+        let nginx = b"HTTP/1.0 404 Not Found\nserver:  nginx/1.24 \n\n<TITLE>\n  Praxis  Dr.\tMuster &amp; Partner </TITLE>";
+        let title = some("Praxis Dr. Muster & Partner");
+        assert_eq!(read(nginx), (404, some("nginx/1.24"), title, None));
+        // Cut-off answers still parse.
+        let cut = b"HTTP/1.1 302 Found\r\nServer: x";
+        assert_eq!(read(cut), (302, some("x"), None, None));
+        let open_title = b"HTTP/1.1 200 OK\r\n\r\n<title>never closed";
+        assert_eq!(read(open_title).2, some("never closed"));
     }
 
     #[test]
@@ -263,15 +290,6 @@ mod tests {
         assert_eq!(parse_response(b"HTTP/1.1 099 x\r\n\r\n"), None);
         assert_eq!(parse_response(b"\xff\xfe"), None);
         assert_eq!(parse_response(b""), None);
-    }
-
-    #[test]
-    fn cut_off_answers_still_parse() {
-        let r = parse_response(b"HTTP/1.1 302 Found\r\nServer: x").unwrap();
-        assert_eq!(r.status, 302);
-        assert_eq!(r.server.as_deref(), Some("x"));
-        let r = parse_response(b"HTTP/1.1 200 OK\r\n\r\n<title>never closed").unwrap();
-        assert_eq!(r.title.as_deref(), Some("never closed"));
     }
 
     #[test]

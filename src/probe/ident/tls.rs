@@ -9,6 +9,8 @@
 //! follows in clear text. The certificate's fields are read with
 //! x509-parser.
 
+use super::http::clip;
+use crate::api::TlsDetails;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 /// Largest first flight the probe reads (ServerHello plus a certificate
@@ -184,41 +186,21 @@ fn first_certificate(msg: &[u8]) -> Option<Vec<u8>> {
     Some(msg.get(6..6 + len)?.to_vec())
 }
 
-/// The fields of a certificate the report shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CertSummary {
-    pub subject: String,
-    pub issuer: String,
-    pub not_before: Option<String>,
-    pub not_after: Option<String>,
-    pub self_signed: bool,
-}
-
-/// Read a DER certificate; `None` when it does not parse.
-pub fn summarize_certificate(der: &[u8]) -> Option<CertSummary> {
+/// Read a DER certificate into the certificate fields of a TLS report
+/// (version and outdated versions stay empty); `None` when it does not parse.
+pub fn summarize_certificate(der: &[u8]) -> Option<TlsDetails> {
     let (_, cert) = X509Certificate::from_der(der).ok()?;
-    let subject = clip(&cert.subject().to_string(), 300);
-    let issuer = clip(&cert.issuer().to_string(), 300);
     let validity = cert.validity();
     let self_signed =
         cert.subject().as_raw() == cert.issuer().as_raw() && cert.verify_signature(None).is_ok();
-    Some(CertSummary {
-        subject,
-        issuer,
+    Some(TlsDetails {
+        subject: Some(clip(&cert.subject().to_string(), 300)),
+        issuer: Some(clip(&cert.issuer().to_string(), 300)),
         not_before: rfc3339(validity.not_before.timestamp()),
         not_after: rfc3339(validity.not_after.timestamp()),
-        self_signed,
+        self_signed: Some(self_signed),
+        ..TlsDetails::default()
     })
-}
-
-/// Printable text only, at most `max` characters.
-pub fn clip(s: &str, max: usize) -> String {
-    s.chars()
-        .filter(|c| !c.is_control())
-        .take(max)
-        .collect::<String>()
-        .trim()
-        .to_owned()
 }
 
 /// Seconds since 1970 as RFC 3339 UTC (`2026-11-29T10:00:00Z`), years 0–9999.

@@ -1,0 +1,149 @@
+//! The API's one error type: every way an API request can fail, with its
+//! status, its `Retry-After` and the JSON body the client reads.
+//!
+//! The client gets a fixed, helpful message per kind; what went wrong inside
+//! the probe goes to the log only.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::forwarded::BadForwarding;
+use super::limits::{BUSY_RETRY, Refused, retry_after_secs};
+use super::policy::NotAllowed;
+use crate::api::{ErrorBody, ErrorCode, ErrorDetail};
+
+/// Every way an API request can fail.
+#[derive(Debug)]
+pub enum ApiError {
+    BadForwarding(BadForwarding),
+    NotAllowed(NotAllowed),
+    RateLimited(Duration),
+    Busy(Duration),
+    ShuttingDown,
+    NotFound,
+    MethodNotAllowed,
+    /// A failure inside the probe; the detail is logged, never sent.
+    Internal(&'static str),
+}
+
+impl From<Refused> for ApiError {
+    fn from(r: Refused) -> Self {
+        match r {
+            Refused::RateLimited(d) => ApiError::RateLimited(d),
+            Refused::Busy(d) => ApiError::Busy(d),
+        }
+    }
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadForwarding(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotAllowed(_) => StatusCode::FORBIDDEN,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Busy(_) | ApiError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited(d) | ApiError::Busy(d) => Some(retry_after_secs(*d)),
+            ApiError::ShuttingDown => Some(retry_after_secs(BUSY_RETRY)),
+            _ => None,
+        }
+    }
+
+    fn code_and_message(&self) -> (ErrorCode, String) {
+        let fixed = |code, text: &str| (code, text.to_owned());
+        match self {
+            ApiError::BadForwarding(BadForwarding(why)) => (
+                ErrorCode::BadRequest,
+                format!("The forwarding header from the trusted proxy cannot be read: {why}."),
+            ),
+            ApiError::NotAllowed(n) => (ErrorCode::TargetNotAllowed, n.message()),
+            ApiError::RateLimited(_) => fixed(
+                ErrorCode::RateLimited,
+                "This connection has been checked several times in a short while. Please wait before checking again.",
+            ),
+            ApiError::Busy(_) => fixed(
+                ErrorCode::Busy,
+                "The check is busy right now. Please try again in a few seconds.",
+            ),
+            ApiError::ShuttingDown => fixed(
+                ErrorCode::ShuttingDown,
+                "The check is restarting. Please try again in a few seconds.",
+            ),
+            ApiError::NotFound => fixed(ErrorCode::NotFound, "No such API endpoint."),
+            ApiError::MethodNotAllowed => fixed(
+                ErrorCode::MethodNotAllowed,
+                "This endpoint only answers GET.",
+            ),
+            ApiError::Internal(_) => fixed(
+                ErrorCode::Internal,
+                "The check failed because of an error in the probe.",
+            ),
+        }
+    }
+
+    /// The error's code on the wire.
+    pub fn code(&self) -> ErrorCode {
+        self.code_and_message().0
+    }
+
+    /// The JSON body the client gets (also sent as the stream's `error` event).
+    pub fn body(&self) -> ErrorBody {
+        if let ApiError::Internal(detail) = self {
+            tracing::error!(detail, "request failed inside the probe");
+        }
+        let (code, message) = self.code_and_message();
+        ErrorBody {
+            error: ErrorDetail {
+                code,
+                message,
+                retry_after_s: self.retry_after(),
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut resp = (self.status(), Json(self.body())).into_response();
+        if let Some(secs) = self.retry_after() {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        resp
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_detail_stays_out_of_the_body() {
+        let body = ApiError::Internal("scan task panicked at src/x.rs").body();
+        assert_eq!(body.error.code, ErrorCode::Internal);
+        assert!(!body.error.message.contains("panicked"));
+        assert_eq!(body.error.retry_after_s, None);
+    }
+
+    #[test]
+    fn refusals_carry_their_wait() {
+        let e = ApiError::from(Refused::RateLimited(Duration::from_millis(59_001)));
+        assert_eq!(e.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(e.body().error.retry_after_s, Some(60));
+        let e = ApiError::ShuttingDown;
+        assert_eq!(e.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(e.body().error.retry_after_s, Some(5));
+    }
+}
