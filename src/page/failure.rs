@@ -1,7 +1,9 @@
 //! Why a check could not be done, read from what the probe (or the network)
 //! said, so that the page can show a clear message and a way forward.
 
-use crate::api::{ErrorBody, ErrorCode};
+use super::Lang;
+use super::text::texts;
+use crate::api::{ErrorBody, ErrorCode, Family};
 
 /// Every way a check can fail, as far as the visitor needs to tell them apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +42,27 @@ impl Failure {
             Failure::Unreachable { .. } => "unreachable",
             Failure::Interrupted => "interrupted",
             Failure::Probe { .. } => "probe",
+        }
+    }
+
+    /// What went wrong, in one sentence. A check of one address `family`
+    /// that got no answer at all says that this computer has no connection
+    /// over that family; the check of the page's own origin (`None`) says
+    /// that the checking service could not be reached.
+    pub fn text(&self, family: Option<Family>, lang: Lang) -> &'static str {
+        let t = texts(lang);
+        match (self, family) {
+            (Failure::Network, Some(Family::Ipv4)) => t.no_ipv4,
+            (Failure::Network, Some(Family::Ipv6)) => t.no_ipv6,
+            (Failure::Network, None) => t.err_network,
+            (Failure::RateLimited { .. }, _) => t.err_rate_limited,
+            (Failure::Busy { .. }, _) => t.err_busy,
+            (Failure::ShuttingDown { .. }, _) => t.err_shutting_down,
+            (Failure::NotAllowed { .. }, _) => t.err_not_allowed,
+            (Failure::BadRequest { .. }, _) => t.err_bad_request,
+            (Failure::Unreachable { .. }, _) => t.err_unreachable,
+            (Failure::Interrupted, _) => t.err_interrupted,
+            (Failure::Probe { .. }, _) => t.err_probe,
         }
     }
 
@@ -178,5 +201,35 @@ mod tests {
         );
         assert_eq!(parse_retry_after(None), None);
         assert_eq!(parse_retry_after(Some("0")), Some(0));
+    }
+
+    #[test]
+    fn no_answer_on_a_family_is_said_plainly() {
+        let v6 = Some(Family::Ipv6);
+        assert!(
+            Failure::Network
+                .text(v6, Lang::De)
+                .contains("Keine IPv6-Verbindung")
+        );
+        assert!(
+            Failure::Network
+                .text(v6, Lang::En)
+                .contains("No IPv6 connection")
+        );
+        let v4 = Some(Family::Ipv4);
+        assert!(
+            Failure::Network
+                .text(v4, Lang::En)
+                .contains("No IPv4 connection")
+        );
+        assert!(
+            Failure::Network
+                .text(None, Lang::En)
+                .starts_with("No connection to the checking")
+        );
+        assert_eq!(
+            Failure::Interrupted.text(v4, Lang::De),
+            Failure::Interrupted.text(None, Lang::De)
+        );
     }
 }

@@ -280,35 +280,13 @@ mod tests {
 
     #[test]
     fn reads_what_the_probe_writes() {
-        use crate::api::{PortDetails, service_name};
-        let pr = |port: u16, state: PortState| PortResult {
-            port,
-            service: service_name(port).into(),
-            state,
-            reason: Reason::Connected,
-            rtt_ms: Some(1.25),
-            attempts: 2,
-            details: None,
-        };
-        let ports: Vec<PortResult> = crate::plan::Plan::standard()
-            .range_ports()
-            .iter()
-            .map(|&p| pr(p, PortState::Open))
-            .collect();
-        let control: Vec<PortResult> = crate::plan::Plan::standard()
-            .control_ports()
-            .iter()
-            .map(|&p| pr(p, PortState::Filtered))
-            .collect();
-        let report = Report {
-            target: Target::new("2001:db8::7".parse().unwrap()),
-            verdict: crate::verdict::evaluate(&crate::plan::Plan::standard(), &ports, &control),
-            ports,
-            control,
-            started_at: "2026-11-29T10:00:00Z".into(),
-            duration_ms: 42,
-            timeout_ms: 700,
-        };
+        use crate::api::PortDetails;
+        use crate::plan::Plan;
+        let plan = Plan::standard();
+        let report = plan.sample_report("2001:db8::7".parse().unwrap(), |group, _| match group {
+            PortGroup::Range => PortState::Open,
+            PortGroup::Control => PortState::Filtered,
+        });
         // Written by the probe's serializer, read by the page's decoder.
         let data = serde_json::to_string(&report).unwrap();
         match decode(&ev("finished", &data)).unwrap() {
@@ -317,7 +295,7 @@ mod tests {
         }
         let event = PortEvent {
             group: PortGroup::Control,
-            result: pr(450, PortState::Closed),
+            result: plan.sample_result(450, PortState::Closed),
         };
         let data = serde_json::to_string(&event).unwrap();
         assert_eq!(
