@@ -1,0 +1,48 @@
+//! Both address families side by side, each in its own panel; while they
+//! run, then with their results. The actions and the fix guide follow once
+//! both are settled.
+
+use yew::prelude::*;
+
+use super::actions::Actions;
+use super::family_panel::FamilyPanel;
+use super::guide::GuideView;
+use crate::app::store::use_store;
+use crate::page::state::Phase;
+use crate::page::summary::summary;
+use crate::page::text::texts;
+use crate::page::words::print_title;
+
+#[function_component(Families)]
+pub fn families() -> Html {
+    let ctx = use_store();
+    let s = &ctx.0;
+    let lang = s.lang;
+    let t = texts(lang);
+    let running = s.phase() == Phase::Running;
+    let heading = if running {
+        t.running_heading
+    } else {
+        t.dual_heading
+    };
+    html! {
+        <>
+        <section class="card result dual" aria-labelledby="phase-heading" aria-busy={running.to_string()}>
+            <div class="print-only print-head">
+                <p class="print-title">{ print_title(&s.plan, lang) }</p>
+                <p>{ t.print_note }</p>
+            </div>
+            <h2 id="phase-heading" tabindex="-1">{ heading }</h2>
+            if !running {
+                <Actions text={summary(&s.checks, lang)} />
+            }
+            <div class="families">
+                { for s.checks.iter().map(|c| html! { <FamilyPanel check={c.clone()} /> }) }
+            </div>
+        </section>
+        if let (false, Some(level)) = (running, s.worst_level()) {
+            <GuideView level={level} />
+        }
+        </>
+    }
+}

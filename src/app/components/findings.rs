@@ -1,0 +1,54 @@
+//! The findings of a report, most severe first, each with what it means,
+//! what an attacker could do and how urgent it is.
+
+use yew::prelude::*;
+
+use crate::api::{Level, Report};
+use crate::app::store::use_store;
+use crate::page::explain::explain;
+use crate::page::marks::{level_icon, wire_name};
+use crate::page::text::texts;
+use crate::page::words::level_word;
+use crate::plan::Plan;
+
+#[derive(Properties, PartialEq)]
+pub struct FindingsProps {
+    pub report: Report,
+    pub plan: Plan,
+}
+
+#[function_component(Findings)]
+pub fn findings(props: &FindingsProps) -> Html {
+    let lang = use_store().0.lang;
+    let t = texts(lang);
+    let findings = &props.report.verdict.findings;
+    if findings.is_empty() {
+        return html! {};
+    }
+    html! {
+        <>
+        <h3>{ t.findings_heading }</h3>
+        <ul class="findings">
+            { for findings.iter().map(|f| {
+                let e = explain(f, &props.plan, lang);
+                let level = Level::from(f.severity);
+                let hook = wire_name(&level);
+                html! {
+                    <li class={classes!("finding", format!("level-{hook}"))} data-finding={wire_name(&f.id)}>
+                        <h4>
+                            <span class="badge">
+                                <span aria-hidden="true">{ level_icon(level) }{" "}</span>
+                                { level_word(level, lang) }
+                            </span>
+                            { " " }{ e.title }
+                        </h4>
+                        <p>{ e.what }</p>
+                        <p class="no-print"><strong>{ t.attacker_label }</strong>{ " " }{ e.attacker }</p>
+                        <p><strong>{ t.urgency_label }</strong>{ " " }{ e.urgency }</p>
+                    </li>
+                }
+            }) }
+        </ul>
+        </>
+    }
+}
