@@ -350,7 +350,7 @@ mod tests {
         let mut plan = Plan::standard();
         plan.groups[0] = Group {
             name: "8000-8003".into(),
-            ports: (8000..=8003).map(|p| plan_service(p)).collect(),
+            ports: (8000..=8003).map(plan_service).collect(),
             control: vec![plan_service(7999), plan_service(8004)],
         };
         let f = Finding {
