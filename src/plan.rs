@@ -281,6 +281,17 @@ impl Plan {
             timeout_ms: 900,
         }
     }
+
+    /// The report of the Digitalisierungsbox fault: every range forwarded
+    /// to a live host where the `open` ports listen (the rest of each range
+    /// refuses), the control ports silent.
+    pub fn sample_forwarded(&self, ip: IpAddr, open: &[u16]) -> Report {
+        self.sample_report(ip, |role, port| match role {
+            PortGroup::Control => PortState::Filtered,
+            PortGroup::Range if open.contains(&port) => PortState::Open,
+            PortGroup::Range => PortState::Closed,
+        })
+    }
 }
 
 #[cfg(test)]

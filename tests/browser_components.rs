@@ -104,13 +104,15 @@ fn port(plan: &Plan, group: PortGroup, port: u16, state: PortState) -> StreamMsg
 
 /// The Celle pattern: the range forwarded to a server where 443 and 445 listen.
 fn celle_report() -> Report {
-    Plan::standard().sample_report("198.51.100.7".parse().unwrap(), |group, p| {
-        match (group, p) {
-            (PortGroup::Control, _) => PortState::Filtered,
-            (_, 443 | 445) => PortState::Open,
-            _ => PortState::Closed,
-        }
-    })
+    Plan::standard().sample_forwarded("198.51.100.7".parse().unwrap(), &[443, 445])
+}
+
+/// A check that failed as `failure`.
+fn failed(lang: Lang, failure: Failure) -> PageState {
+    let mut s = PageState::new(lang, false);
+    s.apply(Action::Start);
+    s.apply(fail(s.run, failure));
+    s
 }
 
 fn done(lang: Lang, report: Report) -> PageState {
@@ -274,15 +276,10 @@ async fn language_switch_changes_every_text() {
 
 #[wasm_bindgen_test]
 async fn rate_limit_shows_the_wait_and_blocks_retry_until_then() {
-    let mut s = PageState::new(Lang::De, false);
-    s.apply(Action::Start);
-    let run = s.run;
-    s.apply(fail(
-        run,
-        Failure::RateLimited {
-            retry_after_s: Some(42),
-        },
-    ));
+    let failure = Failure::RateLimited {
+        retry_after_s: Some(42),
+    };
+    let s = failed(Lang::De, failure);
     assert_eq!(s.phase(), Phase::Settled);
     let root = mount(s).await;
     let section = q(&root, "[data-failure]").unwrap();
@@ -300,16 +297,8 @@ async fn rate_limit_shows_the_wait_and_blocks_retry_until_then() {
 
 #[wasm_bindgen_test]
 async fn forbidden_shows_the_reason() {
-    let mut s = PageState::new(Lang::En, false);
-    s.apply(Action::Start);
-    let run = s.run;
-    s.apply(fail(
-        run,
-        Failure::NotAllowed {
-            reason: "10.1.2.3 is in a private range".into(),
-        },
-    ));
-    let root = mount(s).await;
+    let reason = "10.1.2.3 is in a private range".into();
+    let root = mount(failed(Lang::En, Failure::NotAllowed { reason })).await;
     assert_eq!(
         q(&root, "[data-failure]")
             .unwrap()

@@ -205,31 +205,17 @@ mod tests {
 
     #[test]
     fn no_answer_on_a_family_is_said_plainly() {
-        let v6 = Some(Family::Ipv6);
-        assert!(
-            Failure::Network
-                .text(v6, Lang::De)
-                .contains("Keine IPv6-Verbindung")
-        );
-        assert!(
-            Failure::Network
-                .text(v6, Lang::En)
-                .contains("No IPv6 connection")
-        );
-        let v4 = Some(Family::Ipv4);
-        assert!(
-            Failure::Network
-                .text(v4, Lang::En)
-                .contains("No IPv4 connection")
-        );
-        assert!(
-            Failure::Network
-                .text(None, Lang::En)
-                .starts_with("No connection to the checking")
-        );
-        assert_eq!(
-            Failure::Interrupted.text(v4, Lang::De),
-            Failure::Interrupted.text(None, Lang::De)
-        );
+        let (v4, v6) = (Some(Family::Ipv4), Some(Family::Ipv6));
+        let cases = [
+            (v6, Lang::De, "Keine IPv6-Verbindung"),
+            (v6, Lang::En, "No IPv6 connection"),
+            (v4, Lang::En, "No IPv4 connection"),
+            (None, Lang::En, "No connection to the checking service"),
+        ];
+        for (family, lang, start) in cases {
+            assert!(Failure::Network.text(family, lang).starts_with(start));
+        }
+        let interrupted = |family| Failure::Interrupted.text(family, Lang::De);
+        assert_eq!(interrupted(v4), interrupted(None));
     }
 }

@@ -120,8 +120,13 @@ pub enum StreamMsg {
 /// `details`, which the page does not show. Both cost much wasm code in the
 /// deserializer, and the page's download budget is tight. The round-trip test
 /// below fails if a field the page reads is renamed in `api`.
+///
+/// One mirror serves the report's ports and the `port` event, which is a
+/// port result with its group beside its fields.
 #[derive(Deserialize)]
 struct WirePort {
+    #[serde(default)]
+    group: Option<PortGroup>,
     port: u16,
     service: String,
     state: PortState,
@@ -147,19 +152,6 @@ impl From<WirePort> for PortResult {
 }
 
 #[derive(Deserialize)]
-struct WirePortEvent {
-    group: PortGroup,
-    port: u16,
-    service: String,
-    state: PortState,
-    reason: Reason,
-    #[serde(default)]
-    rtt_ms: Option<f64>,
-    #[serde(default)]
-    attempts: u8,
-}
-
-#[derive(Deserialize)]
 struct WireReport {
     target: Target,
     ports: Vec<WirePort>,
@@ -172,19 +164,12 @@ struct WireReport {
     timeout_ms: u64,
 }
 
-fn port_event(w: WirePortEvent) -> PortEvent {
-    PortEvent {
-        group: w.group,
-        result: WirePort {
-            port: w.port,
-            service: w.service,
-            state: w.state,
-            reason: w.reason,
-            rtt_ms: w.rtt_ms,
-            attempts: w.attempts,
-        }
-        .into(),
-    }
+/// A `port` event; `None` when it names no group.
+fn port_event(w: WirePort) -> Option<PortEvent> {
+    Some(PortEvent {
+        group: w.group?,
+        result: w.into(),
+    })
 }
 
 fn report(w: WireReport) -> Report {
@@ -206,9 +191,10 @@ pub fn decode(ev: &SseEvent) -> Result<Option<StreamMsg>, String> {
     let err = |_: serde_json::Error| format!("unreadable `{}` event", ev.event);
     Ok(Some(match ev.event.as_str() {
         api::event::STARTED => StreamMsg::Started(serde_json::from_str(&ev.data).map_err(err)?),
-        api::event::PORT => {
-            StreamMsg::Port(port_event(serde_json::from_str(&ev.data).map_err(err)?))
-        }
+        api::event::PORT => StreamMsg::Port(
+            port_event(serde_json::from_str(&ev.data).map_err(err)?)
+                .ok_or_else(|| format!("`{}` event without a group", ev.event))?,
+        ),
         api::event::FINISHED => StreamMsg::Finished(Box::new(report(
             serde_json::from_str(&ev.data).map_err(err)?,
         ))),
@@ -333,5 +319,8 @@ mod tests {
         ));
         assert_eq!(decode(&ev("progress", "{}")), Ok(None));
         assert!(decode(&ev("port", "{not json")).is_err());
+        let no_group =
+            r#"{"port":445,"service":"microsoft-ds","state":"open","reason":"connected"}"#;
+        assert!(decode(&ev("port", no_group)).is_err());
     }
 }

@@ -116,20 +116,14 @@ pub fn report_summary(report: &Report, plan: &Plan, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Family, Level, PortGroup, PortState};
+    use crate::api::{Family, Level, PortState};
     use crate::page::check::CheckEvent;
     use crate::page::failure::Failure;
     use crate::page::sse::StreamMsg;
 
     /// The Celle pattern: the range forwarded to a server where 443 and 445 listen.
     fn celle() -> Report {
-        Plan::standard().sample_report("198.51.100.7".parse().unwrap(), |group, p| {
-            match (group, p) {
-                (PortGroup::Control, _) => PortState::Filtered,
-                (_, 443 | 445) => PortState::Open,
-                _ => PortState::Closed,
-            }
-        })
+        Plan::standard().sample_forwarded("198.51.100.7".parse().unwrap(), &[443, 445])
     }
 
     #[test]
@@ -167,13 +161,7 @@ mod tests {
     }
 
     fn finished(family: Family, ip: &str, open: u16) -> Check {
-        let r = Plan::standard().sample_report(ip.parse().unwrap(), |_, p| {
-            if p == open {
-                PortState::Open
-            } else {
-                PortState::Closed
-            }
-        });
+        let r = Plan::standard().sample_forwarded(ip.parse().unwrap(), &[open]);
         let mut c = Check::new(Some(family), Plan::standard());
         c.apply(CheckEvent::Stream(StreamMsg::Finished(Box::new(r))));
         c

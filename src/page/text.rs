@@ -11,10 +11,14 @@ use super::Lang;
 /// The page's fixed texts in one language.
 #[derive(Debug, Serialize)]
 pub struct Texts {
+    /// Texts with `{ports}` name the plan's (or a group's) ports: see
+    /// [`super::words::about_plan`].
+    pub tagline: &'static str,
     pub lang_switch: &'static str,
     pub lang_switch_label: &'static str,
 
     pub start_heading: &'static str,
+    pub start_what: &'static str,
     pub start_why: &'static str,
     pub data_heading: &'static str,
     pub data_text: &'static str,
@@ -27,6 +31,7 @@ pub struct Texts {
     pub running_heading: &'static str,
     pub progress_label: &'static str,
     pub port_pending: &'static str,
+    pub grid_label: &'static str,
 
     pub result_heading: &'static str,
     pub findings_heading: &'static str,
@@ -58,6 +63,7 @@ pub struct Texts {
     pub copy_failed: &'static str,
     pub summary_label: &'static str,
     pub print_report: &'static str,
+    pub print_title: &'static str,
     pub print_note: &'static str,
 
     pub guide_heading: &'static str,
@@ -92,9 +98,11 @@ pub struct Texts {
 }
 
 const DE: Texts = Texts {
+    tagline: "Prüfen Sie mit einem Klick, ob Ihr Internetanschluss die Ports {ports} nach außen öffnet.",
     lang_switch: "English",
     lang_switch_label: "Switch to English",
 
+    start_what: "Unser Prüfdienst versucht von außen, Ihre Internetadresse auf den Ports {ports} zu erreichen – so wie es ein Angreifer aus dem Internet tun würde. Ein Port ist eine Art Türnummer, hinter der ein Dienst wartet.",
     start_heading: "Was geprüft wird",
     start_why: "2019 leiteten Telekom-Router vom Typ Digitalisierungsbox statt nur Port 443 den ganzen Bereich 440 bis 449 weiter. So lag bei einer Arztpraxis in Celle über Port 445 ein Windows-Server mit rund 30.000 Patientenakten offen im Internet.",
     data_heading: "Welche Daten verarbeitet werden",
@@ -107,6 +115,7 @@ const DE: Texts = Texts {
 
     running_heading: "Die Prüfung läuft",
     progress_label: "Fortschritt der Prüfung",
+    grid_label: "Ports {ports}",
     port_pending: "wird geprüft",
 
     result_heading: "Ergebnis",
@@ -137,6 +146,7 @@ const DE: Texts = Texts {
     copied: "Die Zusammenfassung ist kopiert. Sie können sie jetzt in eine E-Mail einfügen.",
     copy_failed: "Kopieren war nicht möglich. Markieren Sie den Text unten und kopieren Sie ihn selbst.",
     summary_label: "Zusammenfassung als Text",
+    print_title: "Prüfbericht: Ports {ports}",
     print_report: "Bericht drucken",
     print_note: "Dieser datierte Bericht kann zur Dokumentation einer regelmäßigen Überprüfung der Sicherheitsmaßnahmen dienen (vgl. Art. 32 Abs. 1 lit. d DSGVO).",
 
@@ -172,9 +182,11 @@ const DE: Texts = Texts {
 };
 
 const EN: Texts = Texts {
+    tagline: "Find out with one click whether your internet connection opens ports {ports} to the outside.",
     lang_switch: "Deutsch",
     lang_switch_label: "Auf Deutsch wechseln",
 
+    start_what: "Our checking service tries to reach your internet address on ports {ports} from outside – just as an attacker on the internet would. A port is like a door number behind which a service waits.",
     start_heading: "What is checked",
     start_why: "In 2019, Telekom \"Digitalisierungsbox\" routers forwarded the whole range 440 to 449 instead of just port 443. That is how a Windows server with about 30,000 patient records at a medical practice in Celle was open to the internet on port 445.",
     data_heading: "What data is processed",
@@ -187,6 +199,7 @@ const EN: Texts = Texts {
 
     running_heading: "Checking",
     progress_label: "Progress of the check",
+    grid_label: "Ports {ports}",
     port_pending: "checking",
 
     result_heading: "Result",
@@ -217,6 +230,7 @@ const EN: Texts = Texts {
     copied: "The summary has been copied. You can now paste it into an email.",
     copy_failed: "Copying did not work. Select the text below and copy it yourself.",
     summary_label: "Summary as text",
+    print_title: "Check report: ports {ports}",
     print_report: "Print report",
     print_note: "This dated report can help document regular testing of security measures (see Art. 32(1)(d) GDPR).",
 
@@ -269,7 +283,7 @@ mod tests {
         let en = serde_json::to_value(texts(Lang::En)).unwrap();
         let (de, en) = (de.as_object().unwrap(), en.as_object().unwrap());
         assert_eq!(de.len(), en.len());
-        let same_in_both = ["col_port"];
+        let same_in_both = ["col_port", "grid_label"];
         for (k, v) in de {
             let d = v.as_str().unwrap();
             let e = en[k].as_str().unwrap();

@@ -40,44 +40,15 @@ pub fn title(plan: &Plan) -> String {
     format!("Portcheck {}", labels.join(", "))
 }
 
-/// The line under the page's name.
-pub fn tagline(plan: &Plan, lang: Lang) -> String {
-    let w = plan_words(plan, lang);
-    match lang {
-        Lang::De => format!(
-            "Prüfen Sie mit einem Klick, ob Ihr Internetanschluss die Ports {w} nach außen öffnet."
-        ),
-        Lang::En => format!(
-            "Find out with one click whether your internet connection opens ports {w} to the outside."
-        ),
-    }
+/// A text of [`super::text::Texts`] with `{ports}` filled in with the
+/// plan's ranges in words.
+pub fn about_plan(template: &str, plan: &Plan, lang: Lang) -> String {
+    template.replace("{ports}", &plan_words(plan, lang))
 }
 
-/// What the check does, before consent.
-pub fn start_what(plan: &Plan, lang: Lang) -> String {
-    let w = plan_words(plan, lang);
-    match lang {
-        Lang::De => format!(
-            "Unser Prüfdienst versucht von außen, Ihre Internetadresse auf den Ports {w} zu erreichen – so wie es ein Angreifer aus dem Internet tun würde. Ein Port ist eine Art Türnummer, hinter der ein Dienst wartet."
-        ),
-        Lang::En => format!(
-            "Our checking service tries to reach your internet address on ports {w} from outside – just as an attacker on the internet would. A port is like a door number behind which a service waits."
-        ),
-    }
-}
-
-/// Accessible name of a group's grid: `Ports 440 bis 449`.
-pub fn grid_label(group: &Group, lang: Lang) -> String {
-    format!("Ports {}", range_words(&group.port_numbers(), lang))
-}
-
-/// Heading of the printed report.
-pub fn print_title(plan: &Plan, lang: Lang) -> String {
-    let w = plan_words(plan, lang);
-    match lang {
-        Lang::De => format!("Prüfbericht: Ports {w}"),
-        Lang::En => format!("Check report: ports {w}"),
-    }
+/// A text with `{ports}` filled in with one group's range in words.
+pub fn about_group(template: &str, group: &Group, lang: Lang) -> String {
+    template.replace("{ports}", &range_words(&group.port_numbers(), lang))
 }
 
 /// Name of an address family.
@@ -282,6 +253,7 @@ pub fn format_timestamp(rfc3339: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::page::text::texts;
 
     #[test]
     fn every_state_and_level_has_words() {
@@ -344,11 +316,16 @@ mod tests {
     fn plan_texts_name_the_plan_ports() {
         let p = Plan::standard();
         assert_eq!(title(&p), "Portcheck 440–449");
-        assert_eq!(grid_label(&p.groups[0], Lang::De), "Ports 440 bis 449");
-        assert_eq!(grid_label(&p.groups[0], Lang::En), "Ports 440 to 449");
-        assert_eq!(print_title(&p, Lang::De), "Prüfbericht: Ports 440 bis 449");
-        assert!(tagline(&p, Lang::De).contains("die Ports 440 bis 449 nach außen"));
-        assert!(start_what(&p, Lang::En).contains("on ports 440 to 449 from outside"));
+        let (de, en) = (texts(Lang::De), texts(Lang::En));
+        let g = &p.groups[0];
+        assert_eq!(about_group(de.grid_label, g, Lang::De), "Ports 440 bis 449");
+        assert_eq!(about_group(en.grid_label, g, Lang::En), "Ports 440 to 449");
+        let print = about_plan(de.print_title, &p, Lang::De);
+        assert_eq!(print, "Prüfbericht: Ports 440 bis 449");
+        let tagline = about_plan(de.tagline, &p, Lang::De);
+        assert!(tagline.contains("die Ports 440 bis 449 nach außen"));
+        let what = about_plan(en.start_what, &p, Lang::En);
+        assert!(what.contains("on ports 440 to 449 from outside"));
         assert_eq!(
             level_sentence(Level::Ok, &p, Lang::De),
             "Auf den Ports 440 bis 449 ist von außen kein Dienst erreichbar."

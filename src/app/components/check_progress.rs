@@ -7,7 +7,7 @@ use super::port_grid::PortGrid;
 use crate::app::store::use_store;
 use crate::page::check::Check;
 use crate::page::text::texts;
-use crate::page::words::{grid_label, progress};
+use crate::page::words::{about_group, progress};
 
 #[derive(Properties, PartialEq)]
 pub struct CheckProgressProps {
@@ -30,7 +30,7 @@ pub fn check_progress(props: &CheckProgressProps) -> Html {
         </progress>
         <p class="progress-text" aria-hidden="true">{ progress(done, total, lang) }</p>
         { for check.plan.groups.iter().map(|g| html! {
-            <PortGrid lang={lang} label={grid_label(g, lang)} cells={check.cells(g)} />
+            <PortGrid lang={lang} label={about_group(t.grid_label, g, lang)} cells={check.cells(g)} />
         }) }
         </>
     }

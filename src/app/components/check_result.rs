@@ -15,7 +15,7 @@ use crate::app::store::use_store;
 use crate::page::check::{Check, results_of};
 use crate::page::explain::control_observation;
 use crate::page::text::texts;
-use crate::page::words::{checked_line, format_timestamp, grid_label};
+use crate::page::words::{about_group, checked_line, format_timestamp};
 
 #[derive(Properties, PartialEq)]
 pub struct CheckResultProps {
@@ -44,7 +44,7 @@ pub fn check_result(props: &CheckResultProps) -> Html {
         let heading = if one_group {
             AttrValue::Static(t.ports_heading)
         } else {
-            grid_label(g, lang).into()
+            about_group(t.grid_label, g, lang).into()
         };
         let ports: Vec<_> = results_of(g, &r.ports).into_iter().cloned().collect();
         let control: Vec<_> = results_of(g, &r.control).into_iter().cloned().collect();

@@ -7,11 +7,11 @@ use yew::prelude::*;
 use super::actions::Actions;
 use super::family_panel::FamilyPanel;
 use super::guide::GuideView;
+use super::print_head::PrintHead;
 use crate::app::store::use_store;
 use crate::page::state::Phase;
 use crate::page::summary::summary;
 use crate::page::text::texts;
-use crate::page::words::print_title;
 
 #[function_component(Families)]
 pub fn families() -> Html {
@@ -28,10 +28,7 @@ pub fn families() -> Html {
     html! {
         <>
         <section class="card result dual" aria-labelledby="phase-heading" aria-busy={running.to_string()}>
-            <div class="print-only print-head">
-                <p class="print-title">{ print_title(&s.plan, lang) }</p>
-                <p>{ t.print_note }</p>
-            </div>
+            <PrintHead plan={s.plan.clone()} />
             <h2 id="phase-heading" tabindex="-1">{ heading }</h2>
             if !running {
                 <Actions text={summary(&s.checks, lang)} />

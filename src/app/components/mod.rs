@@ -28,6 +28,7 @@ pub mod limits;
 pub mod page;
 pub mod port_grid;
 pub mod port_table;
+pub mod print_head;
 pub mod single_check;
 pub mod start;
 pub mod verdict;

@@ -11,7 +11,7 @@ use crate::app::dom::{focus_by_id, observe_height};
 use crate::app::store::use_store;
 use crate::page::state::Phase;
 use crate::page::text::texts;
-use crate::page::words::{tagline, title};
+use crate::page::words::{about_plan, title};
 
 #[derive(Properties, PartialEq)]
 pub struct PageProps {
@@ -65,7 +65,7 @@ pub fn page(props: &PageProps) -> Html {
                         <p class="brand">{ name }</p>
                         <LangSwitch />
                     </div>
-                    <h1>{ tagline(&s.plan, s.lang) }</h1>
+                    <h1>{ about_plan(t.tagline, &s.plan, s.lang) }</h1>
                 </header>
             } else {
                 <div class="embed-bar no-print">

@@ -9,11 +9,11 @@ use super::check_progress::CheckProgress;
 use super::check_result::CheckResult;
 use super::failure::FailureView;
 use super::guide::GuideView;
+use super::print_head::PrintHead;
 use crate::app::store::use_store;
 use crate::page::check::{Check, Status};
 use crate::page::summary::report_summary;
 use crate::page::text::texts;
-use crate::page::words::print_title;
 
 #[derive(Properties, PartialEq)]
 pub struct SingleCheckProps {
@@ -35,10 +35,7 @@ pub fn single_check(props: &SingleCheckProps) -> Html {
         Status::Done(r) => html! {
             <>
             <section class="card result" aria-labelledby="phase-heading">
-                <div class="print-only print-head">
-                    <p class="print-title">{ print_title(&check.plan, lang) }</p>
-                    <p>{ t.print_note }</p>
-                </div>
+                <PrintHead plan={check.plan.clone()} />
                 <h2 id="phase-heading" tabindex="-1">{ t.result_heading }</h2>
                 <CheckResult check={check.clone()} report={(**r).clone()}>
                     <Actions text={report_summary(r, &check.plan, lang)} />

@@ -7,7 +7,7 @@ use crate::app::store::{start_check, use_store};
 use crate::page::origins::dual_origins;
 use crate::page::state::WhoAmI;
 use crate::page::text::texts;
-use crate::page::words::{family_name, start_what};
+use crate::page::words::{about_plan, family_name};
 
 #[function_component(StartView)]
 pub fn start_view() -> Html {
@@ -32,7 +32,7 @@ pub fn start_view() -> Html {
     html! {
         <section class="card start" aria-labelledby="start-heading">
             <h2 id="start-heading">{ t.start_heading }</h2>
-            <p>{ start_what(&s.plan, s.lang) }</p>
+            <p>{ about_plan(t.start_what, &s.plan, s.lang) }</p>
             <p>{ t.start_why }</p>
             <h3>{ t.data_heading }</h3>
             <p>{ t.data_text }</p>
