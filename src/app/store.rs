@@ -10,8 +10,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::net;
+use crate::page::Lang;
 use crate::page::origins::{STREAM_PATH, dual_origins, stream_url};
 use crate::page::state::{Action, PageState, Phase};
+use crate::page::text::{Texts, texts};
 
 /// The reducer's store: the page state behind an `Rc`.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +36,13 @@ pub type Ctx = UseReducerHandle<Store>;
 #[hook]
 pub fn use_store() -> Ctx {
     use_context::<Ctx>().expect("App provides the store")
+}
+
+/// The page's language and its fixed texts.
+#[hook]
+pub fn use_texts() -> (Lang, &'static Texts) {
+    let lang = use_store().0.lang;
+    (lang, texts(lang))
 }
 
 /// Starts the next run in the background: one check against this origin,

@@ -7,20 +7,16 @@ use yew::prelude::*;
 use crate::app::dom::{copy_text, print};
 use crate::app::store::{start_check, use_store};
 use crate::page::state::{Action, CopyStatus};
+use crate::page::summary::summary;
 use crate::page::text::texts;
 
-#[derive(Properties, PartialEq)]
-pub struct ActionsProps {
-    /// The summary for the IT service provider.
-    pub text: String,
-}
-
 #[function_component(Actions)]
-pub fn actions(props: &ActionsProps) -> Html {
+pub fn actions() -> Html {
     let ctx = use_store();
     let s = &ctx.0;
     let t = texts(s.lang);
-    let text = props.text.clone();
+    // The summary for the IT service provider.
+    let text = summary(&s.checks, s.lang);
     let again = {
         let ctx = ctx.clone();
         Callback::from(move |_| start_check(&ctx))

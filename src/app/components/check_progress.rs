@@ -4,28 +4,30 @@
 use yew::prelude::*;
 
 use super::port_grid::PortGrid;
-use crate::app::store::use_store;
+use crate::app::store::use_texts;
 use crate::page::check::Check;
-use crate::page::text::texts;
+use crate::page::marks::wire_name;
 use crate::page::words::{about_group, progress};
 
 #[derive(Properties, PartialEq)]
 pub struct CheckProgressProps {
     pub check: Check,
-    /// The progress bar's `id` (unique on the page).
-    pub id: AttrValue,
 }
 
 #[function_component(CheckProgress)]
 pub fn check_progress(props: &CheckProgressProps) -> Html {
-    let lang = use_store().0.lang;
-    let t = texts(lang);
+    let (lang, t) = use_texts();
     let check = &props.check;
+    // Ids must not repeat when both families' bars are on the page.
+    let id = match check.family {
+        None => "progress".to_owned(),
+        Some(f) => format!("progress-{}", wire_name(&f)),
+    };
     let (done, total) = check.progress();
     html! {
         <>
-        <label for={props.id.clone()} class="progress-label">{ t.progress_label }</label>
-        <progress id={props.id.clone()} max={total.to_string()} value={done.to_string()}>
+        <label for={id.clone()} class="progress-label">{ t.progress_label }</label>
+        <progress id={id} max={total.to_string()} value={done.to_string()}>
             { progress(done, total, lang) }
         </progress>
         <p class="progress-text" aria-hidden="true">{ progress(done, total, lang) }</p>

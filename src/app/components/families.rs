@@ -10,15 +10,13 @@ use super::guide::GuideView;
 use super::print_head::PrintHead;
 use crate::app::store::use_store;
 use crate::page::state::Phase;
-use crate::page::summary::summary;
 use crate::page::text::texts;
 
 #[function_component(Families)]
 pub fn families() -> Html {
     let ctx = use_store();
     let s = &ctx.0;
-    let lang = s.lang;
-    let t = texts(lang);
+    let t = texts(s.lang);
     let running = s.phase() == Phase::Running;
     let heading = if running {
         t.running_heading
@@ -28,17 +26,17 @@ pub fn families() -> Html {
     html! {
         <>
         <section class="card result dual" aria-labelledby="phase-heading" aria-busy={running.to_string()}>
-            <PrintHead plan={s.plan.clone()} />
+            <PrintHead />
             <h2 id="phase-heading" tabindex="-1">{ heading }</h2>
             if !running {
-                <Actions text={summary(&s.checks, lang)} />
+                <Actions />
             }
             <div class="families">
                 { for s.checks.iter().map(|c| html! { <FamilyPanel check={c.clone()} /> }) }
             </div>
         </section>
-        if let (false, Some(level)) = (running, s.worst_level()) {
-            <GuideView level={level} />
+        if !running {
+            <GuideView />
         }
         </>
     }

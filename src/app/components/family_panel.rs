@@ -26,9 +26,9 @@ pub fn family_panel(props: &FamilyPanelProps) -> Html {
     let heading_id = format!("family-{hook}");
     let body = match &check.status {
         Status::Running => html! {
-            <CheckProgress check={check.clone()} id={format!("progress-{hook}")} />
+            <CheckProgress check={check.clone()} />
         },
-        Status::Done(r) => html! { <CheckResult check={check.clone()} report={(**r).clone()} /> },
+        Status::Done(_) => html! { <CheckResult check={check.clone()} /> },
         Status::Failed(f) => html! {
             <p class="failure-message" data-failure={f.code()}>{ f.text(Some(family), lang) }</p>
         },

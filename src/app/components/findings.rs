@@ -1,27 +1,25 @@
-//! The findings of a report, most severe first, each with what it means,
-//! what an attacker could do and how urgent it is.
+//! The findings of a finished check, most severe first, each with what it
+//! means, what an attacker could do and how urgent it is.
 
 use yew::prelude::*;
 
-use crate::api::{Level, Report};
-use crate::app::store::use_store;
+use crate::api::Level;
+use crate::app::store::use_texts;
+use crate::page::check::Check;
 use crate::page::explain::explain;
 use crate::page::marks::{level_icon, wire_name};
-use crate::page::text::texts;
 use crate::page::words::level_word;
-use crate::plan::Plan;
 
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
-    pub report: Report,
-    pub plan: Plan,
+    pub check: Check,
 }
 
 #[function_component(Findings)]
 pub fn findings(props: &FindingsProps) -> Html {
-    let lang = use_store().0.lang;
-    let t = texts(lang);
-    let findings = &props.report.verdict.findings;
+    let (lang, t) = use_texts();
+    let check = &props.check;
+    let findings = check.report().map_or(&[][..], |r| &r.verdict.findings);
     if findings.is_empty() {
         return html! {};
     }
@@ -30,7 +28,7 @@ pub fn findings(props: &FindingsProps) -> Html {
         <h3>{ t.findings_heading }</h3>
         <ul class="findings">
             { for findings.iter().map(|f| {
-                let e = explain(f, &props.plan, lang);
+                let e = explain(f, &check.plan, lang);
                 let level = Level::from(f.severity);
                 let hook = wire_name(&level);
                 html! {

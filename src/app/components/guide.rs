@@ -11,18 +11,18 @@ use crate::page::guide::{Router, breach_guide, router_guide, server_guide};
 use crate::page::state::Action;
 use crate::page::text::texts;
 
-#[derive(Properties, PartialEq)]
-pub struct GuideProps {
-    pub level: Level,
-}
-
+/// Shown once a check has a verdict; the worst verdict of the run decides
+/// whether the breach steps appear.
 #[function_component(GuideView)]
-pub fn guide_view(props: &GuideProps) -> Html {
+pub fn guide_view() -> Html {
     let ctx = use_store();
     let s = &ctx.0;
+    let Some(level) = s.worst_level() else {
+        return html! {};
+    };
     let lang = s.lang;
     let t = texts(lang);
-    let intro = if props.level == Level::Ok {
+    let intro = if level == Level::Ok {
         t.guide_intro_ok
     } else {
         t.guide_intro_act
@@ -67,7 +67,7 @@ pub fn guide_view(props: &GuideProps) -> Html {
                 <p class="muted">{ t.router_none }</p>
             }
             <GuideSteps guide={server_guide(lang)} level={3} />
-            if props.level >= Level::Warning {
+            if level >= Level::Warning {
                 <GuideSteps guide={breach_guide(lang)} level={3} />
             }
         </section>

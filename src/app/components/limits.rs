@@ -3,28 +3,33 @@
 
 use yew::prelude::*;
 
-use crate::api::Family;
-use crate::app::store::use_store;
+use crate::app::store::use_texts;
+use crate::page::check::Check;
 use crate::page::origins::family_limit;
-use crate::page::text::texts;
 
 #[derive(Properties, PartialEq)]
 pub struct LimitsProps {
-    pub family: Family,
-    /// Shown beside the other family's result.
-    pub beside: bool,
+    pub check: Check,
 }
 
 #[function_component(Limits)]
 pub fn limits(props: &LimitsProps) -> Html {
-    let lang = use_store().0.lang;
-    let t = texts(lang);
+    let (lang, t) = use_texts();
+    let check = &props.check;
+    // Beside the other family's result the limit speaks of that family.
+    let beside = check.family.is_some();
+    let Some(family) = check
+        .family
+        .or_else(|| check.report().map(|r| r.target.family))
+    else {
+        return html! {};
+    };
     html! {
         <div class="limits">
             <h3>{ t.limits_heading }</h3>
             <ul>
-                <li class={props.beside.then_some("family-limit")}>
-                    { family_limit(props.family, props.beside, lang) }
+                <li class={beside.then_some("family-limit")}>
+                    { family_limit(family, beside, lang) }
                 </li>
                 <li>{ t.limit_filtered }</li>
             </ul>

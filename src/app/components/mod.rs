@@ -16,11 +16,11 @@
 pub mod actions;
 pub mod check_progress;
 pub mod check_result;
-pub mod control;
 pub mod failure;
 pub mod families;
 pub mod family_panel;
 pub mod findings;
+pub mod group_tables;
 pub mod guide;
 pub mod guide_steps;
 pub mod lang_switch;
