@@ -359,6 +359,25 @@ fn attr(e: &Element, name: &str) -> String {
     e.get_attribute(name).unwrap_or_default()
 }
 
+/// Port and state of every element `sel` finds.
+fn port_hooks(root: &Element, sel: &str) -> Vec<(u16, String)> {
+    all(root, sel)
+        .iter()
+        .map(|e| {
+            let port = attr(e, "data-port").parse().unwrap_or(0);
+            (port, attr(e, "data-state"))
+        })
+        .collect()
+}
+
+/// The two groups' range ports with the state `state_of` gives each.
+fn expected_hooks(state_of: impl Fn(u16) -> &'static str) -> Vec<(u16, String)> {
+    [20, 21, 22, 23, 8000, 8001, 8002, 8003]
+        .into_iter()
+        .map(|p| (p, state_of(p).to_owned()))
+        .collect()
+}
+
 #[wasm_bindgen_test]
 async fn a_plan_never_seen_is_drawn_from_the_started_event() {
     let plan = two_group_plan();
@@ -386,22 +405,12 @@ async fn a_plan_never_seen_is_drawn_from_the_started_event() {
     assert_eq!(grids.len(), 2);
     assert_eq!(attr(&grids[0], "aria-label"), "Ports 20 to 23");
     assert_eq!(attr(&grids[1], "aria-label"), "Ports 8000 to 8003");
-    let cells: Vec<(String, String)> = all(&root, "[data-port]")
-        .iter()
-        .map(|e| (attr(e, "data-port"), attr(e, "data-state")))
-        .collect();
-    let expected: Vec<(String, String)> = [20, 21, 22, 23, 8000, 8001, 8002, 8003]
-        .iter()
-        .map(|&p| {
-            let state = match p {
-                22 => "open",
-                8001 => "closed",
-                _ => "pending",
-            };
-            (p.to_string(), state.to_string())
-        })
-        .collect();
-    assert_eq!(cells, expected);
+    let expected = expected_hooks(|p| match p {
+        22 => "open",
+        8001 => "closed",
+        _ => "pending",
+    });
+    assert_eq!(port_hooks(&root, "[data-port]"), expected);
     assert!(text(&grids[1]).contains("svc-8002"));
     let progress = q(&root, "progress").unwrap();
     assert_eq!(attr(&progress, "value"), "2");
@@ -435,18 +444,8 @@ async fn a_plan_never_seen_is_drawn_from_the_started_event() {
         3,
         "two range tables and the answering group's controls"
     );
-    let rows: Vec<(String, String)> = all(&root, "tr[data-port]")
-        .iter()
-        .map(|e| (attr(e, "data-port"), attr(e, "data-state")))
-        .collect();
-    let expected: Vec<(String, String)> = [20, 21, 22, 23, 8000, 8001, 8002, 8003]
-        .iter()
-        .map(|&p| {
-            let state = if p >= 8000 { "closed" } else { "filtered" };
-            (p.to_string(), state.to_string())
-        })
-        .collect();
-    assert_eq!(rows, expected);
+    let expected = expected_hooks(|p| if p >= 8000 { "closed" } else { "filtered" });
+    assert_eq!(port_hooks(&root, "tr[data-port]"), expected);
     let obs = text(&q(&root, "#control-observation").expect("observation"));
     assert!(obs.contains("7999 and 8004"), "{obs}");
     let summary = q(&root, "#summary-text")

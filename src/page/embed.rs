@@ -72,11 +72,10 @@ mod tests {
 
     #[test]
     fn embed_paths() {
-        assert!(is_embed_path("/embed"));
-        assert!(is_embed_path("/embed/"));
-        assert!(is_embed_path("/portcheck/embed"));
-        assert!(!is_embed_path("/"));
-        assert!(!is_embed_path("/embedded"));
+        let embed = ["/embed", "/embed/", "/portcheck/embed"];
+        let page = ["/", "/embedded"];
+        assert!(embed.iter().all(|p| is_embed_path(p)));
+        assert!(!page.iter().any(|p| is_embed_path(p)));
     }
 
     #[test]

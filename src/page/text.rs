@@ -33,6 +33,17 @@ pub struct Texts {
     pub port_pending: &'static str,
     pub grid_label: &'static str,
 
+    /// Port states in words, in the order of `PortState`: open, closed,
+    /// filtered, error.
+    pub state_words: [&'static str; 4],
+    /// What each port state means, in the same order.
+    pub state_meanings: [&'static str; 4],
+    /// Result levels in words, in the order of `Level`: ok, notice,
+    /// warning, critical.
+    pub level_words: [&'static str; 4],
+    /// Each level in one sentence about the plan's `{ports}`.
+    pub level_sentences: [&'static str; 4],
+
     pub result_heading: &'static str,
     pub findings_heading: &'static str,
     pub attacker_label: &'static str,
@@ -118,6 +129,26 @@ const DE: Texts = Texts {
     grid_label: "Ports {ports}",
     port_pending: "wird geprüft",
 
+    state_words: [
+        "offen",
+        "erreichbar, geschlossen",
+        "gefiltert",
+        "nicht geprüft",
+    ],
+    state_meanings: [
+        "Ein Dienst nimmt Verbindungen an: aus dem Internet erreichbar.",
+        "Die Adresse antwortet, aber kein Dienst wartet. Oft ein Zeichen für eine Weiterleitung.",
+        "Keine Antwort: Router oder Firewall blocken. So soll es sein.",
+        "Der Prüfdienst konnte diesen Port nicht prüfen.",
+    ],
+    level_words: ["Unauffällig", "Hinweis", "Warnung", "Kritisch"],
+    level_sentences: [
+        "Auf den Ports {ports} ist von außen kein Dienst erreichbar.",
+        "Von außen ist etwas erreichbar. Das kann gewollt sein – bitte prüfen Sie es.",
+        "Von außen ist mehr erreichbar, als es sein sollte. Bitte lassen Sie das bald beheben.",
+        "Ihr Anschluss macht einen gefährlichen Dienst im Internet erreichbar. Bitte handeln Sie sofort.",
+    ],
+
     result_heading: "Ergebnis",
     findings_heading: "Was wir gefunden haben",
     attacker_label: "Was ein Angreifer tun könnte:",
@@ -202,6 +233,21 @@ const EN: Texts = Texts {
     grid_label: "Ports {ports}",
     port_pending: "checking",
 
+    state_words: ["open", "reachable, closed", "filtered", "not tested"],
+    state_meanings: [
+        "A service accepts connections: reachable from the internet.",
+        "The address answers, but no service is waiting. Often a sign of forwarding.",
+        "No answer: the router or a firewall blocks it. This is how it should be.",
+        "The checking service could not test this port.",
+    ],
+    level_words: ["No findings", "Notice", "Warning", "Critical"],
+    level_sentences: [
+        "No service on ports {ports} can be reached from outside.",
+        "Something can be reached from outside. That may be intended – please check it.",
+        "More can be reached from outside than should be. Please have it fixed soon.",
+        "Your connection makes a dangerous service reachable from the internet. Please act now.",
+    ],
+
     result_heading: "Result",
     findings_heading: "What we found",
     attacker_label: "What an attacker could do:",
@@ -284,13 +330,26 @@ mod tests {
         let (de, en) = (de.as_object().unwrap(), en.as_object().unwrap());
         assert_eq!(de.len(), en.len());
         let same_in_both = ["col_port", "grid_label"];
+        // A list of texts (state words, …) counts text by text.
+        let each = |v: &serde_json::Value| -> Vec<String> {
+            match v {
+                serde_json::Value::Array(list) => list.iter().map(|x| x.to_string()).collect(),
+                other => vec![other.as_str().unwrap().to_owned()],
+            }
+        };
         for (k, v) in de {
-            let d = v.as_str().unwrap();
-            let e = en[k].as_str().unwrap();
-            assert!(!d.trim().is_empty(), "German `{k}` is empty");
-            assert!(!e.trim().is_empty(), "English `{k}` is empty");
-            if !same_in_both.contains(&k.as_str()) {
-                assert_ne!(d, e, "`{k}` is not translated");
+            for (d, e) in each(v).iter().zip(each(&en[k])) {
+                assert!(
+                    !d.trim_matches('"').trim().is_empty(),
+                    "German `{k}` is empty"
+                );
+                assert!(
+                    !e.trim_matches('"').trim().is_empty(),
+                    "English `{k}` is empty"
+                );
+                if !same_in_both.contains(&k.as_str()) {
+                    assert_ne!(*d, e, "`{k}` is not translated");
+                }
             }
         }
     }

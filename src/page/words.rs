@@ -6,6 +6,7 @@
 //! so a plan with other groups reads right without a change here.
 
 use super::Lang;
+use super::text::texts;
 use crate::api::{Family, Level, PortState};
 use crate::plan::{Group, Plan};
 
@@ -61,85 +62,22 @@ pub fn family_name(family: Family) -> &'static str {
 
 /// Short word for a port state.
 pub fn state_word(state: PortState, lang: Lang) -> &'static str {
-    match (lang, state) {
-        (Lang::De, PortState::Open) => "offen",
-        (Lang::De, PortState::Closed) => "erreichbar, geschlossen",
-        (Lang::De, PortState::Filtered) => "gefiltert",
-        (Lang::De, PortState::Error) => "nicht geprüft",
-        (Lang::En, PortState::Open) => "open",
-        (Lang::En, PortState::Closed) => "reachable, closed",
-        (Lang::En, PortState::Filtered) => "filtered",
-        (Lang::En, PortState::Error) => "not tested",
-    }
+    texts(lang).state_words[state as usize]
 }
 
 /// One sentence on what a port state means.
 pub fn state_meaning(state: PortState, lang: Lang) -> &'static str {
-    match (lang, state) {
-        (Lang::De, PortState::Open) => {
-            "Ein Dienst nimmt Verbindungen an: aus dem Internet erreichbar."
-        }
-        (Lang::De, PortState::Closed) => {
-            "Die Adresse antwortet, aber kein Dienst wartet. Oft ein Zeichen für eine Weiterleitung."
-        }
-        (Lang::De, PortState::Filtered) => {
-            "Keine Antwort: Router oder Firewall blocken. So soll es sein."
-        }
-        (Lang::De, PortState::Error) => "Der Prüfdienst konnte diesen Port nicht prüfen.",
-        (Lang::En, PortState::Open) => {
-            "A service accepts connections: reachable from the internet."
-        }
-        (Lang::En, PortState::Closed) => {
-            "The address answers, but no service is waiting. Often a sign of forwarding."
-        }
-        (Lang::En, PortState::Filtered) => {
-            "No answer: the router or a firewall blocks it. This is how it should be."
-        }
-        (Lang::En, PortState::Error) => "The checking service could not test this port.",
-    }
+    texts(lang).state_meanings[state as usize]
 }
 
 /// Name of a result level.
 pub fn level_word(level: Level, lang: Lang) -> &'static str {
-    match (lang, level) {
-        (Lang::De, Level::Ok) => "Unauffällig",
-        (Lang::De, Level::Notice) => "Hinweis",
-        (Lang::De, Level::Warning) => "Warnung",
-        (Lang::De, Level::Critical) => "Kritisch",
-        (Lang::En, Level::Ok) => "No findings",
-        (Lang::En, Level::Notice) => "Notice",
-        (Lang::En, Level::Warning) => "Warning",
-        (Lang::En, Level::Critical) => "Critical",
-    }
+    texts(lang).level_words[level as usize]
 }
 
 /// The verdict in one plain sentence about the plan's ports.
 pub fn level_sentence(level: Level, plan: &Plan, lang: Lang) -> String {
-    let w = plan_words(plan, lang);
-    match (lang, level) {
-        (Lang::De, Level::Ok) => format!("Auf den Ports {w} ist von außen kein Dienst erreichbar."),
-        (Lang::En, Level::Ok) => format!("No service on ports {w} can be reached from outside."),
-        (Lang::De, Level::Notice) => {
-            "Von außen ist etwas erreichbar. Das kann gewollt sein – bitte prüfen Sie es.".into()
-        }
-        (Lang::De, Level::Warning) => {
-            "Von außen ist mehr erreichbar, als es sein sollte. Bitte lassen Sie das bald beheben."
-                .into()
-        }
-        (Lang::De, Level::Critical) => {
-            "Ihr Anschluss macht einen gefährlichen Dienst im Internet erreichbar. Bitte handeln Sie sofort.".into()
-        }
-        (Lang::En, Level::Notice) => {
-            "Something can be reached from outside. That may be intended – please check it.".into()
-        }
-        (Lang::En, Level::Warning) => {
-            "More can be reached from outside than should be. Please have it fixed soon.".into()
-        }
-        (Lang::En, Level::Critical) => {
-            "Your connection makes a dangerous service reachable from the internet. Please act now."
-                .into()
-        }
-    }
+    about_plan(texts(lang).level_sentences[level as usize], plan, lang)
 }
 
 /// Progress in words, for the live region and the progress bar.
@@ -253,7 +191,6 @@ pub fn format_timestamp(rfc3339: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::text::texts;
 
     #[test]
     fn every_state_and_level_has_words() {
@@ -332,5 +269,24 @@ mod tests {
         );
         assert_eq!(range_words(&[80, 443], Lang::De), "80 und 443");
         assert_eq!(range_words(&[22], Lang::En), "22");
+    }
+
+    #[test]
+    fn words_follow_the_order_of_the_api_enums() {
+        let states = [
+            PortState::Open,
+            PortState::Closed,
+            PortState::Filtered,
+            PortState::Error,
+        ];
+        let words = states.map(|s| state_word(s, Lang::En));
+        assert_eq!(
+            words,
+            ["open", "reachable, closed", "filtered", "not tested"]
+        );
+        let levels = [Level::Ok, Level::Notice, Level::Warning, Level::Critical];
+        let words = levels.map(|l| level_word(l, Lang::De));
+        assert_eq!(words, ["Unauffällig", "Hinweis", "Warnung", "Kritisch"]);
+        assert!(state_meaning(PortState::Filtered, Lang::De).starts_with("Keine Antwort"));
     }
 }

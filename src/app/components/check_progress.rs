@@ -3,19 +3,14 @@
 
 use yew::prelude::*;
 
+use super::check_props::CheckProps;
 use super::port_grid::PortGrid;
 use crate::app::store::use_texts;
-use crate::page::check::Check;
 use crate::page::marks::wire_name;
 use crate::page::words::{about_group, progress};
 
-#[derive(Properties, PartialEq)]
-pub struct CheckProgressProps {
-    pub check: Check,
-}
-
 #[function_component(CheckProgress)]
-pub fn check_progress(props: &CheckProgressProps) -> Html {
+pub fn check_progress(props: &CheckProps) -> Html {
     let (lang, t) = use_texts();
     let check = &props.check;
     // Ids must not repeat when both families' bars are on the page.

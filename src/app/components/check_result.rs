@@ -5,30 +5,25 @@
 use yew::prelude::*;
 
 use super::actions::Actions;
+use super::check_props::CheckProps;
 use super::findings::Findings;
 use super::group_tables::GroupTables;
 use super::limits::Limits;
 use super::verdict::VerdictView;
 use crate::app::store::use_texts;
-use crate::page::check::Check;
 use crate::page::words::{checked_line, format_timestamp};
 
-#[derive(Properties, PartialEq)]
-pub struct CheckResultProps {
-    pub check: Check,
-}
-
 #[function_component(CheckResult)]
-pub fn check_result(props: &CheckResultProps) -> Html {
+pub fn check_result(props: &CheckProps) -> Html {
     let (lang, _) = use_texts();
     let check = &props.check;
-    let Some(r) = check.report() else {
-        return html! {};
-    };
-    let when = format_timestamp(&r.started_at, lang);
+    let meta = check.report().map(|r| {
+        let when = format_timestamp(&r.started_at, lang);
+        checked_line(&when, &r.target.ip.to_string(), r.duration_ms, lang)
+    });
     html! {
         <>
-        <p class="meta">{ checked_line(&when, &r.target.ip.to_string(), r.duration_ms, lang) }</p>
+        <p class="meta">{ meta }</p>
         <VerdictView check={check.clone()} />
         if check.family.is_none() {
             <Actions />

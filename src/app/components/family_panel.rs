@@ -4,19 +4,15 @@
 use yew::prelude::*;
 
 use super::check_progress::CheckProgress;
+use super::check_props::CheckProps;
 use super::check_result::CheckResult;
 use crate::app::store::use_store;
-use crate::page::check::{Check, Status};
+use crate::page::check::Status;
 use crate::page::marks::wire_name;
 use crate::page::words::family_name;
 
-#[derive(Properties, PartialEq)]
-pub struct FamilyPanelProps {
-    pub check: Check,
-}
-
 #[function_component(FamilyPanel)]
-pub fn family_panel(props: &FamilyPanelProps) -> Html {
+pub fn family_panel(props: &CheckProps) -> Html {
     let lang = use_store().0.lang;
     let check = &props.check;
     let Some(family) = check.family else {

@@ -3,20 +3,15 @@
 
 use yew::prelude::*;
 
+use super::check_props::CheckProps;
 use crate::api::Level;
 use crate::app::store::use_texts;
-use crate::page::check::Check;
 use crate::page::explain::explain;
 use crate::page::marks::{level_icon, wire_name};
 use crate::page::words::level_word;
 
-#[derive(Properties, PartialEq)]
-pub struct FindingsProps {
-    pub check: Check,
-}
-
 #[function_component(Findings)]
-pub fn findings(props: &FindingsProps) -> Html {
+pub fn findings(props: &CheckProps) -> Html {
     let (lang, t) = use_texts();
     let check = &props.check;
     let findings = check.report().map_or(&[][..], |r| &r.verdict.findings);

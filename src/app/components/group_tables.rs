@@ -3,20 +3,16 @@
 
 use yew::prelude::*;
 
+use super::check_props::CheckProps;
 use super::port_table::PortTable;
 use crate::api::PortResult;
 use crate::app::store::use_texts;
-use crate::page::check::{Check, results_of};
+use crate::page::check::results_of;
 use crate::page::explain::control_observation;
 use crate::page::words::{about_group, state_word};
 
-#[derive(Properties, PartialEq)]
-pub struct GroupTablesProps {
-    pub check: Check,
-}
-
 #[function_component(GroupTables)]
-pub fn group_tables(props: &GroupTablesProps) -> Html {
+pub fn group_tables(props: &CheckProps) -> Html {
     let (lang, t) = use_texts();
     let check = &props.check;
     let Some(r) = check.report() else {

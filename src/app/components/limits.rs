@@ -3,17 +3,12 @@
 
 use yew::prelude::*;
 
+use super::check_props::CheckProps;
 use crate::app::store::use_texts;
-use crate::page::check::Check;
 use crate::page::origins::family_limit;
 
-#[derive(Properties, PartialEq)]
-pub struct LimitsProps {
-    pub check: Check,
-}
-
 #[function_component(Limits)]
-pub fn limits(props: &LimitsProps) -> Html {
+pub fn limits(props: &CheckProps) -> Html {
     let (lang, t) = use_texts();
     let check = &props.check;
     // Beside the other family's result the limit speaks of that family.

@@ -15,6 +15,7 @@
 
 pub mod actions;
 pub mod check_progress;
+pub mod check_props;
 pub mod check_result;
 pub mod failure;
 pub mod families;

@@ -4,20 +4,16 @@
 use yew::prelude::*;
 
 use super::check_progress::CheckProgress;
+use super::check_props::CheckProps;
 use super::check_result::CheckResult;
 use super::failure::FailureView;
 use super::guide::GuideView;
 use super::print_head::PrintHead;
 use crate::app::store::use_texts;
-use crate::page::check::{Check, Status};
-
-#[derive(Properties, PartialEq)]
-pub struct SingleCheckProps {
-    pub check: Check,
-}
+use crate::page::check::Status;
 
 #[function_component(SingleCheck)]
-pub fn single_check(props: &SingleCheckProps) -> Html {
+pub fn single_check(props: &CheckProps) -> Html {
     let (_, t) = use_texts();
     let check = &props.check;
     match &check.status {

@@ -2,18 +2,13 @@
 
 use yew::prelude::*;
 
+use super::check_props::CheckProps;
 use crate::app::store::use_texts;
-use crate::page::check::Check;
 use crate::page::marks::{level_icon, wire_name};
 use crate::page::words::{level_sentence, level_word};
 
-#[derive(Properties, PartialEq)]
-pub struct VerdictProps {
-    pub check: Check,
-}
-
 #[function_component(VerdictView)]
-pub fn verdict_view(props: &VerdictProps) -> Html {
+pub fn verdict_view(props: &CheckProps) -> Html {
     let (lang, _) = use_texts();
     let check = &props.check;
     let Some(level) = check.report().map(|r| r.verdict.level) else {
