@@ -36,14 +36,14 @@ pub fn explain(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
         .unwrap_or_default();
     let (title, what, attacker, urgency): (String, String, &str, &str) = match (finding.id, lang) {
         (FindingId::SmbExposed, Lang::De) => (
-            "Windows-Dateifreigabe (SMB, Port 445) ist aus dem Internet erreichbar".into(),
-            "Auf Port 445 nimmt ein Gerät Verbindungen an. Über diesen Port laufen Windows-Dateifreigaben. Sie gehören nie ins Internet.".into(),
+            format!("Windows-Dateifreigabe (SMB, Port {ports}) ist aus dem Internet erreichbar"),
+            format!("Auf Port {ports} nimmt ein Gerät Verbindungen an. Über diesen Port laufen Windows-Dateifreigaben. Sie gehören nie ins Internet."),
             "Angreifer können Passwörter durchprobieren, offene Freigaben lesen oder verändern und Sicherheitslücken ausnutzen – über solche Lücken verbreitete sich 2017 die Erpressersoftware WannaCry. Genau so lagen 2019 in Celle Patientenakten offen.",
             "Sofort. Lassen Sie die Weiterleitung noch heute entfernen. Klären Sie, ob Daten abgeflossen sein könnten (siehe unten).",
         ),
         (FindingId::SmbExposed, Lang::En) => (
-            "Windows file sharing (SMB, port 445) can be reached from the internet".into(),
-            "A device accepts connections on port 445. Windows file shares use this port. They never belong on the internet.".into(),
+            format!("Windows file sharing (SMB, port {ports}) can be reached from the internet"),
+            format!("A device accepts connections on port {ports}. Windows file shares use this port. They never belong on the internet."),
             "Attackers can try passwords, read or change open shares and exploit security holes – holes like these spread the WannaCry ransomware in 2017. This is exactly how patient records were exposed in Celle in 2019.",
             "Right now. Have the forwarding removed today. Find out whether data may have been taken (see below).",
         ),
@@ -66,14 +66,14 @@ pub fn explain(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
             "Soon, within days. Find out which service this is and whether it really has to be reachable.",
         ),
         (FindingId::HttpsExposed, Lang::De) => (
-            "Port 443 (HTTPS) ist offen".into(),
-            "Auf Port 443 antwortet ein Webdienst. Das kann gewollt sein, etwa für eine Website, einen Fernzugang oder eine Terminbuchung.".into(),
+            format!("Port {ports} (HTTPS) ist offen"),
+            format!("Auf Port {ports} antwortet ein Webdienst. Das kann gewollt sein, etwa für eine Website, einen Fernzugang oder eine Terminbuchung."),
             "Was dahinter läuft, ist öffentlich. Ist es eine Anmeldeseite (Router, Server, Fernwartung), können Angreifer Passwörter durchprobieren oder Lücken in veralteter Software nutzen.",
             "Prüfen lassen. Klären Sie mit Ihrem IT-Dienstleister, ob diese Freigabe gebraucht wird und was dahinter erreichbar ist.",
         ),
         (FindingId::HttpsExposed, Lang::En) => (
-            "Port 443 (HTTPS) is open".into(),
-            "A web service answers on port 443. That may be intended, for example for a website, remote access or online appointments.".into(),
+            format!("Port {ports} (HTTPS) is open"),
+            format!("A web service answers on port {ports}. That may be intended, for example for a website, remote access or online appointments."),
             "Whatever runs behind it is public. If it is a login page (router, server, remote maintenance), attackers can try passwords or exploit holes in outdated software.",
             "Have it checked. Ask your IT service provider whether this forwarding is needed and what can be reached through it.",
         ),
