@@ -53,6 +53,14 @@ fn all(root: &Element, sel: &str) -> Vec<Element> {
         .collect()
 }
 
+/// The summary for the IT service provider, as the textarea holds it.
+fn summary_text(root: &Element) -> String {
+    q(root, "#summary-text")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        .map(|t| t.value())
+        .unwrap_or_default()
+}
+
 fn text(root: &Element) -> String {
     root.text_content().unwrap_or_default()
 }
@@ -207,11 +215,7 @@ async fn result_shows_verdict_findings_table_and_control_observation() {
     assert!(text(&rows[5]).contains("microsoft-ds"));
     let obs = text(&q(&root, "#control-observation").unwrap());
     assert!(obs.contains("438, 439, 450 und 451"), "{obs}");
-    let summary = q(&root, "#summary-text")
-        .unwrap()
-        .dyn_into::<web_sys::HtmlTextAreaElement>()
-        .unwrap()
-        .value();
+    let summary = summary_text(&root);
     assert!(summary.contains("198.51.100.7"), "{summary}");
     assert!(summary.contains("29.11.2026"), "{summary}");
     // Breach steps appear for a critical result.
@@ -448,11 +452,7 @@ async fn a_plan_never_seen_is_drawn_from_the_started_event() {
     assert_eq!(port_hooks(&root, "tr[data-port]"), expected);
     let obs = text(&q(&root, "#control-observation").expect("observation"));
     assert!(obs.contains("7999 and 8004"), "{obs}");
-    let summary = q(&root, "#summary-text")
-        .unwrap()
-        .dyn_into::<web_sys::HtmlTextAreaElement>()
-        .unwrap()
-        .value();
+    let summary = summary_text(&root);
     assert!(
         summary.starts_with("Portcheck 20–23, 8000–8003: check report"),
         "{summary}"

@@ -90,12 +90,10 @@ pub fn progress(done: usize, total: usize, lang: Lang) -> String {
 
 /// What the live region says when the result is in.
 pub fn finished_announcement(level: Level, lang: Lang) -> String {
+    let word = level_word(level, lang);
     match lang {
-        Lang::De => format!(
-            "Prüfung abgeschlossen. Ergebnis: {}.",
-            level_word(level, lang)
-        ),
-        Lang::En => format!("Check finished. Result: {}.", level_word(level, lang)),
+        Lang::De => format!("Prüfung abgeschlossen. Ergebnis: {word}."),
+        Lang::En => format!("Check finished. Result: {word}."),
     }
 }
 
@@ -119,12 +117,10 @@ pub fn duration_words(secs: u64, lang: Lang) -> String {
 
 /// "You can check again in …".
 pub fn retry_in(secs: u64, lang: Lang) -> String {
+    let wait = duration_words(secs, lang);
     match lang {
-        Lang::De => format!(
-            "Sie können in {} wieder prüfen.",
-            duration_words(secs, lang)
-        ),
-        Lang::En => format!("You can check again in {}.", duration_words(secs, lang)),
+        Lang::De => format!("Sie können in {wait} wieder prüfen."),
+        Lang::En => format!("You can check again in {wait}."),
     }
 }
 
