@@ -9,14 +9,15 @@
 //! (runner and browser are set in `.cargo/config.toml` and `webdriver.json`).
 #![cfg(target_arch = "wasm32")]
 
-use portcheck::api::{PortGroup, PortResult, PortState, Reason, Report, Target, service_name};
+use portcheck::api::{PortEvent, PortGroup, PortState, Report, Started, Target};
 use portcheck::app::{App, AppProps};
 use portcheck::page::Lang;
+use portcheck::page::check::CheckEvent;
 use portcheck::page::failure::Failure;
 use portcheck::page::guide::{Router, router_guide};
 use portcheck::page::sse::StreamMsg;
 use portcheck::page::state::{Action, PageState, Phase};
-use portcheck::verdict::evaluate;
+use portcheck::plan::{Group, Plan, Protocol, Service};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -52,6 +53,14 @@ fn all(root: &Element, sel: &str) -> Vec<Element> {
         .collect()
 }
 
+/// The summary for the IT service provider, as the textarea holds it.
+fn summary_text(root: &Element) -> String {
+    q(root, "#summary-text")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        .map(|t| t.value())
+        .unwrap_or_default()
+}
+
 fn text(root: &Element) -> String {
     root.text_content().unwrap_or_default()
 }
@@ -77,58 +86,47 @@ async fn wait_for(what: &str, cond: impl Fn() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
-fn pr(port: u16, state: PortState) -> PortResult {
-    PortResult {
-        port,
-        service: service_name(port).into(),
-        state,
-        reason: Reason::Refused,
-        rtt_ms: Some(0.2),
-        attempts: 1,
-        details: None,
+/// A stream message of run `run`'s single check.
+fn msg(run: u32, msg: StreamMsg) -> Action {
+    Action::Check {
+        run,
+        family: None,
+        event: CheckEvent::Stream(msg),
     }
+}
+
+fn fail(run: u32, failure: Failure) -> Action {
+    Action::Check {
+        run,
+        family: None,
+        event: CheckEvent::Fail(failure),
+    }
+}
+
+fn port(plan: &Plan, group: PortGroup, port: u16, state: PortState) -> StreamMsg {
+    StreamMsg::Port(PortEvent {
+        group,
+        result: plan.sample_result(port, state),
+    })
 }
 
 /// The Celle pattern: the range forwarded to a server where 443 and 445 listen.
 fn celle_report() -> Report {
-    let ports: Vec<PortResult> = portcheck::plan::Plan::standard()
-        .range_ports()
-        .iter()
-        .map(|&p| {
-            pr(
-                p,
-                if p == 443 || p == 445 {
-                    PortState::Open
-                } else {
-                    PortState::Closed
-                },
-            )
-        })
-        .collect();
-    let control: Vec<PortResult> = portcheck::plan::Plan::standard()
-        .control_ports()
-        .iter()
-        .map(|&p| pr(p, PortState::Filtered))
-        .collect();
-    Report {
-        target: Target::new("198.51.100.7".parse().unwrap()),
-        verdict: evaluate(&portcheck::plan::Plan::standard(), &ports, &control),
-        ports,
-        control,
-        started_at: "2026-11-29T08:15:00Z".into(),
-        duration_ms: 812,
-        timeout_ms: 900,
-    }
+    Plan::standard().sample_forwarded("198.51.100.7".parse().unwrap(), &[443, 445])
+}
+
+/// A check that failed as `failure`.
+fn failed(lang: Lang, failure: Failure) -> PageState {
+    let mut s = PageState::new(lang, false);
+    s.apply(Action::Start);
+    s.apply(fail(s.run, failure));
+    s
 }
 
 fn done(lang: Lang, report: Report) -> PageState {
     let mut s = PageState::new(lang, false);
     s.apply(Action::Start);
-    let run = s.run;
-    s.apply(Action::Stream {
-        run,
-        msg: StreamMsg::Finished(Box::new(report)),
-    });
+    s.apply(msg(s.run, StreamMsg::Finished(Box::new(report))));
     s
 }
 
@@ -166,14 +164,9 @@ async fn running_view_fills_the_grid_as_ports_arrive() {
     let mut s = PageState::new(Lang::En, false);
     s.apply(Action::Start);
     let run = s.run;
-    for (port, state) in [(445, PortState::Open), (441, PortState::Filtered)] {
-        s.apply(Action::Stream {
-            run,
-            msg: StreamMsg::Port(portcheck::api::PortEvent {
-                group: PortGroup::Range,
-                result: pr(port, state),
-            }),
-        });
+    let plan = Plan::standard();
+    for (p, state) in [(445, PortState::Open), (441, PortState::Filtered)] {
+        s.apply(msg(run, port(&plan, PortGroup::Range, p, state)));
     }
     let root = mount(s).await;
     let cells = all(&root, "[data-port]");
@@ -222,11 +215,7 @@ async fn result_shows_verdict_findings_table_and_control_observation() {
     assert!(text(&rows[5]).contains("microsoft-ds"));
     let obs = text(&q(&root, "#control-observation").unwrap());
     assert!(obs.contains("438, 439, 450 und 451"), "{obs}");
-    let summary = q(&root, "#summary-text")
-        .unwrap()
-        .dyn_into::<web_sys::HtmlTextAreaElement>()
-        .unwrap()
-        .value();
+    let summary = summary_text(&root);
     assert!(summary.contains("198.51.100.7"), "{summary}");
     assert!(summary.contains("29.11.2026"), "{summary}");
     // Breach steps appear for a critical result.
@@ -291,16 +280,11 @@ async fn language_switch_changes_every_text() {
 
 #[wasm_bindgen_test]
 async fn rate_limit_shows_the_wait_and_blocks_retry_until_then() {
-    let mut s = PageState::new(Lang::De, false);
-    s.apply(Action::Start);
-    let run = s.run;
-    s.apply(Action::Fail {
-        run,
-        failure: Failure::RateLimited {
-            retry_after_s: Some(42),
-        },
-    });
-    assert!(matches!(s.phase, Phase::Failed(_)));
+    let failure = Failure::RateLimited {
+        retry_after_s: Some(42),
+    };
+    let s = failed(Lang::De, failure);
+    assert_eq!(s.phase(), Phase::Settled);
     let root = mount(s).await;
     let section = q(&root, "[data-failure]").unwrap();
     assert_eq!(
@@ -317,16 +301,8 @@ async fn rate_limit_shows_the_wait_and_blocks_retry_until_then() {
 
 #[wasm_bindgen_test]
 async fn forbidden_shows_the_reason() {
-    let mut s = PageState::new(Lang::En, false);
-    s.apply(Action::Start);
-    let run = s.run;
-    s.apply(Action::Fail {
-        run,
-        failure: Failure::NotAllowed {
-            reason: "10.1.2.3 is in a private range".into(),
-        },
-    });
-    let root = mount(s).await;
+    let reason = "10.1.2.3 is in a private range".into();
+    let root = mount(failed(Lang::En, Failure::NotAllowed { reason })).await;
     assert_eq!(
         q(&root, "[data-failure]")
             .unwrap()
@@ -357,4 +333,134 @@ async fn consent_without_a_probe_shows_a_failure() {
     // The runner's server has no API: 404, which is not the probe's JSON.
     assert_eq!(code, "unreachable");
     assert!(q(&root, "#try-again").is_some());
+}
+
+fn service(port: u16, name: &str) -> Service {
+    Service {
+        port,
+        service: name.into(),
+        protocol: Protocol::Plain,
+    }
+}
+
+/// A plan the page has never seen: two groups with other ports.
+fn two_group_plan() -> Plan {
+    let group = |name: &str, ports: std::ops::RangeInclusive<u16>, control: [u16; 2]| Group {
+        name: name.into(),
+        ports: ports.map(|p| service(p, &format!("svc-{p}"))).collect(),
+        control: control.iter().map(|&p| service(p, "ctl")).collect(),
+    };
+    Plan {
+        name: "other".into(),
+        groups: vec![
+            group("20-23", 20..=23, [19, 24]),
+            group("8000-8003", 8000..=8003, [7999, 8004]),
+        ],
+    }
+}
+
+fn attr(e: &Element, name: &str) -> String {
+    e.get_attribute(name).unwrap_or_default()
+}
+
+/// Port and state of every element `sel` finds.
+fn port_hooks(root: &Element, sel: &str) -> Vec<(u16, String)> {
+    all(root, sel)
+        .iter()
+        .map(|e| {
+            let port = attr(e, "data-port").parse().unwrap_or(0);
+            (port, attr(e, "data-state"))
+        })
+        .collect()
+}
+
+/// The two groups' range ports with the state `state_of` gives each.
+fn expected_hooks(state_of: impl Fn(u16) -> &'static str) -> Vec<(u16, String)> {
+    [20, 21, 22, 23, 8000, 8001, 8002, 8003]
+        .into_iter()
+        .map(|p| (p, state_of(p).to_owned()))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_plan_never_seen_is_drawn_from_the_started_event() {
+    let plan = two_group_plan();
+    let mut s = PageState::new(Lang::En, false);
+    s.apply(Action::Start);
+    let run = s.run;
+    let target = Target::new("192.0.2.44".parse().unwrap());
+    s.apply(msg(
+        run,
+        StreamMsg::Started(Started {
+            target,
+            ports: plan.range_ports(),
+            control: plan.control_ports(),
+            plan: plan.clone(),
+        }),
+    ));
+    s.apply(msg(run, port(&plan, PortGroup::Range, 22, PortState::Open)));
+    s.apply(msg(
+        run,
+        port(&plan, PortGroup::Range, 8001, PortState::Closed),
+    ));
+    let running = s.clone();
+    let root = mount(running).await;
+    let grids = all(&root, "ul.grid");
+    assert_eq!(grids.len(), 2);
+    assert_eq!(attr(&grids[0], "aria-label"), "Ports 20 to 23");
+    assert_eq!(attr(&grids[1], "aria-label"), "Ports 8000 to 8003");
+    let expected = expected_hooks(|p| match p {
+        22 => "open",
+        8001 => "closed",
+        _ => "pending",
+    });
+    assert_eq!(port_hooks(&root, "[data-port]"), expected);
+    assert!(text(&grids[1]).contains("svc-8002"));
+    let progress = q(&root, "progress").unwrap();
+    assert_eq!(attr(&progress, "value"), "2");
+    assert_eq!(attr(&progress, "max"), "8");
+    assert_eq!(text(&q(&root, "#live").unwrap()), "2 of 8 ports checked");
+    let t = text(&root);
+    assert!(t.contains("ports 20 to 23 and 8000 to 8003"), "{t}");
+    assert!(!t.contains("440"), "{t}");
+
+    // Every port of the second group answers, its neighbours stay silent:
+    // the forwarded-range pattern, named with that group's ports.
+    let report = plan.sample_report(target.ip, |group, p| match (group, p) {
+        (PortGroup::Control, _) => PortState::Filtered,
+        (_, 8000..=8003) => PortState::Closed,
+        _ => PortState::Filtered,
+    });
+    s.apply(msg(run, StreamMsg::Finished(Box::new(report))));
+    let root = mount(s).await;
+    let verdict = q(&root, "[data-verdict]").expect("verdict");
+    assert_eq!(attr(&verdict, "data-verdict"), "warning");
+    let findings: Vec<String> = all(&root, "[data-finding]")
+        .iter()
+        .map(|e| attr(e, "data-finding"))
+        .collect();
+    assert_eq!(findings, ["range-reachable"]);
+    let finding = text(&q(&root, "[data-finding]").unwrap());
+    assert!(finding.contains("The whole range 8000–8003"), "{finding}");
+    let tables = all(&root, "table.ports");
+    assert_eq!(
+        tables.len(),
+        3,
+        "two range tables and the answering group's controls"
+    );
+    let expected = expected_hooks(|p| if p >= 8000 { "closed" } else { "filtered" });
+    assert_eq!(port_hooks(&root, "tr[data-port]"), expected);
+    let obs = text(&q(&root, "#control-observation").expect("observation"));
+    assert!(obs.contains("7999 and 8004"), "{obs}");
+    let summary = summary_text(&root);
+    assert!(
+        summary.starts_with("Portcheck 20–23, 8000–8003: check report"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("Ports 20–23:\n  20    svc-20         filtered"),
+        "{summary}"
+    );
+    assert!(summary.contains("Ports 8000–8003:"), "{summary}");
+    assert!(!summary.contains("440"), "{summary}");
 }

@@ -1,9 +1,11 @@
 //! Small wrappers around browser APIs the page needs: the address bar, the
-//! browser's languages, the clipboard, printing and `postMessage`.
+//! browser's languages, the clipboard, printing, focus, `postMessage` and
+//! the embed view's height reports.
 //! Each one fails quietly (returns `None`/`false`): a missing API must never
 //! break the page.
 
 use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -114,4 +116,36 @@ pub fn post_height(origin: &str, height: u32) {
     let _ = Reflect::set(&inner, &"height".into(), &JsValue::from(height));
     let _ = Reflect::set(&outer, &crate::page::embed::MESSAGE_KEY.into(), &inner);
     let _ = parent.post_message(&outer, origin);
+}
+
+/// Moves keyboard focus to the element with `id`, if there is one.
+pub fn focus_by_id(id: &str) {
+    if let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// A running `ResizeObserver` and the closure it calls; dropping the
+/// closure before disconnecting would leave the observer calling freed code.
+pub type HeightObserver = (
+    web_sys::ResizeObserver,
+    Closure<dyn FnMut(js_sys::Array, web_sys::ResizeObserver)>,
+);
+
+/// Posts `el`'s height to the host page at `origin` on every size change.
+pub fn observe_height(el: web_sys::Element, origin: String) -> Option<HeightObserver> {
+    let measured = el.clone();
+    let closure = Closure::<dyn FnMut(js_sys::Array, web_sys::ResizeObserver)>::new(
+        move |_entries: js_sys::Array, _obs: web_sys::ResizeObserver| {
+            let h = measured.get_bounding_client_rect().height().ceil();
+            post_height(&origin, h.max(0.0) as u32);
+        },
+    );
+    let obs = web_sys::ResizeObserver::new(closure.as_ref().unchecked_ref()).ok()?;
+    obs.observe(&el);
+    Some((obs, closure))
 }

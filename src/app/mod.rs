@@ -1,40 +1,23 @@
 //! The self-test page (Yew, wasm32).
 //!
-//! `App` owns one reducer ([`crate::page::state::PageState`]) and shares it
-//! through a context; the components in `view` only render it and dispatch
-//! actions. Talking to the probe is in `net`, browser APIs in `dom`.
-//! All decisions and texts come from `crate::page`, which is tested natively.
+//! `App` owns one reducer (the [`store`] around
+//! [`crate::page::state::PageState`]) and shares it through a context; the
+//! [`components`] only render it and dispatch actions. Talking to the probe
+//! is in `net`, browser APIs in `dom`. All decisions and texts come from
+//! `crate::page`, which is tested natively.
 
+pub mod components;
 mod dom;
 mod net;
-pub mod view;
-
-use std::rc::Rc;
+pub mod store;
 
 use yew::prelude::*;
 
-use crate::page::dual::{dual_origins, stream_url};
 use crate::page::embed::{is_embed_path, parent_origin};
 use crate::page::lang::choose;
-use crate::page::state::{Action, PageState, Phase};
-use crate::page::text::texts;
-
-/// The reducer's store: the page state behind an `Rc`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Store(pub PageState);
-
-impl Reducible for Store {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = self.0.clone();
-        next.apply(action);
-        Rc::new(Store(next))
-    }
-}
-
-/// The handle components use to read the state and dispatch actions.
-pub type Ctx = UseReducerHandle<Store>;
+use crate::page::state::{Action, PageState};
+use crate::page::words::title;
+use store::{Ctx, Store};
 
 /// Where the app runs: taken from the address at start, fixed afterwards.
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -90,43 +73,15 @@ pub fn app(props: &AppProps) -> Html {
     }
     {
         let lang = state.0.lang;
-        use_effect_with(lang, move |lang| {
-            dom::apply_language(lang.code(), texts(*lang).title);
+        use_effect_with((lang, title(&state.0.plan)), move |(lang, title)| {
+            dom::apply_language(lang.code(), title);
         });
     }
 
     html! {
         <ContextProvider<Ctx> context={state}>
-            <view::Page parent_origin={props.parent_origin.clone()} />
+            <components::page::Page parent_origin={props.parent_origin.clone()} />
         </ContextProvider<Ctx>>
-    }
-}
-
-/// Starts check `run` in the background: against this origin, or against
-/// the IPv4 and the IPv6 origin at once when the operator configured both.
-pub(crate) fn spawn_scan(ctx: &Ctx) {
-    if ctx.0.phase == Phase::Running {
-        return;
-    }
-    let next_run = ctx.0.run + 1;
-    let d = ctx.dispatcher();
-    match dual_origins(&ctx.0.site) {
-        None => {
-            ctx.dispatch(Action::Start);
-            wasm_bindgen_futures::spawn_local(net::scan(net::STREAM.into(), next_run, None, d));
-        }
-        Some(origins) => {
-            ctx.dispatch(Action::StartBoth);
-            for (family, origin) in origins {
-                let url = stream_url(&origin);
-                wasm_bindgen_futures::spawn_local(net::scan(
-                    url,
-                    next_run,
-                    Some(family),
-                    d.clone(),
-                ));
-            }
-        }
     }
 }
 
@@ -134,5 +89,3 @@ pub(crate) fn spawn_scan(ctx: &Ctx) {
 pub fn start() {
     yew::Renderer::<App>::with_props(AppProps::from_location()).render();
 }
-
-pub(crate) use dom::{copy_text, post_height, print};

@@ -10,16 +10,13 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Response};
-use yew::UseReducerDispatcher;
 
-use super::Store;
-use crate::api::{Family, SiteInfo, Target};
+use crate::api::{SiteInfo, Target};
+use crate::page::check::CheckEvent;
 use crate::page::failure::{Failure, classify_response};
 use crate::page::sse::{SseParser, StreamMsg, decode};
-use crate::page::state::{Action, CheckEvent};
 
 pub const WHOAMI: &str = "/api/v1/whoami";
-pub const STREAM: &str = crate::page::dual::STREAM_PATH;
 pub const SITE: &str = "/api/v1/site";
 
 /// `GET url` with an `Accept` header; `None` when no answer came at all.
@@ -59,22 +56,9 @@ pub async fn site() -> Option<SiteInfo> {
     get_json(SITE).await
 }
 
-/// The action for an event of check `run`: of the single check, or of one
-/// family's check when both are run.
-fn action(run: u32, family: Option<Family>, event: CheckEvent) -> Action {
-    match (family, event) {
-        (Some(family), event) => Action::Side { run, family, event },
-        (None, CheckEvent::Stream(msg)) => Action::Stream { run, msg },
-        (None, CheckEvent::Fail(failure)) => Action::Fail { run, failure },
-        (None, CheckEvent::Ended) => Action::Ended { run },
-    }
-}
-
-/// Runs check number `run` against the stream at `url` (of `family`'s
-/// origin, or `None` for the single same-origin check), dispatching every
-/// event to the page's state.
-pub async fn scan(url: String, run: u32, family: Option<Family>, d: UseReducerDispatcher<Store>) {
-    let send = |event| d.dispatch(action(run, family, event));
+/// Runs one check against the stream at `url`, handing every event of it
+/// to `send`, the last one being its report, its failure or the stream's end.
+pub async fn scan(url: String, send: impl Fn(CheckEvent)) {
     let fail = |failure| send(CheckEvent::Fail(failure));
     let Some(resp) = get(&url, "text/event-stream").await else {
         return fail(Failure::Network);

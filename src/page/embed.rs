@@ -72,35 +72,24 @@ mod tests {
 
     #[test]
     fn embed_paths() {
-        assert!(is_embed_path("/embed"));
-        assert!(is_embed_path("/embed/"));
-        assert!(is_embed_path("/portcheck/embed"));
-        assert!(!is_embed_path("/"));
-        assert!(!is_embed_path("/embedded"));
+        let embed = ["/embed", "/embed/", "/portcheck/embed"];
+        let page = ["/", "/embedded"];
+        assert!(embed.iter().all(|p| is_embed_path(p)));
+        assert!(!page.iter().any(|p| is_embed_path(p)));
     }
 
     #[test]
     fn plain_origins_are_accepted_and_normalised() {
-        assert_eq!(
-            parent_origin(Some("https://Verband.example")).as_deref(),
-            Some("https://verband.example")
-        );
-        assert_eq!(
-            parent_origin(Some("http://127.0.0.1:8081/")).as_deref(),
-            Some("http://127.0.0.1:8081")
-        );
-        assert_eq!(
-            parent_origin(Some("https://verband.example:443")).as_deref(),
-            Some("https://verband.example")
-        );
-        assert_eq!(
-            parent_origin(Some("http://[::1]:8080")).as_deref(),
-            Some("http://[::1]:8080")
-        );
-        assert_eq!(
-            parent_origin(Some("http://[::1]")).as_deref(),
-            Some("http://[::1]")
-        );
+        let cases = [
+            ("https://Verband.example", "https://verband.example"),
+            ("http://127.0.0.1:8081/", "http://127.0.0.1:8081"),
+            ("https://verband.example:443", "https://verband.example"),
+            ("http://[::1]:8080", "http://[::1]:8080"),
+            ("http://[::1]", "http://[::1]"),
+        ];
+        for (given, origin) in cases {
+            assert_eq!(parent_origin(Some(given)).as_deref(), Some(origin));
+        }
     }
 
     #[test]

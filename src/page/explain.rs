@@ -1,12 +1,15 @@
 //! What each finding means for the visitor: keyed by [`FindingId`], in both
 //! languages. A new finding id does not compile until it is explained here.
 //!
-//! Also the observation on the control ports (438, 439, 450, 451), which tells
-//! a forwarded range from a device that answers on every port.
+//! Also the observation on a group's control ports, which tells a forwarded
+//! range from a device that answers on every port. Ranges are named from the
+//! plan, never from a constant.
 
 use super::Lang;
-use super::text::port_list;
-use crate::api::{Finding, FindingId, PortResult, PortState, Report, Severity};
+use super::check::results_of;
+use super::words::port_list;
+use crate::api::{Finding, FindingId, PortResult, PortState, Report};
+use crate::plan::{Group, Plan};
 
 /// A finding in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,20 +23,27 @@ pub struct Explanation {
     pub urgency: String,
 }
 
-/// Explains one finding.
-pub fn explain(finding: &Finding, lang: Lang) -> Explanation {
+/// Explains one finding of a check of `plan`.
+pub fn explain(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
     let ports = port_list(&finding.ports, lang);
     let n = finding.ports.len();
+    // The range a finding is about: the group of its first port.
+    let range = finding
+        .ports
+        .first()
+        .and_then(|&p| plan.group_of(p))
+        .map(Group::label)
+        .unwrap_or_default();
     let (title, what, attacker, urgency): (String, String, &str, &str) = match (finding.id, lang) {
         (FindingId::SmbExposed, Lang::De) => (
-            "Windows-Dateifreigabe (SMB, Port 445) ist aus dem Internet erreichbar".into(),
-            "Auf Port 445 nimmt ein Gerät Verbindungen an. Über diesen Port laufen Windows-Dateifreigaben. Sie gehören nie ins Internet.".into(),
+            format!("Windows-Dateifreigabe (SMB, Port {ports}) ist aus dem Internet erreichbar"),
+            format!("Auf Port {ports} nimmt ein Gerät Verbindungen an. Über diesen Port laufen Windows-Dateifreigaben. Sie gehören nie ins Internet."),
             "Angreifer können Passwörter durchprobieren, offene Freigaben lesen oder verändern und Sicherheitslücken ausnutzen – über solche Lücken verbreitete sich 2017 die Erpressersoftware WannaCry. Genau so lagen 2019 in Celle Patientenakten offen.",
             "Sofort. Lassen Sie die Weiterleitung noch heute entfernen. Klären Sie, ob Daten abgeflossen sein könnten (siehe unten).",
         ),
         (FindingId::SmbExposed, Lang::En) => (
-            "Windows file sharing (SMB, port 445) can be reached from the internet".into(),
-            "A device accepts connections on port 445. Windows file shares use this port. They never belong on the internet.".into(),
+            format!("Windows file sharing (SMB, port {ports}) can be reached from the internet"),
+            format!("A device accepts connections on port {ports}. Windows file shares use this port. They never belong on the internet."),
             "Attackers can try passwords, read or change open shares and exploit security holes – holes like these spread the WannaCry ransomware in 2017. This is exactly how patient records were exposed in Celle in 2019.",
             "Right now. Have the forwarding removed today. Find out whether data may have been taken (see below).",
         ),
@@ -56,29 +66,29 @@ pub fn explain(finding: &Finding, lang: Lang) -> Explanation {
             "Soon, within days. Find out which service this is and whether it really has to be reachable.",
         ),
         (FindingId::HttpsExposed, Lang::De) => (
-            "Port 443 (HTTPS) ist offen".into(),
-            "Auf Port 443 antwortet ein Webdienst. Das kann gewollt sein, etwa für eine Website, einen Fernzugang oder eine Terminbuchung.".into(),
+            format!("Port {ports} (HTTPS) ist offen"),
+            format!("Auf Port {ports} antwortet ein Webdienst. Das kann gewollt sein, etwa für eine Website, einen Fernzugang oder eine Terminbuchung."),
             "Was dahinter läuft, ist öffentlich. Ist es eine Anmeldeseite (Router, Server, Fernwartung), können Angreifer Passwörter durchprobieren oder Lücken in veralteter Software nutzen.",
             "Prüfen lassen. Klären Sie mit Ihrem IT-Dienstleister, ob diese Freigabe gebraucht wird und was dahinter erreichbar ist.",
         ),
         (FindingId::HttpsExposed, Lang::En) => (
-            "Port 443 (HTTPS) is open".into(),
-            "A web service answers on port 443. That may be intended, for example for a website, remote access or online appointments.".into(),
+            format!("Port {ports} (HTTPS) is open"),
+            format!("A web service answers on port {ports}. That may be intended, for example for a website, remote access or online appointments."),
             "Whatever runs behind it is public. If it is a login page (router, server, remote maintenance), attackers can try passwords or exploit holes in outdated software.",
             "Have it checked. Ask your IT service provider whether this forwarding is needed and what can be reached through it.",
         ),
         (FindingId::RangeReachable, Lang::De) => (
-            "Der ganze Bereich 440–449 scheint weitergeleitet zu sein".into(),
+            format!("Der ganze Bereich {range} scheint weitergeleitet zu sein"),
             format!(
-                "{n} Ports im Bereich 440–449 antworten ({ports}), die Nachbar-Ports aber nicht. Das ist das typische Bild des Digitalisierungsbox-Fehlers: Statt nur Port 443 wird der ganze Bereich an ein Gerät in Ihrem Netz weitergeleitet."
+                "{n} Ports im Bereich {range} antworten ({ports}), die Nachbar-Ports aber nicht. Das ist das typische Bild des Digitalisierungsbox-Fehlers: Statt nur Port 443 wird der ganze Bereich an ein Gerät in Ihrem Netz weitergeleitet."
             ),
             "Auch wenn gerade kein gefährlicher Dienst offen ist: Startet auf dem Gerät später ein Dienst auf einem dieser Ports – etwa eine Dateifreigabe auf Port 445 –, ist er sofort aus dem Internet erreichbar.",
             "Bald. Lassen Sie die Weiterleitung im Router auf den einen benötigten Port beschränken.",
         ),
         (FindingId::RangeReachable, Lang::En) => (
-            "The whole range 440–449 seems to be forwarded".into(),
+            format!("The whole range {range} seems to be forwarded"),
             format!(
-                "{n} ports in the range 440–449 answer ({ports}), but the neighbouring ports do not. This is the typical sign of the Digitalisierungsbox fault: instead of just port 443, the whole range is forwarded to a device in your network."
+                "{n} ports in the range {range} answer ({ports}), but the neighbouring ports do not. This is the typical sign of the Digitalisierungsbox fault: instead of just port 443, the whole range is forwarded to a device in your network."
             ),
             "Even if no dangerous service is open right now: if the device later starts a service on one of these ports – such as file sharing on port 445 – it is reachable from the internet at once.",
             "Soon. Have the forwarding in the router limited to the one port that is needed.",
@@ -164,24 +174,25 @@ pub fn explain(finding: &Finding, lang: Lang) -> Explanation {
     }
 }
 
-/// Name of a finding's severity.
-pub fn severity_word(s: Severity, lang: Lang) -> &'static str {
-    super::text::level_word(s.into(), lang)
-}
-
-/// What the control ports show, where it matters for the verdict: `None` when
-/// neither the range nor the control ports answered (nothing to compare).
-pub fn control_observation(report: &Report, lang: Lang) -> Option<String> {
-    let answered = |ps: &[PortResult]| -> Vec<u16> {
+/// What `group`'s control ports show, where it matters for the verdict:
+/// `None` when neither its range nor its control ports answered (nothing to
+/// compare).
+pub fn control_observation(report: &Report, group: &Group, lang: Lang) -> Option<String> {
+    let answered = |ps: &[&PortResult]| -> Vec<u16> {
         ps.iter()
             .filter(|p| p.state.answered())
             .map(|p| p.port)
             .collect()
     };
-    let range = answered(&report.ports);
-    let control = answered(&report.control);
-    let untested = report.control.iter().any(|p| p.state == PortState::Error);
-    let all_control: Vec<u16> = report.control.iter().map(|p| p.port).collect();
+    let (ports, controls) = (
+        results_of(group, &report.ports),
+        results_of(group, &report.control),
+    );
+    let range = answered(&ports);
+    let control = answered(&controls);
+    let untested = controls.iter().any(|p| p.state == PortState::Error);
+    let all_control: Vec<u16> = controls.iter().map(|p| p.port).collect();
+    let label = group.label();
     let list = port_list(&all_control, lang);
     if !control.is_empty() {
         let c = port_list(&control, lang);
@@ -205,10 +216,10 @@ pub fn control_observation(report: &Report, lang: Lang) -> Option<String> {
     }
     Some(match lang {
         Lang::De => format!(
-            "Die Nachbar-Ports {list} antworten nicht, im Bereich 440–449 antwortet aber etwas. Die Freigabe betrifft also gezielt diesen Bereich."
+            "Die Nachbar-Ports {list} antworten nicht, im Bereich {label} antwortet aber etwas. Die Freigabe betrifft also gezielt diesen Bereich."
         ),
         Lang::En => format!(
-            "The neighbouring ports {list} do not answer, but something in the range 440–449 does. So the opening concerns this range specifically."
+            "The neighbouring ports {list} do not answer, but something in the range {label} does. So the opening concerns this range specifically."
         ),
     })
 }
@@ -216,8 +227,7 @@ pub fn control_observation(report: &Report, lang: Lang) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Reason, Target, service_name};
-    use crate::verdict::evaluate;
+    use crate::api::{PortGroup, Severity};
 
     /// Every finding id. The match below stops compiling when a variant is
     /// added, so this list cannot silently miss one.
@@ -260,8 +270,8 @@ mod tests {
                     severity: Severity::Warning,
                     ports,
                 };
-                let de = explain(&f, Lang::De);
-                let en = explain(&f, Lang::En);
+                let de = explain(&f, &Plan::standard(), Lang::De);
+                let en = explain(&f, &Plan::standard(), Lang::En);
                 for e in [&de, &en] {
                     for (name, t) in [
                         ("title", &e.title),
@@ -286,67 +296,88 @@ mod tests {
             ports: vec![440, 448],
         };
         assert_eq!(
-            explain(&f, Lang::De).title,
+            explain(&f, &Plan::standard(), Lang::De).title,
             "Weitere offene Ports: 440 und 448"
         );
-        assert!(explain(&f, Lang::En).what.contains("ports 440 and 448"));
+        assert!(
+            explain(&f, &Plan::standard(), Lang::En)
+                .what
+                .contains("ports 440 and 448")
+        );
         let f = Finding {
             ports: vec![441],
             ..f
         };
-        assert!(explain(&f, Lang::De).what.starts_with("An Port 441 nimmt"));
+        assert!(
+            explain(&f, &Plan::standard(), Lang::De)
+                .what
+                .starts_with("An Port 441 nimmt")
+        );
     }
 
     fn report(range_state: &dyn Fn(u16) -> PortState, control_state: PortState) -> Report {
-        let pr = |port: u16, state: PortState| PortResult {
-            port,
-            service: service_name(port).into(),
-            state,
-            reason: Reason::Timeout,
-            rtt_ms: None,
-            attempts: 1,
-            details: None,
-        };
-        let ports: Vec<PortResult> = crate::plan::Plan::standard()
-            .range_ports()
-            .iter()
-            .map(|&p| pr(p, range_state(p)))
-            .collect();
-        let control: Vec<PortResult> = crate::plan::Plan::standard()
-            .control_ports()
-            .iter()
-            .map(|&p| pr(p, control_state))
-            .collect();
-        let verdict = evaluate(&crate::plan::Plan::standard(), &ports, &control);
-        Report {
-            target: Target::new("192.0.2.1".parse().unwrap()),
-            ports,
-            control,
-            verdict,
-            started_at: "2026-11-29T10:00:00Z".into(),
-            duration_ms: 10,
-            timeout_ms: 1000,
-        }
+        Plan::standard().sample_report("192.0.2.1".parse().unwrap(), |group, p| match group {
+            PortGroup::Range => range_state(p),
+            PortGroup::Control => control_state,
+        })
     }
 
     #[test]
     fn control_observation_cases() {
+        let plan = Plan::standard();
+        let g = &plan.groups[0];
         let quiet = report(&|_| PortState::Filtered, PortState::Filtered);
-        assert_eq!(control_observation(&quiet, Lang::De), None);
+        assert_eq!(control_observation(&quiet, g, Lang::De), None);
 
         let forwarded = report(&|_| PortState::Closed, PortState::Filtered);
-        let o = control_observation(&forwarded, Lang::En).unwrap();
+        let o = control_observation(&forwarded, g, Lang::En).unwrap();
         assert!(o.contains("438, 439, 450 and 451"), "{o}");
 
         let no_firewall = report(&|_| PortState::Closed, PortState::Closed);
-        let o = control_observation(&no_firewall, Lang::De).unwrap();
+        let o = control_observation(&no_firewall, g, Lang::De).unwrap();
         assert!(o.contains("ohne Firewall"), "{o}");
 
         let untested = report(&|_| PortState::Closed, PortState::Error);
         assert!(
-            control_observation(&untested, Lang::En)
+            control_observation(&untested, g, Lang::En)
                 .unwrap()
                 .contains("cannot be said")
         );
+    }
+
+    #[test]
+    fn ranges_are_named_from_the_plan() {
+        let mut plan = Plan::standard();
+        plan.groups[0] = Group {
+            name: "8000-8003".into(),
+            ports: (8000..=8003).map(plan_service).collect(),
+            control: vec![plan_service(7999), plan_service(8004)],
+        };
+        let f = Finding {
+            id: FindingId::RangeReachable,
+            severity: Severity::Warning,
+            ports: vec![8000, 8001, 8002],
+        };
+        let e = explain(&f, &plan, Lang::De);
+        assert_eq!(
+            e.title,
+            "Der ganze Bereich 8000–8003 scheint weitergeleitet zu sein"
+        );
+        assert!(
+            e.what.contains("3 Ports im Bereich 8000–8003 antworten"),
+            "{}",
+            e.what
+        );
+        let r = plan.sample_report("192.0.2.1".parse().unwrap(), |group, _| match group {
+            PortGroup::Range => PortState::Closed,
+            PortGroup::Control => PortState::Filtered,
+        });
+        let o = control_observation(&r, &plan.groups[0], Lang::En).unwrap();
+        assert!(o.contains("7999 and 8004"), "{o}");
+        assert!(o.contains("the range 8000–8003 does"), "{o}");
+    }
+
+    fn plan_service(port: u16) -> crate::plan::Service {
+        crate::plan::Service::new(port, crate::plan::Protocol::Plain)
     }
 }

@@ -1,7 +1,9 @@
 //! Why a check could not be done, read from what the probe (or the network)
 //! said, so that the page can show a clear message and a way forward.
 
-use crate::api::{ErrorBody, ErrorCode};
+use super::Lang;
+use super::text::texts;
+use crate::api::{ErrorBody, ErrorCode, Family};
 
 /// Every way a check can fail, as far as the visitor needs to tell them apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +42,27 @@ impl Failure {
             Failure::Unreachable { .. } => "unreachable",
             Failure::Interrupted => "interrupted",
             Failure::Probe { .. } => "probe",
+        }
+    }
+
+    /// What went wrong, in one sentence. A check of one address `family`
+    /// that got no answer at all says that this computer has no connection
+    /// over that family; the check of the page's own origin (`None`) says
+    /// that the checking service could not be reached.
+    pub fn text(&self, family: Option<Family>, lang: Lang) -> &'static str {
+        let t = texts(lang);
+        match (self, family) {
+            (Failure::Network, Some(Family::Ipv4)) => t.no_ipv4,
+            (Failure::Network, Some(Family::Ipv6)) => t.no_ipv6,
+            (Failure::Network, None) => t.err_network,
+            (Failure::RateLimited { .. }, _) => t.err_rate_limited,
+            (Failure::Busy { .. }, _) => t.err_busy,
+            (Failure::ShuttingDown { .. }, _) => t.err_shutting_down,
+            (Failure::NotAllowed { .. }, _) => t.err_not_allowed,
+            (Failure::BadRequest { .. }, _) => t.err_bad_request,
+            (Failure::Unreachable { .. }, _) => t.err_unreachable,
+            (Failure::Interrupted, _) => t.err_interrupted,
+            (Failure::Probe { .. }, _) => t.err_probe,
         }
     }
 
@@ -178,5 +201,21 @@ mod tests {
         );
         assert_eq!(parse_retry_after(None), None);
         assert_eq!(parse_retry_after(Some("0")), Some(0));
+    }
+
+    #[test]
+    fn no_answer_on_a_family_is_said_plainly() {
+        let (v4, v6) = (Some(Family::Ipv4), Some(Family::Ipv6));
+        let cases = [
+            (v6, Lang::De, "Keine IPv6-Verbindung"),
+            (v6, Lang::En, "No IPv6 connection"),
+            (v4, Lang::En, "No IPv4 connection"),
+            (None, Lang::En, "No connection to the checking service"),
+        ];
+        for (family, lang, start) in cases {
+            assert!(Failure::Network.text(family, lang).starts_with(start));
+        }
+        let interrupted = |family| Failure::Interrupted.text(family, Lang::De);
+        assert_eq!(interrupted(v4), interrupted(None));
     }
 }

@@ -120,8 +120,13 @@ pub enum StreamMsg {
 /// `details`, which the page does not show. Both cost much wasm code in the
 /// deserializer, and the page's download budget is tight. The round-trip test
 /// below fails if a field the page reads is renamed in `api`.
+///
+/// One mirror serves the report's ports and the `port` event, which is a
+/// port result with its group beside its fields.
 #[derive(Deserialize)]
 struct WirePort {
+    #[serde(default)]
+    group: Option<PortGroup>,
     port: u16,
     service: String,
     state: PortState,
@@ -147,19 +152,6 @@ impl From<WirePort> for PortResult {
 }
 
 #[derive(Deserialize)]
-struct WirePortEvent {
-    group: PortGroup,
-    port: u16,
-    service: String,
-    state: PortState,
-    reason: Reason,
-    #[serde(default)]
-    rtt_ms: Option<f64>,
-    #[serde(default)]
-    attempts: u8,
-}
-
-#[derive(Deserialize)]
 struct WireReport {
     target: Target,
     ports: Vec<WirePort>,
@@ -172,19 +164,12 @@ struct WireReport {
     timeout_ms: u64,
 }
 
-fn port_event(w: WirePortEvent) -> PortEvent {
-    PortEvent {
-        group: w.group,
-        result: WirePort {
-            port: w.port,
-            service: w.service,
-            state: w.state,
-            reason: w.reason,
-            rtt_ms: w.rtt_ms,
-            attempts: w.attempts,
-        }
-        .into(),
-    }
+/// A `port` event; `None` when it names no group.
+fn port_event(w: WirePort) -> Option<PortEvent> {
+    Some(PortEvent {
+        group: w.group?,
+        result: w.into(),
+    })
 }
 
 fn report(w: WireReport) -> Report {
@@ -206,9 +191,10 @@ pub fn decode(ev: &SseEvent) -> Result<Option<StreamMsg>, String> {
     let err = |_: serde_json::Error| format!("unreadable `{}` event", ev.event);
     Ok(Some(match ev.event.as_str() {
         api::event::STARTED => StreamMsg::Started(serde_json::from_str(&ev.data).map_err(err)?),
-        api::event::PORT => {
-            StreamMsg::Port(port_event(serde_json::from_str(&ev.data).map_err(err)?))
-        }
+        api::event::PORT => StreamMsg::Port(
+            port_event(serde_json::from_str(&ev.data).map_err(err)?)
+                .ok_or_else(|| format!("`{}` event without a group", ev.event))?,
+        ),
         api::event::FINISHED => StreamMsg::Finished(Box::new(report(
             serde_json::from_str(&ev.data).map_err(err)?,
         ))),
@@ -280,35 +266,13 @@ mod tests {
 
     #[test]
     fn reads_what_the_probe_writes() {
-        use crate::api::{PortDetails, service_name};
-        let pr = |port: u16, state: PortState| PortResult {
-            port,
-            service: service_name(port).into(),
-            state,
-            reason: Reason::Connected,
-            rtt_ms: Some(1.25),
-            attempts: 2,
-            details: None,
-        };
-        let ports: Vec<PortResult> = crate::plan::Plan::standard()
-            .range_ports()
-            .iter()
-            .map(|&p| pr(p, PortState::Open))
-            .collect();
-        let control: Vec<PortResult> = crate::plan::Plan::standard()
-            .control_ports()
-            .iter()
-            .map(|&p| pr(p, PortState::Filtered))
-            .collect();
-        let report = Report {
-            target: Target::new("2001:db8::7".parse().unwrap()),
-            verdict: crate::verdict::evaluate(&crate::plan::Plan::standard(), &ports, &control),
-            ports,
-            control,
-            started_at: "2026-11-29T10:00:00Z".into(),
-            duration_ms: 42,
-            timeout_ms: 700,
-        };
+        use crate::api::PortDetails;
+        use crate::plan::Plan;
+        let plan = Plan::standard();
+        let report = plan.sample_report("2001:db8::7".parse().unwrap(), |group, _| match group {
+            PortGroup::Range => PortState::Open,
+            PortGroup::Control => PortState::Filtered,
+        });
         // Written by the probe's serializer, read by the page's decoder.
         let data = serde_json::to_string(&report).unwrap();
         match decode(&ev("finished", &data)).unwrap() {
@@ -317,7 +281,7 @@ mod tests {
         }
         let event = PortEvent {
             group: PortGroup::Control,
-            result: pr(450, PortState::Closed),
+            result: plan.sample_result(450, PortState::Closed),
         };
         let data = serde_json::to_string(&event).unwrap();
         assert_eq!(
@@ -355,5 +319,8 @@ mod tests {
         ));
         assert_eq!(decode(&ev("progress", "{}")), Ok(None));
         assert!(decode(&ev("port", "{not json")).is_err());
+        let no_group =
+            r#"{"port":445,"service":"microsoft-ds","state":"open","reason":"connected"}"#;
+        assert!(decode(&ev("port", no_group)).is_err());
     }
 }

@@ -1,13 +1,46 @@
 //! The plain-text summary for the IT service provider ("copy summary"):
 //! date, address, result, findings and every port, readable in an email.
+//! With both address families, each family's summary (or why it could not
+//! be checked) and what its result cannot tell.
 
 use super::Lang;
-use super::explain::{control_observation, explain, severity_word};
-use super::text::{format_timestamp, level_sentence, level_word, state_word};
-use crate::api::{Family, Report};
+use super::check::{Check, Status, results_of};
+use super::explain::{control_observation, explain};
+use super::origins::family_limit;
+use super::words::{family_name, format_timestamp, level_sentence, level_word, state_word, title};
+use crate::api::Report;
+use crate::plan::Plan;
 
-/// The summary of a finished check.
-pub fn summary(report: &Report, lang: Lang) -> String {
+/// The summary of the run's checks: the report of a check that stands
+/// alone, or a section per family.
+pub fn summary(checks: &[Check], lang: Lang) -> String {
+    if let [c] = checks
+        && c.family.is_none()
+    {
+        return c
+            .report()
+            .map(|r| report_summary(r, &c.plan, lang))
+            .unwrap_or_default();
+    }
+    let mut parts = Vec::with_capacity(checks.len());
+    for c in checks {
+        let Some(family) = c.family else { continue };
+        let body = match &c.status {
+            Status::Done(r) => format!(
+                "{}{}\n",
+                report_summary(r, &c.plan, lang),
+                family_limit(family, true, lang)
+            ),
+            Status::Failed(f) => format!("{}\n", f.text(Some(family), lang)),
+            Status::Running => String::new(),
+        };
+        parts.push(format!("=== {} ===\n{body}", family_name(family)));
+    }
+    parts.join("\n")
+}
+
+/// The summary of one finished check of `plan`.
+pub fn report_summary(report: &Report, plan: &Plan, lang: Lang) -> String {
     let de = lang == Lang::De;
     let pick = |d: &'static str, e: &'static str| if de { d } else { e };
     let mut out = String::new();
@@ -15,33 +48,28 @@ pub fn summary(report: &Report, lang: Lang) -> String {
         out.push_str(&s);
         out.push('\n');
     };
-    line(
-        pick(
-            "Portcheck 440–449: Prüfbericht",
-            "Portcheck 440–449: check report",
-        )
-        .into(),
-    );
+    line(format!(
+        "{}: {}",
+        title(plan),
+        pick("Prüfbericht", "check report")
+    ));
     line(format!(
         "{} {}",
         pick("Datum:", "Date:"),
         format_timestamp(&report.started_at, lang)
     ));
-    let family = match report.target.family {
-        Family::Ipv4 => "IPv4",
-        Family::Ipv6 => "IPv6",
-    };
     line(format!(
-        "{} {} ({family})",
+        "{} {} ({})",
         pick("Geprüfte Adresse:", "Checked address:"),
-        report.target.ip
+        report.target.ip,
+        family_name(report.target.family)
     ));
     let level = report.verdict.level;
     line(format!(
         "{} {} – {}",
         pick("Ergebnis:", "Result:"),
         level_word(level, lang),
-        level_sentence(level, lang)
+        level_sentence(level, plan, lang)
     ));
     line(String::new());
     if report.verdict.findings.is_empty() {
@@ -49,42 +77,33 @@ pub fn summary(report: &Report, lang: Lang) -> String {
     } else {
         line(pick("Befunde:", "Findings:").into());
         for f in &report.verdict.findings {
-            let e = explain(f, lang);
+            let e = explain(f, plan, lang);
             line(format!(
                 "- {}: {}",
-                severity_word(f.severity, lang),
+                level_word(f.severity.into(), lang),
                 e.title
             ));
             line(format!("  {}", e.what));
-            line(format!(
-                "  {} {}",
-                pick("Wie dringend:", "How urgent:"),
-                e.urgency
-            ));
+            let urgent = pick("Wie dringend:", "How urgent:");
+            line(format!("  {urgent} {}", e.urgency));
         }
     }
-    line(String::new());
-    line(pick("Ports 440–449:", "Ports 440–449:").into());
-    for p in &report.ports {
-        line(format!(
-            "  {:<5} {:<14} {}",
-            p.port,
-            p.service,
-            state_word(p.state, lang)
-        ));
-    }
-    let control: Vec<String> = report
-        .control
-        .iter()
-        .map(|p| format!("{} {}", p.port, state_word(p.state, lang)))
-        .collect();
-    line(format!(
-        "{} {}",
-        pick("Nachbar-Ports:", "Neighbouring ports:"),
-        control.join(", ")
-    ));
-    if let Some(o) = control_observation(report, lang) {
-        line(o);
+    for group in &plan.groups {
+        line(String::new());
+        line(format!("Ports {}:", group.label()));
+        for p in results_of(group, &report.ports) {
+            let state = state_word(p.state, lang);
+            line(format!("  {:<5} {:<14} {state}", p.port, p.service));
+        }
+        let control: Vec<String> = results_of(group, &report.control)
+            .iter()
+            .map(|p| format!("{} {}", p.port, state_word(p.state, lang)))
+            .collect();
+        let neighbours = pick("Nachbar-Ports:", "Neighbouring ports:");
+        line(format!("{neighbours} {}", control.join(", ")));
+        if let Some(o) = control_observation(report, group, lang) {
+            line(o);
+        }
     }
     line(format!(
         "{} {} ms",
@@ -97,64 +116,42 @@ pub fn summary(report: &Report, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{PortResult, PortState, Reason, Target, service_name};
-    use crate::verdict::evaluate;
+    use crate::api::{Family, Level, PortState};
+    use crate::page::check::CheckEvent;
+    use crate::page::failure::Failure;
+    use crate::page::sse::StreamMsg;
 
+    /// The Celle pattern: the range forwarded to a server where 443 and 445 listen.
     fn celle() -> Report {
-        let pr = |port: u16, state: PortState| PortResult {
-            port,
-            service: service_name(port).into(),
-            state,
-            reason: Reason::Refused,
-            rtt_ms: Some(0.3),
-            attempts: 1,
-            details: None,
-        };
-        let ports: Vec<PortResult> = crate::plan::Plan::standard()
-            .range_ports()
-            .iter()
-            .map(|&p| {
-                pr(
-                    p,
-                    if p == 443 || p == 445 {
-                        PortState::Open
-                    } else {
-                        PortState::Closed
-                    },
-                )
-            })
-            .collect();
-        let control: Vec<PortResult> = crate::plan::Plan::standard()
-            .control_ports()
-            .iter()
-            .map(|&p| pr(p, PortState::Filtered))
-            .collect();
-        Report {
-            target: Target::new("198.51.100.7".parse().unwrap()),
-            verdict: evaluate(&crate::plan::Plan::standard(), &ports, &control),
-            ports,
-            control,
-            started_at: "2026-11-29T08:15:00Z".into(),
-            duration_ms: 812,
-            timeout_ms: 900,
+        Plan::standard().sample_forwarded("198.51.100.7".parse().unwrap(), &[443, 445])
+    }
+
+    /// Asserts that `summary` holds every one of `parts`.
+    fn holds(summary: &str, parts: &[&str]) {
+        for part in parts {
+            assert!(summary.contains(part), "no {part:?} in:\n{summary}");
         }
     }
 
     #[test]
     fn german_summary_has_date_address_result_findings_and_ports() {
-        let s = summary(&celle(), Lang::De);
-        assert!(s.contains("Datum: 29.11.2026, 08:15 UTC"), "{s}");
-        assert!(s.contains("Geprüfte Adresse: 198.51.100.7 (IPv4)"), "{s}");
-        assert!(s.contains("Ergebnis: Kritisch"), "{s}");
-        assert!(s.contains("- Kritisch: Windows-Dateifreigabe"), "{s}");
-        assert!(s.contains("- Warnung: Der ganze Bereich"), "{s}");
-        assert!(s.contains("445   microsoft-ds   offen"), "{s}");
-        assert!(
-            s.contains("440   sgcp           erreichbar, geschlossen"),
-            "{s}"
+        let s = report_summary(&celle(), &Plan::standard(), Lang::De);
+        assert!(s.starts_with("Portcheck 440–449: Prüfbericht\n"), "{s}");
+        holds(
+            &s,
+            &[
+                "Datum: 29.11.2026, 08:15 UTC",
+                "Geprüfte Adresse: 198.51.100.7 (IPv4)",
+                "Ergebnis: Kritisch",
+                "- Kritisch: Windows-Dateifreigabe",
+                "- Warnung: Der ganze Bereich",
+                "\nPorts 440–449:\n",
+                "445   microsoft-ds   offen",
+                "440   sgcp           erreichbar, geschlossen",
+                "Nachbar-Ports: 438 gefiltert",
+                "Dauer der Prüfung: 812 ms",
+            ],
         );
-        assert!(s.contains("Nachbar-Ports: 438 gefiltert"), "{s}");
-        assert!(s.contains("Dauer der Prüfung: 812 ms"), "{s}");
     }
 
     #[test]
@@ -163,11 +160,67 @@ mod tests {
         for p in &mut r.ports {
             p.state = PortState::Filtered;
         }
-        r.verdict = evaluate(&crate::plan::Plan::standard(), &r.ports, &r.control);
-        let s = summary(&r, Lang::En);
-        assert!(s.contains("Result: No findings"), "{s}");
-        assert!(s.contains("Findings: none"), "{s}");
-        assert!(s.contains("Date: 2026-11-29 08:15 UTC"), "{s}");
+        let plan = Plan::standard();
+        r.verdict = crate::verdict::evaluate(&plan, &r.ports, &r.control);
+        let s = report_summary(&r, &plan, Lang::En);
+        holds(
+            &s,
+            &[
+                "Result: No findings",
+                "Findings: none",
+                "Date: 2026-11-29 08:15 UTC",
+            ],
+        );
         assert!(!s.contains("Befunde"), "{s}");
+    }
+
+    fn finished(family: Family, ip: &str, open: u16) -> Check {
+        let r = Plan::standard().sample_forwarded(ip.parse().unwrap(), &[open]);
+        let mut c = Check::new(Some(family), Plan::standard());
+        c.apply(CheckEvent::Stream(StreamMsg::Finished(Box::new(r))));
+        c
+    }
+
+    #[test]
+    fn summary_holds_both_families() {
+        let checks = [
+            finished(Family::Ipv4, "127.0.0.1", 445),
+            finished(Family::Ipv6, "::1", 443),
+        ];
+        assert_eq!(
+            checks[0].report().map(|r| r.verdict.level),
+            Some(Level::Critical)
+        );
+        let s = summary(&checks, Lang::De);
+        let (a, b) = s.split_once("=== IPv6 ===").expect(&s);
+        assert!(a.starts_with("=== IPv4 ==="), "{s}");
+        let v4 = [
+            "Geprüfte Adresse: 127.0.0.1 (IPv4)",
+            "445   microsoft-ds   offen",
+            "DS-Lite",
+        ];
+        holds(a, &v4);
+        holds(
+            b,
+            &[
+                "Geprüfte Adresse: ::1 (IPv6)",
+                "443   https          offen",
+                "Dateiserver",
+            ],
+        );
+
+        let mut gone = Check::new(Some(Family::Ipv6), Plan::standard());
+        gone.apply(CheckEvent::Fail(Failure::Network));
+        let checks = [checks[0].clone(), gone];
+        let s = summary(&checks, Lang::En);
+        assert!(s.contains("=== IPv6 ===\nNo IPv6 connection"), "{s}");
+    }
+
+    #[test]
+    fn a_check_alone_is_its_report() {
+        let mut c = Check::new(None, Plan::standard());
+        c.apply(CheckEvent::Stream(StreamMsg::Finished(Box::new(celle()))));
+        let s = summary(std::slice::from_ref(&c), Lang::En);
+        assert_eq!(s, report_summary(&celle(), &Plan::standard(), Lang::En));
     }
 }

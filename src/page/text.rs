@@ -1,18 +1,18 @@
 //! Every fixed text of the page, in German and English.
 //!
 //! One struct, two values: a text missing in one language does not compile,
-//! and a test checks that none is empty. Texts that contain numbers are small
-//! functions below the struct.
+//! and a test checks that none is empty. Texts that contain numbers, ports or
+//! states are functions in `words`.
 
 use serde::Serialize;
 
 use super::Lang;
-use crate::api::{Level, PortState};
 
 /// The page's fixed texts in one language.
 #[derive(Debug, Serialize)]
 pub struct Texts {
-    pub title: &'static str,
+    /// Texts with `{ports}` name the plan's (or a group's) ports: see
+    /// [`super::words::about_plan`].
     pub tagline: &'static str,
     pub lang_switch: &'static str,
     pub lang_switch_label: &'static str,
@@ -32,6 +32,17 @@ pub struct Texts {
     pub progress_label: &'static str,
     pub port_pending: &'static str,
     pub grid_label: &'static str,
+
+    /// Port states in words, in the order of `PortState`: open, closed,
+    /// filtered, error.
+    pub state_words: [&'static str; 4],
+    /// What each port state means, in the same order.
+    pub state_meanings: [&'static str; 4],
+    /// Result levels in words, in the order of `Level`: ok, notice,
+    /// warning, critical.
+    pub level_words: [&'static str; 4],
+    /// Each level in one sentence about the plan's `{ports}`.
+    pub level_sentences: [&'static str; 4],
 
     pub result_heading: &'static str,
     pub findings_heading: &'static str,
@@ -98,13 +109,12 @@ pub struct Texts {
 }
 
 const DE: Texts = Texts {
-    title: "Portcheck 440–449",
-    tagline: "Prüfen Sie mit einem Klick, ob Ihr Internetanschluss die Ports 440 bis 449 nach außen öffnet.",
+    tagline: "Prüfen Sie mit einem Klick, ob Ihr Internetanschluss die Ports {ports} nach außen öffnet.",
     lang_switch: "English",
     lang_switch_label: "Switch to English",
 
+    start_what: "Unser Prüfdienst versucht von außen, Ihre Internetadresse auf den Ports {ports} zu erreichen – so wie es ein Angreifer aus dem Internet tun würde. Ein Port ist eine Art Türnummer, hinter der ein Dienst wartet.",
     start_heading: "Was geprüft wird",
-    start_what: "Unser Prüfdienst versucht von außen, Ihre Internetadresse auf den Ports 440 bis 449 zu erreichen – so wie es ein Angreifer aus dem Internet tun würde. Ein Port ist eine Art Türnummer, hinter der ein Dienst wartet.",
     start_why: "2019 leiteten Telekom-Router vom Typ Digitalisierungsbox statt nur Port 443 den ganzen Bereich 440 bis 449 weiter. So lag bei einer Arztpraxis in Celle über Port 445 ein Windows-Server mit rund 30.000 Patientenakten offen im Internet.",
     data_heading: "Welche Daten verarbeitet werden",
     data_text: "Verarbeitet wird nur die Internetadresse (IP-Adresse), von der aus Sie diese Seite aufrufen. Sie wird für die Prüfung gebraucht und nicht gespeichert. Es gibt keine Cookies, keine Statistik und keine Inhalte von anderen Anbietern.",
@@ -116,8 +126,28 @@ const DE: Texts = Texts {
 
     running_heading: "Die Prüfung läuft",
     progress_label: "Fortschritt der Prüfung",
+    grid_label: "Ports {ports}",
     port_pending: "wird geprüft",
-    grid_label: "Ports 440 bis 449",
+
+    state_words: [
+        "offen",
+        "erreichbar, geschlossen",
+        "gefiltert",
+        "nicht geprüft",
+    ],
+    state_meanings: [
+        "Ein Dienst nimmt Verbindungen an: aus dem Internet erreichbar.",
+        "Die Adresse antwortet, aber kein Dienst wartet. Oft ein Zeichen für eine Weiterleitung.",
+        "Keine Antwort: Router oder Firewall blocken. So soll es sein.",
+        "Der Prüfdienst konnte diesen Port nicht prüfen.",
+    ],
+    level_words: ["Unauffällig", "Hinweis", "Warnung", "Kritisch"],
+    level_sentences: [
+        "Auf den Ports {ports} ist von außen kein Dienst erreichbar.",
+        "Von außen ist etwas erreichbar. Das kann gewollt sein – bitte prüfen Sie es.",
+        "Von außen ist mehr erreichbar, als es sein sollte. Bitte lassen Sie das bald beheben.",
+        "Ihr Anschluss macht einen gefährlichen Dienst im Internet erreichbar. Bitte handeln Sie sofort.",
+    ],
 
     result_heading: "Ergebnis",
     findings_heading: "Was wir gefunden haben",
@@ -147,8 +177,8 @@ const DE: Texts = Texts {
     copied: "Die Zusammenfassung ist kopiert. Sie können sie jetzt in eine E-Mail einfügen.",
     copy_failed: "Kopieren war nicht möglich. Markieren Sie den Text unten und kopieren Sie ihn selbst.",
     summary_label: "Zusammenfassung als Text",
+    print_title: "Prüfbericht: Ports {ports}",
     print_report: "Bericht drucken",
-    print_title: "Prüfbericht: Ports 440 bis 449",
     print_note: "Dieser datierte Bericht kann zur Dokumentation einer regelmäßigen Überprüfung der Sicherheitsmaßnahmen dienen (vgl. Art. 32 Abs. 1 lit. d DSGVO).",
 
     guide_heading: "So beheben Sie es",
@@ -183,13 +213,12 @@ const DE: Texts = Texts {
 };
 
 const EN: Texts = Texts {
-    title: "Portcheck 440–449",
-    tagline: "Find out with one click whether your internet connection opens ports 440 to 449 to the outside.",
+    tagline: "Find out with one click whether your internet connection opens ports {ports} to the outside.",
     lang_switch: "Deutsch",
     lang_switch_label: "Auf Deutsch wechseln",
 
+    start_what: "Our checking service tries to reach your internet address on ports {ports} from outside – just as an attacker on the internet would. A port is like a door number behind which a service waits.",
     start_heading: "What is checked",
-    start_what: "Our checking service tries to reach your internet address on ports 440 to 449 from outside – just as an attacker on the internet would. A port is like a door number behind which a service waits.",
     start_why: "In 2019, Telekom \"Digitalisierungsbox\" routers forwarded the whole range 440 to 449 instead of just port 443. That is how a Windows server with about 30,000 patient records at a medical practice in Celle was open to the internet on port 445.",
     data_heading: "What data is processed",
     data_text: "Only the internet address (IP address) you are visiting this page from is processed. It is needed for the check and is not stored. There are no cookies, no statistics and no content from other providers.",
@@ -201,8 +230,23 @@ const EN: Texts = Texts {
 
     running_heading: "Checking",
     progress_label: "Progress of the check",
+    grid_label: "Ports {ports}",
     port_pending: "checking",
-    grid_label: "Ports 440 to 449",
+
+    state_words: ["open", "reachable, closed", "filtered", "not tested"],
+    state_meanings: [
+        "A service accepts connections: reachable from the internet.",
+        "The address answers, but no service is waiting. Often a sign of forwarding.",
+        "No answer: the router or a firewall blocks it. This is how it should be.",
+        "The checking service could not test this port.",
+    ],
+    level_words: ["No findings", "Notice", "Warning", "Critical"],
+    level_sentences: [
+        "No service on ports {ports} can be reached from outside.",
+        "Something can be reached from outside. That may be intended – please check it.",
+        "More can be reached from outside than should be. Please have it fixed soon.",
+        "Your connection makes a dangerous service reachable from the internet. Please act now.",
+    ],
 
     result_heading: "Result",
     findings_heading: "What we found",
@@ -232,8 +276,8 @@ const EN: Texts = Texts {
     copied: "The summary has been copied. You can now paste it into an email.",
     copy_failed: "Copying did not work. Select the text below and copy it yourself.",
     summary_label: "Summary as text",
+    print_title: "Check report: ports {ports}",
     print_report: "Print report",
-    print_title: "Check report: ports 440 to 449",
     print_note: "This dated report can help document regular testing of security measures (see Art. 32(1)(d) GDPR).",
 
     guide_heading: "How to fix it",
@@ -275,196 +319,9 @@ pub fn texts(lang: Lang) -> &'static Texts {
     }
 }
 
-/// Short word for a port state.
-pub fn state_word(state: PortState, lang: Lang) -> &'static str {
-    match (lang, state) {
-        (Lang::De, PortState::Open) => "offen",
-        (Lang::De, PortState::Closed) => "erreichbar, geschlossen",
-        (Lang::De, PortState::Filtered) => "gefiltert",
-        (Lang::De, PortState::Error) => "nicht geprüft",
-        (Lang::En, PortState::Open) => "open",
-        (Lang::En, PortState::Closed) => "reachable, closed",
-        (Lang::En, PortState::Filtered) => "filtered",
-        (Lang::En, PortState::Error) => "not tested",
-    }
-}
-
-/// One sentence on what a port state means.
-pub fn state_meaning(state: PortState, lang: Lang) -> &'static str {
-    match (lang, state) {
-        (Lang::De, PortState::Open) => {
-            "Ein Dienst nimmt Verbindungen an: aus dem Internet erreichbar."
-        }
-        (Lang::De, PortState::Closed) => {
-            "Die Adresse antwortet, aber kein Dienst wartet. Oft ein Zeichen für eine Weiterleitung."
-        }
-        (Lang::De, PortState::Filtered) => {
-            "Keine Antwort: Router oder Firewall blocken. So soll es sein."
-        }
-        (Lang::De, PortState::Error) => "Der Prüfdienst konnte diesen Port nicht prüfen.",
-        (Lang::En, PortState::Open) => {
-            "A service accepts connections: reachable from the internet."
-        }
-        (Lang::En, PortState::Closed) => {
-            "The address answers, but no service is waiting. Often a sign of forwarding."
-        }
-        (Lang::En, PortState::Filtered) => {
-            "No answer: the router or a firewall blocks it. This is how it should be."
-        }
-        (Lang::En, PortState::Error) => "The checking service could not test this port.",
-    }
-}
-
-/// Name of a result level.
-pub fn level_word(level: Level, lang: Lang) -> &'static str {
-    match (lang, level) {
-        (Lang::De, Level::Ok) => "Unauffällig",
-        (Lang::De, Level::Notice) => "Hinweis",
-        (Lang::De, Level::Warning) => "Warnung",
-        (Lang::De, Level::Critical) => "Kritisch",
-        (Lang::En, Level::Ok) => "No findings",
-        (Lang::En, Level::Notice) => "Notice",
-        (Lang::En, Level::Warning) => "Warning",
-        (Lang::En, Level::Critical) => "Critical",
-    }
-}
-
-/// The verdict in one plain sentence.
-pub fn level_sentence(level: Level, lang: Lang) -> &'static str {
-    match (lang, level) {
-        (Lang::De, Level::Ok) => "Auf den Ports 440 bis 449 ist von außen kein Dienst erreichbar.",
-        (Lang::De, Level::Notice) => {
-            "Von außen ist etwas erreichbar. Das kann gewollt sein – bitte prüfen Sie es."
-        }
-        (Lang::De, Level::Warning) => {
-            "Von außen ist mehr erreichbar, als es sein sollte. Bitte lassen Sie das bald beheben."
-        }
-        (Lang::De, Level::Critical) => {
-            "Ihr Anschluss macht einen gefährlichen Dienst im Internet erreichbar. Bitte handeln Sie sofort."
-        }
-        (Lang::En, Level::Ok) => "No service on ports 440 to 449 can be reached from outside.",
-        (Lang::En, Level::Notice) => {
-            "Something can be reached from outside. That may be intended – please check it."
-        }
-        (Lang::En, Level::Warning) => {
-            "More can be reached from outside than should be. Please have it fixed soon."
-        }
-        (Lang::En, Level::Critical) => {
-            "Your connection makes a dangerous service reachable from the internet. Please act now."
-        }
-    }
-}
-
-/// Progress in words, for the live region and the progress bar.
-pub fn progress(done: usize, total: usize, lang: Lang) -> String {
-    match lang {
-        Lang::De => format!("{done} von {total} Ports geprüft"),
-        Lang::En => format!("{done} of {total} ports checked"),
-    }
-}
-
-/// What the live region says when the result is in.
-pub fn finished_announcement(level: Level, lang: Lang) -> String {
-    match lang {
-        Lang::De => format!(
-            "Prüfung abgeschlossen. Ergebnis: {}.",
-            level_word(level, lang)
-        ),
-        Lang::En => format!("Check finished. Result: {}.", level_word(level, lang)),
-    }
-}
-
-/// A wait time in words, rounded up to whole minutes from two minutes on.
-pub fn duration_words(secs: u64, lang: Lang) -> String {
-    let (n, unit_de, unit_en) = if secs < 120 {
-        (secs, ("Sekunde", "Sekunden"), ("second", "seconds"))
-    } else {
-        (
-            secs.div_ceil(60),
-            ("Minute", "Minuten"),
-            ("minute", "minutes"),
-        )
-    };
-    let one = n == 1;
-    match lang {
-        Lang::De => format!("{n} {}", if one { unit_de.0 } else { unit_de.1 }),
-        Lang::En => format!("{n} {}", if one { unit_en.0 } else { unit_en.1 }),
-    }
-}
-
-/// "You can check again in …".
-pub fn retry_in(secs: u64, lang: Lang) -> String {
-    match lang {
-        Lang::De => format!(
-            "Sie können in {} wieder prüfen.",
-            duration_words(secs, lang)
-        ),
-        Lang::En => format!("You can check again in {}.", duration_words(secs, lang)),
-    }
-}
-
-/// Date, address and duration line of a finished check.
-pub fn checked_line(when: &str, ip: &str, duration_ms: u64, lang: Lang) -> String {
-    match lang {
-        Lang::De => format!("Geprüft am {when} · Adresse {ip} · Dauer {duration_ms} ms"),
-        Lang::En => format!("Checked on {when} · address {ip} · took {duration_ms} ms"),
-    }
-}
-
-/// A list of ports in words: "440, 441 und 445".
-pub fn port_list(ports: &[u16], lang: Lang) -> String {
-    let and = match lang {
-        Lang::De => "und",
-        Lang::En => "and",
-    };
-    match ports {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [rest @ .., last] => {
-            let head: Vec<String> = rest.iter().map(u16::to_string).collect();
-            format!("{} {and} {last}", head.join(", "))
-        }
-    }
-}
-
-/// Formats an RFC 3339 UTC timestamp (`2026-11-29T19:03:05.123Z`) for people:
-/// `29.11.2026, 19:03 UTC` in German, `2026-11-29 19:03 UTC` in English.
-/// Anything else is shown as it came.
-pub fn format_timestamp(rfc3339: &str, lang: Lang) -> String {
-    let b = rfc3339.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b.get(r.clone())
-            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
-    };
-    let ok = b.len() >= 16
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && matches!(b[10], b'T' | b't' | b' ')
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16);
-    if !ok {
-        return rfc3339.to_string();
-    }
-    let (y, mo, d, hm) = (
-        &rfc3339[0..4],
-        &rfc3339[5..7],
-        &rfc3339[8..10],
-        &rfc3339[11..16],
-    );
-    match lang {
-        Lang::De => format!("{d}.{mo}.{y}, {hm} UTC"),
-        Lang::En => format!("{y}-{mo}-{d} {hm} UTC"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Level, PortState};
 
     #[test]
     fn no_text_is_empty_and_languages_differ() {
@@ -472,72 +329,28 @@ mod tests {
         let en = serde_json::to_value(texts(Lang::En)).unwrap();
         let (de, en) = (de.as_object().unwrap(), en.as_object().unwrap());
         assert_eq!(de.len(), en.len());
-        let same_in_both = ["title", "col_port"];
+        let same_in_both = ["col_port", "grid_label"];
+        // A list of texts (state words, …) counts text by text.
+        let each = |v: &serde_json::Value| -> Vec<String> {
+            match v {
+                serde_json::Value::Array(list) => list.iter().map(|x| x.to_string()).collect(),
+                other => vec![other.as_str().unwrap().to_owned()],
+            }
+        };
         for (k, v) in de {
-            let d = v.as_str().unwrap();
-            let e = en[k].as_str().unwrap();
-            assert!(!d.trim().is_empty(), "German `{k}` is empty");
-            assert!(!e.trim().is_empty(), "English `{k}` is empty");
-            if !same_in_both.contains(&k.as_str()) {
-                assert_ne!(d, e, "`{k}` is not translated");
+            for (d, e) in each(v).iter().zip(each(&en[k])) {
+                assert!(
+                    !d.trim_matches('"').trim().is_empty(),
+                    "German `{k}` is empty"
+                );
+                assert!(
+                    !e.trim_matches('"').trim().is_empty(),
+                    "English `{k}` is empty"
+                );
+                if !same_in_both.contains(&k.as_str()) {
+                    assert_ne!(*d, e, "`{k}` is not translated");
+                }
             }
         }
-    }
-
-    #[test]
-    fn every_state_and_level_has_words() {
-        for lang in Lang::ALL {
-            for s in [
-                PortState::Open,
-                PortState::Closed,
-                PortState::Filtered,
-                PortState::Error,
-            ] {
-                assert!(!state_word(s, lang).is_empty());
-                assert!(!state_meaning(s, lang).is_empty());
-            }
-            for l in [Level::Ok, Level::Notice, Level::Warning, Level::Critical] {
-                assert!(!level_word(l, lang).is_empty());
-                assert!(!level_sentence(l, lang).is_empty());
-            }
-        }
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration_words(1, Lang::De), "1 Sekunde");
-        assert_eq!(duration_words(42, Lang::En), "42 seconds");
-        assert_eq!(duration_words(119, Lang::De), "119 Sekunden");
-        assert_eq!(duration_words(120, Lang::En), "2 minutes");
-        assert_eq!(duration_words(121, Lang::De), "3 Minuten");
-        assert_eq!(retry_in(60, Lang::En), "You can check again in 60 seconds.");
-    }
-
-    #[test]
-    fn port_lists() {
-        assert_eq!(port_list(&[], Lang::De), "");
-        assert_eq!(port_list(&[445], Lang::De), "445");
-        assert_eq!(port_list(&[440, 441, 445], Lang::De), "440, 441 und 445");
-        assert_eq!(port_list(&[443, 445], Lang::En), "443 and 445");
-    }
-
-    #[test]
-    fn timestamps() {
-        assert_eq!(
-            format_timestamp("2026-11-29T19:03:05.123Z", Lang::De),
-            "29.11.2026, 19:03 UTC"
-        );
-        assert_eq!(
-            format_timestamp("2026-11-29T19:03:05Z", Lang::En),
-            "2026-11-29 19:03 UTC"
-        );
-        assert_eq!(format_timestamp("yesterday", Lang::En), "yesterday");
-        assert_eq!(format_timestamp("2026-11-29", Lang::De), "2026-11-29");
-    }
-
-    #[test]
-    fn progress_words() {
-        assert_eq!(progress(3, 10, Lang::De), "3 von 10 Ports geprüft");
-        assert_eq!(progress(10, 10, Lang::En), "10 of 10 ports checked");
     }
 }

@@ -1,0 +1,34 @@
+//! A running check: its progress bar and a grid per group of its plan that
+//! fills in as ports arrive.
+
+use yew::prelude::*;
+
+use super::check_props::CheckProps;
+use super::port_grid::PortGrid;
+use crate::app::store::use_texts;
+use crate::page::marks::wire_name;
+use crate::page::words::{about_group, progress};
+
+#[function_component(CheckProgress)]
+pub fn check_progress(props: &CheckProps) -> Html {
+    let (lang, t) = use_texts();
+    let check = &props.check;
+    // Ids must not repeat when both families' bars are on the page.
+    let id = match check.family {
+        None => "progress".to_owned(),
+        Some(f) => format!("progress-{}", wire_name(&f)),
+    };
+    let (done, total) = check.progress();
+    html! {
+        <>
+        <label for={id.clone()} class="progress-label">{ t.progress_label }</label>
+        <progress id={id} max={total.to_string()} value={done.to_string()}>
+            { progress(done, total, lang) }
+        </progress>
+        <p class="progress-text" aria-hidden="true">{ progress(done, total, lang) }</p>
+        { for check.plan.groups.iter().map(|g| html! {
+            <PortGrid lang={lang} label={about_group(t.grid_label, g, lang)} cells={check.cells(g)} />
+        }) }
+        </>
+    }
+}

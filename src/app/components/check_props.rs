@@ -1,0 +1,11 @@
+//! The props of every component that draws one check: the check itself,
+//! whether it stands alone or beside another.
+
+use yew::prelude::*;
+
+use crate::page::check::Check;
+
+#[derive(Properties, PartialEq)]
+pub struct CheckProps {
+    pub check: Check,
+}

@@ -1,0 +1,43 @@
+//! Both address families side by side, each in its own panel; while they
+//! run, then with their results. The actions and the fix guide follow once
+//! both are settled.
+
+use yew::prelude::*;
+
+use super::actions::Actions;
+use super::family_panel::FamilyPanel;
+use super::guide::GuideView;
+use super::print_head::PrintHead;
+use crate::app::store::use_store;
+use crate::page::state::Phase;
+use crate::page::text::texts;
+
+#[function_component(Families)]
+pub fn families() -> Html {
+    let ctx = use_store();
+    let s = &ctx.0;
+    let t = texts(s.lang);
+    let running = s.phase() == Phase::Running;
+    let heading = if running {
+        t.running_heading
+    } else {
+        t.dual_heading
+    };
+    html! {
+        <>
+        <section class="card result dual" aria-labelledby="phase-heading" aria-busy={running.to_string()}>
+            <PrintHead />
+            <h2 id="phase-heading" tabindex="-1">{ heading }</h2>
+            if !running {
+                <Actions />
+            }
+            <div class="families">
+                { for s.checks.iter().map(|c| html! { <FamilyPanel check={c.clone()} /> }) }
+            </div>
+        </section>
+        if !running {
+            <GuideView />
+        }
+        </>
+    }
+}

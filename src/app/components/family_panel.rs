@@ -1,0 +1,39 @@
+//! One address family's check beside the other's: its grid while it runs,
+//! then its result, or why it could not be done over that family.
+
+use yew::prelude::*;
+
+use super::check_progress::CheckProgress;
+use super::check_props::CheckProps;
+use super::check_result::CheckResult;
+use crate::app::store::use_store;
+use crate::page::check::Status;
+use crate::page::marks::wire_name;
+use crate::page::words::family_name;
+
+#[function_component(FamilyPanel)]
+pub fn family_panel(props: &CheckProps) -> Html {
+    let lang = use_store().0.lang;
+    let check = &props.check;
+    let Some(family) = check.family else {
+        return html! {};
+    };
+    let hook = wire_name(&family);
+    let heading_id = format!("family-{hook}");
+    let body = match &check.status {
+        Status::Running => html! {
+            <CheckProgress check={check.clone()} />
+        },
+        Status::Done(_) => html! { <CheckResult check={check.clone()} /> },
+        Status::Failed(f) => html! {
+            <p class="failure-message" data-failure={f.code()}>{ f.text(Some(family), lang) }</p>
+        },
+    };
+    html! {
+        <section class="family" data-family={hook} aria-labelledby={heading_id.clone()}
+            aria-busy={(!check.settled()).to_string()}>
+            <h3 class="family-name" id={heading_id}>{ family_name(family) }</h3>
+            { body }
+        </section>
+    }
+}

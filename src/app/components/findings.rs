@@ -1,0 +1,47 @@
+//! The findings of a finished check, most severe first, each with what it
+//! means, what an attacker could do and how urgent it is.
+
+use yew::prelude::*;
+
+use super::check_props::CheckProps;
+use crate::api::Level;
+use crate::app::store::use_texts;
+use crate::page::explain::explain;
+use crate::page::marks::{level_icon, wire_name};
+use crate::page::words::level_word;
+
+#[function_component(Findings)]
+pub fn findings(props: &CheckProps) -> Html {
+    let (lang, t) = use_texts();
+    let check = &props.check;
+    let findings = check.report().map_or(&[][..], |r| &r.verdict.findings);
+    if findings.is_empty() {
+        return html! {};
+    }
+    html! {
+        <>
+        <h3>{ t.findings_heading }</h3>
+        <ul class="findings">
+            { for findings.iter().map(|f| {
+                let e = explain(f, &check.plan, lang);
+                let level = Level::from(f.severity);
+                let hook = wire_name(&level);
+                html! {
+                    <li class={classes!("finding", format!("level-{hook}"))} data-finding={wire_name(&f.id)}>
+                        <h4>
+                            <span class="badge">
+                                <span aria-hidden="true">{ level_icon(level) }{" "}</span>
+                                { level_word(level, lang) }
+                            </span>
+                            { " " }{ e.title }
+                        </h4>
+                        <p>{ e.what }</p>
+                        <p class="no-print"><strong>{ t.attacker_label }</strong>{ " " }{ e.attacker }</p>
+                        <p><strong>{ t.urgency_label }</strong>{ " " }{ e.urgency }</p>
+                    </li>
+                }
+            }) }
+        </ul>
+        </>
+    }
+}

@@ -1,0 +1,54 @@
+//! The ports of a finished check, group by group: the range's table, then
+//! the control ports and what they tell, where that matters for the verdict.
+
+use yew::prelude::*;
+
+use super::check_props::CheckProps;
+use super::port_table::PortTable;
+use crate::api::PortResult;
+use crate::app::store::use_texts;
+use crate::page::check::results_of;
+use crate::page::explain::control_observation;
+use crate::page::words::{about_group, state_word};
+
+#[function_component(GroupTables)]
+pub fn group_tables(props: &CheckProps) -> Html {
+    let (lang, t) = use_texts();
+    let check = &props.check;
+    let Some(r) = check.report() else {
+        return html! {};
+    };
+    let groups = &check.plan.groups;
+    let owned = |v: Vec<&PortResult>| v.into_iter().cloned().collect::<Vec<_>>();
+    // `id="control-observation"` marks the first observation of a check
+    // that stands alone (ids must not repeat beside another check).
+    let mut id = check.family.is_none().then_some("control-observation");
+    html! {
+        { for groups.iter().map(|g| {
+            let heading = if groups.len() == 1 {
+                AttrValue::Static(t.ports_heading)
+            } else {
+                about_group(t.grid_label, g, lang).into()
+            };
+            let control = owned(results_of(g, &r.control));
+            // In print the control table gives way to one line.
+            let states: Vec<String> = control
+                .iter()
+                .map(|p| format!("{} {}", p.port, state_word(p.state, lang)))
+                .collect();
+            let observed = control_observation(r, g, lang).map(|obs| html! {
+                <div class="control">
+                    <PortTable lang={lang} ports={control} caption={t.control_heading} heading={t.control_heading} hooks=false />
+                    <p class="print-only">{ states.join(", ") }</p>
+                    <p id={id.take()}>{ obs }</p>
+                </div>
+            });
+            html! {
+                <>
+                <PortTable lang={lang} ports={owned(results_of(g, &r.ports))} caption={t.ports_caption} {heading} hooks=true />
+                { observed }
+                </>
+            }
+        }) }
+    }
+}

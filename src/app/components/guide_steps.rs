@@ -1,0 +1,43 @@
+//! A guide as a heading, its intro and numbered steps.
+
+use yew::prelude::*;
+
+use crate::app::store::use_store;
+use crate::page::guide::Guide;
+use crate::page::text::texts;
+
+#[derive(Properties, PartialEq)]
+pub struct StepsProps {
+    pub guide: Guide,
+    /// Heading level of the guide's name.
+    pub level: u8,
+}
+
+/// A guide as a heading, its intro and numbered steps.
+#[function_component(GuideSteps)]
+pub fn guide_steps(props: &StepsProps) -> Html {
+    let t = texts(use_store().0.lang);
+    let g = &props.guide;
+    let heading = if props.level <= 2 {
+        html! { <h2>{ &g.name }</h2> }
+    } else {
+        html! { <h3>{ &g.name }</h3> }
+    };
+    html! {
+        <div class="steps-block">
+            { heading }
+            <p>{ &g.intro }</p>
+            <ol class="steps">
+                { for g.steps.iter().map(|st| html! {
+                    <li>
+                        <strong>{ &st.title }</strong>
+                        <p>{ &st.text }</p>
+                        if let Some(menu) = &st.menu {
+                            <p class="menu"><span>{ t.menu_label }</span>{ " " }<span class="menu-path">{ menu }</span></p>
+                        }
+                    </li>
+                }) }
+            </ol>
+        </div>
+    }
+}

@@ -1,0 +1,42 @@
+//! A group's range ports as a grid that fills in while the check runs.
+
+use yew::prelude::*;
+
+use crate::page::Lang;
+use crate::page::check::Cell;
+use crate::page::marks::{state_hook, state_icon};
+use crate::page::text::texts;
+use crate::page::words::state_word;
+
+#[derive(Properties, PartialEq)]
+pub struct PortGridProps {
+    pub lang: Lang,
+    /// The grid's accessible name (`Ports 440 bis 449`).
+    pub label: AttrValue,
+    /// Each port of the range with its state, `None` while pending.
+    pub cells: Vec<Cell>,
+}
+
+#[function_component(PortGrid)]
+pub fn port_grid(props: &PortGridProps) -> Html {
+    let t = texts(props.lang);
+    html! {
+        <ul class="grid" aria-label={props.label.clone()}>
+            { for props.cells.iter().map(|c| {
+                let hook = state_hook(c.state);
+                let word = c.state.map_or(t.port_pending, |st| state_word(st, props.lang));
+                html! {
+                    <li class={classes!("cell", format!("state-{hook}"))}
+                        data-port={c.port.to_string()} data-state={hook.clone()}>
+                        <span class="cell-port">{ c.port }</span>
+                        <span class="cell-service">{ &c.service }</span>
+                        <span class="cell-state">
+                            <span class="icon" aria-hidden="true">{ state_icon(c.state) }</span>
+                            { word }
+                        </span>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}

@@ -1,0 +1,62 @@
+//! Ports as a table: number, service, state in words and what it means.
+
+use yew::prelude::*;
+
+use crate::api::PortResult;
+use crate::page::Lang;
+use crate::page::marks::{state_hook, state_icon};
+use crate::page::text::texts;
+use crate::page::words::{state_meaning, state_word};
+
+#[derive(Properties, PartialEq)]
+pub struct PortTableProps {
+    pub lang: Lang,
+    pub ports: Vec<PortResult>,
+    pub caption: AttrValue,
+    pub heading: AttrValue,
+    /// Whether rows carry the `data-port`/`data-state` test hooks (range
+    /// tables do; control tables do not, so hooks mean "range").
+    pub hooks: bool,
+}
+
+#[function_component(PortTable)]
+pub fn port_table(props: &PortTableProps) -> Html {
+    let t = texts(props.lang);
+    html! {
+        <>
+        <h3>{ props.heading.clone() }</h3>
+        <table class="ports">
+            <caption class="visually-hidden">{ props.caption.clone() }</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{ t.col_port }</th>
+                    <th scope="col">{ t.col_service }</th>
+                    <th scope="col">{ t.col_state }</th>
+                    <th scope="col" class="no-print">{ t.col_meaning }</th>
+                </tr>
+            </thead>
+            <tbody>
+                { for props.ports.iter().map(|p| {
+                    let hook = state_hook(Some(p.state));
+                    let (dp, ds) = if props.hooks {
+                        (Some(p.port.to_string()), Some(hook.clone()))
+                    } else {
+                        (None, None)
+                    };
+                    html! {
+                        <tr class={format!("state-{hook}")} data-port={dp} data-state={ds}>
+                            <th scope="row">{ p.port }</th>
+                            <td>{ &p.service }</td>
+                            <td class="state-cell">
+                                <span class="icon" aria-hidden="true">{ state_icon(Some(p.state)) }</span>
+                                { state_word(p.state, props.lang) }
+                            </td>
+                            <td class="no-print">{ state_meaning(p.state, props.lang) }</td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
+        </>
+    }
+}

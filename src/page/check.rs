@@ -1,0 +1,200 @@
+//! One check: the scan stream of one origin, from consent to its report or
+//! its failure, with the ports known so far.
+//!
+//! The page runs one check against its own origin, or one per address
+//! family when the operator names an IPv4 and an IPv6 origin; either way it
+//! is this one model with this one reducer. A check starts with the plan the
+//! page expects and takes the plan the probe announces in `started`, so every
+//! grid, count and table follows what the probe really scans.
+
+use std::collections::BTreeMap;
+
+use super::failure::Failure;
+use super::sse::StreamMsg;
+use crate::api::{Family, PortGroup, PortResult, PortState, Report};
+use crate::plan::{Group, Plan};
+
+/// One thing that happened to a check's stream.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckEvent {
+    Stream(StreamMsg),
+    Fail(Failure),
+    /// The stream closed; without a report this is an interruption.
+    Ended,
+}
+
+/// How far a check is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    Running,
+    Done(Box<Report>),
+    Failed(Failure),
+}
+
+/// A port as a grid shows it: number, service name, state once known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub port: u16,
+    pub service: String,
+    pub state: Option<PortState>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// The address family whose origin this check runs against; `None` for
+    /// the check of the page's own origin.
+    pub family: Option<Family>,
+    /// The plan the probe announced (until then, the one the page expects).
+    pub plan: Plan,
+    pub status: Status,
+    pub range: BTreeMap<u16, PortResult>,
+    pub control: BTreeMap<u16, PortResult>,
+}
+
+impl Check {
+    pub fn new(family: Option<Family>, plan: Plan) -> Check {
+        Check {
+            family,
+            plan,
+            status: Status::Running,
+            range: BTreeMap::new(),
+            control: BTreeMap::new(),
+        }
+    }
+
+    /// Applies one event of this check's stream; a settled check stays as
+    /// it is (the stream closing after the report is no interruption).
+    pub fn apply(&mut self, event: CheckEvent) {
+        if self.settled() {
+            return;
+        }
+        match event {
+            CheckEvent::Stream(StreamMsg::Started(s)) => self.plan = s.plan,
+            CheckEvent::Stream(StreamMsg::Port(p)) => {
+                let map = match p.group {
+                    PortGroup::Range => &mut self.range,
+                    PortGroup::Control => &mut self.control,
+                };
+                map.insert(p.result.port, p.result);
+            }
+            CheckEvent::Stream(StreamMsg::Finished(report)) => {
+                // The report is authoritative, also for ports whose events
+                // were missed.
+                let by_port = |v: &[PortResult]| v.iter().map(|p| (p.port, p.clone())).collect();
+                self.range = by_port(&report.ports);
+                self.control = by_port(&report.control);
+                self.status = Status::Done(report);
+            }
+            CheckEvent::Stream(StreamMsg::Error(body)) => {
+                self.status = Status::Failed(Failure::from_error_body(body, None));
+            }
+            CheckEvent::Fail(f) => self.status = Status::Failed(f),
+            CheckEvent::Ended => self.status = Status::Failed(Failure::Interrupted),
+        }
+    }
+
+    pub fn settled(&self) -> bool {
+        self.status != Status::Running
+    }
+
+    /// Range ports of the plan known so far, and how many the plan has.
+    pub fn progress(&self) -> (usize, usize) {
+        let range = self.plan.range_ports();
+        let done = range.iter().filter(|p| self.range.contains_key(p)).count();
+        (done, range.len())
+    }
+
+    /// State of a range port, `None` while it is still being checked.
+    pub fn port_state(&self, port: u16) -> Option<PortState> {
+        self.range.get(&port).map(|p| p.state)
+    }
+
+    /// The range ports of `group` as the grid shows them.
+    pub fn cells(&self, group: &Group) -> Vec<Cell> {
+        group
+            .ports
+            .iter()
+            .map(|s| Cell {
+                port: s.port,
+                service: s.service.clone(),
+                state: self.port_state(s.port),
+            })
+            .collect()
+    }
+
+    pub fn report(&self) -> Option<&Report> {
+        match &self.status {
+            Status::Done(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn failure(&self) -> Option<&Failure> {
+        match &self.status {
+            Status::Failed(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+/// The results of `group`'s ports among `results` (a report's range or
+/// control list), in the report's order.
+pub fn results_of<'a>(group: &Group, results: &'a [PortResult]) -> Vec<&'a PortResult> {
+    results.iter().filter(|p| group.contains(p.port)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{PortEvent, Started, Target};
+
+    fn report() -> Report {
+        Plan::standard().sample_report("::1".parse().unwrap(), |_, p| {
+            if p == 443 {
+                PortState::Open
+            } else {
+                PortState::Closed
+            }
+        })
+    }
+
+    #[test]
+    fn a_check_fills_in_and_settles_once() {
+        let mut c = Check::new(Some(Family::Ipv6), Plan::standard());
+        let r = report();
+        c.apply(CheckEvent::Stream(StreamMsg::Port(PortEvent {
+            group: PortGroup::Range,
+            result: r.ports[3].clone(),
+        })));
+        assert_eq!(c.progress(), (1, 10));
+        assert_eq!(c.port_state(443), Some(PortState::Open));
+        assert!(!c.settled());
+        c.apply(CheckEvent::Stream(StreamMsg::Finished(Box::new(r.clone()))));
+        assert!(c.settled());
+        assert_eq!(c.progress(), (10, 10));
+        // The stream closing after the report changes nothing.
+        c.apply(CheckEvent::Ended);
+        assert_eq!(c.report(), Some(&r));
+        let mut cut = Check::new(Some(Family::Ipv4), Plan::standard());
+        cut.apply(CheckEvent::Ended);
+        assert_eq!(cut.status, Status::Failed(Failure::Interrupted));
+    }
+
+    #[test]
+    fn the_announced_plan_replaces_the_expected_one() {
+        let mut other = Plan::standard();
+        other.groups[0].ports.truncate(4);
+        let mut c = Check::new(None, Plan::standard());
+        c.apply(CheckEvent::Stream(StreamMsg::Started(Started {
+            target: Target::new("192.0.2.1".parse().unwrap()),
+            ports: other.range_ports(),
+            control: other.control_ports(),
+            plan: other.clone(),
+        })));
+        assert_eq!(c.progress(), (0, 4));
+        let cells = c.cells(&c.plan.groups[0]);
+        assert_eq!(cells.len(), 4);
+        assert_eq!((cells[0].port, cells[0].service.as_str()), (440, "sgcp"));
+        assert_eq!(cells[0].state, None);
+    }
+}
