@@ -9,20 +9,16 @@
 //! first, 440: banner/HTTP first). The full-scan test at the end listens on
 //! 440–449 itself and needs root.
 
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
-
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use portcheck::api::{IdentLimit, PortDetails, PortState};
 use portcheck::plan::Plan;
 use portcheck::probe::ident::{Budget, identify};
 use portcheck::probe::scan::{Timing, scan_with};
-use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -161,7 +157,7 @@ impl Drop for Hostile {
 }
 
 async fn hostile_on(ip: &str, port: u16, b: Behaviour) -> Hostile {
-    let listener = TcpListener::bind((support::ip(ip), port))
+    let listener = TcpListener::bind((crate::support::ip(ip), port))
         .await
         .unwrap_or_else(|e| panic!("bind {ip}:{port}: {e}"));
     let addr = listener.local_addr().expect("addr");
@@ -335,7 +331,7 @@ async fn full_scan_of_hostile_range_finishes_within_budget() {
     };
     let started = Instant::now();
     let report = scan_with(
-        support::ip(ip),
+        crate::support::ip(ip),
         &Plan::standard(),
         timing,
         None,

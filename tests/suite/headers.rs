@@ -4,17 +4,13 @@
 //! the configured origins only, the site info, theme, security.txt and
 //! aggregate metrics.
 
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
-
 use std::io::Read;
 
+use crate::support::*;
 use portcheck::api::SiteInfo;
 use portcheck::probe::config::{Metrics, Site};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use support::*;
 
 const JS: &str = "/portcheck-app-0123456789abcdef.js";
 
@@ -199,14 +195,7 @@ async fn pages_assets_and_api_carry_the_right_headers() {
     }
 
     // Operator configuration for the page.
-    let info: SiteInfo = client
-        .get(server.url("/api/v1/site"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info: SiteInfo = get_json(&client, &server.url("/api/v1/site")).await;
     assert_eq!(info.org_name.as_deref(), Some("Kammer Beispiel"));
     assert_eq!(info.help_contact.as_deref(), Some("0511 123456"));
     assert_eq!(

@@ -2,8 +2,6 @@
 //! variant's JSON name must appear in it. The `match`es have no wildcard, so
 //! adding a variant without naming it here does not compile.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 use portcheck::api::{ErrorCode, FindingId, IdentLimit, PortState, Reason};
 
 fn json_name(v: impl serde::Serialize) -> String {

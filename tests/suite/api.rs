@@ -2,30 +2,20 @@
 //! from chosen loopback addresses, listeners on ports 440-449 of those
 //! addresses (root), and the admission rules (403, 429, 503, forwarding).
 
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
+use crate::support::*;
 use portcheck::api::{
     ErrorBody, ErrorCode, Family, FindingId, Level, PortEvent, PortGroup, PortResult, PortState,
     Reason, Report, Started, Target, event,
 };
 use reqwest::StatusCode;
-use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
 async fn scan(client: &reqwest::Client, server: &TestServer) -> Report {
-    let resp = client
-        .get(server.url("/api/v1/scan"))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(resp.status(), StatusCode::OK);
-    resp.json().await.expect("report")
+    get_json(client, &server.url("/api/v1/scan")).await
 }
 
 async fn error_of(resp: reqwest::Response) -> (StatusCode, Option<String>, ErrorBody) {
@@ -257,14 +247,7 @@ async fn non_global_target_is_refused_with_the_reason() {
         );
     }
     // whoami still says which address the request came from.
-    let who: Target = client
-        .get(server.url("/api/v1/whoami"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let who: Target = get_json(&client, &server.url("/api/v1/whoami")).await;
     assert_eq!(who.ip, ip("127.0.0.14"));
 }
 
@@ -321,31 +304,15 @@ async fn forwarding_headers_count_only_from_trusted_proxies() {
 async fn ipv6_and_mapped_ipv4_on_a_dual_stack_listener() {
     let mut s = settings();
     s.allow_targets = vec!["127.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
-    let listener = std::net::TcpListener::bind("[::]:0").expect("dual-stack bind");
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    s.listen = format!("[::]:{port}").parse().unwrap();
-    let tl = tokio::net::TcpListener::bind(s.listen).await.unwrap();
-    let state = std::sync::Arc::new(portcheck::probe::http::ProbeState::new(&s).unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let serve = tokio::spawn({
-        let s = s.clone();
-        async move {
-            portcheck::probe::server::serve(tl, &s, state, async {
-                let _ = rx.await;
-            })
-            .await
-        }
-    });
+    s.listen = "[::]:0".parse().unwrap();
+    let mut server = TestServer::start(s).await;
+    let port = server.addr.port();
 
-    let v6: Report = client_from("::1")
-        .get(format!("http://[::1]:{port}/api/v1/scan"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v6: Report = get_json(
+        &client_from("::1"),
+        &format!("http://[::1]:{port}/api/v1/scan"),
+    )
+    .await;
     assert_eq!(v6.target.ip, ip("::1"));
     assert_eq!(v6.target.family, Family::Ipv6);
     assert_eq!(v6.ports.len(), 10);
@@ -353,19 +320,15 @@ async fn ipv6_and_mapped_ipv4_on_a_dual_stack_listener() {
 
     // An IPv4 client on the dual-stack socket arrives as ::ffff:127.0.0.17
     // and is reported (and scanned) as plain IPv4.
-    let v4: Target = client_from("127.0.0.17")
-        .get(format!("http://127.0.0.1:{port}/api/v1/whoami"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v4: Target = get_json(
+        &client_from("127.0.0.17"),
+        &format!("http://127.0.0.1:{port}/api/v1/whoami"),
+    )
+    .await;
     assert_eq!(v4.ip, ip("127.0.0.17"));
     assert_eq!(v4.family, Family::Ipv4);
 
-    let _ = tx.send(());
-    serve.await.unwrap().unwrap();
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
