@@ -105,11 +105,7 @@ async fn stream_sends_started_each_port_then_finished() {
     let _filtered = filtered_port("127.0.0.3", 441).await;
     let server = TestServer::start(settings()).await;
 
-    let resp = client_from("127.0.0.3")
-        .get(server.url("/api/v1/scan/stream"))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&client_from("127.0.0.3"), server.url("/api/v1/scan/stream")).await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()["content-type"], "text/event-stream");
     assert_eq!(resp.headers()["x-accel-buffering"], "no");
@@ -192,7 +188,7 @@ async fn rate_limit_answers_429_with_retry_after() {
     scan(&client, &server).await;
 
     for path in ["/api/v1/scan", "/api/v1/scan/stream"] {
-        let resp = client.get(server.url(path)).send().await.unwrap();
+        let resp = get(&client, server.url(path)).await;
         let (status, retry, body) = error_of(resp).await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{path}");
         assert_eq!(body.error.code, ErrorCode::RateLimited);
@@ -214,8 +210,7 @@ async fn busy_probe_answers_503_without_using_the_allowance() {
 
     let held = server.state.slots.try_acquire().expect("the only slot");
     for path in ["/api/v1/scan", "/api/v1/scan/stream"] {
-        let (status, retry, body) =
-            error_of(client.get(server.url(path)).send().await.unwrap()).await;
+        let (status, retry, body) = error_of(get(&client, server.url(path)).await).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(body.error.code, ErrorCode::Busy);
         assert_eq!(retry.as_deref(), Some("5"));
@@ -223,8 +218,7 @@ async fn busy_probe_answers_503_without_using_the_allowance() {
     drop(held);
     // The refused attempts did not count: the single allowed scan still runs.
     scan(&client, &server).await;
-    let (status, _, _) =
-        error_of(client.get(server.url("/api/v1/scan")).send().await.unwrap()).await;
+    let (status, _, _) = error_of(get(&client, server.url("/api/v1/scan")).await).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -235,8 +229,7 @@ async fn non_global_target_is_refused_with_the_reason() {
     let server = TestServer::start(s).await;
     let client = client_from("127.0.0.14");
     for path in ["/api/v1/scan", "/api/v1/scan/stream"] {
-        let (status, retry, body) =
-            error_of(client.get(server.url(path)).send().await.unwrap()).await;
+        let (status, retry, body) = error_of(get(&client, server.url(path)).await).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert_eq!(retry, None);
         assert_eq!(body.error.code, ErrorCode::TargetNotAllowed);
@@ -390,11 +383,7 @@ async fn connection_limits_per_address() {
     assert!(read.map_or(true, |n| n == 0), "third connection was served");
 
     // Other addresses are not affected.
-    let resp = client_from("127.0.0.19")
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&client_from("127.0.0.19"), server.url("/healthz")).await;
     assert_eq!(resp.status(), StatusCode::OK);
 }
 
@@ -444,19 +433,12 @@ async fn hostile_requests_get_clear_errors_and_change_nothing() {
     let (status, _, body) = error_of(resp).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(body.error.code, ErrorCode::MethodNotAllowed);
-    let (status, _, body) = error_of(
-        client
-            .get(server.url("/api/v1/nothing-here"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _, body) = error_of(get(&client, server.url("/api/v1/nothing-here")).await).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body.error.code, ErrorCode::NotFound);
 
     // Still serving, and nothing counted against anyone.
-    let resp = client.get(server.url("/healthz")).send().await.unwrap();
+    let resp = get(&client, server.url("/healthz")).await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert!(server.state.limiter.is_empty());
 }
@@ -509,11 +491,7 @@ async fn shutdown_lets_a_running_scan_finish() {
     }
     let _filtered = filtered_port("127.0.0.5", 440).await;
     let mut server = TestServer::start(settings()).await;
-    let mut resp = client_from("127.0.0.5")
-        .get(server.url("/api/v1/scan/stream"))
-        .send()
-        .await
-        .unwrap();
+    let mut resp = get(&client_from("127.0.0.5"), server.url("/api/v1/scan/stream")).await;
     let mut text = String::new();
     // Read until the scan has started, then ask the server to stop.
     while !text.contains("event: started") {

@@ -28,11 +28,7 @@ async fn running_out_of_sockets_is_a_result_not_a_crash() {
     assert_eq!(rc, 0, "prlimit: {}", std::io::Error::last_os_error());
 
     let client = client_from("127.0.0.6");
-    let resp = client
-        .get(format!("http://{addr}/api/v1/scan"))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&client, format!("http://{addr}/api/v1/scan")).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let report: Report = resp.json().await.unwrap();
     let errors: Vec<u16> = report
@@ -56,11 +52,7 @@ async fn running_out_of_sockets_is_a_result_not_a_crash() {
     assert_eq!(incomplete.ports, errors);
 
     // Still alive and serving.
-    let health = client
-        .get(format!("http://{addr}/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let health = get(&client, format!("http://{addr}/healthz")).await;
     assert_eq!(health.status(), StatusCode::OK);
     assert!(probe.process.is_running(), "portcheck is still running");
 }

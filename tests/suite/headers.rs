@@ -77,7 +77,7 @@ async fn pages_assets_and_api_carry_the_right_headers() {
     // The page: a fresh nonce per response, named by the CSP and in the HTML.
     let mut nonces = Vec::new();
     for _ in 0..2 {
-        let resp = client.get(server.url("/")).send().await.unwrap();
+        let resp = get(&client, server.url("/")).await;
         assert_eq!(resp.status(), StatusCode::OK);
         let headers = resp.headers().clone();
         let csp = h(&headers, "content-security-policy").unwrap().to_owned();
@@ -111,7 +111,7 @@ async fn pages_assets_and_api_carry_the_right_headers() {
     assert_ne!(nonces[0], nonces[1]);
 
     // The embed view may be framed by the allow list only.
-    let resp = client.get(server.url("/embed")).send().await.unwrap();
+    let resp = get(&client, server.url("/embed")).await;
     let csp = h(resp.headers(), "content-security-policy").unwrap();
     assert!(
         csp.ends_with("frame-ancestors https://www.kammer.example"),
@@ -158,11 +158,11 @@ async fn pages_assets_and_api_carry_the_right_headers() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
-    let resp = client.get(server.url(JS)).send().await.unwrap();
+    let resp = get(&client, server.url(JS)).await;
     assert_eq!(h(resp.headers(), "content-encoding"), None);
 
     // The embed script is loaded by other sites.
-    let resp = client.get(server.url("/embed.js")).send().await.unwrap();
+    let resp = get(&client, server.url("/embed.js")).await;
     assert_eq!(
         h(resp.headers(), "cross-origin-resource-policy"),
         Some("cross-origin")
@@ -206,7 +206,7 @@ async fn pages_assets_and_api_carry_the_right_headers() {
         info.ipv6_origin.as_deref(),
         Some("https://v6.check.example")
     );
-    let theme = client.get(server.url("/theme.css")).send().await.unwrap();
+    let theme = get(&client, server.url("/theme.css")).await;
     assert!(
         h(theme.headers(), "content-type")
             .unwrap()
@@ -216,11 +216,8 @@ async fn pages_assets_and_api_carry_the_right_headers() {
         theme.text().await.unwrap(),
         ":root { --accent: #005a9c; }\n"
     );
-    let sec = client
-        .get(server.url("/.well-known/security.txt"))
-        .send()
+    let sec = get(&client, server.url("/.well-known/security.txt"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -230,11 +227,7 @@ async fn pages_assets_and_api_carry_the_right_headers() {
     );
 
     // A missing asset is a 404 with headers too.
-    let resp = client
-        .get(server.url("/missing.wasm"))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&client, server.url("/missing.wasm")).await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     assert_eq!(h(resp.headers(), "x-content-type-options"), Some("nosniff"));
     let _ = std::fs::remove_dir_all(dir);
@@ -246,12 +239,12 @@ async fn metrics_are_aggregate_and_can_be_turned_off() {
     s.rate.burst = 1;
     let server = TestServer::start(s.clone()).await;
     let client = client_from("127.0.0.41");
-    let scan = client.get(server.url("/api/v1/scan")).send().await.unwrap();
+    let scan = get(&client, server.url("/api/v1/scan")).await;
     assert_eq!(scan.status(), StatusCode::OK);
-    let limited = client.get(server.url("/api/v1/scan")).send().await.unwrap();
+    let limited = get(&client, server.url("/api/v1/scan")).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
 
-    let resp = client.get(server.url("/metrics")).send().await.unwrap();
+    let resp = get(&client, server.url("/metrics")).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let text = resp.text().await.unwrap();
     assert!(
@@ -267,6 +260,6 @@ async fn metrics_are_aggregate_and_can_be_turned_off() {
 
     s.metrics = Metrics::Off;
     let off = TestServer::start(s).await;
-    let resp = client.get(off.url("/metrics")).send().await.unwrap();
+    let resp = get(&client, off.url("/metrics")).await;
     assert!(!resp.text().await.unwrap().contains("portcheck_scans_total"));
 }

@@ -21,7 +21,7 @@ async fn trace_logs_never_contain_the_visitor_address() {
 
     let client = client_from(VISITOR);
     let url = |p: &str| format!("http://{addr}{p}");
-    let who = client.get(url("/api/v1/whoami")).send().await.unwrap();
+    let who = get(&client, url("/api/v1/whoami")).await;
     assert_eq!(who.status(), StatusCode::OK);
     assert!(
         who.text().await.unwrap().contains(VISITOR),
@@ -35,14 +35,14 @@ async fn trace_logs_never_contain_the_visitor_address() {
         .unwrap();
     assert_eq!(scan.status(), StatusCode::OK);
     assert!(scan.text().await.unwrap().contains(VISITOR));
-    let stream = client.get(url("/api/v1/scan/stream")).send().await.unwrap();
+    let stream = get(&client, url("/api/v1/scan/stream")).await;
     assert_eq!(stream.status(), StatusCode::OK);
     let events = read_events(stream).await;
     assert_eq!(events.last().unwrap().name, "finished");
-    let _ = client.get(url("/api/v1/scan")).send().await.unwrap();
-    let limited = client.get(url("/api/v1/scan")).send().await.unwrap();
+    let _ = get(&client, url("/api/v1/scan")).await;
+    let limited = get(&client, url("/api/v1/scan")).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
-    let _ = client.get(url("/no/such/page.js")).send().await.unwrap();
+    let _ = get(&client, url("/no/such/page.js")).await;
 
     // SIGTERM: graceful shutdown, exit status 0.
     let (status, log) = probe.process.signal_and_wait(libc::SIGTERM);

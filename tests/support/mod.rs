@@ -71,13 +71,19 @@ impl Drop for TempDir {
     }
 }
 
-/// GET `url` with `client`; the answer must be 200 with a JSON body of type `T`.
-pub async fn get_json<T: serde::de::DeserializeOwned>(client: &reqwest::Client, url: &str) -> T {
-    let resp = client
-        .get(url)
+/// GET `url` with `client`: any answer, but an answer.
+pub async fn get(client: &reqwest::Client, url: impl reqwest::IntoUrl) -> reqwest::Response {
+    let url = url.into_url().expect("URL");
+    client
+        .get(url.clone())
         .send()
         .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+}
+
+/// GET `url` with `client`; the answer must be 200 with a JSON body of type `T`.
+pub async fn get_json<T: serde::de::DeserializeOwned>(client: &reqwest::Client, url: &str) -> T {
+    let resp = get(client, url).await;
     assert_eq!(resp.status(), reqwest::StatusCode::OK, "GET {url}");
     resp.json()
         .await

@@ -65,61 +65,54 @@ async fn try_again_disabled(c: &Client) -> Value {
     js(c, "return document.querySelector('#try-again').disabled").await
 }
 
-/// Chromedriver's network emulation: slows the scan stream down so that the
-/// running state stays on screen long enough to be checked.
+/// A WebDriver command beyond fantoccini's set, for this session: POST with
+/// a body, or DELETE without one.
 #[derive(Debug)]
-struct NetworkConditions(Option<u64>);
+struct SessionCommand {
+    path: &'static str,
+    body: Option<Value>,
+}
 
-impl WebDriverCompatibleCommand for NetworkConditions {
+impl WebDriverCompatibleCommand for SessionCommand {
     fn endpoint(
         &self,
         base: &reqwest::Url,
         session: Option<&str>,
     ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
         base.join(&format!(
-            "session/{}/chromium/network_conditions",
-            session.unwrap_or_default()
+            "session/{}/{}",
+            session.unwrap_or_default(),
+            self.path
         ))
     }
 
     fn method_and_body(&self, _: &reqwest::Url) -> (hyper::Method, Option<String>) {
-        match self.0 {
-            Some(bytes_per_s) => (
-                hyper::Method::POST,
-                Some(
-                    json!({"network_conditions": {
-                        "offline": false, "latency": 0,
-                        "download_throughput": bytes_per_s, "upload_throughput": 1_000_000
-                    }})
-                    .to_string(),
-                ),
-            ),
+        match &self.body {
+            Some(body) => (hyper::Method::POST, Some(body.to_string())),
             None => (hyper::Method::DELETE, None),
         }
     }
 }
 
-/// WebDriver "Set Permission": lets the test read the clipboard back.
-#[derive(Debug)]
-struct GrantPermission(&'static str);
-
-impl WebDriverCompatibleCommand for GrantPermission {
-    fn endpoint(
-        &self,
-        base: &reqwest::Url,
-        session: Option<&str>,
-    ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
-        base.join(&format!(
-            "session/{}/permissions",
-            session.unwrap_or_default()
-        ))
+/// Chromedriver's network emulation: slows the scan stream down so that the
+/// running state stays on screen long enough to be checked (`None`: off).
+fn network_conditions(download_bytes_per_s: Option<u64>) -> SessionCommand {
+    SessionCommand {
+        path: "chromium/network_conditions",
+        body: download_bytes_per_s.map(|bytes_per_s| {
+            json!({"network_conditions": {
+                "offline": false, "latency": 0,
+                "download_throughput": bytes_per_s, "upload_throughput": 1_000_000
+            }})
+        }),
     }
+}
 
-    fn method_and_body(&self, _: &reqwest::Url) -> (hyper::Method, Option<String>) {
-        (
-            hyper::Method::POST,
-            Some(json!({"descriptor": {"name": self.0}, "state": "granted"}).to_string()),
-        )
+/// WebDriver "Set Permission": lets the test read the clipboard back.
+fn grant_permission(name: &str) -> SessionCommand {
+    SessionCommand {
+        path: "permissions",
+        body: Some(json!({"descriptor": {"name": name}, "state": "granted"})),
     }
 }
 
@@ -194,7 +187,7 @@ async fn consent_scan_verdict_guide_copy_and_language() {
         }
         let status = js(&c, "return document.querySelector('#copy-status').dataset.copy").await;
         assert_eq!(status, "copied", "clipboard write refused");
-        c.issue_cmd(GrantPermission("clipboard-read"))
+        c.issue_cmd(grant_permission("clipboard-read"))
             .await
             .expect("grant clipboard-read");
         let clip = c
@@ -242,14 +235,14 @@ async fn axe_finds_nothing_in_start_running_and_result_in_both_languages() {
 
             // Throttle the network so the stream trickles in and the running
             // state stays up while axe looks at it.
-            c.issue_cmd(NetworkConditions(Some(400)))
+            c.issue_cmd(network_conditions(Some(400)))
                 .await
                 .expect("network conditions");
             click(&c, "#consent").await;
             wait_js(&c, "running state", "document.querySelector('progress')").await;
             assert_axe_clean(&c, &format!("running ({lang})")).await;
             let running = js(&c, "return !!document.querySelector('progress')").await;
-            c.issue_cmd(NetworkConditions(None))
+            c.issue_cmd(network_conditions(None))
                 .await
                 .expect("network conditions off");
             wait_js(

@@ -12,7 +12,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use portcheck::api::{FindingId, Level, PortDetails, Report};
+use portcheck::api::{FindingId, HttpDetails, Level, PortDetails, Report, SmbDetails, TlsDetails};
 use portcheck::plan::Plan;
 use portcheck::probe::ident::{Budget, identify};
 use portcheck::probe::scan::{Timing, scan_with};
@@ -32,6 +32,29 @@ fn host(lab: &Lab, name: &str, v6: bool) -> IpAddr {
 
 fn ids(r: &Report) -> Vec<FindingId> {
     r.verdict.findings.iter().map(|f| f.id).collect()
+}
+
+fn show(d: &PortDetails) -> String {
+    serde_json::to_string(d).expect("json")
+}
+
+// Each part of the details must be there; the message shows them all.
+fn smb(d: &PortDetails) -> &SmbDetails {
+    d.smb
+        .as_ref()
+        .unwrap_or_else(|| panic!("no SMB: {}", show(d)))
+}
+
+fn tls(d: &PortDetails) -> &TlsDetails {
+    d.tls
+        .as_ref()
+        .unwrap_or_else(|| panic!("no TLS: {}", show(d)))
+}
+
+fn http_of(d: &PortDetails) -> &HttpDetails {
+    d.http
+        .as_ref()
+        .unwrap_or_else(|| panic!("no HTTP: {}", show(d)))
 }
 
 const TIMING: Timing = Timing {
@@ -103,30 +126,20 @@ fn identification_against_real_servers_matches_nmap() {
     else {
         panic!("ten results");
     };
-    let show = |d: &PortDetails| serde_json::to_string(d).expect("json");
 
     // Samba, SMB2/3 only, guest share.
-    let s = smb2
-        .smb
-        .as_ref()
-        .unwrap_or_else(|| panic!("smb2: {}", show(smb2)));
+    let s = smb(smb2);
     assert_eq!(s.smb1, Some(false), "{}", show(smb2));
     assert_eq!(s.guest_access, Some(true), "{}", show(smb2));
     assert_eq!(s.signing_required, Some(false), "{}", show(smb2));
 
     // Samba with SMB1 and a guest share: the Celle server.
-    let s = smb1
-        .smb
-        .as_ref()
-        .unwrap_or_else(|| panic!("smb1: {}", show(smb1)));
+    let s = smb(smb1);
     assert_eq!(s.smb1, Some(true), "{}", show(smb1));
     assert_eq!(s.guest_access, Some(true), "{}", show(smb1));
 
     // Samba without guest mapping, signing mandatory.
-    let s = noguest
-        .smb
-        .as_ref()
-        .unwrap_or_else(|| panic!("noguest: {}", show(noguest)));
+    let s = smb(noguest);
     assert_eq!(s.guest_access, Some(false), "{}", show(noguest));
     assert_eq!(s.signing_required, Some(true), "{}", show(noguest));
     assert_eq!(s.smb1, Some(false), "{}", show(noguest));
@@ -134,34 +147,25 @@ fn identification_against_real_servers_matches_nmap() {
     // The same three hosts through nmap's eyes (dialects, SMB1, signing) and
     // Samba's own client (guest access).
     for (addr, d) in [(smb2_ip, smb2), (smb1_ip, smb1), (noguest_ip, noguest)] {
-        let problems = verify_smb(&lab, addr, d.smb.as_ref().expect("smb"));
+        let problems = verify_smb(&lab, addr, smb(d));
         assert!(problems.is_empty(), "{addr}: {}\n{problems:#?}", show(d));
     }
 
     // socat TLS (OpenSSL defaults: TLS 1.3), self-signed, with a web page.
-    let t = smb1_tls
-        .tls
-        .as_ref()
-        .unwrap_or_else(|| panic!("{}", show(smb1_tls)));
+    let t = tls(smb1_tls);
     assert_eq!(t.version, "TLSv1.3");
     assert!(t.outdated_versions.is_empty(), "{}", show(smb1_tls));
     assert_eq!(t.subject.as_deref(), Some("CN=praxis-server.lab"));
     assert_eq!(t.issuer.as_deref(), Some("CN=praxis-server.lab"));
     assert_eq!(t.self_signed, Some(true));
     assert!(t.not_before.is_some() && t.not_after.is_some());
-    let h = smb1_tls
-        .http
-        .as_ref()
-        .unwrap_or_else(|| panic!("{}", show(smb1_tls)));
+    let h = http_of(smb1_tls);
     assert_eq!(h.status, 200);
     assert_eq!(h.server.as_deref(), Some("praxis-web"));
     assert_eq!(h.title.as_deref(), Some("Praxis Web"));
 
     // openssl s_server: TLS 1.2 only, TLS 1.3 only, TLS 1.0 only.
-    let t = tls12
-        .tls
-        .as_ref()
-        .unwrap_or_else(|| panic!("{}", show(tls12)));
+    let t = tls(tls12);
     assert_eq!(t.version, "TLSv1.2", "{}", show(tls12));
     assert!(t.outdated_versions.is_empty());
     assert_eq!(t.self_signed, Some(true));
@@ -171,24 +175,15 @@ fn identification_against_real_servers_matches_nmap() {
         "{}",
         show(tls12)
     );
-    let t = tls13
-        .tls
-        .as_ref()
-        .unwrap_or_else(|| panic!("{}", show(tls13)));
+    let t = tls(tls13);
     assert_eq!(t.version, "TLSv1.3", "{}", show(tls13));
-    let t = tls10
-        .tls
-        .as_ref()
-        .unwrap_or_else(|| panic!("{}", show(tls10)));
+    let t = tls(tls10);
     assert_eq!(t.version, "TLSv1.0", "{}", show(tls10));
     assert_eq!(t.outdated_versions, ["TLSv1.0"], "{}", show(tls10));
     assert_eq!(t.subject.as_deref(), Some("CN=praxis-server.lab"));
 
     // Python's http.server with a router login page.
-    let h = http
-        .http
-        .as_ref()
-        .unwrap_or_else(|| panic!("{}", show(http)));
+    let h = http_of(http);
     assert_eq!(h.status, 200);
     assert!(
         h.server
