@@ -12,110 +12,30 @@ fn json_name(v: impl serde::Serialize) -> String {
         .to_owned()
 }
 
-fn all_error_codes() -> Vec<ErrorCode> {
-    use ErrorCode::*;
-    let v = [
-        RateLimited,
-        Busy,
-        ShuttingDown,
-        TargetNotAllowed,
-        BadRequest,
-        NotFound,
-        MethodNotAllowed,
-        Internal,
-    ];
-    for c in v {
-        match c {
-            RateLimited | Busy | ShuttingDown | TargetNotAllowed | BadRequest | NotFound
-            | MethodNotAllowed | Internal => {}
-        }
-    }
-    v.to_vec()
-}
-
-fn all_findings() -> Vec<FindingId> {
-    use FindingId::*;
-    let v = [
-        SmbExposed,
-        UnexpectedOpen,
-        HttpsExposed,
-        RangeReachable,
-        ScanIncomplete,
-        SmbGuestAccess,
-        Smb1Enabled,
-        SmbSigningNotRequired,
-        TlsOutdated,
-        AdminInterfaceExposed,
-    ];
-    for f in v {
-        match f {
-            SmbExposed
-            | UnexpectedOpen
-            | HttpsExposed
-            | RangeReachable
-            | ScanIncomplete
-            | SmbGuestAccess
-            | Smb1Enabled
-            | SmbSigningNotRequired
-            | TlsOutdated
-            | AdminInterfaceExposed => {}
-        }
-    }
-    v.to_vec()
-}
-
-fn all_reasons() -> Vec<Reason> {
-    use Reason::*;
-    let v = [
-        Connected,
-        Refused,
-        Timeout,
-        Unreachable,
-        Prohibited,
-        LocalError,
-    ];
-    for r in v {
-        match r {
-            Connected | Refused | Timeout | Unreachable | Prohibited | LocalError => {}
-        }
-    }
-    v.to_vec()
-}
-
-fn all_limits() -> Vec<IdentLimit> {
-    use IdentLimit::*;
-    let v = [Time, Bytes];
-    for l in v {
-        match l {
-            Time | Bytes => {}
-        }
-    }
-    v.to_vec()
-}
-
-fn all_states() -> Vec<PortState> {
-    use PortState::*;
-    let v = [Open, Closed, Filtered, Error];
-    for s in v {
-        match s {
-            Open | Closed | Filtered | Error => {}
-        }
-    }
-    v.to_vec()
+/// The JSON names of the listed variants of an enum. The `match` has no
+/// wildcard, so a variant missing from the list does not compile.
+macro_rules! every_name {
+    ($ty:ident: $($variant:ident),+ $(,)?) => {{
+        let listed = |x: $ty| match x { $($ty::$variant)|+ => x };
+        [$($ty::$variant),+].map(listed).map(json_name).to_vec()
+    }};
 }
 
 #[test]
 fn openapi_names_every_value() {
     let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.yaml"))
         .expect("docs/openapi.yaml");
-    let names: Vec<String> = all_error_codes()
-        .into_iter()
-        .map(json_name)
-        .chain(all_findings().into_iter().map(json_name))
-        .chain(all_reasons().into_iter().map(json_name))
-        .chain(all_states().into_iter().map(json_name))
-        .chain(all_limits().into_iter().map(json_name))
-        .collect();
+    let names = [
+        every_name!(ErrorCode: RateLimited, Busy, ShuttingDown, TargetNotAllowed, BadRequest,
+            NotFound, MethodNotAllowed, Internal),
+        every_name!(FindingId: SmbExposed, UnexpectedOpen, HttpsExposed, RangeReachable,
+            ScanIncomplete, SmbGuestAccess, Smb1Enabled, SmbSigningNotRequired, TlsOutdated,
+            AdminInterfaceExposed),
+        every_name!(Reason: Connected, Refused, Timeout, Unreachable, Prohibited, LocalError),
+        every_name!(PortState: Open, Closed, Filtered, Error),
+        every_name!(IdentLimit: Time, Bytes),
+    ]
+    .concat();
     for name in names {
         assert!(
             spec.contains(&name),

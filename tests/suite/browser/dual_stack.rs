@@ -58,24 +58,17 @@ impl Probe {
             format!("{listen_ip}:0")
         };
         let www = crate::support::browser::dist();
-        let process = ProbeProcess::start(&[
+        let flags = "--public-origin http://portcheck.test --ipv4-origin http://v4.portcheck.test \
+             --ipv6-origin http://v6.portcheck.test --allow-target 127.0.0.0/8 \
+             --allow-target ::1/128 --rate-burst 1000";
+        let mut args = vec![
             "--listen",
             &listen,
             "--www",
             www.to_str().expect("UTF-8 path"),
-            "--public-origin",
-            "http://portcheck.test",
-            "--ipv4-origin",
-            "http://v4.portcheck.test",
-            "--ipv6-origin",
-            "http://v6.portcheck.test",
-            "--allow-target",
-            "127.0.0.0/8",
-            "--allow-target",
-            "::1/128",
-            "--rate-burst",
-            "1000",
-        ]);
+        ];
+        args.extend(flags.split_whitespace());
+        let process = ProbeProcess::start(&args);
         Probe { process }
     }
 
@@ -104,6 +97,31 @@ impl Probe {
     }
 }
 
+/// One two-family test: ready, one at a time, a probe listening on
+/// `listen_ip` and a browser that knows its names, both gone afterwards.
+async fn dual_test<F, Fut>(test: &str, listen_ip: &str, body: F)
+where
+    F: FnOnce(fantoccini::Client, Probe) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(_one) = prepare(test).await else {
+        return;
+    };
+    let probe = Probe::start(listen_ip);
+    with_browser(probe.browser(), |c| async move {
+        c.goto(probe.page()).await.expect("open the page");
+        wait_js(
+            &c,
+            "the two-family note (site info loaded)",
+            "document.querySelector('#dual-note')",
+        )
+        .await;
+        click(&c, "#consent").await;
+        body(c, probe).await;
+    })
+    .await;
+}
+
 /// The probe's own report for a visitor from `url`'s address family.
 async fn api_report(url: &str) -> Value {
     get_json(&reqwest::Client::new(), url).await
@@ -130,14 +148,7 @@ fn assert_panel_matches(family: &str, page: &[(u16, String)], report: &Value) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
 async fn dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side() {
-    let Some(_one) = prepare("dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side").await else {
-        return;
-    };
-    let probe = Probe::start("::");
-    with_browser(probe.browser(), |c| async move {
-        c.goto(probe.page()).await.unwrap();
-        wait_js(&c, "the two-family note (site info loaded)", "document.querySelector('#dual-note')").await;
-        click(&c, "#consent").await;
+    dual_test("dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side", "::", |c, probe| async move {
 
         // Both panels appear and fill in; each ends with its own verdict.
         wait_js(&c, "two family panels", "document.querySelectorAll('[data-family]').length === 2").await;
@@ -221,17 +232,9 @@ async fn dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
 async fn without_ipv6_the_ipv6_side_says_so_and_ipv4_still_works() {
-    let Some(_one) = prepare("without_ipv6_the_ipv6_side_says_so_and_ipv4_still_works").await
-    else {
-        return;
-    };
     // The probe listens on IPv4 only; its IPv6 origin gets no answer at all,
     // as for a computer without IPv6.
-    let probe = Probe::start("127.0.0.1");
-    with_browser(probe.browser(), |c| async move {
-        c.goto(probe.page()).await.unwrap();
-        wait_js(&c, "the two-family note", "document.querySelector('#dual-note')").await;
-        click(&c, "#consent").await;
+    dual_test("without_ipv6_the_ipv6_side_says_so_and_ipv4_still_works", "127.0.0.1", |c, probe| async move {
         wait_js(
             &c,
             "IPv4 verdict and IPv6 failure",

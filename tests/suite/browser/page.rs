@@ -43,6 +43,20 @@ async fn prepare(test: &str) -> Option<tokio::sync::MutexGuard<'static, ()>> {
     Some(one)
 }
 
+/// One page test: ready, one at a time, a probe with `extra` flags and a
+/// browser, both gone afterwards.
+async fn page_test<F, Fut>(test: &str, extra: &[&str], body: F)
+where
+    F: FnOnce(Client, ProbeProcess) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(_one) = prepare(test).await else {
+        return;
+    };
+    let probe = probe(extra);
+    with_browser(Options::default(), |c| body(c, probe)).await;
+}
+
 /// Open the page at `url` and wait for its consent button.
 async fn open_start(c: &Client, url: &str) {
     c.goto(url)
@@ -129,11 +143,7 @@ fn expected_state(port: u16) -> &'static str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
 async fn consent_scan_verdict_guide_copy_and_language() {
-    let Some(_one) = prepare("consent_scan_verdict_guide_copy_and_language").await else {
-        return;
-    };
-    let probe = probe(&["--rate-burst", "1000"]);
-    with_browser(Options::default(), |c| async move {
+    page_test("consent_scan_verdict_guide_copy_and_language", &["--rate-burst", "1000"], |c, probe| async move {
         open_start(&c, &probe.url("/?lang=de")).await;
         assert_eq!(js(&c, "return document.querySelector('#consent').tagName").await, "BUTTON");
         wait_js(
@@ -221,13 +231,8 @@ async fn consent_scan_verdict_guide_copy_and_language() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
 async fn axe_finds_nothing_in_start_running_and_result_in_both_languages() {
-    let Some(_one) =
-        prepare("axe_finds_nothing_in_start_running_and_result_in_both_languages").await
-    else {
-        return;
-    };
-    let probe = probe(&["--rate-burst", "1000"]);
-    with_browser(Options::default(), |c| async move {
+    const TEST: &str = "axe_finds_nothing_in_start_running_and_result_in_both_languages";
+    page_test(TEST, &["--rate-burst", "1000"], |c, probe| async move {
         for lang in ["de", "en"] {
             open_start(&c, &probe.url(&format!("/?lang={lang}"))).await;
             wait_js(&c, "whoami", "document.querySelector('#whoami')").await;
@@ -272,11 +277,7 @@ async fn axe_finds_nothing_in_start_running_and_result_in_both_languages() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
 async fn keyboard_only_walkthrough() {
-    let Some(_one) = prepare("keyboard_only_walkthrough").await else {
-        return;
-    };
-    let probe = probe(&["--rate-burst", "1000"]);
-    with_browser(Options::default(), |c| async move {
+    page_test("keyboard_only_walkthrough", &["--rate-burst", "1000"], |c, probe| async move {
         open_start(&c, &probe.url("/?lang=en")).await;
 
         // Tab to the consent button and press Enter: no mouse anywhere.

@@ -330,15 +330,8 @@ async fn full_scan_of_hostile_range_finishes_within_budget() {
         ceiling: Duration::from_millis(1500),
     };
     let started = Instant::now();
-    let report = scan_with(
-        crate::support::ip(ip),
-        &Plan::standard(),
-        timing,
-        None,
-        Some(BUDGET),
-        |_| {},
-    )
-    .await;
+    let (target, plan) = (crate::support::ip(ip), Plan::standard());
+    let report = scan_with(target, &plan, timing, None, Some(BUDGET), |_| {}).await;
     let took = started.elapsed();
     // Closed ports answer at once, so the connect scan is quick; the
     // identifications run in parallel, each within its budget.

@@ -100,15 +100,8 @@ fn identification_against_real_servers_matches_nmap() {
         )
         .await;
         let started = Instant::now();
-        let report = scan_with(
-            smb1_ip,
-            &Plan::standard(),
-            TIMING,
-            None,
-            Some(budget),
-            |_| {},
-        )
-        .await;
+        let plan = Plan::standard();
+        let report = scan_with(smb1_ip, &plan, TIMING, None, Some(budget), |_| {}).await;
         (details, report, started.elapsed())
     });
     let [

@@ -210,6 +210,35 @@ fn check_services(
     problems
 }
 
+/// What the web service at `addr` answers over HTTPS, asked from the probe
+/// host.
+fn https_body(lab: &Lab, addr: &str) -> String {
+    let url = format!("https://{addr}/");
+    let web = in_ns(lab.probe_ns(), "curl", &["-sk", "--max-time", "10", &url]);
+    String::from_utf8_lossy(&web.stdout).trim().to_owned()
+}
+
+/// The lab with one visitor, for a test (`None` after the gate's skip).
+fn lab_with(test: &str, visitor: &str) -> Option<(Lab, Visitor)> {
+    let lab = Lab::for_test(test, &[visitor], &[])?;
+    let v = lab.visitor(visitor);
+    Some((lab, v))
+}
+
+/// What an exposed Samba server with a guest share is found to be, with or
+/// without SMB1 on offer.
+fn samba_findings(smb1: bool) -> Findings {
+    let mut findings = vec![
+        (FindingId::SmbExposed, vec![445]),
+        (FindingId::SmbGuestAccess, vec![445]),
+        (FindingId::SmbSigningNotRequired, vec![445]),
+    ];
+    if smb1 {
+        findings.insert(2, (FindingId::Smb1Enabled, vec![445]));
+    }
+    findings
+}
+
 fn assert_no_problems(problems: Vec<String>, lab: &Lab) {
     assert!(
         problems.is_empty(),
@@ -263,10 +292,9 @@ fn mixed_expect(family: Family, patient: bool) -> Expect {
 
 #[test]
 fn mixed_host_matches_nmap() {
-    let Some(lab) = Lab::for_test("mixed_host_matches_nmap", &["mixed"], &[]) else {
+    let Some((lab, v)) = lab_with("mixed_host_matches_nmap", "mixed") else {
         return;
     };
-    let v = lab.visitor("mixed");
     scan_and_check(&lab, &v, |f| mixed_expect(f, false));
 
     // The patient probe waits long enough for the kernel to report ICMPv6
@@ -288,14 +316,12 @@ fn mixed_host_matches_nmap() {
 
 #[test]
 fn mixed_host_stream_reports_every_port_then_the_same_report() {
-    let Some(lab) = Lab::for_test(
+    let Some((lab, v)) = lab_with(
         "mixed_host_stream_reports_every_port_then_the_same_report",
-        &["mixed"],
-        &[],
+        "mixed",
     ) else {
         return;
     };
-    let v = lab.visitor("mixed");
     for family in v.families() {
         let url = format!("{}/api/v1/scan/stream", lab.probe_url(family, false));
         let out = in_ns(&v.ns, "curl", &["-sSN", "--max-time", "60", &url]);
@@ -344,18 +370,13 @@ fn mixed_host_stream_reports_every_port_then_the_same_report() {
 
 #[test]
 fn samba_guest_share_only_445() {
-    let Some(lab) = Lab::for_test("samba_guest_share_only_445", &["smb"], &[]) else {
+    let Some((lab, v)) = lab_with("samba_guest_share_only_445", "smb") else {
         return;
     };
-    let v = lab.visitor("smb");
     scan_and_check(&lab, &v, |_| Expect {
         ports: Ports::all(Filtered, Timeout).with(&[445], Open, Connected),
         level: Level::Critical,
-        findings: vec![
-            (FindingId::SmbExposed, vec![445]),
-            (FindingId::SmbGuestAccess, vec![445]),
-            (FindingId::SmbSigningNotRequired, vec![445]),
-        ],
+        findings: samba_findings(false),
         services: vec![(445, Service::Smb)],
     });
 
@@ -385,19 +406,13 @@ fn samba_guest_share_only_445() {
 
 #[test]
 fn smb1_server_without_firewall() {
-    let Some(lab) = Lab::for_test("smb1_server_without_firewall", &["smb1"], &[]) else {
+    let Some((lab, v)) = lab_with("smb1_server_without_firewall", "smb1") else {
         return;
     };
-    let v = lab.visitor("smb1");
     scan_and_check(&lab, &v, |_| Expect {
         ports: Ports::all(Closed, Refused).with(&[445], Open, Connected),
         level: Level::Critical,
-        findings: vec![
-            (FindingId::SmbExposed, vec![445]),
-            (FindingId::SmbGuestAccess, vec![445]),
-            (FindingId::Smb1Enabled, vec![445]),
-            (FindingId::SmbSigningNotRequired, vec![445]),
-        ],
+        findings: samba_findings(true),
         services: vec![(445, Service::Smb)],
     });
     let dialects = nmap_smb_dialects(&lab, &v.ipv4.expect("v4").to_string());
@@ -409,11 +424,9 @@ fn smb1_server_without_firewall() {
 
 #[test]
 fn nat_range_forward_is_range_reachable() {
-    let Some(lab) = Lab::for_test("nat_range_forward_is_range_reachable", &["rangefwd"], &[])
-    else {
+    let Some((lab, v)) = lab_with("nat_range_forward_is_range_reachable", "rangefwd") else {
         return;
     };
-    let v = lab.visitor("rangefwd");
     assert_eq!(v.families(), vec![Family::Ipv4]);
     scan_and_check(&lab, &v, |_| Expect {
         ports: Ports::all(Closed, Refused)
@@ -432,12 +445,7 @@ fn nat_range_forward_is_range_reachable() {
     // From outside, the WAN address leads to the practice server: its TLS
     // web service and its open share.
     let wan = v.ipv4.expect("v4").to_string();
-    let web = in_ns(
-        lab.probe_ns(),
-        "curl",
-        &["-sk", "--max-time", "10", &format!("https://{wan}/")],
-    );
-    assert_eq!(String::from_utf8_lossy(&web.stdout).trim(), "praxis web");
+    assert_eq!(https_body(&lab, &wan), "praxis web");
     let list = smbclient(&lab, &["-L", &format!("//{wan}")]);
     assert!(list.contains("Praxis"), "{list}");
     // The probe saw the router's WAN address, not the server's LAN address.
@@ -455,10 +463,9 @@ fn nat_range_forward_is_range_reachable() {
 
 #[test]
 fn nat_single_forward_is_not_a_range() {
-    let Some(lab) = Lab::for_test("nat_single_forward_is_not_a_range", &["singlefwd"], &[]) else {
+    let Some((lab, v)) = lab_with("nat_single_forward_is_not_a_range", "singlefwd") else {
         return;
     };
-    let v = lab.visitor("singlefwd");
     assert_eq!(v.families(), vec![Family::Ipv4]);
     scan_and_check(&lab, &v, |_| Expect {
         ports: Ports::all(Filtered, Timeout).with(&[443], Open, Connected),
@@ -467,20 +474,14 @@ fn nat_single_forward_is_not_a_range() {
         services: vec![(443, Service::Tls)],
     });
     let wan = v.ipv4.expect("v4").to_string();
-    let web = in_ns(
-        lab.probe_ns(),
-        "curl",
-        &["-sk", "--max-time", "10", &format!("https://{wan}/")],
-    );
-    assert_eq!(String::from_utf8_lossy(&web.stdout).trim(), "praxis web");
+    assert_eq!(https_body(&lab, &wan), "praxis web");
 }
 
 #[test]
 fn ipv6_pinholes() {
-    let Some(lab) = Lab::for_test("ipv6_pinholes", &["v6pin"], &[]) else {
+    let Some((lab, v)) = lab_with("ipv6_pinholes", "v6pin") else {
         return;
     };
-    let v = lab.visitor("v6pin");
     assert_eq!(v.families(), vec![Family::Ipv6]);
     // 445 listens on the PC, but the router has no pinhole for it. The web
     // service behind the 443 pinhole still accepts TLS 1.0 and 1.1.
@@ -499,14 +500,9 @@ fn ipv6_pinholes() {
 
 #[test]
 fn tarpit_is_open_everywhere_and_left_at_once() {
-    let Some(lab) = Lab::for_test(
-        "tarpit_is_open_everywhere_and_left_at_once",
-        &["tarpit"],
-        &[],
-    ) else {
+    let Some((lab, v)) = lab_with("tarpit_is_open_everywhere_and_left_at_once", "tarpit") else {
         return;
     };
-    let v = lab.visitor("tarpit");
     let mut problems = Vec::new();
     for family in v.families() {
         let addr = v.addr(family).expect("address").to_string();
