@@ -82,7 +82,7 @@ fn kill_chromium_with_profile(profile: &Path) {
 }
 
 /// Start chromedriver on a port of its choosing and read it back from its
-/// first line ("ChromeDriver was started successfully on port N.").
+/// line "ChromeDriver was started successfully on port N.".
 fn start_driver() -> (Child, u16) {
     use std::io::{BufRead, BufReader};
     let mut driver = Command::new(CHROMEDRIVER)
@@ -98,7 +98,7 @@ fn start_driver() -> (Child, u16) {
     let mut line = String::new();
     while port.is_none() && out.read_line(&mut line).is_ok_and(|n| n > 0) {
         port = line
-            .split("on port ")
+            .split("started successfully on port ")
             .nth(1)
             .and_then(|rest| rest.trim().trim_end_matches('.').parse().ok());
         seen.push_str(&line);
