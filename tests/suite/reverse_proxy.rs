@@ -100,6 +100,24 @@ http {{
     )
 }
 
+/// Lets `cmd` (nginx) inherit the listening socket `socket` and tells it so.
+fn hand_over(cmd: &mut Command, socket: &std::net::TcpListener) {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+    let fd = socket.as_raw_fd();
+    cmd.env("NGINX", format!("{fd};"));
+    // SAFETY: between fork and exec only fcntl on a descriptor this process
+    // owns, which is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
 /// The real probe behind nginx: both running, ready, torn down on drop.
 struct Lab {
     // Dropped in this order: nginx, the probe, then the directory.
@@ -108,6 +126,9 @@ struct Lab {
     nginx_addr: SocketAddr,
     probe_addr: SocketAddr,
     dir: TempDir,
+    // Held open while nginx runs: nginx cannot bind the port itself, so it
+    // serves on the socket it was handed.
+    _socket: std::net::TcpListener,
 }
 
 impl Lab {
@@ -133,11 +154,11 @@ impl Lab {
         ]);
         let probe_addr = probe.addr;
 
-        // nginx needs a port number in its configuration; take a free one.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
+        // nginx's configuration names its port, so the test binds port 0
+        // itself and hands the listening socket over the way nginx's binary
+        // upgrade does (`NGINX=FD;`): nginx uses it and binds nothing.
+        let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("nginx's socket");
+        let port = socket.local_addr().expect("local addr").port();
         let conf = dir.0.join("nginx.conf");
         std::fs::write(&conf, nginx_conf(&dir.0, port, probe_addr)).expect("write nginx.conf");
         let mut cmd = Command::new(nginx_bin);
@@ -152,6 +173,7 @@ impl Lab {
                 "daemon off; pid {}/nginx.pid; error_log stderr;",
                 dir.0.display()
             ));
+        hand_over(&mut cmd, &socket);
         let nginx = Running::spawn(cmd, true);
         let mut lab = Lab {
             nginx,
@@ -159,6 +181,7 @@ impl Lab {
             nginx_addr: SocketAddr::from(([127, 0, 0, 1], port)),
             probe_addr,
             dir,
+            _socket: socket,
         };
         lab.wait_ready().await;
         lab

@@ -201,14 +201,9 @@ async fn dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side() {
         // The summary for the IT service provider holds both results.
         let summary = js(&c, "return document.querySelector('#summary-text').value").await;
         let summary = summary.as_str().unwrap();
-        for needle in [
-            "=== IPv4 ===",
-            "Geprüfte Adresse: 127.0.0.1 (IPv4)",
-            "445   microsoft-ds   offen",
-            "=== IPv6 ===",
-            "Geprüfte Adresse: ::1 (IPv6)",
-            "443   https          offen",
-        ] {
+        let needles = "=== IPv4 ===\nGeprüfte Adresse: 127.0.0.1 (IPv4)\n445   microsoft-ds   offen\n\
+                       === IPv6 ===\nGeprüfte Adresse: ::1 (IPv6)\n443   https          offen";
+        for needle in needles.lines() {
             assert!(summary.contains(needle), "summary lacks {needle:?}:\n{summary}");
         }
 

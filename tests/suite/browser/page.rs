@@ -57,6 +57,24 @@ where
     with_browser(Options::default(), |c| body(c, probe)).await;
 }
 
+/// Keys pressed on the focused element, as a keyboard user would.
+async fn press(c: &Client, keys: &str) {
+    let focused = c.active_element().await.expect("a focused element");
+    focused.send_keys(keys).await.expect("send keys");
+}
+
+/// Presses `keys` until the expression `focus` names `want`, at most
+/// `tries` times; whether it got there.
+async fn press_until(c: &Client, keys: &str, focus: &str, want: &str, tries: usize) -> bool {
+    for _ in 0..tries {
+        press(c, keys).await;
+        if js(c, &format!("return {focus}")).await == want {
+            return true;
+        }
+    }
+    false
+}
+
 /// Open the page at `url` and wait for its consent button.
 async fn open_start(c: &Client, url: &str) {
     c.goto(url)
@@ -281,56 +299,32 @@ async fn keyboard_only_walkthrough() {
         open_start(&c, &probe.url("/?lang=en")).await;
 
         // Tab to the consent button and press Enter: no mouse anywhere.
-        let mut reached = false;
-        for _ in 0..15 {
-            c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-            if js(&c, "return document.activeElement?.id").await == "consent" {
-                reached = true;
-                break;
-            }
-        }
+        let tab = Key::Tab.to_string();
+        let reached = press_until(&c, &tab, "document.activeElement?.id", "consent", 15).await;
         assert!(reached, "Tab never reached the consent button");
         let ring = js(&c, "return getComputedStyle(document.activeElement).outlineStyle").await;
         assert_ne!(ring, "none", "no visible focus on the consent button");
-        c.active_element().await.unwrap().send_keys(&Key::Enter.to_string()).await.unwrap();
+        press(&c, &Key::Enter.to_string()).await;
         wait_js(&c, "the verdict", "document.querySelector('[data-verdict]')").await;
         // Focus moved to the result heading.
         wait_js(&c, "focus on the result heading", "document.activeElement?.id === 'phase-heading'").await;
 
         // Tab on to the router choice and pick one with the keyboard.
-        let mut on_radio = false;
-        for _ in 0..40 {
-            c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-            if js(&c, "return document.activeElement?.name").await == "router" {
-                on_radio = true;
-                break;
-            }
-        }
+        let on_radio = press_until(&c, &tab, "document.activeElement?.name", "router", 40).await;
         assert!(on_radio, "Tab never reached the router choice");
-        c.active_element().await.unwrap().send_keys(" ").await.unwrap();
+        press(&c, " ").await;
         wait_js(&c, "a router guide", "document.querySelector('#router-guide')").await;
-        c.active_element().await.unwrap().send_keys(&Key::Down.to_string()).await.unwrap();
+        press(&c, &Key::Down.to_string()).await;
         wait_js(
             &c,
             "the next router's guide",
             "document.querySelector('#router-guide')?.dataset.router === 'digibox-standard'")
         .await;
         // Shift+Tab back up to "Check again" and run it with Space.
-        let mut on_again = false;
-        for _ in 0..40 {
-            c.active_element()
-                .await
-                .unwrap()
-                .send_keys(&format!("{}{}", Key::Shift, Key::Tab))
-                .await
-                .unwrap();
-            if js(&c, "return document.activeElement?.id").await == "check-again" {
-                on_again = true;
-                break;
-            }
-        }
+        let back = format!("{}{}", Key::Shift, Key::Tab);
+        let on_again = press_until(&c, &back, "document.activeElement?.id", "check-again", 40).await;
         assert!(on_again, "Shift+Tab never reached Check again");
-        c.active_element().await.unwrap().send_keys(" ").await.unwrap();
+        press(&c, " ").await;
         wait_js(&c, "focus on the new result", "document.activeElement?.id === 'phase-heading' && document.querySelector('[data-verdict]')").await;
     })
     .await;
