@@ -1,7 +1,7 @@
 //! The deployment files stay in step with the code and with each other: the
 //! example configuration is accepted by the binary, every option they name
 //! exists, the container builds with the tool versions the scripts pin, the
-//! Kubernetes sidecar carries the nginx directives that tests/reverse_proxy.rs
+//! Kubernetes sidecar carries the nginx directives that tests/suite/reverse_proxy.rs
 //! runs, and the systemd unit's open-file limit covers the default caps.
 
 use crate::support::ProbeProcess;
