@@ -261,6 +261,16 @@ pub async fn inner_text(c: &Client, css: &str) -> String {
     .await
 }
 
+/// Waits until the IPv4 panel shows its verdict and the IPv6 panel an
+/// element with attribute `ipv6` (`data-verdict`, or `data-failure`).
+pub async fn wait_for_panels(c: &Client, ipv6: &str) {
+    let expr = format!(
+        "document.querySelector('[data-family=ipv4] [data-verdict]') \
+         && document.querySelector('[data-family=ipv6] [{ipv6}]')"
+    );
+    wait_js(c, &format!("an IPv4 verdict and IPv6 {ipv6}"), &expr).await;
+}
+
 /// What one family's panel (or the page) shows: the port states in order
 /// and the verdict level.
 #[derive(Debug)]

@@ -19,7 +19,7 @@
 use serde_json::{Value, json};
 
 use crate::support::browser::{
-    Options, click, js, port_states, serial, verdict, wait_js, with_browser,
+    Options, click, js, port_states, serial, verdict, wait_for_panels, wait_js, with_browser,
 };
 use crate::support::ports::open_for_good;
 use crate::support::{ProbeProcess, get_json};
@@ -148,15 +148,11 @@ fn assert_panel_matches(family: &str, page: &[(u16, String)], report: &Value) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
 async fn dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side() {
-    dual_test("dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side", "::", |c, probe| async move {
-
+    const TEST: &str = "dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side";
+    dual_test(TEST, "::", |c, probe| async move {
         // Both panels appear and fill in; each ends with its own verdict.
         wait_js(&c, "two family panels", "document.querySelectorAll('[data-family]').length === 2").await;
-        wait_js(
-            &c,
-            "a verdict in both panels",
-            "document.querySelector('[data-family=ipv4] [data-verdict]') && document.querySelector('[data-family=ipv6] [data-verdict]')")
-        .await;
+        wait_for_panels(&c, "data-verdict").await;
         let order = js(&c, "return [...document.querySelectorAll('[data-family]')].map(e => e.dataset.family)").await;
         assert_eq!(order, json!(["ipv4", "ipv6"]));
 
@@ -229,25 +225,43 @@ async fn dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side() {
 async fn without_ipv6_the_ipv6_side_says_so_and_ipv4_still_works() {
     // The probe listens on IPv4 only; its IPv6 origin gets no answer at all,
     // as for a computer without IPv6.
-    dual_test("without_ipv6_the_ipv6_side_says_so_and_ipv4_still_works", "127.0.0.1", |c, probe| async move {
-        wait_js(
+    const TEST: &str = "without_ipv6_the_ipv6_side_says_so_and_ipv4_still_works";
+    dual_test(TEST, "127.0.0.1", |c, probe| async move {
+        wait_for_panels(&c, "data-failure").await;
+        let failure = js(
             &c,
-            "IPv4 verdict and IPv6 failure",
-            "document.querySelector('[data-family=ipv4] [data-verdict]') && document.querySelector('[data-family=ipv6] [data-failure]')")
+            "return document.querySelector('[data-family=ipv6] [data-failure]').dataset.failure",
+        )
         .await;
-        let failure = js(&c, "return document.querySelector('[data-family=ipv6] [data-failure]').dataset.failure").await;
         assert_eq!(failure, "network");
-        let v6_text = js(&c, "return document.querySelector('[data-family=ipv6]').innerText").await;
-        assert!(v6_text.as_str().unwrap().contains("Keine IPv6-Verbindung"), "{v6_text}");
+        let v6_text = js(
+            &c,
+            "return document.querySelector('[data-family=ipv6]').innerText",
+        )
+        .await;
+        assert!(
+            v6_text.as_str().unwrap().contains("Keine IPv6-Verbindung"),
+            "{v6_text}"
+        );
         assert_eq!(
-            js(&c, "return document.querySelectorAll('[data-family=ipv6] [data-port]').length").await,
+            js(
+                &c,
+                "return document.querySelectorAll('[data-family=ipv6] [data-port]').length"
+            )
+            .await,
             json!(0)
         );
         let v4_report = api_report(&probe.v4("/api/v1/scan")).await;
         assert_panel_matches("ipv4", &port_states(&c, "ipv4").await, &v4_report);
         assert_eq!(verdict(&c, "ipv4").await, v4_report["verdict"]["level"]);
         let summary = js(&c, "return document.querySelector('#summary-text').value").await;
-        assert!(summary.as_str().unwrap().contains("=== IPv6 ===\nKeine IPv6-Verbindung"), "{summary}");
+        assert!(
+            summary
+                .as_str()
+                .unwrap()
+                .contains("=== IPv6 ===\nKeine IPv6-Verbindung"),
+            "{summary}"
+        );
     })
     .await;
 }

@@ -9,7 +9,9 @@
 
 use portcheck::api::Family;
 
-use crate::support::browser::{self, Options, click, shown, wait_js, with_browser};
+use crate::support::browser::{
+    self, Options, click, shown, wait_for_panels, wait_js, with_browser,
+};
 use crate::support::gate;
 use crate::support::lab::{Lab, in_namespace, in_ns};
 
@@ -91,14 +93,14 @@ fn dual_stack_lab_visitor_sees_both_families_on_the_page() {
             c.goto("http://portcheck.test:8080/?lang=de")
                 .await
                 .expect("open the page");
-            wait_js(&c, "the two-family note", "document.querySelector('#dual-note')").await;
-            click(&c, "#consent").await;
             wait_js(
                 &c,
-                "a verdict in both panels",
-                "document.querySelector('[data-family=ipv4] [data-verdict]') && document.querySelector('[data-family=ipv6] [data-verdict]')",
+                "the two-family note",
+                "document.querySelector('#dual-note')",
             )
             .await;
+            click(&c, "#consent").await;
+            wait_for_panels(&c, "data-verdict").await;
             [shown(&c, "ipv4").await, shown(&c, "ipv6").await]
         })
         .await

@@ -225,9 +225,9 @@ fn lab_with(test: &str, visitor: &str) -> Option<(Lab, Visitor)> {
     Some((lab, v))
 }
 
-/// What an exposed Samba server with a guest share is found to be, with or
-/// without SMB1 on offer.
-fn samba_findings(smb1: bool) -> Findings {
+/// A host whose only open port is Samba's 445 with a guest share, with or
+/// without SMB1 on offer; `others` says how the rest answer.
+fn samba_only(others: Ports, smb1: bool) -> Expect {
     let mut findings = vec![
         (FindingId::SmbExposed, vec![445]),
         (FindingId::SmbGuestAccess, vec![445]),
@@ -236,7 +236,12 @@ fn samba_findings(smb1: bool) -> Findings {
     if smb1 {
         findings.insert(2, (FindingId::Smb1Enabled, vec![445]));
     }
-    findings
+    Expect {
+        ports: others.with(&[445], Open, Connected),
+        level: Level::Critical,
+        findings,
+        services: vec![(445, Service::Smb)],
+    }
 }
 
 fn assert_no_problems(problems: Vec<String>, lab: &Lab) {
@@ -373,11 +378,9 @@ fn samba_guest_share_only_445() {
     let Some((lab, v)) = lab_with("samba_guest_share_only_445", "smb") else {
         return;
     };
-    scan_and_check(&lab, &v, |_| Expect {
-        ports: Ports::all(Filtered, Timeout).with(&[445], Open, Connected),
-        level: Level::Critical,
-        findings: samba_findings(false),
-        services: vec![(445, Service::Smb)],
+    // The host's firewall drops everything but 445.
+    scan_and_check(&lab, &v, |_| {
+        samba_only(Ports::all(Filtered, Timeout), false)
     });
 
     // The lab host is the "Jeder" case: anyone may list, read and write.
@@ -409,12 +412,7 @@ fn smb1_server_without_firewall() {
     let Some((lab, v)) = lab_with("smb1_server_without_firewall", "smb1") else {
         return;
     };
-    scan_and_check(&lab, &v, |_| Expect {
-        ports: Ports::all(Closed, Refused).with(&[445], Open, Connected),
-        level: Level::Critical,
-        findings: samba_findings(true),
-        services: vec![(445, Service::Smb)],
-    });
+    scan_and_check(&lab, &v, |_| samba_only(Ports::all(Closed, Refused), true));
     let dialects = nmap_smb_dialects(&lab, &v.ipv4.expect("v4").to_string());
     assert!(
         dialects.contains("NT LM 0.12 (SMBv1)"),
