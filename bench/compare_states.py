@@ -7,7 +7,7 @@ Prints one JSON line: ports compared, ports where the states are identical,
 the differences (each marked with its known explanation or "UNEXPLAINED"),
 and, when TRUTH is given ("443:open,445:open,441:closed,...,*:filtered"), how
 many ports each tool got right. The explained differences are the ones
-tests/lab.rs accepts (see tests/lab/harness.rs, explained_difference).
+lab tests accept (see tests/suite/lab/clients.rs, explained_difference).
 """
 
 import json

@@ -29,7 +29,14 @@
 #                            rangefwd-srv  singlefwd-srv  v6pin-host
 #                           192.168.178.10 192.168.178.10 2001:db8:107::10
 #
-# `crowd` (125 addresses, for the load benchmark) is built only on request.
+# `crowd` (125 addresses, for the load benchmark) and the identification
+# hosts below are built only on request:
+#
+#   smbweb  .82/:10::2  Samba with SMB1 and a guest share, and a TLS web
+#                       server with a page on 443: the benchmark visitor
+#   noguest .90/:11::2  Samba, SMB2/3 only, no guest mapping, signing mandatory
+#   tlsweb  .98         openssl s_server TLS 1.2 only on 443, TLS 1.3 only on
+#                       444, TLS 1.0 only on 448; a router login page (HTTP) on 440
 # Every namespace routes only the lab prefixes and has `unreachable default`
 # for IPv4 and IPv6. Link i joins inet and host i: 198.51.100.(8i+1)/29 and 2001:db8:i::1/64 on
 # the inet side, .(8i+2) and ::2 on the host side. Private addresses exist
@@ -220,9 +227,13 @@ listener() { # NAME PORTS [--tarpit]
   service "$1" "listener-$1" "$PY" "$HERE/listener.py" --ports "$2" ${3:+"$3"}
 }
 
-samba() { # NAME HOSTNAME MIN_PROTOCOL ADDR...
-  local name=$1 host=$2 minproto=$3
-  shift 3
+# GUEST: yes maps unknown users to the guest (the "Jeder" share), no refuses
+# them. SIGNING: Samba's `server signing` (default: offered, not required).
+samba() { # NAME HOSTNAME MIN_PROTOCOL GUEST SIGNING ADDR...
+  local name=$1 host=$2 minproto=$3 guest=$4 signing=$5
+  shift 5
+  local map="Bad User"
+  [ "$guest" = yes ] || map=Never
   local d="$DIR/samba-$name" sub
   for sub in run lock state cache private ncalrpc log share varlog runsamba varlib varcache; do
     mkdir -p "$d/$sub"
@@ -230,6 +241,7 @@ samba() { # NAME HOSTNAME MIN_PROTOCOL ADDR...
   chmod 0777 "$d/share"
   printf 'Befund (lab sample): nothing real here\n' >"$d/share/befund-0001.txt"
   sed -e "s|@NAME@|$host|" -e "s|@ADDRS@|$*|" -e "s|@MIN_PROTOCOL@|$minproto|" \
+    -e "s|@MAP_TO_GUEST@|$map|" -e "s|@GUEST_OK@|$guest|" -e "s|@SIGNING@|$signing|" \
     -e "s|@DIR@|$d|g" "$HERE/smb.conf.in" >"$d/smb.conf"
   {
     printf '127.0.0.1 localhost\n::1 localhost\n'
@@ -252,19 +264,39 @@ samba() { # NAME HOSTNAME MIN_PROTOCOL ADDR...
     sh "$host" "$d"
 }
 
+# The lab's self-signed certificate (CN=praxis-server.lab), made once.
+certificate() {
+  [ -f "$DIR/tls.pem" ] && return 0
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj /CN=praxis-server.lab -keyout "$DIR/tls.key" -out "$DIR/tls.crt" >/dev/null 2>&1
+  cat "$DIR/tls.key" "$DIR/tls.crt" >"$DIR/tls.pem"
+}
+
 # A TLS web service (socat): current TLS, or with `legacy` also TLS 1.0 and
-# 1.1, as an old appliance would still offer.
-tls_server() { # NAME PORT [legacy]
-  if [ ! -f "$DIR/tls.pem" ]; then
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-      -subj /CN=praxis-server.lab -keyout "$DIR/tls.key" -out "$DIR/tls.crt" >/dev/null 2>&1
-    cat "$DIR/tls.key" "$DIR/tls.crt" >"$DIR/tls.pem"
-  fi
-  local legacy=""
+# 1.1, as an old appliance would still offer. It answers "praxis web", or
+# with `page` a page with a title and a Server header.
+tls_server() { # NAME PORT [legacy|page]
+  certificate
+  local legacy="" answer="echo HTTP/1.0 200 OK; echo; echo praxis web"
   [ "${3:-}" = legacy ] && legacy=",openssl-min-proto-version=TLS1,cipher=DEFAULT@SECLEVEL=0"
+  if [ "${3:-}" = page ]; then
+    printf 'HTTP/1.0 200 OK\r\nServer: praxis-web\r\n\r\n<title>Praxis Web</title>\n' >"$DIR/page.http"
+    answer="cat $DIR/page.http"
+  fi
   service "$1" "tls-$1" socat \
     "OPENSSL-LISTEN:$2,fork,reuseaddr,pf=ip6,ipv6only=0,cert=$DIR/tls.pem,verify=0$legacy" \
-    "SYSTEM:echo HTTP/1.0 200 OK; echo; echo praxis web"
+    "SYSTEM:$answer"
+}
+
+# Until ADDR:PORT accepts connections from the probe host (a service may
+# bind its addresses one after the other).
+wait_reachable() { # ADDR PORT
+  local i
+  for ((i = 1; i <= 100; i++)); do
+    ip netns exec "$(NS probe)" timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  die "$1 port $2 not reachable from the probe after 10 s"
 }
 
 # ---------------------------------------------------------------- hosts
@@ -379,7 +411,7 @@ table inet visitor {
   }
 }
 EOF
-  samba smb praxis-smb SMB2 198.51.100.26 2001:db8:3::2
+  samba smb praxis-smb SMB2 yes default 198.51.100.26 2001:db8:3::2
   wait_listening smb 445
   visitor smb smb 198.51.100.26 2001:db8:3::2
 }
@@ -389,7 +421,7 @@ EOF
 build_smb1() {
   mkns smb1
   uplink smb1 4 46
-  samba smb1 praxis-smb1 NT1 198.51.100.34 2001:db8:4::2
+  samba smb1 praxis-smb1 NT1 yes default 198.51.100.34 2001:db8:4::2
   wait_listening smb1 445
   visitor smb1 smb1 198.51.100.34 2001:db8:4::2
 }
@@ -438,7 +470,7 @@ EOF
 # forwards 440-449 to a Windows server that runs real Samba.
 build_rangefwd() {
   nat_router rangefwd 5 440-449
-  samba rangefwd-srv praxis-srv SMB2 192.168.178.10
+  samba rangefwd-srv praxis-srv SMB2 yes default 192.168.178.10
   wait_listening rangefwd-srv 443 445
   visitor rangefwd rangefwd-srv 198.51.100.42 ""
 }
@@ -527,6 +559,49 @@ build_tarpit() {
   listener tarpit 438-451 --tarpit
   wait_listening tarpit 438 445 451
   visitor tarpit tarpit 198.51.100.74 2001:db8:9::2
+}
+
+# The identification hosts: real servers whose details (SMB dialects, SMB1,
+# signing, guest access; TLS versions and certificate; HTTP title) the probe
+# must read as nmap, smbclient and openssl do. Every other port resets.
+
+# Samba with SMB1 and a guest share, and a TLS web page on 443.
+build_smbweb() {
+  mkns smbweb
+  uplink smbweb 10 46
+  samba smbweb praxis-smb1 NT1 yes default 198.51.100.82 2001:db8:10::2
+  tls_server smbweb 443 page
+  wait_listening smbweb 445 443
+  wait_reachable 2001:db8:10::2 445
+  visitor smbweb smbweb 198.51.100.82 2001:db8:10::2
+}
+
+# Samba, SMB2/3 only, no guest mapping, signing mandatory.
+build_noguest() {
+  mkns noguest
+  uplink noguest 11 4
+  samba noguest praxis-noguest SMB2 no mandatory 198.51.100.90
+  wait_listening noguest 445
+  visitor noguest noguest 198.51.100.90 ""
+}
+
+# openssl s_server with one TLS version each (it serves one connection at a
+# time, enough for identification), and Python's http.server with a router
+# login page.
+build_tlsweb() {
+  mkns tlsweb
+  uplink tlsweb 12 4
+  certificate
+  local cert=(-cert "$DIR/tls.crt" -key "$DIR/tls.key")
+  service tlsweb tls12 openssl s_server -accept 443 -tls1_2 -www "${cert[@]}"
+  service tlsweb tls13 openssl s_server -accept 444 -tls1_3 -www "${cert[@]}"
+  service tlsweb tls10 openssl s_server -accept 448 -tls1 -cipher 'DEFAULT:@SECLEVEL=0' -www "${cert[@]}"
+  mkdir -p "$DIR/www"
+  printf '<html><head><title>FRITZ!Box</title></head><body><input type="password"></body></html>\n' \
+    >"$DIR/www/index.html"
+  service tlsweb http "$PY" -m http.server 440 --bind 198.51.100.98 --directory "$DIR/www"
+  wait_listening tlsweb 440 443 444 448
+  visitor tlsweb tlsweb 198.51.100.98 ""
 }
 
 # Many visitors at once, for the load benchmark (not built by default): one

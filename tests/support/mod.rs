@@ -1,200 +1,91 @@
-//! Test support: start the real probe in-process, talk to it from a chosen
-//! loopback address, open listeners that look open, closed or filtered, and
-//! read Server-Sent Events.
-#![allow(dead_code)]
+//! The one test harness of the integration suite: the skip/CI gate, the
+//! probe (in this process or as the real binary, always on a port the kernel
+//! picked and read back), loopback listeners that look open or filtered,
+//! Server-Sent Events, Chromium driven over WebDriver with axe-core, and the
+//! network lab. Test modules import what they need from here and nowhere
+//! else, so a helper exists once.
+#![allow(dead_code)] // Each test module uses a different part.
 
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+pub mod browser;
+pub mod gate;
+pub mod lab;
+pub mod ports;
+pub mod probe;
+pub mod sse;
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use portcheck::probe::config::Settings;
-use portcheck::probe::server;
-use portcheck::probe::state::ProbeState;
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+pub use gate::{gate, is_root, require_root};
+pub use ports::{filtered_port, open_ports};
+pub use probe::{ProbeProcess, TestServer, client_from, settings};
+pub use sse::{parse_events, read_events};
 
-/// Whether this process may bind ports below 1024.
-pub fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
-}
-
-/// For tests that need root: true when they can run. Without root they are
-/// skipped with a loud message, unless `CI` is set, where that is a failure.
-pub fn require_root(test: &str) -> bool {
-    if is_root() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("{test} needs root (ports 440-449) and CI is set: failing instead of skipping");
-    }
-    eprintln!(
-        "\n!!!!!!!! SKIPPED {test}: needs root to listen on ports 440-449 (run as root, or set CI to make this a failure) !!!!!!!!\n"
-    );
-    false
-}
+/// An upper bound for waits on things that must happen (a server closing a
+/// connection, a log line); reaching it fails the test rather than
+/// synchronising it.
+pub const SAFETY_NET: Duration = Duration::from_secs(30);
 
 pub fn ip(s: &str) -> IpAddr {
     s.parse().expect("test address")
 }
 
-/// A probe running in this process.
-pub struct TestServer {
-    pub addr: SocketAddr,
-    pub state: Arc<ProbeState>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
+/// A path inside the source tree.
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
-impl TestServer {
-    /// Start on 127.0.0.1:0 with `settings` (its `listen` is replaced).
-    pub async fn start(mut settings: Settings) -> TestServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("local addr");
-        settings.listen = addr;
-        let state = Arc::new(ProbeState::new(&settings).expect("state"));
-        let (tx, rx) = oneshot::channel::<()>();
-        let st = state.clone();
-        let task = tokio::spawn(async move {
-            server::serve(listener, &settings, st, async {
-                let _ = rx.await;
-            })
-            .await
-        });
-        TestServer {
-            addr,
-            state,
-            shutdown: Some(tx),
-            task: Some(task),
-        }
+/// Panic instead of hanging when something that must happen does not.
+pub async fn within<F: std::future::Future>(what: &str, f: F) -> F::Output {
+    tokio::time::timeout(SAFETY_NET, f)
+        .await
+        .unwrap_or_else(|_| panic!("{what}: nothing within {SAFETY_NET:?}"))
+}
+
+/// A fresh directory under the system's temporary directory, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "portcheck-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
     }
 
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// Signal shutdown and wait until the server has returned.
-    pub async fn stop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await.expect("server task").expect("server result");
-        }
-    }
-
-    /// Signal shutdown without waiting.
-    pub fn begin_shutdown(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-    }
-
-    /// Wait for a shutdown begun with [`begin_shutdown`].
-    pub async fn join(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.await.expect("server task").expect("server result");
-        }
+    pub fn path(&self) -> &Path {
+        &self.0
     }
 }
 
-/// Settings for tests: defaults with a generous rate limit.
-pub fn settings() -> Settings {
-    let mut s = Settings::default();
-    s.rate.burst = 1000;
-    s
-}
-
-/// An HTTP client whose requests come from `from` (a loopback address).
-pub fn client_from(from: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .local_address(ip(from))
-        .no_proxy()
-        .build()
-        .expect("client")
-}
-
-/// Listeners that make ports look open (accepting) on `addr`.
-pub struct OpenPorts {
-    _listeners: Vec<TcpListener>,
-}
-
-pub async fn open_ports(addr: &str, ports: &[u16]) -> OpenPorts {
-    let mut v = Vec::new();
-    for &p in ports {
-        let l = TcpListener::bind(SocketAddr::new(ip(addr), p))
-            .await
-            .unwrap_or_else(|e| panic!("bind {addr}:{p}: {e}"));
-        v.push(l);
-    }
-    OpenPorts { _listeners: v }
-}
-
-/// A port that looks filtered: a listener with a full accept queue, so the
-/// kernel drops further SYNs without answering, as a firewall's drop does.
-pub struct FilteredPort {
-    _listener: TcpListener,
-    _filler: TcpStream,
-}
-
-pub async fn filtered_port(addr: &str, port: u16) -> FilteredPort {
-    let sa = SocketAddr::new(ip(addr), port);
-    let socket = if sa.is_ipv4() {
-        TcpSocket::new_v4()
-    } else {
-        TcpSocket::new_v6()
-    }
-    .expect("socket");
-    socket.bind(sa).unwrap_or_else(|e| panic!("bind {sa}: {e}"));
-    let listener = socket.listen(0).expect("listen");
-    // Backlog 0 holds one connection; with it queued and never accepted,
-    // the queue is full.
-    let filler = TcpStream::connect(sa).await.expect("fill accept queue");
-    FilteredPort {
-        _listener: listener,
-        _filler: filler,
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
-/// One Server-Sent Event.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SseEvent {
-    pub name: String,
-    pub data: String,
+/// GET `url` with `client`: any answer, but an answer.
+pub async fn get(client: &reqwest::Client, url: impl reqwest::IntoUrl) -> reqwest::Response {
+    let url = url.into_url().expect("URL");
+    client
+        .get(url.clone())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
 }
 
-/// Read the whole event stream of a response (it ends when the scan ends).
-pub async fn read_events(resp: reqwest::Response) -> Vec<SseEvent> {
-    let text = resp.text().await.expect("stream body");
-    parse_events(&text)
+/// GET `url` with `client`; the answer must be 200 with a JSON body of type `T`.
+pub async fn get_json<T: serde::de::DeserializeOwned>(client: &reqwest::Client, url: &str) -> T {
+    let resp = get(client, url).await;
+    assert_eq!(resp.status(), reqwest::StatusCode::OK, "GET {url}");
+    resp.json()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: not the expected JSON: {e}"))
 }
-
-pub fn parse_events(text: &str) -> Vec<SseEvent> {
-    let mut events = Vec::new();
-    for block in text.split("\n\n") {
-        let mut name = String::from("message");
-        let mut data = Vec::new();
-        let mut any = false;
-        for line in block.lines() {
-            if let Some(v) = line.strip_prefix("event:") {
-                name = v.trim_start().to_owned();
-                any = true;
-            } else if let Some(v) = line.strip_prefix("data:") {
-                data.push(v.strip_prefix(' ').unwrap_or(v).to_owned());
-                any = true;
-            }
-        }
-        if any {
-            events.push(SseEvent {
-                name,
-                data: data.join("\n"),
-            });
-        }
-    }
-    events
-}
-
-/// An upper bound for waits on things that must happen (a server closing a
-/// connection); reaching it fails the test rather than synchronising it.
-pub const SAFETY_NET: Duration = Duration::from_secs(30);

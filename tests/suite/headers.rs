@@ -4,17 +4,13 @@
 //! the configured origins only, the site info, theme, security.txt and
 //! aggregate metrics.
 
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
-
 use std::io::Read;
 
+use crate::support::*;
 use portcheck::api::SiteInfo;
 use portcheck::probe::config::{Metrics, Site};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use support::*;
 
 const JS: &str = "/portcheck-app-0123456789abcdef.js";
 
@@ -81,7 +77,7 @@ async fn pages_assets_and_api_carry_the_right_headers() {
     // The page: a fresh nonce per response, named by the CSP and in the HTML.
     let mut nonces = Vec::new();
     for _ in 0..2 {
-        let resp = client.get(server.url("/")).send().await.unwrap();
+        let resp = get(&client, server.url("/")).await;
         assert_eq!(resp.status(), StatusCode::OK);
         let headers = resp.headers().clone();
         let csp = h(&headers, "content-security-policy").unwrap().to_owned();
@@ -115,7 +111,7 @@ async fn pages_assets_and_api_carry_the_right_headers() {
     assert_ne!(nonces[0], nonces[1]);
 
     // The embed view may be framed by the allow list only.
-    let resp = client.get(server.url("/embed")).send().await.unwrap();
+    let resp = get(&client, server.url("/embed")).await;
     let csp = h(resp.headers(), "content-security-policy").unwrap();
     assert!(
         csp.ends_with("frame-ancestors https://www.kammer.example"),
@@ -124,12 +120,12 @@ async fn pages_assets_and_api_carry_the_right_headers() {
     assert_eq!(h(resp.headers(), "x-frame-options"), None);
 
     // A hashed asset: brotli, gzip, immutable caching, ETag and 304.
-    let resp = client
-        .get(server.url(JS))
-        .header("accept-encoding", "gzip, br")
-        .send()
-        .await
-        .unwrap();
+    let asset = |encoding: &str| {
+        client
+            .get(server.url(JS))
+            .header("accept-encoding", encoding)
+    };
+    let resp = asset("gzip, br").send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let headers = resp.headers().clone();
     assert_eq!(h(&headers, "content-encoding"), Some("br"));
@@ -146,27 +142,20 @@ async fn pages_assets_and_api_carry_the_right_headers() {
         .read_to_string(&mut text)
         .unwrap();
     assert!(text.starts_with("export function f()"));
-    let resp = client
-        .get(server.url(JS))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
+    let resp = asset("gzip").send().await.unwrap();
     assert_eq!(h(resp.headers(), "content-encoding"), Some("gzip"));
     assert_ne!(h(resp.headers(), "etag").unwrap(), etag);
-    let resp = client
-        .get(server.url(JS))
-        .header("accept-encoding", "gzip, br")
+    let resp = asset("gzip, br")
         .header("if-none-match", &etag)
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
-    let resp = client.get(server.url(JS)).send().await.unwrap();
+    let resp = get(&client, server.url(JS)).await;
     assert_eq!(h(resp.headers(), "content-encoding"), None);
 
     // The embed script is loaded by other sites.
-    let resp = client.get(server.url("/embed.js")).send().await.unwrap();
+    let resp = get(&client, server.url("/embed.js")).await;
     assert_eq!(
         h(resp.headers(), "cross-origin-resource-policy"),
         Some("cross-origin")
@@ -199,14 +188,7 @@ async fn pages_assets_and_api_carry_the_right_headers() {
     }
 
     // Operator configuration for the page.
-    let info: SiteInfo = client
-        .get(server.url("/api/v1/site"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info: SiteInfo = get_json(&client, &server.url("/api/v1/site")).await;
     assert_eq!(info.org_name.as_deref(), Some("Kammer Beispiel"));
     assert_eq!(info.help_contact.as_deref(), Some("0511 123456"));
     assert_eq!(
@@ -217,7 +199,7 @@ async fn pages_assets_and_api_carry_the_right_headers() {
         info.ipv6_origin.as_deref(),
         Some("https://v6.check.example")
     );
-    let theme = client.get(server.url("/theme.css")).send().await.unwrap();
+    let theme = get(&client, server.url("/theme.css")).await;
     assert!(
         h(theme.headers(), "content-type")
             .unwrap()
@@ -227,11 +209,8 @@ async fn pages_assets_and_api_carry_the_right_headers() {
         theme.text().await.unwrap(),
         ":root { --accent: #005a9c; }\n"
     );
-    let sec = client
-        .get(server.url("/.well-known/security.txt"))
-        .send()
+    let sec = get(&client, server.url("/.well-known/security.txt"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -241,11 +220,7 @@ async fn pages_assets_and_api_carry_the_right_headers() {
     );
 
     // A missing asset is a 404 with headers too.
-    let resp = client
-        .get(server.url("/missing.wasm"))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&client, server.url("/missing.wasm")).await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     assert_eq!(h(resp.headers(), "x-content-type-options"), Some("nosniff"));
     let _ = std::fs::remove_dir_all(dir);
@@ -257,12 +232,12 @@ async fn metrics_are_aggregate_and_can_be_turned_off() {
     s.rate.burst = 1;
     let server = TestServer::start(s.clone()).await;
     let client = client_from("127.0.0.41");
-    let scan = client.get(server.url("/api/v1/scan")).send().await.unwrap();
+    let scan = get(&client, server.url("/api/v1/scan")).await;
     assert_eq!(scan.status(), StatusCode::OK);
-    let limited = client.get(server.url("/api/v1/scan")).send().await.unwrap();
+    let limited = get(&client, server.url("/api/v1/scan")).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
 
-    let resp = client.get(server.url("/metrics")).send().await.unwrap();
+    let resp = get(&client, server.url("/metrics")).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let text = resp.text().await.unwrap();
     assert!(
@@ -278,6 +253,6 @@ async fn metrics_are_aggregate_and_can_be_turned_off() {
 
     s.metrics = Metrics::Off;
     let off = TestServer::start(s).await;
-    let resp = client.get(off.url("/metrics")).send().await.unwrap();
+    let resp = get(&client, off.url("/metrics")).await;
     assert!(!resp.text().await.unwrap().contains("portcheck_scans_total"));
 }

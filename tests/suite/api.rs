@@ -2,30 +2,20 @@
 //! from chosen loopback addresses, listeners on ports 440-449 of those
 //! addresses (root), and the admission rules (403, 429, 503, forwarding).
 
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
+use crate::support::*;
 use portcheck::api::{
     ErrorBody, ErrorCode, Family, FindingId, Level, PortEvent, PortGroup, PortResult, PortState,
     Reason, Report, Started, Target, event,
 };
 use reqwest::StatusCode;
-use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
 async fn scan(client: &reqwest::Client, server: &TestServer) -> Report {
-    let resp = client
-        .get(server.url("/api/v1/scan"))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(resp.status(), StatusCode::OK);
-    resp.json().await.expect("report")
+    get_json(client, &server.url("/api/v1/scan")).await
 }
 
 async fn error_of(resp: reqwest::Response) -> (StatusCode, Option<String>, ErrorBody) {
@@ -115,11 +105,7 @@ async fn stream_sends_started_each_port_then_finished() {
     let _filtered = filtered_port("127.0.0.3", 441).await;
     let server = TestServer::start(settings()).await;
 
-    let resp = client_from("127.0.0.3")
-        .get(server.url("/api/v1/scan/stream"))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&client_from("127.0.0.3"), server.url("/api/v1/scan/stream")).await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()["content-type"], "text/event-stream");
     assert_eq!(resp.headers()["x-accel-buffering"], "no");
@@ -202,7 +188,7 @@ async fn rate_limit_answers_429_with_retry_after() {
     scan(&client, &server).await;
 
     for path in ["/api/v1/scan", "/api/v1/scan/stream"] {
-        let resp = client.get(server.url(path)).send().await.unwrap();
+        let resp = get(&client, server.url(path)).await;
         let (status, retry, body) = error_of(resp).await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{path}");
         assert_eq!(body.error.code, ErrorCode::RateLimited);
@@ -224,8 +210,7 @@ async fn busy_probe_answers_503_without_using_the_allowance() {
 
     let held = server.state.slots.try_acquire().expect("the only slot");
     for path in ["/api/v1/scan", "/api/v1/scan/stream"] {
-        let (status, retry, body) =
-            error_of(client.get(server.url(path)).send().await.unwrap()).await;
+        let (status, retry, body) = error_of(get(&client, server.url(path)).await).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(body.error.code, ErrorCode::Busy);
         assert_eq!(retry.as_deref(), Some("5"));
@@ -233,8 +218,7 @@ async fn busy_probe_answers_503_without_using_the_allowance() {
     drop(held);
     // The refused attempts did not count: the single allowed scan still runs.
     scan(&client, &server).await;
-    let (status, _, _) =
-        error_of(client.get(server.url("/api/v1/scan")).send().await.unwrap()).await;
+    let (status, _, _) = error_of(get(&client, server.url("/api/v1/scan")).await).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -245,8 +229,7 @@ async fn non_global_target_is_refused_with_the_reason() {
     let server = TestServer::start(s).await;
     let client = client_from("127.0.0.14");
     for path in ["/api/v1/scan", "/api/v1/scan/stream"] {
-        let (status, retry, body) =
-            error_of(client.get(server.url(path)).send().await.unwrap()).await;
+        let (status, retry, body) = error_of(get(&client, server.url(path)).await).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert_eq!(retry, None);
         assert_eq!(body.error.code, ErrorCode::TargetNotAllowed);
@@ -257,14 +240,7 @@ async fn non_global_target_is_refused_with_the_reason() {
         );
     }
     // whoami still says which address the request came from.
-    let who: Target = client
-        .get(server.url("/api/v1/whoami"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let who: Target = get_json(&client, &server.url("/api/v1/whoami")).await;
     assert_eq!(who.ip, ip("127.0.0.14"));
 }
 
@@ -321,31 +297,15 @@ async fn forwarding_headers_count_only_from_trusted_proxies() {
 async fn ipv6_and_mapped_ipv4_on_a_dual_stack_listener() {
     let mut s = settings();
     s.allow_targets = vec!["127.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
-    let listener = std::net::TcpListener::bind("[::]:0").expect("dual-stack bind");
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    s.listen = format!("[::]:{port}").parse().unwrap();
-    let tl = tokio::net::TcpListener::bind(s.listen).await.unwrap();
-    let state = std::sync::Arc::new(portcheck::probe::state::ProbeState::new(&s).unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let serve = tokio::spawn({
-        let s = s.clone();
-        async move {
-            portcheck::probe::server::serve(tl, &s, state, async {
-                let _ = rx.await;
-            })
-            .await
-        }
-    });
+    s.listen = "[::]:0".parse().unwrap();
+    let mut server = TestServer::start(s).await;
+    let port = server.addr.port();
 
-    let v6: Report = client_from("::1")
-        .get(format!("http://[::1]:{port}/api/v1/scan"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v6: Report = get_json(
+        &client_from("::1"),
+        &format!("http://[::1]:{port}/api/v1/scan"),
+    )
+    .await;
     assert_eq!(v6.target.ip, ip("::1"));
     assert_eq!(v6.target.family, Family::Ipv6);
     assert_eq!(v6.ports.len(), 10);
@@ -353,19 +313,15 @@ async fn ipv6_and_mapped_ipv4_on_a_dual_stack_listener() {
 
     // An IPv4 client on the dual-stack socket arrives as ::ffff:127.0.0.17
     // and is reported (and scanned) as plain IPv4.
-    let v4: Target = client_from("127.0.0.17")
-        .get(format!("http://127.0.0.1:{port}/api/v1/whoami"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v4: Target = get_json(
+        &client_from("127.0.0.17"),
+        &format!("http://127.0.0.1:{port}/api/v1/whoami"),
+    )
+    .await;
     assert_eq!(v4.ip, ip("127.0.0.17"));
     assert_eq!(v4.family, Family::Ipv4);
 
-    let _ = tx.send(());
-    serve.await.unwrap().unwrap();
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -427,11 +383,7 @@ async fn connection_limits_per_address() {
     assert!(read.map_or(true, |n| n == 0), "third connection was served");
 
     // Other addresses are not affected.
-    let resp = client_from("127.0.0.19")
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&client_from("127.0.0.19"), server.url("/healthz")).await;
     assert_eq!(resp.status(), StatusCode::OK);
 }
 
@@ -481,19 +433,12 @@ async fn hostile_requests_get_clear_errors_and_change_nothing() {
     let (status, _, body) = error_of(resp).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(body.error.code, ErrorCode::MethodNotAllowed);
-    let (status, _, body) = error_of(
-        client
-            .get(server.url("/api/v1/nothing-here"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _, body) = error_of(get(&client, server.url("/api/v1/nothing-here")).await).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body.error.code, ErrorCode::NotFound);
 
     // Still serving, and nothing counted against anyone.
-    let resp = client.get(server.url("/healthz")).send().await.unwrap();
+    let resp = get(&client, server.url("/healthz")).await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert!(server.state.limiter.is_empty());
 }
@@ -546,11 +491,7 @@ async fn shutdown_lets_a_running_scan_finish() {
     }
     let _filtered = filtered_port("127.0.0.5", 440).await;
     let mut server = TestServer::start(settings()).await;
-    let mut resp = client_from("127.0.0.5")
-        .get(server.url("/api/v1/scan/stream"))
-        .send()
-        .await
-        .unwrap();
+    let mut resp = get(&client_from("127.0.0.5"), server.url("/api/v1/scan/stream")).await;
     let mut text = String::new();
     // Read until the scan has started, then ask the server to stop.
     while !text.contains("event: started") {

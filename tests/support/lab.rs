@@ -1,6 +1,6 @@
-//! Test support for the lab: start and own a lab built by `lab.sh`, ask the
-//! probe to check a visitor the way a browser would (a request from the
-//! visitor's own namespace), run nmap from the probe host, and compare.
+//! The network lab (tests/lab/lab.sh): start and own a lab, ask its probe to
+//! check a visitor the way a browser would (a request from the visitor's own
+//! namespace), run tools or code inside its namespaces.
 //!
 //! Ownership of a lab is a pipe: `lab.sh hold` keeps the lab until its stdin
 //! closes. [`Lab`] holds the write end, so the lab goes away when the `Lab` is
@@ -8,23 +8,24 @@
 //! way, SIGKILL included. The holder runs in its own process group, so a
 //! Ctrl-C meant for the test run does not interrupt its teardown.
 
-#![allow(dead_code)] // Each test binary uses a different part of this module.
-
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::net::IpAddr;
+use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use portcheck::api::{Family, PortResult, PortState, Reason, Report};
+use portcheck::api::{Family, Report};
 
-/// The lab script, next to this file.
+use super::{gate, repo_path};
+
+/// The lab script.
 pub fn lab_sh() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lab/lab.sh")
+    repo_path("tests/lab/lab.sh")
 }
 
 /// Tools the lab needs besides iproute2 (`scripts/test-lab` installs them).
@@ -47,49 +48,14 @@ const TOOLS: &[&str] = &[
 /// beyond the default per-address rate limit.
 const PROBE_ARGS: &str = "--rate-burst 100000 --rate-refill-secs 1";
 
-/// Whether the lab can run here. Without root (or without the lab's tools)
-/// a developer gets a loud skip; with `CI` set, the same condition fails.
-/// `PORTCHECK_LAB=skip` skips on purpose (also in CI): a general `cargo test`
-/// run sets it when `scripts/test-lab` runs the lab separately.
-pub fn lab_available(test: &str) -> bool {
-    if std::env::var("PORTCHECK_LAB").is_ok_and(|v| v == "skip") {
-        loud(&format!(
-            "!! SKIPPED lab test {test}: PORTCHECK_LAB=skip (scripts/test-lab runs the lab tests)\n"
-        ));
-        return false;
-    }
-    let why = if unsafe { libc::geteuid() } != 0 {
-        Some("not root (network namespaces need root)".to_string())
-    } else {
-        let missing: Vec<&str> = TOOLS.iter().copied().filter(|t| !on_path(t)).collect();
-        (!missing.is_empty()).then(|| format!("missing tools: {}", missing.join(" ")))
-    };
-    let Some(why) = why else { return true };
-    if std::env::var_os("CI").is_some() {
-        panic!("lab test {test} cannot run: {why}; CI must run the lab (scripts/test-lab)");
-    }
-    loud(&format!(
-        "\n{bar}\n!! SKIPPED lab test {test}: {why}.\n!! Nothing was checked against \
-         real network hosts. Run `sudo scripts/test-lab` to run it.\n{bar}\n",
-        bar = "!".repeat(78)
-    ));
-    false
+/// Whether the lab can run here: root and the lab's tools.
+pub fn ready() -> Result<(), String> {
+    gate::root()?;
+    gate::tools(TOOLS)
 }
 
-/// Write to the real stderr: the test harness captures `eprintln!` of a
-/// passing test, and a skip must be seen.
-fn loud(text: &str) {
-    use std::io::Write;
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
-}
-
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
-}
-
-/// One lab at a time per test binary: the machine has two cores, and nmap
-/// and the probe must not compete with another lab's startup for them.
+/// One lab at a time: the machine has two cores, and nmap and the probe must
+/// not compete with another lab's startup for them.
 pub fn serial() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -115,6 +81,7 @@ pub struct Lab {
     holder: Child,
     owner: Option<ChildStdin>,
     _stdout: BufReader<ChildStdout>,
+    _one: Option<MutexGuard<'static, ()>>,
 }
 
 /// A visitor of the lab: where its requests start and the addresses the
@@ -178,6 +145,18 @@ pub fn await_ready(holder: &mut Child) -> Option<(PathBuf, BufReader<ChildStdout
 }
 
 impl Lab {
+    /// For a test: the lab with these visitors, one lab at a time, or `None`
+    /// when the lab cannot run here (after the gate's skip).
+    pub fn for_test(test: &str, visitors: &[&str], extra_env: &[(&str, &str)]) -> Option<Lab> {
+        if !gate::gate(test, ready()) {
+            return None;
+        }
+        let one = serial();
+        let mut lab = Lab::start_with(visitors, extra_env);
+        lab._one = Some(one);
+        Some(lab)
+    }
+
     pub fn start(visitors: &[&str]) -> Lab {
         Lab::start_with(visitors, &[])
     }
@@ -206,6 +185,7 @@ impl Lab {
             holder,
             owner,
             _stdout: stdout,
+            _one: None,
         }
     }
 
@@ -271,22 +251,15 @@ impl Lab {
         serde_json::from_str(body).unwrap_or_else(|e| panic!("report is not JSON ({e}): {body}"))
     }
 
-    /// `nmap -n -Pn -T4` (a SYN scan: nmap runs as root) from the probe host
-    /// over the range and its control ports.
-    pub fn nmap(&self, target: IpAddr) -> BTreeMap<u16, NmapPort> {
-        let t = target.to_string();
-        let mut args = vec!["-n", "-Pn", "-T4", "-p438-451", "--reason", "-oX", "-"];
-        if target.is_ipv6() {
-            args.insert(0, "-6");
-        }
-        args.push(&t);
-        let out = in_ns(self.probe_ns(), "nmap", &args);
-        assert!(
-            out.status.success(),
-            "nmap failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        parse_nmap_xml(&String::from_utf8_lossy(&out.stdout))
+    /// A program run on the probe host; its stdout and stderr as text.
+    pub fn on_probe_host(&self, prog: &str, args: &[&str]) -> String {
+        output_text(&in_ns(self.probe_ns(), prog, args))
+    }
+
+    /// `f` on a thread inside the probe host's namespace (sockets it opens
+    /// and processes it starts are there), with its own tokio runtime.
+    pub fn in_probe<T: Send + 'static>(&self, f: impl AsyncFnOnce() -> T + Send + 'static) -> T {
+        in_namespace(self.probe_ns(), f)
     }
 
     /// Set the lossy link's drop rate (percent, both directions).
@@ -318,17 +291,7 @@ impl Lab {
 
     /// Pids of every process inside the lab now.
     pub fn pids(&self) -> Vec<u32> {
-        self.namespaces()
-            .iter()
-            .flat_map(|ns| {
-                let out = Command::new("ip").args(["netns", "pids", ns]).output();
-                let text = out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
-                text.unwrap_or_default()
-                    .split_whitespace()
-                    .filter_map(|p| p.parse().ok())
-                    .collect::<Vec<u32>>()
-            })
-            .collect()
+        pids_in(&self.prefix)
     }
 }
 
@@ -361,6 +324,25 @@ impl Drop for Lab {
     }
 }
 
+/// `f` on a thread that has joined network namespace `ns`, with its own
+/// tokio runtime.
+pub fn in_namespace<T: Send + 'static>(ns: &str, f: impl AsyncFnOnce() -> T + Send + 'static) -> T {
+    let path = format!("/run/netns/{ns}");
+    std::thread::spawn(move || {
+        let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        // SAFETY: setns on this thread only; the fd is valid while `file` lives.
+        let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+        assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(f())
+    })
+    .join()
+    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
 /// Run a program inside a namespace and collect its output.
 pub fn in_ns(ns: &str, prog: &str, args: &[&str]) -> Output {
     Command::new("ip")
@@ -369,6 +351,15 @@ pub fn in_ns(ns: &str, prog: &str, args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("ip netns exec {ns} {prog}: {e}"))
+}
+
+/// stdout followed by stderr, as text.
+pub fn output_text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 pub fn namespaces_with_prefix(prefix: &str) -> Vec<String> {
@@ -384,6 +375,21 @@ pub fn namespaces_with_prefix(prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// Pids of every process inside the namespaces of lab `prefix`.
+pub fn pids_in(prefix: &str) -> Vec<u32> {
+    namespaces_with_prefix(prefix)
+        .iter()
+        .flat_map(|ns| {
+            let out = Command::new("ip").args(["netns", "pids", ns]).output();
+            let text = out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+            text.unwrap_or_default()
+                .split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .collect()
+}
+
 /// Whether a process has finished (gone, or a zombie waiting for its reaper).
 pub fn process_gone(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
@@ -394,178 +400,4 @@ pub fn process_gone(pid: u32) -> bool {
             matches!(state, Some(Some('Z' | 'X')))
         }
     }
-}
-
-/// One port as nmap reported it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NmapPort {
-    pub state: String,
-    pub reason: String,
-}
-
-/// The `<port>` elements of nmap's XML output. Ports that nmap folds into
-/// `<extraports>` are not listed individually, so that must not happen for the
-/// 14 ports scanned here.
-pub fn parse_nmap_xml(xml: &str) -> BTreeMap<u16, NmapPort> {
-    assert!(
-        !xml.contains("<extraports"),
-        "nmap folded ports into extraports:\n{xml}"
-    );
-    let mut ports = BTreeMap::new();
-    for chunk in xml.split("<port ").skip(1) {
-        let port = attr(chunk, "portid").and_then(|p| p.parse().ok());
-        let state_elem = chunk.split("<state ").nth(1).unwrap_or_default();
-        if let (Some(port), Some(state), Some(reason)) =
-            (port, attr(state_elem, "state"), attr(state_elem, "reason"))
-        {
-            ports.insert(port, NmapPort { state, reason });
-        }
-    }
-    ports
-}
-
-fn attr(elem: &str, name: &str) -> Option<String> {
-    let key = format!("{name}=\"");
-    let mut from = 0;
-    while let Some(i) = elem[from..].find(&key).map(|i| i + from) {
-        let value = &elem[i + key.len()..];
-        if i == 0 || elem.as_bytes()[i - 1].is_ascii_whitespace() {
-            return Some(value[..value.find('"')?].to_string());
-        }
-        from = i + key.len();
-    }
-    None
-}
-
-/// What the probe's answer for a port means in nmap's words.
-pub fn nmap_state_word(state: PortState) -> &'static str {
-    match state {
-        PortState::Open => "open",
-        PortState::Closed => "closed",
-        PortState::Filtered => "filtered",
-        PortState::Error => "error",
-    }
-}
-
-/// A difference between portcheck and nmap that is understood: the reason it
-/// exists. Anything not listed here fails the comparison.
-pub fn explained_difference(
-    family: Family,
-    pc: &PortResult,
-    nm: &NmapPort,
-    timeout_ms: u64,
-) -> Option<&'static str> {
-    match (
-        pc.state,
-        pc.reason,
-        nm.state.as_str(),
-        nm.reason.as_str(),
-        family,
-    ) {
-        (PortState::Closed, Reason::Refused, "filtered", "port-unreach", _) => Some(
-            "ICMP port-unreachable: connect() gets ECONNREFUSED, the same as a reset, so a \
-             connect check reads it as closed; nmap's SYN scan sees the ICMP and says filtered",
-        ),
-        (
-            PortState::Filtered,
-            Reason::Timeout,
-            "filtered",
-            "admin-prohibited" | "port-unreach",
-            Family::Ipv6,
-        ) if timeout_ms < 1000 => Some(
-            "lab artefact (near-zero RTT): the ICMPv6 error to the first SYN arrives while \
-                 connect() still holds the socket and is dropped; the kernel reports the error \
-                 only after retransmitting the SYN 1 s later, beyond the probe's timeout. Both \
-                 say filtered; only the reason differs",
-        ),
-        _ => None,
-    }
-}
-
-/// nmap's reason for a port as the probe would name it, when they mean the
-/// same thing.
-pub fn same_reason(family: Family, pc: Reason, nmap_reason: &str) -> bool {
-    matches!(
-        (pc, nmap_reason, family),
-        (Reason::Connected, "syn-ack", _)
-            | (Reason::Refused, "reset" | "conn-refused", _)
-            | (Reason::Timeout, "no-response", _)
-            | (
-                Reason::Unreachable,
-                "admin-prohibited" | "host-unreach" | "net-unreach",
-                Family::Ipv4
-            )
-            | (Reason::Prohibited, "admin-prohibited", Family::Ipv6)
-            | (
-                Reason::Unreachable,
-                "host-unreach" | "addr-unreach" | "no-route",
-                Family::Ipv6
-            )
-    )
-}
-
-/// One row of a comparison between the probe and nmap.
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub port: u16,
-    pub portcheck: String,
-    pub nmap: String,
-    /// `None` when they agree, else the explanation, or "UNEXPLAINED".
-    pub difference: Option<&'static str>,
-}
-
-/// Compare a report with nmap's view of the same host, port by port.
-pub fn compare(family: Family, report: &Report, nmap: &BTreeMap<u16, NmapPort>) -> Vec<Row> {
-    report
-        .ports
-        .iter()
-        .chain(&report.control)
-        .map(|pc| {
-            let nm = nmap.get(&pc.port).cloned().unwrap_or(NmapPort {
-                state: "missing".into(),
-                reason: "missing".into(),
-            });
-            let agree =
-                nmap_state_word(pc.state) == nm.state && same_reason(family, pc.reason, &nm.reason);
-            let difference = if agree {
-                None
-            } else {
-                Some(
-                    explained_difference(family, pc, &nm, report.timeout_ms)
-                        .unwrap_or("UNEXPLAINED"),
-                )
-            };
-            Row {
-                port: pc.port,
-                portcheck: format!("{}/{}", nmap_state_word(pc.state), reason_word(pc.reason)),
-                nmap: format!("{}/{}", nm.state, nm.reason),
-                difference,
-            }
-        })
-        .collect()
-}
-
-pub fn reason_word(r: Reason) -> String {
-    serde_json::to_value(r)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
-pub fn format_rows(rows: &[Row]) -> String {
-    rows.iter()
-        .map(|r| {
-            format!(
-                "  {:>3}  portcheck {:<22} nmap {:<28} {}",
-                r.port,
-                r.portcheck,
-                r.nmap,
-                match r.difference {
-                    None => "agree".to_string(),
-                    Some(why) => format!("DIFFER: {why}"),
-                }
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }

@@ -14,25 +14,19 @@
 //! Needs nginx (`scripts/test` installs it). Without it the tests skip
 //! loudly, and fail when `CI` is set.
 
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
-
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::support::probe::Running;
+use crate::support::*;
 use portcheck::api::{Family, PortGroup, PortState, Reason, Report, Started, Target, event};
 use reqwest::StatusCode;
-use support::*;
 
 /// The shipped nginx configuration.
-const SHIPPED_CONF: &str = include_str!("../deploy/nginx.conf");
+const SHIPPED_CONF: &str = include_str!("../../deploy/nginx.conf");
 
 /// A visitor behind nginx.
 const VISITOR: &str = "127.0.0.30";
@@ -45,142 +39,13 @@ const STREAMER: &str = "127.0.0.32";
 const FORGED: &str = "198.51.100.7";
 const FORGED_LOOPBACK: &str = "127.0.0.99";
 
-/// Panic instead of hanging when something that must happen does not.
-async fn within<F: std::future::Future>(what: &str, f: F) -> F::Output {
-    tokio::time::timeout(SAFETY_NET, f)
-        .await
-        .unwrap_or_else(|_| panic!("{what}: no answer within {SAFETY_NET:?}"))
-}
-
-/// The nginx binary, or None (after a loud message) when it is missing and
-/// `CI` is not set.
+/// The nginx binary, or None (after the gate's loud skip) when it is
+/// missing.
 fn nginx_or_skip(test: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let found = std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from))
-        .map(|dir| dir.join("nginx"))
-        .find(|p| p.is_file());
-    if found.is_none() {
-        if std::env::var_os("CI").is_some() {
-            panic!("{test} needs nginx and CI is set: failing instead of skipping");
-        }
-        eprintln!(
-            "\n!!!!!!!! SKIPPED {test}: nginx is not installed (scripts/test installs it; set CI to make this a failure) !!!!!!!!\n"
-        );
-    }
-    found
-}
-
-/// A fresh directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "portcheck-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A child process with its stderr collected; killed (with its whole process
-/// group when it leads one) and reaped on drop, on every exit path.
-struct Running {
-    child: Child,
-    leads_group: bool,
-    log: Arc<Mutex<String>>,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Running {
-    fn spawn(mut cmd: Command, leads_group: bool) -> Running {
-        if leads_group {
-            use std::os::unix::process::CommandExt;
-            cmd.process_group(0);
-        }
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {cmd:?}: {e}"));
-        let stderr = child.stderr.take().expect("stderr");
-        let log = Arc::new(Mutex::new(String::new()));
-        let (tx, lines) = mpsc::channel();
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                sink.lock().unwrap().push_str(&format!("{line}\n"));
-                let _ = tx.send(line);
-            }
-        });
-        Running {
-            child,
-            leads_group,
-            log,
-            lines,
-        }
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// Wait until a log line containing `needle` has been written.
-    fn wait_for_line(&self, needle: &str) {
-        let deadline = Instant::now() + SAFETY_NET;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return,
-                Ok(_) => {}
-                Err(_) => panic!("no log line with `{needle}`:\n{}", self.log()),
-            }
-        }
-    }
-
-    /// Panic with the log if the process has exited.
-    fn assert_alive(&mut self, what: &str) {
-        if let Some(status) = self.child.try_wait().expect("try_wait") {
-            panic!("{what} exited ({status}):\n{}", self.log());
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if self.leads_group {
-            // nginx: SIGTERM lets the master stop and reap its workers; if it
-            // has not exited within the safety net, kill the whole group.
-            let pid = self.child.id() as i32;
-            // SAFETY: kill with a valid pid and signal number.
-            unsafe { libc::kill(pid, libc::SIGTERM) };
-            let deadline = Instant::now() + SAFETY_NET;
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = self.child.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            // SAFETY: the group leader is not reaped yet, so its id is ours.
-            unsafe { libc::kill(-pid, libc::SIGKILL) };
-        } else {
-            let _ = self.child.kill();
-        }
-        let _ = self.child.wait();
-    }
+    let found = gate::find_tool("nginx");
+    gate(test, gate::tools(&["nginx"]))
+        .then_some(found)
+        .flatten()
 }
 
 /// Lines `name` of the shipped configuration (between its markers).
@@ -235,52 +100,65 @@ http {{
     )
 }
 
+/// Lets `cmd` (nginx) inherit the listening socket `socket` and tells it so.
+fn hand_over(cmd: &mut Command, socket: &std::net::TcpListener) {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+    let fd = socket.as_raw_fd();
+    cmd.env("NGINX", format!("{fd};"));
+    // SAFETY: between fork and exec only fcntl on a descriptor this process
+    // owns, which is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
 /// The real probe behind nginx: both running, ready, torn down on drop.
 struct Lab {
     // Dropped in this order: nginx, the probe, then the directory.
     nginx: Running,
-    probe: Running,
+    probe: ProbeProcess,
     nginx_addr: SocketAddr,
     probe_addr: SocketAddr,
     dir: TempDir,
+    // Held open while nginx runs: nginx cannot bind the port itself, so it
+    // serves on the socket it was handed.
+    _socket: std::net::TcpListener,
 }
 
 impl Lab {
     async fn start(nginx_bin: &Path, tag: &str) -> Lab {
         let dir = TempDir::new(tag);
 
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_portcheck"));
-        cmd.args(["serve", "--listen", "127.0.0.1:0"])
-            .args(["--trusted-proxy", "127.0.0.1"])
+        let probe = ProbeProcess::start(&[
+            "--trusted-proxy",
+            "127.0.0.1",
             // The visitors here are loopback addresses standing in for
             // internet hosts; behind a proxy loopback must be allowed
             // explicitly.
-            .args(["--allow-target", "127.0.0.0/8"])
-            .args(["--rate-burst", "100"])
+            "--allow-target",
+            "127.0.0.0/8",
+            "--rate-burst",
+            "100",
             // Long attempts, so a silent port keeps the stream test's scan
             // running for seconds (answering ports are not slowed).
-            .args(["--timeout-floor-ms", "3000", "--timeout-ceiling-ms", "3000"])
-            .env("PORTCHECK_LOG", "info")
-            .env_remove("RUST_LOG");
-        let probe = Running::spawn(cmd, false);
-        let deadline = Instant::now() + SAFETY_NET;
-        let probe_addr: SocketAddr = loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match probe.lines.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(rest) = line.split("listening on http://").nth(1) {
-                        break rest.trim().parse().expect("listening address");
-                    }
-                }
-                Err(_) => panic!("portcheck did not start:\n{}", probe.log()),
-            }
-        };
+            "--timeout-floor-ms",
+            "3000",
+            "--timeout-ceiling-ms",
+            "3000",
+        ]);
+        let probe_addr = probe.addr;
 
-        // nginx needs a port number in its configuration; take a free one.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
+        // nginx's configuration names its port, so the test binds port 0
+        // itself and hands the listening socket over the way nginx's binary
+        // upgrade does (`NGINX=FD;`): nginx uses it and binds nothing.
+        let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("nginx's socket");
+        let port = socket.local_addr().expect("local addr").port();
         let conf = dir.0.join("nginx.conf");
         std::fs::write(&conf, nginx_conf(&dir.0, port, probe_addr)).expect("write nginx.conf");
         let mut cmd = Command::new(nginx_bin);
@@ -295,6 +173,7 @@ impl Lab {
                 "daemon off; pid {}/nginx.pid; error_log stderr;",
                 dir.0.display()
             ));
+        hand_over(&mut cmd, &socket);
         let nginx = Running::spawn(cmd, true);
         let mut lab = Lab {
             nginx,
@@ -302,6 +181,7 @@ impl Lab {
             nginx_addr: SocketAddr::from(([127, 0, 0, 1], port)),
             probe_addr,
             dir,
+            _socket: socket,
         };
         lab.wait_ready().await;
         lab
@@ -313,7 +193,7 @@ impl Lab {
         let deadline = Instant::now() + SAFETY_NET;
         loop {
             self.nginx.assert_alive("nginx");
-            self.probe.assert_alive("portcheck");
+            self.probe.process.assert_alive("portcheck");
             if let Ok(Ok(resp)) = tokio::time::timeout(
                 Duration::from_secs(2),
                 client.get(self.via_nginx("/healthz")).send(),
@@ -452,8 +332,8 @@ async fn visitor_behind_nginx_is_checked_at_its_own_address() {
         !log.contains(VISITOR),
         "nginx logged the visitor's address:\n{log}"
     );
-    lab.probe.wait_for_line("scan finished");
-    let probe_log = lab.probe.log();
+    lab.probe.process.wait_for_line("scan finished");
+    let probe_log = lab.probe.process.log();
     assert!(!probe_log.contains(VISITOR), "{probe_log}");
 }
 

@@ -1,27 +1,19 @@
 //! The deployment files stay in step with the code and with each other: the
 //! example configuration is accepted by the binary, every option they name
 //! exists, the container builds with the tool versions the scripts pin, the
-//! Kubernetes sidecar carries the nginx directives that tests/reverse_proxy.rs
+//! Kubernetes sidecar carries the nginx directives that tests/suite/reverse_proxy.rs
 //! runs, and the systemd unit's open-file limit covers the default caps.
 
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
-
-use std::process::Stdio;
-
+use crate::support::ProbeProcess;
 use portcheck::probe::config::Settings;
-use support::SAFETY_NET;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::Command;
 
-const DOCKERFILE: &str = include_str!("../deploy/Dockerfile");
-const KUBERNETES: &str = include_str!("../deploy/kubernetes.yaml");
-const NGINX: &str = include_str!("../deploy/nginx.conf");
-const CADDYFILE: &str = include_str!("../deploy/Caddyfile");
-const SYSTEMD: &str = include_str!("../deploy/portcheck.service");
-const TOML: &str = include_str!("../deploy/portcheck.toml");
-const LIB_SH: &str = include_str!("../scripts/lib.sh");
+const DOCKERFILE: &str = include_str!("../../deploy/Dockerfile");
+const KUBERNETES: &str = include_str!("../../deploy/kubernetes.yaml");
+const NGINX: &str = include_str!("../../deploy/nginx.conf");
+const CADDYFILE: &str = include_str!("../../deploy/Caddyfile");
+const SYSTEMD: &str = include_str!("../../deploy/portcheck.service");
+const TOML: &str = include_str!("../../deploy/portcheck.toml");
+const LIB_SH: &str = include_str!("../../scripts/lib.sh");
 
 /// `NAME="value"` (shell) or `ARG NAME=value` (Dockerfile): the value.
 fn assignment<'a>(text: &'a str, name: &str) -> &'a str {
@@ -111,12 +103,11 @@ fn systemd_open_file_limit_covers_the_default_caps() {
 }
 
 /// Every option the deployment files name exists.
-#[tokio::test]
-async fn options_named_in_deployment_files_exist() {
-    let help = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+#[test]
+fn options_named_in_deployment_files_exist() {
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_portcheck"))
         .args(["serve", "--help"])
         .output()
-        .await
         .expect("portcheck serve --help");
     assert!(help.status.success());
     let help = String::from_utf8(help.stdout).unwrap();
@@ -178,35 +169,12 @@ async fn options_named_in_deployment_files_exist() {
 
 /// The example configuration file starts the probe (unknown keys or bad
 /// values would stop it with a configuration error).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn example_configuration_is_accepted() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portcheck"))
-        .args(["serve", "--config", "deploy/portcheck.toml"])
-        // Flags win over the file: a free port, and no second listener.
-        .args(["--listen", "127.0.0.1:0", "--metrics", "off"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("PORTCHECK_LOG", "info")
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start portcheck");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut log = String::new();
-    let started = tokio::time::timeout(SAFETY_NET, async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            log.push_str(&line);
-            log.push('\n');
-            if line.contains("listening on http://") {
-                return true;
-            }
-        }
-        false
-    })
-    .await
-    .expect("portcheck neither started nor exited");
-    assert!(started, "deploy/portcheck.toml was refused:\n{log}");
-    child.kill().await.unwrap();
+#[test]
+fn example_configuration_is_accepted() {
+    // Flags win over the file: a port the kernel picks, and no second
+    // listener. A refused file stops the binary before it listens, and the
+    // start fails with its log.
+    let probe = ProbeProcess::start(&["--config", "deploy/portcheck.toml", "--metrics", "off"]);
+    assert!(probe.addr.ip().is_loopback(), "{}", probe.process.log());
     assert!(TOML.contains("trusted_proxy = [\"127.0.0.1\"]"));
 }

@@ -3,8 +3,6 @@
 //! the bytes contain, and read well-formed messages back as they were built.
 //! The same functions are fuzzed with cargo-fuzz (fuzz/).
 
-#![cfg(not(target_arch = "wasm32"))]
-
 use portcheck::probe::ident::{http, ntlm, smb, tls};
 use proptest::prelude::*;
 

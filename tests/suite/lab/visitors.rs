@@ -8,7 +8,7 @@
 //! - the state and reason of every port, range and control ports;
 //! - that nmap's SYN scan (`nmap -n -Pn -T4 -p438-451`, a superset of
 //!   `-p440-449`) sees the same, except for the differences listed in
-//!   `harness::explained_difference`, each with its reason;
+//!   `clients::explained_difference`, each with its reason;
 //! - the verdict and its findings, and that the verdict is what the shared
 //!   rules make of the reported states;
 //! - where it matters, that the lab host really is what it pretends to be
@@ -17,25 +17,19 @@
 //! Without root these tests print a loud SKIPPED banner; with `CI` set they
 //! fail instead. `scripts/test-lab` installs the tools and runs them.
 
-#![cfg(not(target_arch = "wasm32"))]
-
-#[path = "lab/harness.rs"]
-mod harness;
-
 use std::collections::BTreeMap;
-use std::net::{IpAddr, SocketAddr};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::net::IpAddr;
+use std::time::Instant;
 
-use harness::{
-    Lab, Visitor, await_ready, compare, format_rows, in_ns, lab_available, namespaces_with_prefix,
-    process_gone, serial, spawn_holder,
-};
-use portcheck::api::{
-    Family, FindingId, IdentLimit, Level, PortResult, PortState, Reason, Report, SmbDetails,
-    TlsDetails,
-};
+use portcheck::api::{Family, FindingId, IdentLimit, Level, PortResult, PortState, Reason, Report};
+use portcheck::plan::Plan;
 use portcheck::verdict;
+
+use super::clients::{
+    self, compare, format_rows, nmap_smb_dialects, smbclient, verify_smb, verify_tls,
+};
+use crate::support::lab::{Lab, Visitor, in_ns};
+use crate::support::parse_events;
 
 use PortState::{Closed, Filtered, Open};
 use Reason::{Connected, Prohibited, Refused, Timeout, Unreachable};
@@ -121,18 +115,12 @@ fn check(lab: &Lab, v: &Visitor, family: Family, report: &Report, expect: &Expec
             report.verdict.level, ids, expect.level, expect.findings
         ));
     }
-    if report.verdict
-        != verdict::evaluate(
-            &portcheck::plan::Plan::standard(),
-            &report.ports,
-            &report.control,
-        )
-    {
+    if report.verdict != verdict::evaluate(&Plan::standard(), &report.ports, &report.control) {
         problems.push("the verdict is not what the rules make of the reported states".into());
     }
     problems.extend(check_services(lab, addr, report, &expect.services));
 
-    let nmap = lab.nmap(addr);
+    let nmap = clients::scan(lab, addr);
     let rows = compare(family, report, &nmap);
     println!(
         "{} over {family:?} ({addr}), probe timeout {} ms, scan {} ms:\n{}",
@@ -159,9 +147,7 @@ fn check_report_shape(report: &Report) -> Vec<String> {
     let mut problems = Vec::new();
     let ports: Vec<u16> = report.ports.iter().map(|p| p.port).collect();
     let control: Vec<u16> = report.control.iter().map(|p| p.port).collect();
-    if ports != portcheck::plan::Plan::standard().range_ports()
-        || control != portcheck::plan::Plan::standard().control_ports()
-    {
+    if ports != Plan::standard().range_ports() || control != Plan::standard().control_ports() {
         problems.push(format!("ports {ports:?} control {control:?}"));
     }
     for p in report.ports.iter().chain(&report.control) {
@@ -224,153 +210,38 @@ fn check_services(
     problems
 }
 
-/// The probe's SMB details against nmap's `smb-protocols` and
-/// `smb2-security-mode` and against Samba's own client logging in as an
-/// unknown user with an empty password (what "guest access" means).
-fn verify_smb(lab: &Lab, addr: IpAddr, smb: &SmbDetails) -> Vec<String> {
-    let mut problems = Vec::new();
-    let target = addr.to_string();
-    let mut args = vec![
-        "-n",
-        "-Pn",
-        "-p445",
-        "--script",
-        "smb-protocols,smb2-security-mode",
-        &target,
+/// What the web service at `addr` answers over HTTPS, asked from the probe
+/// host.
+fn https_body(lab: &Lab, addr: &str) -> String {
+    let url = format!("https://{addr}/");
+    let web = in_ns(lab.probe_ns(), "curl", &["-sk", "--max-time", "10", &url]);
+    String::from_utf8_lossy(&web.stdout).trim().to_owned()
+}
+
+/// The lab with one visitor, for a test (`None` after the gate's skip).
+fn lab_with(test: &str, visitor: &str) -> Option<(Lab, Visitor)> {
+    let lab = Lab::for_test(test, &[visitor], &[])?;
+    let v = lab.visitor(visitor);
+    Some((lab, v))
+}
+
+/// A host whose only open port is Samba's 445 with a guest share, with or
+/// without SMB1 on offer; `others` says how the rest answer.
+fn samba_only(others: Ports, smb1: bool) -> Expect {
+    let mut findings = vec![
+        (FindingId::SmbExposed, vec![445]),
+        (FindingId::SmbGuestAccess, vec![445]),
+        (FindingId::SmbSigningNotRequired, vec![445]),
     ];
-    if addr.is_ipv6() {
-        args.insert(0, "-6");
+    if smb1 {
+        findings.insert(2, (FindingId::Smb1Enabled, vec![445]));
     }
-    let out = in_ns(lab.probe_ns(), "nmap", &args);
-    let text = String::from_utf8_lossy(&out.stdout);
-    let nmap_dialects = nmap_smb2_dialects(&text);
-    if smb.dialects != nmap_dialects {
-        problems.push(format!(
-            "SMB dialects {:?}, nmap smb-protocols {nmap_dialects:?}",
-            smb.dialects
-        ));
+    Expect {
+        ports: others.with(&[445], Open, Connected),
+        level: Level::Critical,
+        findings,
+        services: vec![(445, Service::Smb)],
     }
-    let nmap_smb1 = text.contains("NT LM 0.12");
-    if smb.smb1 != Some(nmap_smb1) {
-        problems.push(format!("SMB1 {:?}, nmap says {nmap_smb1}", smb.smb1));
-    }
-    let nmap_required = if text.contains("enabled and required") {
-        Some(true)
-    } else if text.contains("enabled but not required") {
-        Some(false)
-    } else {
-        None
-    };
-    if nmap_required.is_none() || smb.signing_required != nmap_required {
-        problems.push(format!(
-            "SMB signing required {:?}, nmap smb2-security-mode {nmap_required:?}",
-            smb.signing_required
-        ));
-    }
-    let guest = smbclient(
-        lab,
-        &[
-            "-U",
-            "labvisitor%",
-            "-I",
-            &target,
-            "//lab/Praxis",
-            "-c",
-            "ls",
-        ],
-    );
-    let guest_granted = guest.contains("befund-0001.txt");
-    if smb.guest_access != Some(guest_granted) {
-        problems.push(format!(
-            "SMB guest access {:?}, smbclient as an unknown user: {guest_granted}\n{guest}",
-            smb.guest_access
-        ));
-    }
-    problems
-}
-
-/// SMB2/3 dialects from nmap's `smb-protocols` output, in the probe's
-/// notation: `202` (or `2:0:2`) becomes `2.0.2`, `210` becomes `2.1`.
-fn nmap_smb2_dialects(text: &str) -> Vec<String> {
-    let mut dialects = Vec::new();
-    for line in text
-        .lines()
-        .skip_while(|l| !l.contains("dialects:"))
-        .skip(1)
-    {
-        let last = line.starts_with("|_");
-        let item = line.trim_start_matches(['|', '_', ' ']).trim();
-        if !item.starts_with("NT LM") {
-            if item.is_empty() || !item.chars().all(|c| c.is_ascii_digit() || c == ':') {
-                break;
-            }
-            let mut digits: Vec<String> = item
-                .chars()
-                .filter(char::is_ascii_digit)
-                .map(String::from)
-                .collect();
-            if digits.len() == 3 && digits[2] == "0" {
-                digits.pop();
-            }
-            dialects.push(digits.join("."));
-        }
-        if last {
-            break;
-        }
-    }
-    dialects
-}
-
-/// The probe's TLS details against `openssl s_client`: the version it
-/// negotiates, which legacy versions the server accepts, and the lab's
-/// self-signed certificate.
-fn verify_tls(lab: &Lab, addr: IpAddr, port: u16, tls: &TlsDetails) -> Vec<String> {
-    let mut problems = Vec::new();
-    let connect = SocketAddr::new(addr, port).to_string();
-    let s_client = |extra: &[&str]| {
-        let mut args = vec!["s_client", "-connect", &connect, "-brief"];
-        args.extend_from_slice(extra);
-        let out = in_ns(lab.probe_ns(), "openssl", &args);
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        text.lines()
-            .find_map(|l| l.strip_prefix("Protocol version: "))
-            .map(|v| v.trim().to_string())
-    };
-    let best = s_client(&[]);
-    if best.as_deref() != Some(tls.version.as_str()) {
-        problems.push(format!(
-            "TLS version {}, openssl negotiates {best:?}",
-            tls.version
-        ));
-    }
-    let legacy: Vec<String> = [("-tls1", "TLSv1"), ("-tls1_1", "TLSv1.1")]
-        .iter()
-        .filter(|(flag, _)| s_client(&[flag, "-cipher", "DEFAULT@SECLEVEL=0"]).is_some())
-        .map(|(_, name)| {
-            if *name == "TLSv1" {
-                "TLSv1.0".into()
-            } else {
-                (*name).into()
-            }
-        })
-        .collect();
-    if tls.outdated_versions != legacy {
-        problems.push(format!(
-            "outdated TLS {:?}, openssl gets a handshake with {legacy:?}",
-            tls.outdated_versions
-        ));
-    }
-    if tls.subject.as_deref() != Some("CN=praxis-server.lab") || tls.self_signed != Some(true) {
-        problems.push(format!(
-            "certificate {:?} self-signed {:?}; the lab's is CN=praxis-server.lab, self-signed",
-            tls.subject, tls.self_signed
-        ));
-    }
-    problems
 }
 
 fn assert_no_problems(problems: Vec<String>, lab: &Lab) {
@@ -392,26 +263,6 @@ fn scan_and_check(lab: &Lab, v: &Visitor, expect: impl Fn(Family) -> Expect) {
     assert_no_problems(problems, lab);
 }
 
-fn smbclient(lab: &Lab, args: &[&str]) -> String {
-    let mut all = vec!["-s", lab.get("SMBCLIENT_CONF"), "-N"];
-    all.extend_from_slice(args);
-    let out = in_ns(lab.probe_ns(), "smbclient", &all);
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn nmap_smb_dialects(lab: &Lab, target: &str) -> String {
-    let out = in_ns(
-        lab.probe_ns(),
-        "nmap",
-        &["-n", "-Pn", "-p445", "--script", "smb-protocols", target],
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 // ---------------------------------------------------------------- visitors
 
 /// Open 440 and 443, resets, drops, ICMP admin-prohibited and ICMP
@@ -429,7 +280,7 @@ fn mixed_expect(family: Family, patient: bool) -> Expect {
             base.with(&[444, 448], Filtered, Prohibited)
                 .with(&[446], Closed, Refused)
         }
-        // See harness::explained_difference: in the lab the kernel reports an
+        // See clients::explained_difference: in the lab the kernel reports an
         // ICMPv6 error only after 1 s, beyond the default timeout.
         (Family::Ipv6, false) => base.with(&[444, 446, 448], Filtered, Timeout),
     };
@@ -446,12 +297,9 @@ fn mixed_expect(family: Family, patient: bool) -> Expect {
 
 #[test]
 fn mixed_host_matches_nmap() {
-    if !lab_available("mixed_host_matches_nmap") {
+    let Some((lab, v)) = lab_with("mixed_host_matches_nmap", "mixed") else {
         return;
-    }
-    let _one = serial();
-    let lab = Lab::start(&["mixed"]);
-    let v = lab.visitor("mixed");
+    };
     scan_and_check(&lab, &v, |f| mixed_expect(f, false));
 
     // The patient probe waits long enough for the kernel to report ICMPv6
@@ -473,12 +321,12 @@ fn mixed_host_matches_nmap() {
 
 #[test]
 fn mixed_host_stream_reports_every_port_then_the_same_report() {
-    if !lab_available("mixed_host_stream_reports_every_port_then_the_same_report") {
+    let Some((lab, v)) = lab_with(
+        "mixed_host_stream_reports_every_port_then_the_same_report",
+        "mixed",
+    ) else {
         return;
-    }
-    let _one = serial();
-    let lab = Lab::start(&["mixed"]);
-    let v = lab.visitor("mixed");
+    };
     for family in v.families() {
         let url = format!("{}/api/v1/scan/stream", lab.probe_url(family, false));
         let out = in_ns(&v.ns, "curl", &["-sSN", "--max-time", "60", &url]);
@@ -487,31 +335,31 @@ fn mixed_host_stream_reports_every_port_then_the_same_report() {
             "stream: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let events = parse_sse(&String::from_utf8_lossy(&out.stdout));
-        let names: Vec<&str> = events.iter().map(|(n, _)| n.as_str()).collect();
+        let events = parse_events(&String::from_utf8_lossy(&out.stdout));
+        let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names.first(), Some(&"started"), "{names:?}");
         assert_eq!(names.last(), Some(&"finished"), "{names:?}");
         let ports: Vec<u16> = events
             .iter()
-            .filter(|(n, _)| n == "port")
-            .map(|(_, d)| {
-                serde_json::from_str::<PortResult>(d)
+            .filter(|e| e.name == "port")
+            .map(|e| {
+                serde_json::from_str::<PortResult>(&e.data)
                     .expect("port event")
                     .port
             })
             .collect();
         let mut sorted = ports.clone();
         sorted.sort_unstable();
-        let mut all: Vec<u16> = portcheck::plan::Plan::standard()
+        let mut all: Vec<u16> = Plan::standard()
             .range_ports()
             .iter()
-            .chain(portcheck::plan::Plan::standard().control_ports().iter())
+            .chain(Plan::standard().control_ports().iter())
             .copied()
             .collect();
         all.sort_unstable();
         assert_eq!(sorted, all, "one port event per port");
         let report: Report =
-            serde_json::from_str(&events.last().expect("finished").1).expect("report");
+            serde_json::from_str(&events.last().expect("finished").data).expect("report");
         let expect = mixed_expect(family, false);
         for pr in report.ports.iter().chain(&report.control) {
             assert_eq!(
@@ -525,41 +373,14 @@ fn mixed_host_stream_reports_every_port_then_the_same_report() {
     }
 }
 
-/// `(event name, data)` pairs of a Server-Sent Events body.
-fn parse_sse(body: &str) -> Vec<(String, String)> {
-    body.split("\n\n")
-        .filter_map(|block| {
-            let mut name = None;
-            let mut data = String::new();
-            for line in block.lines() {
-                if let Some(n) = line.strip_prefix("event:") {
-                    name = Some(n.trim().to_string());
-                } else if let Some(d) = line.strip_prefix("data:") {
-                    data.push_str(d.strip_prefix(' ').unwrap_or(d));
-                }
-            }
-            name.map(|n| (n, data))
-        })
-        .collect()
-}
-
 #[test]
 fn samba_guest_share_only_445() {
-    if !lab_available("samba_guest_share_only_445") {
+    let Some((lab, v)) = lab_with("samba_guest_share_only_445", "smb") else {
         return;
-    }
-    let _one = serial();
-    let lab = Lab::start(&["smb"]);
-    let v = lab.visitor("smb");
-    scan_and_check(&lab, &v, |_| Expect {
-        ports: Ports::all(Filtered, Timeout).with(&[445], Open, Connected),
-        level: Level::Critical,
-        findings: vec![
-            (FindingId::SmbExposed, vec![445]),
-            (FindingId::SmbGuestAccess, vec![445]),
-            (FindingId::SmbSigningNotRequired, vec![445]),
-        ],
-        services: vec![(445, Service::Smb)],
+    };
+    // The host's firewall drops everything but 445.
+    scan_and_check(&lab, &v, |_| {
+        samba_only(Ports::all(Filtered, Timeout), false)
     });
 
     // The lab host is the "Jeder" case: anyone may list, read and write.
@@ -588,23 +409,10 @@ fn samba_guest_share_only_445() {
 
 #[test]
 fn smb1_server_without_firewall() {
-    if !lab_available("smb1_server_without_firewall") {
+    let Some((lab, v)) = lab_with("smb1_server_without_firewall", "smb1") else {
         return;
-    }
-    let _one = serial();
-    let lab = Lab::start(&["smb1"]);
-    let v = lab.visitor("smb1");
-    scan_and_check(&lab, &v, |_| Expect {
-        ports: Ports::all(Closed, Refused).with(&[445], Open, Connected),
-        level: Level::Critical,
-        findings: vec![
-            (FindingId::SmbExposed, vec![445]),
-            (FindingId::SmbGuestAccess, vec![445]),
-            (FindingId::Smb1Enabled, vec![445]),
-            (FindingId::SmbSigningNotRequired, vec![445]),
-        ],
-        services: vec![(445, Service::Smb)],
-    });
+    };
+    scan_and_check(&lab, &v, |_| samba_only(Ports::all(Closed, Refused), true));
     let dialects = nmap_smb_dialects(&lab, &v.ipv4.expect("v4").to_string());
     assert!(
         dialects.contains("NT LM 0.12 (SMBv1)"),
@@ -614,29 +422,19 @@ fn smb1_server_without_firewall() {
 
 #[test]
 fn nat_range_forward_is_range_reachable() {
-    if !lab_available("nat_range_forward_is_range_reachable") {
+    let Some((lab, v)) = lab_with("nat_range_forward_is_range_reachable", "rangefwd") else {
         return;
-    }
-    let _one = serial();
-    let lab = Lab::start(&["rangefwd"]);
-    let v = lab.visitor("rangefwd");
+    };
     assert_eq!(v.families(), vec![Family::Ipv4]);
     scan_and_check(&lab, &v, |_| Expect {
         ports: Ports::all(Closed, Refused)
-            .with(
-                &portcheck::plan::Plan::standard().control_ports(),
-                Filtered,
-                Timeout,
-            )
+            .with(&Plan::standard().control_ports(), Filtered, Timeout)
             .with(&[443, 445], Open, Connected),
         level: Level::Critical,
         findings: vec![
             (FindingId::SmbExposed, vec![445]),
             (FindingId::SmbGuestAccess, vec![445]),
-            (
-                FindingId::RangeReachable,
-                portcheck::plan::Plan::standard().range_ports(),
-            ),
+            (FindingId::RangeReachable, Plan::standard().range_ports()),
             (FindingId::SmbSigningNotRequired, vec![445]),
             (FindingId::HttpsExposed, vec![443]),
         ],
@@ -645,12 +443,7 @@ fn nat_range_forward_is_range_reachable() {
     // From outside, the WAN address leads to the practice server: its TLS
     // web service and its open share.
     let wan = v.ipv4.expect("v4").to_string();
-    let web = in_ns(
-        lab.probe_ns(),
-        "curl",
-        &["-sk", "--max-time", "10", &format!("https://{wan}/")],
-    );
-    assert_eq!(String::from_utf8_lossy(&web.stdout).trim(), "praxis web");
+    assert_eq!(https_body(&lab, &wan), "praxis web");
     let list = smbclient(&lab, &["-L", &format!("//{wan}")]);
     assert!(list.contains("Praxis"), "{list}");
     // The probe saw the router's WAN address, not the server's LAN address.
@@ -668,12 +461,9 @@ fn nat_range_forward_is_range_reachable() {
 
 #[test]
 fn nat_single_forward_is_not_a_range() {
-    if !lab_available("nat_single_forward_is_not_a_range") {
+    let Some((lab, v)) = lab_with("nat_single_forward_is_not_a_range", "singlefwd") else {
         return;
-    }
-    let _one = serial();
-    let lab = Lab::start(&["singlefwd"]);
-    let v = lab.visitor("singlefwd");
+    };
     assert_eq!(v.families(), vec![Family::Ipv4]);
     scan_and_check(&lab, &v, |_| Expect {
         ports: Ports::all(Filtered, Timeout).with(&[443], Open, Connected),
@@ -682,22 +472,14 @@ fn nat_single_forward_is_not_a_range() {
         services: vec![(443, Service::Tls)],
     });
     let wan = v.ipv4.expect("v4").to_string();
-    let web = in_ns(
-        lab.probe_ns(),
-        "curl",
-        &["-sk", "--max-time", "10", &format!("https://{wan}/")],
-    );
-    assert_eq!(String::from_utf8_lossy(&web.stdout).trim(), "praxis web");
+    assert_eq!(https_body(&lab, &wan), "praxis web");
 }
 
 #[test]
 fn ipv6_pinholes() {
-    if !lab_available("ipv6_pinholes") {
+    let Some((lab, v)) = lab_with("ipv6_pinholes", "v6pin") else {
         return;
-    }
-    let _one = serial();
-    let lab = Lab::start(&["v6pin"]);
-    let v = lab.visitor("v6pin");
+    };
     assert_eq!(v.families(), vec![Family::Ipv6]);
     // 445 listens on the PC, but the router has no pinhole for it. The web
     // service behind the 443 pinhole still accepts TLS 1.0 and 1.1.
@@ -716,12 +498,9 @@ fn ipv6_pinholes() {
 
 #[test]
 fn tarpit_is_open_everywhere_and_left_at_once() {
-    if !lab_available("tarpit_is_open_everywhere_and_left_at_once") {
+    let Some((lab, v)) = lab_with("tarpit_is_open_everywhere_and_left_at_once", "tarpit") else {
         return;
-    }
-    let _one = serial();
-    let lab = Lab::start(&["tarpit"]);
-    let v = lab.visitor("tarpit");
+    };
     let mut problems = Vec::new();
     for family in v.families() {
         let addr = v.addr(family).expect("address").to_string();
@@ -794,13 +573,15 @@ fn lossy_truth() -> Ports {
 #[test]
 fn lossy_link_accuracy() {
     const MIN_SHARE: f64 = 0.90;
-    if !lab_available("lossy_link_accuracy") {
-        return;
-    }
-    let _one = serial();
     let loss: u8 = env_num("PORTCHECK_LAB_LOSS", 10);
     let rounds: usize = env_num("PORTCHECK_LAB_LOSS_ROUNDS", 8);
-    let lab = Lab::start_with(&["lossy"], &[("PORTCHECK_LAB_LOSS", "0")]);
+    let Some(lab) = Lab::for_test(
+        "lossy_link_accuracy",
+        &["lossy"],
+        &[("PORTCHECK_LAB_LOSS", "0")],
+    ) else {
+        return;
+    };
     let v = lab.visitor("lossy");
     scan_and_check(&lab, &v, |_| Expect {
         ports: lossy_truth(),
@@ -826,11 +607,7 @@ fn lossy_link_accuracy() {
             let report = lab.scan(&v, family);
             assert_eq!(
                 report.verdict,
-                verdict::evaluate(
-                    &portcheck::plan::Plan::standard(),
-                    &report.ports,
-                    &report.control
-                ),
+                verdict::evaluate(&Plan::standard(), &report.ports, &report.control),
                 "round {round}: verdict does not follow from the states"
             );
             if report.verdict.level == Level::Critical
@@ -844,10 +621,10 @@ fn lossy_link_accuracy() {
             {
                 exact_verdicts += 1;
             }
-            let nmap = lab.nmap(v.addr(family).expect("address"));
+            let nmap = clients::scan(&lab, v.addr(family).expect("address"));
             for pr in report.ports.iter().chain(&report.control) {
-                let want = harness::nmap_state_word(truth.expected(pr.port).0);
-                let got = harness::nmap_state_word(pr.state);
+                let want = clients::nmap_state_word(truth.expected(pr.port).0);
+                let got = clients::nmap_state_word(pr.state);
                 let nm = nmap.get(&pr.port).map_or("missing", |n| n.state.as_str());
                 total += 1;
                 pc_true += usize::from(got == want);
@@ -888,165 +665,4 @@ fn env_num<T: std::str::FromStr>(name: &str, default: T) -> T {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-// ---------------------------------------------------------------- teardown
-
-/// What a lab left behind: namespaces, its state directory, live processes.
-fn leftovers(prefix: &str, dir: &std::path::Path, pids: &[u32]) -> Vec<String> {
-    let mut left: Vec<String> = namespaces_with_prefix(prefix)
-        .into_iter()
-        .map(|n| format!("namespace {n}"))
-        .collect();
-    if dir.exists() {
-        left.push(format!("directory {}", dir.display()));
-    }
-    left.extend(
-        pids.iter()
-            .filter(|p| !process_gone(**p))
-            .map(|p| format!("process {p}")),
-    );
-    left
-}
-
-/// Every file below Samba's packaged directories: the lab must not add any.
-fn samba_system_files() -> Vec<String> {
-    let mut files = Vec::new();
-    for d in [
-        "/var/log/samba",
-        "/run/samba",
-        "/var/lib/samba",
-        "/var/cache/samba",
-    ] {
-        let out = Command::new("find").arg(d).output();
-        if let Ok(out) = out {
-            files.extend(
-                String::from_utf8_lossy(&out.stdout)
-                    .lines()
-                    .map(String::from),
-            );
-        }
-    }
-    files.sort();
-    files
-}
-
-/// Start a holder for a lab with Samba and NAT, wait for READY, record what
-/// runs inside, then end it with `end` and check that nothing is left.
-fn exit_path_leaves_nothing(
-    what: &str,
-    exit_code: i32,
-    end: impl FnOnce(&mut std::process::Child, &mut std::process::Child),
-) {
-    let prefix = harness::fresh_prefix();
-    let (stdin, mut owner) = owner_pipe();
-    let mut holder = spawn_holder(&prefix, &["smb", "rangefwd"], &[], stdin);
-    let (dir, _out) =
-        await_ready(&mut holder).unwrap_or_else(|| panic!("{what}: lab did not start"));
-    let mut pids = Vec::new();
-    for ns in namespaces_with_prefix(&prefix) {
-        let out = Command::new("ip")
-            .args(["netns", "pids", &ns])
-            .output()
-            .expect("ip");
-        pids.extend(
-            String::from_utf8_lossy(&out.stdout)
-                .split_whitespace()
-                .filter_map(|p| p.parse::<u32>().ok()),
-        );
-    }
-    assert!(
-        pids.len() >= 6,
-        "{what}: expected samba, helpers, tls, probes; got {pids:?}"
-    );
-    end(&mut holder, &mut owner);
-    let status = wait_exit(&mut holder, what);
-    // 128 + signal after a signal, 0 after the owner let go; 1 would mean
-    // the teardown itself reported a failure.
-    assert_eq!(status.code(), Some(exit_code), "{what}: holder {status}");
-    let _ = owner.kill();
-    let _ = owner.wait();
-    let left = leftovers(&prefix, &dir, &pids);
-    assert!(left.is_empty(), "{what}: left behind {left:?}");
-}
-
-/// The lab's owner: normally the test process itself (a pipe it holds).
-/// Here a `sleep` holds the write end, so a test can SIGKILL "the owner".
-fn owner_pipe() -> (Stdio, std::process::Child) {
-    let mut sleeper = Command::new("sleep")
-        .arg("600")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("sleep");
-    let out = sleeper.stdout.take().expect("piped");
-    (Stdio::from(out), sleeper)
-}
-
-fn wait_exit(child: &mut std::process::Child, what: &str) -> std::process::ExitStatus {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what}: holder did not exit within 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn signal(pid: u32, sig: &str) {
-    let ok = Command::new("kill")
-        .args(["-s", sig, &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(ok.success());
-}
-
-#[test]
-fn teardown_leaves_nothing_on_every_exit_path() {
-    if !lab_available("teardown_leaves_nothing_on_every_exit_path") {
-        return;
-    }
-    let _one = serial();
-    let before = samba_system_files();
-
-    // The Lab guard, dropped normally (and by a panicking test).
-    let lab = Lab::start(&["smb", "rangefwd"]);
-    let (prefix, dir, pids) = (lab.prefix.clone(), lab.dir.clone(), lab.pids());
-    drop(lab);
-    let left = leftovers(&prefix, &dir, &pids);
-    assert!(left.is_empty(), "drop: left behind {left:?}");
-
-    // Interrupted or terminated holder.
-    exit_path_leaves_nothing("SIGTERM", 143, |h, _| signal(h.id(), "TERM"));
-    exit_path_leaves_nothing("SIGINT", 130, |h, _| signal(h.id(), "INT"));
-    exit_path_leaves_nothing("SIGHUP", 129, |h, _| signal(h.id(), "HUP"));
-    // The owning process killed outright: its end of the pipe closes.
-    exit_path_leaves_nothing("owner SIGKILL", 0, |_, owner| signal(owner.id(), "KILL"));
-
-    // A build that fails halfway (after Samba is up) removes what it built.
-    let prefix = harness::fresh_prefix();
-    let mut holder = spawn_holder(
-        &prefix,
-        &["smb", "rangefwd"],
-        &[("PORTCHECK_LAB_FAIL_AFTER", "smb")],
-        Stdio::piped(),
-    );
-    assert!(
-        await_ready(&mut holder).is_none(),
-        "the failing build said READY"
-    );
-    let status = wait_exit(&mut holder, "failed build");
-    assert!(!status.success());
-    let dir = std::env::temp_dir().join(format!("portcheck-lab-{prefix}"));
-    let left = leftovers(&prefix, &dir, &[]);
-    assert!(left.is_empty(), "failed build: left behind {left:?}");
-
-    assert_eq!(
-        before,
-        samba_system_files(),
-        "the lab wrote into Samba's system directories"
-    );
 }

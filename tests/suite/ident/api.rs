@@ -3,14 +3,10 @@
 //! `details`, while the stream's `port` event for it (sent at connect time)
 //! carries none. Needs root (port 443) and openssl.
 
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
-
 use std::process::Stdio;
 
+use crate::support::*;
 use portcheck::api::{PortEvent, Report, event};
-use support::*;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 

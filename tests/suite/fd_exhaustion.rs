@@ -2,17 +2,9 @@
 //! are `error` / `local_error`, the verdict says the scan is incomplete, and
 //! the probe keeps serving.
 
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
-
-use std::process::Stdio;
-
+use crate::support::*;
 use portcheck::api::{FindingId, PortState, Reason, Report};
 use reqwest::StatusCode;
-use support::*;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::Command;
 
 fn open_fds(pid: i32) -> u64 {
     std::fs::read_dir(format!("/proc/{pid}/fd"))
@@ -22,27 +14,8 @@ fn open_fds(pid: i32) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn running_out_of_sockets_is_a_result_not_a_crash() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portcheck"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--rate-burst", "100"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start portcheck");
-    let pid = i32::try_from(child.id().unwrap()).unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = stderr
-            .next_line()
-            .await
-            .unwrap()
-            .expect("portcheck exited early");
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.trim().to_owned();
-        }
-    };
-    // Keep reading the log so the child never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
+    let mut probe = ProbeProcess::start(&["--rate-burst", "100"]);
+    let (addr, pid) = (probe.addr, probe.process.pid());
 
     // Room for the client connection and a few sockets, not for 14.
     let limit = open_fds(pid) + 6;
@@ -55,11 +28,7 @@ async fn running_out_of_sockets_is_a_result_not_a_crash() {
     assert_eq!(rc, 0, "prlimit: {}", std::io::Error::last_os_error());
 
     let client = client_from("127.0.0.6");
-    let resp = client
-        .get(format!("http://{addr}/api/v1/scan"))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(&client, format!("http://{addr}/api/v1/scan")).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let report: Report = resp.json().await.unwrap();
     let errors: Vec<u16> = report
@@ -83,14 +52,7 @@ async fn running_out_of_sockets_is_a_result_not_a_crash() {
     assert_eq!(incomplete.ports, errors);
 
     // Still alive and serving.
-    let health = client
-        .get(format!("http://{addr}/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let health = get(&client, format!("http://{addr}/healthz")).await;
     assert_eq!(health.status(), StatusCode::OK);
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "portcheck is still running"
-    );
+    assert!(probe.process.is_running(), "portcheck is still running");
 }

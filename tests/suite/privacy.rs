@@ -2,16 +2,8 @@
 //! address: not for a scan, a stream, a rate-limited request, a refused
 //! target, nor during shutdown.
 
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
-
-use std::process::Stdio;
-
+use crate::support::*;
 use reqwest::StatusCode;
-use support::*;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-use tokio::process::Command;
 
 const VISITOR: &str = "127.0.0.4";
 
@@ -24,32 +16,12 @@ async fn trace_logs_never_contain_the_visitor_address() {
         eprintln!("(not root: scanning {VISITOR} with every port closed)");
         None
     };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portcheck"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--rate-burst", "3"])
-        .env("PORTCHECK_LOG", "trace")
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start portcheck");
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-
-    // The first lines name the listening address (not a visitor's).
-    let mut log = String::new();
-    let addr = loop {
-        let mut line = String::new();
-        let n = stderr.read_line(&mut line).await.unwrap();
-        assert!(n > 0, "portcheck exited early:\n{log}");
-        log.push_str(&line);
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.trim().to_owned();
-        }
-    };
+    let probe = ProbeProcess::start_logging(&["--rate-burst", "3"], "trace");
+    let addr = probe.addr;
 
     let client = client_from(VISITOR);
     let url = |p: &str| format!("http://{addr}{p}");
-    let who = client.get(url("/api/v1/whoami")).send().await.unwrap();
+    let who = get(&client, url("/api/v1/whoami")).await;
     assert_eq!(who.status(), StatusCode::OK);
     assert!(
         who.text().await.unwrap().contains(VISITOR),
@@ -63,22 +35,23 @@ async fn trace_logs_never_contain_the_visitor_address() {
         .unwrap();
     assert_eq!(scan.status(), StatusCode::OK);
     assert!(scan.text().await.unwrap().contains(VISITOR));
-    let stream = client.get(url("/api/v1/scan/stream")).send().await.unwrap();
+    let stream = get(&client, url("/api/v1/scan/stream")).await;
     assert_eq!(stream.status(), StatusCode::OK);
     let events = read_events(stream).await;
     assert_eq!(events.last().unwrap().name, "finished");
-    let _ = client.get(url("/api/v1/scan")).send().await.unwrap();
-    let limited = client.get(url("/api/v1/scan")).send().await.unwrap();
+    let _ = get(&client, url("/api/v1/scan")).await;
+    let limited = get(&client, url("/api/v1/scan")).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
-    let _ = client.get(url("/no/such/page.js")).send().await.unwrap();
+    let _ = get(&client, url("/no/such/page.js")).await;
 
     // SIGTERM: graceful shutdown, exit status 0.
-    let pid = i32::try_from(child.id().expect("running")).unwrap();
-    // SAFETY: kill with a valid pid and signal number.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-    stderr.read_to_string(&mut log).await.unwrap();
-    let status = child.wait().await.unwrap();
+    let (status, log) = probe.process.signal_and_wait(libc::SIGTERM);
     assert!(status.success(), "exit status {status}:\n{log}");
+    // The first lines name the listening address (not a visitor's).
+    assert!(
+        log.contains(&format!("listening on http://{addr}")),
+        "{log}"
+    );
 
     assert!(
         log.contains("TRACE") || log.contains("DEBUG"),

@@ -1,0 +1,6 @@
+//! Identification of open ports: parser properties, hostile services on
+//! loopback, and the details through the real API.
+
+mod api;
+mod hostile;
+mod props;

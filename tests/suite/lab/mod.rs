@@ -1,0 +1,11 @@
+//! The network lab: visitors on a simulated internet (tests/lab/lab.sh
+//! builds them in network namespaces), each checked by the real probe and by
+//! independent clients (nmap, smbclient, openssl) from the same probe host.
+//! Needs root; `scripts/test-lab` runs it once and checks that it left
+//! nothing behind.
+
+mod clients;
+mod ident;
+mod page;
+mod teardown;
+mod visitors;

@@ -1,0 +1,25 @@
+//! The integration suite: one test binary (one link of the whole stack) with
+//! a module per area and one harness, `tests/support/`.
+//!
+//! - plain `cargo test` runs every test that needs neither root nor a
+//!   browser; tests that need root skip loudly without it (and fail when `CI`
+//!   is set);
+//! - `browser::` holds the page's end-to-end tests in Chromium, ignored by a
+//!   plain run (`scripts/test-page` runs them);
+//! - `lab::` holds the network lab (root), which `scripts/test-lab` runs once
+//!   and checks for leftovers; `scripts/test` keeps it out of its main run.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod api;
+mod browser;
+mod deploy_files;
+mod fd_exhaustion;
+mod headers;
+mod ident;
+mod lab;
+mod openapi;
+mod privacy;
+mod reverse_proxy;

@@ -1,0 +1,77 @@
+//! docs/openapi.yaml documents every value the API can send: each enum
+//! variant's JSON name must appear in it. The `match`es have no wildcard, so
+//! adding a variant without naming it here does not compile.
+
+use portcheck::api::{ErrorCode, FindingId, IdentLimit, PortState, Reason};
+
+fn json_name(v: impl serde::Serialize) -> String {
+    serde_json::to_value(v)
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The JSON names of the listed variants of an enum. The `match` has no
+/// wildcard, so a variant missing from the list does not compile.
+macro_rules! every_name {
+    ($ty:ident: $($variant:ident),+ $(,)?) => {{
+        let listed = |x: $ty| match x { $($ty::$variant)|+ => x };
+        [$($ty::$variant),+].map(listed).map(json_name).to_vec()
+    }};
+}
+
+#[test]
+fn openapi_names_every_value() {
+    let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.yaml"))
+        .expect("docs/openapi.yaml");
+    let names = [
+        every_name!(ErrorCode: RateLimited, Busy, ShuttingDown, TargetNotAllowed, BadRequest,
+            NotFound, MethodNotAllowed, Internal),
+        every_name!(FindingId: SmbExposed, UnexpectedOpen, HttpsExposed, RangeReachable,
+            ScanIncomplete, SmbGuestAccess, Smb1Enabled, SmbSigningNotRequired, TlsOutdated,
+            AdminInterfaceExposed),
+        every_name!(Reason: Connected, Refused, Timeout, Unreachable, Prohibited, LocalError),
+        every_name!(PortState: Open, Closed, Filtered, Error),
+        every_name!(IdentLimit: Time, Bytes),
+    ]
+    .concat();
+    for name in names {
+        assert!(
+            spec.contains(&name),
+            "docs/openapi.yaml does not mention `{name}`"
+        );
+    }
+    // Every field of the identification details is documented.
+    for field in [
+        "details:",
+        "PortDetails:",
+        "dialects:",
+        "smb1:",
+        "signing_required:",
+        "guest_access:",
+        "anonymous_session:",
+        "outdated_versions:",
+        "subject:",
+        "issuer:",
+        "not_before:",
+        "not_after:",
+        "self_signed:",
+        "status:",
+        "server:",
+        "title:",
+        "admin_interface:",
+        "banner:",
+        "limit:",
+    ] {
+        assert!(spec.contains(field), "docs/openapi.yaml lacks {field}");
+    }
+    for path in [
+        "/api/v1/scan:",
+        "/api/v1/scan/stream:",
+        "/api/v1/whoami:",
+        "/healthz:",
+    ] {
+        assert!(spec.contains(path), "{path}");
+    }
+}
