@@ -1,4 +1,5 @@
-//! portcheck: does this internet connection expose ports 440–449?
+//! portcheck: does this internet connection expose the port ranges a router
+//! forwarded by mistake (the Digitalisierungsbox fault of 2019)?
 //!
 //! One crate, two programs:
 //! - the **probe** (`probe`, native): an HTTP service that connects back to the
@@ -6,8 +7,9 @@
 //! - the **page** (`app`, wasm32): the Yew self-test page that asks for
 //!   consent, shows the probe's results live and explains the fix.
 //!
-//! `api` (the JSON types) and `verdict` (the rules that turn port states into
-//! findings) are compiled for both, so page and probe cannot drift apart.
+//! `plan` (which ports a check touches), `api` (the JSON types) and `verdict`
+//! (the rules that turn port states into findings) are compiled for both, so
+//! page and probe cannot drift apart.
 
 pub mod api;
 pub mod page;
