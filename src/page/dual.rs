@@ -224,6 +224,7 @@ mod tests {
             verdict: evaluate(&crate::plan::Plan::standard(), &ports, &control),
             ports,
             control,
+            groups: vec![],
             started_at: "2026-11-29T08:15:00Z".into(),
             duration_ms: 5,
             timeout_ms: 100,
@@ -261,6 +262,7 @@ mod tests {
         let r = report("::1", &[443]);
         s.apply(CheckEvent::Stream(StreamMsg::Port(PortEvent {
             group: PortGroup::Range,
+            group_name: None,
             result: r.ports[3].clone(),
         })));
         assert_eq!(s.progress(), (1, 10));

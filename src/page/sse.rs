@@ -10,8 +10,8 @@
 use serde::Deserialize;
 
 use crate::api::{
-    self, ErrorBody, PortEvent, PortGroup, PortResult, PortState, Reason, Report, Started, Target,
-    Verdict,
+    self, ErrorBody, GroupPorts, PortEvent, PortGroup, PortResult, PortState, Reason, Report,
+    Started, Target, Verdict,
 };
 
 /// One dispatched event.
@@ -149,6 +149,8 @@ impl From<WirePort> for PortResult {
 #[derive(Deserialize)]
 struct WirePortEvent {
     group: PortGroup,
+    #[serde(default)]
+    group_name: Option<String>,
     port: u16,
     service: String,
     state: PortState,
@@ -164,6 +166,8 @@ struct WireReport {
     target: Target,
     ports: Vec<WirePort>,
     control: Vec<WirePort>,
+    #[serde(default)]
+    groups: Vec<GroupPorts>,
     verdict: Verdict,
     started_at: String,
     #[serde(default)]
@@ -175,6 +179,7 @@ struct WireReport {
 fn port_event(w: WirePortEvent) -> PortEvent {
     PortEvent {
         group: w.group,
+        group_name: w.group_name,
         result: WirePort {
             port: w.port,
             service: w.service,
@@ -192,6 +197,7 @@ fn report(w: WireReport) -> Report {
         target: w.target,
         ports: w.ports.into_iter().map(Into::into).collect(),
         control: w.control.into_iter().map(Into::into).collect(),
+        groups: w.groups,
         verdict: w.verdict,
         started_at: w.started_at,
         duration_ms: w.duration_ms,
@@ -305,6 +311,7 @@ mod tests {
             verdict: crate::verdict::evaluate(&crate::plan::Plan::standard(), &ports, &control),
             ports,
             control,
+            groups: vec![],
             started_at: "2026-11-29T10:00:00Z".into(),
             duration_ms: 42,
             timeout_ms: 700,
@@ -317,6 +324,7 @@ mod tests {
         }
         let event = PortEvent {
             group: PortGroup::Control,
+            group_name: None,
             result: pr(450, PortState::Closed),
         };
         let data = serde_json::to_string(&event).unwrap();

@@ -240,6 +240,7 @@ mod tests {
     fn port_msg(group: PortGroup, port: u16, state: PortState) -> StreamMsg {
         StreamMsg::Port(PortEvent {
             group,
+            group_name: None,
             result: pr(port, state),
         })
     }
@@ -264,6 +265,7 @@ mod tests {
             verdict: evaluate(&crate::plan::Plan::standard(), &ports, &control),
             ports,
             control,
+            groups: vec![],
             started_at: "2026-11-29T08:15:00Z".into(),
             duration_ms: 3,
             timeout_ms: 100,
@@ -284,6 +286,7 @@ mod tests {
                 plan: crate::plan::Plan::standard(),
                 ports: crate::plan::Plan::standard().range_ports(),
                 control: crate::plan::Plan::standard().control_ports(),
+                groups: vec![],
             }),
         });
         s.apply(Action::Stream {

@@ -134,6 +134,7 @@ mod tests {
             verdict: evaluate(&crate::plan::Plan::standard(), &ports, &control),
             ports,
             control,
+            groups: vec![],
             started_at: "2026-11-29T08:15:00Z".into(),
             duration_ms: 812,
             timeout_ms: 900,

@@ -290,7 +290,7 @@ fn parse_error(content: &[u8]) -> Result<KrbError, Malformed> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A KRB-ERROR as a KDC writes it, built from parts.
