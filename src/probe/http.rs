@@ -27,7 +27,6 @@ use super::metrics::Held;
 use super::scan;
 use super::state::{Admitted, ConnInfo, ProbeState};
 use crate::api::{PortEvent, Report, SiteInfo, Started, Target, event};
-use crate::plan::Plan;
 
 type AppState = Arc<ProbeState>;
 
@@ -88,8 +87,7 @@ fn spawn_scan(
     st.shutdown.clone().spawn(async move {
         let Admitted { target, rtt, slot } = admitted;
         let running = Held::new(&st.metrics.scans_running);
-        let plan = Plan::standard();
-        let scan = scan::scan(target.ip, &plan, &st.scan, rtt, on_port);
+        let scan = scan::scan(target.ip, &st.plan, &st.scan, rtt, on_port);
         let mut report = AssertUnwindSafe(scan).catch_unwind().await.ok();
         if let Some(report) = &mut report {
             report.target = target;
@@ -134,7 +132,7 @@ async fn scan_stream(
     ApiError,
 > {
     let admitted = st.admit(&conn, &headers)?;
-    let plan = Plan::standard();
+    let plan = st.plan.clone();
     // started + one per port + finished/error: never full, so try_send never drops.
     let (tx, rx) = mpsc::channel::<Event>(plan.len() + 2);
     let _ = tx.try_send(json_event(

@@ -30,6 +30,7 @@ use super::scan::ScanSetup;
 use super::shutdown::Shutdown;
 use super::www::Page;
 use crate::api::Target;
+use crate::plan::Plan;
 
 /// What the listener knows about the connection a request arrived on; the
 /// handlers read it with axum's `ConnectInfo` (tests mock it).
@@ -42,6 +43,8 @@ pub struct ConnInfo {
 
 /// Shared state of a running probe.
 pub struct ProbeState {
+    /// The ports every scan checks: [`Plan::standard`] (tests choose others).
+    pub plan: Plan,
     pub policy: TargetPolicy,
     pub trust: Trust,
     /// Timeouts, identification budget and this probe's socket gauge.
@@ -86,6 +89,7 @@ impl ProbeState {
         };
         let metrics = Metrics::new();
         Ok(ProbeState {
+            plan: Plan::standard(),
             policy: TargetPolicy::new(
                 settings.allow_targets.clone(),
                 settings.listen.ip(),

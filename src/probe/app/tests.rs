@@ -14,21 +14,21 @@ use crate::probe::assets::{Assets, NONCE_PLACEHOLDER};
 use crate::probe::config::Settings;
 use crate::probe::state::ConnInfo;
 
-fn ip(s: &str) -> IpAddr {
+pub(super) fn ip(s: &str) -> IpAddr {
     s.parse().expect("test address")
 }
 
-fn state(adjust: impl FnOnce(&mut Settings)) -> ProbeState {
+pub(super) fn state(adjust: impl FnOnce(&mut Settings)) -> ProbeState {
     let mut s = Settings::default();
     adjust(&mut s);
     ProbeState::new(&s).expect("state")
 }
 
 /// One answer, as the probe gives it.
-struct Answer {
-    status: StatusCode,
+pub(super) struct Answer {
+    pub(super) status: StatusCode,
     headers: HeaderMap,
-    body: String,
+    pub(super) body: String,
 }
 
 impl Answer {
@@ -42,7 +42,7 @@ impl Answer {
 }
 
 /// `method path` with `headers`, arriving from `from` on a fresh router.
-async fn ask(
+pub(super) async fn ask(
     st: &Arc<ProbeState>,
     from: &str,
     method: Method,
