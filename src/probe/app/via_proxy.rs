@@ -40,8 +40,19 @@ async fn via_from_an_untrusted_peer_flags_the_peer() {
         assert_eq!(t.ip, ip(peer), "{name}: the peer is still the target");
         assert!(t.via_proxy, "{name}");
     }
-    let answer = ask(&st, peer, Method::GET, "/api/v1/whoami", &[("via", "1.1 x")]).await;
-    assert!(answer.body.contains(r#""via_proxy":true"#), "{}", answer.body);
+    let answer = ask(
+        &st,
+        peer,
+        Method::GET,
+        "/api/v1/whoami",
+        &[("via", "1.1 x")],
+    )
+    .await;
+    assert!(
+        answer.body.contains(r#""via_proxy":true"#),
+        "{}",
+        answer.body
+    );
     let answer = ask(&st, peer, Method::GET, "/api/v1/whoami", &[]).await;
     assert!(!answer.body.contains("via_proxy"), "{}", answer.body);
 }
@@ -60,10 +71,16 @@ async fn a_trusted_proxys_own_forwarding_is_no_sign_but_what_it_passes_on_is() {
     // it wrote, reaches the probe through the trusted proxy.
     let headers = [("x-forwarded-for", client), ("via", "1.1 squid, 1.1 Caddy")];
     let upstream_via = whoami(&st, "10.0.0.1", &headers).await;
-    assert_eq!((upstream_via.ip, upstream_via.via_proxy), (ip(client), true));
+    assert_eq!(
+        (upstream_via.ip, upstream_via.via_proxy),
+        (ip(client), true)
+    );
     let headers = [("x-forwarded-for", "192.168.1.5, 198.51.100.7")];
     let upstream_xff = whoami(&st, "10.0.0.1", &headers).await;
-    assert_eq!((upstream_xff.ip, upstream_xff.via_proxy), (ip(client), true));
+    assert_eq!(
+        (upstream_xff.ip, upstream_xff.via_proxy),
+        (ip(client), true)
+    );
 }
 
 /// The data of every `name` event in a Server-Sent Events body.
@@ -91,9 +108,15 @@ async fn the_stream_and_the_report_carry_the_flag_and_the_groups() {
         .next()
         .and_then(|d| serde_json::from_str(d).ok())
         .expect("a started event");
-    assert_eq!((started.target.ip, started.target.via_proxy), (ip(from), true));
+    assert_eq!(
+        (started.target.ip, started.target.via_proxy),
+        (ip(from), true)
+    );
     assert_eq!(started.groups.len(), started.plan.groups.len());
-    assert_eq!(started.groups[0].ports, started.plan.groups[0].port_numbers());
+    assert_eq!(
+        started.groups[0].ports,
+        started.plan.groups[0].port_numbers()
+    );
     let ports: Vec<serde_json::Value> = events(&stream.body, event::PORT)
         .map(|d| serde_json::from_str(d).expect("a port event"))
         .collect();
@@ -115,5 +138,8 @@ async fn the_stream_and_the_report_carry_the_flag_and_the_groups() {
 
     let json = ask(&st, from, Method::GET, "/api/v1/scan", &[]).await;
     let report: Report = serde_json::from_str(&json.body).expect("a report");
-    assert_eq!((report.target.ip, report.target.via_proxy), (ip(from), false));
+    assert_eq!(
+        (report.target.ip, report.target.via_proxy),
+        (ip(from), false)
+    );
 }

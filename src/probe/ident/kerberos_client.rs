@@ -44,6 +44,17 @@ pub(super) async fn probe_kerberos(
     kerberos::parse_answer(&msg).ok().map(details)
 }
 
+/// Whether `buf` holds a whole Kerberos message behind its record marker:
+/// what a KDC sends back to a request it cannot read (`GET /` included).
+pub(super) fn kdc_answered(buf: &[u8]) -> bool {
+    let Some((head, rest)) = buf.split_first_chunk::<4>() else {
+        return false;
+    };
+    (KERBEROS_FRAMING.len)(*head)
+        .and_then(|len| rest.get(..len))
+        .is_some_and(|msg| kerberos::parse_answer(msg).is_ok())
+}
+
 /// What the report says about a KDC's answer.
 fn details(answer: Answer) -> KerberosDetails {
     match answer {
@@ -182,6 +193,40 @@ mod tests {
         for odd in ["", "2026Z", "20261202080000", "2026120208000xZ", "٠٠٠٠٠٠٠Z"] {
             assert_eq!(rfc3339(odd), None, "{odd}");
         }
+    }
+
+    /// What MIT krb5kdc 1.20 (realm PRAXIS.LAB) sent back to `GET /` on its
+    /// TCP port: KRB_ERR_FIELD_TOOLONG, naming its own realm.
+    const MIT_ANSWER_TO_GET: &str = "0000005c7e5a3058a003020105a10302011ea411180f32303236313230323038333630385aa50502030bf5eaa60302013da90c1b0a5052415849532e4c4142aa1f301da003020102a11630141b066b72627467741b0a5052415849532e4c4142";
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+            .collect()
+    }
+
+    #[test]
+    fn a_real_kdc_answer_to_get_is_recognised() {
+        let bytes = unhex(MIT_ANSWER_TO_GET);
+        assert!(kdc_answered(&bytes));
+        let answer = kerberos::parse_answer(&bytes[4..]).expect("a KRB-ERROR");
+        let d = details(answer);
+        assert_eq!(d.error_code, Some(61));
+        assert_eq!(d.error.as_deref(), Some("KRB_ERR_FIELD_TOOLONG"));
+        assert_eq!(d.realm.as_deref(), Some("PRAXIS.LAB"));
+        assert_eq!(d.server_time.as_deref(), Some("2026-12-02T08:36:08Z"));
+    }
+
+    #[test]
+    fn a_kdc_answer_to_a_web_request_is_recognised() {
+        let msg = framed(&krb_error(52, "PRAXIS.LAB", None));
+        assert!(kdc_answered(&msg));
+        assert!(kdc_answered(&[&msg[..], b"trailing"].concat()));
+        assert!(!kdc_answered(&msg[..msg.len() - 1]), "cut short");
+        assert!(!kdc_answered(&msg[4..]), "no record marker");
+        assert!(!kdc_answered(b"HTTP/1.1 400 Bad Request\r\n\r\n"));
+        assert!(!kdc_answered(&[0, 0, 0]));
     }
 
     #[test]

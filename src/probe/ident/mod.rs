@@ -93,8 +93,13 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
     let deadline = Instant::now() + budget.time;
     let mut details = PortDetails::default();
     let protocols = protocols_for(first);
-    let mut tls_hint = false;
+    // What the plain answer showed the service to be, if it was neither
+    // HTTP nor a banner: from then on only that protocol is worth trying.
+    let mut hint = None;
     for (i, proto) in protocols.iter().enumerate() {
+        if hint.is_some_and(|h| h != *proto) {
+            continue;
+        }
         let now = Instant::now();
         if now >= deadline {
             limits.hit(Limits::TIME);
@@ -136,7 +141,7 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
                         details.banner = Some(b);
                         break;
                     }
-                    Plain::TlsHint => tls_hint = true,
+                    Plain::Hint(p) => hint = Some(p),
                     Plain::Nothing => {}
                     Plain::Refused => break,
                 }
@@ -147,7 +152,7 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
         if limits.reported() == Some(IdentLimit::Time) {
             break;
         }
-        if tls_hint && details.tls.is_none() && !protocols[i + 1..].contains(&Protocol::Tls) {
+        if hint.is_some_and(|h| !protocols[i + 1..].contains(&h)) {
             break;
         }
     }
