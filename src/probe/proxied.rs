@@ -21,6 +21,9 @@ use axum::http::HeaderMap;
 use super::forwarded::{Trust, parse_forwarded_element, parse_node, parse_xff_entry};
 use super::policy::normalise;
 
+/// Reads one entry of an address-naming header.
+type ReadEntry = fn(&str) -> Option<IpAddr>;
+
 /// Headers a proxy writes about a request it passes on.
 pub const PROXY_HEADERS: [&str; 4] = ["via", "x-forwarded-for", "forwarded", "x-real-ip"];
 
@@ -31,7 +34,7 @@ pub fn via_proxy(peer: IpAddr, client: IpAddr, headers: &HeaderMap, trust: &Trus
         return PROXY_HEADERS.iter().any(|h| headers.contains_key(*h));
     }
     let client = normalise(client);
-    let named = |name: &str, read: fn(&str) -> Option<IpAddr>| -> Vec<Option<IpAddr>> {
+    let named = |name: &str, read: ReadEntry| -> Vec<Option<IpAddr>> {
         headers
             .get_all(name)
             .iter()
@@ -45,7 +48,7 @@ pub fn via_proxy(peer: IpAddr, client: IpAddr, headers: &HeaderMap, trust: &Trus
             })
             .collect()
     };
-    let addresses: [(&str, fn(&str) -> Option<IpAddr>); 3] = [
+    let addresses: [(&str, ReadEntry); 3] = [
         ("x-forwarded-for", |e| parse_xff_entry(e).ok()),
         ("forwarded", |e| parse_forwarded_element(e).ok()),
         ("x-real-ip", |e| parse_node(e.trim())),
