@@ -4,6 +4,15 @@
 use super::*;
 use crate::api::{HttpDetails, Reason, SmbDetails, TlsDetails, service_name};
 
+/// The plan of one group, 440–449: these tests hold whatever the standard
+/// plan becomes.
+fn https_range() -> Plan {
+    Plan {
+        name: "https-range".into(),
+        groups: vec![crate::plan::Group::forwarded_https()],
+    }
+}
+
 pub(super) fn port(port: u16, state: PortState) -> PortResult {
     let reason = match state {
         PortState::Open => Reason::Connected,
@@ -24,7 +33,7 @@ pub(super) fn port(port: u16, state: PortState) -> PortResult {
 
 /// The range with the given ports in the given states and the rest `rest`.
 fn range(rest: PortState, set: &[(u16, PortState)]) -> Vec<PortResult> {
-    range_of(&Plan::standard(), rest, set)
+    range_of(&https_range(), rest, set)
 }
 
 /// `plan`'s range ports with the given ports in the given states and the
@@ -40,7 +49,7 @@ pub(super) fn range_of(plan: &Plan, rest: PortState, set: &[(u16, PortState)]) -
 }
 
 fn control(state: PortState) -> Vec<PortResult> {
-    control_of(&Plan::standard(), state)
+    control_of(&https_range(), state)
 }
 
 pub(super) fn control_of(plan: &Plan, state: PortState) -> Vec<PortResult> {
@@ -57,7 +66,7 @@ pub(super) fn ids(v: &Verdict) -> Vec<FindingId> {
 #[test]
 fn everything_filtered_is_ok() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(PortState::Filtered, &[]),
         &control(PortState::Filtered),
     );
@@ -70,7 +79,7 @@ fn host_without_firewall_answering_closed_everywhere_is_ok() {
     // A directly connected host that resets every port exposes no service,
     // and the control ports answer too, so it is not a forwarded range.
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(PortState::Closed, &[]),
         &control(PortState::Closed),
     );
@@ -81,7 +90,7 @@ fn host_without_firewall_answering_closed_everywhere_is_ok() {
 #[test]
 fn smb_open_is_critical() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(PortState::Filtered, &[(445, PortState::Open)]),
         &control(PortState::Filtered),
     );
@@ -94,7 +103,7 @@ fn smb_open_is_critical() {
 #[test]
 fn smb_closed_is_not_smb_exposed() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(PortState::Filtered, &[(445, PortState::Closed)]),
         &control(PortState::Filtered),
     );
@@ -104,7 +113,7 @@ fn smb_closed_is_not_smb_exposed() {
 #[test]
 fn https_alone_is_a_notice() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(PortState::Filtered, &[(443, PortState::Open)]),
         &control(PortState::Filtered),
     );
@@ -116,7 +125,7 @@ fn https_alone_is_a_notice() {
 #[test]
 fn other_open_ports_are_unexpected() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(
             PortState::Filtered,
             &[(440, PortState::Open), (448, PortState::Open)],
@@ -133,7 +142,7 @@ fn forwarded_range_to_a_live_host_is_the_celle_pattern() {
     // The Digitalisierungsbox bug as it happened: 440–449 forwarded to a
     // server where 443 and 445 listen, the rest answers with resets.
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(
             PortState::Closed,
             &[(443, PortState::Open), (445, PortState::Open)],
@@ -149,14 +158,14 @@ fn forwarded_range_to_a_live_host_is_the_celle_pattern() {
             FindingId::HttpsExposed
         ]
     );
-    assert_eq!(v.findings[1].ports, Plan::standard().range_ports());
+    assert_eq!(v.findings[1].ports, https_range().range_ports());
 }
 
 #[test]
 fn forwarded_range_with_smb_blocked_still_shows() {
     // 445 dropped by the server's firewall, the rest of the range resets.
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(PortState::Closed, &[(445, PortState::Filtered)]),
         &control(PortState::Filtered),
     );
@@ -169,14 +178,14 @@ fn forwarded_range_with_smb_blocked_still_shows() {
 #[test]
 fn correct_single_forward_is_not_a_range() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(PortState::Filtered, &[(443, PortState::Open)]),
         &control(PortState::Filtered),
     );
     assert!(!ids(&v).contains(&FindingId::RangeReachable));
     // Two deliberate single forwardings are not a range either.
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(
             PortState::Filtered,
             &[(443, PortState::Open), (444, PortState::Closed)],
@@ -194,7 +203,7 @@ fn threshold_is_inclusive() {
         (442, PortState::Closed),
     ];
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(PortState::Filtered, &set),
         &control(PortState::Filtered),
     );
@@ -205,7 +214,7 @@ fn threshold_is_inclusive() {
 fn answering_control_port_rules_out_range() {
     let mut c = control(PortState::Filtered);
     c[2] = port(450, PortState::Closed);
-    let v = evaluate(&Plan::standard(), &range(PortState::Closed, &[]), &c);
+    let v = evaluate(&https_range(), &range(PortState::Closed, &[]), &c);
     assert!(!ids(&v).contains(&FindingId::RangeReachable));
 }
 
@@ -213,7 +222,7 @@ fn answering_control_port_rules_out_range() {
 fn untestable_control_port_makes_no_range_claim() {
     let mut c = control(PortState::Filtered);
     c[0] = port(438, PortState::Error);
-    let v = evaluate(&Plan::standard(), &range(PortState::Closed, &[]), &c);
+    let v = evaluate(&https_range(), &range(PortState::Closed, &[]), &c);
     assert_eq!(ids(&v), vec![FindingId::ScanIncomplete]);
     assert_eq!(v.findings[0].ports, vec![438]);
     assert_eq!(v.level, Level::Notice);
@@ -221,14 +230,14 @@ fn untestable_control_port_makes_no_range_claim() {
 
 #[test]
 fn missing_control_results_make_no_range_claim() {
-    let v = evaluate(&Plan::standard(), &range(PortState::Closed, &[]), &[]);
+    let v = evaluate(&https_range(), &range(PortState::Closed, &[]), &[]);
     assert!(v.findings.is_empty());
 }
 
 #[test]
 fn incomplete_scan_never_reads_ok() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(PortState::Filtered, &[(441, PortState::Error)]),
         &control(PortState::Filtered),
     );
@@ -290,7 +299,7 @@ fn one_open(port_no: u16, d: PortDetails) -> Vec<PortResult> {
 #[test]
 fn celle_server_smb1_and_guest_is_critical_twice() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &one_open(445, smb(Some(true), Some(false), Some(true))),
         &control(PortState::Filtered),
     );
@@ -314,7 +323,7 @@ fn celle_server_smb1_and_guest_is_critical_twice() {
 #[test]
 fn hardened_smb_adds_nothing_to_smb_exposed() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &one_open(445, smb(Some(false), Some(true), Some(false))),
         &control(PortState::Filtered),
     );
@@ -324,7 +333,7 @@ fn hardened_smb_adds_nothing_to_smb_exposed() {
 #[test]
 fn unknown_smb_answers_make_no_claim() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &one_open(445, smb(None, None, None)),
         &control(PortState::Filtered),
     );
@@ -334,7 +343,7 @@ fn unknown_smb_answers_make_no_claim() {
 #[test]
 fn smb_found_on_another_port_is_reported_there() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &one_open(447, smb(Some(true), None, None)),
         &control(PortState::Filtered),
     );
@@ -348,7 +357,7 @@ fn smb_found_on_another_port_is_reported_there() {
 #[test]
 fn outdated_tls_is_a_warning() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &one_open(443, tls("TLSv1.3", &["TLSv1.0"])),
         &control(PortState::Filtered),
     );
@@ -359,13 +368,13 @@ fn outdated_tls_is_a_warning() {
     assert_eq!(v.level, Level::Warning);
     // Only an old version on offer, no list: still outdated.
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &one_open(443, tls("TLSv1.1", &[])),
         &control(PortState::Filtered),
     );
     assert!(ids(&v).contains(&FindingId::TlsOutdated));
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &one_open(443, tls("TLSv1.2", &[])),
         &control(PortState::Filtered),
     );
@@ -384,7 +393,7 @@ fn admin_login_page_is_a_warning() {
         ..PortDetails::default()
     };
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &one_open(443, d.clone()),
         &control(PortState::Filtered),
     );
@@ -399,7 +408,7 @@ fn admin_login_page_is_a_warning() {
         h.admin_interface = None;
     }
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &one_open(443, plain),
         &control(PortState::Filtered),
     );
@@ -410,7 +419,7 @@ fn admin_login_page_is_a_warning() {
 fn details_on_a_port_that_is_not_open_are_ignored() {
     let mut r = range(PortState::Filtered, &[]);
     r[5] = with_details(r[5].clone(), smb(Some(true), Some(false), Some(true)));
-    let v = evaluate(&Plan::standard(), &r, &control(PortState::Filtered));
+    let v = evaluate(&https_range(), &r, &control(PortState::Filtered));
     assert_eq!(v.level, Level::Ok);
 }
 
@@ -428,7 +437,7 @@ fn admin_interface_on_a_control_port_counts() {
             ..PortDetails::default()
         },
     );
-    let v = evaluate(&Plan::standard(), &range(PortState::Filtered, &[]), &c);
+    let v = evaluate(&https_range(), &range(PortState::Filtered, &[]), &c);
     assert_eq!(ids(&v), vec![FindingId::AdminInterfaceExposed]);
     assert_eq!(v.findings[0].ports, vec![438]);
 }
@@ -436,7 +445,7 @@ fn admin_interface_on_a_control_port_counts() {
 #[test]
 fn everything_open_lists_all_findings_most_severe_first() {
     let v = evaluate(
-        &Plan::standard(),
+        &https_range(),
         &range(PortState::Open, &[]),
         &control(PortState::Filtered),
     );
