@@ -20,8 +20,14 @@ pub mod event {
     pub const ERROR: &str = "error";
 }
 
-use crate::plan::Plan;
+mod details;
+
+pub use details::{
+    HttpDetails, IdentLimit, KerberosDetails, KerberosMessage, PortDetails, SmbDetails, TlsDetails,
+};
+
 pub use crate::plan::service_name;
+use crate::plan::{Group, Plan};
 
 /// Address family of a checked address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,6 +52,17 @@ impl Family {
 pub struct Target {
     pub ip: IpAddr,
     pub family: Family,
+    /// `true` when the request carried signs of a proxy the probe does not
+    /// trust (`Via`, `X-Forwarded-For`, `Forwarded`, `X-Real-IP`): the
+    /// address is then probably a proxy's, and the result says little about
+    /// the visitor's own router. Absent otherwise. It never changes what is
+    /// checked.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub via_proxy: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Target {
@@ -53,7 +70,13 @@ impl Target {
         Target {
             ip,
             family: Family::of(ip),
+            via_proxy: false,
         }
+    }
+
+    /// The same address, marked as reached through a proxy or not.
+    pub fn via_proxy(self, via_proxy: bool) -> Self {
+        Target { via_proxy, ..self }
     }
 }
 
@@ -123,108 +146,6 @@ pub struct PortResult {
     pub details: Option<Box<PortDetails>>,
 }
 
-/// What identification learnt about the service on an open port. Every
-/// field is optional: a service shows what it shows within the probe's
-/// per-port budget, and a field is absent when nothing was learnt.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PortDetails {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub smb: Option<SmbDetails>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tls: Option<TlsDetails>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http: Option<HttpDetails>,
-    /// The first line a service sent unasked (SSH, FTP, SMTP, …), printable
-    /// ASCII only, at most 200 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub banner: Option<String>,
-    /// Set when a budget ended identification before it was complete.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<IdentLimit>,
-}
-
-impl PortDetails {
-    /// Nothing learnt and no limit reached: not worth a `details` field.
-    pub fn is_empty(&self) -> bool {
-        *self == PortDetails::default()
-    }
-}
-
-/// Which budget cut identification short.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IdentLimit {
-    /// The per-port time budget ran out (a silent or dripping service).
-    Time,
-    /// A reply exceeded the per-connection byte cap.
-    Bytes,
-}
-
-/// An SMB server's answers to negotiate and to a session setup without
-/// credentials (the probe stops there: no share is ever opened).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SmbDetails {
-    /// SMB2/3 dialects the server accepted, each offered alone, ascending:
-    /// `2.0.2`, `2.1`, `3.0`, `3.0.2`, `3.1.1`.
-    pub dialects: Vec<String>,
-    /// Whether the server accepts SMB1 (`NT LM 0.12`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub smb1: Option<bool>,
-    /// Whether the server requires signed messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signing_required: Option<bool>,
-    /// Whether a session setup as an unknown user with an empty password
-    /// was granted as guest ("map to guest", the "Everyone" share case).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guest_access: Option<bool>,
-    /// Whether an anonymous (null) session was granted. Common and by
-    /// itself no access to files; reported for completeness.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anonymous_session: Option<bool>,
-}
-
-/// A TLS service: the best version it negotiated, the legacy versions it
-/// still accepts and its certificate (not validated: read as offered).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TlsDetails {
-    /// `TLSv1.3`, `TLSv1.2`, `TLSv1.1` or `TLSv1.0`.
-    pub version: String,
-    /// Versions older than TLS 1.2 that the server accepted when offered alone.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub outdated_versions: Vec<String>,
-    /// Certificate subject, RFC 4514 style (`CN=…`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<String>,
-    /// Validity start, RFC 3339 UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_before: Option<String>,
-    /// Validity end, RFC 3339 UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_after: Option<String>,
-    /// Issuer equals subject and the signature verifies with the
-    /// certificate's own key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_signed: Option<bool>,
-}
-
-/// What a web server said of itself in answer to `GET /`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HttpDetails {
-    pub status: u16,
-    /// The `Server` header, printable ASCII, at most 200 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
-    /// The page's `<title>`, at most 200 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// A router, NAS or server administration interface recognised from the
-    /// title, `Server` header or page (for example `FRITZ!Box`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_interface: Option<String>,
-}
-
 /// Whether a port belongs to the checked range or to the control ports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -233,12 +154,48 @@ pub enum PortGroup {
     Control,
 }
 
-/// Data of the `port` event: a [`PortResult`] and the group it belongs to.
+/// Data of the `port` event: a [`PortResult`], its role and the plan group
+/// it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortEvent {
+    /// Range or control port.
     pub group: PortGroup,
+    /// Name of the plan group the port belongs to (`440-449`); absent from
+    /// older probes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
     #[serde(flatten)]
     pub result: PortResult,
+}
+
+/// One group of a plan by port numbers: which ports form its range and
+/// which are its control ports. In the report and the `started` event, so
+/// a client can tell which range a port belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupPorts {
+    /// The group's name in the plan, e.g. `440-449`.
+    pub name: String,
+    /// The range, ascending.
+    pub ports: Vec<u16>,
+    /// The control ports, ascending.
+    pub control: Vec<u16>,
+}
+
+impl From<&Group> for GroupPorts {
+    fn from(g: &Group) -> Self {
+        GroupPorts {
+            name: g.name.clone(),
+            ports: g.port_numbers(),
+            control: g.control_numbers(),
+        }
+    }
+}
+
+impl GroupPorts {
+    /// Every group of `plan`, in plan order.
+    pub fn of(plan: &Plan) -> Vec<GroupPorts> {
+        plan.groups.iter().map(GroupPorts::from).collect()
+    }
 }
 
 /// Data of the `started` event.
@@ -251,6 +208,22 @@ pub struct Started {
     pub ports: Vec<u16>,
     /// Every control port of the plan, ascending.
     pub control: Vec<u16>,
+    /// The plan's groups by port numbers, as in the report.
+    #[serde(default)]
+    pub groups: Vec<GroupPorts>,
+}
+
+impl Started {
+    /// The event announcing a scan of `plan` at `target`.
+    pub fn new(target: Target, plan: Plan) -> Self {
+        Started {
+            target,
+            ports: plan.range_ports(),
+            control: plan.control_ports(),
+            groups: GroupPorts::of(&plan),
+            plan,
+        }
+    }
 }
 
 /// Severity of a finding, lowest first (so `Ord` gives "most severe" = max).
@@ -288,10 +261,16 @@ impl From<Severity> for Level {
 pub enum FindingId {
     /// 445 (SMB) answers with a connection: file sharing reachable from the internet.
     SmbExposed,
-    /// A port of the range other than 443/445 is open.
+    /// A port answered as a Kerberos KDC: on a Windows network a domain
+    /// controller, reachable from the internet.
+    KerberosExposed,
+    /// An open port with no finding of its own (not SMB, HTTPS, HTTP or a
+    /// Kerberos KDC).
     UnexpectedOpen,
     /// 443 is open: intended or not, the service behind it is public.
     HttpsExposed,
+    /// 80 is open: intended or not, the web server behind it is public.
+    HttpExposed,
     /// Several ports of the range answer while the control ports stay silent:
     /// the signature of a forwarded port range.
     RangeReachable,
@@ -316,6 +295,10 @@ pub struct Finding {
     pub severity: Severity,
     /// The ports the finding is about.
     pub ports: Vec<u16>,
+    /// The plan group (its name, e.g. `440-449`) when every port of the
+    /// finding belongs to that one group; absent when they span groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -333,6 +316,9 @@ pub struct Report {
     pub ports: Vec<PortResult>,
     /// The plan's control ports in ascending order.
     pub control: Vec<PortResult>,
+    /// The plan's groups by port numbers: which range each port belongs to.
+    #[serde(default)]
+    pub groups: Vec<GroupPorts>,
     pub verdict: Verdict,
     /// Start of the scan, RFC 3339 in UTC.
     pub started_at: String,
@@ -400,120 +386,4 @@ pub struct SiteInfo {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn port_result_json_shape() {
-        let r = PortResult {
-            port: 445,
-            service: service_name(445).into(),
-            state: PortState::Open,
-            reason: Reason::Connected,
-            rtt_ms: Some(1.3),
-            attempts: 1,
-            details: None,
-        };
-        let v = serde_json::to_value(&r).unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"port":445,"service":"microsoft-ds","state":"open","reason":"connected","rtt_ms":1.3,"attempts":1})
-        );
-        let filtered = PortResult {
-            rtt_ms: None,
-            state: PortState::Filtered,
-            reason: Reason::Timeout,
-            attempts: 2,
-            ..r
-        };
-        let v = serde_json::to_value(&filtered).unwrap();
-        assert!(v.get("rtt_ms").is_none());
-    }
-
-    #[test]
-    fn port_event_is_flat() {
-        let e = PortEvent {
-            group: PortGroup::Control,
-            result: PortResult {
-                port: 450,
-                service: service_name(450).into(),
-                state: PortState::Filtered,
-                reason: Reason::Timeout,
-                rtt_ms: None,
-                attempts: 2,
-                details: None,
-            },
-        };
-        let s = serde_json::to_string(&e).unwrap();
-        assert_eq!(
-            s,
-            r#"{"group":"control","port":450,"service":"tserver","state":"filtered","reason":"timeout","attempts":2}"#
-        );
-        let back: PortEvent = serde_json::from_str(&s).unwrap();
-        assert_eq!(back, e);
-    }
-
-    #[test]
-    fn target_and_error_shapes() {
-        let t = Target::new("::1".parse().unwrap());
-        assert_eq!(
-            serde_json::to_string(&t).unwrap(),
-            r#"{"ip":"::1","family":"ipv6"}"#
-        );
-        let e = ErrorBody {
-            error: ErrorDetail {
-                code: ErrorCode::RateLimited,
-                message: "slow down".into(),
-                retry_after_s: Some(42),
-            },
-        };
-        assert_eq!(
-            serde_json::to_string(&e).unwrap(),
-            r#"{"error":{"code":"rate_limited","message":"slow down","retry_after_s":42}}"#
-        );
-        assert_eq!(
-            serde_json::to_string(&FindingId::RangeReachable).unwrap(),
-            r#""range-reachable""#
-        );
-    }
-
-    #[test]
-    fn details_shape_and_old_json_still_reads() {
-        let r = PortResult {
-            port: 445,
-            service: service_name(445).into(),
-            state: PortState::Open,
-            reason: Reason::Connected,
-            rtt_ms: None,
-            attempts: 1,
-            details: Some(Box::new(PortDetails {
-                smb: Some(SmbDetails {
-                    dialects: vec!["2.0.2".into(), "3.1.1".into()],
-                    smb1: Some(true),
-                    signing_required: Some(false),
-                    guest_access: Some(true),
-                    anonymous_session: None,
-                }),
-                ..PortDetails::default()
-            })),
-        };
-        let v = serde_json::to_value(&r).unwrap();
-        assert_eq!(
-            v["details"],
-            serde_json::json!({"smb":{"dialects":["2.0.2","3.1.1"],"smb1":true,"signing_required":false,"guest_access":true}})
-        );
-        // A result without details, as older probes wrote it, still reads.
-        let old = r#"{"port":445,"service":"microsoft-ds","state":"open","reason":"connected","attempts":1}"#;
-        let back: PortResult = serde_json::from_str(old).unwrap();
-        assert_eq!(back.details, None);
-        assert!(PortDetails::default().is_empty());
-        assert_eq!(
-            serde_json::to_string(&FindingId::Smb1Enabled).unwrap(),
-            r#""smb1-enabled""#
-        );
-        assert_eq!(
-            serde_json::to_string(&IdentLimit::Time).unwrap(),
-            r#""time""#
-        );
-    }
-}
+mod tests;

@@ -10,8 +10,11 @@
 //! Probe and page compile this one module: the probe scans
 //! [`Plan::standard`] and announces it in the stream's `started` event; the
 //! page draws every grid, table, count and text from the plan it receives,
-//! never from a constant. The literal ranges live only in [`Plan::standard`]
-//! (and in texts that tell the 2019 incident).
+//! never from a constant. The literal ranges live only in
+//! [`Group::forwarded_https`] and [`Group::forwarded_http`] (and in texts
+//! that tell the 2019 incident).
+
+use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,11 +26,28 @@ use crate::api::{PortGroup, PortResult, PortState, Reason, Report, Target};
 pub const SMB_SERVICE: &str = "microsoft-ds";
 /// IANA service name of HTTPS (port 443).
 pub const HTTPS_SERVICE: &str = "https";
+/// IANA service name of HTTP (port 80).
+pub const HTTP_SERVICE: &str = "http";
+/// Kerberos on port 88, as nmap names it (`/etc/services`: `kerberos`).
+pub const KERBEROS_SERVICE: &str = "kerberos-sec";
 
 /// IANA service name of a port, as `nmap` and `/etc/services` print it;
 /// `unknown` for ports no plan uses.
 pub fn service_name(port: u16) -> &'static str {
     match port {
+        78 => "vettcp",
+        79 => "finger",
+        80 => HTTP_SERVICE,
+        81 => "hosts2-ns",
+        82 => "xfer",
+        83 | 85 => "mit-ml-dev",
+        84 => "ctf",
+        86 => "mfcobol",
+        87 => "priv-term-l",
+        88 => KERBEROS_SERVICE,
+        89 => "su-mit-tg",
+        90 => "dnsix",
+        91 => "mit-dov",
         438 => "dsfgw",
         439 => "dasp",
         440 => "sgcp",
@@ -58,6 +78,8 @@ pub enum Protocol {
     /// A banner the service sends first, else the answer to `GET /`.
     #[default]
     Plain,
+    /// An AS-REQ for a made-up principal; a KDC answers with an error.
+    Kerberos,
 }
 
 /// One port of a plan.
@@ -142,31 +164,61 @@ pub struct Plan {
     pub groups: Vec<Group>,
 }
 
+impl Group {
+    /// The group of the consecutive ports `range`, named after them
+    /// (`440-449`), with `control` as its neighbours; `first` picks what
+    /// identification tries first on each port.
+    pub fn consecutive(
+        range: RangeInclusive<u16>,
+        control: &[u16],
+        first: impl Fn(u16) -> Protocol,
+    ) -> Self {
+        let service = |p: u16| Service::new(p, first(p));
+        Group {
+            name: format!("{}-{}", range.start(), range.end()),
+            ports: range.clone().map(service).collect(),
+            control: control.iter().map(|&p| service(p)).collect(),
+        }
+    }
+
+    /// 440–449, the range a Digitalisierungsbox forwarded when asked to
+    /// forward HTTPS (443), with two neighbours on each side. TLS is likely
+    /// on 443 and its TLS-ish neighbours (444 snpp is often reused, 448
+    /// ddm-ssl is TLS), SMB on 445.
+    pub fn forwarded_https() -> Self {
+        Group::consecutive(440..=449, &[438, 439, 450, 451], |port| match port {
+            445 => Protocol::Smb,
+            443 | 444 | 448 => Protocol::Tls,
+            _ => Protocol::Plain,
+        })
+    }
+
+    /// 80–89, the range the same fault made of a forwarding of HTTP (80),
+    /// with two neighbours on each side. HTTP is likely on 80 and Kerberos
+    /// on 88 when the range reaches a Windows domain controller.
+    pub fn forwarded_http() -> Self {
+        Group::consecutive(80..=89, &[78, 79, 90, 91], |port| match port {
+            88 => Protocol::Kerberos,
+            _ => Protocol::Plain,
+        })
+    }
+}
+
 impl Plan {
-    /// The plan the service runs: the range a Digitalisierungsbox forwarded
-    /// when asked to forward HTTPS (443), with two neighbours on each side.
+    /// The plan the service runs: the HTTPS range ([`Group::forwarded_https`]).
     pub fn standard() -> Self {
-        use Protocol::{Plain, Smb, Tls};
-        // A forwarded 443 range: TLS is likely on 443 and its TLS-ish
-        // neighbours (444 snpp is often reused, 448 ddm-ssl is TLS), SMB on 445.
-        let first = |port: u16| match port {
-            445 => Smb,
-            443 | 444 | 448 => Tls,
-            _ => Plain,
-        };
-        let services = |ports: &[u16]| {
-            ports
-                .iter()
-                .map(|&p| Service::new(p, first(p)))
-                .collect::<Vec<_>>()
-        };
         Plan {
             name: "standard".into(),
-            groups: vec![Group {
-                name: "440-449".into(),
-                ports: services(&(440..=449).collect::<Vec<_>>()),
-                control: services(&[438, 439, 450, 451]),
-            }],
+            groups: vec![Group::forwarded_https()],
+        }
+    }
+
+    /// Both ranges of the fault: the HTTPS range and the HTTP range
+    /// ([`Group::forwarded_http`]), scanned together.
+    pub fn both_ranges() -> Self {
+        Plan {
+            name: "both-ranges".into(),
+            groups: vec![Group::forwarded_https(), Group::forwarded_http()],
         }
     }
 
@@ -276,6 +328,7 @@ impl Plan {
             verdict: crate::verdict::evaluate(self, &ports, &control),
             ports,
             control,
+            groups: crate::api::GroupPorts::of(self),
             started_at: "2026-11-29T08:15:00Z".into(),
             duration_ms: 812,
             timeout_ms: 900,
@@ -314,10 +367,60 @@ mod tests {
     }
 
     #[test]
+    fn both_ranges_are_two_groups_with_their_neighbours() {
+        let p = Plan::both_ranges();
+        let names: Vec<&str> = p.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["440-449", "80-89"]);
+        assert_eq!(p.groups[0], Plan::standard().groups[0]);
+        let http = &p.groups[1];
+        assert_eq!(http.port_numbers(), (80..=89).collect::<Vec<_>>());
+        assert_eq!(http.control_numbers(), vec![78, 79, 90, 91]);
+        assert_eq!(http.label(), "80–89");
+        assert_eq!(p.len(), 28);
+        let mut range = (80..=89).chain(440..=449).collect::<Vec<_>>();
+        range.sort_unstable();
+        assert_eq!(p.range_ports(), range);
+        assert_eq!(p.control_ports(), vec![78, 79, 90, 91, 438, 439, 450, 451]);
+        assert_eq!(p.protocol(88), Protocol::Kerberos);
+        assert_eq!(p.protocol(80), Protocol::Plain);
+        assert_eq!(p.protocol(445), Protocol::Smb);
+        for tls in [443, 444, 448] {
+            assert_eq!(p.protocol(tls), Protocol::Tls, "{tls}");
+        }
+        assert_eq!(p.group_of(91).map(|g| g.name.as_str()), Some("80-89"));
+        assert_eq!(p.group_of(451).map(|g| g.name.as_str()), Some("440-449"));
+        assert!(p.group_of(92).is_none());
+    }
+
+    #[test]
     fn every_planned_port_has_a_service_name() {
-        for (_, _, s) in Plan::standard().entries() {
+        for (_, _, s) in Plan::both_ranges().entries() {
             assert_ne!(s.service, "unknown", "port {}", s.port);
         }
+    }
+
+    #[test]
+    fn service_names_are_nmaps() {
+        let names: Vec<&str> = (78..=91).map(service_name).collect();
+        assert_eq!(
+            names,
+            [
+                "vettcp",
+                "finger",
+                "http",
+                "hosts2-ns",
+                "xfer",
+                "mit-ml-dev",
+                "ctf",
+                "mit-ml-dev",
+                "mfcobol",
+                "priv-term-l",
+                "kerberos-sec",
+                "su-mit-tg",
+                "dnsix",
+                "mit-dov"
+            ]
+        );
     }
 
     #[test]
@@ -337,9 +440,14 @@ mod tests {
             v,
             serde_json::json!({"port":445,"service":"microsoft-ds","protocol":"smb"})
         );
-        let back: Plan =
-            serde_json::from_str(&serde_json::to_string(&Plan::standard()).unwrap()).unwrap();
-        assert_eq!(back, Plan::standard());
+        let both = Plan::both_ranges();
+        let back: Plan = serde_json::from_str(&serde_json::to_string(&both).unwrap()).unwrap();
+        assert_eq!(back, both);
+        let kdc = serde_json::to_value(both.service(88).unwrap()).unwrap();
+        assert_eq!(
+            kdc,
+            serde_json::json!({"port":88,"service":"kerberos-sec","protocol":"kerberos"})
+        );
     }
 
     #[test]

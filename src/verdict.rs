@@ -6,7 +6,7 @@
 use crate::api::{
     Finding, FindingId, Level, PortDetails, PortResult, PortState, Severity, Verdict,
 };
-use crate::plan::{HTTPS_SERVICE, Plan, SMB_SERVICE};
+use crate::plan::{HTTP_SERVICE, HTTPS_SERVICE, Plan, SMB_SERVICE};
 
 /// How many ports of a group's range must answer (open or closed), with every
 /// control port of the group silent, before the pattern is called a forwarded
@@ -14,11 +14,6 @@ use crate::plan::{HTTPS_SERVICE, Plan, SMB_SERVICE};
 /// single forwardings make two; a range forward to a live host makes (nearly)
 /// the whole range answer.
 pub const RANGE_ANSWER_THRESHOLD: usize = 3;
-
-/// Whether a result is the service `name` (an IANA name from the plan), open.
-fn open_as(p: &PortResult, name: &str) -> bool {
-    p.state == PortState::Open && p.service == name
-}
 
 /// The results for `ports`.
 fn among<'a>(
@@ -28,34 +23,52 @@ fn among<'a>(
     results.iter().filter(|p| ports.contains(&p.port))
 }
 
+/// Services whose open port is a finding of its own, by IANA name.
+const EXPOSED_SERVICES: [(FindingId, Severity, &str); 3] = [
+    (FindingId::SmbExposed, Severity::Critical, SMB_SERVICE),
+    (FindingId::HttpsExposed, Severity::Notice, HTTPS_SERVICE),
+    (FindingId::HttpExposed, Severity::Notice, HTTP_SERVICE),
+];
+
 /// Evaluate the findings for a scan of `plan`: `range` holds the results of
 /// every group's range ports, `control` those of every group's control ports.
+/// A finding whose ports all belong to one group names it.
 pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Verdict {
-    let mut findings = Vec::new();
-    let open = |p: &&PortResult| p.state == PortState::Open;
-
-    let smb: Vec<u16> = range
+    let open_range: Vec<&PortResult> = range
         .iter()
-        .filter(|p| open_as(p, SMB_SERVICE))
-        .map(|p| p.port)
+        .filter(|p| p.state == PortState::Open)
         .collect();
-    if !smb.is_empty() {
-        findings.push(finding(FindingId::SmbExposed, Severity::Critical, smb));
-    }
-
-    let unexpected: Vec<u16> = range
+    let mut findings: Vec<Finding> = EXPOSED_SERVICES
         .iter()
-        .filter(open)
-        .filter(|p| p.service != SMB_SERVICE && p.service != HTTPS_SERVICE)
-        .map(|p| p.port)
+        .filter_map(|&(id, severity, name)| {
+            let ports = open_range.iter().filter(|p| p.service == name);
+            finding(id, severity, ports.map(|p| p.port).collect())
+        })
         .collect();
-    if !unexpected.is_empty() {
-        findings.push(finding(
-            FindingId::UnexpectedOpen,
-            Severity::Warning,
-            unexpected,
-        ));
-    }
+    let ident = identification_findings(range.iter().chain(control));
+    let kdc: Vec<u16> = ident
+        .iter()
+        .filter(|f| f.id == FindingId::KerberosExposed)
+        .flat_map(|f| f.ports.iter().copied())
+        .collect();
+    findings.extend(ident);
+
+    // Every other open port of a range: neither an exposed service by name
+    // nor a port that answered as a KDC.
+    let unexpected = open_range
+        .iter()
+        .filter(|p| {
+            EXPOSED_SERVICES
+                .iter()
+                .all(|(_, _, name)| p.service != *name)
+        })
+        .filter(|p| !kdc.contains(&p.port))
+        .map(|p| p.port);
+    findings.extend(finding(
+        FindingId::UnexpectedOpen,
+        Severity::Warning,
+        unexpected.collect(),
+    ));
 
     for group in &plan.groups {
         let (ports, controls) = (group.port_numbers(), group.control_numbers());
@@ -67,7 +80,7 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
         let controls_silent =
             controls.peek().is_some() && controls.all(|p| p.state == PortState::Filtered);
         if answering.len() >= RANGE_ANSWER_THRESHOLD && controls_silent {
-            findings.push(finding(
+            findings.extend(finding(
                 FindingId::RangeReachable,
                 Severity::Warning,
                 answering,
@@ -75,31 +88,21 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
         }
     }
 
-    let https: Vec<u16> = range
-        .iter()
-        .filter(|p| open_as(p, HTTPS_SERVICE))
-        .map(|p| p.port)
-        .collect();
-    if !https.is_empty() {
-        findings.push(finding(FindingId::HttpsExposed, Severity::Notice, https));
-    }
-
-    findings.extend(identification_findings(range.iter().chain(control)));
-
-    let untested: Vec<u16> = range
+    let untested = range
         .iter()
         .chain(control)
         .filter(|p| p.state == PortState::Error)
-        .map(|p| p.port)
-        .collect();
-    if !untested.is_empty() {
-        findings.push(finding(
-            FindingId::ScanIncomplete,
-            Severity::Notice,
-            untested,
-        ));
-    }
+        .map(|p| p.port);
+    findings.extend(finding(
+        FindingId::ScanIncomplete,
+        Severity::Notice,
+        untested.collect(),
+    ));
 
+    for f in &mut findings {
+        f.group = sole_group(plan, &f.ports);
+    }
+    // Stable: two findings of one kind (one per group) stay in plan order.
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
     Verdict {
         level: level_of(&findings),
@@ -107,12 +110,22 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
     }
 }
 
-/// Findings from what identification learnt on open ports: the SMB server's
-/// guest access, SMB1 and signing, outdated TLS, and an administration login
-/// page. Each lists the ports it was seen on.
+/// The name of the one group all of `ports` belong to, if there is one.
+fn sole_group(plan: &Plan, ports: &[u16]) -> Option<String> {
+    let mut groups = ports.iter().map(|&p| plan.group_of(p).map(|g| &g.name));
+    let first = groups.next().flatten()?;
+    groups.all(|g| g == Some(first)).then(|| first.clone())
+}
+
+/// Findings from what identification learnt on open ports: a Kerberos KDC,
+/// the SMB server's guest access, SMB1 and signing, outdated TLS, and an
+/// administration login page. Each lists the ports it was seen on.
 fn identification_findings<'a>(ports: impl Iterator<Item = &'a PortResult>) -> Vec<Finding> {
     type Rule = (FindingId, Severity, fn(&PortDetails) -> bool);
-    let rules: [Rule; 5] = [
+    let rules: [Rule; 6] = [
+        (FindingId::KerberosExposed, Severity::Critical, |d| {
+            d.kerberos.is_some()
+        }),
         (FindingId::SmbGuestAccess, Severity::Critical, |d| {
             d.smb.as_ref().and_then(|s| s.guest_access) == Some(true)
         }),
@@ -145,7 +158,7 @@ fn identification_findings<'a>(ports: impl Iterator<Item = &'a PortResult>) -> V
                 .map(|(p, _)| *p)
                 .collect();
             hit.sort_unstable();
-            (!hit.is_empty()).then(|| finding(*id, *severity, hit))
+            finding(*id, *severity, hit)
         })
         .collect()
 }
@@ -159,463 +172,18 @@ pub fn level_of(findings: &[Finding]) -> Level {
         .unwrap_or(Level::Ok)
 }
 
-fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Finding {
-    Finding {
+/// A finding about `ports`, none when there are no ports. Its group is set
+/// once all findings are known.
+fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Option<Finding> {
+    (!ports.is_empty()).then_some(Finding {
         id,
         severity,
         ports,
-    }
+        group: None,
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::{HttpDetails, Reason, SmbDetails, TlsDetails, service_name};
-
-    fn port(port: u16, state: PortState) -> PortResult {
-        let reason = match state {
-            PortState::Open => Reason::Connected,
-            PortState::Closed => Reason::Refused,
-            PortState::Filtered => Reason::Timeout,
-            PortState::Error => Reason::LocalError,
-        };
-        PortResult {
-            port,
-            service: service_name(port).into(),
-            state,
-            reason,
-            rtt_ms: None,
-            attempts: 1,
-            details: None,
-        }
-    }
-
-    /// The range with the given ports in the given states and the rest `rest`.
-    fn range(rest: PortState, set: &[(u16, PortState)]) -> Vec<PortResult> {
-        Plan::standard()
-            .range_ports()
-            .iter()
-            .map(|&p| {
-                let state = set.iter().find(|(q, _)| *q == p).map_or(rest, |(_, s)| *s);
-                port(p, state)
-            })
-            .collect()
-    }
-
-    fn control(state: PortState) -> Vec<PortResult> {
-        Plan::standard()
-            .control_ports()
-            .iter()
-            .map(|&p| port(p, state))
-            .collect()
-    }
-
-    fn ids(v: &Verdict) -> Vec<FindingId> {
-        v.findings.iter().map(|f| f.id).collect()
-    }
-
-    #[test]
-    fn everything_filtered_is_ok() {
-        let v = evaluate(
-            &Plan::standard(),
-            &range(PortState::Filtered, &[]),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(v.level, Level::Ok);
-        assert!(v.findings.is_empty());
-    }
-
-    #[test]
-    fn host_without_firewall_answering_closed_everywhere_is_ok() {
-        // A directly connected host that resets every port exposes no service,
-        // and the control ports answer too, so it is not a forwarded range.
-        let v = evaluate(
-            &Plan::standard(),
-            &range(PortState::Closed, &[]),
-            &control(PortState::Closed),
-        );
-        assert_eq!(v.level, Level::Ok);
-        assert!(v.findings.is_empty());
-    }
-
-    #[test]
-    fn smb_open_is_critical() {
-        let v = evaluate(
-            &Plan::standard(),
-            &range(PortState::Filtered, &[(445, PortState::Open)]),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(v.level, Level::Critical);
-        assert_eq!(ids(&v), vec![FindingId::SmbExposed]);
-        assert_eq!(v.findings[0].ports, vec![445]);
-        assert_eq!(v.findings[0].severity, Severity::Critical);
-    }
-
-    #[test]
-    fn smb_closed_is_not_smb_exposed() {
-        let v = evaluate(
-            &Plan::standard(),
-            &range(PortState::Filtered, &[(445, PortState::Closed)]),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(v.level, Level::Ok);
-    }
-
-    #[test]
-    fn https_alone_is_a_notice() {
-        let v = evaluate(
-            &Plan::standard(),
-            &range(PortState::Filtered, &[(443, PortState::Open)]),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(v.level, Level::Notice);
-        assert_eq!(ids(&v), vec![FindingId::HttpsExposed]);
-        assert_eq!(v.findings[0].ports, vec![443]);
-    }
-
-    #[test]
-    fn other_open_ports_are_unexpected() {
-        let v = evaluate(
-            &Plan::standard(),
-            &range(
-                PortState::Filtered,
-                &[(440, PortState::Open), (448, PortState::Open)],
-            ),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(v.level, Level::Warning);
-        assert_eq!(ids(&v), vec![FindingId::UnexpectedOpen]);
-        assert_eq!(v.findings[0].ports, vec![440, 448]);
-    }
-
-    #[test]
-    fn forwarded_range_to_a_live_host_is_the_celle_pattern() {
-        // The Digitalisierungsbox bug as it happened: 440–449 forwarded to a
-        // server where 443 and 445 listen, the rest answers with resets.
-        let v = evaluate(
-            &Plan::standard(),
-            &range(
-                PortState::Closed,
-                &[(443, PortState::Open), (445, PortState::Open)],
-            ),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(v.level, Level::Critical);
-        assert_eq!(
-            ids(&v),
-            vec![
-                FindingId::SmbExposed,
-                FindingId::RangeReachable,
-                FindingId::HttpsExposed
-            ]
-        );
-        assert_eq!(v.findings[1].ports, Plan::standard().range_ports());
-    }
-
-    #[test]
-    fn forwarded_range_with_smb_blocked_still_shows() {
-        // 445 dropped by the server's firewall, the rest of the range resets.
-        let v = evaluate(
-            &Plan::standard(),
-            &range(PortState::Closed, &[(445, PortState::Filtered)]),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(v.level, Level::Warning);
-        assert_eq!(ids(&v), vec![FindingId::RangeReachable]);
-        assert_eq!(v.findings[0].ports.len(), 9);
-        assert!(!v.findings[0].ports.contains(&445));
-    }
-
-    #[test]
-    fn correct_single_forward_is_not_a_range() {
-        let v = evaluate(
-            &Plan::standard(),
-            &range(PortState::Filtered, &[(443, PortState::Open)]),
-            &control(PortState::Filtered),
-        );
-        assert!(!ids(&v).contains(&FindingId::RangeReachable));
-        // Two deliberate single forwardings are not a range either.
-        let v = evaluate(
-            &Plan::standard(),
-            &range(
-                PortState::Filtered,
-                &[(443, PortState::Open), (444, PortState::Closed)],
-            ),
-            &control(PortState::Filtered),
-        );
-        assert!(!ids(&v).contains(&FindingId::RangeReachable));
-    }
-
-    #[test]
-    fn threshold_is_inclusive() {
-        let set = [
-            (440, PortState::Closed),
-            (441, PortState::Closed),
-            (442, PortState::Closed),
-        ];
-        let v = evaluate(
-            &Plan::standard(),
-            &range(PortState::Filtered, &set),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(ids(&v), vec![FindingId::RangeReachable]);
-    }
-
-    #[test]
-    fn answering_control_port_rules_out_range() {
-        let mut c = control(PortState::Filtered);
-        c[2] = port(450, PortState::Closed);
-        let v = evaluate(&Plan::standard(), &range(PortState::Closed, &[]), &c);
-        assert!(!ids(&v).contains(&FindingId::RangeReachable));
-    }
-
-    #[test]
-    fn untestable_control_port_makes_no_range_claim() {
-        let mut c = control(PortState::Filtered);
-        c[0] = port(438, PortState::Error);
-        let v = evaluate(&Plan::standard(), &range(PortState::Closed, &[]), &c);
-        assert_eq!(ids(&v), vec![FindingId::ScanIncomplete]);
-        assert_eq!(v.findings[0].ports, vec![438]);
-        assert_eq!(v.level, Level::Notice);
-    }
-
-    #[test]
-    fn missing_control_results_make_no_range_claim() {
-        let v = evaluate(&Plan::standard(), &range(PortState::Closed, &[]), &[]);
-        assert!(v.findings.is_empty());
-    }
-
-    #[test]
-    fn incomplete_scan_never_reads_ok() {
-        let v = evaluate(
-            &Plan::standard(),
-            &range(PortState::Filtered, &[(441, PortState::Error)]),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(v.level, Level::Notice);
-        assert_eq!(ids(&v), vec![FindingId::ScanIncomplete]);
-    }
-
-    #[test]
-    fn level_is_most_severe_finding() {
-        assert_eq!(level_of(&[]), Level::Ok);
-        let f = |s| finding(FindingId::UnexpectedOpen, s, vec![440]);
-        assert_eq!(
-            level_of(&[f(Severity::Notice), f(Severity::Warning)]),
-            Level::Warning
-        );
-        assert_eq!(
-            level_of(&[f(Severity::Critical), f(Severity::Notice)]),
-            Level::Critical
-        );
-    }
-
-    fn with_details(mut p: PortResult, d: PortDetails) -> PortResult {
-        p.details = Some(Box::new(d));
-        p
-    }
-
-    fn smb(smb1: Option<bool>, signing: Option<bool>, guest: Option<bool>) -> PortDetails {
-        PortDetails {
-            smb: Some(SmbDetails {
-                dialects: vec!["2.1".into()],
-                smb1,
-                signing_required: signing,
-                guest_access: guest,
-                anonymous_session: Some(true),
-            }),
-            ..PortDetails::default()
-        }
-    }
-
-    fn tls(version: &str, outdated: &[&str]) -> PortDetails {
-        PortDetails {
-            tls: Some(TlsDetails {
-                version: version.into(),
-                outdated_versions: outdated.iter().map(|s| s.to_string()).collect(),
-                ..TlsDetails::default()
-            }),
-            ..PortDetails::default()
-        }
-    }
-
-    /// The range filtered but for `port`, open with `d`.
-    fn one_open(port_no: u16, d: PortDetails) -> Vec<PortResult> {
-        let mut r = range(PortState::Filtered, &[(port_no, PortState::Open)]);
-        let i = r.iter().position(|p| p.port == port_no).unwrap();
-        r[i] = with_details(r[i].clone(), d);
-        r
-    }
-
-    #[test]
-    fn celle_server_smb1_and_guest_is_critical_twice() {
-        let v = evaluate(
-            &Plan::standard(),
-            &one_open(445, smb(Some(true), Some(false), Some(true))),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(v.level, Level::Critical);
-        assert_eq!(
-            ids(&v),
-            vec![
-                FindingId::SmbExposed,
-                FindingId::SmbGuestAccess,
-                FindingId::Smb1Enabled,
-                FindingId::SmbSigningNotRequired,
-            ]
-        );
-        for f in &v.findings {
-            assert_eq!(f.ports, vec![445]);
-        }
-        assert_eq!(v.findings[1].severity, Severity::Critical);
-        assert_eq!(v.findings[3].severity, Severity::Warning);
-    }
-
-    #[test]
-    fn hardened_smb_adds_nothing_to_smb_exposed() {
-        let v = evaluate(
-            &Plan::standard(),
-            &one_open(445, smb(Some(false), Some(true), Some(false))),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(ids(&v), vec![FindingId::SmbExposed]);
-    }
-
-    #[test]
-    fn unknown_smb_answers_make_no_claim() {
-        let v = evaluate(
-            &Plan::standard(),
-            &one_open(445, smb(None, None, None)),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(ids(&v), vec![FindingId::SmbExposed]);
-    }
-
-    #[test]
-    fn smb_found_on_another_port_is_reported_there() {
-        let v = evaluate(
-            &Plan::standard(),
-            &one_open(447, smb(Some(true), None, None)),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(
-            ids(&v),
-            vec![FindingId::Smb1Enabled, FindingId::UnexpectedOpen]
-        );
-        assert_eq!(v.findings[0].ports, vec![447]);
-    }
-
-    #[test]
-    fn outdated_tls_is_a_warning() {
-        let v = evaluate(
-            &Plan::standard(),
-            &one_open(443, tls("TLSv1.3", &["TLSv1.0"])),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(
-            ids(&v),
-            vec![FindingId::TlsOutdated, FindingId::HttpsExposed]
-        );
-        assert_eq!(v.level, Level::Warning);
-        // Only an old version on offer, no list: still outdated.
-        let v = evaluate(
-            &Plan::standard(),
-            &one_open(443, tls("TLSv1.1", &[])),
-            &control(PortState::Filtered),
-        );
-        assert!(ids(&v).contains(&FindingId::TlsOutdated));
-        let v = evaluate(
-            &Plan::standard(),
-            &one_open(443, tls("TLSv1.2", &[])),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(ids(&v), vec![FindingId::HttpsExposed]);
-    }
-
-    #[test]
-    fn admin_login_page_is_a_warning() {
-        let d = PortDetails {
-            http: Some(HttpDetails {
-                status: 200,
-                title: Some("FRITZ!Box".into()),
-                admin_interface: Some("FRITZ!Box".into()),
-                ..HttpDetails::default()
-            }),
-            ..PortDetails::default()
-        };
-        let v = evaluate(
-            &Plan::standard(),
-            &one_open(443, d.clone()),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(
-            ids(&v),
-            vec![FindingId::AdminInterfaceExposed, FindingId::HttpsExposed]
-        );
-        assert_eq!(v.level, Level::Warning);
-        // A web page that is not an admin interface is no finding.
-        let mut plain = d;
-        if let Some(h) = plain.http.as_mut() {
-            h.admin_interface = None;
-        }
-        let v = evaluate(
-            &Plan::standard(),
-            &one_open(443, plain),
-            &control(PortState::Filtered),
-        );
-        assert_eq!(ids(&v), vec![FindingId::HttpsExposed]);
-    }
-
-    #[test]
-    fn details_on_a_port_that_is_not_open_are_ignored() {
-        let mut r = range(PortState::Filtered, &[]);
-        r[5] = with_details(r[5].clone(), smb(Some(true), Some(false), Some(true)));
-        let v = evaluate(&Plan::standard(), &r, &control(PortState::Filtered));
-        assert_eq!(v.level, Level::Ok);
-    }
-
-    #[test]
-    fn admin_interface_on_a_control_port_counts() {
-        let mut c = control(PortState::Filtered);
-        c[0] = with_details(
-            port(438, PortState::Open),
-            PortDetails {
-                http: Some(HttpDetails {
-                    status: 200,
-                    admin_interface: Some("Synology DSM".into()),
-                    ..HttpDetails::default()
-                }),
-                ..PortDetails::default()
-            },
-        );
-        let v = evaluate(&Plan::standard(), &range(PortState::Filtered, &[]), &c);
-        assert_eq!(ids(&v), vec![FindingId::AdminInterfaceExposed]);
-        assert_eq!(v.findings[0].ports, vec![438]);
-    }
-
-    #[test]
-    fn everything_open_lists_all_findings_most_severe_first() {
-        let v = evaluate(
-            &Plan::standard(),
-            &range(PortState::Open, &[]),
-            &control(PortState::Filtered),
-        );
-        let sev: Vec<Severity> = v.findings.iter().map(|f| f.severity).collect();
-        let mut sorted = sev.clone();
-        sorted.sort_by(|a, b| b.cmp(a));
-        assert_eq!(sev, sorted);
-        assert_eq!(
-            ids(&v),
-            vec![
-                FindingId::SmbExposed,
-                FindingId::UnexpectedOpen,
-                FindingId::RangeReachable,
-                FindingId::HttpsExposed
-            ]
-        );
-        assert_eq!(
-            v.findings[1].ports,
-            vec![440, 441, 442, 444, 446, 447, 448, 449]
-        );
-    }
-}
+mod tests;
+#[cfg(test)]
+mod two_groups;

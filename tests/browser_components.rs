@@ -106,6 +106,7 @@ fn fail(run: u32, failure: Failure) -> Action {
 fn port(plan: &Plan, group: PortGroup, port: u16, state: PortState) -> StreamMsg {
     StreamMsg::Port(PortEvent {
         group,
+        group_name: plan.group_of(port).map(|g| g.name.clone()),
         result: plan.sample_result(port, state),
     })
 }
@@ -391,12 +392,7 @@ async fn a_plan_never_seen_is_drawn_from_the_started_event() {
     let target = Target::new("192.0.2.44".parse().unwrap());
     s.apply(msg(
         run,
-        StreamMsg::Started(Started {
-            target,
-            ports: plan.range_ports(),
-            control: plan.control_ports(),
-            plan: plan.clone(),
-        }),
+        StreamMsg::Started(Started::new(target, plan.clone())),
     ));
     s.apply(msg(run, port(&plan, PortGroup::Range, 22, PortState::Open)));
     s.apply(msg(

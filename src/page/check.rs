@@ -164,6 +164,7 @@ mod tests {
         let r = report();
         c.apply(CheckEvent::Stream(StreamMsg::Port(PortEvent {
             group: PortGroup::Range,
+            group_name: None,
             result: r.ports[3].clone(),
         })));
         assert_eq!(c.progress(), (1, 10));
@@ -185,12 +186,10 @@ mod tests {
         let mut other = Plan::standard();
         other.groups[0].ports.truncate(4);
         let mut c = Check::new(None, Plan::standard());
-        c.apply(CheckEvent::Stream(StreamMsg::Started(Started {
-            target: Target::new("192.0.2.1".parse().unwrap()),
-            ports: other.range_ports(),
-            control: other.control_ports(),
-            plan: other.clone(),
-        })));
+        c.apply(CheckEvent::Stream(StreamMsg::Started(Started::new(
+            Target::new("192.0.2.1".parse().unwrap()),
+            other.clone(),
+        ))));
         assert_eq!(c.progress(), (0, 4));
         let cells = c.cells(&c.plan.groups[0]);
         assert_eq!(cells.len(), 4);

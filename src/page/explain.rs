@@ -77,6 +77,30 @@ pub fn explain(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
             "Whatever runs behind it is public. If it is a login page (router, server, remote maintenance), attackers can try passwords or exploit holes in outdated software.",
             "Have it checked. Ask your IT service provider whether this forwarding is needed and what can be reached through it.",
         ),
+        (FindingId::HttpExposed, Lang::De) => (
+            format!("Port {ports} (HTTP) ist offen"),
+            "Hier antwortet ein Webdienst ohne Verschlüsselung. Das kann gewollt sein, etwa für eine Website oder als Umleitung auf HTTPS.".into(),
+            "Was dahinter läuft, ist öffentlich, und was darüber übertragen wird, kann mitgelesen werden. Ist es eine Anmeldeseite (Router, Server, Fernwartung), können Angreifer Passwörter durchprobieren oder abfangen.",
+            "Prüfen lassen. Klären Sie mit Ihrem IT-Dienstleister, ob diese Freigabe gebraucht wird und ob sie nur auf HTTPS umleitet.",
+        ),
+        (FindingId::HttpExposed, Lang::En) => (
+            format!("Port {ports} (HTTP) is open"),
+            "A web service answers here without encryption. That may be intended, for example for a website or as a redirect to HTTPS.".into(),
+            "Whatever runs behind it is public, and whatever is sent over it can be read along the way. If it is a login page (router, server, remote maintenance), attackers can try or intercept passwords.",
+            "Have it checked. Ask your IT service provider whether this forwarding is needed and whether it only redirects to HTTPS.",
+        ),
+        (FindingId::KerberosExposed, Lang::De) => (
+            format!("Windows-Domänencontroller (Kerberos) aus dem Internet erreichbar (Port {ports})"),
+            "Hier beantwortet ein Kerberos-Dienst eine Anmeldeanfrage. Über Kerberos melden sich Benutzer im Windows-Netz an; der Dienst läuft auf dem Domänencontroller, dem Server, der alle Benutzerkonten verwaltet. Er gehört nie ins Internet.".into(),
+            "Angreifer können Benutzernamen erraten und bestätigen lassen, Passwörter durchprobieren und bei schwach geschützten Konten Passwort-Daten abgreifen, um sie in Ruhe zu knacken. Wer den Domänencontroller übernimmt, beherrscht alle Rechner und Konten im Netz.",
+            "Sofort. Lassen Sie die Weiterleitung noch heute entfernen und die Anmeldungen der letzten Zeit auf Auffälliges prüfen.",
+        ),
+        (FindingId::KerberosExposed, Lang::En) => (
+            format!("Windows domain controller (Kerberos) reachable from the internet (port {ports})"),
+            "A Kerberos service answers a logon request here. Users log on to a Windows network through Kerberos; the service runs on the domain controller, the server that manages all user accounts. It never belongs on the internet.".into(),
+            "Attackers can guess user names and have them confirmed, try passwords and, for weakly protected accounts, take password data away to crack at leisure. Whoever takes over the domain controller controls every computer and account in the network.",
+            "Right now. Have the forwarding removed today and have recent logons checked for anything unusual.",
+        ),
         (FindingId::RangeReachable, Lang::De) => (
             format!("Der ganze Bereich {range} scheint weitergeleitet zu sein"),
             format!(
@@ -243,6 +267,8 @@ mod tests {
             FindingId::SmbSigningNotRequired,
             FindingId::TlsOutdated,
             FindingId::AdminInterfaceExposed,
+            FindingId::HttpExposed,
+            FindingId::KerberosExposed,
         ];
         for id in &all {
             match id {
@@ -255,7 +281,9 @@ mod tests {
                 | FindingId::Smb1Enabled
                 | FindingId::SmbSigningNotRequired
                 | FindingId::TlsOutdated
-                | FindingId::AdminInterfaceExposed => {}
+                | FindingId::AdminInterfaceExposed
+                | FindingId::HttpExposed
+                | FindingId::KerberosExposed => {}
             }
         }
         all
@@ -269,6 +297,7 @@ mod tests {
                     id,
                     severity: Severity::Warning,
                     ports,
+                    group: None,
                 };
                 let de = explain(&f, &Plan::standard(), Lang::De);
                 let en = explain(&f, &Plan::standard(), Lang::En);
@@ -294,6 +323,7 @@ mod tests {
             id: FindingId::UnexpectedOpen,
             severity: Severity::Warning,
             ports: vec![440, 448],
+            group: None,
         };
         assert_eq!(
             explain(&f, &Plan::standard(), Lang::De).title,
@@ -357,6 +387,7 @@ mod tests {
             id: FindingId::RangeReachable,
             severity: Severity::Warning,
             ports: vec![8000, 8001, 8002],
+            group: Some("8000-8003".into()),
         };
         let e = explain(&f, &plan, Lang::De);
         assert_eq!(

@@ -10,8 +10,8 @@
 use serde::Deserialize;
 
 use crate::api::{
-    self, ErrorBody, PortEvent, PortGroup, PortResult, PortState, Reason, Report, Started, Target,
-    Verdict,
+    self, ErrorBody, GroupPorts, PortEvent, PortGroup, PortResult, PortState, Reason, Report,
+    Started, Target, Verdict,
 };
 
 /// One dispatched event.
@@ -127,6 +127,8 @@ pub enum StreamMsg {
 struct WirePort {
     #[serde(default)]
     group: Option<PortGroup>,
+    #[serde(default)]
+    group_name: Option<String>,
     port: u16,
     service: String,
     state: PortState,
@@ -156,6 +158,8 @@ struct WireReport {
     target: Target,
     ports: Vec<WirePort>,
     control: Vec<WirePort>,
+    #[serde(default)]
+    groups: Vec<GroupPorts>,
     verdict: Verdict,
     started_at: String,
     #[serde(default)]
@@ -168,6 +172,7 @@ struct WireReport {
 fn port_event(w: WirePort) -> Option<PortEvent> {
     Some(PortEvent {
         group: w.group?,
+        group_name: w.group_name.clone(),
         result: w.into(),
     })
 }
@@ -177,6 +182,7 @@ fn report(w: WireReport) -> Report {
         target: w.target,
         ports: w.ports.into_iter().map(Into::into).collect(),
         control: w.control.into_iter().map(Into::into).collect(),
+        groups: w.groups,
         verdict: w.verdict,
         started_at: w.started_at,
         duration_ms: w.duration_ms,
@@ -281,6 +287,7 @@ mod tests {
         }
         let event = PortEvent {
             group: PortGroup::Control,
+            group_name: Some("440-449".into()),
             result: plan.sample_result(450, PortState::Closed),
         };
         let data = serde_json::to_string(&event).unwrap();

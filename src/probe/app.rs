@@ -49,3 +49,5 @@ async fn baseline_headers(State(page): State<Page>, mut resp: Response) -> Respo
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod via_proxy;

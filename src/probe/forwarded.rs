@@ -96,12 +96,12 @@ pub fn client_address<'a>(
 
 /// One `X-Forwarded-For` entry: an address, optionally with a port
 /// (`198.51.100.7`, `198.51.100.7:5000`, `2001:db8::1`, `[2001:db8::1]:5000`).
-fn parse_xff_entry(entry: &str) -> Result<IpAddr, BadForwarding> {
+pub(super) fn parse_xff_entry(entry: &str) -> Result<IpAddr, BadForwarding> {
     parse_node(entry.trim()).ok_or(BadForwarding("X-Forwarded-For entry is not an address"))
 }
 
 /// One RFC 7239 element (`for=…;proto=…;by=…`): its `for` parameter.
-fn parse_forwarded_element(element: &str) -> Result<IpAddr, BadForwarding> {
+pub(super) fn parse_forwarded_element(element: &str) -> Result<IpAddr, BadForwarding> {
     let mut found = None;
     for pair in element.split(';') {
         let Some((key, value)) = pair.split_once('=') else {
@@ -130,7 +130,7 @@ fn parse_forwarded_element(element: &str) -> Result<IpAddr, BadForwarding> {
 }
 
 /// An address, a bracketed IPv6 address, or either with a port.
-fn parse_node(s: &str) -> Option<IpAddr> {
+pub(super) fn parse_node(s: &str) -> Option<IpAddr> {
     if let Ok(ip) = s.parse::<IpAddr>() {
         return Some(ip);
     }

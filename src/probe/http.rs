@@ -27,7 +27,6 @@ use super::metrics::Held;
 use super::scan;
 use super::state::{Admitted, ConnInfo, ProbeState};
 use crate::api::{PortEvent, Report, SiteInfo, Started, Target, event};
-use crate::plan::Plan;
 
 type AppState = Arc<ProbeState>;
 
@@ -74,7 +73,7 @@ async fn whoami(
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
     headers: HeaderMap,
 ) -> Result<Json<Target>, ApiError> {
-    Ok(Json(Target::new(st.visitor(&conn, &headers)?)))
+    Ok(Json(st.target(&conn, &headers)?))
 }
 
 /// Run an admitted scan as a tracked task, reporting events to `on_port`;
@@ -88,9 +87,11 @@ fn spawn_scan(
     st.shutdown.clone().spawn(async move {
         let Admitted { target, rtt, slot } = admitted;
         let running = Held::new(&st.metrics.scans_running);
-        let plan = Plan::standard();
-        let scan = scan::scan(target, &plan, &st.scan, rtt, on_port);
-        let report = AssertUnwindSafe(scan).catch_unwind().await.ok();
+        let scan = scan::scan(target.ip, &st.plan, &st.scan, rtt, on_port);
+        let mut report = AssertUnwindSafe(scan).catch_unwind().await.ok();
+        if let Some(report) = &mut report {
+            report.target = target;
+        }
         drop((running, slot));
         if let Some(report) = &report {
             st.metrics.record_scan(report);
@@ -131,17 +132,12 @@ async fn scan_stream(
     ApiError,
 > {
     let admitted = st.admit(&conn, &headers)?;
-    let plan = Plan::standard();
+    let plan = st.plan.clone();
     // started + one per port + finished/error: never full, so try_send never drops.
     let (tx, rx) = mpsc::channel::<Event>(plan.len() + 2);
     let _ = tx.try_send(json_event(
         event::STARTED,
-        &Started {
-            target: Target::new(admitted.target),
-            ports: plan.range_ports(),
-            control: plan.control_ports(),
-            plan,
-        },
+        &Started::new(admitted.target, plan),
     ));
     let port_tx = tx.clone();
     let handle = spawn_scan(&st, admitted, move |e| {

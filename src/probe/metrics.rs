@@ -237,6 +237,7 @@ mod tests {
             verdict: verdict::evaluate(&plan, &ports, &[]),
             ports,
             control: vec![],
+            groups: vec![],
             started_at: String::new(),
             duration_ms: 420,
             timeout_ms: 150,

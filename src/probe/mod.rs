@@ -3,9 +3,11 @@
 //! - [`config`]: flags, environment and TOML file → [`config::Settings`].
 //! - [`policy`]: which addresses may be checked at all.
 //! - [`forwarded`]: whose address a request comes from (trusted proxies).
+//! - [`proxied`]: signs of a proxy the probe does not trust (`via_proxy`).
 //! - [`limits`]: per-address rate limit and the global scan cap.
 //! - [`scan`]: the connect scan and its adaptive timeouts.
-//! - [`ident`]: what listens on an open port (SMB, TLS, HTTP, banners).
+//! - [`ident`]: what listens on an open port (SMB, TLS, HTTP, banners,
+//!   Kerberos).
 //! - [`state`]: the shared state, its parts, and admission of a scan.
 //! - [`app`]: every route as one router (API, page, health, metrics).
 //! - [`http`]: the API routes: whoami, scan, scan stream, site.
@@ -30,6 +32,7 @@ pub mod ident;
 pub mod limits;
 pub mod metrics;
 pub mod policy;
+pub mod proxied;
 pub mod scan;
 pub mod server;
 pub mod shutdown;

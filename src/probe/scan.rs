@@ -26,7 +26,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use tokio::net::TcpSocket;
 use tokio::sync::watch;
 
-use crate::api::{PortEvent, PortGroup, PortResult, PortState, Reason, Report, Target};
+use crate::api::{GroupPorts, PortEvent, PortGroup, PortResult, PortState, Reason, Report, Target};
 use crate::plan::{Plan, Protocol, Service};
 use crate::probe::ident;
 use crate::probe::metrics::Held;
@@ -203,17 +203,19 @@ pub async fn scan(
     let (timeout_tx, timeout_rx) = watch::channel(timeout_for(rtt_estimate, timing));
 
     let mut pending = FuturesUnordered::new();
-    let launch = |group: PortGroup, port: &Service, tries: u8| {
+    // Every port of every group at once: the scan's duration does not grow
+    // with the number of ports or groups.
+    let launch = |place: (usize, PortGroup), port: &Service, tries: u8| {
         let rx = timeout_rx.clone();
         let port = port.clone();
         let sockets = &setup.sockets;
         async move {
             let outcome = attempt(SocketAddr::new(target, port.port), rx, sockets).await;
-            (group, port, tries, outcome)
+            (place, port, tries, outcome)
         }
     };
-    for (_, group, port) in plan.entries() {
-        pending.push(launch(group, port, 1));
+    for (index, group, port) in plan.entries() {
+        pending.push(launch((index, group), port, 1));
     }
 
     let mut range = Vec::new();
@@ -221,7 +223,7 @@ pub async fn scan(
     let mut identifying = FuturesUnordered::new();
     let mut details = Vec::new();
     loop {
-        let (group, port, tries, outcome) = tokio::select! {
+        let (place, port, tries, outcome) = tokio::select! {
             Some(done) = pending.next(), if !pending.is_empty() => done,
             Some(found) = identifying.next(), if !identifying.is_empty() => {
                 details.push(found);
@@ -248,7 +250,7 @@ pub async fn scan(
                 (state, reason, Some(rtt))
             }
             Outcome::Silence if tries < attempts_allowed(loss_seen) => {
-                pending.push(launch(group, &port, tries + 1));
+                pending.push(launch(place, &port, tries + 1));
                 continue;
             }
             Outcome::Silence => (PortState::Filtered, Reason::Timeout, None),
@@ -268,8 +270,10 @@ pub async fn scan(
             let addr = SocketAddr::new(target, number);
             identifying.push(async move { (number, ident::identify(addr, first, budget).await) });
         }
+        let (index, group) = place;
         on_port(PortEvent {
             group,
+            group_name: plan.groups.get(index).map(|g| g.name.clone()),
             result: result.clone(),
         });
         match group {
@@ -294,6 +298,7 @@ pub async fn scan(
         target: Target::new(target),
         ports: range,
         control,
+        groups: GroupPorts::of(plan),
         verdict,
         started_at: humantime::format_rfc3339_millis(started_at).to_string(),
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),

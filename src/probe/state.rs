@@ -25,9 +25,12 @@ use super::ident;
 use super::limits::{RateLimit, ScanSlots};
 use super::metrics::Metrics;
 use super::policy::{TargetPolicy, normalise};
+use super::proxied::via_proxy;
 use super::scan::ScanSetup;
 use super::shutdown::Shutdown;
 use super::www::Page;
+use crate::api::Target;
+use crate::plan::Plan;
 
 /// What the listener knows about the connection a request arrived on; the
 /// handlers read it with axum's `ConnectInfo` (tests mock it).
@@ -40,6 +43,8 @@ pub struct ConnInfo {
 
 /// Shared state of a running probe.
 pub struct ProbeState {
+    /// The ports every scan checks: [`Plan::standard`] (tests choose others).
+    pub plan: Plan,
     pub policy: TargetPolicy,
     pub trust: Trust,
     /// Timeouts, identification budget and this probe's socket gauge.
@@ -65,10 +70,11 @@ impl FromRef<Arc<ProbeState>> for Metrics {
     }
 }
 
-/// An admitted scan: whom to scan, what the handshake said about the path,
-/// and the scan slot it holds until it ends.
+/// An admitted scan: whom to scan (and whether a proxy seems to stand in
+/// for the visitor), what the handshake said about the path, and the scan
+/// slot it holds until it ends.
 pub struct Admitted {
-    pub target: IpAddr,
+    pub target: Target,
     pub rtt: Option<Duration>,
     pub slot: OwnedSemaphorePermit,
 }
@@ -83,6 +89,7 @@ impl ProbeState {
         };
         let metrics = Metrics::new();
         Ok(ProbeState {
+            plan: Plan::standard(),
             policy: TargetPolicy::new(
                 settings.allow_targets.clone(),
                 settings.listen.ip(),
@@ -115,6 +122,14 @@ impl ProbeState {
         client_address(conn.peer.ip(), values, &self.trust).map_err(ApiError::BadForwarding)
     }
 
+    /// The address this request must be checked at, marked when the request
+    /// shows signs of a proxy the probe does not trust.
+    pub fn target(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Target, ApiError> {
+        let ip = self.visitor(conn, headers)?;
+        let proxied = via_proxy(conn.peer.ip(), ip, headers, &self.trust);
+        Ok(Target::new(ip).via_proxy(proxied))
+    }
+
     /// Admit one scan for the request, or say why not (and count refusals).
     pub fn admit(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Admitted, ApiError> {
         self.try_admit(conn, headers).inspect_err(|e| {
@@ -123,18 +138,18 @@ impl ProbeState {
     }
 
     fn try_admit(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Admitted, ApiError> {
-        let target = self.visitor(conn, headers)?;
-        self.policy.check(target).map_err(ApiError::NotAllowed)?;
+        let target = self.target(conn, headers)?;
+        self.policy.check(target.ip).map_err(ApiError::NotAllowed)?;
         if self.shutdown.is_begun() {
             return Err(ApiError::ShuttingDown);
         }
         // Take the slot before counting the scan, so a busy probe does not
         // use up the visitor's allowance.
         let slot = self.slots.try_acquire()?;
-        self.limiter.check(target)?;
+        self.limiter.check(target.ip)?;
         // The handshake RTT describes the path to the visitor only when the
         // visitor is the peer, not a proxy.
-        let rtt = (target == normalise(conn.peer.ip()))
+        let rtt = (target.ip == normalise(conn.peer.ip()))
             .then_some(conn.rtt)
             .flatten();
         Ok(Admitted { target, rtt, slot })

@@ -48,13 +48,7 @@ async fn scan_reports_states_reasons_and_verdict() {
     assert_eq!(resp.headers()["cache-control"], "no-store");
     let report: Report = resp.json().await.unwrap();
 
-    assert_eq!(
-        report.target,
-        Target {
-            ip: ip("127.0.0.2"),
-            family: Family::Ipv4
-        }
-    );
+    assert_eq!(report.target, Target::new(ip("127.0.0.2")));
     let ports: Vec<u16> = report.ports.iter().map(|p| p.port).collect();
     assert_eq!(ports, portcheck::plan::Plan::standard().range_ports());
     for p in &report.ports {

@@ -30,7 +30,7 @@ fn openapi_names_every_value() {
             NotFound, MethodNotAllowed, Internal),
         every_name!(FindingId: SmbExposed, UnexpectedOpen, HttpsExposed, RangeReachable,
             ScanIncomplete, SmbGuestAccess, Smb1Enabled, SmbSigningNotRequired, TlsOutdated,
-            AdminInterfaceExposed),
+            AdminInterfaceExposed, HttpExposed, KerberosExposed),
         every_name!(Reason: Connected, Refused, Timeout, Unreachable, Prohibited, LocalError),
         every_name!(PortState: Open, Closed, Filtered, Error),
         every_name!(IdentLimit: Time, Bytes),
@@ -63,6 +63,13 @@ fn openapi_names_every_value() {
         "admin_interface:",
         "banner:",
         "limit:",
+        "kerberos:",
+        "error_code:",
+        "realm:",
+        "server_time:",
+        "via_proxy:",
+        "groups:",
+        "group_name:",
     ] {
         assert!(spec.contains(field), "docs/openapi.yaml lacks {field}");
     }

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::probe::Running;
 use crate::support::*;
-use portcheck::api::{Family, PortGroup, PortState, Reason, Report, Started, Target, event};
+use portcheck::api::{PortGroup, PortState, Reason, Report, Started, Target, event};
 use reqwest::StatusCode;
 
 /// The shipped nginx configuration.
@@ -265,10 +265,7 @@ async fn scan(req: reqwest::RequestBuilder) -> Report {
 }
 
 fn v4(addr: &str) -> Target {
-    Target {
-        ip: ip(addr),
-        family: Family::Ipv4,
-    }
+    Target::new(ip(addr))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -412,14 +409,16 @@ async fn direct_requests_with_forged_headers_change_nothing() {
             .header("X-Real-IP", FORGED_LOOPBACK)
     };
 
+    // The peer is checked, never a forged address; the headers only flag
+    // that a proxy may stand between the visitor and the probe.
     let (target, server) = whoami(forged(client.get(lab.direct("/api/v1/whoami")))).await;
-    assert_eq!(target, v4(DIRECT));
+    assert_eq!(target, v4(DIRECT).via_proxy(true));
     assert_ne!(server.as_deref(), Some("nginx"), "went around nginx");
     assert_eq!(
         scan(forged(client.get(lab.direct("/api/v1/scan"))))
             .await
             .target,
-        v4(DIRECT)
+        v4(DIRECT).via_proxy(true)
     );
     // A header no proxy could have written is not even read from an
     // untrusted peer: no 400, just the peer's own address.
@@ -429,7 +428,7 @@ async fn direct_requests_with_forged_headers_change_nothing() {
             .header("X-Forwarded-For", "not an address"),
     )
     .await;
-    assert_eq!(target, v4(DIRECT));
+    assert_eq!(target, v4(DIRECT).via_proxy(true));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

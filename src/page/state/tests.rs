@@ -18,6 +18,7 @@ fn report() -> Report {
 fn port_msg(group: PortGroup, port: u16, state: PortState) -> StreamMsg {
     StreamMsg::Port(PortEvent {
         group,
+        group_name: None,
         result: Plan::standard().sample_result(port, state),
     })
 }
@@ -50,15 +51,7 @@ fn a_check_from_consent_to_report() {
     assert_eq!(s.phase(), Phase::Running);
     let run = s.run;
     let plan = Plan::standard();
-    s.apply(msg(
-        run,
-        StreamMsg::Started(Started {
-            target: target(),
-            ports: plan.range_ports(),
-            control: plan.control_ports(),
-            plan,
-        }),
-    ));
+    s.apply(msg(run, StreamMsg::Started(Started::new(target(), plan))));
     s.apply(msg(run, port_msg(PortGroup::Range, 445, PortState::Open)));
     s.apply(msg(
         run,
@@ -218,12 +211,7 @@ fn the_next_check_expects_the_plan_the_probe_announced() {
     small.groups[0].ports.truncate(3);
     s.apply(msg(
         s.run,
-        StreamMsg::Started(Started {
-            target: target(),
-            ports: small.range_ports(),
-            control: small.control_ports(),
-            plan: small.clone(),
-        }),
+        StreamMsg::Started(Started::new(target(), small.clone())),
     ));
     assert_eq!(s.progress(), (0, 3));
     assert_eq!(s.whoami, WhoAmI::Known(target()));

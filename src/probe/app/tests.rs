@@ -14,21 +14,21 @@ use crate::probe::assets::{Assets, NONCE_PLACEHOLDER};
 use crate::probe::config::Settings;
 use crate::probe::state::ConnInfo;
 
-fn ip(s: &str) -> IpAddr {
+pub(super) fn ip(s: &str) -> IpAddr {
     s.parse().expect("test address")
 }
 
-fn state(adjust: impl FnOnce(&mut Settings)) -> ProbeState {
+pub(super) fn state(adjust: impl FnOnce(&mut Settings)) -> ProbeState {
     let mut s = Settings::default();
     adjust(&mut s);
     ProbeState::new(&s).expect("state")
 }
 
 /// One answer, as the probe gives it.
-struct Answer {
-    status: StatusCode,
+pub(super) struct Answer {
+    pub(super) status: StatusCode,
     headers: HeaderMap,
-    body: String,
+    pub(super) body: String,
 }
 
 impl Answer {
@@ -42,7 +42,7 @@ impl Answer {
 }
 
 /// `method path` with `headers`, arriving from `from` on a fresh router.
-async fn ask(
+pub(super) async fn ask(
     st: &Arc<ProbeState>,
     from: &str,
     method: Method,
@@ -264,10 +264,15 @@ async fn metrics_only_where_configured() {
         MetricsMode::Off,
         MetricsMode::Listen(([127, 0, 0, 1], 0).into()),
     ] {
+        // Without metrics here, `/metrics` is just a path: the page's
+        // fallback (404, or the page itself once it is built), never metrics.
         let off = Arc::new(state(|s| s.metrics = mode));
-        assert_eq!(
-            get(&off, "127.0.0.1", "/metrics").await.status,
-            StatusCode::NOT_FOUND
+        let m = get(&off, "127.0.0.1", "/metrics").await;
+        assert!(!m.body.contains("portcheck_"), "{}", m.body);
+        assert!(
+            !m.header("content-type")
+                .unwrap_or_default()
+                .contains("openmetrics")
         );
     }
 }

@@ -72,8 +72,9 @@ pub struct Options {
     #[arg(long, value_name = "N")]
     pub rate_table_size: Option<usize>,
 
-    /// Most scans running at once (each holds up to 14 sockets); beyond it
-    /// 503 busy with Retry-After. [default: 64]
+    /// Most scans running at once (each holds a socket per planned port,
+    /// more while it identifies open ones); beyond it 503 busy with
+    /// Retry-After. [default: 64]
     #[arg(long, value_name = "N")]
     pub max_scans: Option<usize>,
 

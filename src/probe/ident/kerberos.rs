@@ -90,6 +90,7 @@ pub fn error_name(code: i32) -> Option<&'static str> {
         25 => "KDC_ERR_PREAUTH_REQUIRED",
         37 => "KRB_AP_ERR_SKEW",
         60 => "KRB_ERR_GENERIC",
+        61 => "KRB_ERR_FIELD_TOOLONG",
         68 => "KDC_ERR_WRONG_REALM",
         _ => return None,
     })
@@ -290,7 +291,7 @@ fn parse_error(content: &[u8]) -> Result<KrbError, Malformed> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A KRB-ERROR as a KDC writes it, built from parts.

@@ -1,7 +1,8 @@
 //! Identification: on a port the scan found open, ask the service what it is
 //! — SMB (dialects, SMB1, signing, guest and anonymous sessions), TLS
-//! (versions, certificate) with the web server behind it, plain HTTP, or the
-//! banner a service sends unasked — within a fixed per-port budget.
+//! (versions, certificate) with the web server behind it, plain HTTP, the
+//! banner a service sends unasked, or a Kerberos KDC's error — within a
+//! fixed per-port budget.
 //!
 //! Why a budget: every byte comes from a host the visitor controls. A
 //! service that never answers, drips one byte a second or announces a
@@ -12,18 +13,19 @@
 //! memory. Running out of a budget is reported ([`IdentLimit`]), not
 //! hidden.
 //!
-//! The parsers are pure functions in [`smb`], [`ntlm`], [`tls`] and
-//! [`http`]; the conversations around them are in `smb_client`,
-//! `tls_client` and `plain_client`, on the budgeted I/O of `wire`. This
-//! module chooses what to try and in which order. What is tried on a port
-//! depends on the port's plan entry ([`protocols_for`]): SMB first where the
-//! plan expects SMB, TLS first where it expects TLS, otherwise a banner or an
-//! HTTP answer; when the first guess
-//! is wrong, the others follow while the budget lasts. SMB stops after
-//! session setup: no tree connect, no share, no file.
+//! The parsers are pure functions in [`smb`], [`ntlm`], [`tls`], [`http`]
+//! and [`kerberos`]; the conversations around them are in `smb_client`,
+//! `tls_client`, `plain_client` and `kerberos_client`, on the budgeted I/O
+//! of `wire`. This module chooses what to try and in which order. What is
+//! tried on a port depends on the port's plan entry ([`protocols_for`]): the
+//! protocol the plan expects first, then the others while the budget lasts,
+//! Kerberos last (a service that is something else has usually said so by
+//! then). SMB stops after session setup: no tree connect, no share, no
+//! file; Kerberos after one AS-REQ without a password.
 
 pub mod http;
 pub mod kerberos;
+mod kerberos_client;
 pub mod ntlm;
 mod plain_client;
 pub mod smb;
@@ -39,6 +41,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::api::{IdentLimit, PortDetails};
+use kerberos_client::probe_kerberos;
 use plain_client::{Plain, probe_plain};
 use smb_client::probe_smb;
 use tls_client::probe_tls;
@@ -76,9 +79,10 @@ pub use crate::plan::Protocol;
 pub fn protocols_for(first: Protocol) -> &'static [Protocol] {
     use Protocol::*;
     match first {
-        Smb => &[Smb, Tls, Plain],
-        Tls => &[Tls, Plain, Smb],
-        Plain => &[Plain, Tls, Smb],
+        Smb => &[Smb, Tls, Plain, Kerberos],
+        Tls => &[Tls, Plain, Smb, Kerberos],
+        Plain => &[Plain, Tls, Smb, Kerberos],
+        Kerberos => &[Kerberos, Plain, Tls, Smb],
     }
 }
 
@@ -89,8 +93,13 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
     let deadline = Instant::now() + budget.time;
     let mut details = PortDetails::default();
     let protocols = protocols_for(first);
-    let mut tls_hint = false;
+    // What the plain answer showed the service to be, if it was neither
+    // HTTP nor a banner: from then on only that protocol is worth trying.
+    let mut hint = None;
     for (i, proto) in protocols.iter().enumerate() {
+        if hint.is_some_and(|h| h != *proto) {
+            continue;
+        }
         let now = Instant::now();
         if now >= deadline {
             limits.hit(Limits::TIME);
@@ -116,6 +125,12 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
                     break;
                 }
             }
+            Protocol::Kerberos => {
+                if let Some(k) = probe_kerberos(addr, step_deadline, &limits).await {
+                    details.kerberos = Some(k);
+                    break;
+                }
+            }
             Protocol::Plain => {
                 match probe_plain(addr, step_deadline, budget.banner_wait, &limits).await {
                     Plain::Http(h) => {
@@ -126,7 +141,7 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
                         details.banner = Some(b);
                         break;
                     }
-                    Plain::TlsHint => tls_hint = true,
+                    Plain::Hint(p) => hint = Some(p),
                     Plain::Nothing => {}
                     Plain::Refused => break,
                 }
@@ -137,7 +152,7 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
         if limits.reported() == Some(IdentLimit::Time) {
             break;
         }
-        if tls_hint && details.tls.is_none() && !protocols[i + 1..].contains(&Protocol::Tls) {
+        if hint.is_some_and(|h| !protocols[i + 1..].contains(&h)) {
             break;
         }
     }
@@ -156,10 +171,25 @@ mod tests {
         assert_eq!(protocols_for(plan.protocol(443))[0], Protocol::Tls);
         assert_eq!(protocols_for(plan.protocol(448))[0], Protocol::Tls);
         assert_eq!(protocols_for(plan.protocol(440))[0], Protocol::Plain);
-        for (_, _, s) in plan.entries() {
-            let tried = protocols_for(s.protocol);
-            assert_eq!(tried[0], s.protocol);
-            assert_eq!(tried.len(), 3, "every port tries every protocol");
+        let both = crate::plan::Plan::both_ranges();
+        assert_eq!(protocols_for(both.protocol(88))[0], Protocol::Kerberos);
+        assert_eq!(protocols_for(both.protocol(80))[0], Protocol::Plain);
+        let every = [
+            Protocol::Smb,
+            Protocol::Tls,
+            Protocol::Plain,
+            Protocol::Kerberos,
+        ];
+        for first in every {
+            let tried = protocols_for(first);
+            assert_eq!(tried[0], first);
+            for p in every {
+                assert!(tried.contains(&p), "{first:?} tries {p:?}");
+            }
+            assert_eq!(tried.len(), every.len());
+            if first != Protocol::Kerberos {
+                assert_eq!(tried.last(), Some(&Protocol::Kerberos));
+            }
         }
     }
 }

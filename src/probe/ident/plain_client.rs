@@ -1,7 +1,8 @@
 //! Plain identification over the wire: wait briefly for a greeting (SSH,
 //! FTP and SMTP servers speak first), else ask `GET /` and read the answer
-//! as HTTP, a banner, or the sign of a TLS service. Parsing is in
-//! [`super::http`].
+//! as HTTP, a banner, or the sign of a TLS service or a Kerberos KDC (which
+//! answers a request it cannot read with an error of its own). Parsing is
+//! in [`super::http`].
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -10,14 +11,17 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
 
 use super::http;
+use super::kerberos_client::kdc_answered;
 use super::wire::{Failure, Limits, connect, read_until, write_all};
 use crate::api::HttpDetails;
+use crate::plan::Protocol;
 
 pub(super) enum Plain {
     Http(HttpDetails),
     Banner(String),
-    /// The answer to `GET /` was a TLS record: a TLS service.
-    TlsHint,
+    /// The answer to `GET /` was a TLS record or a Kerberos message: a
+    /// service of that protocol.
+    Hint(Protocol),
     Nothing,
     /// Connection refused: the port closed since the scan.
     Refused,
@@ -80,7 +84,10 @@ pub(super) async fn probe_plain(
     }
     ask_http(&mut s, addr, &mut buf, deadline, limits).await;
     if matches!(buf.first(), Some(0x15 | 0x16)) {
-        return Plain::TlsHint;
+        return Plain::Hint(Protocol::Tls);
+    }
+    if kdc_answered(&buf) {
+        return Plain::Hint(Protocol::Kerberos);
     }
     if let Some(r) = http::parse_response(&buf) {
         return Plain::Http(r.into());

@@ -11,34 +11,17 @@ use std::time::SystemTime;
 use tokio::io::AsyncRead;
 use tokio::time::Instant;
 
-use super::wire::{Failure, Limits, ReadEnd, connect, random_bytes, read_until, write_all};
+use super::wire::{
+    Framing, Limits, ReadEnd, connect, exchange, random_bytes, read_framed, write_all,
+};
 use super::{ntlm, smb};
 use crate::api::SmbDetails;
 
-/// One SMB message: read the 4-byte frame header, check the announced length
-/// against the cap, then read exactly that much.
-async fn read_smb_message<S: AsyncRead + Unpin>(
-    s: &mut S,
-    deadline: Instant,
-    limits: &Limits,
-) -> Result<Vec<u8>, ReadEnd> {
-    let mut buf = Vec::with_capacity(512);
-    match read_until(s, &mut buf, 4, deadline, limits, |b| b.len() >= 4).await {
-        ReadEnd::Done => {}
-        other => return Err(other),
-    }
-    let len = smb::frame_len([buf[0], buf[1], buf[2], buf[3]]).map_err(|_| ReadEnd::Closed)?;
-    if len > smb::MAX_MESSAGE {
-        limits.hit(Limits::BYTES);
-        return Err(ReadEnd::Cap);
-    }
-    let total = 4 + len;
-    match read_until(s, &mut buf, total, deadline, limits, |b| b.len() >= total).await {
-        ReadEnd::Done | ReadEnd::Cap if buf.len() >= total => Ok(buf.split_off(4)),
-        ReadEnd::Done | ReadEnd::Cap => Err(ReadEnd::Closed),
-        other => Err(other),
-    }
-}
+/// SMB2 and SMB1 messages behind their NetBIOS session header.
+const SMB_FRAMING: Framing = Framing {
+    len: |h| smb::frame_len(h).ok(),
+    max: smb::MAX_MESSAGE,
+};
 
 /// Send one request on a fresh connection and read one SMB answer.
 async fn smb_exchange(
@@ -47,14 +30,16 @@ async fn smb_exchange(
     deadline: Instant,
     limits: &Limits,
 ) -> Result<Vec<u8>, ReadEnd> {
-    let mut s = connect(addr, deadline).await.map_err(|f| match f {
-        Failure::Time => ReadEnd::Deadline,
-        _ => ReadEnd::Closed,
-    })?;
-    if !write_all(&mut s, request, deadline).await {
-        return Err(ReadEnd::Closed);
-    }
-    read_smb_message(&mut s, deadline, limits).await
+    exchange(addr, request, &SMB_FRAMING, deadline, limits).await
+}
+
+/// One SMB message on an open connection.
+async fn read_smb_message<S: AsyncRead + Unpin>(
+    s: &mut S,
+    deadline: Instant,
+    limits: &Limits,
+) -> Result<Vec<u8>, ReadEnd> {
+    read_framed(s, &SMB_FRAMING, deadline, limits).await
 }
 
 async fn negotiate_one(

@@ -160,6 +160,59 @@ pub(super) async fn read_until<S: AsyncRead + Unpin>(
     }
 }
 
+/// How a protocol frames its messages on TCP: a 4-byte header announcing
+/// the length of what follows (SMB's NetBIOS header, Kerberos' record
+/// marker), and the longest message the probe reads.
+pub(super) struct Framing {
+    /// The announced length; `None` for a header that is not this protocol's.
+    pub(super) len: fn([u8; 4]) -> Option<usize>,
+    pub(super) max: usize,
+}
+
+/// One framed message: read the header, check the announced length against
+/// the cap before reading anything more, then read exactly that much.
+pub(super) async fn read_framed<S: AsyncRead + Unpin>(
+    s: &mut S,
+    framing: &Framing,
+    deadline: Instant,
+    limits: &Limits,
+) -> Result<Vec<u8>, ReadEnd> {
+    let mut buf = Vec::with_capacity(512);
+    match read_until(s, &mut buf, 4, deadline, limits, |b| b.len() >= 4).await {
+        ReadEnd::Done => {}
+        other => return Err(other),
+    }
+    let len = (framing.len)([buf[0], buf[1], buf[2], buf[3]]).ok_or(ReadEnd::Closed)?;
+    if len > framing.max {
+        limits.hit(Limits::BYTES);
+        return Err(ReadEnd::Cap);
+    }
+    let total = 4 + len;
+    match read_until(s, &mut buf, total, deadline, limits, |b| b.len() >= total).await {
+        ReadEnd::Done | ReadEnd::Cap if buf.len() >= total => Ok(buf.split_off(4)),
+        ReadEnd::Done | ReadEnd::Cap => Err(ReadEnd::Closed),
+        other => Err(other),
+    }
+}
+
+/// Send one request on a fresh connection and read one framed answer.
+pub(super) async fn exchange(
+    addr: SocketAddr,
+    request: &[u8],
+    framing: &Framing,
+    deadline: Instant,
+    limits: &Limits,
+) -> Result<Vec<u8>, ReadEnd> {
+    let mut s = connect(addr, deadline).await.map_err(|f| match f {
+        Failure::Time => ReadEnd::Deadline,
+        _ => ReadEnd::Closed,
+    })?;
+    if !write_all(&mut s, request, deadline).await {
+        return Err(ReadEnd::Closed);
+    }
+    read_framed(&mut s, framing, deadline, limits).await
+}
+
 pub(super) async fn write_all<S: AsyncWrite + Unpin>(
     s: &mut S,
     data: &[u8],
