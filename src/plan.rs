@@ -205,19 +205,12 @@ impl Group {
 }
 
 impl Plan {
-    /// The plan the service runs: the HTTPS range ([`Group::forwarded_https`]).
+    /// The plan the service runs: both ranges of the fault, the HTTPS range
+    /// ([`Group::forwarded_https`]) and the HTTP range
+    /// ([`Group::forwarded_http`]), scanned together.
     pub fn standard() -> Self {
         Plan {
             name: "standard".into(),
-            groups: vec![Group::forwarded_https()],
-        }
-    }
-
-    /// Both ranges of the fault: the HTTPS range and the HTTP range
-    /// ([`Group::forwarded_http`]), scanned together.
-    pub fn both_ranges() -> Self {
-        Plan {
-            name: "both-ranges".into(),
             groups: vec![Group::forwarded_https(), Group::forwarded_http()],
         }
     }
@@ -352,14 +345,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn standard_plan_is_the_range_and_its_neighbours() {
+    fn the_https_range_and_its_neighbours() {
         let p = Plan::standard();
         assert_eq!(p.name, "standard");
-        assert_eq!(p.groups.len(), 1);
-        assert_eq!(p.range_ports(), (440..=449).collect::<Vec<_>>());
-        assert_eq!(p.control_ports(), vec![438, 439, 450, 451]);
-        assert_eq!(p.len(), 14);
-        assert_eq!(p.groups[0].label(), "440–449");
+        let https = &p.groups[0];
+        assert_eq!(https.name, "440-449");
+        assert_eq!(https.port_numbers(), (440..=449).collect::<Vec<_>>());
+        assert_eq!(https.control_numbers(), vec![438, 439, 450, 451]);
+        assert_eq!(https.label(), "440–449");
         assert_eq!(p.protocol(445), Protocol::Smb);
         assert_eq!(p.protocol(443), Protocol::Tls);
         assert_eq!(p.protocol(441), Protocol::Plain);
@@ -367,11 +360,10 @@ mod tests {
     }
 
     #[test]
-    fn both_ranges_are_two_groups_with_their_neighbours() {
-        let p = Plan::both_ranges();
+    fn the_standard_plan_is_both_ranges_with_their_neighbours() {
+        let p = Plan::standard();
         let names: Vec<&str> = p.groups.iter().map(|g| g.name.as_str()).collect();
         assert_eq!(names, ["440-449", "80-89"]);
-        assert_eq!(p.groups[0], Plan::standard().groups[0]);
         let http = &p.groups[1];
         assert_eq!(http.port_numbers(), (80..=89).collect::<Vec<_>>());
         assert_eq!(http.control_numbers(), vec![78, 79, 90, 91]);
@@ -394,7 +386,7 @@ mod tests {
 
     #[test]
     fn every_planned_port_has_a_service_name() {
-        for (_, _, s) in Plan::both_ranges().entries() {
+        for (_, _, s) in Plan::standard().entries() {
             assert_ne!(s.service, "unknown", "port {}", s.port);
         }
     }
@@ -440,7 +432,7 @@ mod tests {
             v,
             serde_json::json!({"port":445,"service":"microsoft-ds","protocol":"smb"})
         );
-        let both = Plan::both_ranges();
+        let both = Plan::standard();
         let back: Plan = serde_json::from_str(&serde_json::to_string(&both).unwrap()).unwrap();
         assert_eq!(back, both);
         let kdc = serde_json::to_value(both.service(88).unwrap()).unwrap();
@@ -454,6 +446,7 @@ mod tests {
     fn group_lookup() {
         let p = Plan::standard();
         assert_eq!(p.group_of(438).map(|g| g.name.as_str()), Some("440-449"));
-        assert!(p.group_of(80).is_none());
+        assert_eq!(p.group_of(80).map(|g| g.name.as_str()), Some("80-89"));
+        assert!(p.group_of(8080).is_none());
     }
 }

@@ -147,7 +147,7 @@ fn via_proxy_is_absent_unless_true() {
 
 #[test]
 fn groups_by_port_number() {
-    let plan = Plan::both_ranges();
+    let plan = Plan::standard();
     let started = Started::new(Target::new("192.0.2.1".parse().unwrap()), plan.clone());
     assert_eq!(started.ports, plan.range_ports());
     assert_eq!(started.control, plan.control_ports());

@@ -7,7 +7,7 @@ use super::*;
 use crate::api::{KerberosDetails, KerberosMessage};
 
 fn both() -> Plan {
-    Plan::both_ranges()
+    Plan::standard()
 }
 
 fn kdc() -> PortDetails {

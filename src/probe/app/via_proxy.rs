@@ -98,7 +98,7 @@ async fn the_stream_and_the_report_carry_the_flag_and_the_groups() {
     let mut st = state(|s| {
         s.allow_targets = vec!["127.0.0.0/8".parse().expect("net")];
     });
-    st.plan = Plan::both_ranges();
+    st.plan = Plan::standard();
     let st = Arc::new(st);
     let headers = [("via", "1.1 proxy.praxis.example")];
     let from = "127.0.0.1";

@@ -171,7 +171,7 @@ mod tests {
         assert_eq!(protocols_for(plan.protocol(443))[0], Protocol::Tls);
         assert_eq!(protocols_for(plan.protocol(448))[0], Protocol::Tls);
         assert_eq!(protocols_for(plan.protocol(440))[0], Protocol::Plain);
-        let both = crate::plan::Plan::both_ranges();
+        let both = crate::plan::Plan::standard();
         assert_eq!(protocols_for(both.protocol(88))[0], Protocol::Kerberos);
         assert_eq!(protocols_for(both.protocol(80))[0], Protocol::Plain);
         let every = [
