@@ -118,8 +118,13 @@ pub fn spawn_holder(
     extra_env: &[(&str, &str)],
     stdin: Stdio,
 ) -> Child {
-    let mut cmd = Command::new("bash");
-    cmd.arg(lab_sh())
+    // Default signal dispositions for the holder: a test run started in the
+    // background inherits ignored SIGINT/SIGHUP/SIGQUIT, which bash cannot
+    // trap, and the exit paths under test are those of a terminal.
+    let mut cmd = Command::new("env");
+    cmd.arg("--default-signal=HUP,INT,QUIT")
+        .arg("bash")
+        .arg(lab_sh())
         .arg("hold")
         .arg(prefix)
         .arg(env!("CARGO_BIN_EXE_portcheck"))
