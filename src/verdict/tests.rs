@@ -2,7 +2,7 @@
 //! identification found.
 
 use super::*;
-use crate::api::{HttpDetails, Reason, SmbDetails, TlsDetails, service_name};
+use crate::api::{HttpDetails, SmbDetails, TlsDetails};
 
 /// The plan of one group, 440–449: these tests hold whatever the standard
 /// plan becomes.
@@ -14,21 +14,13 @@ fn https_range() -> Plan {
 }
 
 pub(super) fn port(port: u16, state: PortState) -> PortResult {
-    let reason = match state {
-        PortState::Open => Reason::Connected,
-        PortState::Closed => Reason::Refused,
-        PortState::Filtered => Reason::Timeout,
-        PortState::Error => Reason::LocalError,
-    };
-    PortResult {
-        port,
-        service: service_name(port).into(),
-        state,
-        reason,
-        rtt_ms: None,
-        attempts: 1,
-        details: None,
-    }
+    Plan::standard().sample_result(port, state)
+}
+
+/// The verdict for 440–449 with the given ports in the given states, the
+/// rest of the range `rest` and every control port `control_state`.
+fn judge(rest: PortState, set: &[(u16, PortState)], control_state: PortState) -> Verdict {
+    evaluate(&https_range(), &range(rest, set), &control(control_state))
 }
 
 /// The range with the given ports in the given states and the rest `rest`.
@@ -65,11 +57,7 @@ pub(super) fn ids(v: &Verdict) -> Vec<FindingId> {
 
 #[test]
 fn everything_filtered_is_ok() {
-    let v = evaluate(
-        &https_range(),
-        &range(PortState::Filtered, &[]),
-        &control(PortState::Filtered),
-    );
+    let v = judge(PortState::Filtered, &[], PortState::Filtered);
     assert_eq!(v.level, Level::Ok);
     assert!(v.findings.is_empty());
 }
@@ -78,21 +66,17 @@ fn everything_filtered_is_ok() {
 fn host_without_firewall_answering_closed_everywhere_is_ok() {
     // A directly connected host that resets every port exposes no service,
     // and the control ports answer too, so it is not a forwarded range.
-    let v = evaluate(
-        &https_range(),
-        &range(PortState::Closed, &[]),
-        &control(PortState::Closed),
-    );
+    let v = judge(PortState::Closed, &[], PortState::Closed);
     assert_eq!(v.level, Level::Ok);
     assert!(v.findings.is_empty());
 }
 
 #[test]
 fn smb_open_is_critical() {
-    let v = evaluate(
-        &https_range(),
-        &range(PortState::Filtered, &[(445, PortState::Open)]),
-        &control(PortState::Filtered),
+    let v = judge(
+        PortState::Filtered,
+        &[(445, PortState::Open)],
+        PortState::Filtered,
     );
     assert_eq!(v.level, Level::Critical);
     assert_eq!(ids(&v), vec![FindingId::SmbExposed]);
@@ -102,20 +86,20 @@ fn smb_open_is_critical() {
 
 #[test]
 fn smb_closed_is_not_smb_exposed() {
-    let v = evaluate(
-        &https_range(),
-        &range(PortState::Filtered, &[(445, PortState::Closed)]),
-        &control(PortState::Filtered),
+    let v = judge(
+        PortState::Filtered,
+        &[(445, PortState::Closed)],
+        PortState::Filtered,
     );
     assert_eq!(v.level, Level::Ok);
 }
 
 #[test]
 fn https_alone_is_a_notice() {
-    let v = evaluate(
-        &https_range(),
-        &range(PortState::Filtered, &[(443, PortState::Open)]),
-        &control(PortState::Filtered),
+    let v = judge(
+        PortState::Filtered,
+        &[(443, PortState::Open)],
+        PortState::Filtered,
     );
     assert_eq!(v.level, Level::Notice);
     assert_eq!(ids(&v), vec![FindingId::HttpsExposed]);
@@ -124,13 +108,10 @@ fn https_alone_is_a_notice() {
 
 #[test]
 fn other_open_ports_are_unexpected() {
-    let v = evaluate(
-        &https_range(),
-        &range(
-            PortState::Filtered,
-            &[(440, PortState::Open), (448, PortState::Open)],
-        ),
-        &control(PortState::Filtered),
+    let v = judge(
+        PortState::Filtered,
+        &[(440, PortState::Open), (448, PortState::Open)],
+        PortState::Filtered,
     );
     assert_eq!(v.level, Level::Warning);
     assert_eq!(ids(&v), vec![FindingId::UnexpectedOpen]);
@@ -141,13 +122,10 @@ fn other_open_ports_are_unexpected() {
 fn forwarded_range_to_a_live_host_is_the_celle_pattern() {
     // The Digitalisierungsbox bug as it happened: 440–449 forwarded to a
     // server where 443 and 445 listen, the rest answers with resets.
-    let v = evaluate(
-        &https_range(),
-        &range(
-            PortState::Closed,
-            &[(443, PortState::Open), (445, PortState::Open)],
-        ),
-        &control(PortState::Filtered),
+    let v = judge(
+        PortState::Closed,
+        &[(443, PortState::Open), (445, PortState::Open)],
+        PortState::Filtered,
     );
     assert_eq!(v.level, Level::Critical);
     assert_eq!(
@@ -164,10 +142,10 @@ fn forwarded_range_to_a_live_host_is_the_celle_pattern() {
 #[test]
 fn forwarded_range_with_smb_blocked_still_shows() {
     // 445 dropped by the server's firewall, the rest of the range resets.
-    let v = evaluate(
-        &https_range(),
-        &range(PortState::Closed, &[(445, PortState::Filtered)]),
-        &control(PortState::Filtered),
+    let v = judge(
+        PortState::Closed,
+        &[(445, PortState::Filtered)],
+        PortState::Filtered,
     );
     assert_eq!(v.level, Level::Warning);
     assert_eq!(ids(&v), vec![FindingId::RangeReachable]);
@@ -177,20 +155,17 @@ fn forwarded_range_with_smb_blocked_still_shows() {
 
 #[test]
 fn correct_single_forward_is_not_a_range() {
-    let v = evaluate(
-        &https_range(),
-        &range(PortState::Filtered, &[(443, PortState::Open)]),
-        &control(PortState::Filtered),
+    let v = judge(
+        PortState::Filtered,
+        &[(443, PortState::Open)],
+        PortState::Filtered,
     );
     assert!(!ids(&v).contains(&FindingId::RangeReachable));
     // Two deliberate single forwardings are not a range either.
-    let v = evaluate(
-        &https_range(),
-        &range(
-            PortState::Filtered,
-            &[(443, PortState::Open), (444, PortState::Closed)],
-        ),
-        &control(PortState::Filtered),
+    let v = judge(
+        PortState::Filtered,
+        &[(443, PortState::Open), (444, PortState::Closed)],
+        PortState::Filtered,
     );
     assert!(!ids(&v).contains(&FindingId::RangeReachable));
 }
@@ -202,11 +177,7 @@ fn threshold_is_inclusive() {
         (441, PortState::Closed),
         (442, PortState::Closed),
     ];
-    let v = evaluate(
-        &https_range(),
-        &range(PortState::Filtered, &set),
-        &control(PortState::Filtered),
-    );
+    let v = judge(PortState::Filtered, &set, PortState::Filtered);
     assert_eq!(ids(&v), vec![FindingId::RangeReachable]);
 }
 
@@ -236,10 +207,10 @@ fn missing_control_results_make_no_range_claim() {
 
 #[test]
 fn incomplete_scan_never_reads_ok() {
-    let v = evaluate(
-        &https_range(),
-        &range(PortState::Filtered, &[(441, PortState::Error)]),
-        &control(PortState::Filtered),
+    let v = judge(
+        PortState::Filtered,
+        &[(441, PortState::Error)],
+        PortState::Filtered,
     );
     assert_eq!(v.level, Level::Notice);
     assert_eq!(ids(&v), vec![FindingId::ScanIncomplete]);
@@ -444,11 +415,7 @@ fn admin_interface_on_a_control_port_counts() {
 
 #[test]
 fn everything_open_lists_all_findings_most_severe_first() {
-    let v = evaluate(
-        &https_range(),
-        &range(PortState::Open, &[]),
-        &control(PortState::Filtered),
-    );
+    let v = judge(PortState::Open, &[], PortState::Filtered);
     let sev: Vec<Severity> = v.findings.iter().map(|f| f.severity).collect();
     let mut sorted = sev.clone();
     sorted.sort_by(|a, b| b.cmp(a));
