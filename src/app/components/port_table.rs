@@ -1,4 +1,6 @@
 //! Ports as a table: number, service, state in words and what it means.
+//! The table sits in its own labelled scroll region, so on a narrow screen
+//! only the table scrolls sideways, never the page (WCAG 1.4.10 Reflow).
 
 use yew::prelude::*;
 
@@ -14,6 +16,8 @@ pub struct PortTableProps {
     pub ports: Vec<PortResult>,
     pub caption: AttrValue,
     pub heading: AttrValue,
+    /// Id of the heading, unique on the page: it names the scroll region.
+    pub heading_id: AttrValue,
     /// Whether rows carry the `data-port`/`data-state` test hooks (range
     /// tables do; control tables do not, so hooks mean "range").
     pub hooks: bool,
@@ -24,7 +28,8 @@ pub fn port_table(props: &PortTableProps) -> Html {
     let t = texts(props.lang);
     html! {
         <>
-        <h3>{ props.heading.clone() }</h3>
+        <h3 id={props.heading_id.clone()}>{ props.heading.clone() }</h3>
+        <div class="table-scroll" role="region" aria-labelledby={props.heading_id.clone()} tabindex="0">
         <table class="ports">
             <caption class="visually-hidden">{ props.caption.clone() }</caption>
             <thead>
@@ -57,6 +62,7 @@ pub fn port_table(props: &PortTableProps) -> Html {
                 }) }
             </tbody>
         </table>
+        </div>
         </>
     }
 }
