@@ -22,7 +22,7 @@ use crate::support::browser::{
 use crate::support::ports::open_for_good;
 use crate::support::{ProbeProcess, get_json};
 
-use super::{assert_shows_report, grant_permission, network_conditions};
+use super::{assert_reflows, assert_shows_report, grant_permission, network_conditions};
 
 const OPEN_PORTS: [u16; 2] = [443, 445];
 
@@ -193,48 +193,62 @@ async fn consent_scan_verdict_guide_copy_and_language() {
     .await;
 }
 
+/// Axe-core on the start, running and result states (critical, with
+/// findings and a router guide) in both languages; laid out `narrow` (320
+/// CSS px), each state must also reflow.
+pub(super) async fn every_state_is_clean(c: &Client, probe: &ProbeProcess, narrow: bool) {
+    let check = |state: String| async move {
+        assert_axe_clean(c, &state).await;
+        if narrow {
+            assert_reflows(c, &state).await;
+        }
+    };
+    for lang in ["de", "en"] {
+        open_start(c, &probe.url(&format!("/?lang={lang}"))).await;
+        wait_js(c, "whoami", "document.querySelector('#whoami')").await;
+        check(format!("start ({lang})")).await;
+
+        // Throttle the network so the stream trickles in and the running
+        // state stays up while axe looks at it.
+        c.issue_cmd(network_conditions(Some(400)))
+            .await
+            .expect("network conditions");
+        click(c, "#consent").await;
+        wait_js(c, "running state", "document.querySelector('progress')").await;
+        check(format!("running ({lang})")).await;
+        let running = js(c, "return !!document.querySelector('progress')").await;
+        c.issue_cmd(network_conditions(None))
+            .await
+            .expect("network conditions off");
+        wait_js(
+            c,
+            "the verdict",
+            "document.querySelector('[data-verdict=critical]')",
+        )
+        .await;
+        assert_eq!(
+            running,
+            Value::Bool(true),
+            "the running state ended before axe finished"
+        );
+        click(c, "label[for=router-fritzbox]").await;
+        wait_js(c, "router guide", "document.querySelector('#router-guide')").await;
+        let tables = js(
+            c,
+            "return document.querySelectorAll('.table-scroll table.ports').length",
+        )
+        .await;
+        assert!(tables.as_u64() >= Some(2), "a table per range: {tables}");
+        check(format!("result ({lang})")).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
 async fn axe_finds_nothing_in_start_running_and_result_in_both_languages() {
     const TEST: &str = "axe_finds_nothing_in_start_running_and_result_in_both_languages";
     page_test(TEST, &["--rate-burst", "1000"], |c, probe| async move {
-        for lang in ["de", "en"] {
-            open_start(&c, &probe.url(&format!("/?lang={lang}"))).await;
-            wait_js(&c, "whoami", "document.querySelector('#whoami')").await;
-            assert_axe_clean(&c, &format!("start ({lang})")).await;
-
-            // Throttle the network so the stream trickles in and the running
-            // state stays up while axe looks at it.
-            c.issue_cmd(network_conditions(Some(400)))
-                .await
-                .expect("network conditions");
-            click(&c, "#consent").await;
-            wait_js(&c, "running state", "document.querySelector('progress')").await;
-            assert_axe_clean(&c, &format!("running ({lang})")).await;
-            let running = js(&c, "return !!document.querySelector('progress')").await;
-            c.issue_cmd(network_conditions(None))
-                .await
-                .expect("network conditions off");
-            wait_js(
-                &c,
-                "the verdict",
-                "document.querySelector('[data-verdict]')",
-            )
-            .await;
-            assert_eq!(
-                running,
-                Value::Bool(true),
-                "the running state ended before axe finished"
-            );
-            click(&c, "label[for=router-fritzbox]").await;
-            wait_js(
-                &c,
-                "router guide",
-                "document.querySelector('#router-guide')",
-            )
-            .await;
-            assert_axe_clean(&c, &format!("result ({lang})")).await;
-        }
+        every_state_is_clean(&c, &probe, false).await;
     })
     .await;
 }

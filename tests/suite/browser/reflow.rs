@@ -5,11 +5,10 @@
 //! refusals (403, 429) and the lost connection. The two-family view is
 //! checked in `dual_stack`. axe-core stays clean at this width.
 
-use crate::support::browser::{Options, assert_axe_clean, click, js, wait_js, with_browser};
-use serde_json::Value;
+use crate::support::browser::{Options, assert_axe_clean, click, wait_js, with_browser};
 
-use super::page::{failure, open_start, page_test, prepare, probe};
-use super::{assert_reflows, narrow, network_conditions};
+use super::page::{every_state_is_clean, failure, open_start, page_test, prepare, probe};
+use super::{assert_reflows, narrow};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
@@ -17,55 +16,7 @@ async fn start_running_and_result_reflow_at_320_px() {
     const TEST: &str = "start_running_and_result_reflow_at_320_px";
     page_test(TEST, &["--rate-burst", "1000"], |c, probe| async move {
         narrow(&c).await;
-        for lang in ["de", "en"] {
-            open_start(&c, &probe.url(&format!("/?lang={lang}"))).await;
-            wait_js(&c, "whoami", "document.querySelector('#whoami')").await;
-            assert_reflows(&c, &format!("start ({lang})")).await;
-
-            c.issue_cmd(network_conditions(Some(400)))
-                .await
-                .expect("network conditions");
-            click(&c, "#consent").await;
-            wait_js(&c, "running state", "document.querySelector('progress')").await;
-            assert_reflows(&c, &format!("running ({lang})")).await;
-            let running = js(&c, "return !!document.querySelector('progress')").await;
-            c.issue_cmd(network_conditions(None))
-                .await
-                .expect("network conditions off");
-            assert_eq!(
-                running,
-                Value::Bool(true),
-                "the running state ended too early"
-            );
-
-            wait_js(
-                &c,
-                "the verdict",
-                "document.querySelector('[data-verdict=critical]')",
-            )
-            .await;
-            wait_js(
-                &c,
-                "findings",
-                "document.querySelector('[data-finding=smb-exposed]')",
-            )
-            .await;
-            click(&c, "label[for=router-digibox-premium]").await;
-            wait_js(
-                &c,
-                "router guide",
-                "document.querySelector('#router-guide')",
-            )
-            .await;
-            let regions = js(
-                &c,
-                "return document.querySelectorAll('.table-scroll').length",
-            )
-            .await;
-            assert!(regions.as_u64() >= Some(2), "a table per range: {regions}");
-            assert_reflows(&c, &format!("result ({lang})")).await;
-            assert_axe_clean(&c, &format!("result at 320 px ({lang})")).await;
-        }
+        every_state_is_clean(&c, &probe, true).await;
     })
     .await;
 }
