@@ -135,7 +135,7 @@ async fn assert_reflows(c: &Client, state: &str) {
                  && !e.parentElement?.closest(region);
          }).map(e => e.tagName.toLowerCase() + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
          const unnamed = [...document.querySelectorAll('.table-scroll')].filter(e =>
-             !(document.getElementById(e.getAttribute('aria-labelledby') || '')?.textContent.trim())
+             !(e.getAttribute('aria-labelledby') || '').split(' ').map(id => document.getElementById(id)?.textContent.trim() || '').every(t => t)
          ).length;
          return {viewport: window.innerWidth, width: w, scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 8), unnamed};",
     )
