@@ -476,7 +476,7 @@ async fn a_plan_never_seen_is_drawn_from_the_started_event() {
 async fn a_proxy_is_named_before_consent_and_beside_the_result() {
     let behind = Target::new("203.0.113.9".parse().unwrap()).via_proxy(true);
     let mut s = PageState::new(Lang::En, false);
-    s.apply(Action::WhoAmI(Some(behind.clone())));
+    s.apply(Action::WhoAmI(Some(behind)));
     let root = mount(s).await;
     let warning = q(&root, "[data-warning=\"via-proxy\"]").expect("proxy warning");
     assert!(text(&warning).contains("probably belongs to this proxy"));
