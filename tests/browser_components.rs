@@ -143,7 +143,8 @@ async fn start_view_has_a_real_consent_button_and_explains_the_check() {
     assert_eq!(button.get_attribute("type").as_deref(), Some("button"));
     assert!(text(&button).contains("Prüfung starten"));
     let t = text(&root);
-    assert!(t.contains("440 bis 449"), "{t}");
+    assert!(t.contains("440 bis 449 und 80 bis 89"), "{t}");
+    assert!(q(&root, "[data-warning]").is_none(), "no proxy, no warning");
     assert!(t.contains("Celle"), "{t}");
     assert!(t.contains("nicht gespeichert"), "{t}");
     assert_eq!(
@@ -171,7 +172,9 @@ async fn running_view_fills_the_grid_as_ports_arrive() {
     }
     let root = mount(s).await;
     let cells = all(&root, "[data-port]");
-    assert_eq!(cells.len(), 10);
+    // Both ranges, a grid each: 440–449, then 80–89.
+    assert_eq!(cells.len(), 20);
+    assert_eq!(all(&root, "ul.grid").len(), 2);
     let state_of = |p: u16| {
         q(&root, &format!("[data-port=\"{p}\"]"))
             .unwrap()
@@ -183,8 +186,8 @@ async fn running_view_fills_the_grid_as_ports_arrive() {
     assert_eq!(state_of(440), "pending");
     let progress = q(&root, "progress").unwrap();
     assert_eq!(progress.get_attribute("value").as_deref(), Some("2"));
-    assert_eq!(progress.get_attribute("max").as_deref(), Some("10"));
-    assert_eq!(text(&q(&root, "#live").unwrap()), "2 of 10 ports checked");
+    assert_eq!(progress.get_attribute("max").as_deref(), Some("20"));
+    assert_eq!(text(&q(&root, "#live").unwrap()), "2 of 20 ports checked");
     // Every state is written out, not only coloured.
     assert!(text(&q(&root, "[data-port=\"445\"]").unwrap()).contains("open"));
 }
@@ -204,10 +207,18 @@ async fn result_shows_verdict_findings_table_and_control_observation() {
         .collect();
     assert_eq!(
         findings,
-        ["smb-exposed", "range-reachable", "https-exposed"]
+        [
+            "smb-exposed",
+            "range-reachable",
+            "range-reachable",
+            "https-exposed"
+        ]
     );
     let rows = all(&root, "tr[data-port]");
-    assert_eq!(rows.len(), 10);
+    assert_eq!(rows.len(), 20);
+    let ranges = text(&root);
+    assert!(ranges.contains("Statt nur Port 80 (HTTP)"), "{ranges}");
+    assert!(ranges.contains("Statt nur Port 443 (HTTPS)"), "{ranges}");
     assert_eq!(
         rows[5].get_attribute("data-state").as_deref(),
         Some("open"),
@@ -459,4 +470,20 @@ async fn a_plan_never_seen_is_drawn_from_the_started_event() {
     );
     assert!(summary.contains("Ports 8000–8003:"), "{summary}");
     assert!(!summary.contains("440"), "{summary}");
+}
+
+#[wasm_bindgen_test]
+async fn a_proxy_is_named_before_consent_and_beside_the_result() {
+    let behind = Target::new("203.0.113.9".parse().unwrap()).via_proxy(true);
+    let mut s = PageState::new(Lang::En, false);
+    s.apply(Action::WhoAmI(Some(behind)));
+    let root = mount(s).await;
+    let warning = q(&root, "[data-warning=\"via-proxy\"]").expect("proxy warning");
+    assert!(text(&warning).contains("probably belongs to this proxy"));
+    let mut report = celle_report();
+    report.target = behind;
+    let root = mount(done(Lang::De, report)).await;
+    let warning =
+        q(&root, ".result [data-warning=\"via-proxy\"]").expect("warning with the result");
+    assert!(text(&warning).contains("wahrscheinlich zu diesem Proxy"));
 }

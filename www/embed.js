@@ -20,7 +20,7 @@
   var frame = document.createElement("iframe");
   frame.src = src.href;
   frame.title = script.getAttribute("data-title") ||
-    (lang === "en" ? "Check of ports 440 to 449" : "Prüfung der Ports 440 bis 449");
+    (lang === "en" ? "Check of ports 440 to 449 and 80 to 89" : "Prüfung der Ports 440 bis 449 und 80 bis 89");
   frame.className = "portcheck-embed";
   frame.allow = "clipboard-write";
   frame.width = "100%";

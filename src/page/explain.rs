@@ -27,13 +27,6 @@ pub struct Explanation {
 pub fn explain(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
     let ports = port_list(&finding.ports, lang);
     let n = finding.ports.len();
-    // The range a finding is about: the group of its first port.
-    let range = finding
-        .ports
-        .first()
-        .and_then(|&p| plan.group_of(p))
-        .map(Group::label)
-        .unwrap_or_default();
     let (title, what, attacker, urgency): (String, String, &str, &str) = match (finding.id, lang) {
         (FindingId::SmbExposed, Lang::De) => (
             format!("Windows-Dateifreigabe (SMB, Port {ports}) ist aus dem Internet erreichbar"),
@@ -90,33 +83,18 @@ pub fn explain(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
             "Have it checked. Ask your IT service provider whether this forwarding is needed and whether it only redirects to HTTPS.",
         ),
         (FindingId::KerberosExposed, Lang::De) => (
-            format!("Windows-Domänencontroller (Kerberos) aus dem Internet erreichbar (Port {ports})"),
-            "Hier beantwortet ein Kerberos-Dienst eine Anmeldeanfrage. Über Kerberos melden sich Benutzer im Windows-Netz an; der Dienst läuft auf dem Domänencontroller, dem Server, der alle Benutzerkonten verwaltet. Er gehört nie ins Internet.".into(),
+            format!("Anmeldedienst Kerberos aus dem Internet erreichbar (Port {ports}), meist ein Windows-Domänencontroller"),
+            "Hier beantwortet ein Kerberos-Dienst eine Anmeldeanfrage. Über Kerberos melden sich Benutzer im Windows-Netz an; der Dienst läuft meist auf dem Domänencontroller, dem Server, der alle Benutzerkonten verwaltet. Er gehört nie ins Internet.".into(),
             "Angreifer können Benutzernamen erraten und bestätigen lassen, Passwörter durchprobieren und bei schwach geschützten Konten Passwort-Daten abgreifen, um sie in Ruhe zu knacken. Wer den Domänencontroller übernimmt, beherrscht alle Rechner und Konten im Netz.",
             "Sofort. Lassen Sie die Weiterleitung noch heute entfernen und die Anmeldungen der letzten Zeit auf Auffälliges prüfen.",
         ),
         (FindingId::KerberosExposed, Lang::En) => (
-            format!("Windows domain controller (Kerberos) reachable from the internet (port {ports})"),
-            "A Kerberos service answers a logon request here. Users log on to a Windows network through Kerberos; the service runs on the domain controller, the server that manages all user accounts. It never belongs on the internet.".into(),
+            format!("Logon service Kerberos reachable from the internet (port {ports}), usually a Windows domain controller"),
+            "A Kerberos service answers a logon request here. Users log on to a Windows network through Kerberos; the service usually runs on the domain controller, the server that manages all user accounts. It never belongs on the internet.".into(),
             "Attackers can guess user names and have them confirmed, try passwords and, for weakly protected accounts, take password data away to crack at leisure. Whoever takes over the domain controller controls every computer and account in the network.",
             "Right now. Have the forwarding removed today and have recent logons checked for anything unusual.",
         ),
-        (FindingId::RangeReachable, Lang::De) => (
-            format!("Der ganze Bereich {range} scheint weitergeleitet zu sein"),
-            format!(
-                "{n} Ports im Bereich {range} antworten ({ports}), die Nachbar-Ports aber nicht. Das ist das typische Bild des Digitalisierungsbox-Fehlers: Statt nur Port 443 wird der ganze Bereich an ein Gerät in Ihrem Netz weitergeleitet."
-            ),
-            "Auch wenn gerade kein gefährlicher Dienst offen ist: Startet auf dem Gerät später ein Dienst auf einem dieser Ports – etwa eine Dateifreigabe auf Port 445 –, ist er sofort aus dem Internet erreichbar.",
-            "Bald. Lassen Sie die Weiterleitung im Router auf den einen benötigten Port beschränken.",
-        ),
-        (FindingId::RangeReachable, Lang::En) => (
-            format!("The whole range {range} seems to be forwarded"),
-            format!(
-                "{n} ports in the range {range} answer ({ports}), but the neighbouring ports do not. This is the typical sign of the Digitalisierungsbox fault: instead of just port 443, the whole range is forwarded to a device in your network."
-            ),
-            "Even if no dangerous service is open right now: if the device later starts a service on one of these ports – such as file sharing on port 445 – it is reachable from the internet at once.",
-            "Soon. Have the forwarding in the router limited to the one port that is needed.",
-        ),
+        (FindingId::RangeReachable, _) => return range_reachable(finding, plan, lang),
         (FindingId::ScanIncomplete, Lang::De) => (
             "Nicht alle Ports konnten geprüft werden".into(),
             format!("Für Port {ports} hat der Prüfdienst kein Ergebnis. Das Ergebnis ist deshalb unvollständig."),
@@ -195,6 +173,75 @@ pub fn explain(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
         what,
         attacker: attacker.into(),
         urgency: urgency.into(),
+    }
+}
+
+/// The group a finding is about: the one it names, else the group of its
+/// first port.
+fn group_of<'a>(finding: &Finding, plan: &'a Plan) -> Option<&'a Group> {
+    let named = finding
+        .group
+        .as_ref()
+        .and_then(|name| plan.groups.iter().find(|g| &g.name == name));
+    named.or_else(|| finding.ports.first().and_then(|&p| plan.group_of(p)))
+}
+
+/// A forwarded range, told from the port the forwarding was meant for: the
+/// group's web port (443 for 440–449, 80 for 80–89), and what could become
+/// reachable through the rest of it.
+fn range_reachable(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
+    let ports = port_list(&finding.ports, lang);
+    let n = finding.ports.len();
+    let group = group_of(finding, plan);
+    let range = group.map(Group::label).unwrap_or_default();
+    let has = |port: u16| group.is_some_and(|g| g.port_numbers().contains(&port));
+    let meant = group.and_then(|g| {
+        g.ports
+            .iter()
+            .find(|s| matches!(s.service.as_str(), "https" | "http"))
+    });
+    let instead = match (meant, lang) {
+        (Some(s), Lang::De) => format!("Statt nur Port {} ({})", s.port, s.service.to_uppercase()),
+        (Some(s), Lang::En) => format!(
+            "instead of just port {} ({})",
+            s.port,
+            s.service.to_uppercase()
+        ),
+        (None, Lang::De) => "Statt nur eines Ports".into(),
+        (None, Lang::En) => "instead of just one port".into(),
+    };
+    let example = match (has(445), has(88), lang) {
+        (true, _, Lang::De) => " – etwa eine Dateifreigabe auf Port 445 –",
+        (true, _, Lang::En) => " – such as file sharing on port 445 –",
+        (false, true, Lang::De) => {
+            " – etwa die Windows-Anmeldung (Kerberos) eines Domänencontrollers auf Port 88 –"
+        }
+        (false, true, Lang::En) => {
+            " – such as the Windows logon service (Kerberos) of a domain controller on port 88 –"
+        }
+        _ => "",
+    };
+    match lang {
+        Lang::De => Explanation {
+            title: format!("Der ganze Bereich {range} scheint weitergeleitet zu sein"),
+            what: format!(
+                "{n} Ports im Bereich {range} antworten ({ports}), die Nachbar-Ports aber nicht. Das ist das typische Bild des Digitalisierungsbox-Fehlers: {instead} wird der ganze Bereich {range} an ein Gerät in Ihrem Netz weitergeleitet."
+            ),
+            attacker: format!(
+                "Auch wenn gerade kein gefährlicher Dienst offen ist: Startet auf dem Gerät später ein Dienst auf einem dieser Ports{example}, ist er sofort aus dem Internet erreichbar."
+            ),
+            urgency: "Bald. Lassen Sie die Weiterleitung im Router auf den einen benötigten Port beschränken.".into(),
+        },
+        Lang::En => Explanation {
+            title: format!("The whole range {range} seems to be forwarded"),
+            what: format!(
+                "{n} ports in the range {range} answer ({ports}), but the neighbouring ports do not. This is the typical sign of the Digitalisierungsbox fault: {instead}, the whole range {range} is forwarded to a device in your network."
+            ),
+            attacker: format!(
+                "Even if no dangerous service is open right now: if the device later starts a service on one of these ports{example}, it is reachable from the internet at once."
+            ),
+            urgency: "Soon. Have the forwarding in the router limited to the one port that is needed.".into(),
+        },
     }
 }
 
@@ -406,6 +453,38 @@ mod tests {
         let o = control_observation(&r, &plan.groups[0], Lang::En).unwrap();
         assert!(o.contains("7999 and 8004"), "{o}");
         assert!(o.contains("the range 8000–8003 does"), "{o}");
+    }
+
+    #[test]
+    fn each_range_names_the_forwarding_it_came_from() {
+        let plan = Plan::standard();
+        let finding = |group: &Group| Finding {
+            id: FindingId::RangeReachable,
+            severity: Severity::Warning,
+            ports: group.port_numbers(),
+            group: Some(group.name.clone()),
+        };
+        let (https, http) = (&plan.groups[0], &plan.groups[1]);
+        let de = explain(&finding(https), &plan, Lang::De);
+        assert!(
+            de.what
+                .contains("Statt nur Port 443 (HTTPS) wird der ganze Bereich 440–449"),
+            "{}",
+            de.what
+        );
+        assert!(de.attacker.contains("Port 445"), "{}", de.attacker);
+        let en = explain(&finding(http), &plan, Lang::En);
+        assert_eq!(en.title, "The whole range 80–89 seems to be forwarded");
+        assert!(
+            en.what
+                .contains("instead of just port 80 (HTTP), the whole range 80–89"),
+            "{}",
+            en.what
+        );
+        assert!(en.attacker.contains("port 88"), "{}", en.attacker);
+        assert!(!en.attacker.contains("445"), "{}", en.attacker);
+        let de = explain(&finding(http), &plan, Lang::De);
+        assert!(de.what.contains("Statt nur Port 80 (HTTP)"), "{}", de.what);
     }
 
     fn plan_service(port: u16) -> crate::plan::Service {

@@ -174,6 +174,12 @@ impl PageState {
 
     /// The check that stands alone: the page's own origin's, if that is
     /// the run's only check.
+    /// Whether the visitor's address, as the probe last told it, came with
+    /// signs of a proxy.
+    pub fn via_proxy(&self) -> bool {
+        matches!(&self.whoami, WhoAmI::Known(t) if t.via_proxy)
+    }
+
     pub fn single(&self) -> Option<&Check> {
         match self.checks.as_slice() {
             [c] if c.family.is_none() => Some(c),

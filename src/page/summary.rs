@@ -7,6 +7,7 @@ use super::Lang;
 use super::check::{Check, Status, results_of};
 use super::explain::{control_observation, explain};
 use super::origins::family_limit;
+use super::text::texts;
 use super::words::{family_name, format_timestamp, level_sentence, level_word, state_word, title};
 use crate::api::Report;
 use crate::plan::Plan;
@@ -64,6 +65,10 @@ pub fn report_summary(report: &Report, plan: &Plan, lang: Lang) -> String {
         report.target.ip,
         family_name(report.target.family)
     ));
+    if report.target.via_proxy {
+        let t = texts(lang);
+        line(format!("{}: {}", t.proxy_heading, t.proxy_warning));
+    }
     let level = report.verdict.level;
     line(format!(
         "{} {} – {}",
@@ -136,7 +141,10 @@ mod tests {
     #[test]
     fn german_summary_has_date_address_result_findings_and_ports() {
         let s = report_summary(&celle(), &Plan::standard(), Lang::De);
-        assert!(s.starts_with("Portcheck 440–449: Prüfbericht\n"), "{s}");
+        assert!(
+            s.starts_with("Portcheck 440–449, 80–89: Prüfbericht\n"),
+            "{s}"
+        );
         holds(
             &s,
             &[
@@ -149,6 +157,9 @@ mod tests {
                 "445   microsoft-ds   offen",
                 "440   sgcp           erreichbar, geschlossen",
                 "Nachbar-Ports: 438 gefiltert",
+                "\nPorts 80–89:\n",
+                "88    kerberos-sec   erreichbar, geschlossen",
+                "Nachbar-Ports: 78 gefiltert",
                 "Dauer der Prüfung: 812 ms",
             ],
         );
@@ -172,6 +183,10 @@ mod tests {
             ],
         );
         assert!(!s.contains("Befunde"), "{s}");
+        assert!(!s.contains("Proxy"), "{s}");
+        r.target.via_proxy = true;
+        let s = report_summary(&r, &plan, Lang::En);
+        holds(&s, &["Checked address:", "probably belongs to this proxy"]);
     }
 
     fn finished(family: Family, ip: &str, open: u16) -> Check {

@@ -27,6 +27,10 @@ pub struct Texts {
     pub address_unknown: &'static str,
     pub consent_button: &'static str,
     pub consent_note: &'static str,
+    /// The probe saw signs of a proxy (`via_proxy`): the checked address is
+    /// probably not the practice's router.
+    pub proxy_heading: &'static str,
+    pub proxy_warning: &'static str,
 
     pub running_heading: &'static str,
     pub progress_label: &'static str,
@@ -115,13 +119,15 @@ const DE: Texts = Texts {
 
     start_what: "Unser Prüfdienst versucht von außen, Ihre Internetadresse auf den Ports {ports} zu erreichen – so wie es ein Angreifer aus dem Internet tun würde. Ein Port ist eine Art Türnummer, hinter der ein Dienst wartet.",
     start_heading: "Was geprüft wird",
-    start_why: "2019 leiteten Telekom-Router vom Typ Digitalisierungsbox statt nur Port 443 den ganzen Bereich 440 bis 449 weiter. So lag bei einer Arztpraxis in Celle über Port 445 ein Windows-Server mit rund 30.000 Patientenakten offen im Internet.",
+    start_why: "2019 leiteten Telekom-Router vom Typ Digitalisierungsbox statt nur Port 443 (HTTPS) den ganzen Bereich 440 bis 449 weiter, statt nur Port 80 (HTTP) den ganzen Bereich 80 bis 89. So lag bei einer Arztpraxis in Celle über Port 445 ein Windows-Server mit rund 30.000 Patientenakten offen im Internet.",
     data_heading: "Welche Daten verarbeitet werden",
     data_text: "Verarbeitet wird nur die Internetadresse (IP-Adresse), von der aus Sie diese Seite aufrufen. Sie wird für die Prüfung gebraucht und nicht gespeichert. Es gibt keine Cookies, keine Statistik und keine Inhalte von anderen Anbietern.",
     address_label: "Geprüft wird diese Adresse:",
     address_loading: "Adresse wird ermittelt …",
     address_unknown: "Ihre Adresse konnte gerade nicht ermittelt werden. Sie können die Prüfung trotzdem starten.",
     consent_button: "Einverstanden – Prüfung starten",
+    proxy_heading: "Achtung: Ihre Verbindung läuft wohl über einen Proxy",
+    proxy_warning: "Ihre Anfrage kam über einen Proxy (einen Zwischenserver) beim Prüfdienst an. Die Adresse, die geprüft wird, gehört deshalb wahrscheinlich zu diesem Proxy – im Netz Ihrer Praxis oder bei Ihrem Anbieter – und nicht zu Ihrem Router. Das Ergebnis sagt dann wenig über den Router Ihrer Praxis. Rufen Sie die Seite wenn möglich ohne Proxy auf, oder fragen Sie Ihren IT-Dienstleister.",
     consent_note: "Mit dem Klick sind Sie einverstanden, dass unser Prüfdienst Verbindungen zu dieser Adresse aufbaut. Die Prüfung dauert meist nur wenige Sekunden.",
 
     running_heading: "Die Prüfung läuft",
@@ -219,13 +225,15 @@ const EN: Texts = Texts {
 
     start_what: "Our checking service tries to reach your internet address on ports {ports} from outside – just as an attacker on the internet would. A port is like a door number behind which a service waits.",
     start_heading: "What is checked",
-    start_why: "In 2019, Telekom \"Digitalisierungsbox\" routers forwarded the whole range 440 to 449 instead of just port 443. That is how a Windows server with about 30,000 patient records at a medical practice in Celle was open to the internet on port 445.",
+    start_why: "In 2019, Telekom \"Digitalisierungsbox\" routers forwarded the whole range 440 to 449 instead of just port 443 (HTTPS), and the whole range 80 to 89 instead of just port 80 (HTTP). That is how a Windows server with about 30,000 patient records at a medical practice in Celle was open to the internet on port 445.",
     data_heading: "What data is processed",
     data_text: "Only the internet address (IP address) you are visiting this page from is processed. It is needed for the check and is not stored. There are no cookies, no statistics and no content from other providers.",
     address_label: "This address will be checked:",
     address_loading: "Finding your address …",
     address_unknown: "Your address could not be found just now. You can start the check anyway.",
     consent_button: "I agree – start the check",
+    proxy_heading: "Note: your connection seems to go through a proxy",
+    proxy_warning: "Your request reached the checking service through a proxy (a server in between). The address that is checked therefore probably belongs to this proxy – in your practice's network or at your provider – and not to your router. The result then says little about your practice's router. If you can, open this page without the proxy, or ask your IT service provider.",
     consent_note: "By clicking you agree that our checking service opens connections to this address. The check usually takes only a few seconds.",
 
     running_heading: "Checking",

@@ -248,20 +248,22 @@ mod tests {
     #[test]
     fn plan_texts_name_the_plan_ports() {
         let p = Plan::standard();
-        assert_eq!(title(&p), "Portcheck 440–449");
+        assert_eq!(title(&p), "Portcheck 440–449, 80–89");
         let (de, en) = (texts(Lang::De), texts(Lang::En));
         let g = &p.groups[0];
         assert_eq!(about_group(de.grid_label, g, Lang::De), "Ports 440 bis 449");
         assert_eq!(about_group(en.grid_label, g, Lang::En), "Ports 440 to 449");
+        let g = &p.groups[1];
+        assert_eq!(about_group(en.grid_label, g, Lang::En), "Ports 80 to 89");
         let print = about_plan(de.print_title, &p, Lang::De);
-        assert_eq!(print, "Prüfbericht: Ports 440 bis 449");
+        assert_eq!(print, "Prüfbericht: Ports 440 bis 449 und 80 bis 89");
         let tagline = about_plan(de.tagline, &p, Lang::De);
-        assert!(tagline.contains("die Ports 440 bis 449 nach außen"));
+        assert!(tagline.contains("die Ports 440 bis 449 und 80 bis 89 nach außen"));
         let what = about_plan(en.start_what, &p, Lang::En);
-        assert!(what.contains("on ports 440 to 449 from outside"));
+        assert!(what.contains("on ports 440 to 449 and 80 to 89 from outside"));
         assert_eq!(
             level_sentence(Level::Ok, &p, Lang::De),
-            "Auf den Ports 440 bis 449 ist von außen kein Dienst erreichbar."
+            "Auf den Ports 440 bis 449 und 80 bis 89 ist von außen kein Dienst erreichbar."
         );
         assert_eq!(range_words(&[80, 443], Lang::De), "80 und 443");
         assert_eq!(range_words(&[22], Lang::En), "22");

@@ -9,6 +9,7 @@ use super::check_props::CheckProps;
 use super::findings::Findings;
 use super::group_tables::GroupTables;
 use super::limits::Limits;
+use super::proxy_warning::ProxyWarning;
 use super::verdict::VerdictView;
 use crate::app::store::use_texts;
 use crate::page::words::{checked_line, format_timestamp};
@@ -21,9 +22,11 @@ pub fn check_result(props: &CheckProps) -> Html {
         let when = format_timestamp(&r.started_at, lang);
         checked_line(&when, &r.target.ip.to_string(), r.duration_ms, lang)
     });
+    let via_proxy = check.report().is_some_and(|r| r.target.via_proxy);
     html! {
         <>
         <p class="meta">{ meta }</p>
+        <ProxyWarning shown={via_proxy} />
         <VerdictView check={check.clone()} />
         if check.family.is_none() {
             <Actions />

@@ -9,6 +9,7 @@ use crate::api::PortResult;
 use crate::app::store::use_texts;
 use crate::page::check::results_of;
 use crate::page::explain::control_observation;
+use crate::page::marks::wire_name;
 use crate::page::words::{about_group, state_word};
 
 #[function_component(GroupTables)]
@@ -23,6 +24,13 @@ pub fn group_tables(props: &CheckProps) -> Html {
     // `id="control-observation"` marks the first observation of a check
     // that stands alone (ids must not repeat beside another check).
     let mut id = check.family.is_none().then_some("control-observation");
+    // Heading ids name the scroll regions; unique per family and group.
+    let side = check.family.as_ref().map_or("own".to_owned(), wire_name);
+    // Beside the other family's result, the family heading completes the
+    // names of the table regions (`IPv4 Ports 440 bis 449`).
+    let context: Option<AttrValue> = check
+        .family
+        .map(|f| format!("family-{}", wire_name(&f)).into());
     html! {
         { for groups.iter().map(|g| {
             let heading = if groups.len() == 1 {
@@ -36,16 +44,24 @@ pub fn group_tables(props: &CheckProps) -> Html {
                 .iter()
                 .map(|p| format!("{} {}", p.port, state_word(p.state, lang)))
                 .collect();
+            let control_id = format!("control-{side}-{}", g.name);
+            // Each group's neighbours get a name of their own.
+            let control_heading: AttrValue = if groups.len() == 1 {
+                AttrValue::Static(t.control_heading)
+            } else {
+                format!("{} ({})", t.control_heading, g.label()).into()
+            };
             let observed = control_observation(r, g, lang).map(|obs| html! {
                 <div class="control">
-                    <PortTable lang={lang} ports={control} caption={t.control_heading} heading={t.control_heading} hooks=false />
+                    <PortTable lang={lang} ports={control} caption={t.control_heading} heading={control_heading} heading_id={control_id} context_id={context.clone()} hooks=false />
                     <p class="print-only">{ states.join(", ") }</p>
                     <p id={id.take()}>{ obs }</p>
                 </div>
             });
             html! {
                 <>
-                <PortTable lang={lang} ports={owned(results_of(g, &r.ports))} caption={t.ports_caption} {heading} hooks=true />
+                <PortTable lang={lang} ports={owned(results_of(g, &r.ports))} caption={t.ports_caption} {heading}
+                    heading_id={format!("ports-{side}-{}", g.name)} context_id={context.clone()} hooks=true />
                 { observed }
                 </>
             }

@@ -30,6 +30,7 @@ pub mod page;
 pub mod port_grid;
 pub mod port_table;
 pub mod print_head;
+pub mod proxy_warning;
 pub mod single_check;
 pub mod start;
 pub mod verdict;

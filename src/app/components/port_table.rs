@@ -1,4 +1,6 @@
 //! Ports as a table: number, service, state in words and what it means.
+//! The table sits in its own labelled scroll region, so on a narrow screen
+//! only the table scrolls sideways, never the page (WCAG 1.4.10 Reflow).
 
 use yew::prelude::*;
 
@@ -14,6 +16,12 @@ pub struct PortTableProps {
     pub ports: Vec<PortResult>,
     pub caption: AttrValue,
     pub heading: AttrValue,
+    /// Id of the heading, unique on the page: it names the scroll region.
+    pub heading_id: AttrValue,
+    /// Id of a heading above this one that completes the region's name
+    /// (the address family beside the other family's result).
+    #[prop_or_default]
+    pub context_id: Option<AttrValue>,
     /// Whether rows carry the `data-port`/`data-state` test hooks (range
     /// tables do; control tables do not, so hooks mean "range").
     pub hooks: bool,
@@ -22,9 +30,14 @@ pub struct PortTableProps {
 #[function_component(PortTable)]
 pub fn port_table(props: &PortTableProps) -> Html {
     let t = texts(props.lang);
+    let region_name = match &props.context_id {
+        Some(context) => format!("{context} {}", props.heading_id),
+        None => props.heading_id.to_string(),
+    };
     html! {
         <>
-        <h3>{ props.heading.clone() }</h3>
+        <h3 id={props.heading_id.clone()}>{ props.heading.clone() }</h3>
+        <div class="table-scroll" role="region" aria-labelledby={region_name} tabindex="0">
         <table class="ports">
             <caption class="visually-hidden">{ props.caption.clone() }</caption>
             <thead>
@@ -57,6 +70,7 @@ pub fn port_table(props: &PortTableProps) -> Html {
                 }) }
             </tbody>
         </table>
+        </div>
         </>
     }
 }

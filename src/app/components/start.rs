@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use super::proxy_warning::ProxyWarning;
 use crate::app::store::{start_check, use_store};
 use crate::page::origins::dual_origins;
 use crate::page::state::WhoAmI;
@@ -37,6 +38,7 @@ pub fn start_view() -> Html {
             <h3>{ t.data_heading }</h3>
             <p>{ t.data_text }</p>
             { address }
+            <ProxyWarning shown={s.via_proxy()} />
             if dual_origins(&s.site).is_some() {
                 <p id="dual-note">{ t.dual_note }</p>
             }

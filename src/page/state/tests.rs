@@ -57,13 +57,13 @@ fn a_check_from_consent_to_report() {
         run,
         port_msg(PortGroup::Control, 450, PortState::Closed),
     ));
-    assert_eq!(s.progress(), (1, 10));
+    assert_eq!(s.progress(), (1, 20));
     assert_eq!(s.port_state(445), Some(PortState::Open));
     assert_eq!(s.port_state(440), None);
     assert!(s.checks[0].control.contains_key(&450));
-    assert_eq!(s.announcement(), "1 von 10 Ports geprüft");
+    assert_eq!(s.announcement(), "1 von 20 Ports geprüft");
     s.apply(msg(run, StreamMsg::Finished(Box::new(report()))));
-    assert_eq!(s.progress(), (10, 10));
+    assert_eq!(s.progress(), (20, 20));
     // The report wins over the earlier event.
     assert_eq!(s.port_state(445), Some(PortState::Closed));
     assert!(s.report().is_some());
@@ -144,7 +144,7 @@ fn both_families_fill_in_independently_and_settle_together() {
     let v6_port = CheckEvent::Stream(port_msg(PortGroup::Range, 443, PortState::Open));
     s.apply(on(run, v6, v6_port));
     assert_eq!(s.checks[1].port_state(443), Some(PortState::Open));
-    assert_eq!(s.checks[0].progress(), (0, 10));
+    assert_eq!(s.checks[0].progress(), (0, 20));
     // An event of the single check cannot leak into a two-family run.
     s.apply(msg(run, port_msg(PortGroup::Range, 445, PortState::Open)));
     assert!(s.checks.iter().all(|c| c.port_state(445).is_none()));
@@ -199,7 +199,7 @@ fn check_again_keeps_router_and_resets_results() {
     s.apply(Action::Start);
     assert_eq!(s.router, Some(Router::FritzBox));
     assert_eq!(s.copy, CopyStatus::Idle);
-    assert_eq!(s.progress(), (0, 10));
+    assert_eq!(s.progress(), (0, 20));
     assert_eq!(s.phase(), Phase::Running);
 }
 
@@ -209,6 +209,7 @@ fn the_next_check_expects_the_plan_the_probe_announced() {
     s.apply(Action::Start);
     let mut small = Plan::standard();
     small.groups[0].ports.truncate(3);
+    small.groups.truncate(1);
     s.apply(msg(
         s.run,
         StreamMsg::Started(Started::new(target(), small.clone())),

@@ -19,7 +19,8 @@
 use serde_json::{Value, json};
 
 use crate::support::browser::{
-    Options, click, js, port_states, serial, verdict, wait_for_panels, wait_js, with_browser,
+    Options, assert_axe_clean, click, js, port_states, serial, verdict, wait_for_panels, wait_js,
+    with_browser,
 };
 use crate::support::ports::open_for_good;
 use crate::support::{ProbeProcess, get_json};
@@ -127,22 +128,6 @@ async fn api_report(url: &str) -> Value {
     get_json(&reqwest::Client::new(), url).await
 }
 
-fn assert_panel_matches(family: &str, page: &[(u16, String)], report: &Value) {
-    assert_eq!(
-        page.iter().map(|p| p.0).collect::<Vec<u16>>(),
-        (440..=449).collect::<Vec<u16>>(),
-        "{family} panel ports"
-    );
-    for (i, (port, state)) in page.iter().enumerate() {
-        assert_eq!(report["ports"][i]["port"], json!(port), "{family}");
-        assert_eq!(
-            report["ports"][i]["state"],
-            json!(state),
-            "{family} port {port}"
-        );
-    }
-}
-
 // ---------------------------------------------------------------- tests
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -163,8 +148,8 @@ async fn dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side() {
 
         let v4 = port_states(&c, "ipv4").await;
         let v6 = port_states(&c, "ipv6").await;
-        assert_panel_matches("ipv4", &v4, &v4_report);
-        assert_panel_matches("ipv6", &v6, &v6_report);
+        super::assert_shows_report("ipv4", &v4, &v4_report);
+        super::assert_shows_report("ipv6", &v6, &v6_report);
         let state = |list: &[(u16, String)], port: u16| {
             list.iter().find(|p| p.0 == port).map(|p| p.1.clone()).unwrap_or_default()
         };
@@ -216,6 +201,11 @@ async fn dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side() {
             "stacked panels",
             "(() => { const [a, b] = [...document.querySelectorAll('[data-family]')].map(e => e.getBoundingClientRect()); return b.top >= a.bottom - 1; })()")
         .await;
+
+        // At 320 px both results reflow: only port tables scroll sideways.
+        super::narrow(&c).await;
+        super::assert_reflows(&c, "two families (en)").await;
+        assert_axe_clean(&c, "two families at 320 px (en)").await;
     })
     .await;
 }
@@ -252,7 +242,7 @@ async fn without_ipv6_the_ipv6_side_says_so_and_ipv4_still_works() {
             json!(0)
         );
         let v4_report = api_report(&probe.v4("/api/v1/scan")).await;
-        assert_panel_matches("ipv4", &port_states(&c, "ipv4").await, &v4_report);
+        super::assert_shows_report("ipv4", &port_states(&c, "ipv4").await, &v4_report);
         assert_eq!(verdict(&c, "ipv4").await, v4_report["verdict"]["level"]);
         let summary = js(&c, "return document.querySelector('#summary-text').value").await;
         assert!(

@@ -13,7 +13,6 @@ use std::net::TcpListener;
 
 use fantoccini::Client;
 use fantoccini::key::Key;
-use fantoccini::wd::WebDriverCompatibleCommand;
 use serde_json::{Value, json};
 
 use crate::support::browser::{
@@ -23,10 +22,12 @@ use crate::support::browser::{
 use crate::support::ports::open_for_good;
 use crate::support::{ProbeProcess, get_json};
 
+use super::{assert_reflows, assert_shows_report, grant_permission, network_conditions};
+
 const OPEN_PORTS: [u16; 2] = [443, 445];
 
 /// `portcheck serve` with the built page and `extra` flags.
-fn probe(extra: &[&str]) -> ProbeProcess {
+pub(super) fn probe(extra: &[&str]) -> ProbeProcess {
     let www = dist();
     let mut args = vec!["--www", www.to_str().expect("UTF-8 path")];
     args.extend_from_slice(extra);
@@ -34,7 +35,7 @@ fn probe(extra: &[&str]) -> ProbeProcess {
 }
 
 /// Ready, one test at a time, with the open loopback listeners.
-async fn prepare(test: &str) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+pub(super) async fn prepare(test: &str) -> Option<tokio::sync::MutexGuard<'static, ()>> {
     if !super::ready(test) {
         return None;
     }
@@ -45,7 +46,7 @@ async fn prepare(test: &str) -> Option<tokio::sync::MutexGuard<'static, ()>> {
 
 /// One page test: ready, one at a time, a probe with `extra` flags and a
 /// browser, both gone afterwards.
-async fn page_test<F, Fut>(test: &str, extra: &[&str], body: F)
+pub(super) async fn page_test<F, Fut>(test: &str, extra: &[&str], body: F)
 where
     F: FnOnce(Client, ProbeProcess) -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -76,7 +77,7 @@ async fn press_until(c: &Client, keys: &str, focus: &str, want: &str, tries: usi
 }
 
 /// Open the page at `url` and wait for its consent button.
-async fn open_start(c: &Client, url: &str) {
+pub(super) async fn open_start(c: &Client, url: &str) {
     c.goto(url)
         .await
         .unwrap_or_else(|e| panic!("open {url}: {e}"));
@@ -84,7 +85,7 @@ async fn open_start(c: &Client, url: &str) {
 }
 
 /// Wait for a failure and return its wire name (`data-failure`).
-async fn failure(c: &Client) -> String {
+pub(super) async fn failure(c: &Client) -> String {
     wait_js(c, "a failure", "document.querySelector('[data-failure]')").await;
     js_text(
         c,
@@ -95,57 +96,6 @@ async fn failure(c: &Client) -> String {
 
 async fn try_again_disabled(c: &Client) -> Value {
     js(c, "return document.querySelector('#try-again').disabled").await
-}
-
-/// A WebDriver command beyond fantoccini's set, for this session: POST with
-/// a body, or DELETE without one.
-#[derive(Debug)]
-struct SessionCommand {
-    path: &'static str,
-    body: Option<Value>,
-}
-
-impl WebDriverCompatibleCommand for SessionCommand {
-    fn endpoint(
-        &self,
-        base: &reqwest::Url,
-        session: Option<&str>,
-    ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
-        base.join(&format!(
-            "session/{}/{}",
-            session.unwrap_or_default(),
-            self.path
-        ))
-    }
-
-    fn method_and_body(&self, _: &reqwest::Url) -> (hyper::Method, Option<String>) {
-        match &self.body {
-            Some(body) => (hyper::Method::POST, Some(body.to_string())),
-            None => (hyper::Method::DELETE, None),
-        }
-    }
-}
-
-/// Chromedriver's network emulation: slows the scan stream down so that the
-/// running state stays on screen long enough to be checked (`None`: off).
-fn network_conditions(download_bytes_per_s: Option<u64>) -> SessionCommand {
-    SessionCommand {
-        path: "chromium/network_conditions",
-        body: download_bytes_per_s.map(|bytes_per_s| {
-            json!({"network_conditions": {
-                "offline": false, "latency": 0,
-                "download_throughput": bytes_per_s, "upload_throughput": 1_000_000
-            }})
-        }),
-    }
-}
-
-/// WebDriver "Set Permission": lets the test read the clipboard back.
-fn grant_permission(name: &str) -> SessionCommand {
-    SessionCommand {
-        path: "permissions",
-        body: Some(json!({"descriptor": {"name": name}, "state": "granted"})),
-    }
 }
 
 fn expected_state(port: u16) -> &'static str {
@@ -176,12 +126,9 @@ async fn consent_scan_verdict_guide_copy_and_language() {
 
         // The page shows what the probe reports: compare with the API's own report.
         let page = port_states(&c, "").await;
-        let ports: Vec<u16> = page.iter().map(|p| p.0).collect();
-        assert_eq!(ports, (440..=449).collect::<Vec<u16>>());
         let report: Value = get_json(&reqwest::Client::new(), &probe.url("/api/v1/scan")).await;
-        for (i, (port, state)) in page.iter().enumerate() {
-            assert_eq!(report["ports"][i]["port"], json!(port));
-            assert_eq!(report["ports"][i]["state"], json!(state), "port {port}");
+        assert_shows_report("the page", &page, &report);
+        for (port, state) in &page {
             assert_eq!(state, expected_state(*port), "port {port}");
         }
         let verdict = js(&c, "return document.querySelector('[data-verdict]').dataset.verdict").await;
@@ -246,48 +193,62 @@ async fn consent_scan_verdict_guide_copy_and_language() {
     .await;
 }
 
+/// Axe-core on the start, running and result states (critical, with
+/// findings and a router guide) in both languages; laid out `narrow` (320
+/// CSS px), each state must also reflow.
+pub(super) async fn every_state_is_clean(c: &Client, probe: &ProbeProcess, narrow: bool) {
+    let check = |state: String| async move {
+        assert_axe_clean(c, &state).await;
+        if narrow {
+            assert_reflows(c, &state).await;
+        }
+    };
+    for lang in ["de", "en"] {
+        open_start(c, &probe.url(&format!("/?lang={lang}"))).await;
+        wait_js(c, "whoami", "document.querySelector('#whoami')").await;
+        check(format!("start ({lang})")).await;
+
+        // Throttle the network so the stream trickles in and the running
+        // state stays up while axe looks at it.
+        c.issue_cmd(network_conditions(Some(400)))
+            .await
+            .expect("network conditions");
+        click(c, "#consent").await;
+        wait_js(c, "running state", "document.querySelector('progress')").await;
+        check(format!("running ({lang})")).await;
+        let running = js(c, "return !!document.querySelector('progress')").await;
+        c.issue_cmd(network_conditions(None))
+            .await
+            .expect("network conditions off");
+        wait_js(
+            c,
+            "the verdict",
+            "document.querySelector('[data-verdict=critical]')",
+        )
+        .await;
+        assert_eq!(
+            running,
+            Value::Bool(true),
+            "the running state ended before axe finished"
+        );
+        click(c, "label[for=router-fritzbox]").await;
+        wait_js(c, "router guide", "document.querySelector('#router-guide')").await;
+        let tables = js(
+            c,
+            "return document.querySelectorAll('.table-scroll table.ports').length",
+        )
+        .await;
+        assert!(tables.as_u64() >= Some(2), "a table per range: {tables}");
+        check(format!("result ({lang})")).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
 async fn axe_finds_nothing_in_start_running_and_result_in_both_languages() {
     const TEST: &str = "axe_finds_nothing_in_start_running_and_result_in_both_languages";
     page_test(TEST, &["--rate-burst", "1000"], |c, probe| async move {
-        for lang in ["de", "en"] {
-            open_start(&c, &probe.url(&format!("/?lang={lang}"))).await;
-            wait_js(&c, "whoami", "document.querySelector('#whoami')").await;
-            assert_axe_clean(&c, &format!("start ({lang})")).await;
-
-            // Throttle the network so the stream trickles in and the running
-            // state stays up while axe looks at it.
-            c.issue_cmd(network_conditions(Some(400)))
-                .await
-                .expect("network conditions");
-            click(&c, "#consent").await;
-            wait_js(&c, "running state", "document.querySelector('progress')").await;
-            assert_axe_clean(&c, &format!("running ({lang})")).await;
-            let running = js(&c, "return !!document.querySelector('progress')").await;
-            c.issue_cmd(network_conditions(None))
-                .await
-                .expect("network conditions off");
-            wait_js(
-                &c,
-                "the verdict",
-                "document.querySelector('[data-verdict]')",
-            )
-            .await;
-            assert_eq!(
-                running,
-                Value::Bool(true),
-                "the running state ended before axe finished"
-            );
-            click(&c, "label[for=router-fritzbox]").await;
-            wait_js(
-                &c,
-                "router guide",
-                "document.querySelector('#router-guide')",
-            )
-            .await;
-            assert_axe_clean(&c, &format!("result ({lang})")).await;
-        }
+        every_state_is_clean(&c, &probe, false).await;
     })
     .await;
 }
