@@ -48,7 +48,8 @@ async fn scan_reports_states_reasons_and_verdict() {
     assert_eq!(resp.headers()["cache-control"], "no-store");
     let report: Report = resp.json().await.unwrap();
 
-    assert_eq!(report.target, Target::new(ip("127.0.0.2")));
+    // The peer is the target; the headers only mark a likely proxy.
+    assert_eq!(report.target, Target::new(ip("127.0.0.2")).via_proxy(true));
     let ports: Vec<u16> = report.ports.iter().map(|p| p.port).collect();
     assert_eq!(ports, portcheck::plan::Plan::standard().range_ports());
     for p in &report.ports {
