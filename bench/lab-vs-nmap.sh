@@ -3,8 +3,10 @@
 #
 # 1. For every lab visitor and address family: wall time of a full portcheck
 #    scan, from the visitor's request to the finished report (curl in the
-#    visitor's namespace), against `nmap -n -Pn -T4 -p438-451` (the range and
-#    the control ports portcheck touches) from the probe host, with hyperfine;
+#    visitor's namespace), against `nmap -n -Pn -T4 -pPORTS` over the ports
+#    portcheck touches (every group's range and control ports, read from the
+#    `groups` of a report of this probe: -p78-91,438-451 for the standard
+#    plan) from the probe host, with hyperfine;
 #    the time until the visitor knows every port's state (the last `port`
 #    event of the stream; the full report also waits for identification);
 #    and whether the states are identical (known differences named).
@@ -54,6 +56,22 @@ declare -A L
 while IFS='=' read -r k v; do L[$k]=$v; done <"$DIR/lab.env"
 PROBE="${L[PROBE_NS]}"
 
+# The ports of the probe's plan, from the groups of one of its reports (the
+# mixed visitor's): nmap scans exactly these.
+ip netns exec "${L[V_mixed_NS]}" curl -sf --max-time 60 -o "$WORK/plan.json" \
+  "http://${L[PROBE_IPV4]}:${L[PROBE_PORT]}/api/v1/scan"
+read -r PORTS NPORTS < <(python3 -c 'import json, sys
+g = json.load(open(sys.argv[1]))["groups"]
+ports = sorted({p for x in g for p in x["ports"] + x["control"]})
+runs = []
+for p in ports:
+    if runs and runs[-1][1] + 1 == p:
+        runs[-1][1] = p
+    else:
+        runs.append([p, p])
+print(",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs), len(ports))' "$WORK/plan.json")
+note "nmap ports: $PORTS ($NPORTS)"
+
 url() { # FAMILY [PORT]
   local port=${2:-${L[PROBE_PORT]}}
   if [ "$1" = 4 ]; then echo "http://${L[PROBE_IPV4]}:$port/api/v1/scan"; else echo "http://[${L[PROBE_IPV6]}]:$port/api/v1/scan"; fi
@@ -61,14 +79,15 @@ url() { # FAMILY [PORT]
 nmap_cmd() { # FAMILY TARGET
   local six=""
   [ "$1" = 6 ] && six="-6 "
-  echo "ip netns exec $PROBE nmap ${six}-n -Pn -T4 -p438-451 -oX /dev/null $2"
+  echo "ip netns exec $PROBE nmap ${six}-n -Pn -T4 -p$PORTS -oX /dev/null $2"
 }
 # One portcheck scan and one nmap scan, compared. Prints compare_states.py's JSON.
 compare_once() { # NS FAMILY TARGET [TRUTH]
   local six=()
   [ "$2" = 6 ] && six=(-6)
   ip netns exec "$1" curl -sf --max-time 60 -o "$WORK/report.json" "$(url "$2")"
-  ip netns exec "$PROBE" nmap "${six[@]}" -n -Pn -T4 -p438-451 -oX "$WORK/nmap.xml" "$3" >/dev/null
+  # -vv: list every port in the XML (nmap folds more than 25 of one state).
+  ip netns exec "$PROBE" nmap "${six[@]}" -n -Pn -T4 -p"$PORTS" -vv -oX "$WORK/nmap.xml" "$3" >/dev/null 2>&1
   python3 bench/compare_states.py "$WORK/report.json" "$WORK/nmap.xml" ${4:+"$4"}
 }
 mean_sd() { # HYPERFINE_JSON INDEX -> "mean sd" in ms
@@ -99,7 +118,8 @@ print("identical" if not d else ("differs by loss: " if lossy else "UNEXPLAINED:
       "ip netns exec $ns curl -sf -o /dev/null $(url "$fam")" "$(nmap_cmd "$fam" "$target")" >&2
     read -r pc_mean pc_sd < <(mean_sd "$WORK/h.json" 0)
     read -r nm_mean nm_sd < <(mean_sd "$WORK/h.json" 1)
-    stream="$(ip netns exec "$ns" python3 bench/stream_timing.py --runs "$RUNS" "$(url "$fam" | sed 's|/api/v1/scan$|/api/v1/scan/stream|')")"
+    stream="$(ip netns exec "$ns" python3 bench/stream_timing.py --runs "$RUNS" --ports "$NPORTS" \
+      "$(url "$fam" | sed 's|/api/v1/scan$|/api/v1/scan/stream|')")"
     read -r st_mean st_sd < <(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(r["states_ms"], r["states_sd"])' "$stream")
     ratio="$(python3 -c "print(f'{$pc_mean/$nm_mean:.2f}')")"
     ratio_states="$(python3 -c "print(f'{$st_mean/$nm_mean:.2f}')")"
@@ -150,10 +170,11 @@ for clients in 16 64 125; do
   out="$(ip netns exec "${L[CROWD_NS]}" python3 bench/crowd.py --host "${L[PROBE_IPV4]}" \
     --port "${L[PROBE_PORT]}" --first "${L[CROWD_FIRST]}" --clients "$clients" \
     --total $((clients * 10)) --deadline 120)"
-  python3 - "$out" <<'EOF'
+  python3 - "$out" "$NPORTS" <<'EOF'
 import json, sys
 r = json.loads(sys.argv[1]); l = r["latency_ms"]
-print(f'| {r["clients"]} | {r["scans"]}/{r["requests"]} | {r["wall_s"]} s | {r["scans_per_s"]} | {l["p50"]} / {l["p90"]} / {l["p99"]} ms | {r["statuses"]} | {r["wrong_states"]} of {14 * r["scans"]} {r["wrong_by_port"] or ""} |')
+n = int(sys.argv[2])
+print(f'| {r["clients"]} | {r["scans"]}/{r["requests"]} | {r["wall_s"]} s | {r["scans_per_s"]} | {l["p50"]} / {l["p90"]} / {l["p99"]} ms | {r["statuses"]} | {r["wrong_states"]} of {n * r["scans"]} {r["wrong_by_port"] or ""} |')
 EOF
 done
 fi

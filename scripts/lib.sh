@@ -27,7 +27,7 @@ need_debs() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   step "installing Debian packages: ${missing[*]}"
-  # Keep package scripts from starting daemons (smbd, nginx) on install.
+  # Keep package scripts from starting daemons (smbd, nginx, krb5kdc) on install.
   local policy=/usr/sbin/policy-rc.d created=0
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
@@ -93,7 +93,8 @@ setup_browser() {
 }
 
 setup_lab() {
-  need_debs iproute2 nftables nmap samba smbclient socat openssl python3 hyperfine curl nginx
+  need_debs iproute2 nftables nmap samba smbclient socat openssl python3 hyperfine curl nginx \
+    krb5-kdc krb5-user
 }
 
 # Build the page into dist/ (release profile for wasm, wasm-opt -Oz).

@@ -29,6 +29,11 @@
 #                            rangefwd-srv  singlefwd-srv  v6pin-host
 #                           192.168.178.10 192.168.178.10 2001:db8:107::10
 #
+# rangefwd and singlefwd are practice routers in front of the same kind of
+# server (web on 80, MIT Kerberos KDC on 88, TLS on 443, Samba on 445):
+# rangefwd forwards 80-89 and 440-449 (the Digitalisierungsbox fault),
+# singlefwd only 80 and 443.
+#
 # `crowd` (125 addresses, for the load benchmark) and the identification
 # hosts below are built only on request:
 #
@@ -50,6 +55,9 @@ LAB_NET4=198.51.100.0/24
 LAB_NET6=2001:db8::/32
 PROBE_PORT=8080
 PATIENT_PORT=8081
+# The practice servers' Kerberos realm (a Windows domain would be its DNS
+# name in capitals).
+KDC_REALM=PRAXIS.LAB
 ALL_VISITORS=(mixed smb smb1 rangefwd singlefwd v6pin lossy tarpit)
 PY="$(command -v /usr/bin/python3 || command -v python3)"
 
@@ -328,6 +336,7 @@ EOF
   emit PROBE_IPV6 2001:db8:1::2
   emit PROBE_PORT "$PROBE_PORT"
   emit PATIENT_PORT "$PATIENT_PORT"
+  emit KDC_REALM "$KDC_REALM"
   # Samba's client tools keep a cache; point it into the lab directory.
   mkdir -p "$DIR/smbclient"
   cat >"$DIR/smbclient.conf" <<EOF
@@ -375,7 +384,7 @@ wait_healthy() { # PORT LOGNAME
   die "$2 did not become healthy within 10 s"
 }
 
-# Open 440, 443; RST on 441, 445(none), 447 and the control ports; drop 442,
+# Open 440, 443; RST on 441, 447, 78-91 and the control ports; drop 442,
 # 445, 449; ICMP admin-prohibited on 444, 448; ICMP port-unreachable on 446.
 build_mixed() {
   mkns mixed
@@ -426,8 +435,9 @@ build_smb1() {
   visitor smb1 smb1 198.51.100.34 2001:db8:4::2
 }
 
-# A small-business router with NAT. FWD is what its inbound rule forwards to
-# the LAN server 192.168.178.10, where 443 (TLS) and 445 listen.
+# A small-business router with NAT. FWD (an nft port set) is what its
+# inbound rule forwards to the LAN server 192.168.178.10, the practice
+# server of `practice_server`.
 nat_router() { # NAME I FWD
   local name=$1 i=$2 fwd=$3
   mkns "$name" router
@@ -463,24 +473,73 @@ table inet filter {
   }
 }
 EOF
-  tls_server "$name-srv" 443
+  practice_server "$name-srv"
 }
 
-# The Digitalisierungsbox bug as it happened: a forward meant for 443
-# forwards 440-449 to a Windows server that runs real Samba.
+# The practice's Windows-like server behind a router: a web server on 80,
+# an MIT Kerberos KDC on 88 (what a domain controller answers there), TLS
+# on 443 and Samba with a guest share on 445; every other port resets.
+practice_server() { # NAME
+  local name=$1
+  http_server "$name" 80 192.168.178.10 \
+    "<html><head><title>Praxis Web</title></head><body>Praxis</body></html>"
+  kdc "$name" "$KDC_REALM"
+  tls_server "$name" 443
+  samba "$name" praxis-srv SMB2 yes default 192.168.178.10
+  wait_listening "$name" 80 88 443 445
+}
+
+# Python's http.server on ADDR:PORT serving one page.
+http_server() { # NAME PORT ADDR HTML
+  local www="$DIR/www-$1-$2"
+  mkdir -p "$www"
+  printf '%s\n' "$4" >"$www/index.html"
+  service "$1" "http-$1-$2" "$PY" -m http.server "$2" --bind "$3" --directory "$www"
+}
+
+# An MIT Kerberos KDC (Debian krb5-kdc) for REALM. Its configuration,
+# database, stash and logs all live in the lab directory: KRB5_CONFIG and
+# KRB5_KDC_PROFILE point there, nothing under /etc/krb5kdc, /var/lib/krb5kdc
+# or /var/log is read or written.
+kdc() { # NAME REALM
+  local name=$1 realm=$2 d="$DIR/kdc-$1"
+  mkdir -p "$d"
+  cat >"$d/kdc.conf" <<EOF
+[kdcdefaults]
+  kdc_ports = 88
+  kdc_tcp_ports = 88
+[realms]
+  $realm = {
+    database_name = $d/principal
+    key_stash_file = $d/stash
+    acl_file = $d/kadm5.acl
+    admin_keytab = FILE:$d/kadm5.keytab
+  }
+[logging]
+  kdc = FILE:$d/kdc.log
+  admin_server = FILE:$d/kadmin.log
+  default = FILE:$d/krb5.log
+EOF
+  printf '[libdefaults]\n  default_realm = %s\n  dns_lookup_kdc = false\n  dns_lookup_realm = false\n' \
+    "$realm" >"$d/krb5.conf"
+  : >"$d/kadm5.acl"
+  local env=(env "KRB5_CONFIG=$d/krb5.conf" "KRB5_KDC_PROFILE=$d/kdc.conf")
+  "${env[@]}" kdb5_util create -s -P lab-master-key -r "$realm" >"$d/create.log" 2>&1 ||
+    die "kdb5_util create failed: $(cat "$d/create.log")"
+  service "$name" "kdc-$name" "${env[@]}" krb5kdc -n -r "$realm"
+}
+
+# The Digitalisierungsbox fault as it happened: forwards meant for 80 and
+# 443 forward 80-89 and 440-449 to the practice server.
 build_rangefwd() {
-  nat_router rangefwd 5 440-449
-  samba rangefwd-srv praxis-srv SMB2 yes default 192.168.178.10
-  wait_listening rangefwd-srv 443 445
+  nat_router rangefwd 5 "{ 80-89, 440-449 }"
   visitor rangefwd rangefwd-srv 198.51.100.42 ""
 }
 
-# The same router with the forward done right: only 443. The server still
-# listens on 445, unreachable from outside.
+# The same router with the forwards done right: only 80 and 443. The server
+# still runs its KDC and Samba, unreachable from outside.
 build_singlefwd() {
-  nat_router singlefwd 6 443
-  listener singlefwd-srv 445
-  wait_listening singlefwd-srv 443 445
+  nat_router singlefwd 6 "{ 80, 443 }"
   visitor singlefwd singlefwd-srv 198.51.100.50 ""
 }
 
@@ -552,12 +611,13 @@ set_loss() { # PERCENT
   fi
 }
 
-# Accepts on every port, 438-451, and never sends a byte.
+# Accepts on every port of both groups, 78-91 and 438-451, and never sends
+# a byte.
 build_tarpit() {
   mkns tarpit
   uplink tarpit 9 46
-  listener tarpit 438-451 --tarpit
-  wait_listening tarpit 438 445 451
+  listener tarpit 78-91,438-451 --tarpit
+  wait_listening tarpit 78 88 91 438 445 451
   visitor tarpit tarpit 198.51.100.74 2001:db8:9::2
 }
 
@@ -596,10 +656,8 @@ build_tlsweb() {
   service tlsweb tls12 openssl s_server -accept 443 -tls1_2 -www "${cert[@]}"
   service tlsweb tls13 openssl s_server -accept 444 -tls1_3 -www "${cert[@]}"
   service tlsweb tls10 openssl s_server -accept 448 -tls1 -cipher 'DEFAULT:@SECLEVEL=0' -www "${cert[@]}"
-  mkdir -p "$DIR/www"
-  printf '<html><head><title>FRITZ!Box</title></head><body><input type="password"></body></html>\n' \
-    >"$DIR/www/index.html"
-  service tlsweb http "$PY" -m http.server 440 --bind 198.51.100.98 --directory "$DIR/www"
+  http_server tlsweb 440 198.51.100.98 \
+    '<html><head><title>FRITZ!Box</title></head><body><input type="password"></body></html>'
   wait_listening tlsweb 440 443 444 448
   visitor tlsweb tlsweb 198.51.100.98 ""
 }
@@ -637,7 +695,7 @@ EOF
 preflight() {
   [ "$(id -u)" -eq 0 ] || die "the lab needs root (network namespaces)"
   local t
-  for t in ip nft nmap smbd socat openssl curl ss unshare setsid "$PY"; do
+  for t in ip nft nmap smbd socat openssl curl ss unshare setsid krb5kdc kdb5_util kinit "$PY"; do
     command -v "$t" >/dev/null || die "missing tool: $t (scripts/test-lab installs the lab's packages)"
   done
   # The root namespace must not route or own anything in the lab ranges: if

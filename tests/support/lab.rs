@@ -42,6 +42,9 @@ const TOOLS: &[&str] = &[
     "unshare",
     "setsid",
     "python3",
+    "krb5kdc",
+    "kdb5_util",
+    "kinit",
 ];
 
 /// Flags every lab probe gets: the lab scans one address many times, far

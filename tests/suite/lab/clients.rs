@@ -1,21 +1,54 @@
 //! What independent clients on the lab's probe host say about a visitor:
-//! nmap's SYN scan and SMB scripts, Samba's smbclient and `openssl
-//! s_client`, and how their view compares with the probe's. Differences that
-//! are understood are listed with their reason; any other fails.
+//! nmap's SYN scan and its SMB and Kerberos scripts, Samba's smbclient,
+//! `openssl s_client`, curl and MIT `kinit`, and how their view compares
+//! with the probe's. Differences that are understood are listed with their
+//! reason; any other fails.
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
+use std::process::{Command, Stdio};
 
-use portcheck::api::{Family, PortResult, PortState, Reason, Report, SmbDetails, TlsDetails};
+use portcheck::api::{
+    Family, HttpDetails, KerberosDetails, KerberosMessage, PortResult, PortState, Reason, Report,
+    SmbDetails, TlsDetails,
+};
+use portcheck::plan::Plan;
 
 use crate::support::browser::wire_name;
-use crate::support::lab::{Lab, in_ns};
+use crate::support::lab::{Lab, in_ns, output_text};
+
+/// nmap's `-p` list for every port of the standard plan, runs of
+/// consecutive ports joined: `78-91,438-451`.
+pub fn plan_port_spec() -> String {
+    let mut ports: Vec<u16> = Plan::standard().entries().map(|(_, _, s)| s.port).collect();
+    ports.sort_unstable();
+    ports.dedup();
+    let mut runs: Vec<(u16, u16)> = Vec::new();
+    for p in ports {
+        match runs.last_mut() {
+            Some((_, last)) if last.checked_add(1) == Some(p) => *last = p,
+            _ => runs.push((p, p)),
+        }
+    }
+    runs.iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
 
 /// `nmap -n -Pn -T4` (a SYN scan: nmap runs as root) from the probe host
-/// over the range and its control ports.
+/// over every port of the plan. `-vv` keeps nmap from folding more than 25
+/// ports of one state into `<extraports>`; it does not change the scan.
 pub fn scan(lab: &Lab, target: IpAddr) -> BTreeMap<u16, NmapPort> {
     let t = target.to_string();
-    let mut args = vec!["-n", "-Pn", "-T4", "-p438-451", "--reason", "-oX", "-"];
+    let ports = format!("-p{}", plan_port_spec());
+    let mut args = vec!["-n", "-Pn", "-T4", &ports, "-vv", "--reason", "-oX", "-"];
     if target.is_ipv6() {
         args.insert(0, "-6");
     }
@@ -178,6 +211,136 @@ pub fn verify_tls(lab: &Lab, addr: IpAddr, port: u16, tls: &TlsDetails) -> Vec<S
     problems
 }
 
+/// The probe's Kerberos details against MIT `kinit` and nmap's
+/// `krb5-enum-users`, both asking the same KDC (at `addr`, port 88) about a
+/// random principal. `realm` is the KDC's own realm.
+///
+/// What can be compared: `kinit` reports "Client ... not found in Kerberos
+/// database" (KDC_ERR_C_PRINCIPAL_UNKNOWN, error code 6) for a random
+/// principal both in the KDC's realm and in the probe's made-up realm
+/// PORTCHECK.INVALID, which is the probe's error code 6; nmap's script, told
+/// the realm, finds the realm "valid" (no KDC_ERR_WRONG_REALM) and the
+/// random principal absent. What cannot: an MIT KDC answers a request for a
+/// realm it does not serve with error 6 and echoes that realm, so neither
+/// the probe nor nmap's script (which accepts any realm MIT is asked about)
+/// learns MIT's realm; `realm` stays absent in the probe's details. A
+/// Windows domain controller answers KDC_ERR_WRONG_REALM with its domain.
+pub fn verify_kerberos(lab: &Lab, addr: IpAddr, realm: &str, krb: &KerberosDetails) -> Vec<String> {
+    let mut problems = Vec::new();
+    let probe_view = (
+        krb.message,
+        krb.error_code,
+        krb.error.as_deref(),
+        krb.realm.as_deref(),
+    );
+    if probe_view
+        != (
+            KerberosMessage::KrbError,
+            Some(6),
+            Some("KDC_ERR_C_PRINCIPAL_UNKNOWN"),
+            None,
+        )
+    {
+        problems.push(format!(
+            "Kerberos {krb:?}; an MIT KDC answers a random principal with error 6 and no realm of its own"
+        ));
+    }
+    if krb.server_time.is_none() {
+        problems.push(format!("Kerberos without the KDC's time: {krb:?}"));
+    }
+    let conf = lab.dir.join(format!("krb5-client-{addr}.conf"));
+    let kdc = SocketAddr::new(addr, 88);
+    let text = format!(
+        "[libdefaults]\n  dns_lookup_kdc = false\n  dns_lookup_realm = false\n  \
+         udp_preference_limit = 1\n[realms]\n  {realm} = {{\n    kdc = {kdc}\n  }}\n  \
+         PORTCHECK.INVALID = {{\n    kdc = {kdc}\n  }}\n"
+    );
+    std::fs::write(&conf, text).expect("write the kinit configuration");
+    let principal = format!("portcheck-lab-{}", std::process::id());
+    for asked in [realm, "PORTCHECK.INVALID"] {
+        let who = format!("{principal}@{asked}");
+        let out = Command::new("ip")
+            .args(["netns", "exec", lab.probe_ns(), "kinit", &who])
+            .env("KRB5_CONFIG", &conf)
+            .env(
+                "KRB5CCNAME",
+                format!("FILE:{}", lab.dir.join("kinit-ccache").display()),
+            )
+            .stdin(Stdio::null())
+            .output()
+            .expect("kinit");
+        let said = output_text(&out);
+        let expected = format!("Client '{who}' not found in Kerberos database");
+        if out.status.success() || !said.contains(&expected) {
+            problems.push(format!(
+                "kinit {who}: {said:?}; expected {expected:?} (error 6, as the probe read)"
+            ));
+        }
+    }
+    let users = lab.dir.join("krb5-users.txt");
+    std::fs::write(&users, format!("{principal}\n")).expect("write the user list");
+    let script_args = format!("krb5-enum-users.realm={realm},userdb={}", users.display());
+    let target = addr.to_string();
+    let out = in_ns(
+        lab.probe_ns(),
+        "nmap",
+        &[
+            "-n",
+            "-Pn",
+            "-p88",
+            "--script",
+            "krb5-enum-users",
+            "--script-args",
+            &script_args,
+            &target,
+        ],
+    );
+    let nmap = output_text(&out);
+    if !nmap.contains("88/tcp open  kerberos-sec")
+        || nmap.contains("Invalid Kerberos REALM")
+        || nmap.contains(&principal)
+    {
+        problems.push(format!(
+            "nmap krb5-enum-users (realm {realm}) should find the KDC, accept the realm and \
+             not list {principal}:\n{nmap}"
+        ));
+    }
+    problems
+}
+
+/// The probe's HTTP details against the same page fetched with curl from
+/// the probe host: status, `Server` header and title.
+pub fn verify_http(lab: &Lab, addr: IpAddr, port: u16, http: &HttpDetails) -> Vec<String> {
+    let url = format!("http://{}/", SocketAddr::new(addr, port));
+    let out = in_ns(
+        lab.probe_ns(),
+        "curl",
+        &["-sS", "--max-time", "10", "-D", "-", &url],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse::<u16>().ok());
+    let server = text.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.eq_ignore_ascii_case("server")
+            .then(|| value.trim().to_string())
+    });
+    let title = text
+        .split_once("<title>")
+        .and_then(|(_, rest)| rest.split_once("</title>"))
+        .map(|(t, _)| t.to_string());
+    let curl = (status, server, title);
+    let probe = (Some(http.status), http.server.clone(), http.title.clone());
+    if probe == curl {
+        return Vec::new();
+    }
+    vec![format!(
+        "HTTP on {port}: probe (status, server, title) {probe:?}, curl {curl:?}"
+    )]
+}
+
 /// Samba's client on the probe host, with the lab's client configuration.
 pub fn smbclient(lab: &Lab, args: &[&str]) -> String {
     let mut all = vec!["-s", lab.get("SMBCLIENT_CONF"), "-N"];
@@ -208,7 +371,7 @@ pub struct NmapPort {
 
 /// The `<port>` elements of nmap's XML output. Ports that nmap folds into
 /// `<extraports>` are not listed individually, so that must not happen for the
-/// 14 ports scanned here.
+/// ports of the plan scanned here.
 pub fn parse_nmap_xml(xml: &str) -> BTreeMap<u16, NmapPort> {
     assert!(
         !xml.contains("<extraports"),

@@ -17,7 +17,7 @@ use portcheck::plan::Plan;
 use portcheck::probe::ident::{Budget, identify};
 use portcheck::probe::scan::{Timing, scan_with};
 
-use super::clients::verify_smb;
+use super::clients::{plan_port_spec, verify_smb};
 use crate::support::lab::Lab;
 
 /// The identification hosts of the lab, and `smb` (Samba, SMB2/3 only, guest
@@ -271,8 +271,9 @@ fn bench_full_check_with_and_without_identification_vs_nmap() {
         }
         (median(without), median(with))
     });
+    let ports = format!("-p{}", plan_port_spec());
     let nmap_plain = median_ms(RUNS, || {
-        nmap(&["-T4", "-p438-451", &smb1]);
+        nmap(&["-T4", &ports, &smb1]);
     });
     // nmap -sV spends minutes on the TLS port (its probes wait out their
     // timeouts), so it runs once.
@@ -282,16 +283,16 @@ fn bench_full_check_with_and_without_identification_vs_nmap() {
             "-sV",
             "--script",
             "smb-protocols,smb2-security-mode",
-            "-p438-451",
+            &ports,
             &smb1,
         ]);
     });
     println!("BENCH runs={RUNS} (median, ms; nmap -sV: one run)");
     println!("BENCH portcheck scan, no identification: {without:.0}");
     println!("BENCH portcheck scan, with identification: {with:.0}");
-    println!("BENCH nmap -T4 -p438-451 (connect states only): {nmap_plain:.0}");
+    println!("BENCH nmap -T4 {ports} (states only): {nmap_plain:.0}");
     println!(
-        "BENCH nmap -T4 -sV --script smb-protocols,smb2-security-mode -p438-451: {nmap_sv:.0} ({:.1}x portcheck with identification)",
+        "BENCH nmap -T4 -sV --script smb-protocols,smb2-security-mode {ports}: {nmap_sv:.0} ({:.1}x portcheck with identification)",
         nmap_sv / with
     );
 }

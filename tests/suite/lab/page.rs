@@ -2,12 +2,14 @@
 //! visitor's network namespace and opens the page from the lab's probe host,
 //! which is configured with an IPv4-only and an IPv6-only origin. After
 //! consent, both panels must show exactly what the probe reports for the
-//! visitor's IPv4 and IPv6 address.
+//! visitor's IPv4 and IPv6 address: every range port of both groups (20 of
+//! the plan's 28 ports), group by group, and the verdict.
 //!
 //! Needs root, the built page (`dist/`), Chromium and chromedriver; run by
 //! `scripts/test-lab`.
 
-use portcheck::api::Family;
+use portcheck::api::{Family, Report};
+use portcheck::plan::Plan;
 
 use crate::support::browser::{
     self, Options, click, shown, wait_for_panels, wait_js, with_browser,
@@ -111,6 +113,25 @@ fn dual_stack_lab_visitor_sees_both_families_on_the_page() {
     let v6 = lab.scan(&visitor, Family::Ipv6);
     assert_eq!(v4.target.ip, visitor.ipv4.expect("IPv4"));
     assert_eq!(v6.target.ip, visitor.ipv6.expect("IPv6"));
-    ipv4.assert_matches("ipv4", &v4);
-    ipv6.assert_matches("ipv6", &v6);
+    ipv4.assert_matches("ipv4", &in_plan_order(v4));
+    ipv6.assert_matches("ipv6", &in_plan_order(v6));
+}
+
+/// The report with its range ports in the order the page draws them: group
+/// by group as the plan lists its groups (the report lists them ascending).
+fn in_plan_order(mut report: Report) -> Report {
+    let order: Vec<u16> = Plan::standard()
+        .groups
+        .iter()
+        .flat_map(|g| g.port_numbers())
+        .collect();
+    report
+        .ports
+        .sort_by_key(|p| order.iter().position(|&o| o == p.port));
+    assert_eq!(
+        report.ports.len(),
+        order.len(),
+        "every range port of the plan"
+    );
+    report
 }

@@ -28,14 +28,17 @@ fn leftovers(prefix: &str, dir: &std::path::Path, pids: &[u32]) -> Vec<String> {
     left
 }
 
-/// Every file below Samba's packaged directories: the lab must not add any.
-fn samba_system_files() -> Vec<String> {
+/// Every file below Samba's and MIT Kerberos' packaged directories: the
+/// lab's smbd and krb5kdc must not add any.
+fn system_files() -> Vec<String> {
     let mut files = Vec::new();
     for d in [
         "/var/log/samba",
         "/run/samba",
         "/var/lib/samba",
         "/var/cache/samba",
+        "/etc/krb5kdc",
+        "/var/lib/krb5kdc",
     ] {
         let out = Command::new("find").arg(d).output();
         if let Ok(out) = out {
@@ -118,7 +121,7 @@ fn teardown_leaves_nothing_on_every_exit_path() {
         return;
     }
     let _one = lab::serial();
-    let before = samba_system_files();
+    let before = system_files();
 
     // The Lab guard, dropped normally (and by a panicking test).
     let lab = Lab::start(&["smb", "rangefwd"]);
@@ -154,7 +157,7 @@ fn teardown_leaves_nothing_on_every_exit_path() {
 
     assert_eq!(
         before,
-        samba_system_files(),
-        "the lab wrote into Samba's system directories"
+        system_files(),
+        "the lab wrote into Samba's or Kerberos' system directories"
     );
 }

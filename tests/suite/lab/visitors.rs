@@ -5,28 +5,35 @@
 //! builds them; the topology is drawn there). It asks the probe to check it,
 //! exactly as a browser would, so the probe sees the visitor's address, or its
 //! NAT router's. For each visitor and address family the tests assert:
-//! - the state and reason of every port, range and control ports;
-//! - that nmap's SYN scan (`nmap -n -Pn -T4 -p438-451`, a superset of
-//!   `-p440-449`) sees the same, except for the differences listed in
-//!   `clients::explained_difference`, each with its reason;
-//! - the verdict and its findings, and that the verdict is what the shared
-//!   rules make of the reported states;
+//! - the state and reason of every port of both groups (80–89 and 440–449
+//!   with their control ports: the standard plan's 28 ports);
+//! - that nmap's SYN scan over the same ports (`nmap -n -Pn -T4
+//!   -p78-91,438-451`, the list derived from the plan) sees the same, except
+//!   for the differences listed in `clients::explained_difference`, each
+//!   with its reason;
+//! - the verdict and its findings, each with its group, and that the verdict
+//!   is what the shared rules make of the reported states;
 //! - where it matters, that the lab host really is what it pretends to be
-//!   (a guest-readable Samba share, SMB1 on offer, TLS behind the NAT).
+//!   (a guest-readable Samba share, SMB1 on offer, TLS, a web server and a
+//!   Kerberos KDC behind the NAT), and what identification reports there
+//!   against curl, openssl, smbclient, nmap's scripts and `kinit`.
 //!
 //! Without root these tests print a loud SKIPPED banner; with `CI` set they
 //! fail instead. `scripts/test-lab` installs the tools and runs them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::time::Instant;
 
-use portcheck::api::{Family, FindingId, IdentLimit, Level, PortResult, PortState, Reason, Report};
+use portcheck::api::{
+    Family, FindingId, GroupPorts, IdentLimit, Level, PortResult, PortState, Reason, Report,
+};
 use portcheck::plan::Plan;
 use portcheck::verdict;
 
 use super::clients::{
-    self, compare, format_rows, nmap_smb_dialects, smbclient, verify_smb, verify_tls,
+    self, compare, format_rows, nmap_smb_dialects, smbclient, verify_http, verify_kerberos,
+    verify_smb, verify_tls,
 };
 use crate::support::lab::{Lab, Visitor, in_ns};
 use crate::support::parse_events;
@@ -64,8 +71,23 @@ impl Ports {
     }
 }
 
-/// Expected findings: ids with their ports, most severe first.
+/// Expected findings: ids with their ports, most severe first. Each finding
+/// must also name the group all its ports belong to (none when they span
+/// both groups).
 type Findings = Vec<(FindingId, Vec<u16>)>;
+
+/// The name of the plan group that holds all of `ports`, if one does.
+fn group_of(ports: &[u16]) -> Option<String> {
+    let plan = Plan::standard();
+    let names: BTreeSet<Option<&str>> = ports
+        .iter()
+        .map(|&p| plan.group_of(p).map(|g| g.name.as_str()))
+        .collect();
+    match names.into_iter().collect::<Vec<_>>()[..] {
+        [Some(name)] => Some(name.to_owned()),
+        _ => None,
+    }
+}
 
 /// Everything one scan must show.
 struct Expect {
@@ -74,7 +96,8 @@ struct Expect {
     findings: Findings,
     /// Open ports with a real service the probe must identify; each is also
     /// checked against an independent client (nmap scripts, smbclient,
-    /// openssl). Other ports must show no SMB or TLS details.
+    /// openssl, curl, kinit). Other ports must show no SMB, TLS or Kerberos
+    /// details.
     services: Vec<(u16, Service)>,
 }
 
@@ -82,6 +105,10 @@ struct Expect {
 enum Service {
     Smb,
     Tls,
+    /// Plain HTTP.
+    Http,
+    /// An MIT Kerberos KDC of the lab's realm.
+    Kerberos,
 }
 
 /// Check a report against the expectation and against nmap; return a
@@ -103,16 +130,21 @@ fn check(lab: &Lab, v: &Visitor, family: Family, report: &Report, expect: &Expec
             ));
         }
     }
-    let ids: Findings = report
+    let ids: Vec<_> = report
         .verdict
         .findings
         .iter()
-        .map(|f| (f.id, f.ports.clone()))
+        .map(|f| (f.id, f.ports.clone(), f.group.clone()))
         .collect();
-    if report.verdict.level != expect.level || ids != expect.findings {
+    let want: Vec<_> = expect
+        .findings
+        .iter()
+        .map(|(id, ports)| (*id, ports.clone(), group_of(ports)))
+        .collect();
+    if report.verdict.level != expect.level || ids != want {
         problems.push(format!(
             "verdict {:?} {:?}, expected {:?} {:?}",
-            report.verdict.level, ids, expect.level, expect.findings
+            report.verdict.level, ids, expect.level, want
         ));
     }
     if report.verdict != verdict::evaluate(&Plan::standard(), &report.ports, &report.control) {
@@ -147,8 +179,12 @@ fn check_report_shape(report: &Report) -> Vec<String> {
     let mut problems = Vec::new();
     let ports: Vec<u16> = report.ports.iter().map(|p| p.port).collect();
     let control: Vec<u16> = report.control.iter().map(|p| p.port).collect();
-    if ports != Plan::standard().range_ports() || control != Plan::standard().control_ports() {
+    let plan = Plan::standard();
+    if ports != plan.range_ports() || control != plan.control_ports() {
         problems.push(format!("ports {ports:?} control {control:?}"));
+    }
+    if report.groups != GroupPorts::of(&plan) {
+        problems.push(format!("groups {:?}", report.groups));
     }
     for p in report.ports.iter().chain(&report.control) {
         let silent = p.reason == Timeout;
@@ -182,10 +218,12 @@ fn check_services(
     let mut problems = Vec::new();
     for p in report.ports.iter().chain(&report.control) {
         let details = p.details.as_deref();
-        let (smb, tls) = (
+        let (smb, tls, krb) = (
             details.and_then(|d| d.smb.as_ref()),
             details.and_then(|d| d.tls.as_ref()),
+            details.and_then(|d| d.kerberos.as_ref()),
         );
+        let http = details.and_then(|d| d.http.as_ref());
         match services.iter().find(|(port, _)| *port == p.port) {
             Some((_, Service::Smb)) => match smb {
                 Some(smb) => problems.extend(verify_smb(lab, addr, smb)),
@@ -198,9 +236,20 @@ fn check_services(
                 Some(tls) => problems.extend(verify_tls(lab, addr, p.port, tls)),
                 None => problems.push(format!("port {}: TLS not identified: {details:?}", p.port)),
             },
-            None if smb.is_some() || tls.is_some() => {
+            Some((_, Service::Http)) => match http {
+                Some(http) => problems.extend(verify_http(lab, addr, p.port, http)),
+                None => problems.push(format!("port {}: HTTP not identified: {details:?}", p.port)),
+            },
+            Some((_, Service::Kerberos)) => match krb {
+                Some(krb) => problems.extend(verify_kerberos(lab, addr, lab.get("KDC_REALM"), krb)),
+                None => problems.push(format!(
+                    "port {}: Kerberos not identified: {details:?}",
+                    p.port
+                )),
+            },
+            None if smb.is_some() || tls.is_some() || krb.is_some() => {
                 problems.push(format!(
-                    "port {}: no SMB or TLS here, yet {details:?}",
+                    "port {}: no SMB, TLS or Kerberos here, yet {details:?}",
                     p.port
                 ));
             }
@@ -253,14 +302,29 @@ fn assert_no_problems(problems: Vec<String>, lab: &Lab) {
     );
 }
 
-/// Scan a visitor in each of its families with the default probe and check.
-fn scan_and_check(lab: &Lab, v: &Visitor, expect: impl Fn(Family) -> Expect) {
+/// Scan a visitor in each of its families with the default probe and check;
+/// the reports, one per family.
+fn scan_and_check(lab: &Lab, v: &Visitor, expect: impl Fn(Family) -> Expect) -> Vec<Report> {
     let mut problems = Vec::new();
+    let mut reports = Vec::new();
     for family in v.families() {
         let report = lab.scan(v, family);
         problems.extend(check(lab, v, family, &report, &expect(family)));
+        reports.push(report);
     }
     assert_no_problems(problems, lab);
+    reports
+}
+
+/// The groups named by the report's findings of kind `id`, in order.
+fn finding_groups(report: &Report, id: FindingId) -> Vec<Option<&str>> {
+    report
+        .verdict
+        .findings
+        .iter()
+        .filter(|f| f.id == id)
+        .map(|f| f.group.as_deref())
+        .collect()
 }
 
 // ---------------------------------------------------------------- visitors
@@ -420,26 +484,48 @@ fn smb1_server_without_firewall() {
     );
 }
 
+/// Both ranges of the fault behind one router: 80-89 and 440-449 reach the
+/// practice server (web 80, KDC 88, TLS 443, Samba 445; the rest of both
+/// ranges resets), the router itself drops the control ports.
 #[test]
 fn nat_range_forward_is_range_reachable() {
     let Some((lab, v)) = lab_with("nat_range_forward_is_range_reachable", "rangefwd") else {
         return;
     };
     assert_eq!(v.families(), vec![Family::Ipv4]);
-    scan_and_check(&lab, &v, |_| Expect {
+    let plan = Plan::standard();
+    let [https, http] = [&plan.groups[0], &plan.groups[1]].map(|g| g.port_numbers());
+    let reports = scan_and_check(&lab, &v, |_| Expect {
         ports: Ports::all(Closed, Refused)
-            .with(&Plan::standard().control_ports(), Filtered, Timeout)
-            .with(&[443, 445], Open, Connected),
+            .with(&plan.control_ports(), Filtered, Timeout)
+            .with(&[80, 88, 443, 445], Open, Connected),
         level: Level::Critical,
         findings: vec![
             (FindingId::SmbExposed, vec![445]),
+            (FindingId::KerberosExposed, vec![88]),
             (FindingId::SmbGuestAccess, vec![445]),
-            (FindingId::RangeReachable, Plan::standard().range_ports()),
+            (FindingId::RangeReachable, https.clone()),
+            (FindingId::RangeReachable, http.clone()),
             (FindingId::SmbSigningNotRequired, vec![445]),
             (FindingId::HttpsExposed, vec![443]),
+            (FindingId::HttpExposed, vec![80]),
         ],
-        services: vec![(443, Service::Tls), (445, Service::Smb)],
+        services: vec![
+            (80, Service::Http),
+            (88, Service::Kerberos),
+            (443, Service::Tls),
+            (445, Service::Smb),
+        ],
     });
+    let report = &reports[0];
+    assert_eq!(
+        finding_groups(report, FindingId::RangeReachable),
+        [Some("440-449"), Some("80-89")]
+    );
+    assert_eq!(
+        finding_groups(report, FindingId::KerberosExposed),
+        [Some("80-89")]
+    );
     // From outside, the WAN address leads to the practice server: its TLS
     // web service and its open share.
     let wan = v.ipv4.expect("v4").to_string();
@@ -459,20 +545,36 @@ fn nat_range_forward_is_range_reachable() {
     assert_eq!(who["ip"], wan.as_str());
 }
 
+/// The same kind of server behind a router that forwards only 80 and 443:
+/// two notices, no forwarded range, no Kerberos, although the server runs
+/// its KDC and Samba.
 #[test]
 fn nat_single_forward_is_not_a_range() {
     let Some((lab, v)) = lab_with("nat_single_forward_is_not_a_range", "singlefwd") else {
         return;
     };
     assert_eq!(v.families(), vec![Family::Ipv4]);
-    scan_and_check(&lab, &v, |_| Expect {
-        ports: Ports::all(Filtered, Timeout).with(&[443], Open, Connected),
+    let reports = scan_and_check(&lab, &v, |_| Expect {
+        ports: Ports::all(Filtered, Timeout).with(&[80, 443], Open, Connected),
         level: Level::Notice,
-        findings: vec![(FindingId::HttpsExposed, vec![443])],
-        services: vec![(443, Service::Tls)],
+        findings: vec![
+            (FindingId::HttpsExposed, vec![443]),
+            (FindingId::HttpExposed, vec![80]),
+        ],
+        services: vec![(80, Service::Http), (443, Service::Tls)],
     });
+    for id in [FindingId::RangeReachable, FindingId::KerberosExposed] {
+        assert!(finding_groups(&reports[0], id).is_empty(), "{id:?}");
+    }
     let wan = v.ipv4.expect("v4").to_string();
     assert_eq!(https_body(&lab, &wan), "praxis web");
+    // The server behind the router does run the KDC and Samba.
+    let listening = in_ns(&v.ns, "ss", &["-Hltn", "( sport = :88 or sport = :445 )"]);
+    let listening = String::from_utf8_lossy(&listening.stdout);
+    assert!(
+        listening.contains(":88") && listening.contains(":445"),
+        "{listening}"
+    );
 }
 
 #[test]
@@ -545,9 +647,12 @@ fn tarpit_is_open_everywhere_and_left_at_once() {
                     (FindingId::SmbExposed, vec![445]),
                     (
                         FindingId::UnexpectedOpen,
-                        vec![440, 441, 442, 444, 446, 447, 448, 449],
+                        (81..=89)
+                            .chain([440, 441, 442, 444, 446, 447, 448, 449])
+                            .collect(),
                     ),
                     (FindingId::HttpsExposed, vec![443]),
+                    (FindingId::HttpExposed, vec![80]),
                 ],
                 services: vec![],
             },
