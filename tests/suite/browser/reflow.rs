@@ -2,10 +2,12 @@
 //! wide, no state of the page scrolls sideways; only a port table may, in
 //! its own labelled scroll region. States: start, running and the critical
 //! result with its findings and a router guide in both languages, and the
-//! refusals (403, 429) and the lost connection. The two-family view is
-//! checked in `dual_stack`. axe-core stays clean at this width.
+//! refusals (403, 429), the lost connection, a busy probe (503) and a stream
+//! that breaks off mid-check. The two-family view is checked in
+//! `dual_stack`. axe-core stays clean at this width.
 
 use crate::support::browser::{Options, assert_axe_clean, click, wait_js, with_browser};
+use crate::support::{client_from, filtered_port};
 
 use super::page::{every_state_is_clean, failure, open_start, page_test, prepare, probe};
 use super::{assert_reflows, narrow};
@@ -57,4 +59,74 @@ async fn failures_reflow_at_320_px() {
         assert_reflows(&c, "network failure (de)").await;
     })
     .await;
+}
+
+/// A probe whose checks take long: one silent port (447, a full accept
+/// queue) and a timeout floor of 8 s keep a scan running for two timeouts.
+const SLOW: [&str; 6] = [
+    "--timeout-floor-ms",
+    "8000",
+    "--timeout-ceiling-ms",
+    "8000",
+    "--max-scans",
+    "1",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+async fn busy_and_broken_off_reflow_at_320_px() {
+    let Some(_one) = prepare("busy_and_broken_off_reflow_at_320_px").await else {
+        return;
+    };
+    let _silent = filtered_port("127.0.0.1", 447).await;
+    let busy = probe(&SLOW);
+    let breaking = probe(&SLOW);
+    with_browser(Options::default(), |c| async move {
+        narrow(&c).await;
+
+        // Another visitor's check holds the probe's one scan slot.
+        let scan_url = busy.url("/api/v1/scan");
+        let other =
+            tokio::spawn(async move { client_from("127.0.0.1").get(scan_url).send().await });
+        let metrics = busy.url("/metrics");
+        wait_until_running(&metrics).await;
+        open_start(&c, &busy.url("/?lang=de")).await;
+        click(&c, "#consent").await;
+        assert_eq!(failure(&c).await, "busy");
+        assert_reflows(&c, "busy failure (de)").await;
+        assert_axe_clean(&c, "busy failure at 320 px (de)").await;
+        other.abort();
+
+        // The probe disappears while the check's stream is open.
+        open_start(&c, &breaking.url("/?lang=en")).await;
+        click(&c, "#consent").await;
+        wait_js(
+            &c,
+            "a port answered",
+            "document.querySelector('[data-port=\"445\"][data-state=\"open\"]')",
+        )
+        .await;
+        let _ = breaking.process.signal_and_wait(libc::SIGKILL);
+        assert_eq!(failure(&c).await, "interrupted");
+        assert_reflows(&c, "interrupted check (en)").await;
+        assert_axe_clean(&c, "interrupted check at 320 px (en)").await;
+    })
+    .await;
+}
+
+/// Wait until the probe's metrics count one running scan.
+async fn wait_until_running(metrics: &str) {
+    let client = client_from("127.0.0.1");
+    for _ in 0..200 {
+        if let Ok(r) = client.get(metrics).send().await {
+            if let Ok(text) = r.text().await {
+                if text.lines().any(|l| l == "portcheck_scans_running 1") {
+                    return;
+                }
+            }
+        }
+        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the other visitor's scan never started");
 }
