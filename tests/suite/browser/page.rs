@@ -24,7 +24,9 @@ use crate::support::{ProbeProcess, get_json};
 
 use super::{assert_reflows, assert_shows_report, grant_permission, network_conditions};
 
-const OPEN_PORTS: [u16; 2] = [443, 445];
+/// Open on loopback for every page test: a web server (80, the HTTP range),
+/// HTTPS (443) and SMB (445).
+const OPEN_PORTS: [u16; 3] = [80, 443, 445];
 
 /// `portcheck serve` with the built page and `extra` flags.
 pub(super) fn probe(extra: &[&str]) -> ProbeProcess {
@@ -139,7 +141,7 @@ async fn consent_scan_verdict_guide_copy_and_language() {
             "return [...document.querySelectorAll('[data-finding]')].map(e => e.dataset.finding)",
         )
         .await;
-        assert_eq!(findings, json!(["smb-exposed", "https-exposed"]));
+        assert_eq!(findings, json!(["smb-exposed", "https-exposed", "http-exposed"]));
         let verdict_text = js(&c, "return document.querySelector('[data-verdict]').innerText").await;
         assert!(verdict_text.as_str().unwrap().contains("Kritisch"), "{verdict_text}");
 
