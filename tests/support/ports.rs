@@ -71,3 +71,49 @@ pub fn open_for_good(addrs: &[(&str, u16)]) {
         opened.push(sa);
     }
 }
+
+/// A stand-in Kerberos KDC for the whole test binary on `host:port`: every
+/// connection gets, after the request's first bytes, the KRB-ERROR a KDC
+/// sends for an unknown principal (RFC 4120: error 6, client not found),
+/// framed for TCP. Opening the same address twice is a no-op.
+pub fn kdc_for_good(host: &str, port: u16) {
+    use std::io::{Read, Write};
+    use std::sync::Mutex;
+    static OPENED: Mutex<Vec<SocketAddr>> = Mutex::new(Vec::new());
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let len = u8::try_from(content.len()).expect("short DER element");
+        assert!(len < 0x80);
+        [&[tag, len][..], content].concat()
+    }
+    let int = |n: u8| tlv(0x02, &[n]);
+    let fields = [
+        tlv(0xa0, &int(5)),  // pvno
+        tlv(0xa1, &int(30)), // msg-type: KRB-ERROR
+        tlv(0xa4, &tlv(0x18, b"20261202080000Z")),
+        tlv(0xa5, &int(0)),
+        tlv(0xa6, &int(6)), // KDC_ERR_C_PRINCIPAL_UNKNOWN
+        tlv(0xa9, &tlv(0x1b, b"LAB.TEST")),
+    ]
+    .concat();
+    let msg = tlv(0x7e, &tlv(0x30, &fields));
+    let reply = [&(msg.len() as u32).to_be_bytes()[..], &msg].concat();
+
+    let mut opened = OPENED.lock().unwrap_or_else(|p| p.into_inner());
+    let sa = SocketAddr::new(ip(host), port);
+    if opened.contains(&sa) {
+        return;
+    }
+    let l = std::net::TcpListener::bind(sa)
+        .unwrap_or_else(|e| panic!("cannot listen on {sa} ({e}); is another test using it?"));
+    std::thread::spawn(move || {
+        for conn in l.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let _ = conn.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+            let mut request = [0u8; 4096];
+            if matches!(conn.read(&mut request), Ok(n) if n > 0) {
+                let _ = conn.write_all(&reply);
+            }
+        }
+    });
+    opened.push(sa);
+}

@@ -19,14 +19,15 @@ use crate::support::browser::{
     Options, assert_axe_clean, click, dist, inner_text, js, js_text, port_states, serial, wait_js,
     with_browser,
 };
-use crate::support::ports::open_for_good;
+use crate::support::ports::{kdc_for_good, open_for_good};
 use crate::support::{ProbeProcess, get_json};
 
 use super::{assert_reflows, assert_shows_report, grant_permission, network_conditions};
 
 /// Open on loopback for every page test: a web server (80, the HTTP range),
-/// HTTPS (443) and SMB (445).
+/// HTTPS (443) and SMB (445); and a KDC on 88 (`KDC_PORT`).
 const OPEN_PORTS: [u16; 3] = [80, 443, 445];
+const KDC_PORT: u16 = 88;
 
 /// `portcheck serve` with the built page and `extra` flags.
 pub(super) fn probe(extra: &[&str]) -> ProbeProcess {
@@ -43,6 +44,7 @@ pub(super) async fn prepare(test: &str) -> Option<tokio::sync::MutexGuard<'stati
     }
     let one = serial().await;
     open_for_good(&OPEN_PORTS.map(|p| ("127.0.0.1", p)));
+    kdc_for_good("127.0.0.1", KDC_PORT);
     Some(one)
 }
 
@@ -101,7 +103,7 @@ async fn try_again_disabled(c: &Client) -> Value {
 }
 
 fn expected_state(port: u16) -> &'static str {
-    if OPEN_PORTS.contains(&port) {
+    if OPEN_PORTS.contains(&port) || port == KDC_PORT {
         "open"
     } else {
         "closed"
@@ -141,7 +143,10 @@ async fn consent_scan_verdict_guide_copy_and_language() {
             "return [...document.querySelectorAll('[data-finding]')].map(e => e.dataset.finding)",
         )
         .await;
-        assert_eq!(findings, json!(["smb-exposed", "https-exposed", "http-exposed"]));
+        assert_eq!(
+            findings,
+            json!(["smb-exposed", "kerberos-exposed", "https-exposed", "http-exposed"])
+        );
         let verdict_text = js(&c, "return document.querySelector('[data-verdict]').innerText").await;
         assert!(verdict_text.as_str().unwrap().contains("Kritisch"), "{verdict_text}");
 
