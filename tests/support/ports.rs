@@ -49,26 +49,33 @@ pub async fn filtered_port(addr: &str, port: u16) -> FilteredPort {
     }
 }
 
+/// Bind `sa` once for the whole test binary: the listener, or `None` when an
+/// earlier call bound it already.
+fn bind_once(sa: SocketAddr) -> Option<std::net::TcpListener> {
+    use std::sync::Mutex;
+    static OPENED: Mutex<Vec<SocketAddr>> = Mutex::new(Vec::new());
+    let mut opened = OPENED.lock().unwrap_or_else(|p| p.into_inner());
+    if opened.contains(&sa) {
+        return None;
+    }
+    let l = std::net::TcpListener::bind(sa)
+        .unwrap_or_else(|e| panic!("cannot listen on {sa} ({e}); is another test using it?"));
+    opened.push(sa);
+    Some(l)
+}
+
 /// Listeners for the whole test binary on fixed addresses, accepting and
 /// closing every connection (open ports for the page tests, which share
 /// them). Opening the same address twice is a no-op.
 pub fn open_for_good(addrs: &[(&str, u16)]) {
-    use std::sync::Mutex;
-    static OPENED: Mutex<Vec<SocketAddr>> = Mutex::new(Vec::new());
-    let mut opened = OPENED.lock().unwrap_or_else(|p| p.into_inner());
     for &(host, port) in addrs {
-        let sa = SocketAddr::new(ip(host), port);
-        if opened.contains(&sa) {
-            continue;
+        if let Some(l) = bind_once(SocketAddr::new(ip(host), port)) {
+            std::thread::spawn(move || {
+                for conn in l.incoming() {
+                    drop(conn);
+                }
+            });
         }
-        let l = std::net::TcpListener::bind(sa)
-            .unwrap_or_else(|e| panic!("cannot listen on {sa} ({e}); is another test using it?"));
-        std::thread::spawn(move || {
-            for conn in l.incoming() {
-                drop(conn);
-            }
-        });
-        opened.push(sa);
     }
 }
 
@@ -78,8 +85,6 @@ pub fn open_for_good(addrs: &[(&str, u16)]) {
 /// framed for TCP. Opening the same address twice is a no-op.
 pub fn kdc_for_good(host: &str, port: u16) {
     use std::io::{Read, Write};
-    use std::sync::Mutex;
-    static OPENED: Mutex<Vec<SocketAddr>> = Mutex::new(Vec::new());
     fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
         let len = u8::try_from(content.len()).expect("short DER element");
         assert!(len < 0x80);
@@ -97,14 +102,9 @@ pub fn kdc_for_good(host: &str, port: u16) {
     .concat();
     let msg = tlv(0x7e, &tlv(0x30, &fields));
     let reply = [&(msg.len() as u32).to_be_bytes()[..], &msg].concat();
-
-    let mut opened = OPENED.lock().unwrap_or_else(|p| p.into_inner());
-    let sa = SocketAddr::new(ip(host), port);
-    if opened.contains(&sa) {
+    let Some(l) = bind_once(SocketAddr::new(ip(host), port)) else {
         return;
-    }
-    let l = std::net::TcpListener::bind(sa)
-        .unwrap_or_else(|e| panic!("cannot listen on {sa} ({e}); is another test using it?"));
+    };
     std::thread::spawn(move || {
         for conn in l.incoming() {
             let Ok(mut conn) = conn else { continue };
@@ -115,5 +115,4 @@ pub fn kdc_for_good(host: &str, port: u16) {
             }
         }
     });
-    opened.push(sa);
 }
