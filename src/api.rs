@@ -343,6 +343,8 @@ pub enum ErrorCode {
     TargetNotAllowed,
     /// 400: a trusted proxy sent a forwarding header that cannot be read.
     BadRequest,
+    /// 400: `?plan=` names no plan the probe offers (see `GET /api/v1/plans`).
+    UnknownPlan,
     /// 404: no such endpoint.
     NotFound,
     /// 405: the endpoint exists but not for this method.
@@ -383,6 +385,13 @@ pub struct SiteInfo {
     /// Origin of the IPv6-only hostname.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_origin: Option<String>,
+}
+
+/// Body of `GET /api/v1/plans`: the plans a scan can pick with `?plan=`,
+/// the default first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plans {
+    pub plans: Vec<crate::plan::Plan>,
 }
 
 #[cfg(test)]

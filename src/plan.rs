@@ -22,6 +22,13 @@ use std::net::IpAddr;
 
 use crate::api::{PortGroup, PortResult, PortState, Reason, Report, Target};
 
+mod practice;
+
+/// Name of the default plan: both ranges of the fault.
+pub const STANDARD: &str = "standard";
+/// Name of the practice check's plan.
+pub const PRACTICE: &str = "practice";
+
 /// IANA service name of SMB directly over TCP (port 445).
 pub const SMB_SERVICE: &str = "microsoft-ds";
 /// IANA service name of HTTPS (port 443).
@@ -62,6 +69,19 @@ pub fn service_name(port: u16) -> &'static str {
         449 => "as-servermap",
         450 => "tserver",
         451 => "sfs-smp-net",
+        21 => "ftp",
+        22 => "ssh",
+        23 => "telnet",
+        139 => "netbios-ssn",
+        631 => "ipp",
+        1433 => "ms-sql-s",
+        3306 => "mysql",
+        3389 => "ms-wbt-server",
+        5432 => "postgresql",
+        5900 => "vnc",
+        5901 => "vnc-1",
+        8080 => "http-proxy",
+        8443 => "https-alt",
         _ => "unknown",
     }
 }
@@ -80,6 +100,26 @@ pub enum Protocol {
     Plain,
     /// An AS-REQ for a made-up principal; a KDC answers with an error.
     Kerberos,
+    /// Remote Desktop: an X.224 connection request.
+    Rdp,
+    /// VNC (RFB): the server's version line and security types.
+    Vnc,
+    /// FTP: the server's greeting.
+    Ftp,
+    /// SSH: the server's version line.
+    Ssh,
+    /// Telnet: the server's option negotiation and greeting.
+    Telnet,
+    /// NetBIOS session service (139): a session request, then SMB.
+    Netbios,
+    /// MySQL or MariaDB: the server's handshake.
+    Mysql,
+    /// Microsoft SQL Server: a TDS pre-login.
+    Mssql,
+    /// PostgreSQL: the answer to an SSLRequest.
+    Postgres,
+    /// IPP (printers): an HTTP request to the printer service.
+    Ipp,
 }
 
 /// One port of a plan.
@@ -156,11 +196,31 @@ pub fn range_label(ports: &[u16]) -> String {
     }
 }
 
-/// Which ports a scan touches. Nothing a client sends can change it.
+/// A short text in both of the page's languages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Title {
+    pub de: String,
+    pub en: String,
+}
+
+impl Title {
+    fn new(de: &str, en: &str) -> Self {
+        Title {
+            de: de.to_owned(),
+            en: en.to_owned(),
+        }
+    }
+}
+
+/// Which ports a scan touches. A client picks one of the probe's plans by
+/// name ([`Plan::named`]); nothing a client sends can add a port.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     /// Stable name, e.g. `standard`.
     pub name: String,
+    /// What the plan checks, for people.
+    #[serde(default)]
+    pub title: Title,
     pub groups: Vec<Group>,
 }
 
@@ -210,9 +270,34 @@ impl Plan {
     /// ([`Group::forwarded_http`]), scanned together.
     pub fn standard() -> Self {
         Plan {
-            name: "standard".into(),
+            name: STANDARD.into(),
+            title: Title::new(
+                "Portbereiche 440–449 und 80–89",
+                "Port ranges 440–449 and 80–89",
+            ),
             groups: vec![Group::forwarded_https(), Group::forwarded_http()],
         }
+    }
+
+    /// The practice check: the other doors small offices leave open. Each
+    /// group is a kind of service; no group has control ports, because each
+    /// port is a door of its own, not part of a forwarded range.
+    pub fn practice() -> Self {
+        Plan {
+            name: PRACTICE.into(),
+            title: Title::new("Weitere gefährliche Dienste", "Other dangerous services"),
+            groups: practice::groups(),
+        }
+    }
+
+    /// Every plan the probe offers, the default ([`Plan::standard`]) first.
+    pub fn catalogue() -> Vec<Plan> {
+        vec![Plan::standard(), Plan::practice()]
+    }
+
+    /// The offered plan called `name`.
+    pub fn named(name: &str) -> Option<Plan> {
+        Plan::catalogue().into_iter().find(|p| p.name == name)
     }
 
     /// Every port of the plan with its group index and role, range ports of
@@ -341,112 +426,4 @@ impl Plan {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_https_range_and_its_neighbours() {
-        let p = Plan::standard();
-        assert_eq!(p.name, "standard");
-        let https = &p.groups[0];
-        assert_eq!(https.name, "440-449");
-        assert_eq!(https.port_numbers(), (440..=449).collect::<Vec<_>>());
-        assert_eq!(https.control_numbers(), vec![438, 439, 450, 451]);
-        assert_eq!(https.label(), "440–449");
-        assert_eq!(p.protocol(445), Protocol::Smb);
-        assert_eq!(p.protocol(443), Protocol::Tls);
-        assert_eq!(p.protocol(441), Protocol::Plain);
-        assert_eq!(p.protocol(9), Protocol::Plain);
-    }
-
-    #[test]
-    fn the_standard_plan_is_both_ranges_with_their_neighbours() {
-        let p = Plan::standard();
-        let names: Vec<&str> = p.groups.iter().map(|g| g.name.as_str()).collect();
-        assert_eq!(names, ["440-449", "80-89"]);
-        let http = &p.groups[1];
-        assert_eq!(http.port_numbers(), (80..=89).collect::<Vec<_>>());
-        assert_eq!(http.control_numbers(), vec![78, 79, 90, 91]);
-        assert_eq!(http.label(), "80–89");
-        assert_eq!(p.len(), 28);
-        let mut range = (80..=89).chain(440..=449).collect::<Vec<_>>();
-        range.sort_unstable();
-        assert_eq!(p.range_ports(), range);
-        assert_eq!(p.control_ports(), vec![78, 79, 90, 91, 438, 439, 450, 451]);
-        assert_eq!(p.protocol(88), Protocol::Kerberos);
-        assert_eq!(p.protocol(80), Protocol::Plain);
-        assert_eq!(p.protocol(445), Protocol::Smb);
-        for tls in [443, 444, 448] {
-            assert_eq!(p.protocol(tls), Protocol::Tls, "{tls}");
-        }
-        assert_eq!(p.group_of(91).map(|g| g.name.as_str()), Some("80-89"));
-        assert_eq!(p.group_of(451).map(|g| g.name.as_str()), Some("440-449"));
-        assert!(p.group_of(92).is_none());
-    }
-
-    #[test]
-    fn every_planned_port_has_a_service_name() {
-        for (_, _, s) in Plan::standard().entries() {
-            assert_ne!(s.service, "unknown", "port {}", s.port);
-        }
-    }
-
-    #[test]
-    fn service_names_are_nmaps() {
-        let names: Vec<&str> = (78..=91).map(service_name).collect();
-        assert_eq!(
-            names,
-            [
-                "vettcp",
-                "finger",
-                "http",
-                "hosts2-ns",
-                "xfer",
-                "mit-ml-dev",
-                "ctf",
-                "mit-ml-dev",
-                "mfcobol",
-                "priv-term-l",
-                "kerberos-sec",
-                "su-mit-tg",
-                "dnsix",
-                "mit-dov"
-            ]
-        );
-    }
-
-    #[test]
-    fn labels() {
-        assert_eq!(range_label(&[80, 81, 82]), "80–82");
-        assert_eq!(range_label(&[80, 443]), "80, 443");
-        assert_eq!(range_label(&[445]), "445");
-        assert_eq!(range_label(&[]), "");
-        assert_eq!(range_label(&[u16::MAX, 0]), "65535, 0");
-    }
-
-    #[test]
-    fn wire_shape() {
-        let g = &Plan::standard().groups[0];
-        let v = serde_json::to_value(&g.ports[5]).unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"port":445,"service":"microsoft-ds","protocol":"smb"})
-        );
-        let both = Plan::standard();
-        let back: Plan = serde_json::from_str(&serde_json::to_string(&both).unwrap()).unwrap();
-        assert_eq!(back, both);
-        let kdc = serde_json::to_value(both.service(88).unwrap()).unwrap();
-        assert_eq!(
-            kdc,
-            serde_json::json!({"port":88,"service":"kerberos-sec","protocol":"kerberos"})
-        );
-    }
-
-    #[test]
-    fn group_lookup() {
-        let p = Plan::standard();
-        assert_eq!(p.group_of(438).map(|g| g.name.as_str()), Some("440-449"));
-        assert_eq!(p.group_of(80).map(|g| g.name.as_str()), Some("80-89"));
-        assert!(p.group_of(8080).is_none());
-    }
-}
+mod tests;

@@ -364,6 +364,7 @@ fn two_group_plan() -> Plan {
     };
     Plan {
         name: "other".into(),
+        title: Default::default(),
         groups: vec![
             group("20-23", 20..=23, [19, 24]),
             group("8000-8003", 8000..=8003, [7999, 8004]),

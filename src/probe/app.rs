@@ -48,6 +48,8 @@ async fn baseline_headers(State(page): State<Page>, mut resp: Response) -> Respo
 }
 
 #[cfg(test)]
+mod plans;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod via_proxy;

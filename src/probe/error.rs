@@ -23,6 +23,8 @@ pub enum ApiError {
     RateLimited(Duration),
     Busy(Duration),
     ShuttingDown,
+    /// `?plan=` names no plan the probe offers (the names it does offer).
+    UnknownPlan(String),
     NotFound,
     MethodNotAllowed,
     /// A failure inside the probe; the detail is logged, never sent.
@@ -41,7 +43,7 @@ impl From<Refused> for ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::BadForwarding(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadForwarding(_) | ApiError::UnknownPlan(_) => StatusCode::BAD_REQUEST,
             ApiError::NotAllowed(_) => StatusCode::FORBIDDEN,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy(_) | ApiError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
@@ -78,6 +80,10 @@ impl ApiError {
             ApiError::ShuttingDown => fixed(
                 ErrorCode::ShuttingDown,
                 "The check is restarting. Please try again in a few seconds.",
+            ),
+            ApiError::UnknownPlan(offered) => (
+                ErrorCode::UnknownPlan,
+                format!("No such plan. This probe offers: {offered} (see /api/v1/plans)."),
             ),
             ApiError::NotFound => fixed(ErrorCode::NotFound, "No such API endpoint."),
             ApiError::MethodNotAllowed => fixed(

@@ -1,5 +1,6 @@
-//! The HTTP API under `/api/v1/`: who am I, scan (one JSON report, or its
-//! progress as Server-Sent Events) and the site's settings for the page.
+//! The HTTP API under `/api/v1/`: who am I, the plans on offer, scan (one
+//! JSON report, or its progress as Server-Sent Events; `?plan=NAME` picks
+//! a plan) and the site's settings for the page.
 //!
 //! Privacy: handlers never log an address, and nothing about a visitor is
 //! kept after the response besides the rate limiter's keyed hash.
@@ -8,7 +9,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
@@ -26,7 +27,8 @@ use super::headers::cors_origins;
 use super::metrics::Held;
 use super::scan;
 use super::state::{Admitted, ConnInfo, ProbeState};
-use crate::api::{PortEvent, Report, SiteInfo, Started, Target, event};
+use crate::api::{Plans, PortEvent, Report, SiteInfo, Started, Target, event};
+use crate::plan::Plan;
 
 type AppState = Arc<ProbeState>;
 
@@ -37,6 +39,7 @@ pub fn router(site: &Site) -> Router<AppState> {
         .route("/api/v1/scan", get(scan_json))
         .route("/api/v1/scan/stream", get(scan_stream))
         .route("/api/v1/site", get(site_info))
+        .route("/api/v1/plans", get(plans))
         .route("/api/{*rest}", get(|| async { ApiError::NotFound }))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(SetResponseHeaderLayer::overriding(
@@ -68,6 +71,12 @@ async fn site_info(State(st): State<AppState>) -> Json<SiteInfo> {
     })
 }
 
+async fn plans(State(st): State<AppState>) -> Json<Plans> {
+    Json(Plans {
+        plans: st.plans.clone(),
+    })
+}
+
 async fn whoami(
     State(st): State<AppState>,
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
@@ -80,6 +89,7 @@ async fn whoami(
 /// the task ends with the report (counted and logged), `None` if it failed.
 fn spawn_scan(
     st: &AppState,
+    plan: Plan,
     admitted: Admitted,
     on_port: impl FnMut(PortEvent) + Send + 'static,
 ) -> tokio::task::JoinHandle<Option<Report>> {
@@ -87,7 +97,7 @@ fn spawn_scan(
     st.shutdown.clone().spawn(async move {
         let Admitted { target, rtt, slot } = admitted;
         let running = Held::new(&st.metrics.scans_running);
-        let scan = scan::scan(target.ip, &st.plan, &st.scan, rtt, on_port);
+        let scan = scan::scan(target.ip, &plan, &st.scan, rtt, on_port);
         let mut report = AssertUnwindSafe(scan).catch_unwind().await.ok();
         if let Some(report) = &mut report {
             report.target = target;
@@ -111,10 +121,12 @@ const SCAN_FAILED: ApiError = ApiError::Internal("scan task panicked");
 async fn scan_json(
     State(st): State<AppState>,
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Json<Report>, ApiError> {
+    let plan = st.plan(query.as_deref())?.clone();
     let admitted = st.admit(&conn, &headers)?;
-    match spawn_scan(&st, admitted, |_| {}).await {
+    match spawn_scan(&st, plan, admitted, |_| {}).await {
         Ok(Some(report)) => Ok(Json(report)),
         _ => Err(SCAN_FAILED),
     }
@@ -123,6 +135,7 @@ async fn scan_json(
 async fn scan_stream(
     State(st): State<AppState>,
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<
     (
@@ -131,16 +144,16 @@ async fn scan_stream(
     ),
     ApiError,
 > {
+    let plan = st.plan(query.as_deref())?.clone();
     let admitted = st.admit(&conn, &headers)?;
-    let plan = st.plan.clone();
     // started + one per port + finished/error: never full, so try_send never drops.
     let (tx, rx) = mpsc::channel::<Event>(plan.len() + 2);
     let _ = tx.try_send(json_event(
         event::STARTED,
-        &Started::new(admitted.target, plan),
+        &Started::new(admitted.target, plan.clone()),
     ));
     let port_tx = tx.clone();
-    let handle = spawn_scan(&st, admitted, move |e| {
+    let handle = spawn_scan(&st, plan, admitted, move |e| {
         let _ = port_tx.try_send(json_event(event::PORT, &e));
     });
     st.shutdown.spawn(async move {

@@ -148,8 +148,12 @@ pub fn raise_fd_limit(settings: &Settings) {
         }
         // Per port one connect socket, then (open ports) identification's
         // connections, at most this many at a time.
-        let plan_sockets =
-            crate::plan::Plan::standard().len() * crate::probe::ident::MAX_CONNECTIONS_PER_PORT;
+        let plan_sockets = crate::plan::Plan::catalogue()
+            .iter()
+            .map(crate::plan::Plan::len)
+            .max()
+            .unwrap_or(0)
+            * crate::probe::ident::MAX_CONNECTIONS_PER_PORT;
         let needed = settings.max_connections + settings.max_scans * plan_sockets + 64;
         if (lim.rlim_cur as u128) < needed as u128 {
             tracing::warn!(

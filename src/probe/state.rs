@@ -43,8 +43,9 @@ pub struct ConnInfo {
 
 /// Shared state of a running probe.
 pub struct ProbeState {
-    /// The ports every scan checks: [`Plan::standard`] (tests choose others).
-    pub plan: Plan,
+    /// The plans a scan can pick by name, the default first:
+    /// [`Plan::catalogue`] (tests choose others).
+    pub plans: Vec<Plan>,
     pub policy: TargetPolicy,
     pub trust: Trust,
     /// Timeouts, identification budget and this probe's socket gauge.
@@ -89,7 +90,7 @@ impl ProbeState {
         };
         let metrics = Metrics::new();
         Ok(ProbeState {
-            plan: Plan::standard(),
+            plans: Plan::catalogue(),
             policy: TargetPolicy::new(
                 settings.allow_targets.clone(),
                 settings.listen.ip(),
@@ -111,6 +112,24 @@ impl ProbeState {
             metrics,
             metrics_mode: settings.metrics,
         })
+    }
+
+    /// The plan a request's query picks (`?plan=NAME`), the default plan
+    /// without one. Any other value, or two of them, is refused.
+    pub fn plan(&self, query: Option<&str>) -> Result<&Plan, ApiError> {
+        let mut named = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .filter(|(key, _)| key == "plan")
+            .map(|(_, value)| value);
+        let unknown = || {
+            let offered: Vec<&str> = self.plans.iter().map(|p| p.name.as_str()).collect();
+            ApiError::UnknownPlan(offered.join(", "))
+        };
+        let found = match (named.next(), named.next()) {
+            (None, _) => self.plans.first(),
+            (Some(name), None) => self.plans.iter().find(|p| p.name == name),
+            (Some(_), Some(_)) => None,
+        };
+        found.ok_or_else(unknown)
     }
 
     /// The address this request must be checked at.

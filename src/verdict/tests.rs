@@ -9,6 +9,7 @@ use crate::api::{HttpDetails, SmbDetails, TlsDetails};
 fn https_range() -> Plan {
     Plan {
         name: "https-range".into(),
+        title: Default::default(),
         groups: vec![crate::plan::Group::forwarded_https()],
     }
 }

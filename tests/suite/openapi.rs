@@ -3,6 +3,7 @@
 //! adding a variant without naming it here does not compile.
 
 use portcheck::api::{ErrorCode, FindingId, IdentLimit, PortState, Reason};
+use portcheck::plan::Protocol;
 
 fn json_name(v: impl serde::Serialize) -> String {
     serde_json::to_value(v)
@@ -26,7 +27,7 @@ fn openapi_names_every_value() {
     let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.yaml"))
         .expect("docs/openapi.yaml");
     let names = [
-        every_name!(ErrorCode: RateLimited, Busy, ShuttingDown, TargetNotAllowed, BadRequest,
+        every_name!(ErrorCode: RateLimited, Busy, ShuttingDown, TargetNotAllowed, BadRequest, UnknownPlan,
             NotFound, MethodNotAllowed, Internal),
         every_name!(FindingId: SmbExposed, UnexpectedOpen, HttpsExposed, RangeReachable,
             ScanIncomplete, SmbGuestAccess, Smb1Enabled, SmbSigningNotRequired, TlsOutdated,
@@ -34,6 +35,8 @@ fn openapi_names_every_value() {
         every_name!(Reason: Connected, Refused, Timeout, Unreachable, Prohibited, LocalError),
         every_name!(PortState: Open, Closed, Filtered, Error),
         every_name!(IdentLimit: Time, Bytes),
+        every_name!(Protocol: Smb, Tls, Plain, Kerberos, Rdp, Vnc, Ftp, Ssh, Telnet, Netbios, Mysql,
+            Mssql, Postgres, Ipp),
     ]
     .concat();
     for name in names {

@@ -84,7 +84,7 @@ async fn a_trusted_proxys_own_forwarding_is_no_sign_but_what_it_passes_on_is() {
 }
 
 /// The data of every `name` event in a Server-Sent Events body.
-fn events<'a>(body: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+pub(super) fn events<'a>(body: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     body.split("\n\n").filter_map(move |block| {
         let mut lines = block.lines();
         let is_it = lines.any(|l| l == format!("event: {name}"));
@@ -98,7 +98,7 @@ async fn the_stream_and_the_report_carry_the_flag_and_the_groups() {
     let mut st = state(|s| {
         s.allow_targets = vec!["127.0.0.0/8".parse().expect("net")];
     });
-    st.plan = Plan::standard();
+    st.plans = vec![Plan::standard()];
     let st = Arc::new(st);
     let headers = [("via", "1.1 proxy.praxis.example")];
     let from = "127.0.0.1";

@@ -83,6 +83,11 @@ pub fn protocols_for(first: Protocol) -> &'static [Protocol] {
         Tls => &[Tls, Plain, Smb, Kerberos],
         Plain => &[Plain, Tls, Smb, Kerberos],
         Kerberos => &[Kerberos, Plain, Tls, Smb],
+        // Identified by their banner or an HTTP answer until a protocol of
+        // their own is tried first.
+        Rdp | Vnc | Ftp | Ssh | Telnet | Netbios | Mysql | Mssql | Postgres | Ipp => {
+            &[Plain, Tls, Smb, Kerberos]
+        }
     }
 }
 
@@ -146,6 +151,17 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
                     Plain::Refused => break,
                 }
             }
+            // Never listed by `protocols_for` (yet).
+            Protocol::Rdp
+            | Protocol::Vnc
+            | Protocol::Ftp
+            | Protocol::Ssh
+            | Protocol::Telnet
+            | Protocol::Netbios
+            | Protocol::Mysql
+            | Protocol::Mssql
+            | Protocol::Postgres
+            | Protocol::Ipp => {}
         }
         // A service that let a whole step run out of time is silent or
         // dripping: another protocol would only wait the same way.

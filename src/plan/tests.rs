@@ -1,0 +1,142 @@
+//! The plans' ports, names and protocols.
+
+use super::*;
+
+#[test]
+fn the_https_range_and_its_neighbours() {
+    let p = Plan::standard();
+    assert_eq!(p.name, "standard");
+    let https = &p.groups[0];
+    assert_eq!(https.name, "440-449");
+    assert_eq!(https.port_numbers(), (440..=449).collect::<Vec<_>>());
+    assert_eq!(https.control_numbers(), vec![438, 439, 450, 451]);
+    assert_eq!(https.label(), "440–449");
+    assert_eq!(p.protocol(445), Protocol::Smb);
+    assert_eq!(p.protocol(443), Protocol::Tls);
+    assert_eq!(p.protocol(441), Protocol::Plain);
+    assert_eq!(p.protocol(9), Protocol::Plain);
+}
+
+#[test]
+fn the_standard_plan_is_both_ranges_with_their_neighbours() {
+    let p = Plan::standard();
+    let names: Vec<&str> = p.groups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["440-449", "80-89"]);
+    let http = &p.groups[1];
+    assert_eq!(http.port_numbers(), (80..=89).collect::<Vec<_>>());
+    assert_eq!(http.control_numbers(), vec![78, 79, 90, 91]);
+    assert_eq!(http.label(), "80–89");
+    assert_eq!(p.len(), 28);
+    let mut range = (80..=89).chain(440..=449).collect::<Vec<_>>();
+    range.sort_unstable();
+    assert_eq!(p.range_ports(), range);
+    assert_eq!(p.control_ports(), vec![78, 79, 90, 91, 438, 439, 450, 451]);
+    assert_eq!(p.protocol(88), Protocol::Kerberos);
+    assert_eq!(p.protocol(80), Protocol::Plain);
+    assert_eq!(p.protocol(445), Protocol::Smb);
+    for tls in [443, 444, 448] {
+        assert_eq!(p.protocol(tls), Protocol::Tls, "{tls}");
+    }
+    assert_eq!(p.group_of(91).map(|g| g.name.as_str()), Some("80-89"));
+    assert_eq!(p.group_of(451).map(|g| g.name.as_str()), Some("440-449"));
+    assert!(p.group_of(92).is_none());
+}
+
+#[test]
+fn service_names_are_nmaps() {
+    let names: Vec<&str> = (78..=91).map(service_name).collect();
+    assert_eq!(
+        names,
+        [
+            "vettcp",
+            "finger",
+            "http",
+            "hosts2-ns",
+            "xfer",
+            "mit-ml-dev",
+            "ctf",
+            "mit-ml-dev",
+            "mfcobol",
+            "priv-term-l",
+            "kerberos-sec",
+            "su-mit-tg",
+            "dnsix",
+            "mit-dov"
+        ]
+    );
+}
+
+#[test]
+fn labels() {
+    assert_eq!(range_label(&[80, 81, 82]), "80–82");
+    assert_eq!(range_label(&[80, 443]), "80, 443");
+    assert_eq!(range_label(&[445]), "445");
+    assert_eq!(range_label(&[]), "");
+    assert_eq!(range_label(&[u16::MAX, 0]), "65535, 0");
+}
+
+#[test]
+fn wire_shape() {
+    let g = &Plan::standard().groups[0];
+    let v = serde_json::to_value(&g.ports[5]).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"port":445,"service":"microsoft-ds","protocol":"smb"})
+    );
+    let both = Plan::standard();
+    let back: Plan = serde_json::from_str(&serde_json::to_string(&both).unwrap()).unwrap();
+    assert_eq!(back, both);
+    let kdc = serde_json::to_value(both.service(88).unwrap()).unwrap();
+    assert_eq!(
+        kdc,
+        serde_json::json!({"port":88,"service":"kerberos-sec","protocol":"kerberos"})
+    );
+}
+
+#[test]
+fn group_lookup() {
+    let p = Plan::standard();
+    assert_eq!(p.group_of(438).map(|g| g.name.as_str()), Some("440-449"));
+    assert_eq!(p.group_of(80).map(|g| g.name.as_str()), Some("80-89"));
+    assert!(p.group_of(8080).is_none());
+}
+
+#[test]
+fn the_practice_plan_is_the_other_doors_without_control_ports() {
+    let p = Plan::practice();
+    assert_eq!(p.name, PRACTICE);
+    let mut ports = p.range_ports();
+    ports.sort_unstable();
+    assert_eq!(
+        ports,
+        [
+            21, 22, 23, 139, 445, 631, 1433, 3306, 3389, 5432, 5900, 5901, 8080, 8443
+        ]
+    );
+    assert!(p.control_ports().is_empty());
+    for group in &p.groups {
+        let numbers = group.port_numbers();
+        assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{}", group.name);
+    }
+    assert_eq!(p.protocol(3389), Protocol::Rdp);
+    assert_eq!(p.protocol(5901), Protocol::Vnc);
+    assert_eq!(p.protocol(139), Protocol::Netbios);
+    assert_eq!(p.protocol(3306), Protocol::Mysql);
+}
+
+#[test]
+fn plans_are_offered_by_name_and_nothing_else() {
+    let names: Vec<String> = Plan::catalogue().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, [STANDARD, PRACTICE]);
+    assert_eq!(Plan::named("practice"), Some(Plan::practice()));
+    assert_eq!(Plan::named("standard"), Some(Plan::standard()));
+    for unknown in ["", "Standard", "practice ", "all", "../standard"] {
+        assert_eq!(Plan::named(unknown), None, "{unknown:?}");
+    }
+    for plan in Plan::catalogue() {
+        assert!(!plan.title.de.is_empty() && !plan.title.en.is_empty());
+        for (_, _, s) in plan.entries() {
+            assert_ne!(s.service, "unknown", "{} port {}", plan.name, s.port);
+        }
+    }
+}
