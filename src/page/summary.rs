@@ -98,21 +98,9 @@ pub fn report_summary(report: &Report, plan: &Plan, lang: Lang) -> String {
     for group in &plan.groups {
         line(String::new());
         line(format!("Ports {}:", group.label()));
-        let t = texts(lang);
-        let rows = results_of(group, &report.ports);
-        let width = rows
-            .iter()
-            .map(|p| p.service.chars().count())
-            .chain([t.col_service.chars().count()])
-            .max()
-            .unwrap_or_default();
-        line(format!(
-            "  {:<5} {:<width$} {}",
-            t.col_port, t.col_service, t.col_state
-        ));
-        for p in rows {
+        for p in results_of(group, &report.ports) {
             let state = state_word(p.state, lang);
-            line(format!("  {:<5} {:<width$} {state}", p.port, p.service));
+            line(format!("  {:<5} {:<14} {state}", p.port, p.service));
         }
         let control: Vec<String> = results_of(group, &report.control)
             .iter()
@@ -168,11 +156,11 @@ mod tests {
                 "- Kritisch: Windows-Dateifreigabe",
                 "- Warnung: Der ganze Bereich",
                 "\nPorts 440–449:\n",
-                "445   microsoft-ds                 offen",
-                "440   sgcp                         erreichbar, geschlossen",
+                "445   microsoft-ds   offen",
+                "440   sgcp           erreichbar, geschlossen",
                 "Nachbar-Ports: 438 gefiltert",
                 "\nPorts 80–89:\n",
-                "88    kerberos-sec                 erreichbar, geschlossen",
+                "88    kerberos-sec   erreichbar, geschlossen",
                 "Nachbar-Ports: 78 gefiltert",
                 "Dauer der Prüfung: 812 ms",
             ],
@@ -225,7 +213,7 @@ mod tests {
         assert!(a.starts_with("=== IPv4 ==="), "{s}");
         let v4 = [
             "Geprüfte Adresse: 127.0.0.1 (IPv4)",
-            "445   microsoft-ds                 offen",
+            "445   microsoft-ds   offen",
             "DS-Lite",
         ];
         holds(a, &v4);
@@ -233,7 +221,7 @@ mod tests {
             b,
             &[
                 "Geprüfte Adresse: ::1 (IPv6)",
-                "443   https                        offen",
+                "443   https          offen",
                 "Dateiserver",
             ],
         );
