@@ -11,6 +11,7 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use futures_util::{FutureExt, Stream};
@@ -26,6 +27,7 @@ use super::headers::cors_origins;
 use super::metrics::Held;
 use super::scan;
 use super::state::{Admitted, ConnInfo, ProbeState};
+use super::text_answer;
 use crate::api::{PortEvent, Report, SiteInfo, Started, Target, event};
 
 type AppState = Arc<ProbeState>;
@@ -108,16 +110,21 @@ fn spawn_scan(
 /// A scan task that ended without a report.
 const SCAN_FAILED: ApiError = ApiError::Internal("scan task panicked");
 
+/// The report as JSON, or as text when the request prefers `text/plain`.
 async fn scan_json(
     State(st): State<AppState>,
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
     headers: HeaderMap,
-) -> Result<Json<Report>, ApiError> {
+) -> Result<Response, ApiError> {
     let admitted = st.admit(&conn, &headers)?;
-    match spawn_scan(&st, admitted, |_| {}).await {
-        Ok(Some(report)) => Ok(Json(report)),
-        _ => Err(SCAN_FAILED),
-    }
+    let report = match spawn_scan(&st, admitted, |_| {}).await {
+        Ok(Some(report)) => report,
+        _ => return Err(SCAN_FAILED),
+    };
+    Ok(match text_answer::negotiate(&headers) {
+        Some(lang) => text_answer::response(&report, &st.plan, lang),
+        None => Json(report).into_response(),
+    })
 }
 
 async fn scan_stream(
