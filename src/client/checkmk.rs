@@ -56,7 +56,10 @@ fn group_line(done: &Done, group: &Group, suffix: &str, lang: Lang) -> String {
         .chain(&r.control)
         .filter(|p| ports.contains(&p.port))
         .collect();
-    let open = results.iter().filter(|p| p.state == PortState::Open).count();
+    let open = results
+        .iter()
+        .filter(|p| p.state == PortState::Open)
+        .count();
     let reachable = results.iter().filter(|p| p.state.answered()).count();
     let total = results.len();
     let state = done.evaluation.state_for(&ports);
@@ -73,11 +76,16 @@ fn group_line(done: &Done, group: &Group, suffix: &str, lang: Lang) -> String {
         findings,
     };
     eval.expected.retain(|e| ports.contains(&e.port));
+    // Texts about "the plan's ports" name this group's only.
+    let own = Plan {
+        groups: vec![group.clone()],
+        ..done.plan.clone()
+    };
     format!(
         "{} \"Portcheck {}{suffix}\" open={open};;;0;{total}|reachable={reachable};;;0;{total} {}\n",
         state.code(),
         group.name,
-        plain(&one_line(&eval, &done.plan, lang))
+        plain(&one_line(&eval, &own, lang))
     )
 }
 
@@ -99,7 +107,8 @@ mod tests {
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 2, "{out}");
         assert!(
-            lines[0].starts_with("2 \"Portcheck 440-449\" open=1;;;0;14|reachable=1;;;0;14 Critical: "),
+            lines[0]
+                .starts_with("2 \"Portcheck 440-449\" open=1;;;0;14|reachable=1;;;0;14 Critical: "),
             "{}",
             lines[0]
         );

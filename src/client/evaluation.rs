@@ -243,9 +243,18 @@ mod tests {
         assert_eq!(notice.verdict.level, Level::Notice);
         assert_eq!(notice.state, MonitorState::Ok);
         let strict = Expectations::new(vec![], true).unwrap();
-        assert_eq!(evaluate(&single(&[443]), &strict).state, MonitorState::Warning);
-        assert_eq!(evaluate(&single(&[446]), &none).state, MonitorState::Warning);
-        assert_eq!(evaluate(&single(&[445]), &none).state, MonitorState::Critical);
+        assert_eq!(
+            evaluate(&single(&[443]), &strict).state,
+            MonitorState::Warning
+        );
+        assert_eq!(
+            evaluate(&single(&[446]), &none).state,
+            MonitorState::Warning
+        );
+        assert_eq!(
+            evaluate(&single(&[445]), &none).state,
+            MonitorState::Critical
+        );
     }
 
     #[test]
@@ -314,6 +323,9 @@ mod tests {
         assert_eq!(Ok.worst(Unknown), Unknown);
         assert_eq!(Unknown.worst(Warning), Warning);
         assert_eq!(Critical.worst(Unknown), Critical);
-        assert_eq!([Ok, Warning, Critical, Unknown].map(MonitorState::code), [0, 1, 2, 3]);
+        assert_eq!(
+            [Ok, Warning, Critical, Unknown].map(MonitorState::code),
+            [0, 1, 2, 3]
+        );
     }
 }

@@ -104,7 +104,11 @@ pub async fn check(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let body = resp.text().await.unwrap_or_default();
-        return Err(failed(classify_response(status.as_u16(), &body, retry.as_deref())));
+        return Err(failed(classify_response(
+            status.as_u16(),
+            &body,
+            retry.as_deref(),
+        )));
     }
     let is_stream = resp
         .headers()

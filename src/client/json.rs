@@ -97,7 +97,12 @@ mod tests {
         assert_eq!(v["checks"][0]["family"], "ipv4");
         assert_eq!(v["checks"][0]["state"], "ok");
         assert_eq!(v["checks"][1]["state"], "unknown");
-        assert!(v["checks"][1]["error"].as_str().unwrap().starts_with("No connection"));
+        assert!(
+            v["checks"][1]["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("No connection")
+        );
         assert!(previous_report(&render(&r, Lang::En)).is_ok());
     }
 }

@@ -53,7 +53,11 @@ fn details(c: &Checked, lang: Lang) -> Vec<String> {
         let title = explain(f, &done.plan, lang).title;
         format!("{}: {title}", level_word(f.severity.into(), lang))
     });
-    let expected = done.evaluation.expected.iter().map(|e| expected_line(e, lang));
+    let expected = done
+        .evaluation
+        .expected
+        .iter()
+        .map(|e| expected_line(e, lang));
     findings.chain(expected).collect()
 }
 
@@ -65,7 +69,10 @@ fn perfdata(c: &Checked) -> Vec<String> {
     let r = &done.report;
     let all: Vec<_> = r.ports.iter().chain(&r.control).collect();
     let total = all.len();
-    let open = all.iter().filter(|p| p.state == crate::api::PortState::Open).count();
+    let open = all
+        .iter()
+        .filter(|p| p.state == crate::api::PortState::Open)
+        .count();
     let reachable = all.iter().filter(|p| p.state.answered()).count();
     let suffix = c
         .family
@@ -99,13 +106,21 @@ mod tests {
         let out = render(&run(None, done(&[443, 445], &[])), Lang::En);
         let mut lines = out.lines();
         let first = lines.next().unwrap();
-        assert!(first.starts_with("PORTCHECK CRITICAL - Critical: Windows file sharing"), "{first}");
+        assert!(
+            first.starts_with("PORTCHECK CRITICAL - Critical: Windows file sharing"),
+            "{first}"
+        );
         assert!(
             first.ends_with(" | 'open'=2;;;0;28 'reachable'=2;;;0;28 'duration'=0.412s;;;0"),
             "{first}"
         );
         assert_eq!(first.matches('|').count(), 1);
-        assert!(lines.next().unwrap().starts_with("Critical: Windows file sharing"));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("Critical: Windows file sharing")
+        );
         assert!(out.ends_with('\n'));
     }
 
@@ -113,10 +128,18 @@ mod tests {
     fn expected_port_ok_and_missing_warning() {
         let out = render(&run(None, done(&[443], &[443])), Lang::En);
         assert!(out.starts_with("PORTCHECK OK - "), "{out}");
-        assert!(out.contains("\nExpected open: port 443 – open as expected\n"), "{out}");
+        assert!(
+            out.contains("\nExpected open: port 443 – open as expected\n"),
+            "{out}"
+        );
         let out = render(&run(None, done(&[], &[443])), Lang::De);
         assert!(out.starts_with("PORTCHECK WARNING - "), "{out}");
-        assert!(out.lines().next().unwrap().contains("erwartet offen, aber nicht offen: 443"));
+        assert!(
+            out.lines()
+                .next()
+                .unwrap()
+                .contains("erwartet offen, aber nicht offen: 443")
+        );
     }
 
     #[test]
@@ -140,7 +163,10 @@ mod tests {
         });
         let out = render(&r, Lang::En);
         let first = out.lines().next().unwrap();
-        assert!(first.starts_with("PORTCHECK CRITICAL - IPv4: Critical: "), "{first}");
+        assert!(
+            first.starts_with("PORTCHECK CRITICAL - IPv4: Critical: "),
+            "{first}"
+        );
         assert!(first.contains(" / IPv6: No connection"), "{first}");
         assert!(first.contains("'open_ipv4'=1;;;0;28"), "{first}");
         assert!(!first.contains("'open'="), "{first}");

@@ -182,7 +182,6 @@ pub(crate) mod fixtures {
             previous: None,
         }
     }
-
 }
 
 #[cfg(test)]
@@ -194,7 +193,10 @@ mod tests {
         let p = Problem::Failure(Failure::RateLimited {
             retry_after_s: Some(300),
         });
-        assert!(p.text(Lang::En).ends_with("You can check again in 5 minutes."));
+        assert!(
+            p.text(Lang::En)
+                .ends_with("You can check again in 5 minutes.")
+        );
         assert!(p.text(Lang::De).contains("in 5 Minuten wieder prüfen"));
     }
 

@@ -69,8 +69,14 @@ mod tests {
         let mut r = run(None, done(&[443, 445], &[443]));
         r.previous = Some(done(&[443], &[]).report);
         let out = render(&r, Lang::En);
-        assert!(out.starts_with("Portcheck 440–449, 80–89: check report\n"), "{out}");
-        assert!(out.contains("\nExpected open: port 443 – open as expected\n"), "{out}");
+        assert!(
+            out.starts_with("Portcheck 440–449, 80–89: check report\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\nExpected open: port 443 – open as expected\n"),
+            "{out}"
+        );
         assert!(
             out.contains("\nWhat changed since the previous check:\n- Newly open: port 445\n"),
             "{out}"

@@ -166,11 +166,17 @@ mod tests {
         let de = change_lines(&c, &plan, Lang::De);
         assert_eq!(de[0], "Neu offen: Port 445");
         assert_eq!(de[1], "Nicht mehr offen: Port 443");
-        assert!(de[2].starts_with("Neuer Befund: Windows-Dateifreigabe"), "{de:?}");
+        assert!(
+            de[2].starts_with("Neuer Befund: Windows-Dateifreigabe"),
+            "{de:?}"
+        );
         assert!(de[3].starts_with("Behoben: "), "{de:?}");
         let en = change_lines(&c, &plan, Lang::En);
         assert_eq!(en[0], "Newly open: port 445");
-        assert!(en[2].starts_with("New finding: Windows file sharing"), "{en:?}");
+        assert!(
+            en[2].starts_with("New finding: Windows file sharing"),
+            "{en:?}"
+        );
     }
 
     #[test]
@@ -179,7 +185,10 @@ mod tests {
         let c = changes(&r, &r);
         assert!(c.is_empty());
         let lines = change_lines(&c, &Plan::standard(), Lang::En);
-        assert_eq!(lines, vec!["Nothing: the same ports open, the same findings."]);
+        assert_eq!(
+            lines,
+            vec!["Nothing: the same ports open, the same findings."]
+        );
     }
 
     #[test]

@@ -37,8 +37,10 @@ pub fn response(report: &Report, plan: &Plan, lang: Lang) -> Response {
         header::CONTENT_LANGUAGE,
         HeaderValue::from_static(lang.code()),
     );
-    resp.headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("accept, accept-language"));
+    resp.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("accept, accept-language"),
+    );
     resp
 }
 
