@@ -3,7 +3,7 @@
 //! input of a later `--compare`.
 //!
 //! `{"state": "ok|warning|critical|unknown", "report": {…}, "evaluation":
-//! {…}}` for one check; with `--family both`, `"checks": [{"family": "ipv4",
+//! {…}}` for one check of the URL; with `--family`, `"checks": [{"family": "ipv4",
 //! …}, …]` instead of `report` and `evaluation`. A check without a result
 //! has `"error": "sentence"` in place of them.
 

@@ -135,8 +135,11 @@ impl PageState {
             Action::Start | Action::StartBoth => {
                 self.run += 1;
                 self.copy = CopyStatus::Idle;
-                let reports: Vec<Report> =
-                    self.checks.iter().filter_map(|c| c.report().cloned()).collect();
+                let reports: Vec<Report> = self
+                    .checks
+                    .iter()
+                    .filter_map(|c| c.report().cloned())
+                    .collect();
                 if !reports.is_empty() {
                     self.previous = reports;
                 }

@@ -34,20 +34,23 @@ async fn loopback_with_open(open: &[u16]) -> Loopback {
     }
 }
 
-/// The probe, allowed to check 127.0.0.1 only.
-async fn probe() -> TestServer {
+/// The start of every test here: root, this test's turn on 127.0.0.1, and
+/// a probe allowed to check 127.0.0.1 only.
+async fn setup(test: &str) -> Option<(tokio::sync::MutexGuard<'static, ()>, TestServer)> {
+    if !require_root(test) {
+        return None;
+    }
+    let turn = loopback_turn().await;
     let mut s = settings();
     s.allow_targets = vec!["127.0.0.1/32".parse().expect("net")];
-    TestServer::start(s).await
+    Some((turn, TestServer::start(s).await))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_level_in_every_format() {
-    if !require_root("client every_level_in_every_format") {
+    let Some((_turn, server)) = setup("client every_level_in_every_format").await else {
         return;
-    }
-    let _turn = loopback_turn().await;
-    let server = probe().await;
+    };
     let url = server.url("");
     let cases: [(&[u16], &[&str], &str); 5] = [
         (&[], &[], "OK"),
@@ -99,11 +102,9 @@ async fn every_level_in_every_format() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expected_ports() {
-    if !require_root("client expected_ports") {
+    let Some((_turn, server)) = setup("client expected_ports").await else {
         return;
-    }
-    let _turn = loopback_turn().await;
-    let server = probe().await;
+    };
     let url = server.url("");
     let expect = ["--expect-open", "443"];
 
@@ -136,11 +137,10 @@ async fn expected_ports() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn text_says_what_changed_since_a_previous_check() {
-    if !require_root("client text_says_what_changed_since_a_previous_check") {
+    let Some((_turn, server)) = setup("client text_says_what_changed_since_a_previous_check").await
+    else {
         return;
-    }
-    let _turn = loopback_turn().await;
-    let server = probe().await;
+    };
     let url = server.url("");
     let dir = TempDir::new("client-compare");
     let previous = dir.path().join("previous.json");
