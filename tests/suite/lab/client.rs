@@ -25,12 +25,23 @@ fn the_client_in_lab_visitors() {
 
     let smb = lab.visitor("smb");
     let (code, out) = check_in(&smb.ns, &url, &[]);
-    assert!(out.starts_with("PORTCHECK CRITICAL - "), "{out}\n{}", lab.probe_log());
+    assert!(
+        out.starts_with("PORTCHECK CRITICAL - "),
+        "{out}\n{}",
+        lab.probe_log()
+    );
     assert_eq!(code, 2, "{out}");
 
     let single = lab.visitor("singlefwd");
     let (code, out) = check_in(&single.ns, &url, &["--expect-open", "443"]);
-    assert!(out.starts_with("PORTCHECK OK - "), "{out}\n{}", lab.probe_log());
+    assert!(
+        out.starts_with("PORTCHECK OK - "),
+        "{out}\n{}",
+        lab.probe_log()
+    );
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("\nExpected open: port 443 – open as expected\n"), "{out}");
+    assert!(
+        out.contains("\nExpected open: port 443 – open as expected\n"),
+        "{out}"
+    );
 }
