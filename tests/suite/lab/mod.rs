@@ -4,7 +4,7 @@
 //! Needs root; `scripts/test-lab` runs it once and checks that it left
 //! nothing behind.
 
-mod client;
+mod plugin;
 mod clients;
 mod ident;
 mod page;
