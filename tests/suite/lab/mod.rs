@@ -4,9 +4,9 @@
 //! Needs root; `scripts/test-lab` runs it once and checks that it left
 //! nothing behind.
 
-mod plugin;
 mod clients;
 mod ident;
 mod page;
+mod plugin;
 mod teardown;
 mod visitors;
