@@ -14,11 +14,15 @@ use crate::page::Lang;
 /// names no public origin.
 pub const DEFAULT_URL: &str = "http://127.0.0.1:8080";
 
+/// The options file read for the public origin when no `--config` is given
+/// and it exists (where the Debian package puts it).
+pub const SYSTEM_CONFIG: &str = "/etc/portcheck/portcheck.toml";
+
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// The probe to ask (its page's origin, e.g. https://portcheck.example).
-    /// Default: `public_origin` of the options file given with --config,
-    /// else http://127.0.0.1:8080.
+    /// Default: `public_origin` of the options file (--config, else
+    /// /etc/portcheck/portcheck.toml if it exists), else http://127.0.0.1:8080.
     #[arg(value_name = "URL")]
     pub url: Option<String>,
 

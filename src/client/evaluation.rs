@@ -212,23 +212,9 @@ mod tests {
     use super::*;
     use crate::plan::Plan;
 
-    /// The range forwarded to a host with `open` listening; every other
-    /// range port closed, the control ports filtered.
-    fn forwarded(open: &[u16]) -> Report {
-        Plan::standard().sample_forwarded("198.51.100.7".parse().unwrap(), open)
-    }
-
-    /// A single forwarding: only `open` answers, everything else filtered.
+    /// Only `open` answers, everything else filtered.
     fn single(open: &[u16]) -> Report {
-        let mut r = forwarded(open);
-        for p in r.ports.iter_mut().chain(r.control.iter_mut()) {
-            if !open.contains(&p.port) {
-                p.state = PortState::Filtered;
-            }
-        }
-        let plan = Plan::standard();
-        r.verdict = crate::verdict::evaluate(&plan, &r.ports, &r.control);
-        r
+        crate::client::outcome::fixtures::done(open, &[]).report
     }
 
     fn expect(open: &[u16]) -> Expectations {

@@ -134,8 +134,11 @@ fn url_given(args: &CheckArgs) -> Result<String, Problem> {
     if let Some(url) = &args.url {
         return Ok(url.clone());
     }
-    let Some(path) = &args.config else {
-        return Ok(args::DEFAULT_URL.to_owned());
+    let system = Path::new(args::SYSTEM_CONFIG);
+    let path = match &args.config {
+        Some(path) => path.as_path(),
+        None if system.is_file() => system,
+        None => return Ok(args::DEFAULT_URL.to_owned()),
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| Problem::BadUrl(format!("{}: {e}", path.display())))?;
@@ -151,4 +154,77 @@ fn read_previous(path: &Path) -> Result<crate::api::Report, Problem> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Problem::Compare(format!("{}: {e}", path.display())))?;
     json::previous_report(&text).map_err(|e| Problem::Compare(format!("{}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Line {
+        #[command(flatten)]
+        args: CheckArgs,
+    }
+
+    fn args(line: &[&str]) -> CheckArgs {
+        Line::parse_from([&["portcheck-check"], line].concat()).args
+    }
+
+    #[test]
+    fn the_url_given_else_the_public_origin_of_the_options_file() {
+        assert_eq!(
+            url_given(&args(&["https://p.example"])),
+            Ok("https://p.example".into())
+        );
+        let dir = std::env::temp_dir().join(format!("portcheck-client-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("portcheck.toml");
+        std::fs::write(&file, "public_origin = \"https://portcheck.example\"\n").unwrap();
+        let config = file.to_str().unwrap();
+        assert_eq!(
+            url_given(&args(&["--config", config])),
+            Ok("https://portcheck.example".into())
+        );
+        std::fs::write(&file, "rate_burst = 3\n").unwrap();
+        assert_eq!(
+            url_given(&args(&["--config", config])),
+            Ok(args::DEFAULT_URL.into())
+        );
+        std::fs::write(&file, "public_origin = 7\n").unwrap();
+        assert!(matches!(
+            url_given(&args(&["--config", config])),
+            Err(Problem::BadUrl(_))
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn options_as_the_issue_spells_them() {
+        let a = args(&[
+            "--expect-open",
+            "443",
+            "--expect-open",
+            "80",
+            "--format",
+            "checkmk",
+            "--family",
+            "6",
+            "--lang",
+            "en",
+            "--timeout",
+            "90s",
+            "--warn-on-notice",
+            "--plan",
+            "practice",
+        ]);
+        assert_eq!(a.expect_open, vec![443, 80]);
+        assert_eq!(a.format, Format::Checkmk);
+        assert_eq!(a.family, Some(FamilyArg::V6));
+        assert_eq!(a.timeout, std::time::Duration::from_secs(90));
+        assert!(a.warn_on_notice);
+        assert_eq!(a.plan.as_deref(), Some("practice"));
+        assert_eq!(args(&["--family", "both"]).family, Some(FamilyArg::Both));
+    }
 }
