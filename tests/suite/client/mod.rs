@@ -4,6 +4,7 @@
 //! 1024) take turns through one lock. Also the probe's `text/plain` answer.
 
 mod failures;
+mod families;
 mod levels;
 mod plugin_format;
 mod text_answer;
