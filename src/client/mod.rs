@@ -21,7 +21,7 @@ pub mod progress;
 pub mod text;
 pub mod words;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -62,7 +62,11 @@ pub fn main(args: CheckArgs) -> ExitCode {
         Format::Nagios => nagios::render(&run, lang),
         Format::Checkmk => checkmk::render(&run, lang),
     };
-    print!("{output}");
+    // A closed stdout (`| head`) must not turn the result into a panic.
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(output.as_bytes())
+        .and_then(|()| stdout.flush());
     ExitCode::from(run.state().code())
 }
 
