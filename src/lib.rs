@@ -1,11 +1,13 @@
 //! portcheck: does this internet connection expose the port ranges a router
 //! forwarded by mistake (the Digitalisierungsbox fault of 2019)?
 //!
-//! One crate, two programs:
+//! One crate, three programs:
 //! - the **probe** (`probe`, native): an HTTP service that connects back to the
 //!   address a request came from and reports what answers;
 //! - the **page** (`app`, wasm32): the Yew self-test page that asks for
-//!   consent, shows the probe's results live and explains the fix.
+//!   consent, shows the probe's results live and explains the fix;
+//! - and the **client** (`client`, native, `portcheck check`): the same
+//!   check from a terminal or a monitoring system.
 //!
 //! `plan` (which ports a check touches), `api` (the JSON types) and `verdict`
 //! (the rules that turn port states into findings) are compiled for both, so
@@ -16,6 +18,8 @@ pub mod page;
 pub mod plan;
 pub mod verdict;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod client;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod probe;
 

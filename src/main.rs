@@ -1,6 +1,7 @@
 //! `portcheck`: the probe's command line. Reads the configuration, sets up
 //! logging, then either serves (bind the listener, hand over to
-//! `probe::server::run`) or asks a running probe whether it is healthy.
+//! `probe::server::run`) or asks a running probe whether it is healthy;
+//! `portcheck check` hands over to the terminal client (`client::main`).
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -16,12 +17,25 @@ mod native {
     use std::process::ExitCode;
     use std::time::Duration;
 
+    use clap::{CommandFactory, FromArgMatches};
+    use portcheck::client;
+    use portcheck::client::args::CheckArgs;
     use portcheck::probe::config::{Cli, Settings, Task};
     use portcheck::probe::{healthcheck, server};
     use tracing_subscriber::EnvFilter;
 
     pub fn main() -> ExitCode {
-        let configuration = Cli::read();
+        let matches = match Cli::command().try_get_matches() {
+            Ok(m) => m,
+            Err(e) => return usage_error(&e),
+        };
+        if let Some(("check", given)) = matches.subcommand() {
+            return match CheckArgs::from_arg_matches(given) {
+                Ok(args) => client::main(args),
+                Err(e) => usage_error(&e),
+            };
+        }
+        let configuration = Cli::settle(&matches);
         init_logging();
         let (task, settings) = match configuration {
             Ok(read) => read,
@@ -41,6 +55,17 @@ mod native {
             Task::Serve => runtime.block_on(serve(settings)),
             Task::Healthcheck => runtime.block_on(check_health(&settings)),
         }
+    }
+
+    /// Help and the version go to stdout with status 0; a usage error
+    /// exits 2, or 3 (UNKNOWN) for `check`, which a monitoring system runs.
+    fn usage_error(e: &clap::Error) -> ExitCode {
+        let _ = e.print();
+        if !e.use_stderr() {
+            return ExitCode::SUCCESS;
+        }
+        let check = std::env::args().nth(1).as_deref() == Some("check");
+        ExitCode::from(if check { 3 } else { 2 })
     }
 
     async fn serve(settings: Settings) -> ExitCode {

@@ -235,6 +235,33 @@ async fn result_shows_verdict_findings_table_and_control_observation() {
 }
 
 #[wasm_bindgen_test]
+async fn check_again_says_what_changed() {
+    let first = Plan::standard().sample_forwarded("198.51.100.7".parse().unwrap(), &[443]);
+    let root = mount(done(Lang::En, first.clone())).await;
+    assert!(
+        q(&root, "[data-changes]").is_none(),
+        "nothing to compare yet"
+    );
+    let mut s = done(Lang::En, first);
+    s.apply(Action::Start);
+    s.apply(msg(s.run, StreamMsg::Finished(Box::new(celle_report()))));
+    let root = mount(s).await;
+    let changes = q(&root, "[data-changes]").expect("what changed");
+    let heading = q(&changes, "h3#changes").expect("heading");
+    assert_eq!(
+        changes.get_attribute("aria-labelledby").as_deref(),
+        Some("changes")
+    );
+    assert_eq!(text(&heading), "What changed since the previous check");
+    let items: Vec<String> = all(&changes, "li").iter().map(text).collect();
+    assert_eq!(items[0], "Newly open: port 445");
+    assert!(
+        items[1].starts_with("New finding: Windows file sharing"),
+        "{items:?}"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn picking_a_router_shows_its_numbered_steps() {
     let root = mount(done(Lang::En, celle_report())).await;
     assert!(q(&root, "#router-guide").is_none());

@@ -8,6 +8,7 @@
 //! stream parser copes with chunks split anywhere. The Yew components in
 //! `app` only render what this module decides.
 
+pub mod changes;
 pub mod check;
 pub mod embed;
 pub mod explain;

@@ -13,7 +13,7 @@ use super::guide::Router;
 use super::sse::StreamMsg;
 use super::text::texts;
 use super::words::{finished_announcement, progress};
-use crate::api::{Family, Level, SiteInfo, Target};
+use crate::api::{Family, Level, Report, SiteInfo, Target};
 use crate::plan::Plan;
 
 /// What the page shows, derived from its checks.
@@ -72,6 +72,9 @@ pub struct PageState {
     pub copy: CopyStatus,
     /// The operator's name and help contact (`/api/v1/site`).
     pub site: SiteInfo,
+    /// The reports of the last run that had any, kept when "check again"
+    /// starts the next run, so that the new result can say what changed.
+    pub previous: Vec<Report>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +110,7 @@ impl PageState {
             router: None,
             copy: CopyStatus::Idle,
             site: SiteInfo::default(),
+            previous: Vec::new(),
         }
     }
 
@@ -131,6 +135,14 @@ impl PageState {
             Action::Start | Action::StartBoth => {
                 self.run += 1;
                 self.copy = CopyStatus::Idle;
+                let reports: Vec<Report> = self
+                    .checks
+                    .iter()
+                    .filter_map(|c| c.report().cloned())
+                    .collect();
+                if !reports.is_empty() {
+                    self.previous = reports;
+                }
                 let families = if action == Action::StartBoth {
                     vec![Some(Family::Ipv4), Some(Family::Ipv6)]
                 } else {
@@ -214,6 +226,13 @@ impl PageState {
             (Phase::Settled, Some(level)) => finished_announcement(level, self.lang),
             (Phase::Settled, None) => texts(self.lang).error_heading.to_string(),
         }
+    }
+
+    /// The previous report to compare `check`'s result with: the previous
+    /// run's report of the same address family.
+    pub fn previous_of(&self, check: &Check) -> Option<&Report> {
+        let family = check.report()?.target.family;
+        self.previous.iter().find(|r| r.target.family == family)
     }
 
     /// The failure of the check that stands alone.

@@ -1,5 +1,7 @@
 //! The plain-text summary for the IT service provider ("copy summary"):
 //! date, address, result, findings and every port, readable in an email.
+//! The same text is the probe's `text/plain` answer and the terminal
+//! client's `--format text`: one renderer of a report for people.
 //! With both address families, each family's summary (or why it could not
 //! be checked) and what its result cannot tell.
 

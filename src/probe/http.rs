@@ -12,6 +12,7 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use futures_util::{FutureExt, Stream};
@@ -27,6 +28,7 @@ use super::headers::cors_origins;
 use super::metrics::Held;
 use super::scan;
 use super::state::{Admitted, ConnInfo, ProbeState};
+use super::text_answer;
 use crate::api::{Plans, PortEvent, Report, SiteInfo, Started, Target, event};
 use crate::plan::Plan;
 
@@ -118,18 +120,23 @@ fn spawn_scan(
 /// A scan task that ended without a report.
 const SCAN_FAILED: ApiError = ApiError::Internal("scan task panicked");
 
+/// The report as JSON, or as text when the request prefers `text/plain`.
 async fn scan_json(
     State(st): State<AppState>,
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Result<Json<Report>, ApiError> {
+) -> Result<Response, ApiError> {
     let plan = st.plan(query.as_deref())?.clone();
     let admitted = st.admit(&conn, &headers)?;
-    match spawn_scan(&st, plan, admitted, |_| {}).await {
-        Ok(Some(report)) => Ok(Json(report)),
-        _ => Err(SCAN_FAILED),
-    }
+    let report = match spawn_scan(&st, plan.clone(), admitted, |_| {}).await {
+        Ok(Some(report)) => report,
+        _ => return Err(SCAN_FAILED),
+    };
+    Ok(match text_answer::negotiate(&headers) {
+        Some(lang) => text_answer::response(&report, &plan, lang),
+        None => Json(report).into_response(),
+    })
 }
 
 async fn scan_stream(

@@ -37,4 +37,5 @@ pub mod scan;
 pub mod server;
 pub mod shutdown;
 pub mod state;
+pub mod text_answer;
 pub mod www;

@@ -15,6 +15,7 @@ mod support;
 
 mod api;
 mod browser;
+mod client;
 mod deploy_files;
 mod fd_exhaustion;
 mod headers;

@@ -1,10 +1,12 @@
 //! A finished check: when and what was checked, the verdict, the findings,
-//! the ports per group of its plan, and what the result cannot tell. A
-//! check that stands alone carries its actions right after the verdict.
+//! what changed since the previous check, the ports per group of its
+//! plan, and what the result cannot tell. A check that stands alone
+//! carries its actions right after the verdict.
 
 use yew::prelude::*;
 
 use super::actions::Actions;
+use super::changes::ChangesView;
 use super::check_props::CheckProps;
 use super::findings::Findings;
 use super::group_tables::GroupTables;
@@ -28,6 +30,7 @@ pub fn check_result(props: &CheckProps) -> Html {
         <p class="meta">{ meta }</p>
         <ProxyWarning shown={via_proxy} />
         <VerdictView check={check.clone()} />
+        <ChangesView check={check.clone()} />
         if check.family.is_none() {
             <Actions />
         }

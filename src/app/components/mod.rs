@@ -14,6 +14,7 @@
 //! [`check_progress`] while it runs, [`check_result`] with its report.
 
 pub mod actions;
+pub mod changes;
 pub mod check_progress;
 pub mod check_props;
 pub mod check_result;

@@ -220,3 +220,23 @@ fn the_next_check_expects_the_plan_the_probe_announced() {
     s.apply(Action::Start);
     assert_eq!(s.checks[0].plan, small);
 }
+
+#[test]
+fn check_again_keeps_the_last_reports_to_compare_with() {
+    let mut s = PageState::new(Lang::En, false);
+    s.apply(Action::Start);
+    assert!(s.previous.is_empty());
+    let first = Plan::standard().sample_forwarded(target().ip, &[443]);
+    s.apply(msg(s.run, StreamMsg::Finished(Box::new(first.clone()))));
+    assert_eq!(s.previous_of(&s.checks[0]), None, "no previous run yet");
+
+    s.apply(Action::Start);
+    assert_eq!(s.previous, vec![first.clone()]);
+    // A run that fails keeps the last reports.
+    s.apply(on(s.run, None, CheckEvent::Fail(Failure::Network)));
+    s.apply(Action::Start);
+    assert_eq!(s.previous, vec![first.clone()]);
+    let second = Plan::standard().sample_forwarded(target().ip, &[445]);
+    s.apply(msg(s.run, StreamMsg::Finished(Box::new(second))));
+    assert_eq!(s.previous_of(&s.checks[0]), Some(&first));
+}

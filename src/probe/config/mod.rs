@@ -41,6 +41,10 @@ pub enum Command {
     /// exit status 0 if `/healthz` answers 200 within 3 seconds. For container
     /// health checks in images without a shell or HTTP client.
     Healthcheck(ServeArgs),
+    /// Ask a probe to check this machine's own connection and print the
+    /// result for people or a monitoring system (exit status 0 OK,
+    /// 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+    Check(crate::client::args::CheckArgs),
 }
 
 /// The options file and the options of `portcheck serve`, each also read
@@ -104,6 +108,7 @@ fn task_of(matches: &ArgMatches) -> Result<(Task, &ArgMatches), ConfigError> {
     let task = match cli.command {
         Command::Serve(_) => Task::Serve,
         Command::Healthcheck(_) => Task::Healthcheck,
+        Command::Check(_) => return Err(ConfigError("`check` has no probe settings".to_owned())),
     };
     let (_, given) = matches
         .subcommand()

@@ -192,10 +192,14 @@ async fn consent_scan_verdict_guide_copy_and_language() {
         let guide = js(&c, "return document.querySelector('#router-guide').innerText").await;
         assert!(guide.as_str().unwrap().contains("Update the firmware"), "{guide}");
 
-        // Check again runs a fresh check.
+        // Check again runs a fresh check and says what changed: nothing.
         click(&c, "#check-again").await;
         wait_js(&c, "a new verdict", "document.querySelector('[data-verdict]')").await;
         assert_eq!(port_states(&c, "").await, page);
+        wait_js(&c, "what changed", "document.querySelector('[data-changes]')").await;
+        let changes = js_text(&c, "return document.querySelector('[data-changes]').innerText").await;
+        assert!(changes.contains("Nothing: the same ports open"), "{changes}");
+        assert_axe_clean(&c, "result after check again (en)").await;
     })
     .await;
 }

@@ -1,0 +1,184 @@
+//! The client's HTTP side: asks the probe to check this machine's own
+//! connection through `GET /api/v1/scan/stream`, reports each port as its
+//! event arrives and ends with the report or the probe's refusal, read
+//! exactly as the page reads it (`page::sse`, `page::failure`).
+//!
+//! Requests go straight to the probe, never through a configured proxy:
+//! the probe checks the address a request comes from, and a proxy's
+//! address is not the practice's.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use reqwest::header::{ACCEPT, RETRY_AFTER};
+use url::Url;
+
+use super::outcome::Problem;
+use crate::api::{Family, PortEvent, Report, SiteInfo};
+use crate::page::failure::{Failure, classify_response};
+use crate::page::sse::{SseParser, StreamMsg, decode};
+use crate::plan::Plan;
+
+/// The probe's base URL from what the user gave: http or https with a
+/// host; a path is kept (a probe behind a proxy under `/portcheck/`).
+pub fn base_url(given: &str) -> Result<Url, Problem> {
+    let mut url = Url::parse(given.trim()).map_err(|e| Problem::BadUrl(format!("{given}: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(Problem::BadUrl(format!(
+            "{given}: an http:// or https:// address with a host is needed"
+        )));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(url)
+}
+
+/// An HTTP client whose connections use only `family`, if one is given.
+pub fn client(family: Option<Family>) -> Result<reqwest::Client, Problem> {
+    let local: Option<IpAddr> = family.map(|f| match f {
+        Family::Ipv4 => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        Family::Ipv6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+    });
+    reqwest::Client::builder()
+        .no_proxy()
+        .local_address(local)
+        .user_agent(concat!("portcheck/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Problem::BadUrl(e.to_string()))
+}
+
+/// The operator's settings (`/api/v1/site`); `None` when the probe does
+/// not answer with them.
+pub async fn site(client: &reqwest::Client, base: &Url) -> Option<SiteInfo> {
+    let url = base.join("api/v1/site").ok()?;
+    let resp = client.get(url).send().await.ok()?;
+    if !resp.status().is_success() {
+        return None;
+    }
+    resp.json().await.ok()
+}
+
+/// The origin to ask for a check over `family`: the probe's origin for
+/// that family when its site names one, else `base` itself.
+pub fn origin_for(site: Option<&SiteInfo>, family: Family, base: &Url) -> Result<Url, Problem> {
+    let named = site.and_then(|s| match family {
+        Family::Ipv4 => s.ipv4_origin.as_deref(),
+        Family::Ipv6 => s.ipv6_origin.as_deref(),
+    });
+    match named {
+        Some(origin) => base_url(origin),
+        None => Ok(base.clone()),
+    }
+}
+
+/// The check of the address this request comes from, with `plan` if one
+/// is named; `on_port` gets each port event with the count done and the
+/// plan's total.
+pub async fn check(
+    client: &reqwest::Client,
+    base: &Url,
+    plan: Option<&str>,
+    mut on_port: impl FnMut(&PortEvent, usize, usize),
+) -> Result<(Report, Plan), Problem> {
+    let mut url = base
+        .join("api/v1/scan/stream")
+        .map_err(|e| Problem::BadUrl(e.to_string()))?;
+    if let Some(name) = plan {
+        url.query_pairs_mut().append_pair("plan", name);
+    }
+    let failed = |f: Failure| Problem::Failure(f);
+    let mut resp = client
+        .get(url)
+        .header(ACCEPT, "text/event-stream")
+        .send()
+        .await
+        .map_err(|_| failed(Failure::Network))?;
+    let status = resp.status();
+    if !status.is_success() {
+        let retry = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = resp.text().await.unwrap_or_default();
+        return Err(failed(classify_response(
+            status.as_u16(),
+            &body,
+            retry.as_deref(),
+        )));
+    }
+    let is_stream = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/event-stream"));
+    if !is_stream {
+        return Err(failed(Failure::Unreachable {
+            status: status.as_u16(),
+        }));
+    }
+    let mut parser = SseParser::new();
+    let mut announced: Option<Plan> = None;
+    let mut done = 0;
+    loop {
+        let chunk = match resp.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) | Err(_) => return Err(failed(Failure::Interrupted)),
+        };
+        for event in parser.push(&chunk) {
+            let msg = decode(&event).map_err(|_| failed(Failure::Unreachable { status: 0 }))?;
+            match msg {
+                Some(StreamMsg::Started(s)) => announced = Some(s.plan),
+                Some(StreamMsg::Port(e)) => {
+                    done += 1;
+                    let total = announced.as_ref().map_or(done, Plan::len);
+                    on_port(&e, done, total);
+                }
+                Some(StreamMsg::Finished(report)) => {
+                    let plan = announced.unwrap_or_else(Plan::standard);
+                    return Ok((*report, plan));
+                }
+                Some(StreamMsg::Error(body)) => {
+                    return Err(failed(Failure::from_error_body(body, None)));
+                }
+                None => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        let u = base_url("https://portcheck.example").unwrap();
+        assert_eq!(u.as_str(), "https://portcheck.example/");
+        let u = base_url("http://127.0.0.1:8080/portcheck?x=1#y").unwrap();
+        assert_eq!(
+            u.join("api/v1/scan/stream").unwrap().as_str(),
+            "http://127.0.0.1:8080/portcheck/api/v1/scan/stream"
+        );
+        for bad in ["portcheck.example", "ftp://x.example/", "http://", ""] {
+            assert!(matches!(base_url(bad), Err(Problem::BadUrl(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn family_origins_from_the_site() {
+        let base = base_url("https://portcheck.example").unwrap();
+        let site = SiteInfo {
+            ipv4_origin: Some("https://v4.portcheck.example".into()),
+            ..SiteInfo::default()
+        };
+        let v4 = origin_for(Some(&site), Family::Ipv4, &base).unwrap();
+        assert_eq!(v4.as_str(), "https://v4.portcheck.example/");
+        let v6 = origin_for(Some(&site), Family::Ipv6, &base).unwrap();
+        assert_eq!(v6, base);
+        assert_eq!(origin_for(None, Family::Ipv4, &base).unwrap(), base);
+    }
+}

@@ -1,0 +1,48 @@
+//! Live progress of `--format text`: on a terminal one line that follows
+//! the check port by port and is cleared before the result; otherwise one
+//! plain line per port on stderr, so that logs show progress and stdout
+//! holds the result alone. The monitoring formats show none.
+
+use std::io::Write;
+
+use crate::api::PortEvent;
+use crate::page::Lang;
+
+use super::words::progress_line;
+
+/// Where progress goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// One line on the terminal (stdout), rewritten in place.
+    Live,
+    /// A plain line per port on stderr.
+    Lines,
+    /// Nothing.
+    Off,
+}
+
+impl Progress {
+    /// Shows that the port of `event` is known, `done` of `total`.
+    pub fn port(self, event: &PortEvent, done: usize, total: usize, lang: Lang) {
+        let line = progress_line(event, done, total, lang);
+        match self {
+            Progress::Live => {
+                let mut out = std::io::stdout().lock();
+                // Carriage return and "erase line": the line is rewritten.
+                let _ = write!(out, "\r\x1b[2K{line}");
+                let _ = out.flush();
+            }
+            Progress::Lines => eprintln!("{line}"),
+            Progress::Off => {}
+        }
+    }
+
+    /// Clears the live line before the result is printed.
+    pub fn finish(self) {
+        if self == Progress::Live {
+            let mut out = std::io::stdout().lock();
+            let _ = write!(out, "\r\x1b[2K");
+            let _ = out.flush();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The plain-text answer of `GET /api/v1/scan`: `curl -H 'Accept: text/plain'`
+//! gets the result as text for people (the page's summary, see
+//! [`crate::page::summary::report_summary`]) in the language the request's
+//! `Accept-Language` asks for, German first. JSON stays the default: text
+//! is sent only when the request prefers `text/plain` to JSON.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::api::Report;
+use crate::page::Lang;
+use crate::page::summary::report_summary;
+use crate::plan::Plan;
+
+/// The language of a text answer when the request prefers `text/plain`,
+/// `None` when JSON is the answer.
+pub fn negotiate(headers: &HeaderMap) -> Option<Lang> {
+    let accept = headers.get(header::ACCEPT)?.to_str().ok()?;
+    if !prefers_text(accept) {
+        return None;
+    }
+    let languages = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    Some(language(languages))
+}
+
+/// The report as text in `lang`, `text/plain; charset=utf-8`.
+pub fn response(report: &Report, plan: &Plan, lang: Lang) -> Response {
+    let mut resp = report_summary(report, plan, lang).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    resp.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
+    resp.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("accept, accept-language"),
+    );
+    resp
+}
+
+/// Media ranges with their quality (`q`, 1 when absent; 0 for an unreadable one).
+fn ranked(list: &str) -> impl Iterator<Item = (&str, f32)> {
+    list.split(',').filter_map(|item| {
+        let mut parts = item.split(';');
+        let name = parts.next()?.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .map(|q| q.trim().parse::<f32>().unwrap_or(0.0))
+            .next()
+            .unwrap_or(1.0);
+        Some((name, q))
+    })
+}
+
+/// Whether an `Accept` header ranks `text/plain` above JSON. `*/*` and
+/// `application/*` count for JSON, the default.
+fn prefers_text(accept: &str) -> bool {
+    let mut text = 0.0f32;
+    let mut json = 0.0f32;
+    for (range, q) in ranked(accept) {
+        let range = range.to_ascii_lowercase();
+        match range.as_str() {
+            "text/plain" | "text/*" => text = text.max(q),
+            "application/json" | "application/*" | "*/*" => json = json.max(q),
+            _ => {}
+        }
+    }
+    text > 0.0 && text > json
+}
+
+/// The first language of an `Accept-Language` list (by quality, then
+/// order) that the texts exist in; German when none does.
+fn language(list: &str) -> Lang {
+    let mut best: Option<(Lang, f32)> = None;
+    for (tag, q) in ranked(list) {
+        if let Some(lang) = Lang::from_tag(tag)
+            && q > 0.0
+            && best.is_none_or(|(_, b)| q > b)
+        {
+            best = Some((lang, q));
+        }
+    }
+    best.map(|(l, _)| l).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_stays_the_default() {
+        for accept in ["", "*/*", "application/json", "text/plain;q=0.5, */*"] {
+            assert!(!prefers_text(accept), "{accept:?}");
+        }
+        assert!(!prefers_text("text/plain;q=0, application/json;q=0.1"));
+        assert!(!prefers_text("text/plain;q=abc"));
+    }
+
+    #[test]
+    fn text_when_asked_for_first() {
+        for accept in [
+            "text/plain",
+            "TEXT/PLAIN; charset=utf-8",
+            "text/plain, */*;q=0.5",
+            "application/json;q=0.2, text/*",
+        ] {
+            assert!(prefers_text(accept), "{accept:?}");
+        }
+    }
+
+    #[test]
+    fn language_by_quality_then_order_german_by_default() {
+        assert_eq!(language(""), Lang::De);
+        assert_eq!(language("fr, en-GB;q=0.8, de;q=0.7"), Lang::En);
+        assert_eq!(language("en;q=0.3, de-AT"), Lang::De);
+        assert_eq!(language("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(language("en;q=0, fr"), Lang::De);
+    }
+
+    #[test]
+    fn headers_choose_format_and_language() {
+        let mut h = HeaderMap::new();
+        assert_eq!(negotiate(&h), None);
+        h.insert(header::ACCEPT, HeaderValue::from_static("text/plain"));
+        assert_eq!(negotiate(&h), Some(Lang::De));
+        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("en"));
+        assert_eq!(negotiate(&h), Some(Lang::En));
+    }
+}
