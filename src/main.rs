@@ -17,10 +17,14 @@ mod native {
     use std::time::Duration;
 
     use portcheck::probe::config::{Cli, Settings, Task};
-    use portcheck::probe::{healthcheck, server};
+    use portcheck::probe::{healthcheck, manual, server};
     use tracing_subscriber::EnvFilter;
 
     pub fn main() -> ExitCode {
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        if let Some(done) = manual::dispatch(&args) {
+            return done;
+        }
         let configuration = Cli::read();
         init_logging();
         let (task, settings) = match configuration {
