@@ -3,8 +3,9 @@
 //! definition, every JSONPath and PowerShell field they read is in a real
 //! report of the probe, the level names they compare with are the API's wire
 //! names, Icinga 2 accepts the CheckCommand and its service (`icinga2 daemon
-//! -C`, no daemon, no network), shellcheck accepts the shell wrappers, and
-//! the Checkmk wrapper prints valid local-check lines.
+//! -C`, no daemon, no network), systemd accepts the daily units, shellcheck
+//! accepts the shell wrappers, and the Checkmk wrapper prints valid
+//! local-check lines.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -64,7 +65,7 @@ fn flags(text: &str) -> Vec<(String, String)> {
     let words: Vec<String> = text
         .split_whitespace()
         .map(|w| {
-            w.trim_matches(|c| matches!(c, '"' | '\'' | ',' | '(' | ')'))
+            w.trim_matches(|c| matches!(c, '"' | '\'' | '`' | ',' | '.' | ';' | '(' | ')'))
                 .to_owned()
         })
         .collect();
@@ -204,11 +205,10 @@ fn wire(level: Level) -> String {
 
 /// A real report of the probe for a visitor with 443 and 445 open (ports
 /// below 1024: needs root).
-async fn real_report(test: &str) -> Option<Value> {
+async fn real_report(test: &str, visitor: &str) -> Option<Value> {
     if !require_root(test) {
         return None;
     }
-    let visitor = "127.0.0.71";
     let _open = open_ports(visitor, &[443, 445]).await;
     let server = TestServer::start(settings()).await;
     let report: Value = client_from(visitor)
@@ -224,7 +224,8 @@ async fn real_report(test: &str) -> Option<Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn zabbix_json_paths_read_a_real_report() {
-    let Some(report) = real_report("zabbix_json_paths_read_a_real_report").await else {
+    let Some(report) = real_report("zabbix_json_paths_read_a_real_report", "127.0.0.71").await
+    else {
         return;
     };
     let zabbix = example("zabbix-portcheck.yaml");
@@ -233,7 +234,7 @@ async fn zabbix_json_paths_read_a_real_report() {
         .map(|l| l.trim().trim_start_matches("- ").trim_matches('\''))
         .filter(|l| l.starts_with("$."))
         .collect();
-    assert!(paths.len() >= 6, "{paths:?}");
+    assert!(paths.len() >= 5, "{paths:?}");
     for path in &paths {
         let found = json_path(&report, path);
         assert!(!found.is_empty(), "{path} selects nothing in {report}");
@@ -288,20 +289,31 @@ fn powershell_fields(text: &str, variable: &str) -> BTreeSet<Vec<String>> {
 }
 
 fn assert_fields(json: &Value, fields: &BTreeSet<Vec<String>>, what: &str) {
-    assert!(!fields.is_empty(), "{what}: no fields read");
+    assert_fields_in_one(&[json], fields, what);
+}
+
+/// Each path of `fields` leads somewhere in one of `jsons`.
+fn assert_fields_in_one(jsons: &[&Value], fields: &BTreeSet<Vec<String>>, what: &str) {
     for path in fields {
-        let mut at = json;
-        for f in path {
-            at = at.get(f).unwrap_or_else(|| {
-                panic!("{what} reads {}, which is not in {json}", path.join("."))
-            });
-        }
+        let found = jsons
+            .iter()
+            .any(|json| path.iter().try_fold(*json, |at, f| at.get(f)).is_some());
+        assert!(
+            found,
+            "{what} reads {}, which is not in {jsons:?}",
+            path.join(".")
+        );
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn powershell_scripts_read_fields_of_a_real_report() {
-    let Some(report) = real_report("powershell_scripts_read_fields_of_a_real_report").await else {
+    let Some(report) = real_report(
+        "powershell_scripts_read_fields_of_a_real_report",
+        "127.0.0.72",
+    )
+    .await
+    else {
         return;
     };
     let error = serde_json::to_value(ErrorBody {
@@ -315,14 +327,16 @@ async fn powershell_scripts_read_fields_of_a_real_report() {
     let levels = [Level::Ok, Level::Notice, Level::Warning, Level::Critical].map(wire);
     for name in ["prtg-portcheck.ps1", "windows-portcheck-task.ps1"] {
         let text = example(name);
-        assert_fields(&report, &powershell_fields(&text, "report"), name);
+        let read = powershell_fields(&text, "report");
+        assert!(read.len() >= 5, "{name} reads only {read:?}");
+        assert_fields(&report, &read, name);
         assert_fields(&report, &powershell_fields(&text, "before"), name);
-        assert_fields(&report["ports"][0], &powershell_fields(&text, "_"), name);
-        assert_fields(&error, &powershell_fields(&text, "body"), name);
         let finding = &report["verdict"]["findings"][0];
-        if text.contains("$finding.") {
-            assert_fields(finding, &powershell_fields(&text, "finding"), name);
-        }
+        // `$_` is a port result or a finding, in pipelines over each.
+        let item = powershell_fields(&text, "_");
+        assert_fields_in_one(&[&report["ports"][0], finding], &item, name);
+        assert_fields(&error, &powershell_fields(&text, "body"), name);
+        assert_fields(finding, &powershell_fields(&text, "finding"), name);
         // The table from level names to numbers names each level once.
         let table = text
             .lines()
@@ -499,4 +513,41 @@ async fn checkmk_wrapper_prints_local_check_lines() {
         assert!(is_local_check_line(line), "not a local-check line: {line}");
         assert!(line.contains("\"Portcheck "), "{line}");
     }
+}
+
+/// `systemd-analyze verify` over the daily service and timer, with the
+/// service started from the script in this tree instead of its installed
+/// path; any complaint (an unknown key is only a warning) fails.
+#[test]
+fn daily_units_verify() {
+    if !gate("daily_units_verify", tools(&["systemd-analyze"])) {
+        return;
+    }
+    let dir = TempDir::new("daily-units");
+    let installed = "ExecStart=/usr/local/lib/portcheck-daily\n";
+    let service = example("portcheck-daily.service");
+    assert!(service.contains(installed));
+    let script = repo_path("deploy/monitoring/portcheck-daily");
+    let here = format!("ExecStart={}\n", script.display());
+    std::fs::write(
+        dir.path().join("portcheck-daily.service"),
+        service.replace(installed, &here),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("portcheck-daily.timer"),
+        example("portcheck-daily.timer"),
+    )
+    .expect("write");
+    let out = Command::new("systemd-analyze")
+        .arg("verify")
+        .args(["portcheck-daily.service", "portcheck-daily.timer"].map(|u| dir.path().join(u)))
+        .output()
+        .expect("systemd-analyze");
+    let complaints = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && complaints.trim().is_empty(),
+        "systemd-analyze verify: {}\n{complaints}",
+        out.status
+    );
 }
