@@ -15,7 +15,7 @@ use portcheck::api::{ErrorBody, ErrorCode, ErrorDetail, Level};
 use serde_json::Value;
 
 use crate::support::gate::tools;
-use crate::support::{TempDir, client_from, gate, open_ports, repo_path, settings};
+use crate::support::{TempDir, client_from, gate, get_json, open_ports, repo_path, settings};
 use crate::support::{TestServer, require_root};
 
 /// Every file in deploy/monitoring/ with its text.
@@ -211,15 +211,7 @@ async fn real_report(test: &str, visitor: &str) -> Option<Value> {
     }
     let _open = open_ports(visitor, &[443, 445]).await;
     let server = TestServer::start(settings()).await;
-    let report: Value = client_from(visitor)
-        .get(server.url("/api/v1/scan"))
-        .send()
-        .await
-        .expect("scan")
-        .json()
-        .await
-        .expect("report JSON");
-    Some(report)
+    Some(get_json(&client_from(visitor), &server.url("/api/v1/scan")).await)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

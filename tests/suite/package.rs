@@ -2,7 +2,9 @@
 //! before the suite runs): lintian finds no errors in it, it ships the very
 //! unit and configuration that tests/suite/deploy_files.rs checks, a man page
 //! for every subcommand of the live command line, and its unpacked binary
-//! serves the page and the API from the package's own files.
+//! serves the page and the API from the package's own files. Also the
+//! hidden `portcheck manual`, which writes the package's man pages and
+//! completions, on its own (no package needed).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,7 +14,7 @@ use portcheck::api::{SiteInfo, Target};
 use portcheck::probe::config::Cli;
 
 use crate::support::gate::{file, tools};
-use crate::support::{ProbeProcess, TempDir, client_from, gate, repo_path};
+use crate::support::{ProbeProcess, TempDir, client_from, gate, get_json, repo_path};
 
 /// The package file for this version and machine, when the tools to read it
 /// are there and it has been built.
@@ -211,14 +213,7 @@ async fn unpacked_package_serves_page_and_api() {
         "the packaged binary has no page built in:\n{html}"
     );
 
-    let site: SiteInfo = client
-        .get(probe.url("/api/v1/site"))
-        .send()
-        .await
-        .expect("GET /api/v1/site")
-        .json()
-        .await
-        .expect("site JSON");
+    let site: SiteInfo = get_json(&client, &probe.url("/api/v1/site")).await;
     assert_eq!(site.org_name.as_deref(), Some("Ärztekammer Beispielland"));
 
     // The shipped configuration trusts the reverse proxy on 127.0.0.1.
@@ -232,4 +227,63 @@ async fn unpacked_package_serves_page_and_api() {
         .await
         .expect("whoami JSON");
     assert_eq!(target.ip.to_string(), "127.0.0.5");
+}
+
+/// `portcheck manual --out DIR` writes a page per visible subcommand naming
+/// each of its long options, and the three completion scripts, all from the
+/// live command line; without `--out` it is a usage error.
+#[test]
+fn manual_documents_every_subcommand_and_option() {
+    let dir = TempDir::new("manual");
+    let out = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+        .args(["manual", "--out"])
+        .arg(dir.path())
+        .output()
+        .expect("portcheck manual");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = String::from_utf8(out.stdout).expect("UTF-8");
+    let mut written: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("out dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(listed.lines().count(), written.len(), "{listed}");
+
+    let mut expected = vec![
+        "_portcheck".to_owned(),
+        "portcheck.1".to_owned(),
+        "portcheck.bash".to_owned(),
+        "portcheck.fish".to_owned(),
+    ];
+    let cli = Cli::command();
+    for sub in cli.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("portcheck-{}.1", sub.get_name());
+        let page = read(&dir.path().join(&name));
+        for arg in sub.get_arguments() {
+            if let Some(long) = arg.get_long() {
+                // roff escapes the dashes.
+                let shown = format!("\\-\\-{}", long.replace('-', "\\-"));
+                assert!(page.contains(&shown), "{name} does not document --{long}");
+            }
+        }
+        let bash = read(&dir.path().join("portcheck.bash"));
+        assert!(
+            bash.contains(sub.get_name()),
+            "bash completion lacks {}",
+            sub.get_name()
+        );
+        expected.push(name);
+    }
+    expected.sort();
+    assert_eq!(written, expected);
+
+    let usage = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+        .arg("manual")
+        .output()
+        .expect("portcheck manual");
+    assert_eq!(usage.status.code(), Some(2));
 }
