@@ -14,6 +14,7 @@ use std::process::Command;
 use portcheck::api::{ErrorBody, ErrorCode, ErrorDetail, Level};
 use serde_json::Value;
 
+use crate::plugin_output::is_local_check_line;
 use crate::support::gate::tools;
 use crate::support::{TempDir, client_from, gate, get_json, open_ports, repo_path, settings};
 use crate::support::{TestServer, require_root};
@@ -47,7 +48,7 @@ fn example(name: &str) -> String {
 }
 
 /// `portcheck check --help`, or why it cannot be had.
-fn check_help() -> Result<String, String> {
+pub fn check_help() -> Result<String, String> {
     let out = Command::new(env!("CARGO_BIN_EXE_portcheck"))
         .args(["check", "--help"])
         .output()
@@ -444,26 +445,6 @@ fn shell_wrappers_pass_shellcheck() {
             String::from_utf8_lossy(&out.stdout)
         );
     }
-}
-
-/// A Checkmk local-check line: `<state> "<service>" <metrics or -> <text>`.
-fn is_local_check_line(line: &str) -> bool {
-    let Some((state, rest)) = line.split_once(' ') else {
-        return false;
-    };
-    let Some(rest) = rest.strip_prefix('"') else {
-        return false;
-    };
-    let Some((service, rest)) = rest.split_once("\" ") else {
-        return false;
-    };
-    let Some((metrics, text)) = rest.split_once(' ') else {
-        return false;
-    };
-    matches!(state, "0" | "1" | "2" | "3" | "P")
-        && !service.is_empty()
-        && (metrics == "-" || metrics.split('|').all(|m| m.contains('=')))
-        && !text.is_empty()
 }
 
 /// The Checkmk wrapper run by hand as the agent runs it: without a portcheck
