@@ -23,6 +23,5 @@ mod lab;
 mod monitoring;
 mod openapi;
 mod package;
-mod plugin_output;
 mod privacy;
 mod reverse_proxy;

@@ -14,7 +14,6 @@ use std::process::Command;
 use portcheck::api::{ErrorBody, ErrorCode, ErrorDetail, Level};
 use serde_json::Value;
 
-use crate::plugin_output::is_local_check_line;
 use crate::support::gate::tools;
 use crate::support::{TempDir, client_from, gate, get_json, open_ports, repo_path, settings};
 use crate::support::{TestServer, require_root};
@@ -48,7 +47,7 @@ fn example(name: &str) -> String {
 }
 
 /// `portcheck check --help`, or why it cannot be had.
-pub fn check_help() -> Result<String, String> {
+fn check_help() -> Result<String, String> {
     let out = Command::new(env!("CARGO_BIN_EXE_portcheck"))
         .args(["check", "--help"])
         .output()
@@ -445,6 +444,49 @@ fn shell_wrappers_pass_shellcheck() {
             String::from_utf8_lossy(&out.stdout)
         );
     }
+}
+
+/// A Checkmk local-check line: `<state> "<service>" <metrics or -> <text>`.
+fn is_local_check_line(line: &str) -> bool {
+    let Some((state, rest)) = line.split_once(' ') else {
+        return false;
+    };
+    let Some(rest) = rest.strip_prefix('"') else {
+        return false;
+    };
+    let Some((service, rest)) = rest.split_once("\" ") else {
+        return false;
+    };
+    let Some((metrics, text)) = rest.split_once(' ') else {
+        return false;
+    };
+    let metric = |m: &str| {
+        m.split_once('=').is_some_and(|(name, values)| {
+            !name.is_empty()
+                && values.split(';').all(|v| {
+                    v.is_empty()
+                        || v.trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                            .parse::<f64>()
+                            .is_ok()
+                })
+        })
+    };
+    matches!(state, "0" | "1" | "2" | "3" | "P")
+        && !service.is_empty()
+        && (metrics == "-" || metrics.split('|').all(metric))
+        && !text.is_empty()
+}
+
+#[test]
+fn local_check_reader_accepts_the_format_and_refuses_faults() {
+    assert!(is_local_check_line(
+        r#"2 "Portcheck 440-449" open=1;;;0;10|reachable=3 445 open"#
+    ));
+    assert!(is_local_check_line(r#"3 "Portcheck" - no answer"#));
+    assert!(!is_local_check_line(r#"2 Portcheck 440-449 open=1 text"#));
+    assert!(!is_local_check_line(r#"5 "Portcheck" - text"#));
+    assert!(!is_local_check_line(r#"0 "Portcheck" open=1,5 text"#));
+    assert!(!is_local_check_line(r#"0 "Portcheck" -"#));
 }
 
 /// The Checkmk wrapper run by hand as the agent runs it: without a portcheck
