@@ -4,8 +4,8 @@
 //! report of the probe, the level names they compare with are the API's wire
 //! names, Icinga 2 accepts the CheckCommand and its service (`icinga2 daemon
 //! -C`, no daemon, no network), systemd accepts the daily units, shellcheck
-//! accepts the shell wrappers, and the Checkmk wrapper prints valid
-//! local-check lines.
+//! accepts the shell wrappers, the Checkmk wrapper prints valid local-check
+//! lines, and the daily script keeps what its next comparison needs.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -527,17 +527,62 @@ async fn checkmk_wrapper_prints_local_check_lines() {
         gate(test, Err(why));
         return;
     }
-    std::os::unix::fs::symlink(
-        env!("CARGO_BIN_EXE_portcheck"),
-        bin.path().join("portcheck"),
-    )
-    .expect("symlink");
+    put_on_path(bin.path());
     // The probe answers from the runtime's worker threads meanwhile.
     let with = run(&path);
     assert!(with.lines().count() >= 2, "{with}");
     for line in with.lines() {
         assert!(is_local_check_line(line), "not a local-check line: {line}");
         assert!(line.contains("\"Portcheck "), "{line}");
+    }
+}
+
+/// This build of `portcheck` as `dir/portcheck`, for a `PATH` that starts
+/// with `dir`.
+fn put_on_path(dir: &std::path::Path) {
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_portcheck"), dir.join("portcheck"))
+        .expect("symlink");
+}
+
+/// The daily script run twice as its unit runs it, against a probe on
+/// loopback: the first run leaves the JSON report and the status, the
+/// second compares with that report; each exits with the check's status.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn daily_script_keeps_the_report_for_the_next_comparison() {
+    let test = "daily_script_keeps_the_report_for_the_next_comparison";
+    if let Err(why) = check_help() {
+        gate(test, Err(why));
+        return;
+    }
+    let server = TestServer::start(settings()).await;
+    let state = TempDir::new("daily-state");
+    let bin = TempDir::new("daily-bin");
+    put_on_path(bin.path());
+    let run = || {
+        Command::new("/bin/sh")
+            .arg(repo_path("deploy/monitoring/portcheck-daily"))
+            .env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()))
+            .env("STATE_DIRECTORY", state.path())
+            .env("PROBE_URL", server.url(""))
+            .env("EXPECT_OPEN", "")
+            .env("MAIL_TO", "")
+            .env("LANG", "en_US.UTF-8")
+            .output()
+            .expect("sh")
+    };
+    // The probe answers from the runtime's worker threads meanwhile.
+    for round in ["first", "second"] {
+        let out = run();
+        let status = out.status.code().expect("exit status");
+        assert!((0..=2).contains(&status), "{round} run: {status}\n{out:?}");
+        let saved: Value = serde_json::from_str(
+            &std::fs::read_to_string(state.path().join("last.json")).expect("last.json"),
+        )
+        .expect("last.json is JSON");
+        assert!(saved["report"]["verdict"]["level"].is_string(), "{saved}");
+        let last_status = std::fs::read_to_string(state.path().join("last-status"));
+        assert_eq!(last_status.expect("last-status").trim(), status.to_string());
+        assert!(!state.path().join("next.json").exists());
     }
 }
 
