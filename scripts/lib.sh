@@ -106,3 +106,14 @@ build_page() {
     note "no Trunk.toml yet: serving the API only"
   fi
 }
+
+# Debian packaging (scripts/package) and its checks.
+setup_package() {
+  need_debs dpkg-dev lintian
+}
+
+# The monitoring examples' checks (tests/suite/monitoring.rs): Icinga 2's
+# configuration check and shellcheck for the wrappers.
+setup_monitoring() {
+  need_debs icinga2-bin shellcheck
+}

@@ -21,10 +21,14 @@ mod native {
     use portcheck::client;
     use portcheck::client::args::CheckArgs;
     use portcheck::probe::config::{Cli, Settings, Task};
-    use portcheck::probe::{healthcheck, server};
+    use portcheck::probe::{healthcheck, manual, server};
     use tracing_subscriber::EnvFilter;
 
     pub fn main() -> ExitCode {
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        if let Some(done) = manual::dispatch(&args) {
+            return done;
+        }
         let matches = match Cli::command().try_get_matches() {
             Ok(m) => m,
             Err(e) => return usage_error(&e),

@@ -19,6 +19,7 @@
 //! - [`server`]: the accept loop and connection limits.
 //! - [`shutdown`]: stop taking work, let running work finish.
 //! - [`healthcheck`]: the client behind `portcheck healthcheck`.
+//! - [`manual`]: man pages and shell completions from the clap definition.
 
 pub mod app;
 pub mod assets;
@@ -30,6 +31,7 @@ pub mod healthcheck;
 pub mod http;
 pub mod ident;
 pub mod limits;
+pub mod manual;
 pub mod metrics;
 pub mod policy;
 pub mod proxied;

@@ -21,6 +21,8 @@ mod fd_exhaustion;
 mod headers;
 mod ident;
 mod lab;
+mod monitoring;
 mod openapi;
+mod package;
 mod privacy;
 mod reverse_proxy;

@@ -10,6 +10,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -229,13 +230,24 @@ impl ProbeProcess {
     /// The same with a log filter (`PORTCHECK_LOG`); it must keep `info` of
     /// the `portcheck` target, which says where the probe listens.
     pub fn start_logging(args: &[&str], filter: &str) -> ProbeProcess {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_portcheck"));
+        ProbeProcess::start_binary(
+            Path::new(env!("CARGO_BIN_EXE_portcheck")),
+            Path::new(env!("CARGO_MANIFEST_DIR")),
+            args,
+            filter,
+        )
+    }
+
+    /// `binary serve ARGS` run in `dir` (another build of portcheck, such as
+    /// the one unpacked from the Debian package), otherwise as [`Self::start`].
+    pub fn start_binary(binary: &Path, dir: &Path, args: &[&str], filter: &str) -> ProbeProcess {
+        let mut cmd = Command::new(binary);
         cmd.arg("serve");
         if !args.contains(&"--listen") {
             cmd.args(["--listen", "127.0.0.1:0"]);
         }
         cmd.args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(dir)
             .env("PORTCHECK_LOG", filter)
             .env_remove("RUST_LOG");
         let process = Running::spawn(cmd, false);
