@@ -24,6 +24,7 @@ use super::config::Site;
 use super::error::ApiError;
 use super::headers::cors_origins;
 use super::metrics::Held;
+use super::origin_guard::MayStartCheck;
 use super::scan;
 use super::state::{Admitted, ConnInfo, ProbeState};
 use crate::api::{PortEvent, Report, SiteInfo, Started, Target, event};
@@ -109,6 +110,7 @@ fn spawn_scan(
 const SCAN_FAILED: ApiError = ApiError::Internal("scan task panicked");
 
 async fn scan_json(
+    _: MayStartCheck,
     State(st): State<AppState>,
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
     headers: HeaderMap,
@@ -121,6 +123,7 @@ async fn scan_json(
 }
 
 async fn scan_stream(
+    _: MayStartCheck,
     State(st): State<AppState>,
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
     headers: HeaderMap,

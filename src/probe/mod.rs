@@ -4,6 +4,9 @@
 //! - [`policy`]: which addresses may be checked at all.
 //! - [`forwarded`]: whose address a request comes from (trusted proxies).
 //! - [`proxied`]: signs of a proxy the probe does not trust (`via_proxy`).
+//! - [`undeclared_proxy`]: a reverse proxy on loopback nobody declared.
+//! - [`origin_guard`]: only the probe's own pages and embedding sites may
+//!   start a check from a browser.
 //! - [`limits`]: per-address rate limit and the global scan cap.
 //! - [`scan`]: the connect scan and its adaptive timeouts.
 //! - [`ident`]: what listens on an open port (SMB, TLS, HTTP, banners,
@@ -31,10 +34,12 @@ pub mod http;
 pub mod ident;
 pub mod limits;
 pub mod metrics;
+pub mod origin_guard;
 pub mod policy;
 pub mod proxied;
 pub mod scan;
 pub mod server;
 pub mod shutdown;
 pub mod state;
+pub mod undeclared_proxy;
 pub mod www;

@@ -42,6 +42,8 @@ impl NotAllowed {
 #[derive(Debug, Clone, Default)]
 pub struct TargetPolicy {
     allow: Vec<IpNet>,
+    /// Loopback is allowed only because nothing else was configured.
+    loopback_by_default: bool,
 }
 
 impl TargetPolicy {
@@ -52,12 +54,22 @@ impl TargetPolicy {
     /// production set-up, and a client address of 127.0.0.1 taken from a
     /// forwarding header must not make the probe scan its own host.
     pub fn new(allow: Vec<IpNet>, listen: IpAddr, behind_proxy: bool) -> Self {
-        let allow = if allow.is_empty() && listen.is_loopback() && !behind_proxy {
+        let loopback_by_default = allow.is_empty() && listen.is_loopback() && !behind_proxy;
+        let allow = if loopback_by_default {
             loopback_nets()
         } else {
             allow
         };
-        TargetPolicy { allow }
+        TargetPolicy {
+            allow,
+            loopback_by_default,
+        }
+    }
+
+    /// Whether loopback targets are allowed only by default: the probe
+    /// listens on loopback, trusts no proxy and has no allow list.
+    pub fn loopback_by_default(&self) -> bool {
+        self.loopback_by_default
     }
 
     pub fn allow_list(&self) -> &[IpNet] {

@@ -15,6 +15,7 @@ mod support;
 
 mod api;
 mod browser;
+mod cross_site;
 mod deploy_files;
 mod fd_exhaustion;
 mod headers;
@@ -23,3 +24,4 @@ mod lab;
 mod openapi;
 mod privacy;
 mod reverse_proxy;
+mod undeclared_proxy;
