@@ -23,5 +23,6 @@ mod ident;
 mod lab;
 mod openapi;
 mod privacy;
+mod quiet_log;
 mod reverse_proxy;
 mod undeclared_proxy;
