@@ -28,6 +28,7 @@ pub mod kerberos;
 mod kerberos_client;
 pub mod ntlm;
 mod plain_client;
+mod progress;
 pub mod smb;
 mod smb_client;
 pub mod tls;
