@@ -6,6 +6,20 @@
 //! over the growing buffer; `examined` counts the work so tests can bound
 //! it.
 
+/// Hands a reader `data` as a service might send it: a buffer growing by
+/// `step` bytes at a time. Returns the reader's answer to the whole, for
+/// checks that reading piecewise agrees with reading at once.
+pub fn read_in_pieces<T>(data: &[u8], step: usize, mut read: impl FnMut(&[u8]) -> T) -> T {
+    let mut n = 0;
+    loop {
+        n = (n + step.max(1)).min(data.len());
+        let answer = read(&data[..n]);
+        if n == data.len() {
+            return answer;
+        }
+    }
+}
+
 /// What ends an HTTP answer's interesting part, in its body (any case).
 const BODY_MARKERS: [&[u8]; 3] = [b"</title", b"</head", b"<body"];
 
@@ -122,7 +136,7 @@ impl LineProgress {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// A service dripping `answer` one byte at a time: the answer's
@@ -157,23 +171,19 @@ mod tests {
         assert!(!ResponseProgress::default().complete(b"HTTP/1.1 200 OK\n\n<bo dy"));
     }
 
+    /// `start`, then `repeated` over and over, `n` bytes in all.
+    pub(in crate::probe::ident) fn endless(start: &[u8], repeated: &[u8], n: usize) -> Vec<u8> {
+        let tail = repeated.iter().cycle();
+        start.iter().chain(tail).take(n).copied().collect()
+    }
+
     /// 16 KB dripped one byte at a time, the worst shapes: a head that never
     /// ends, a body that keeps almost starting a marker. Work stays linear.
     #[test]
     fn dripping_costs_linear_work() {
         const N: usize = 16 * 1024;
-        let endless_head: Vec<u8> = b"HTTP/1.1 200 OK\r\n"
-            .iter()
-            .chain(b"X: \n\r".iter().cycle())
-            .take(N)
-            .copied()
-            .collect();
-        let teasing_body: Vec<u8> = b"HTTP/1.1 200 OK\r\n\r\n"
-            .iter()
-            .chain(b"</titl<bod</hea".iter().cycle())
-            .take(N)
-            .copied()
-            .collect();
+        let endless_head = endless(b"HTTP/1.1 200 OK\r\n", b"X: \n\r", N);
+        let teasing_body = endless(b"HTTP/1.1 200 OK\r\n\r\n", b"</titl<bod</hea", N);
         for answer in [endless_head, teasing_body] {
             let (seen, examined) = drip(&answer);
             assert!(seen.iter().all(|c| !c));

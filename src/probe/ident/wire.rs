@@ -306,13 +306,10 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_dripped_answer_is_checked_in_linear_work() {
         use super::super::http::{MAX_RESPONSE, ResponseProgress};
+        use super::super::progress::tests::endless;
         let (mut ours, mut theirs) = tokio::io::duplex(1);
-        let answer: Vec<u8> = b"HTTP/1.1 200 OK\r\n\r\n<html>"
-            .iter()
-            .chain(b"<p>no title here</p>".iter().cycle())
-            .take(MAX_RESPONSE)
-            .copied()
-            .collect();
+        let start = b"HTTP/1.1 200 OK\r\n\r\n<html>";
+        let answer = endless(start, b"<p>no title here</p>", MAX_RESPONSE);
         tokio::spawn(async move { theirs.write_all(&answer).await });
         let limits = Limits::default();
         let mut buf = Vec::new();
