@@ -19,6 +19,7 @@
 //! - [`assets`]: the page's files (embedded), encodings, ETags, nonce.
 //! - [`headers`]: CSP, frame-ancestors and hardening headers.
 //! - [`metrics`]: Prometheus metrics, aggregate only.
+//! - [`refusal_log`]: refused requests in the log, a line a minute at most.
 //! - [`server`]: the accept loop and connection limits.
 //! - [`shutdown`]: stop taking work, let running work finish.
 //! - [`healthcheck`]: the client behind `portcheck healthcheck`.
@@ -37,6 +38,7 @@ pub mod metrics;
 pub mod origin_guard;
 pub mod policy;
 pub mod proxied;
+pub mod refusal_log;
 pub mod scan;
 pub mod server;
 pub mod shutdown;
