@@ -351,6 +351,12 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// 500: an unexpected fault in the probe.
     Internal,
+    /// 403: a browser page from another site tried to start a check; only
+    /// the probe's own origins and the configured embedding sites may.
+    CrossSite,
+    /// 500: requests reach the probe through a reverse proxy it was not told
+    /// to trust (`--trusted-proxy` is missing).
+    ProxyNotTrusted,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,10 +2,16 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::http;
+use portcheck::probe::ident::{self, http};
 
 fuzz_target!(|data: &[u8]| {
-    let _ = http::response_complete(data);
+    // Read in pieces as they might arrive, the answer agrees with reading
+    // the whole at once.
+    let whole = http::response_complete(data);
+    let step = usize::from(data.first().copied().unwrap_or(1));
+    let mut progress = http::ResponseProgress::default();
+    let pieces = ident::read_in_pieces(data, step, |b| progress.complete(b));
+    assert_eq!(pieces, whole);
     if let Some(r) = http::parse_response(data) {
         assert!((100..=599).contains(&r.status));
         assert!(r.title.is_none_or(|t| t.chars().count() <= http::MAX_TEXT));

@@ -9,11 +9,14 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::Response;
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
+use tracing::Level;
 
 use super::config::Metrics as MetricsMode;
 use super::headers::{Kind, security_headers};
@@ -34,8 +37,21 @@ pub fn app(state: Arc<ProbeState>) -> Router {
         state.page.clone(),
         baseline_headers,
     ))
-    .layer(TraceLayer::new_for_http())
+    .layer(axum::middleware::from_fn(refuse_connect))
+    // Refusals (503 busy, shutting down) are counted in the metrics, and
+    // faults inside the probe log themselves: a failed response is no ERROR
+    // line of its own, or every refusal would write one.
+    .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(Level::DEBUG)))
     .with_state(state)
+}
+
+/// `CONNECT` asks for a tunnel, which the probe never opens: 405 without a
+/// body, before the page's routes would answer it with a page.
+async fn refuse_connect(req: Request, next: Next) -> Response {
+    if req.method() == Method::CONNECT {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    next.run(req).await
 }
 
 /// Security headers for every response that did not set its own.

@@ -27,6 +27,10 @@ pub enum ApiError {
     UnknownPlan(String),
     NotFound,
     MethodNotAllowed,
+    /// A browser request started by a page of another site.
+    CrossSite,
+    /// A request forwarded by a reverse proxy the probe does not know of.
+    ProxyNotTrusted,
     /// A failure inside the probe; the detail is logged, never sent.
     Internal(&'static str),
 }
@@ -44,12 +48,12 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadForwarding(_) | ApiError::UnknownPlan(_) => StatusCode::BAD_REQUEST,
-            ApiError::NotAllowed(_) => StatusCode::FORBIDDEN,
+            ApiError::NotAllowed(_) | ApiError::CrossSite => StatusCode::FORBIDDEN,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy(_) | ApiError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Internal(_) | ApiError::ProxyNotTrusted => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -89,6 +93,14 @@ impl ApiError {
             ApiError::MethodNotAllowed => fixed(
                 ErrorCode::MethodNotAllowed,
                 "This endpoint only answers GET.",
+            ),
+            ApiError::CrossSite => fixed(
+                ErrorCode::CrossSite,
+                "A check can only be started from the check's own page or a site that embeds it. Open the check's page to check this connection.",
+            ),
+            ApiError::ProxyNotTrusted => fixed(
+                ErrorCode::ProxyNotTrusted,
+                "The check is set up behind a reverse proxy it was not told about, so every visitor would look like the check's own computer. The operator must name the proxy with --trusted-proxy (PORTCHECK_TRUSTED_PROXY, or trusted_proxy in the configuration file), e.g. 127.0.0.1.",
             ),
             ApiError::Internal(_) => fixed(
                 ErrorCode::Internal,

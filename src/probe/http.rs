@@ -26,6 +26,7 @@ use super::config::Site;
 use super::error::ApiError;
 use super::headers::cors_origins;
 use super::metrics::Held;
+use super::origin_guard::MayStartCheck;
 use super::scan;
 use super::state::{Admitted, ConnInfo, ProbeState};
 use super::text_answer;
@@ -122,6 +123,7 @@ const SCAN_FAILED: ApiError = ApiError::Internal("scan task panicked");
 
 /// The report as JSON, or as text when the request prefers `text/plain`.
 async fn scan_json(
+    _: MayStartCheck,
     State(st): State<AppState>,
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
     RawQuery(query): RawQuery,
@@ -140,6 +142,7 @@ async fn scan_json(
 }
 
 async fn scan_stream(
+    _: MayStartCheck,
     State(st): State<AppState>,
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
     RawQuery(query): RawQuery,

@@ -19,6 +19,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::{Metric, Registry};
 
+use super::refusal_log::RefusalLog;
 use crate::api::{ErrorCode, Report};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -52,6 +53,8 @@ pub struct Metrics {
     findings: Family<FindingLabels, Counter>,
     ports: Family<PortLabels, Counter>,
     refused: Family<RefusedLabels, Counter>,
+    /// Refusals in the log too, a line a minute at most.
+    refusal_log: Arc<RefusalLog>,
     duration: Histogram,
     pub scans_running: Gauge,
     /// Scan sockets open now; handed to every scan this probe runs.
@@ -108,6 +111,7 @@ impl Metrics {
                 "Scan requests refused, by error code (rate_limited, busy, target_not_allowed, ...)",
                 Family::default(),
             ),
+            refusal_log: Arc::default(),
             // 50 ms … ~13 s.
             duration: registered(
                 r,
@@ -152,6 +156,7 @@ impl Metrics {
     /// Count a refused scan request.
     pub fn record_refused(&self, code: ErrorCode) {
         let code = json_name(code);
+        self.refusal_log.record(&code);
         self.refused.get_or_create(&RefusedLabels { code }).inc();
     }
 

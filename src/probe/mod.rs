@@ -4,6 +4,9 @@
 //! - [`policy`]: which addresses may be checked at all.
 //! - [`forwarded`]: whose address a request comes from (trusted proxies).
 //! - [`proxied`]: signs of a proxy the probe does not trust (`via_proxy`).
+//! - [`undeclared_proxy`]: a reverse proxy on loopback nobody declared.
+//! - [`origin_guard`]: only the probe's own pages and embedding sites may
+//!   start a check from a browser.
 //! - [`limits`]: per-address rate limit and the global scan cap.
 //! - [`scan`]: the connect scan and its adaptive timeouts.
 //! - [`ident`]: what listens on an open port (SMB, TLS, HTTP, banners,
@@ -16,6 +19,7 @@
 //! - [`assets`]: the page's files (embedded), encodings, ETags, nonce.
 //! - [`headers`]: CSP, frame-ancestors and hardening headers.
 //! - [`metrics`]: Prometheus metrics, aggregate only.
+//! - [`refusal_log`]: refused requests in the log, a line a minute at most.
 //! - [`server`]: the accept loop and connection limits.
 //! - [`shutdown`]: stop taking work, let running work finish.
 //! - [`healthcheck`]: the client behind `portcheck healthcheck`.
@@ -33,11 +37,14 @@ pub mod ident;
 pub mod limits;
 pub mod manual;
 pub mod metrics;
+pub mod origin_guard;
 pub mod policy;
 pub mod proxied;
+pub mod refusal_log;
 pub mod scan;
 pub mod server;
 pub mod shutdown;
 pub mod state;
 pub mod text_answer;
+pub mod undeclared_proxy;
 pub mod www;

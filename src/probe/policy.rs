@@ -21,13 +21,19 @@ pub fn normalise(ip: IpAddr) -> IpAddr {
 pub struct NotAllowed {
     /// Name of the special-purpose range the address belongs to.
     pub range: &'static str,
+    /// For an IPv6 form that carries an IPv4 address (NAT64, 6to4, …): the
+    /// non-global IPv4 range of the address it carries.
+    pub embedded: Option<&'static str>,
 }
 
 impl NotAllowed {
     pub fn message(&self) -> String {
+        let what = match self.embedded {
+            Some(v4) => format!("{} address carrying a {v4}", self.range),
+            None => self.range.to_owned(),
+        };
         format!(
-            "This request comes from a {} address, which is not reachable from the internet, so there is nothing to check. Open the page from the connection you want to check.",
-            self.range
+            "This request comes from a {what} address, which is not reachable from the internet, so there is nothing to check. Open the page from the connection you want to check."
         )
     }
 }
@@ -36,6 +42,8 @@ impl NotAllowed {
 #[derive(Debug, Clone, Default)]
 pub struct TargetPolicy {
     allow: Vec<IpNet>,
+    /// Loopback is allowed only because nothing else was configured.
+    loopback_by_default: bool,
 }
 
 impl TargetPolicy {
@@ -46,12 +54,22 @@ impl TargetPolicy {
     /// production set-up, and a client address of 127.0.0.1 taken from a
     /// forwarding header must not make the probe scan its own host.
     pub fn new(allow: Vec<IpNet>, listen: IpAddr, behind_proxy: bool) -> Self {
-        let allow = if allow.is_empty() && listen.is_loopback() && !behind_proxy {
+        let loopback_by_default = allow.is_empty() && listen.is_loopback() && !behind_proxy;
+        let allow = if loopback_by_default {
             loopback_nets()
         } else {
             allow
         };
-        TargetPolicy { allow }
+        TargetPolicy {
+            allow,
+            loopback_by_default,
+        }
+    }
+
+    /// Whether loopback targets are allowed only by default: the probe
+    /// listens on loopback, trusts no proxy and has no allow list.
+    pub fn loopback_by_default(&self) -> bool {
+        self.loopback_by_default
     }
 
     pub fn allow_list(&self) -> &[IpNet] {
@@ -63,8 +81,8 @@ impl TargetPolicy {
         if self.allow.iter().any(|net| net.contains(&ip)) {
             return Ok(());
         }
-        match special_purpose(ip) {
-            Some(range) => Err(NotAllowed { range }),
+        match refusal(ip) {
+            Some(refused) => Err(refused),
             None => Ok(()),
         }
     }
@@ -84,6 +102,50 @@ pub fn special_purpose(ip: IpAddr) -> Option<&'static str> {
         IpAddr::V4(v4) => special_v4(v4),
         IpAddr::V6(v6) => special_v6(v6),
     }
+}
+
+/// Why `ip` may not be checked: its own range, or the range of a non-global
+/// IPv4 address an IPv6 form carries (a NAT64 front end or a trusted proxy
+/// can present one).
+fn refusal(ip: IpAddr) -> Option<NotAllowed> {
+    if let Some(range) = special_purpose(ip) {
+        return Some(NotAllowed {
+            range,
+            embedded: None,
+        });
+    }
+    let IpAddr::V6(v6) = normalise(ip) else {
+        return None;
+    };
+    let (range, v4) = embedded_v4(v6)?;
+    special_v4(v4).map(|v4_range| NotAllowed {
+        range,
+        embedded: Some(v4_range),
+    })
+}
+
+/// IPv6 forms that carry an IPv4 address: prefix, prefix length, name, and
+/// how far from the right the 32 bits of the IPv4 address sit.
+#[rustfmt::skip]
+const EMBEDDINGS: &[(u128, u8, &str, u32)] = &[
+    (0, 96, "IPv4-compatible (::/96)", 0),
+    (0xffff << 48, 96, "SIIT IPv4-translated (::ffff:0:0:0/96)", 0),
+    (0x0064_ff9b << 96, 96, "NAT64 (64:ff9b::/96)", 0),
+    (0x2002 << 112, 16, "6to4 (2002::/16)", 80),
+];
+
+/// The IPv6 form `ip` belongs to and the IPv4 address it carries.
+pub fn embedded_v4(ip: Ipv6Addr) -> Option<(&'static str, Ipv4Addr)> {
+    let bits = u128::from(ip);
+    EMBEDDINGS.iter().find_map(|(net, len, name, shift)| {
+        let v4 = Ipv4Addr::from((bits >> shift) as u32);
+        in_v6_net(bits, *net, *len).then_some((*name, v4))
+    })
+}
+
+fn in_v6_net(bits: u128, net: u128, len: u8) -> bool {
+    let mask = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
+    bits & mask == net & mask
 }
 
 fn special_v4(ip: Ipv4Addr) -> Option<&'static str> {
@@ -123,16 +185,16 @@ fn special_v6(ip: Ipv6Addr) -> Option<&'static str> {
         (0x2001_0db8 << 96, 32, "documentation (2001:db8::/32)"),
         (0x2001 << 112, 23, "IETF protocol assignment (2001::/23)"),
         (0x3fff << 112, 20, "documentation (3fff::/20)"),
+        (0x5f00 << 112, 16, "SRv6 segment identifiers (5f00::/16)"),
         (0xfc00 << 112, 7, "unique local (fc00::/7)"),
         (0xfe80 << 112, 10, "link-local (fe80::/10)"),
         (0xfec0 << 112, 10, "site-local (fec0::/10)"),
         (0xff00 << 112, 8, "multicast (ff00::/8)"),
     ];
     let bits = u128::from(ip);
-    TABLE.iter().find_map(|(net, len, name)| {
-        let mask = u128::MAX.checked_shl(128 - u32::from(*len)).unwrap_or(0);
-        (bits & mask == net & mask).then_some(*name)
-    })
+    TABLE
+        .iter()
+        .find_map(|(net, len, name)| in_v6_net(bits, *net, *len).then_some(*name))
 }
 
 #[cfg(test)]
@@ -170,9 +232,13 @@ mod tests {
             "223.255.255.255",
             "2a00:1450:4001::1",
             "2600::1",
-            "2002:c000:204::1",
+            "2002:808:808::1",
             "64:ff9b::808:808",
             "::ffff:8.8.8.8",
+            "::ffff:0:808:808",
+            "::808:808",
+            "5eff:ffff::1",
+            "5f01::1",
         ] {
             assert_eq!(p.check(ip(a)), Ok(()), "{a}");
         }
@@ -217,11 +283,100 @@ mod tests {
             ("fe80::1", "link-local"),
             ("fec0::1", "site-local"),
             ("ff02::1", "multicast"),
+            ("5f00::1", "SRv6"),
+            ("5f00:ffff:ffff::1", "SRv6"),
         ];
         for (a, want) in cases {
             let err = p.check(ip(a)).expect_err(a);
             assert!(err.range.contains(want), "{a}: {}", err.range);
             assert!(err.message().contains(want), "{a}");
+        }
+    }
+
+    /// Each IPv6 form that carries an IPv4 address, with the IPv4 address
+    /// 127.0.0.1, 10.1.2.3 and 169.254.9.9 in it, is refused and named.
+    #[test]
+    fn ipv6_forms_carrying_a_non_global_ipv4_address_are_refused() {
+        let p = TargetPolicy::new(vec![], ip("0.0.0.0"), false);
+        let carried = [
+            ("127.0.0.1", "loopback"),
+            ("10.1.2.3", "private"),
+            ("169.254.9.9", "link-local"),
+        ];
+        let forms = [
+            ("::", "IPv4-compatible"),
+            ("::ffff:0:", "SIIT"),
+            ("64:ff9b::", "NAT64"),
+        ];
+        let mut cases: Vec<(String, &str, &str)> = forms
+            .iter()
+            .flat_map(|(prefix, form)| {
+                carried.map(|(v4, range)| (format!("{prefix}{v4}"), *form, range))
+            })
+            .collect();
+        // 6to4 carries the IPv4 address in its second and third groups.
+        for (a, range) in [
+            ("2002:7f00:1::1", "loopback"),
+            ("2002:a01:203:4::5", "private"),
+            ("2002:a9fe:909:ffff::", "link-local"),
+        ] {
+            cases.push((a.to_owned(), "6to4", range));
+        }
+        for (a, form, v4) in cases {
+            let err = p.check(ip(&a)).expect_err(&a);
+            assert!(err.range.contains(form), "{a}: {}", err.range);
+            assert!(err.embedded.is_some_and(|r| r.contains(v4)), "{a}: {err:?}");
+            let message = err.message();
+            assert!(
+                message.contains(form) && message.contains(v4),
+                "{a}: {message}"
+            );
+        }
+    }
+
+    fn embed(form: usize, v4: Ipv4Addr) -> IpAddr {
+        let (net, _, _, shift) = EMBEDDINGS[form];
+        IpAddr::V6(Ipv6Addr::from(net | u128::from(u32::from(v4)) << shift))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_embedding_refuses_every_non_global_ipv4_address(
+            form in 0..EMBEDDINGS.len(),
+            v4 in proptest::prelude::any::<u32>(),
+        ) {
+            let v4 = Ipv4Addr::from(v4);
+            let p = TargetPolicy::new(vec![], ip("0.0.0.0"), false);
+            let addr = embed(form, v4);
+            let (name, carried) = match addr {
+                IpAddr::V6(v6) => embedded_v4(v6).expect("an embedding"),
+                IpAddr::V4(_) => unreachable!("embed makes IPv6"),
+            };
+            proptest::prop_assert_eq!(carried, v4);
+            proptest::prop_assert_eq!(name, EMBEDDINGS[form].2);
+            if special_v4(v4).is_some() {
+                proptest::prop_assert!(p.check(addr).is_err(), "{}", addr);
+            } else if special_purpose(addr).is_none() {
+                proptest::prop_assert_eq!(p.check(addr), Ok(()), "{}", addr);
+            }
+        }
+
+        #[test]
+        fn embeddings_of_the_ipv4_special_ranges_are_refused(
+            form in 0..EMBEDDINGS.len(),
+            host in proptest::prelude::any::<u32>(),
+            net in proptest::sample::select(vec![
+                ([10, 0, 0, 0], 8), ([127, 0, 0, 0], 8), ([169, 254, 0, 0], 16),
+                ([172, 16, 0, 0], 12), ([192, 168, 0, 0], 16), ([100, 64, 0, 0], 10),
+                ([0, 0, 0, 0], 8), ([224, 0, 0, 0], 4), ([240, 0, 0, 0], 4),
+            ]),
+        ) {
+            let (prefix, len): ([u8; 4], u32) = net;
+            let host_mask = u32::MAX >> len;
+            let v4 = Ipv4Addr::from(u32::from_be_bytes(prefix) | (host & host_mask));
+            let p = TargetPolicy::new(vec![], ip("0.0.0.0"), false);
+            let addr = embed(form, v4);
+            proptest::prop_assert!(p.check(addr).is_err(), "{}", addr);
         }
     }
 

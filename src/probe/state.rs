@@ -28,6 +28,7 @@ use super::policy::{TargetPolicy, normalise};
 use super::proxied::via_proxy;
 use super::scan::ScanSetup;
 use super::shutdown::Shutdown;
+use super::undeclared_proxy;
 use super::www::Page;
 use crate::api::Target;
 use crate::plan::Plan;
@@ -144,6 +145,7 @@ impl ProbeState {
     /// The address this request must be checked at, marked when the request
     /// shows signs of a proxy the probe does not trust.
     pub fn target(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Target, ApiError> {
+        undeclared_proxy::refuse(&self.policy, conn.peer.ip(), headers)?;
         let ip = self.visitor(conn, headers)?;
         let proxied = via_proxy(conn.peer.ip(), ip, headers, &self.trust);
         Ok(Target::new(ip).via_proxy(proxied))

@@ -34,7 +34,11 @@ async fn scan_reports_states_reasons_and_verdict() {
     }
     let _open = open_ports("127.0.0.2", &[443, 445]).await;
     let _filtered = filtered_port("127.0.0.2", 447).await;
-    let server = TestServer::start(settings()).await;
+    // Loopback allowed explicitly: with loopback allowed only by default,
+    // forwarding headers from loopback mean an undeclared reverse proxy.
+    let mut s = settings();
+    s.allow_targets = vec!["127.0.0.0/8".parse().unwrap()];
+    let server = TestServer::start(s).await;
 
     // Spoofed forwarding headers from an untrusted peer change nothing.
     let resp = client_from("127.0.0.2")

@@ -227,11 +227,17 @@ async fn pages_assets_and_api_carry_the_right_headers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn metrics_are_aggregate_and_can_be_turned_off() {
+async fn metrics_are_aggregate_and_off_unless_switched_on() {
     let mut s = settings();
     s.rate.burst = 1;
-    let server = TestServer::start(s.clone()).await;
     let client = client_from("127.0.0.41");
+    // Off by default: a quiet probe's counters would tell individual results.
+    let default = TestServer::start(s.clone()).await;
+    let resp = get(&client, default.url("/metrics")).await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert!(!resp.text().await.unwrap().contains("portcheck_scans_total"));
+    s.metrics = Metrics::On;
+    let server = TestServer::start(s.clone()).await;
     let scan = get(&client, server.url("/api/v1/scan")).await;
     assert_eq!(scan.status(), StatusCode::OK);
     let limited = get(&client, server.url("/api/v1/scan")).await;

@@ -28,7 +28,7 @@ fn openapi_names_every_value() {
         .expect("docs/openapi.yaml");
     let names = [
         every_name!(ErrorCode: RateLimited, Busy, ShuttingDown, TargetNotAllowed, BadRequest, UnknownPlan,
-            NotFound, MethodNotAllowed, Internal),
+            NotFound, MethodNotAllowed, Internal, CrossSite, ProxyNotTrusted),
         every_name!(FindingId: SmbExposed, UnexpectedOpen, HttpsExposed, RangeReachable,
             ScanIncomplete, SmbGuestAccess, Smb1Enabled, SmbSigningNotRequired, TlsOutdated,
             AdminInterfaceExposed, HttpExposed, KerberosExposed),

@@ -27,12 +27,25 @@ async fn trace_logs_never_contain_the_visitor_address() {
         who.text().await.unwrap().contains(VISITOR),
         "whoami answers the visitor"
     );
-    let scan = client
-        .get(url("/api/v1/scan"))
-        .header("X-Forwarded-For", "198.51.100.7")
-        .send()
-        .await
-        .unwrap();
+    // Forwarding headers from loopback while loopback is allowed by default:
+    // an undeclared reverse proxy, refused and logged once, without addresses.
+    for _ in 0..2 {
+        let forwarded = client
+            .get(url("/api/v1/scan"))
+            .header("X-Forwarded-For", "198.51.100.7")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forwarded.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            forwarded
+                .text()
+                .await
+                .unwrap()
+                .contains("proxy_not_trusted")
+        );
+    }
+    let scan = get(&client, url("/api/v1/scan")).await;
     assert_eq!(scan.status(), StatusCode::OK);
     assert!(scan.text().await.unwrap().contains(VISITOR));
     let stream = get(&client, url("/api/v1/scan/stream")).await;
@@ -58,6 +71,11 @@ async fn trace_logs_never_contain_the_visitor_address() {
         "verbose logging is on:\n{log}"
     );
     assert!(log.contains("scan finished"), "{log}");
+    assert_eq!(
+        log.matches("no --trusted-proxy is set").count(),
+        1,
+        "the undeclared proxy is logged once:\n{log}"
+    );
     assert!(log.contains("status=429"), "{log}");
     assert!(
         !log.contains(VISITOR),

@@ -145,6 +145,10 @@ impl Lab {
             "127.0.0.0/8",
             "--rate-burst",
             "100",
+            // Served on the main listener, to show nginx keeps them from
+            // visitors.
+            "--metrics",
+            "on",
             // Long attempts, so a silent port keeps the stream test's scan
             // running for seconds (answering ports are not slowed).
             "--timeout-floor-ms",

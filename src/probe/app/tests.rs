@@ -251,7 +251,7 @@ async fn cors_answers_only_the_sites_origins() {
 
 #[tokio::test]
 async fn metrics_only_where_configured() {
-    let on = Arc::new(state(|_| {}));
+    let on = Arc::new(state(|s| s.metrics = MetricsMode::On));
     let m = get(&on, "127.0.0.1", "/metrics").await;
     assert_eq!(m.status, StatusCode::OK);
     assert!(
@@ -260,7 +260,9 @@ async fn metrics_only_where_configured() {
             .starts_with("application/openmetrics-text")
     );
     assert!(m.body.contains("portcheck_open_sockets"));
+    // Off by default.
     for mode in [
+        Settings::default().metrics,
         MetricsMode::Off,
         MetricsMode::Listen(([127, 0, 0, 1], 0).into()),
     ] {

@@ -147,7 +147,9 @@ pub struct Options {
     pub help_contact: Option<PlainText>,
 
     /// Prometheus metrics: `on` (at /metrics on the main listener), `off`, or
-    /// an address for a separate listener (`127.0.0.1:9090`). [default: on]
+    /// an address for a separate listener (`127.0.0.1:9090`). Off by default:
+    /// on a public listener, a quiet probe's counters tell individual
+    /// results. [default: off]
     #[arg(long, value_name = "on|off|ADDR")]
     pub metrics: Option<Metrics>,
 

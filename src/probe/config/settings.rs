@@ -71,7 +71,7 @@ impl Default for Settings {
             shutdown_grace: Duration::from_secs(10),
             www: None,
             site: Site::default(),
-            metrics: Metrics::On,
+            metrics: Metrics::Off,
         }
     }
 }

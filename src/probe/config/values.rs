@@ -110,8 +110,10 @@ fn contact_uri(s: &str) -> Result<ContactUri, String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Metrics {
     /// At `/metrics` on the main listener.
-    #[default]
     On,
+    /// Not served (the default: on the public listener, counter changes
+    /// of a quiet probe would tell an observer individual results).
+    #[default]
     Off,
     /// On a listener of their own.
     Listen(SocketAddr),

@@ -1,7 +1,9 @@
 //! HTTP and line banners: what a plain-text service says of itself. Pure
 //! functions over the bytes read so far; the driver decides when to stop
-//! reading (delimiter, byte cap or deadline) by asking [`response_complete`]
-//! and [`line_complete`].
+//! reading (delimiter, byte cap or deadline) by asking a
+//! [`ResponseProgress`] or [`LineProgress`] as bytes arrive
+//! ([`response_complete`] and [`line_complete`] ask the same of a whole
+//! buffer).
 //!
 //! Recognising an administration interface is a list of product signatures
 //! in titles, `Server` headers and pages: routers and NAS systems whose
@@ -17,6 +19,7 @@ pub const MAX_TEXT: usize = 200;
 
 use std::net::SocketAddr;
 
+pub use super::progress::{LineProgress, ResponseProgress};
 use crate::api::HttpDetails;
 
 /// The `Host` header value for a service at `addr` (IPv6 in brackets).
@@ -73,13 +76,7 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// Whether the answer read so far holds everything the probe wants: the
 /// head, and either a closed title or the end of the page's `<head>`.
 pub fn response_complete(buf: &[u8]) -> bool {
-    let Some(end) = find(buf, b"\r\n\r\n").or_else(|| find(buf, b"\n\n")) else {
-        return false;
-    };
-    let body = &buf[end..];
-    find_ci(body, b"</title").is_some()
-        || find_ci(body, b"</head").is_some()
-        || find_ci(body, b"<body").is_some()
+    ResponseProgress::default().complete(buf)
 }
 
 /// Parse an HTTP answer read so far (complete or cut off by a limit).
@@ -101,9 +98,7 @@ pub fn parse_response(buf: &[u8]) -> Option<Response> {
     if !(100..=599).contains(&status) {
         return None;
     }
-    let head_end = find(buf, b"\r\n\r\n")
-        .or_else(|| find(buf, b"\n\n"))
-        .unwrap_or(buf.len());
+    let head_end = ResponseProgress::body_start(buf).unwrap_or(buf.len());
     let head = &buf[line_end.min(head_end)..head_end];
     let server = head
         .split(|&b| b == b'\n')
@@ -226,7 +221,7 @@ pub fn recognise_admin(title: Option<&str>, server: Option<&str>, body: &[u8]) -
 
 /// Whether a line banner is complete: a newline arrived.
 pub fn line_complete(buf: &[u8]) -> bool {
-    buf.contains(&b'\n')
+    LineProgress::default().complete(buf)
 }
 
 /// The first line of a banner, printable ASCII, or `None` when empty.

@@ -28,6 +28,8 @@ pub mod kerberos;
 mod kerberos_client;
 pub mod ntlm;
 mod plain_client;
+mod progress;
+pub use progress::read_in_pieces;
 pub mod smb;
 mod smb_client;
 pub mod tls;

@@ -38,7 +38,8 @@ pub(super) async fn ask_http<S: AsyncRead + AsyncWrite + Unpin>(
     limits: &Limits,
 ) {
     let _ = write_all(s, &http::request(&http::host_header(addr)), deadline).await;
-    let complete = http::response_complete;
+    let mut answer = http::ResponseProgress::default();
+    let complete = |b: &[u8]| answer.complete(b);
     read_until(s, buf, http::MAX_RESPONSE, deadline, limits, complete).await;
 }
 
@@ -68,14 +69,10 @@ pub(super) async fn probe_plain(
     )
     .await;
     if !buf.is_empty() {
-        read_until(
-            &mut s,
-            &mut buf,
-            http::MAX_BANNER,
-            deadline,
-            limits,
-            http::line_complete,
-        )
+        let mut line = http::LineProgress::default();
+        read_until(&mut s, &mut buf, http::MAX_BANNER, deadline, limits, |b| {
+            line.complete(b)
+        })
         .await;
         return match http::banner_line(&buf) {
             Some(line) => Plain::Banner(line),

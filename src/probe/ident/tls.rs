@@ -104,79 +104,106 @@ pub enum LegacyAnswer {
 /// messages may span records and records may hold several messages; the
 /// reassembly buffer is bounded by the input, which the caller caps.
 pub fn parse_legacy_flight(buf: &[u8]) -> LegacyAnswer {
-    let mut hs = Vec::new();
-    let mut at = 0;
-    let mut hello: Option<u16> = None;
-    // Position of the next handshake message not yet walked.
-    let mut p = 0;
-    loop {
-        // Walk the complete handshake messages gathered so far.
-        while let Some(h) = hs.get(p..p + 4) {
-            let len = usize::from(h[1]) << 16 | usize::from(h[2]) << 8 | usize::from(h[3]);
-            let Some(msg) = hs.get(p + 4..p + 4 + len) else {
-                break;
-            };
-            match h[0] {
-                2 => {
-                    let Some(v) = msg.get(..2) else {
-                        return LegacyAnswer::NotTls;
-                    };
-                    hello = Some(u16::from_be_bytes([v[0], v[1]]));
-                }
-                11 => {
-                    let Some(version) = hello else {
-                        return LegacyAnswer::NotTls;
-                    };
-                    return LegacyAnswer::Hello {
-                        version,
-                        certificate: first_certificate(msg),
-                    };
-                }
-                14 => {
-                    // ServerHelloDone without a certificate (anonymous suites).
-                    if let Some(version) = hello {
+    FlightReader::default().read(buf)
+}
+
+/// Reads a server's first flight as it arrives: records and handshake
+/// messages already walked are not walked again, so reading n bytes costs
+/// O(n) in all however the server splits them. Call [`read`](Self::read)
+/// with the same buffer as it grows.
+#[derive(Debug, Clone, Default)]
+pub struct FlightReader {
+    /// Handshake bytes of the complete records so far.
+    hs: Vec<u8>,
+    /// Start of the next record not yet taken.
+    at: usize,
+    /// Start of the next handshake message not yet walked.
+    p: usize,
+    hello: Option<u16>,
+    examined: usize,
+}
+
+impl FlightReader {
+    /// What the flight so far (`buf`, which only ever grows) says.
+    pub fn read(&mut self, buf: &[u8]) -> LegacyAnswer {
+        loop {
+            // Walk the complete handshake messages gathered so far.
+            while let Some(h) = self.hs.get(self.p..self.p + 4) {
+                self.examined += 4;
+                let len = usize::from(h[1]) << 16 | usize::from(h[2]) << 8 | usize::from(h[3]);
+                let Some(msg) = self.hs.get(self.p + 4..self.p + 4 + len) else {
+                    break;
+                };
+                match h[0] {
+                    2 => {
+                        let Some(v) = msg.get(..2) else {
+                            return LegacyAnswer::NotTls;
+                        };
+                        self.hello = Some(u16::from_be_bytes([v[0], v[1]]));
+                    }
+                    11 => {
+                        let Some(version) = self.hello else {
+                            return LegacyAnswer::NotTls;
+                        };
                         return LegacyAnswer::Hello {
                             version,
-                            certificate: None,
+                            certificate: first_certificate(msg),
                         };
                     }
+                    14 => {
+                        // ServerHelloDone without a certificate (anonymous suites).
+                        if let Some(version) = self.hello {
+                            return LegacyAnswer::Hello {
+                                version,
+                                certificate: None,
+                            };
+                        }
+                    }
+                    _ => {}
                 }
-                _ => {}
+                self.p += 4 + len;
             }
-            p += 4 + len;
-        }
-        let Some(rec) = buf.get(at..at + 5) else {
-            return LegacyAnswer::NeedMore;
-        };
-        let (ctype, major) = (rec[0], rec[1]);
-        if major != 3 || !(20..=23).contains(&ctype) {
-            return if at == 0 {
-                LegacyAnswer::NotTls
-            } else {
-                LegacyAnswer::NeedMore
+            let at = self.at;
+            let Some(rec) = buf.get(at..at + 5) else {
+                return LegacyAnswer::NeedMore;
             };
-        }
-        let len = usize::from(u16::from_be_bytes([rec[3], rec[4]]));
-        if len > 18 * 1024 {
-            return LegacyAnswer::NotTls;
-        }
-        if ctype == 21 {
-            return LegacyAnswer::Alert;
-        }
-        let Some(frag) = buf.get(at + 5..at + 5 + len) else {
-            // A ServerHello alone already answers the version question.
-            return match hello {
-                Some(version) if buf.len() >= MAX_FLIGHT => LegacyAnswer::Hello {
-                    version,
-                    certificate: None,
-                },
-                _ => LegacyAnswer::NeedMore,
+            self.examined += 5;
+            let (ctype, major) = (rec[0], rec[1]);
+            if major != 3 || !(20..=23).contains(&ctype) {
+                return if at == 0 {
+                    LegacyAnswer::NotTls
+                } else {
+                    LegacyAnswer::NeedMore
+                };
+            }
+            let len = usize::from(u16::from_be_bytes([rec[3], rec[4]]));
+            if len > 18 * 1024 {
+                return LegacyAnswer::NotTls;
+            }
+            if ctype == 21 {
+                return LegacyAnswer::Alert;
+            }
+            let Some(frag) = buf.get(at + 5..at + 5 + len) else {
+                // A ServerHello alone already answers the version question.
+                return match self.hello {
+                    Some(version) if buf.len() >= MAX_FLIGHT => LegacyAnswer::Hello {
+                        version,
+                        certificate: None,
+                    },
+                    _ => LegacyAnswer::NeedMore,
+                };
             };
-        };
-        if ctype == 22 {
-            hs.extend_from_slice(frag);
+            if ctype == 22 {
+                self.examined += frag.len();
+                self.hs.extend_from_slice(frag);
+            }
+            self.at = at + 5 + len;
         }
-        at += 5 + len;
+    }
+
+    /// Bytes looked at or copied so far.
+    pub fn examined(&self) -> usize {
+        self.examined
     }
 }
 
@@ -261,6 +288,38 @@ mod tests {
         let mut b = vec![(m >> 16) as u8, (m >> 8) as u8, m as u8];
         b.extend_from_slice(&inner);
         handshake(11, &b)
+    }
+
+    /// A flight of 16 KB (a certificate in many small records) dripped one
+    /// byte at a time: NeedMore until the last byte, then the answer, for
+    /// work linear in the bytes.
+    #[test]
+    fn a_dripped_flight_costs_linear_work() {
+        let der = vec![0x30; 16 * 1024];
+        let flight = [server_hello(TLS1_1), certificate(&der)].concat();
+        let bytes: Vec<u8> = flight.chunks(100).flat_map(|c| record(22, c)).collect();
+        assert!(bytes.len() >= 16 * 1024);
+        let mut reader = FlightReader::default();
+        for n in 1..bytes.len() {
+            assert_eq!(reader.read(&bytes[..n]), LegacyAnswer::NeedMore, "{n}");
+        }
+        let answer = reader.read(&bytes);
+        assert_eq!(
+            answer,
+            LegacyAnswer::Hello {
+                version: TLS1_1,
+                certificate: Some(der)
+            }
+        );
+        assert_eq!(answer, parse_legacy_flight(&bytes), "same as all at once");
+        // Each call looks again at one record header and one message header
+        // at most; every byte is copied once.
+        let n = bytes.len();
+        assert!(
+            reader.examined() <= 2 * n + 9 * n,
+            "{} for {n}",
+            reader.examined()
+        );
     }
 
     #[test]

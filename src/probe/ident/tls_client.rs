@@ -120,15 +120,16 @@ async fn legacy_tls(
         return None;
     }
     let mut buf = Vec::new();
+    let mut flight = tls::FlightReader::default();
     read_until(&mut s, &mut buf, tls::MAX_FLIGHT, deadline, limits, |b| {
-        tls::parse_legacy_flight(b) != tls::LegacyAnswer::NeedMore
+        flight.read(b) != tls::LegacyAnswer::NeedMore
     })
     .await;
     if buf.len() >= tls::MAX_FLIGHT {
         // The certificate did not fit; the ServerHello may still answer.
         limits.hit(Limits::BYTES);
     }
-    match tls::parse_legacy_flight(&buf) {
+    match flight.read(&buf) {
         tls::LegacyAnswer::Hello {
             version: v,
             certificate,

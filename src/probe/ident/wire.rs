@@ -125,14 +125,16 @@ pub(super) enum ReadEnd {
 }
 
 /// Read into `buf` until `done(buf)`, `cap` bytes, the peer closing, or the
-/// deadline. Records a reached limit.
+/// deadline. Records a reached limit. `done` is asked after every read with
+/// the grown buffer: it should look only at what is new (see
+/// `progress.rs`), or a dripping service makes the reading quadratic.
 pub(super) async fn read_until<S: AsyncRead + Unpin>(
     stream: &mut S,
     buf: &mut Vec<u8>,
     cap: usize,
     deadline: Instant,
     limits: &Limits,
-    done: impl Fn(&[u8]) -> bool,
+    mut done: impl FnMut(&[u8]) -> bool,
 ) -> ReadEnd {
     let mut chunk = [0u8; 2048];
     let mut errors = 0;
@@ -296,6 +298,39 @@ mod tests {
         let (end, buf, limit) = read_line(&mut ours, 100, Duration::from_millis(4500)).await;
         assert_eq!((end, limit), (ReadEnd::Deadline, Some(IdentLimit::Time)));
         assert_eq!(buf, b"aaaaa", "one byte a second for 4.5 s");
+    }
+
+    /// A web server dripping a 16 KB answer one byte at a time: one read
+    /// per byte, and the completeness check's work stays linear in the
+    /// bytes (it looks only at what is new).
+    #[tokio::test(start_paused = true)]
+    async fn a_dripped_answer_is_checked_in_linear_work() {
+        use super::super::http::{MAX_RESPONSE, ResponseProgress};
+        use super::super::progress::tests::endless;
+        let (mut ours, mut theirs) = tokio::io::duplex(1);
+        let start = b"HTTP/1.1 200 OK\r\n\r\n<html>";
+        let answer = endless(start, b"<p>no title here</p>", MAX_RESPONSE);
+        tokio::spawn(async move { theirs.write_all(&answer).await });
+        let limits = Limits::default();
+        let mut buf = Vec::new();
+        let mut progress = ResponseProgress::default();
+        let mut asked = 0;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let end = read_until(&mut ours, &mut buf, MAX_RESPONSE, deadline, &limits, |b| {
+            asked += 1;
+            progress.complete(b)
+        })
+        .await;
+        assert_eq!((end, buf.len()), (ReadEnd::Cap, MAX_RESPONSE));
+        assert!(
+            asked > MAX_RESPONSE,
+            "one byte per read: asked {asked} times"
+        );
+        let examined = progress.examined();
+        assert!(
+            examined <= 8 * MAX_RESPONSE,
+            "{examined} for {MAX_RESPONSE} bytes"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -113,6 +113,38 @@ proptest! {
     }
 
     #[test]
+    fn reading_as_bytes_arrive_agrees_with_reading_at_once(b in bytes(1500), cuts in prop::collection::vec(1usize..40, 1..200)) {
+        // However a service splits its answer, the incremental checks say
+        // after each piece what the whole-buffer ones say of that prefix.
+        let mut answer = http::ResponseProgress::default();
+        let mut line = http::LineProgress::default();
+        let mut flight = tls::FlightReader::default();
+        let mut n = 0;
+        for cut in cuts.iter().cycle() {
+            n = (n + cut).min(b.len());
+            let prefix = &b[..n];
+            prop_assert_eq!(answer.complete(prefix), http::response_complete(prefix), "{}", n);
+            prop_assert_eq!(line.complete(prefix), http::line_complete(prefix));
+            prop_assert_eq!(flight.read(prefix), tls::parse_legacy_flight(prefix));
+            if n == b.len() {
+                break;
+            }
+        }
+    }
+
+    #[test]
+    fn http_answers_split_anywhere_are_complete_at_their_end(title in "[a-z]{0,20}", cut in 1usize..30) {
+        let raw = format!("HTTP/1.1 200 OK\r\nServer: x\r\n\r\n<html><TITLE>{title}</Title");
+        let raw = raw.as_bytes();
+        let mut answer = http::ResponseProgress::default();
+        let mut n = 0;
+        while n < raw.len() {
+            n = (n + cut).min(raw.len());
+            prop_assert_eq!(answer.complete(&raw[..n]), n == raw.len());
+        }
+    }
+
+    #[test]
     fn http_status_line_round_trips(status in 100u16..600, server in "[ -~]{0,50}", title in "[a-zA-Z0-9 ]{0,50}") {
         let raw = format!("HTTP/1.1 {status} X\r\nServer: {server}\r\n\r\n<html><title>{title}</title>");
         let r = http::parse_response(raw.as_bytes()).expect("HTTP");
