@@ -25,7 +25,7 @@ use super::error::ApiError;
 use super::headers::cors_origins;
 use super::metrics::Held;
 use super::scan;
-use super::state::{Admitted, ConnInfo, ProbeState};
+use super::state::{Admission, Admitted, ConnInfo, ProbeState};
 use crate::api::{PortEvent, Report, SiteInfo, Started, Target, event};
 
 type AppState = Arc<ProbeState>;
@@ -113,7 +113,10 @@ async fn scan_json(
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
     headers: HeaderMap,
 ) -> Result<Json<Report>, ApiError> {
-    let admitted = st.admit(&conn, &headers)?;
+    let admitted = match st.admit(&conn, &headers)? {
+        Admission::Now(admitted) => admitted,
+        Admission::Queued(queued) => st.wait_turn(queued, |_| {}).await?,
+    };
     match spawn_scan(&st, admitted, |_| {}).await {
         Ok(Some(report)) => Ok(Json(report)),
         _ => Err(SCAN_FAILED),
@@ -131,19 +134,42 @@ async fn scan_stream(
     ),
     ApiError,
 > {
-    let admitted = st.admit(&conn, &headers)?;
-    let plan = st.plan.clone();
-    // started + one per port + finished/error: never full, so try_send never drops.
-    let (tx, rx) = mpsc::channel::<Event>(plan.len() + 2);
-    let _ = tx.try_send(json_event(
-        event::STARTED,
-        &Started::new(admitted.target, plan),
-    ));
-    let port_tx = tx.clone();
-    let handle = spawn_scan(&st, admitted, move |e| {
-        let _ = port_tx.try_send(json_event(event::PORT, &e));
-    });
+    let admission = st.admit(&conn, &headers)?;
+    // queued (each place at most once) + started + one per port +
+    // finished/error: never full, so try_send never drops.
+    let (tx, rx) = mpsc::channel::<Event>(st.slots.shares().queue + st.plan.len() + 2);
+    let task_st = st.clone();
     st.shutdown.spawn(async move {
+        let st = task_st;
+        let admitted = match admission {
+            Admission::Now(admitted) => admitted,
+            Admission::Queued(queued) => {
+                let place_tx = tx.clone();
+                let place_st = st.clone();
+                let waited = st.wait_turn(queued, move |position| {
+                    let _ = place_tx.try_send(json_event(event::QUEUED, &place_st.queued(position)));
+                });
+                // A visitor who closes the page leaves the queue.
+                let waited = tokio::select! {
+                    waited = waited => waited,
+                    () = tx.closed() => return,
+                    () = st.shutdown.begun() => Err(ApiError::ShuttingDown),
+                };
+                match waited {
+                    Ok(admitted) => admitted,
+                    Err(e) => {
+                        let _ = tx.send(json_event(event::ERROR, &e.body())).await;
+                        return;
+                    }
+                }
+            }
+        };
+        let started = Started::new(admitted.target, st.plan.clone());
+        let _ = tx.try_send(json_event(event::STARTED, &started));
+        let port_tx = tx.clone();
+        let handle = spawn_scan(&st, admitted, move |e| {
+            let _ = port_tx.try_send(json_event(event::PORT, &e));
+        });
         let last = match handle.await {
             Ok(Some(report)) => json_event(event::FINISHED, &report),
             _ => json_event(event::ERROR, &SCAN_FAILED.body()),

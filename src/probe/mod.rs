@@ -4,7 +4,10 @@
 //! - [`policy`]: which addresses may be checked at all.
 //! - [`forwarded`]: whose address a request comes from (trusted proxies).
 //! - [`proxied`]: signs of a proxy the probe does not trust (`via_proxy`).
-//! - [`limits`]: per-address rate limit and the global scan cap.
+//! - [`network`]: the host and site networks limits count at.
+//! - [`limits`]: the rate limit per network, bounded without lockout.
+//! - [`slots`]: fair shares of the scan slots and their queue (pure).
+//! - [`queue`]: the scan slots as the probe runs them, with queue places.
 //! - [`scan`]: the connect scan and its adaptive timeouts.
 //! - [`ident`]: what listens on an open port (SMB, TLS, HTTP, banners,
 //!   Kerberos).
@@ -16,6 +19,7 @@
 //! - [`assets`]: the page's files (embedded), encodings, ETags, nonce.
 //! - [`headers`]: CSP, frame-ancestors and hardening headers.
 //! - [`metrics`]: Prometheus metrics, aggregate only.
+//! - [`connections`]: open connections counted by network, whom to shed.
 //! - [`server`]: the accept loop and connection limits.
 //! - [`shutdown`]: stop taking work, let running work finish.
 //! - [`healthcheck`]: the client behind `portcheck healthcheck`.
@@ -23,6 +27,7 @@
 pub mod app;
 pub mod assets;
 pub mod config;
+pub mod connections;
 pub mod error;
 pub mod forwarded;
 pub mod headers;
@@ -30,11 +35,14 @@ pub mod healthcheck;
 pub mod http;
 pub mod ident;
 pub mod limits;
+pub mod network;
 pub mod metrics;
 pub mod policy;
 pub mod proxied;
+pub mod queue;
 pub mod scan;
 pub mod server;
 pub mod shutdown;
+pub mod slots;
 pub mod state;
 pub mod www;

@@ -150,8 +150,12 @@ async fn refusals_have_status_code_and_retry_after() {
     );
     assert_eq!(refused.header("retry-after"), None);
 
-    // Busy: the only slot is taken; the visitor's allowance is not used.
-    let held = st.slots.try_acquire().expect("the only slot");
+    // Busy: the only slot and the only queue place are taken; the visitor's
+    // allowance is not used.
+    let held = (
+        st.slots.enter(ip("192.0.2.1")).expect("the only slot"),
+        st.slots.enter(ip("203.0.113.1")).expect("the queue place"),
+    );
     for path in ["/api/v1/scan", "/api/v1/scan/stream"] {
         let busy = get(&st, "198.51.100.7", path).await;
         assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
