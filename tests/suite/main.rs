@@ -16,6 +16,7 @@ mod support;
 mod api;
 mod browser;
 mod deploy_files;
+mod fairness;
 mod fd_exhaustion;
 mod headers;
 mod ident;
