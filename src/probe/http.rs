@@ -147,7 +147,8 @@ async fn scan_stream(
                 let place_tx = tx.clone();
                 let place_st = st.clone();
                 let waited = st.wait_turn(queued, move |position| {
-                    let _ = place_tx.try_send(json_event(event::QUEUED, &place_st.queued(position)));
+                    let _ =
+                        place_tx.try_send(json_event(event::QUEUED, &place_st.queued(position)));
                 });
                 // A visitor who closes the page leaves the queue.
                 let waited = tokio::select! {

@@ -218,7 +218,9 @@ mod tests {
         ));
         let waiting = tokio::spawn(async move {
             let mut seen = Vec::new();
-            let slot = second.wait(Duration::from_secs(3600), |p| seen.push(p)).await;
+            let slot = second
+                .wait(Duration::from_secs(3600), |p| seen.push(p))
+                .await;
             (slot.is_ok(), seen)
         });
         drop(first);

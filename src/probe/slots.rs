@@ -173,7 +173,10 @@ impl SlotBook {
 
     /// Place in the queue (1 = next), `None` if not queued.
     pub fn position(&self, ticket: Ticket) -> Option<usize> {
-        self.queue.iter().position(|(t, _)| *t == ticket).map(|i| i + 1)
+        self.queue
+            .iter()
+            .position(|(t, _)| *t == ticket)
+            .map(|i| i + 1)
     }
 
     /// Every queued ticket with its place.

@@ -206,8 +206,16 @@ async fn busy_probe_answers_503_without_using_the_allowance() {
 
     // The only slot and the only queue place are taken.
     let held = (
-        server.state.slots.enter(ip("192.0.2.1")).expect("the only slot"),
-        server.state.slots.enter(ip("192.0.2.2")).expect("the queue place"),
+        server
+            .state
+            .slots
+            .enter(ip("192.0.2.1"))
+            .expect("the only slot"),
+        server
+            .state
+            .slots
+            .enter(ip("192.0.2.2"))
+            .expect("the queue place"),
     );
     for path in ["/api/v1/scan", "/api/v1/scan/stream"] {
         let (status, retry, body) = error_of(get(&client, server.url(path)).await).await;

@@ -34,7 +34,9 @@ async fn held_connection(server: SocketAddr, from: IpAddr) -> Option<TcpStream> 
 /// Whether the probe closes `stream` (it reads to the end).
 async fn closed_by_probe(stream: &mut TcpStream) -> bool {
     let mut rest = Vec::new();
-    within("the close", stream.read_to_end(&mut rest)).await.is_ok()
+    within("the close", stream.read_to_end(&mut rest))
+        .await
+        .is_ok()
 }
 
 async fn healthy_from(server: &TestServer, from: &str) -> bool {
@@ -65,7 +67,9 @@ async fn one_24_filling_the_connections_does_not_keep_a_newcomer_out() {
     }
     assert_eq!(held.len(), 8, "the global cap");
     assert!(
-        held_connection(server.addr, ip("127.0.14.99")).await.is_none(),
+        held_connection(server.addr, ip("127.0.14.99"))
+            .await
+            .is_none(),
         "the full network gets no more"
     );
     assert!(
@@ -100,9 +104,25 @@ fn one_ipv6_64_cannot_take_the_connections() {
         };
         ip_cmd(&["link", "set", "lo", "up"]);
         for host in 1..=8 {
-            ip_cmd(&["-6", "addr", "add", &format!("2001:db8:14a:1::{host}/64"), "dev", "lo", "nodad"]);
+            ip_cmd(&[
+                "-6",
+                "addr",
+                "add",
+                &format!("2001:db8:14a:1::{host}/64"),
+                "dev",
+                "lo",
+                "nodad",
+            ]);
         }
-        ip_cmd(&["-6", "addr", "add", "2001:db8:14b::1/64", "dev", "lo", "nodad"]);
+        ip_cmd(&[
+            "-6",
+            "addr",
+            "add",
+            "2001:db8:14b::1/64",
+            "dev",
+            "lo",
+            "nodad",
+        ]);
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -151,14 +171,24 @@ async fn a_visitor_waits_in_the_queue_with_its_place_on_the_stream() {
     let mut s = settings();
     s.max_scans = 1;
     let server = TestServer::start(s).await;
-    let held = server.state.slots.enter(ip("192.0.2.1")).expect("the only slot");
-    let resp = get(&client_from("127.0.0.22"), server.url("/api/v1/scan/stream")).await;
+    let held = server
+        .state
+        .slots
+        .enter(ip("192.0.2.1"))
+        .expect("the only slot");
+    let resp = get(
+        &client_from("127.0.0.22"),
+        server.url("/api/v1/scan/stream"),
+    )
+    .await;
     assert_eq!(resp.status(), StatusCode::OK, "queued, not refused");
     let mut body = resp.bytes_stream();
     let mut text = String::new();
     while !text.contains("\n\n") {
         let chunk = within("the queued event", body.next()).await;
-        text.push_str(&String::from_utf8_lossy(&chunk.expect("more").expect("bytes")));
+        text.push_str(&String::from_utf8_lossy(
+            &chunk.expect("more").expect("bytes"),
+        ));
     }
     let first = parse_events(&text).remove(0);
     assert_eq!(first.name, event::QUEUED);
@@ -186,7 +216,10 @@ async fn a_full_limiter_table_still_serves_a_known_visitor() {
     // A flood from 10,000 networks fills the table.
     for n in 0..10_000u32 {
         let [_, a, b, c] = n.to_be_bytes();
-        let _ = server.state.limiter.check(IpAddr::from([100, a ^ 64, b, c]));
+        let _ = server
+            .state
+            .limiter
+            .check(IpAddr::from([100, a ^ 64, b, c]));
     }
     assert!(server.state.limiter.len() <= 16);
     let report: Report = get_json(&client, &server.url("/api/v1/scan")).await;

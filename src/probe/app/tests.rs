@@ -372,3 +372,11 @@ async fn security_txt_with_a_contact() {
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains("has not been built"));
 }
+
+#[test]
+fn the_default_queue_limit_is_two_scan_bounds() {
+    let st = state(|_| {});
+    assert_eq!(st.scan_bound(), std::time::Duration::from_secs(10));
+    assert_eq!(st.queue_limit(), std::time::Duration::from_secs(20));
+    assert_eq!(st.queued(1).wait_s, 10);
+}

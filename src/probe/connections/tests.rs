@@ -32,7 +32,10 @@ fn one_64_is_one_host_whatever_its_addresses() {
         .filter(|&h| t.open(v6(1, 1, h)).is_some())
         .count();
     assert_eq!(opened, 16);
-    assert!(t.open(v6(1, 2, 1)).is_some(), "the next /64 is another host");
+    assert!(
+        t.open(v6(1, 2, 1)).is_some(),
+        "the next /64 is another host"
+    );
 }
 
 #[test]

@@ -108,7 +108,10 @@ fn a_full_table_keeps_a_known_visitor_s_allowance() {
     // The visitor still has the two scans left, and no more.
     assert_eq!(lab.check(visitor, 2), Ok(()));
     assert_eq!(lab.check(visitor, 2), Ok(()));
-    assert!(matches!(lab.check(visitor, 2), Err(Refused::RateLimited(_))));
+    assert!(matches!(
+        lab.check(visitor, 2),
+        Err(Refused::RateLimited(_))
+    ));
 }
 
 #[test]

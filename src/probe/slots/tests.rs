@@ -58,7 +58,11 @@ fn one_64_holds_at_most_its_share() {
     }
     queued(book.request(v6(1, 1, 9)));
     queued(book.request(v6(1, 1, 10)));
-    assert_eq!(book.request(v6(1, 1, 11)), Request::Full, "queue share used");
+    assert_eq!(
+        book.request(v6(1, 1, 11)),
+        Request::Full,
+        "queue share used"
+    );
     running(book.request(v6(1, 2, 1)));
 }
 
