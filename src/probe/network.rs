@@ -92,19 +92,31 @@ mod tests {
     }
 
     #[test]
-    fn ipv6_levels() {
-        let a = ip("2001:db8:aaaa:bbcc:1:2:3:4");
-        assert_eq!(network(a, Level::Host), net("2001:db8:aaaa:bbcc::/64"));
-        assert_eq!(network(a, Level::Block), net("2001:db8:aaaa:bb00::/56"));
-        assert_eq!(network(a, Level::Site), net("2001:db8:aaaa::/48"));
-    }
-
-    #[test]
-    fn ipv4_levels_and_mapped_addresses() {
+    fn levels_and_mapped_addresses() {
+        let cases = [
+            (
+                "2001:db8:aaaa:bbcc:1:2:3:4",
+                Level::Host,
+                "2001:db8:aaaa:bbcc::/64",
+            ),
+            (
+                "2001:db8:aaaa:bbcc:1:2:3:4",
+                Level::Block,
+                "2001:db8:aaaa:bb00::/56",
+            ),
+            (
+                "2001:db8:aaaa:bbcc:1:2:3:4",
+                Level::Site,
+                "2001:db8:aaaa::/48",
+            ),
+            ("198.51.100.77", Level::Host, "198.51.100.77/32"),
+            ("198.51.100.77", Level::Block, "198.51.100.0/24"),
+            ("198.51.100.77", Level::Site, "198.51.100.0/24"),
+        ];
+        for (a, level, want) in cases {
+            assert_eq!(network(ip(a), level), net(want), "{a} at {level:?}");
+        }
         let a = ip("198.51.100.77");
-        assert_eq!(network(a, Level::Host), net("198.51.100.77/32"));
-        assert_eq!(network(a, Level::Block), net("198.51.100.0/24"));
-        assert_eq!(network(a, Level::Site), net("198.51.100.0/24"));
         assert_eq!(
             Networks::of(ip("::ffff:198.51.100.77")),
             Networks::of(a),

@@ -202,15 +202,21 @@ mod tests {
         assert_eq!(queue_limit(Shares::of(64), b), 2 * b);
     }
 
-    #[tokio::test]
-    async fn a_queued_visitor_is_told_its_place_and_then_runs() {
-        let slots = ScanSlots::new(1);
+    /// One slot: a visitor who runs and one who waits.
+    fn one_runs_one_waits(slots: &ScanSlots) -> (ScanSlot, InQueue) {
         let Ok(Entry::Running(first)) = slots.enter(ip("192.0.2.1")) else {
             panic!("the first visitor runs");
         };
         let Ok(Entry::Queued(second)) = slots.enter(ip("198.51.100.1")) else {
             panic!("the second waits");
         };
+        (first, second)
+    }
+
+    #[tokio::test]
+    async fn a_queued_visitor_is_told_its_place_and_then_runs() {
+        let slots = ScanSlots::new(1);
+        let (first, second) = one_runs_one_waits(&slots);
         assert_eq!(second.place(), Place::Queued(1));
         assert!(matches!(
             slots.enter(ip("203.0.113.1")),
@@ -233,12 +239,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_wait_is_bounded_and_leaving_frees_the_place() {
         let slots = ScanSlots::new(1);
-        let Ok(Entry::Running(_first)) = slots.enter(ip("192.0.2.1")) else {
-            panic!("the first visitor runs");
-        };
-        let Ok(Entry::Queued(second)) = slots.enter(ip("198.51.100.1")) else {
-            panic!("the second waits");
-        };
+        let (_first, second) = one_runs_one_waits(&slots);
         let r = second.wait(Duration::from_secs(30), |_| {}).await;
         assert!(matches!(r, Err(Refused::Busy(_))));
         assert!(matches!(
