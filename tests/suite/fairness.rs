@@ -4,13 +4,13 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use crate::support::sse::SseEvent;
 use crate::support::*;
 use portcheck::api::{Queued, Report, event};
 use portcheck::probe::queue::Entry;
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
-use tokio_stream::StreamExt;
 
 /// A keep-alive connection from `from` that got an answer, or `None` when
 /// the probe closed it instead.
@@ -82,15 +82,14 @@ async fn one_24_filling_the_connections_does_not_keep_a_newcomer_out() {
     );
 }
 
-/// Many addresses of one IPv6 /64 against a visitor from another network,
-/// in a network namespace of this thread's own (root): lo with the
-/// addresses, gone when the thread ends.
-#[test]
-fn one_ipv6_64_cannot_take_the_connections() {
-    if !require_root("fairness::one_ipv6_64_cannot_take_the_connections") {
-        return;
-    }
-    let run = std::thread::spawn(|| {
+/// Run `test` on a thread of its own in a network namespace of its own
+/// (root): lo up, with `v6_addresses` on it, all gone when the thread ends.
+fn in_own_netns<F, Fut>(v6_addresses: Vec<String>, test: F)
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    let run = std::thread::spawn(move || {
         // SAFETY: unshare with a flag only changes this thread's namespace.
         let rc = unsafe { libc::unshare(libc::CLONE_NEWNET) };
         assert_eq!(rc, 0, "unshare: {}", std::io::Error::last_os_error());
@@ -103,46 +102,89 @@ fn one_ipv6_64_cannot_take_the_connections() {
             assert!(ok, "ip {args:?}");
         };
         ip_cmd(&["link", "set", "lo", "up"]);
-        for host in 1..=8 {
-            ip_cmd(&[
-                "-6",
-                "addr",
-                "add",
-                &format!("2001:db8:14a:1::{host}/64"),
-                "dev",
-                "lo",
-                "nodad",
-            ]);
+        for a in &v6_addresses {
+            ip_cmd(&["-6", "addr", "add", a, "dev", "lo", "nodad"]);
         }
-        ip_cmd(&[
-            "-6",
-            "addr",
-            "add",
-            "2001:db8:14b::1/64",
-            "dev",
-            "lo",
-            "nodad",
-        ]);
-        let rt = tokio::runtime::Builder::new_current_thread()
+        tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .expect("runtime");
-        rt.block_on(async {
-            let mut s = few_connections();
-            s.listen = "[2001:db8:14b::1]:0".parse().unwrap();
-            let server = TestServer::start(s).await;
-            let mut held = Vec::new();
-            for host in 1..=8 {
-                let from = ip(&format!("2001:db8:14a:1::{host}"));
-                for _ in 0..2 {
-                    held.extend(held_connection(server.addr, from).await);
-                }
-            }
-            assert_eq!(held.len(), 2, "one /64 is one host network");
-            assert!(healthy_from(&server, "2001:db8:14b::1").await);
-        });
+            .expect("runtime")
+            .block_on(test());
     });
-    run.join().expect("the namespace test");
+    run.join().expect("the test in its namespace");
+}
+
+/// Many addresses of one IPv6 /64 against a visitor from another network.
+#[test]
+fn one_ipv6_64_cannot_take_the_connections() {
+    if !require_root("fairness::one_ipv6_64_cannot_take_the_connections") {
+        return;
+    }
+    let mut addresses: Vec<String> = (1..=8).map(|h| format!("2001:db8:14a:1::{h}/64")).collect();
+    addresses.push("2001:db8:14b::1/64".into());
+    in_own_netns(addresses, || async {
+        let mut s = few_connections();
+        s.listen = "[2001:db8:14b::1]:0".parse().unwrap();
+        let server = TestServer::start(s).await;
+        let mut held = Vec::new();
+        for host in 1..=8 {
+            let from = ip(&format!("2001:db8:14a:1::{host}"));
+            for _ in 0..2 {
+                held.extend(held_connection(server.addr, from).await);
+            }
+        }
+        assert_eq!(held.len(), 2, "one /64 is one host network");
+        assert!(healthy_from(&server, "2001:db8:14b::1").await);
+    });
+}
+
+/// The first event of a stream; `text` keeps what was read.
+async fn first_event(resp: &mut reqwest::Response, text: &mut String) -> SseEvent {
+    while !text.contains("\n\n") {
+        let chunk = within("an event", resp.chunk()).await.expect("body");
+        text.push_str(&String::from_utf8_lossy(&chunk.expect("more")));
+    }
+    parse_events(text).remove(0)
+}
+
+/// Two hosts of one /24 start 16 scans of ports that answer nothing (each
+/// scan runs into every timeout); a visitor from elsewhere still gets its
+/// result. Ports below 1024: in a namespace of its own (root).
+#[test]
+fn slow_targets_cannot_hog_the_slots() {
+    if !require_root("fairness::slow_targets_cannot_hog_the_slots") {
+        return;
+    }
+    in_own_netns(Vec::new(), || async {
+        let mut s = settings();
+        s.max_scans = 16;
+        let server = TestServer::start(s).await;
+        let plan = server.state.plan.clone();
+        let hogs = ["127.0.14.1", "127.0.14.2"];
+        let mut silent = Vec::new();
+        for hog in hogs {
+            for port in plan.range_ports().into_iter().chain(plan.control_ports()) {
+                silent.push(filtered_port(hog, port).await);
+            }
+        }
+        let mut first = Vec::new();
+        let mut streams = Vec::new();
+        for n in 0..16 {
+            let mut resp = get(&client_from(hogs[n % 2]), server.url("/api/v1/scan/stream")).await;
+            if resp.status() != StatusCode::OK {
+                first.push(resp.status().to_string());
+                continue;
+            }
+            let mut text = String::new();
+            first.push(first_event(&mut resp, &mut text).await.name);
+            streams.push(resp);
+        }
+        let started = first.iter().filter(|n| *n == event::STARTED).count();
+        assert_eq!(started, 2, "one /24 holds 1/8 of 16 slots: {first:?}");
+        let report: Report =
+            get_json(&client_from("127.0.0.30"), &server.url("/api/v1/scan")).await;
+        assert_eq!(report.target.ip, ip("127.0.0.30"));
+    });
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -176,28 +218,21 @@ async fn a_visitor_waits_in_the_queue_with_its_place_on_the_stream() {
         .slots
         .enter(ip("192.0.2.1"))
         .expect("the only slot");
-    let resp = get(
+    let mut resp = get(
         &client_from("127.0.0.22"),
         server.url("/api/v1/scan/stream"),
     )
     .await;
     assert_eq!(resp.status(), StatusCode::OK, "queued, not refused");
-    let mut body = resp.bytes_stream();
     let mut text = String::new();
-    while !text.contains("\n\n") {
-        let chunk = within("the queued event", body.next()).await;
-        text.push_str(&String::from_utf8_lossy(
-            &chunk.expect("more").expect("bytes"),
-        ));
-    }
-    let first = parse_events(&text).remove(0);
+    let first = first_event(&mut resp, &mut text).await;
     assert_eq!(first.name, event::QUEUED);
     let queued: Queued = serde_json::from_str(&first.data).unwrap();
     assert_eq!(queued.position, 1);
     assert!(queued.wait_s >= 1);
     drop(held);
-    while let Some(chunk) = within("the rest of the stream", body.next()).await {
-        text.push_str(&String::from_utf8_lossy(&chunk.expect("bytes")));
+    while let Some(chunk) = within("the rest", resp.chunk()).await.expect("body") {
+        text.push_str(&String::from_utf8_lossy(&chunk));
     }
     let names: Vec<String> = parse_events(&text).into_iter().map(|e| e.name).collect();
     assert_eq!(names.first().map(String::as_str), Some(event::QUEUED));
