@@ -138,6 +138,13 @@ fn one_ipv6_64_cannot_take_the_connections() {
     });
 }
 
+/// A probe in this process with `max_scans` scan slots.
+async fn with_slots(max_scans: usize) -> TestServer {
+    let mut s = settings();
+    s.max_scans = max_scans;
+    TestServer::start(s).await
+}
+
 /// The first event of a stream; `text` keeps what was read.
 async fn first_event(resp: &mut reqwest::Response, text: &mut String) -> SseEvent {
     while !text.contains("\n\n") {
@@ -156,9 +163,7 @@ fn slow_targets_cannot_hog_the_slots() {
         return;
     }
     in_own_netns(Vec::new(), || async {
-        let mut s = settings();
-        s.max_scans = 16;
-        let server = TestServer::start(s).await;
+        let server = with_slots(16).await;
         let plan = server.state.plan.clone();
         let hogs = ["127.0.14.1", "127.0.14.2"];
         let mut silent = Vec::new();
@@ -189,9 +194,7 @@ fn slow_targets_cannot_hog_the_slots() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hogged_slots_leave_a_share_for_a_visitor() {
-    let mut s = settings();
-    s.max_scans = 16;
-    let server = TestServer::start(s).await;
+    let server = with_slots(16).await;
     let slots = &server.state.slots;
     // Scans held by 64 /64s of one /48 and by 64 addresses of one /24.
     let mut hogs = Vec::new();
@@ -210,9 +213,7 @@ async fn hogged_slots_leave_a_share_for_a_visitor() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_waits_in_the_queue_with_its_place_on_the_stream() {
-    let mut s = settings();
-    s.max_scans = 1;
-    let server = TestServer::start(s).await;
+    let server = with_slots(1).await;
     let held = server
         .state
         .slots
