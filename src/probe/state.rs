@@ -57,6 +57,8 @@ pub struct ProbeState {
     pub page: Page,
     pub metrics: Metrics,
     pub metrics_mode: MetricsMode,
+    /// Every connection is closed after this long (a queued request too).
+    pub connection_lifetime: Duration,
 }
 
 impl FromRef<Arc<ProbeState>> for Page {
@@ -124,6 +126,7 @@ impl ProbeState {
             page: Page::new(assets, settings.site.clone()),
             metrics,
             metrics_mode: settings.metrics,
+            connection_lifetime: settings.connection_lifetime,
         })
     }
 
@@ -200,9 +203,11 @@ impl ProbeState {
         queue::scan_bound(&self.scan, &self.plan)
     }
 
-    /// The longest a visitor waits in the queue before it is refused.
+    /// The longest a visitor waits in the queue before it is refused: the
+    /// queue's limit, but at most half the connection's lifetime, so that
+    /// the scan still has time to run on the same connection.
     pub fn queue_limit(&self) -> Duration {
-        queue::queue_limit(self.slots.shares(), self.scan_bound())
+        queue::queue_limit(self.slots.shares(), self.scan_bound()).min(self.connection_lifetime / 2)
     }
 
     /// The `queued` event for a visitor at `position` in the queue.

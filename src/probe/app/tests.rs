@@ -379,4 +379,11 @@ fn the_default_queue_limit_is_two_scan_bounds() {
     assert_eq!(st.scan_bound(), std::time::Duration::from_secs(10));
     assert_eq!(st.queue_limit(), std::time::Duration::from_secs(20));
     assert_eq!(st.queued(1).wait_s, 10);
+    // Slow timing: never longer than half a connection's lifetime.
+    let slow = state(|s| {
+        s.timing.floor = std::time::Duration::from_secs(8);
+        s.timing.ceiling = std::time::Duration::from_secs(8);
+        s.max_scans = 1;
+    });
+    assert_eq!(slow.queue_limit(), std::time::Duration::from_secs(30));
 }
