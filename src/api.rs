@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 
 /// Server-Sent Event names of `GET /api/v1/scan/stream`.
 pub mod event {
+    /// Data: [`super::Queued`], while the scan waits for a free slot; sent
+    /// again whenever the place changes, before `started`.
+    pub const QUEUED: &str = "queued";
     /// Data: [`super::Started`].
     pub const STARTED: &str = "started";
     /// Data: [`super::PortEvent`], once per port as soon as its state is known.
@@ -21,10 +24,13 @@ pub mod event {
 }
 
 mod details;
+mod queued;
 
 pub use details::{
     HttpDetails, IdentLimit, KerberosDetails, KerberosMessage, PortDetails, SmbDetails, TlsDetails,
 };
+
+pub use queued::Queued;
 
 pub use crate::plan::service_name;
 use crate::plan::{Group, Plan};

@@ -9,7 +9,7 @@
 //! (runner and browser are set in `.cargo/config.toml` and `webdriver.json`).
 #![cfg(target_arch = "wasm32")]
 
-use portcheck::api::{PortEvent, PortGroup, PortState, Report, Started, Target};
+use portcheck::api::{PortEvent, PortGroup, PortState, Queued, Report, Started, Target};
 use portcheck::app::{App, AppProps};
 use portcheck::page::Lang;
 use portcheck::page::check::CheckEvent;
@@ -190,6 +190,22 @@ async fn running_view_fills_the_grid_as_ports_arrive() {
     assert_eq!(text(&q(&root, "#live").unwrap()), "2 of 20 ports checked");
     // Every state is written out, not only coloured.
     assert!(text(&q(&root, "[data-port=\"445\"]").unwrap()).contains("open"));
+}
+
+#[wasm_bindgen_test]
+async fn a_queued_check_says_its_place_in_plain_words() {
+    let mut s = PageState::new(Lang::De, false);
+    s.apply(Action::Start);
+    let run = s.run;
+    let queued = Queued {
+        position: 3,
+        wait_s: 20,
+    };
+    s.apply(msg(run, StreamMsg::Queued(queued)));
+    let root = mount(s).await;
+    let line = text(&q(&root, ".queued[role=\"status\"]").expect("the queue line"));
+    assert!(line.contains("Platz 3"), "{line}");
+    assert!(line.contains("20 Sekunden"), "{line}");
 }
 
 #[wasm_bindgen_test]

@@ -144,7 +144,9 @@ pub async fn check(
                 Some(StreamMsg::Error(body)) => {
                     return Err(failed(Failure::from_error_body(body, None)));
                 }
-                None => {}
+                // Waiting for a scan slot: the scan starts later, the
+                // timeout still counts.
+                Some(StreamMsg::Queued(_)) | None => {}
             }
         }
     }

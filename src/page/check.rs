@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use super::failure::Failure;
 use super::sse::StreamMsg;
-use crate::api::{Family, PortGroup, PortResult, PortState, Report};
+use crate::api::{Family, PortGroup, PortResult, PortState, Queued, Report};
 use crate::plan::{Group, Plan};
 
 /// One thing that happened to a check's stream.
@@ -47,6 +47,8 @@ pub struct Check {
     /// The plan the probe announced (until then, the one the page expects).
     pub plan: Plan,
     pub status: Status,
+    /// While the probe is busy: the place in its queue, until `started`.
+    pub queued: Option<Queued>,
     pub range: BTreeMap<u16, PortResult>,
     pub control: BTreeMap<u16, PortResult>,
 }
@@ -57,6 +59,7 @@ impl Check {
             family,
             plan,
             status: Status::Running,
+            queued: None,
             range: BTreeMap::new(),
             control: BTreeMap::new(),
         }
@@ -68,7 +71,11 @@ impl Check {
         if self.settled() {
             return;
         }
+        if !matches!(event, CheckEvent::Stream(StreamMsg::Queued(_))) {
+            self.queued = None;
+        }
         match event {
+            CheckEvent::Stream(StreamMsg::Queued(q)) => self.queued = Some(q),
             CheckEvent::Stream(StreamMsg::Started(s)) => self.plan = s.plan,
             CheckEvent::Stream(StreamMsg::Port(p)) => {
                 let map = match p.group {
@@ -202,5 +209,25 @@ mod tests {
         assert_eq!(cells.len(), 4);
         assert_eq!((cells[0].port, cells[0].service.as_str()), (440, "sgcp"));
         assert_eq!(cells[0].state, None);
+    }
+
+    #[test]
+    fn a_queued_check_shows_its_place_until_it_starts() {
+        let mut c = Check::new(None, Plan::standard());
+        let place = |position| {
+            CheckEvent::Stream(StreamMsg::Queued(Queued {
+                position,
+                wait_s: 20,
+            }))
+        };
+        c.apply(place(2));
+        c.apply(place(1));
+        assert_eq!(c.queued.map(|q| q.position), Some(1));
+        assert!(!c.settled());
+        c.apply(CheckEvent::Stream(StreamMsg::Started(Started::new(
+            Target::new("192.0.2.1".parse().unwrap()),
+            Plan::standard(),
+        ))));
+        assert_eq!(c.queued, None);
     }
 }

@@ -10,8 +10,8 @@
 use serde::Deserialize;
 
 use crate::api::{
-    self, ErrorBody, GroupPorts, PortEvent, PortGroup, PortResult, PortState, Reason, Report,
-    Started, Target, Verdict,
+    self, ErrorBody, GroupPorts, PortEvent, PortGroup, PortResult, PortState, Queued, Reason,
+    Report, Started, Target, Verdict,
 };
 
 /// One dispatched event.
@@ -109,6 +109,7 @@ impl SseParser {
 /// A decoded event of the scan stream.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StreamMsg {
+    Queued(Queued),
     Started(Started),
     Port(PortEvent),
     Finished(Box<Report>),
@@ -196,6 +197,7 @@ fn report(w: WireReport) -> Report {
 pub fn decode(ev: &SseEvent) -> Result<Option<StreamMsg>, String> {
     let err = |_: serde_json::Error| format!("unreadable `{}` event", ev.event);
     Ok(Some(match ev.event.as_str() {
+        api::event::QUEUED => StreamMsg::Queued(serde_json::from_str(&ev.data).map_err(err)?),
         api::event::STARTED => StreamMsg::Started(serde_json::from_str(&ev.data).map_err(err)?),
         api::event::PORT => StreamMsg::Port(
             port_event(serde_json::from_str(&ev.data).map_err(err)?)
@@ -324,6 +326,13 @@ mod tests {
             decode(&ev("error", err)),
             Ok(Some(StreamMsg::Error(_)))
         ));
+        assert_eq!(
+            decode(&ev("queued", r#"{"position":3,"wait_s":20}"#)),
+            Ok(Some(StreamMsg::Queued(Queued {
+                position: 3,
+                wait_s: 20
+            })))
+        );
         assert_eq!(decode(&ev("progress", "{}")), Ok(None));
         assert!(decode(&ev("port", "{not json")).is_err());
         let no_group =

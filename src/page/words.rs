@@ -88,6 +88,19 @@ pub fn progress(done: usize, total: usize, lang: Lang) -> String {
     }
 }
 
+/// A check waiting in the probe's queue: its place and the longest wait.
+pub fn queued_line(position: u32, wait_s: u32, lang: Lang) -> String {
+    let wait = duration_words(u64::from(wait_s), lang);
+    match lang {
+        Lang::De => format!(
+            "Gerade prüfen viele. Ihre Prüfung wartet auf Platz {position} und beginnt spätestens in etwa {wait}."
+        ),
+        Lang::En => format!(
+            "Many checks are running. Yours waits at place {position} and starts in about {wait} at most."
+        ),
+    }
+}
+
 /// What the live region says when the result is in.
 pub fn finished_announcement(level: Level, lang: Lang) -> String {
     let word = level_word(level, lang);
@@ -215,6 +228,15 @@ mod tests {
         assert_eq!(duration_words(120, Lang::En), "2 minutes");
         assert_eq!(duration_words(121, Lang::De), "3 Minuten");
         assert_eq!(retry_in(60, Lang::En), "You can check again in 60 seconds.");
+    }
+
+    #[test]
+    fn a_queue_place_reads_plainly() {
+        assert_eq!(
+            queued_line(2, 20, Lang::En),
+            "Many checks are running. Yours waits at place 2 and starts in about 20 seconds at most."
+        );
+        assert!(queued_line(1, 1, Lang::De).contains("Platz 1"));
     }
 
     #[test]

@@ -28,7 +28,7 @@ use super::headers::cors_origins;
 use super::metrics::Held;
 use super::origin_guard::MayStartCheck;
 use super::scan;
-use super::state::{Admitted, ConnInfo, ProbeState};
+use super::state::{Admission, Admitted, ConnInfo, ProbeState};
 use super::text_answer;
 use crate::api::{Plans, PortEvent, Report, SiteInfo, Started, Target, event};
 use crate::plan::Plan;
@@ -130,7 +130,10 @@ async fn scan_json(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let plan = st.plan(query.as_deref())?.clone();
-    let admitted = st.admit(&conn, &headers)?;
+    let admitted = match st.admit(&conn, &headers)? {
+        Admission::Now(admitted) => admitted,
+        Admission::Queued(queued) => st.wait_turn(queued, |_| {}).await?,
+    };
     let report = match spawn_scan(&st, plan.clone(), admitted, |_| {}).await {
         Ok(Some(report)) => report,
         _ => return Err(SCAN_FAILED),
@@ -155,18 +158,43 @@ async fn scan_stream(
     ApiError,
 > {
     let plan = st.plan(query.as_deref())?.clone();
-    let admitted = st.admit(&conn, &headers)?;
-    // started + one per port + finished/error: never full, so try_send never drops.
-    let (tx, rx) = mpsc::channel::<Event>(plan.len() + 2);
-    let _ = tx.try_send(json_event(
-        event::STARTED,
-        &Started::new(admitted.target, plan.clone()),
-    ));
-    let port_tx = tx.clone();
-    let handle = spawn_scan(&st, plan, admitted, move |e| {
-        let _ = port_tx.try_send(json_event(event::PORT, &e));
-    });
+    let admission = st.admit(&conn, &headers)?;
+    // queued (each place at most once) + started + one per port +
+    // finished/error: never full, so try_send never drops.
+    let (tx, rx) = mpsc::channel::<Event>(st.slots.shares().queue + plan.len() + 2);
+    let task_st = st.clone();
     st.shutdown.spawn(async move {
+        let st = task_st;
+        let admitted = match admission {
+            Admission::Now(admitted) => admitted,
+            Admission::Queued(queued) => {
+                let place_tx = tx.clone();
+                let place_st = st.clone();
+                let waited = st.wait_turn(queued, move |position| {
+                    let _ =
+                        place_tx.try_send(json_event(event::QUEUED, &place_st.queued(position)));
+                });
+                // A visitor who closes the page leaves the queue.
+                let waited = tokio::select! {
+                    waited = waited => waited,
+                    () = tx.closed() => return,
+                    () = st.shutdown.begun() => Err(ApiError::ShuttingDown),
+                };
+                match waited {
+                    Ok(admitted) => admitted,
+                    Err(e) => {
+                        let _ = tx.send(json_event(event::ERROR, &e.body())).await;
+                        return;
+                    }
+                }
+            }
+        };
+        let started = Started::new(admitted.target, plan.clone());
+        let _ = tx.try_send(json_event(event::STARTED, &started));
+        let port_tx = tx.clone();
+        let handle = spawn_scan(&st, plan, admitted, move |e| {
+            let _ = port_tx.try_send(json_event(event::PORT, &e));
+        });
         let last = match handle.await {
             Ok(Some(report)) => json_event(event::FINISHED, &report),
             _ => json_event(event::ERROR, &SCAN_FAILED.body()),

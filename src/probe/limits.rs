@@ -1,45 +1,49 @@
-//! Admission control: per-address rate limit and the global scan cap.
+//! Admission control: the rate limit per visitor network.
 //!
-//! The rate limiter is a GCRA (the `governor` crate) keyed by the visitor's
-//! address — IPv4 per address, IPv6 per /64, since one IPv6 subscriber
-//! usually holds a whole /64. The key is a keyed hash with a random key made
-//! at start-up, so the limiter's memory holds no address in readable form and
-//! forgets everything on restart.
+//! The limiter is a GCRA (generic cell rate algorithm): each key remembers
+//! one instant, its theoretical arrival time, and a scan is allowed while
+//! that instant is at most `(burst − 1) × refill` ahead of now. Keys are
+//! networks ([`super::network`]): IPv4 per address, IPv6 per /64, since one
+//! IPv6 subscriber usually holds a whole /64. A key is a keyed hash with a
+//! random key made at start-up, so the table holds no address in readable
+//! form and forgets everything on restart.
 //!
-//! The limiter's memory is bounded: entries that have refilled completely are
-//! dropped by a periodic sweep, and when the table is full even after a
-//! sweep, new visitors are turned away with `busy` rather than letting a flood
-//! from many addresses grow it without limit.
+//! The table is bounded, and a full table locks nobody out:
+//! - a known key keeps its allowance, whatever the pressure;
+//! - entries whose allowance has refilled are forgotten first (a forgotten
+//!   key starts again with a full allowance, so nothing is lost);
+//! - under pressure, new keys are counted at wider networks — from three
+//!   quarters full at the IPv6 /56 (IPv4 /24), from seven eighths full at
+//!   the IPv6 /48 — so a flood from one network shares one entry and one
+//!   allowance, and the last eighth is kept for such wide entries;
+//! - only when the table is full even so (floods from many /48s or /24s at
+//!   once) does the stalest entry, the closest to a full allowance, make
+//!   room: a forgotten key starts again with a full allowance, so even then
+//!   nobody is locked out.
 
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasher, RandomState};
 use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use governor::clock::{Clock, DefaultClock};
-use governor::middleware::NoOpMiddleware;
-use governor::state::keyed::DefaultKeyedStateStore;
-use governor::{Quota, RateLimiter};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-
-use super::policy::normalise;
+use super::network::{Level, Network, network};
 
 /// Rate-limit settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateSettings {
-    /// Scans an address may start at once before it has to wait.
+    /// Scans a network may start at once before it has to wait.
     pub burst: u32,
     /// After the burst, one more scan every `refill`.
     pub refill: Duration,
-    /// Most addresses remembered at once.
+    /// Most networks remembered at once.
     pub table_size: usize,
 }
 
 /// Why a scan was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
-    /// This address has used its scans; retry after the duration.
+    /// This network has used its scans; retry after the duration.
     RateLimited(Duration),
     /// Too many scans or visitors right now; retry after the duration.
     Busy(Duration),
@@ -50,96 +54,176 @@ pub const BUSY_RETRY: Duration = Duration::from_secs(5);
 
 /// The rate-limit key of an address: IPv4 as is, IPv6 by its /64.
 pub fn limit_prefix(ip: IpAddr) -> IpAddr {
-    match normalise(ip) {
-        IpAddr::V4(v4) => IpAddr::V4(v4),
-        IpAddr::V6(v6) => {
-            let bits = u128::from(v6) & !((1u128 << 64) - 1);
-            IpAddr::V6(bits.into())
-        }
-    }
+    network(ip, Level::Host).prefix
 }
 
-pub struct RateLimit<C: Clock = DefaultClock> {
-    limiter: RateLimiter<u64, DefaultKeyedStateStore<u64>, C, NoOpMiddleware<C::Instant>>,
-    clock: C,
-    hasher: RandomState,
-    table_size: usize,
+/// A key of the limiter's table (a keyed hash of a network).
+pub type Key = u64;
+
+/// The keys one visitor may be counted under, narrowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keys {
+    pub host: Key,
+    pub block: Key,
+    pub site: Key,
 }
 
-impl RateLimit<DefaultClock> {
+/// The limiter's table, with time as nanoseconds since an origin the caller
+/// chooses (pure: tests give the time).
+#[derive(Debug)]
+pub struct RateBook {
+    period: u64,
+    tolerance: u64,
+    capacity: usize,
+    /// Theoretical arrival time per key.
+    tat: HashMap<Key, u64>,
+    /// The same entries ordered by that time, stalest first.
+    by_tat: BTreeSet<(u64, Key)>,
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+impl RateBook {
     pub fn new(settings: RateSettings) -> Self {
-        Self::with_clock(settings, DefaultClock::default())
+        let period = nanos(settings.refill).max(1);
+        let burst = u64::from(settings.burst.max(1));
+        RateBook {
+            period,
+            tolerance: period.saturating_mul(burst - 1),
+            capacity: settings.table_size.max(1),
+            tat: HashMap::new(),
+            by_tat: BTreeSet::new(),
+        }
+    }
+
+    /// Count one scan for the visitor with `keys` at time `now`.
+    pub fn check(&mut self, keys: Keys, now: u64) -> Result<(), Refused> {
+        let known = [keys.host, keys.block, keys.site]
+            .into_iter()
+            .find(|k| self.tat.contains_key(k));
+        let key = match known {
+            Some(key) => key,
+            None => self.admit_new(keys, now),
+        };
+        self.count(key, now)
+    }
+
+    /// Make room for a visitor the table does not know; the key to count at.
+    fn admit_new(&mut self, keys: Keys, now: u64) -> Key {
+        self.forget_refilled(now);
+        let len = self.tat.len();
+        let key = if len < self.capacity - self.capacity / 4 {
+            keys.host
+        } else if len < self.capacity - self.capacity / 8 {
+            keys.block
+        } else {
+            keys.site
+        };
+        if !self.tat.contains_key(&key) && self.tat.len() >= self.capacity {
+            if let Some((t, stalest)) = self.by_tat.pop_first() {
+                debug_assert_eq!(self.tat.get(&stalest), Some(&t));
+                self.tat.remove(&stalest);
+            }
+        }
+        key
+    }
+
+    fn count(&mut self, key: Key, now: u64) -> Result<(), Refused> {
+        let stored = self.tat.get(&key).copied();
+        let tat = stored.unwrap_or(now).max(now);
+        let ahead = tat - now;
+        if ahead > self.tolerance {
+            let wait = ahead - self.tolerance;
+            return Err(Refused::RateLimited(Duration::from_nanos(wait)));
+        }
+        let next = tat.saturating_add(self.period);
+        if let Some(old) = stored {
+            self.by_tat.remove(&(old, key));
+        }
+        self.tat.insert(key, next);
+        self.by_tat.insert((next, key));
+        Ok(())
+    }
+
+    /// Forget every key whose allowance has refilled completely.
+    pub fn forget_refilled(&mut self, now: u64) {
+        while let Some(&(t, key)) = self.by_tat.first() {
+            if t > now {
+                break;
+            }
+            self.by_tat.pop_first();
+            self.tat.remove(&key);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.tat.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tat.is_empty()
     }
 }
 
-impl<C: Clock + Clone> RateLimit<C> {
-    pub fn with_clock(settings: RateSettings, clock: C) -> Self {
-        let burst = NonZeroU32::new(settings.burst).unwrap_or(NonZeroU32::MIN);
-        // `with_period` refuses a zero period; one nanosecond means "no limit".
-        let quota = Quota::with_period(settings.refill.max(Duration::from_nanos(1)))
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MAX))
-            .allow_burst(burst);
+/// The running limiter: a [`RateBook`] behind a lock, hashing networks.
+pub struct RateLimit {
+    book: Mutex<RateBook>,
+    origin: Instant,
+    hasher: RandomState,
+}
+
+impl RateLimit {
+    pub fn new(settings: RateSettings) -> Self {
         RateLimit {
-            limiter: RateLimiter::dashmap_with_clock(quota, clock.clone()),
-            clock,
+            book: Mutex::new(RateBook::new(settings)),
+            origin: Instant::now(),
             hasher: RandomState::new(),
-            table_size: settings.table_size.max(1),
         }
+    }
+
+    fn key(&self, net: Network) -> Key {
+        self.hasher.hash_one(net)
+    }
+
+    /// The table keys of `ip` at each level.
+    pub fn keys(&self, ip: IpAddr) -> Keys {
+        Keys {
+            host: self.key(network(ip, Level::Host)),
+            block: self.key(network(ip, Level::Block)),
+            site: self.key(network(ip, Level::Site)),
+        }
+    }
+
+    fn now(&self) -> u64 {
+        nanos(self.origin.elapsed())
+    }
+
+    fn book(&self) -> std::sync::MutexGuard<'_, RateBook> {
+        self.book.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Count one scan for `ip`, or say how long it must wait.
     pub fn check(&self, ip: IpAddr) -> Result<(), Refused> {
-        if self.limiter.len() >= self.table_size {
-            self.sweep();
-            if self.limiter.len() >= self.table_size {
-                return Err(Refused::Busy(BUSY_RETRY));
-            }
-        }
-        let key = self.hasher.hash_one(limit_prefix(ip));
-        self.limiter
-            .check_key(&key)
-            .map_err(|not_until| Refused::RateLimited(not_until.wait_time_from(self.clock.now())))
+        let keys = self.keys(ip);
+        let now = self.now();
+        self.book().check(keys, now)
     }
 
-    /// Forget every address whose allowance has refilled completely.
+    /// Forget every network whose allowance has refilled completely.
     pub fn sweep(&self) {
-        self.limiter.retain_recent();
-        self.limiter.shrink_to_fit();
+        let now = self.now();
+        self.book().forget_refilled(now);
     }
 
-    /// Addresses currently remembered.
+    /// Networks currently remembered.
     pub fn len(&self) -> usize {
-        self.limiter.len()
+        self.book().len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.limiter.is_empty()
-    }
-}
-
-/// The global cap on concurrent scans.
-#[derive(Clone)]
-pub struct ScanSlots {
-    slots: Arc<Semaphore>,
-}
-
-impl ScanSlots {
-    pub fn new(max: usize) -> Self {
-        ScanSlots {
-            slots: Arc::new(Semaphore::new(max.max(1))),
-        }
-    }
-
-    /// A slot for one scan, held until the permit is dropped.
-    pub fn try_acquire(&self) -> Result<OwnedSemaphorePermit, Refused> {
-        self.slots
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| Refused::Busy(BUSY_RETRY))
-    }
-
-    pub fn available(&self) -> usize {
-        self.slots.available_permits()
+        self.book().is_empty()
     }
 }
 
@@ -150,119 +234,4 @@ pub fn retry_after_secs(d: Duration) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use governor::clock::FakeRelativeClock;
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
-
-    fn limiter(
-        burst: u32,
-        refill_s: u64,
-        table: usize,
-    ) -> (RateLimit<FakeRelativeClock>, FakeRelativeClock) {
-        let clock = FakeRelativeClock::default();
-        let rl = RateLimit::with_clock(
-            RateSettings {
-                burst,
-                refill: Duration::from_secs(refill_s),
-                table_size: table,
-            },
-            clock.clone(),
-        );
-        (rl, clock)
-    }
-
-    #[test]
-    fn ipv6_is_limited_per_64() {
-        assert_eq!(
-            limit_prefix(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd")),
-            ip("2001:db8:1:2::")
-        );
-        assert_eq!(limit_prefix(ip("::ffff:198.51.100.7")), ip("198.51.100.7"));
-        assert_eq!(limit_prefix(ip("198.51.100.7")), ip("198.51.100.7"));
-    }
-
-    #[test]
-    fn burst_then_one_per_period() {
-        let (rl, clock) = limiter(5, 60, 100);
-        let a = ip("198.51.100.7");
-        for _ in 0..5 {
-            assert_eq!(rl.check(a), Ok(()));
-        }
-        match rl.check(a) {
-            Err(Refused::RateLimited(wait)) => {
-                assert!(wait > Duration::from_secs(59) && wait <= Duration::from_secs(60))
-            }
-            other => panic!("expected rate limit, got {other:?}"),
-        }
-        // Others are not affected.
-        assert_eq!(rl.check(ip("198.51.100.8")), Ok(()));
-        clock.advance(Duration::from_secs(60));
-        assert_eq!(rl.check(a), Ok(()));
-        assert!(matches!(rl.check(a), Err(Refused::RateLimited(_))));
-    }
-
-    #[test]
-    fn one_ipv6_subscriber_cannot_rotate_addresses() {
-        let (rl, _) = limiter(2, 60, 100);
-        assert_eq!(rl.check(ip("2001:db8:0:1::1")), Ok(()));
-        assert_eq!(rl.check(ip("2001:db8:0:1::2")), Ok(()));
-        assert!(matches!(
-            rl.check(ip("2001:db8:0:1:ffff::3")),
-            Err(Refused::RateLimited(_))
-        ));
-        assert_eq!(rl.check(ip("2001:db8:0:2::1")), Ok(()));
-    }
-
-    #[test]
-    fn table_is_bounded_and_idle_entries_are_evicted() {
-        let (rl, clock) = limiter(5, 60, 10);
-        for i in 0..10u8 {
-            assert_eq!(rl.check(IpAddr::from([198, 51, 100, i])), Ok(()));
-        }
-        assert_eq!(rl.len(), 10);
-        // Full of recent entries: a new visitor is turned away, nothing grows.
-        assert_eq!(
-            rl.check(ip("198.51.100.200")),
-            Err(Refused::Busy(BUSY_RETRY))
-        );
-        assert_eq!(rl.len(), 10);
-        // Once their allowance has refilled (governor keeps them one more
-        // refill period), entries are forgotten.
-        clock.advance(Duration::from_secs(120));
-        assert_eq!(rl.check(ip("198.51.100.200")), Ok(()));
-        assert_eq!(rl.len(), 1);
-    }
-
-    #[test]
-    fn flood_from_many_addresses_stays_bounded() {
-        let (rl, _) = limiter(5, 60, 1000);
-        for i in 0..50_000u32 {
-            let _ = rl.check(IpAddr::V6(
-                ((0x2001_0db8u128 << 96) | (u128::from(i) << 64)).into(),
-            ));
-        }
-        assert!(rl.len() <= 1000);
-    }
-
-    #[test]
-    fn scan_slots_cap_concurrency() {
-        let slots = ScanSlots::new(2);
-        let a = slots.try_acquire().unwrap();
-        let _b = slots.try_acquire().unwrap();
-        assert_eq!(slots.try_acquire().err(), Some(Refused::Busy(BUSY_RETRY)));
-        drop(a);
-        assert!(slots.try_acquire().is_ok());
-    }
-
-    #[test]
-    fn retry_after_rounds_up() {
-        assert_eq!(retry_after_secs(Duration::from_millis(1)), 1);
-        assert_eq!(retry_after_secs(Duration::ZERO), 1);
-        assert_eq!(retry_after_secs(Duration::from_millis(59_001)), 60);
-        assert_eq!(retry_after_secs(Duration::from_secs(60)), 60);
-    }
-}
+mod tests;

@@ -4,7 +4,8 @@
 //! The loop is written out (rather than `axum::serve`) for three reasons: it
 //! reads the handshake round-trip time from `TCP_INFO` of every accepted
 //! connection, which the scan uses as its first timeout estimate; it bounds
-//! connections globally and per peer address; and it sets HTTP/1 limits
+//! connections globally and per network ([`super::connections`]), shedding
+//! a heavy network's oldest connection for a newcomer; and it sets HTTP/1 limits
 //! (header size, header read timeout, connection lifetime) so that a slow or
 //! hostile client cannot hold resources without bound.
 
@@ -22,11 +23,12 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Notify;
 use tower::ServiceExt;
 
 use super::app::app;
 use super::config::{Metrics as MetricsMode, Settings};
+use super::connections::{Caps, ConnId, ConnectionTable};
 use super::metrics::{self, Held};
 use super::policy::normalise;
 use super::state::{ConnInfo, ProbeState};
@@ -61,66 +63,59 @@ pub fn handshake_rtt(_stream: &TcpStream) -> Option<Duration> {
     None
 }
 
-/// Open connections per peer address (in memory only while they are open).
-type PeerCounts = Arc<Mutex<HashMap<IpAddr, usize>>>;
-
-/// Open connections, globally and per peer address.
-#[derive(Clone)]
-struct Connections {
-    total: Arc<Semaphore>,
-    per_peer: PeerCounts,
-    per_peer_max: usize,
+/// The connection table and, per open connection, the signal to shed it.
+struct Shared {
+    table: ConnectionTable,
+    shed: HashMap<ConnId, Arc<Notify>>,
 }
 
-/// Held while a connection is open; releases its counts on drop.
+/// Open connections, counted by network ([`ConnectionTable`]).
+#[derive(Clone)]
+struct Connections {
+    shared: Arc<Mutex<Shared>>,
+}
+
+/// Held while a connection is open; releases its place on drop.
 struct ConnectionSlot {
-    _total: OwnedSemaphorePermit,
-    peer: Option<(IpAddr, PeerCounts)>,
+    id: ConnId,
+    shared: Arc<Mutex<Shared>>,
 }
 
 impl Drop for ConnectionSlot {
     fn drop(&mut self) {
-        if let Some((ip, map)) = &self.peer {
-            let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(n) = map.get_mut(ip) {
-                *n -= 1;
-                if *n == 0 {
-                    map.remove(ip);
-                }
-            }
-        }
+        let mut shared = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+        shared.table.close(self.id);
+        shared.shed.remove(&self.id);
     }
 }
 
 impl Connections {
-    fn new(total: usize, per_peer_max: usize) -> Self {
+    fn new(caps: Caps) -> Self {
         Connections {
-            total: Arc::new(Semaphore::new(total)),
-            per_peer: Arc::default(),
-            per_peer_max,
+            shared: Arc::new(Mutex::new(Shared {
+                table: ConnectionTable::new(caps),
+                shed: HashMap::new(),
+            })),
         }
     }
 
-    /// A slot for a new connection from `peer`, unless a limit is reached.
-    /// Trusted proxies carry many visitors and are limited only globally.
-    fn try_open(&self, peer: IpAddr, exempt: bool) -> Option<ConnectionSlot> {
-        let total = self.total.clone().try_acquire_owned().ok()?;
-        if exempt {
-            return Some(ConnectionSlot {
-                _total: total,
-                peer: None,
-            });
+    /// A place for a new connection from `peer` (and the signal that asks
+    /// it to close), unless a limit is reached. Trusted proxies carry many
+    /// visitors and are limited only globally.
+    fn try_open(&self, peer: IpAddr, exempt: bool) -> Option<(ConnectionSlot, Arc<Notify>)> {
+        let mut shared = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+        let opened = shared.table.open((!exempt).then_some(peer))?;
+        if let Some(victim) = opened.shed.and_then(|v| shared.shed.get(&v)) {
+            // Stored if the connection's task is not waiting yet.
+            victim.notify_one();
         }
-        let mut map = self.per_peer.lock().unwrap_or_else(|p| p.into_inner());
-        let n = map.entry(peer).or_insert(0);
-        if *n >= self.per_peer_max {
-            return None;
-        }
-        *n += 1;
-        Some(ConnectionSlot {
-            _total: total,
-            peer: Some((peer, self.per_peer.clone())),
-        })
+        let shed = Arc::new(Notify::new());
+        shared.shed.insert(opened.id, shed.clone());
+        let slot = ConnectionSlot {
+            id: opened.id,
+            shared: self.shared.clone(),
+        };
+        Some((slot, shed))
     }
 }
 
@@ -239,10 +234,10 @@ impl Listen {
         Listen {
             app: app(state.clone()),
             http,
-            connections: Connections::new(
+            connections: Connections::new(Caps::new(
                 settings.max_connections,
                 settings.max_connections_per_address,
-            ),
+            )),
             lifetime: settings.connection_lifetime,
             state,
             // The limiter forgets refilled addresses every refill period.
@@ -276,7 +271,7 @@ impl Listen {
     fn open(&self, stream: TcpStream, peer: SocketAddr) {
         let peer_ip = normalise(peer.ip());
         let exempt = self.state.trust.is_trusted(peer_ip);
-        let Some(slot) = self.connections.try_open(peer_ip, exempt) else {
+        let Some((slot, shed)) = self.connections.try_open(peer_ip, exempt) else {
             tracing::debug!("connection limit reached; closing new connection");
             return;
         };
@@ -318,6 +313,13 @@ impl Listen {
                     }
                     // Finish the request in flight, then close.
                     () = shutdown.begun(), if !draining => {
+                        draining = true;
+                        conn.as_mut().graceful_shutdown();
+                    }
+                    // Shed for a visitor from a network holding none: the
+                    // same, so an idle keep-alive connection closes at once.
+                    () = shed.notified(), if !draining => {
+                        tracing::debug!("connection shed for a new visitor");
                         draining = true;
                         conn.as_mut().graceful_shutdown();
                     }

@@ -3,8 +3,9 @@
 //!
 //! Every scan goes through [`ProbeState::admit`]: find whose address the
 //! request comes from (the peer, or the client a trusted proxy names), check
-//! that it may be scanned, take a scan slot, and count it against the
-//! address's rate limit. Nothing in the request names a target or ports.
+//! that it may be scanned, take a scan slot or a place in the queue for one
+//! ([`ProbeState::wait_turn`]), and count it against the address's rate
+//! limit once it may run. Nothing in the request names a target or ports.
 //!
 //! The page's routes take only [`Page`] and `/metrics` only [`Metrics`]
 //! (axum's `FromRef`), so they know nothing of admission or scans.
@@ -15,17 +16,17 @@ use std::time::Duration;
 
 use axum::extract::FromRef;
 use axum::http::{HeaderMap, HeaderValue};
-use tokio::sync::OwnedSemaphorePermit;
 
 use super::assets::Assets;
 use super::config::{Metrics as MetricsMode, Settings};
 use super::error::ApiError;
 use super::forwarded::{Trust, client_address};
 use super::ident;
-use super::limits::{RateLimit, ScanSlots};
+use super::limits::{RateLimit, retry_after_secs};
 use super::metrics::Metrics;
 use super::policy::{TargetPolicy, normalise};
 use super::proxied::via_proxy;
+use super::queue::{self, Entry, InQueue, ScanSlot, ScanSlots};
 use super::scan::ScanSetup;
 use super::shutdown::Shutdown;
 use super::undeclared_proxy;
@@ -58,6 +59,8 @@ pub struct ProbeState {
     pub page: Page,
     pub metrics: Metrics,
     pub metrics_mode: MetricsMode,
+    /// Every connection is closed after this long (a queued request too).
+    pub connection_lifetime: Duration,
 }
 
 impl FromRef<Arc<ProbeState>> for Page {
@@ -78,7 +81,20 @@ impl FromRef<Arc<ProbeState>> for Metrics {
 pub struct Admitted {
     pub target: Target,
     pub rtt: Option<Duration>,
-    pub slot: OwnedSemaphorePermit,
+    pub slot: ScanSlot,
+}
+
+/// A scan request waiting in the queue for a slot.
+pub struct Queued {
+    pub target: Target,
+    pub rtt: Option<Duration>,
+    pub place: InQueue,
+}
+
+/// A request's way to its scan: it may run now, or it waits.
+pub enum Admission {
+    Now(Admitted),
+    Queued(Queued),
 }
 
 impl ProbeState {
@@ -112,6 +128,7 @@ impl ProbeState {
             page: Page::new(assets, settings.site.clone()),
             metrics,
             metrics_mode: settings.metrics,
+            connection_lifetime: settings.connection_lifetime,
         })
     }
 
@@ -151,28 +168,80 @@ impl ProbeState {
         Ok(Target::new(ip).via_proxy(proxied))
     }
 
-    /// Admit one scan for the request, or say why not (and count refusals).
-    pub fn admit(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Admitted, ApiError> {
+    /// Admit one scan for the request, or queue it, or say why not (and
+    /// count refusals).
+    pub fn admit(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Admission, ApiError> {
         self.try_admit(conn, headers).inspect_err(|e| {
             self.metrics.record_refused(e.code());
         })
     }
 
-    fn try_admit(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Admitted, ApiError> {
+    fn try_admit(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Admission, ApiError> {
         let target = self.target(conn, headers)?;
         self.policy.check(target.ip).map_err(ApiError::NotAllowed)?;
         if self.shutdown.is_begun() {
             return Err(ApiError::ShuttingDown);
         }
-        // Take the slot before counting the scan, so a busy probe does not
-        // use up the visitor's allowance.
-        let slot = self.slots.try_acquire()?;
-        self.limiter.check(target.ip)?;
         // The handshake RTT describes the path to the visitor only when the
         // visitor is the peer, not a proxy.
         let rtt = (target.ip == normalise(conn.peer.ip()))
             .then_some(conn.rtt)
             .flatten();
-        Ok(Admitted { target, rtt, slot })
+        // Take the slot before counting the scan, so a busy probe does not
+        // use up the visitor's allowance.
+        match self.slots.enter(target.ip)? {
+            Entry::Running(slot) => {
+                self.limiter.check(target.ip)?;
+                Ok(Admission::Now(Admitted { target, rtt, slot }))
+            }
+            Entry::Queued(place) => Ok(Admission::Queued(Queued { target, rtt, place })),
+        }
+    }
+
+    /// Wait in the queue (at most [`ProbeState::queue_limit`]), telling
+    /// `on_place` each new place, then count the scan like [`Self::admit`].
+    pub async fn wait_turn(
+        &self,
+        queued: Queued,
+        on_place: impl FnMut(usize),
+    ) -> Result<Admitted, ApiError> {
+        let Queued { target, rtt, place } = queued;
+        let waited = async {
+            let slot = place.wait(self.queue_limit(), on_place).await?;
+            if self.shutdown.is_begun() {
+                return Err(ApiError::ShuttingDown);
+            }
+            self.limiter.check(target.ip)?;
+            Ok(Admitted { target, rtt, slot })
+        };
+        waited.await.inspect_err(|e| {
+            self.metrics.record_refused(e.code());
+        })
+    }
+
+    /// The longest one scan of any offered plan holds its slot (for the
+    /// queue's estimates).
+    pub fn scan_bound(&self) -> Duration {
+        self.plans
+            .iter()
+            .map(|plan| queue::scan_bound(&self.scan, plan))
+            .max()
+            .unwrap_or_default()
+    }
+
+    /// The longest a visitor waits in the queue before it is refused: the
+    /// queue's limit, but at most half the connection's lifetime, so that
+    /// the scan still has time to run on the same connection.
+    pub fn queue_limit(&self) -> Duration {
+        queue::queue_limit(self.slots.shares(), self.scan_bound()).min(self.connection_lifetime / 2)
+    }
+
+    /// The `queued` event for a visitor at `position` in the queue.
+    pub fn queued(&self, position: usize) -> crate::api::Queued {
+        let wait = queue::wait_estimate(position, self.slots.shares().total, self.scan_bound());
+        crate::api::Queued {
+            position: u32::try_from(position).unwrap_or(u32::MAX),
+            wait_s: u32::try_from(retry_after_secs(wait)).unwrap_or(u32::MAX),
+        }
     }
 }

@@ -208,7 +208,19 @@ async fn busy_probe_answers_503_without_using_the_allowance() {
     let server = TestServer::start(s).await;
     let client = client_from("127.0.0.13");
 
-    let held = server.state.slots.try_acquire().expect("the only slot");
+    // The only slot and the only queue place are taken.
+    let held = (
+        server
+            .state
+            .slots
+            .enter(ip("192.0.2.1"))
+            .expect("the only slot"),
+        server
+            .state
+            .slots
+            .enter(ip("192.0.2.2"))
+            .expect("the queue place"),
+    );
     for path in ["/api/v1/scan", "/api/v1/scan/stream"] {
         let (status, retry, body) = error_of(get(&client, server.url(path)).await).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);

@@ -58,7 +58,7 @@ async fn busy_answers_and_connect_write_no_error_lines() {
     let mut s = settings();
     s.max_scans = 1;
     let server = TestServer::start(s).await;
-    let held = server.state.slots.try_acquire().expect("the only slot");
+    let held = server.occupy_every_slot();
     let client = client_from("127.0.0.74");
     for path in ["/api/v1/scan", "/api/v1/scan/stream", "/api/v1/scan"] {
         let resp = get(&client, server.url(path)).await;

@@ -80,6 +80,16 @@ impl TestServer {
         format!("http://{}{path}", self.addr)
     }
 
+    /// Take every scan slot and every queue place, from networks of their
+    /// own (one /24 each), so that the next visitor is told the probe is
+    /// busy. Held until the returned entries are dropped.
+    pub fn occupy_every_slot(&self) -> Vec<portcheck::probe::queue::Entry> {
+        (1..=255u8)
+            .map(|n| std::net::IpAddr::from([100, 64 | (n >> 2), n, 1]))
+            .map_while(|ip| self.state.slots.enter(ip).ok())
+            .collect()
+    }
+
     /// Signal shutdown and wait until the server has returned.
     pub async fn stop(&mut self) {
         self.begin_shutdown();
@@ -269,6 +279,7 @@ impl ProbeProcess {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
+
 
     pub fn port(&self) -> u16 {
         self.addr.port()

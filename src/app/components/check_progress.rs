@@ -7,7 +7,7 @@ use super::check_props::CheckProps;
 use super::port_grid::PortGrid;
 use crate::app::store::use_texts;
 use crate::page::marks::wire_name;
-use crate::page::words::{about_group, progress};
+use crate::page::words::{about_group, progress, queued_line};
 
 #[function_component(CheckProgress)]
 pub fn check_progress(props: &CheckProps) -> Html {
@@ -26,6 +26,9 @@ pub fn check_progress(props: &CheckProps) -> Html {
             { progress(done, total, lang) }
         </progress>
         <p class="progress-text" aria-hidden="true">{ progress(done, total, lang) }</p>
+        if let Some(q) = check.queued {
+            <p class="queued" role="status">{ queued_line(q.position, q.wait_s, lang) }</p>
+        }
         { for check.plan.groups.iter().map(|g| html! {
             <PortGrid lang={lang} label={about_group(t.grid_label, g, lang)} cells={check.cells(g)} />
         }) }

@@ -150,8 +150,12 @@ async fn refusals_have_status_code_and_retry_after() {
     );
     assert_eq!(refused.header("retry-after"), None);
 
-    // Busy: the only slot is taken; the visitor's allowance is not used.
-    let held = st.slots.try_acquire().expect("the only slot");
+    // Busy: the only slot and the only queue place are taken; the visitor's
+    // allowance is not used.
+    let held = (
+        st.slots.enter(ip("192.0.2.1")).expect("the only slot"),
+        st.slots.enter(ip("203.0.113.1")).expect("the queue place"),
+    );
     for path in ["/api/v1/scan", "/api/v1/scan/stream"] {
         let busy = get(&st, "198.51.100.7", path).await;
         assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
@@ -369,4 +373,19 @@ async fn security_txt_with_a_contact() {
     let page = get(&st, "127.0.0.1", "/").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains("has not been built"));
+}
+
+#[test]
+fn the_default_queue_limit_is_two_scan_bounds() {
+    let st = state(|_| {});
+    assert_eq!(st.scan_bound(), std::time::Duration::from_secs(10));
+    assert_eq!(st.queue_limit(), std::time::Duration::from_secs(20));
+    assert_eq!(st.queued(1).wait_s, 10);
+    // Slow timing: never longer than half a connection's lifetime.
+    let slow = state(|s| {
+        s.timing.floor = std::time::Duration::from_secs(8);
+        s.timing.ceiling = std::time::Duration::from_secs(8);
+        s.max_scans = 1;
+    });
+    assert_eq!(slow.queue_limit(), std::time::Duration::from_secs(30));
 }

@@ -7,7 +7,7 @@
 //! `dual_stack`. axe-core stays clean at this width.
 
 use crate::support::browser::{Options, assert_axe_clean, click, wait_js, with_browser};
-use crate::support::{client_from, filtered_port};
+use crate::support::{client_from, filtered_port, get, within};
 
 use super::page::{every_state_is_clean, failure, open_start, page_test, prepare, probe};
 use super::{assert_reflows, narrow};
@@ -90,12 +90,18 @@ async fn busy_and_broken_off_reflow_at_320_px() {
             tokio::spawn(async move { client_from("127.0.0.1").get(scan_url).send().await });
         let metrics = busy.url("/metrics");
         wait_until_running(&metrics).await;
+        // A third holds the one place in the queue: the stream says so.
+        let mut queued = get(&client_from("127.0.0.1"), busy.url("/api/v1/scan/stream")).await;
+        let first = within("the queued event", queued.chunk()).await;
+        let first = String::from_utf8_lossy(&first.expect("body").expect("an event")).into_owned();
+        assert!(first.starts_with("event: queued"), "{first}");
         open_start(&c, &busy.url("/?lang=de")).await;
         click(&c, "#consent").await;
         assert_eq!(failure(&c).await, "busy");
         assert_reflows(&c, "busy failure (de)").await;
         assert_axe_clean(&c, "busy failure at 320 px (de)").await;
         other.abort();
+        drop(queued);
 
         // The probe disappears while the check's stream is open.
         open_start(&c, &breaking.url("/?lang=en")).await;

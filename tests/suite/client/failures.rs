@@ -69,7 +69,7 @@ async fn busy_probe_is_unknown() {
     let mut s = loopback_only();
     s.max_scans = 1;
     let server = TestServer::start(s).await;
-    let _held = server.state.slots.try_acquire().expect("the only slot");
+    let _held = server.occupy_every_slot();
     let url = server.url("");
     let busy = "The checking service is busy right now. You can check again in 5 seconds.";
     assert_every_format(&url, &[], "UNKNOWN", busy).await;
