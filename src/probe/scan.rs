@@ -32,40 +32,11 @@ use crate::probe::ident;
 use crate::probe::metrics::Held;
 use crate::verdict;
 
-/// Attempts per port before silence is called "filtered".
-pub const MAX_ATTEMPTS: u8 = 2;
+mod timing;
 
-/// Attempts per silent port once the scan has seen packet loss (a port that
-/// answered only on a retry): on a lossy path two lost SYNs in a row are
-/// common, so silence needs more tries before it means "filtered".
-pub const LOSSY_MAX_ATTEMPTS: u8 = 4;
-
-/// Attempts a silent port gets: more once loss has been seen.
-pub fn attempts_allowed(loss_seen: bool) -> u8 {
-    if loss_seen {
-        LOSSY_MAX_ATTEMPTS
-    } else {
-        MAX_ATTEMPTS
-    }
-}
-
-/// Connect timeout bounds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timing {
-    pub floor: Duration,
-    pub ceiling: Duration,
-}
-
-/// The per-attempt timeout for a round-trip time estimate: `3 × rtt` within
-/// the bounds, the ceiling while nothing is known.
-pub fn timeout_for(rtt: Option<Duration>, timing: Timing) -> Duration {
-    match rtt {
-        None => timing.ceiling,
-        Some(rtt) => rtt
-            .saturating_mul(3)
-            .clamp(timing.floor, timing.ceiling.max(timing.floor)),
-    }
-}
+pub use timing::{
+    LOSSY_MAX_ATTEMPTS, MAX_ATTEMPTS, RttEstimate, Timing, attempts_allowed, timeout_for,
+};
 
 /// What one connection attempt saw.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -157,13 +128,24 @@ pub struct ScanSetup {
     pub sockets: Gauge,
 }
 
+impl ScanSetup {
+    /// The longest a scan of `plan` can take, connect phase and
+    /// identification together: every attempt a silent port may get, each
+    /// at the ceiling, then one identification budget. [`scan`] enforces it
+    /// with a deadline.
+    pub fn worst_case(&self, plan: &Plan) -> Duration {
+        let has_ports = plan.entries().next().is_some();
+        timing::worst_case(self.timing, self.identify.map(|b| b.time), has_ports)
+    }
+}
+
 /// [`scan`] with a chosen identification budget and sockets counted nowhere
 /// (tests and benchmarks compare budgets).
 pub async fn scan_with(
     target: IpAddr,
     plan: &Plan,
     timing: Timing,
-    rtt_hint: Option<Duration>,
+    rtt_hint: Option<RttEstimate>,
     identify: Option<ident::Budget>,
     on_port: impl FnMut(PortEvent),
 ) -> Report {
@@ -178,8 +160,12 @@ pub async fn scan_with(
 /// Scan `target` on the plan's ports, reporting each port to `on_port` as soon
 /// as its state is final, and return the full report.
 ///
-/// `rtt_hint` is the round-trip time of the visitor's own connection, when the
-/// probe saw it directly.
+/// `rtt_hint` is what TCP estimated for the visitor's own connection, when
+/// the probe saw it directly.
+///
+/// The scan ends by [`ScanSetup::worst_case`] whatever happens: a port still
+/// unsettled then is reported as a local error, identification still running
+/// is cut off.
 ///
 /// Identification runs for each port as soon as it is found open, in
 /// parallel with the rest of the connect scan and with the other open
@@ -190,7 +176,7 @@ pub async fn scan(
     target: IpAddr,
     plan: &Plan,
     setup: &ScanSetup,
-    rtt_hint: Option<Duration>,
+    rtt_hint: Option<RttEstimate>,
     mut on_port: impl FnMut(PortEvent),
 ) -> Report {
     let ScanSetup {
@@ -198,6 +184,7 @@ pub async fn scan(
     } = *setup;
     let started_at = SystemTime::now();
     let started = Instant::now();
+    let deadline = tokio::time::Instant::from_std(started + setup.worst_case(plan));
     let mut rtt_estimate = rtt_hint;
     let mut loss_seen = false;
     let (timeout_tx, timeout_rx) = watch::channel(timeout_for(rtt_estimate, timing));
@@ -229,6 +216,7 @@ pub async fn scan(
                 details.push(found);
                 continue;
             }
+            _ = tokio::time::sleep_until(deadline) => break,
             else => break,
         };
         let (state, reason, rtt) = match outcome {
@@ -238,8 +226,7 @@ pub async fn scan(
                 if state.answered() {
                     // An answer to a retry: the first SYN (or its answer) was lost.
                     loss_seen |= tries > 1;
-                    let longest = rtt_estimate.map_or(rtt, |e| e.max(rtt));
-                    rtt_estimate = Some(longest);
+                    rtt_estimate = Some(RttEstimate::with(rtt_estimate, rtt));
                     let t = timeout_for(rtt_estimate, timing);
                     timeout_tx.send_if_modified(|cur| {
                         let changed = *cur != t;
@@ -282,6 +269,35 @@ pub async fn scan(
         }
     }
 
+    // Past the deadline (an overloaded probe): what is still unsettled is
+    // the probe's own failure, not the target's answer.
+    for (index, group, port) in plan.entries() {
+        let done = match group {
+            PortGroup::Range => &range,
+            PortGroup::Control => &control,
+        };
+        if done.iter().any(|r: &PortResult| r.port == port.port) {
+            continue;
+        }
+        let result = PortResult {
+            port: port.port,
+            service: port.service.clone(),
+            state: PortState::Error,
+            reason: Reason::LocalError,
+            rtt_ms: None,
+            attempts: 0,
+            details: None,
+        };
+        on_port(PortEvent {
+            group,
+            group_name: plan.groups.get(index).map(|g| g.name.clone()),
+            result: result.clone(),
+        });
+        match group {
+            PortGroup::Range => range.push(result),
+            PortGroup::Control => control.push(result),
+        }
+    }
     range.sort_by_key(|r| r.port);
     control.sort_by_key(|r| r.port);
     for (port, found) in details {
@@ -310,37 +326,6 @@ pub async fn scan(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const T: Timing = Timing {
-        floor: Duration::from_millis(100),
-        ceiling: Duration::from_millis(1500),
-    };
-
-    #[test]
-    fn timeout_adapts_within_bounds() {
-        assert_eq!(timeout_for(None, T), T.ceiling);
-        assert_eq!(timeout_for(Some(Duration::from_micros(50)), T), T.floor);
-        assert_eq!(
-            timeout_for(Some(Duration::from_millis(80)), T),
-            Duration::from_millis(240)
-        );
-        assert_eq!(timeout_for(Some(Duration::from_secs(2)), T), T.ceiling);
-        // A floor above the ceiling wins rather than panicking in clamp().
-        let odd = Timing {
-            floor: Duration::from_secs(2),
-            ceiling: Duration::from_secs(1),
-        };
-        assert_eq!(
-            timeout_for(Some(Duration::from_millis(1)), odd),
-            Duration::from_secs(2)
-        );
-    }
-
-    #[test]
-    fn silence_gets_more_attempts_once_loss_is_seen() {
-        assert_eq!(attempts_allowed(false), 2);
-        assert_eq!(attempts_allowed(true), 4);
-    }
 
     #[test]
     fn errno_classification() {

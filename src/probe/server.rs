@@ -29,6 +29,7 @@ use super::app::app;
 use super::config::{Metrics as MetricsMode, Settings};
 use super::metrics::{self, Held};
 use super::policy::normalise;
+use super::scan::RttEstimate;
 use super::state::{ConnInfo, ProbeState};
 
 /// Largest request head accepted (request line and headers).
@@ -36,9 +37,11 @@ pub const MAX_HEADER_BYTES: usize = 8 * 1024;
 /// Read buffer per connection (hyper's minimum).
 const READ_BUFFER_BYTES: usize = 8 * 1024;
 
-/// Round-trip time of an accepted connection's handshake, from `TCP_INFO`.
+/// What TCP estimated for an accepted connection's path, from `TCP_INFO`:
+/// smoothed round-trip time and its variation (after the handshake alone,
+/// the variation is half the one measurement, as RFC 6298 starts it).
 #[cfg(target_os = "linux")]
-pub fn handshake_rtt(stream: &TcpStream) -> Option<Duration> {
+pub fn handshake_rtt(stream: &TcpStream) -> Option<RttEstimate> {
     use std::os::fd::AsRawFd;
     // SAFETY: tcp_info is plain old data; getsockopt writes at most `len`
     // bytes into it and reports how many.
@@ -53,11 +56,16 @@ pub fn handshake_rtt(stream: &TcpStream) -> Option<Duration> {
             &mut len,
         )
     };
-    (rc == 0 && info.tcpi_rtt > 0).then(|| Duration::from_micros(u64::from(info.tcpi_rtt)))
+    (rc == 0 && info.tcpi_rtt > 0).then(|| {
+        RttEstimate::from_tcp_info(
+            Duration::from_micros(u64::from(info.tcpi_rtt)),
+            Duration::from_micros(u64::from(info.tcpi_rttvar)),
+        )
+    })
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn handshake_rtt(_stream: &TcpStream) -> Option<Duration> {
+pub fn handshake_rtt(_stream: &TcpStream) -> Option<RttEstimate> {
     None
 }
 

@@ -11,7 +11,6 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::FromRef;
 use axum::http::{HeaderMap, HeaderValue};
@@ -26,7 +25,7 @@ use super::limits::{RateLimit, ScanSlots};
 use super::metrics::Metrics;
 use super::policy::{TargetPolicy, normalise};
 use super::proxied::via_proxy;
-use super::scan::ScanSetup;
+use super::scan::{RttEstimate, ScanSetup};
 use super::shutdown::Shutdown;
 use super::www::Page;
 use crate::api::Target;
@@ -37,8 +36,8 @@ use crate::plan::Plan;
 #[derive(Debug, Clone, Copy)]
 pub struct ConnInfo {
     pub peer: SocketAddr,
-    /// Round-trip time of the connection's TCP handshake, when known.
-    pub rtt: Option<Duration>,
+    /// TCP's round-trip estimate for the connection (`TCP_INFO`), when known.
+    pub rtt: Option<RttEstimate>,
 }
 
 /// Shared state of a running probe.
@@ -75,7 +74,7 @@ impl FromRef<Arc<ProbeState>> for Metrics {
 /// slot it holds until it ends.
 pub struct Admitted {
     pub target: Target,
-    pub rtt: Option<Duration>,
+    pub rtt: Option<RttEstimate>,
     pub slot: OwnedSemaphorePermit,
 }
 
