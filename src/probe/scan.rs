@@ -209,7 +209,7 @@ pub async fn scan(
     let mut control = Vec::new();
     let mut identifying = FuturesUnordered::new();
     let mut details = Vec::new();
-    loop {
+    while !(pending.is_empty() && identifying.is_empty()) {
         let (place, port, tries, outcome) = tokio::select! {
             Some(done) = pending.next(), if !pending.is_empty() => done,
             Some(found) = identifying.next(), if !identifying.is_empty() => {
@@ -217,7 +217,6 @@ pub async fn scan(
                 continue;
             }
             _ = tokio::time::sleep_until(deadline) => break,
-            else => break,
         };
         let (state, reason, rtt) = match outcome {
             Outcome::Answer { state, reason, rtt } => {

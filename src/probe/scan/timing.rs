@@ -194,10 +194,7 @@ mod tests {
             floor: ms(2000),
             ceiling: ms(1000),
         };
-        assert_eq!(
-            timeout_for(Some(RttEstimate::first(ms(1))), odd),
-            ms(2000)
-        );
+        assert_eq!(timeout_for(Some(RttEstimate::first(ms(1))), odd), ms(2000));
         assert_eq!(timeout_for(None, odd), ms(2000));
     }
 

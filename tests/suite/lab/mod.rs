@@ -9,3 +9,4 @@ mod ident;
 mod page;
 mod teardown;
 mod visitors;
+mod wan;

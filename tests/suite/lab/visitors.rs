@@ -43,7 +43,7 @@ use Reason::{Connected, Prohibited, Refused, Timeout, Unreachable};
 
 /// Expected port results: a default for every port of range and control,
 /// and the ports that differ from it.
-struct Ports {
+pub(super) struct Ports {
     default: (PortState, Reason),
     except: Vec<(u16, PortState, Reason)>,
 }
@@ -62,7 +62,7 @@ impl Ports {
         self
     }
 
-    fn expected(&self, port: u16) -> (PortState, Reason) {
+    pub(super) fn expected(&self, port: u16) -> (PortState, Reason) {
         self.except
             .iter()
             .rev()
@@ -90,8 +90,8 @@ fn group_of(ports: &[u16]) -> Option<String> {
 }
 
 /// Everything one scan must show.
-struct Expect {
-    ports: Ports,
+pub(super) struct Expect {
+    pub(super) ports: Ports,
     level: Level,
     findings: Findings,
     /// Open ports with a real service the probe must identify; each is also
@@ -114,7 +114,13 @@ enum Service {
 /// Check a report against the expectation and against nmap; return a
 /// description of every problem (empty when all is well) and print the
 /// comparison table.
-fn check(lab: &Lab, v: &Visitor, family: Family, report: &Report, expect: &Expect) -> Vec<String> {
+pub(super) fn check(
+    lab: &Lab,
+    v: &Visitor,
+    family: Family,
+    report: &Report,
+    expect: &Expect,
+) -> Vec<String> {
     let mut problems = Vec::new();
     let addr = v.addr(family).expect("visitor has this family");
     if report.target.ip != addr || report.target.family != family {
@@ -293,7 +299,7 @@ fn samba_only(others: Ports, smb1: bool) -> Expect {
     }
 }
 
-fn assert_no_problems(problems: Vec<String>, lab: &Lab) {
+pub(super) fn assert_no_problems(problems: Vec<String>, lab: &Lab) {
     assert!(
         problems.is_empty(),
         "\n{}\n{}",
@@ -331,7 +337,7 @@ fn finding_groups(report: &Report, id: FindingId) -> Vec<Option<&str>> {
 
 /// Open 440 and 443, resets, drops, ICMP admin-prohibited and ICMP
 /// port-unreachable across the range; control ports reset.
-fn mixed_expect(family: Family, patient: bool) -> Expect {
+pub(super) fn mixed_expect(family: Family, patient: bool) -> Expect {
     let base = Ports::all(Closed, Refused)
         .with(&[440, 443], Open, Connected)
         .with(&[442, 445, 449], Filtered, Timeout);
