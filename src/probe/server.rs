@@ -180,6 +180,12 @@ pub async fn run(
     if state.page.assets().is_empty() {
         tracing::warn!("no page built into this binary and no --www folder: serving the API only");
     }
+    // Compressed variants the build did not provide, made off the request
+    // path: requests meanwhile get what exists.
+    let page = state.page.clone();
+    std::thread::Builder::new()
+        .name("compress-page".into())
+        .spawn(move || page.assets().prepare())?;
     let metrics_task = match settings.metrics {
         MetricsMode::Listen(addr) => {
             let l = TcpListener::bind(addr).await?;
