@@ -16,107 +16,27 @@
 //! panic. An open port is then identified (`ident`) on connections of its
 //! own, within a fixed per-port budget, while the scan goes on.
 
-use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use prometheus_client::metrics::gauge::Gauge;
-use tokio::net::TcpSocket;
 use tokio::sync::watch;
 
 use crate::api::{GroupPorts, PortEvent, PortGroup, PortResult, PortState, Reason, Report, Target};
 use crate::plan::{Plan, Protocol, Service};
 use crate::probe::ident;
-use crate::probe::metrics::Held;
 use crate::verdict;
 
+mod connect;
 mod timing;
+
+pub use connect::{IcmpError, Outcome, classify_error, second_syn_after};
 
 pub use timing::{
     LOSSY_MAX_ATTEMPTS, MAX_ATTEMPTS, RttEstimate, Timing, attempts_allowed, timeout_for,
 };
-
-/// What one connection attempt saw.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Outcome {
-    /// An answer: the port's final state.
-    Answer {
-        state: PortState,
-        reason: Reason,
-        rtt: Duration,
-    },
-    /// No answer within the timeout.
-    Silence,
-    /// The probe could not make the attempt (no sockets, no memory).
-    LocalError,
-}
-
-/// Classify a failed `connect()` by its errno.
-pub fn classify_error(err: &io::Error, rtt: Duration) -> Outcome {
-    let answer = |state, reason| Outcome::Answer { state, reason, rtt };
-    match err.raw_os_error() {
-        Some(libc::ECONNREFUSED) => answer(PortState::Closed, Reason::Refused),
-        Some(libc::EHOSTUNREACH | libc::ENETUNREACH | libc::EHOSTDOWN | libc::ENONET) => {
-            answer(PortState::Filtered, Reason::Unreachable)
-        }
-        Some(libc::EACCES | libc::EPERM) => answer(PortState::Filtered, Reason::Prohibited),
-        Some(libc::ETIMEDOUT) => Outcome::Silence,
-        Some(libc::ECONNRESET) => answer(PortState::Closed, Reason::Refused),
-        _ => Outcome::LocalError,
-    }
-}
-
-/// Classify a failure to create or set up the socket itself.
-fn classify_socket_error(_err: &io::Error) -> Outcome {
-    // EMFILE, ENFILE, ENOBUFS, ENOMEM: the probe's own resources.
-    Outcome::LocalError
-}
-
-/// One connection attempt, with a deadline that follows the shared timeout.
-async fn attempt(
-    addr: SocketAddr,
-    mut timeout: watch::Receiver<Duration>,
-    sockets: &Gauge,
-) -> Outcome {
-    let socket = match addr {
-        SocketAddr::V4(_) => TcpSocket::new_v4(),
-        SocketAddr::V6(_) => TcpSocket::new_v6(),
-    };
-    let socket = match socket {
-        Ok(s) => s,
-        Err(e) => return classify_socket_error(&e),
-    };
-    let _counted = Held::new(sockets);
-    let started = Instant::now();
-    let connect = socket.connect(addr);
-    tokio::pin!(connect);
-    loop {
-        let deadline = tokio::time::Instant::from_std(started + *timeout.borrow_and_update());
-        tokio::select! {
-            res = &mut connect => {
-                let rtt = started.elapsed();
-                return match res {
-                    Ok(stream) => {
-                        // Reset instead of FIN: nothing to say, no TIME_WAIT.
-                        let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
-                        drop(stream);
-                        Outcome::Answer { state: PortState::Open, reason: Reason::Connected, rtt }
-                    }
-                    Err(e) => classify_error(&e, rtt),
-                };
-            }
-            _ = tokio::time::sleep_until(deadline) => return Outcome::Silence,
-            changed = timeout.changed() => {
-                if changed.is_err() {
-                    // The scan is gone; nobody waits for this attempt.
-                    return Outcome::Silence;
-                }
-            }
-        }
-    }
-}
 
 /// How a scan runs, besides its target: timeouts, the identification
 /// budget (`None` turns identification off), and the gauge that counts the
@@ -192,17 +112,24 @@ pub async fn scan(
     let mut pending = FuturesUnordered::new();
     // Every port of every group at once: the scan's duration does not grow
     // with the number of ports or groups.
+    // The first two attempts of a port run together (the second SYN goes
+    // out early); later ones, after loss was seen, one at a time.
     let launch = |place: (usize, PortGroup), port: &Service, tries: u8| {
         let rx = timeout_rx.clone();
         let port = port.clone();
         let sockets = &setup.sockets;
         async move {
-            let outcome = attempt(SocketAddr::new(target, port.port), rx, sockets).await;
+            let addr = SocketAddr::new(target, port.port);
+            let (outcome, tries) = if tries == 0 {
+                connect::first_attempts(addr, rx, sockets).await
+            } else {
+                (connect::retry(addr, rx, sockets).await, tries + 1)
+            };
             (place, port, tries, outcome)
         }
     };
     for (index, group, port) in plan.entries() {
-        pending.push(launch((index, group), port, 1));
+        pending.push(launch((index, group), port, 0));
     }
 
     let mut range = Vec::new();
@@ -236,7 +163,7 @@ pub async fn scan(
                 (state, reason, Some(rtt))
             }
             Outcome::Silence if tries < attempts_allowed(loss_seen) => {
-                pending.push(launch(place, &port, tries + 1));
+                pending.push(launch(place, &port, tries));
                 continue;
             }
             Outcome::Silence => (PortState::Filtered, Reason::Timeout, None),
@@ -319,35 +246,5 @@ pub async fn scan(
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         timeout_ms: u64::try_from(timeout_for(rtt_estimate, timing).as_millis())
             .unwrap_or(u64::MAX),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errno_classification() {
-        let rtt = Duration::from_millis(3);
-        let e = |n| io::Error::from_raw_os_error(n);
-        let state = |o: Outcome| match o {
-            Outcome::Answer { state, reason, .. } => Some((state, reason)),
-            _ => None,
-        };
-        let answers = [
-            (libc::ECONNREFUSED, PortState::Closed, Reason::Refused),
-            (libc::ECONNRESET, PortState::Closed, Reason::Refused),
-            (libc::EHOSTUNREACH, PortState::Filtered, Reason::Unreachable),
-            (libc::ENETUNREACH, PortState::Filtered, Reason::Unreachable),
-            (libc::EACCES, PortState::Filtered, Reason::Prohibited),
-            (libc::EPERM, PortState::Filtered, Reason::Prohibited),
-        ];
-        for (errno, want_state, want_reason) in answers {
-            let got = state(classify_error(&e(errno), rtt));
-            assert_eq!(got, Some((want_state, want_reason)), "errno {errno}");
-        }
-        assert_eq!(classify_error(&e(libc::ETIMEDOUT), rtt), Outcome::Silence);
-        assert_eq!(classify_error(&e(libc::EMFILE), rtt), Outcome::LocalError);
-        assert_eq!(classify_error(&e(libc::ENOBUFS), rtt), Outcome::LocalError);
     }
 }

@@ -14,9 +14,7 @@ use super::visitors::{assert_no_problems, check, mixed_expect};
 use crate::support::lab::Lab;
 
 /// At every round-trip time, both families: states and reasons as the host
-/// really answers (over a real round trip the kernel reports ICMPv6 rejects
-/// to the first SYN, as the lab's patient probe sees them), verdict and
-/// every port as nmap sees it.
+/// really answers, the verdict, and every port as nmap sees it.
 #[test]
 fn wan_visitors_match_nmap_at_every_rtt() {
     let names = ["wan20", "wan80", "wan300"];
@@ -29,13 +27,7 @@ fn wan_visitors_match_nmap_at_every_rtt() {
         assert_eq!(v.families(), [Family::Ipv4, Family::Ipv6], "{name}");
         for family in v.families() {
             let report = lab.scan(&v, family);
-            problems.extend(check(
-                &lab,
-                &v,
-                family,
-                &report,
-                &mixed_expect(family, true),
-            ));
+            problems.extend(check(&lab, &v, family, &report, &mixed_expect(family)));
         }
     }
     assert_no_problems(problems, &lab);
@@ -56,7 +48,7 @@ fn wan_loss_keeps_states_right() {
     let mut misread = Vec::new();
     for _ in 0..ROUNDS {
         for family in v.families() {
-            let truth = mixed_expect(family, true).ports;
+            let truth = mixed_expect(family).ports;
             let report = lab.scan(&v, family);
             let nmap = clients::scan(&lab, v.addr(family).expect("address"));
             for pr in report.ports.iter().chain(&report.control) {
