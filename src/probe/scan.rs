@@ -169,60 +169,35 @@ pub async fn scan(
             Outcome::Silence => (PortState::Filtered, Reason::Timeout, None),
             Outcome::LocalError => (PortState::Error, Reason::LocalError, None),
         };
-        let result = PortResult {
-            port: port.port,
-            service: port.service.clone(),
-            state,
-            reason,
-            rtt_ms: rtt.map(|d| (d.as_secs_f64() * 1e5).round() / 100.0),
-            attempts: tries,
-            details: None,
-        };
         if let (PortState::Open, Some(budget)) = (state, identify) {
             let (number, first): (u16, Protocol) = (port.port, port.protocol);
             let addr = SocketAddr::new(target, number);
             identifying.push(async move { (number, ident::identify(addr, first, budget).await) });
         }
-        let (index, group) = place;
-        on_port(PortEvent {
-            group,
-            group_name: plan.groups.get(index).map(|g| g.name.clone()),
-            result: result.clone(),
-        });
-        match group {
-            PortGroup::Range => range.push(result),
-            PortGroup::Control => control.push(result),
-        }
+        let result = port_result(&port, (state, reason), rtt, tries);
+        settle(
+            plan,
+            place,
+            result,
+            [&mut range, &mut control],
+            &mut on_port,
+        );
     }
 
     // Past the deadline (an overloaded probe): what is still unsettled is
     // the probe's own failure, not the target's answer.
     for (index, group, port) in plan.entries() {
-        let done = match group {
-            PortGroup::Range => &range,
-            PortGroup::Control => &control,
+        let done = if group == PortGroup::Range {
+            &range
+        } else {
+            &control
         };
-        if done.iter().any(|r: &PortResult| r.port == port.port) {
+        if done.iter().any(|r| r.port == port.port) {
             continue;
         }
-        let result = PortResult {
-            port: port.port,
-            service: port.service.clone(),
-            state: PortState::Error,
-            reason: Reason::LocalError,
-            rtt_ms: None,
-            attempts: 0,
-            details: None,
-        };
-        on_port(PortEvent {
-            group,
-            group_name: plan.groups.get(index).map(|g| g.name.clone()),
-            result: result.clone(),
-        });
-        match group {
-            PortGroup::Range => range.push(result),
-            PortGroup::Control => control.push(result),
-        }
+        let result = port_result(port, (PortState::Error, Reason::LocalError), None, 0);
+        let lists = [&mut range, &mut control];
+        settle(plan, (index, group), result, lists, &mut on_port);
     }
     range.sort_by_key(|r| r.port);
     control.sort_by_key(|r| r.port);
@@ -246,5 +221,41 @@ pub async fn scan(
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         timeout_ms: u64::try_from(timeout_for(rtt_estimate, timing).as_millis())
             .unwrap_or(u64::MAX),
+    }
+}
+
+fn port_result(
+    port: &Service,
+    (state, reason): (PortState, Reason),
+    rtt: Option<Duration>,
+    attempts: u8,
+) -> PortResult {
+    PortResult {
+        port: port.port,
+        service: port.service.clone(),
+        state,
+        reason,
+        rtt_ms: rtt.map(|d| (d.as_secs_f64() * 1e5).round() / 100.0),
+        attempts,
+        details: None,
+    }
+}
+
+/// A port's final result: announced, then kept in its group's list.
+fn settle(
+    plan: &Plan,
+    (index, group): (usize, PortGroup),
+    result: PortResult,
+    [range, control]: [&mut Vec<PortResult>; 2],
+    on_port: &mut impl FnMut(PortEvent),
+) {
+    on_port(PortEvent {
+        group,
+        group_name: plan.groups.get(index).map(|g| g.name.clone()),
+        result: result.clone(),
+    });
+    match group {
+        PortGroup::Range => range.push(result),
+        PortGroup::Control => control.push(result),
     }
 }

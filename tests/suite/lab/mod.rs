@@ -5,6 +5,7 @@
 //! nothing behind.
 
 mod clients;
+mod first_visit;
 mod ident;
 mod page;
 mod teardown;
