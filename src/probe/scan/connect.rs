@@ -1,9 +1,11 @@
 //! One port's connection attempts and what they saw.
 //!
-//! A port gets its first SYN at once and a second one a fraction of the
-//! timeout later, on a socket of its own, without waiting for the first to
-//! time out: a lost SYN or SYN-ACK then costs that fraction instead of a whole
-//! timeout, and silence is known about one timeout after the start.
+//! A port gets its first SYN at once and a second one a little later (an
+//! eighth of the timeout, at most 25 ms), on a socket of its own, without
+//! waiting for the first to time out: a lost SYN or SYN-ACK then costs that
+//! little instead of a whole timeout, and silence is known about one timeout
+//! after the start. The gap keeps one dropped frame or one full queue from
+//! taking both SYNs; it is no defence against a loss burst longer than it.
 //!
 //! `connect()` reports an ICMP port-unreachable with the same errno as a TCP
 //! reset (ECONNREFUSED). Each socket asks for ICMP errors in its error queue
@@ -73,10 +75,13 @@ pub fn classify_error(err: &io::Error, icmp: Option<IcmpError>, rtt: Duration) -
     }
 }
 
+/// Longest gap between a port's first and second SYN.
+pub const SECOND_SYN_MAX_GAP: Duration = Duration::from_millis(25);
+
 /// When the second SYN of a silent port goes out: an eighth of the current
-/// timeout after the first.
+/// timeout after the first, at most [`SECOND_SYN_MAX_GAP`].
 pub fn second_syn_after(timeout: Duration) -> Duration {
-    timeout / 8
+    (timeout / 8).min(SECOND_SYN_MAX_GAP)
 }
 
 /// A non-blocking TCP socket that queues ICMP errors for [`icmp_error`] and
@@ -348,8 +353,12 @@ mod tests {
     #[test]
     fn the_second_syn_goes_out_early() {
         assert_eq!(
-            second_syn_after(Duration::from_millis(400)),
-            Duration::from_millis(50)
+            second_syn_after(Duration::from_millis(150)),
+            Duration::from_micros(18_750)
+        );
+        assert_eq!(
+            second_syn_after(Duration::from_millis(900)),
+            SECOND_SYN_MAX_GAP
         );
         assert_eq!(second_syn_after(Duration::ZERO), Duration::ZERO);
     }
