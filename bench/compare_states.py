@@ -16,8 +16,6 @@ import xml.etree.ElementTree as ET
 
 
 def explain(family, pc_state, pc_reason, nm_state, nm_reason, timeout_ms):
-    if (pc_state, pc_reason, nm_state, nm_reason) == ("closed", "refused", "filtered", "port-unreach"):
-        return "icmp-port-unreachable (connect reads ECONNREFUSED)"
     if (
         family == "ipv6"
         and (pc_state, pc_reason) == ("filtered", "timeout")

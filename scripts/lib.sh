@@ -86,6 +86,7 @@ setup_web() {
   setup_trunk
   setup_wasm_bindgen
   setup_wasm_opt
+  need_debs brotli # scripts/precompress, Trunk's post-build hook
 }
 
 setup_browser() {

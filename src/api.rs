@@ -115,11 +115,11 @@ impl PortState {
 pub enum Reason {
     /// TCP handshake completed (state open).
     Connected,
-    /// Connection refused: TCP reset or ICMP port unreachable (state closed).
+    /// Connection refused by a TCP reset (state closed).
     Refused,
     /// No answer within the timeout, on every attempt (state filtered).
     Timeout,
-    /// ICMP host/network unreachable; on IPv4 also "administratively
+    /// ICMP port/host/network unreachable; on IPv4 also "administratively
     /// prohibited", which Linux reports the same way (state filtered).
     Unreachable,
     /// ICMPv6 "administratively prohibited" or a local policy refusal

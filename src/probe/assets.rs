@@ -1,6 +1,10 @@
 //! The built page: embedded in the binary (or read once from a folder), with
 //! content types, ETags, long-lived caching for hashed names, and brotli/gzip
-//! variants made once on first use.
+//! variants. The variants come from the build (`FILE.br` and `FILE.gz` next
+//! to each file, written by scripts/precompress after Trunk's build); what
+//! the build did not provide is made once on a background thread at start
+//! ([`Assets::prepare`]). A request never waits for compression: until a
+//! variant exists it gets the next best one.
 //!
 //! `index.html` is a template: Trunk leaves a nonce placeholder in its loader
 //! script, and every page response gets a fresh nonce that the
@@ -103,7 +107,8 @@ pub struct Asset {
     /// Strong ETag of the uncompressed body (quoted).
     pub etag: String,
     pub immutable: bool,
-    compressed: OnceLock<(Option<Bytes>, Option<Bytes>)>,
+    brotli: OnceLock<Option<Bytes>>,
+    gzip: OnceLock<Option<Bytes>>,
 }
 
 impl Asset {
@@ -125,29 +130,40 @@ impl Asset {
             immutable: is_hashed_name(path),
             content_type,
             body: Bytes::from(body),
-            compressed: OnceLock::new(),
+            brotli: OnceLock::new(),
+            gzip: OnceLock::new(),
         }
     }
 
-    /// The body in `enc` (made on first use), with the encoding actually used.
+    fn worth_compressing(&self) -> bool {
+        self.body.len() >= 256 && is_compressible(&self.content_type)
+    }
+
+    /// The body in `enc`, or in the next best encoding whose variant exists
+    /// already, with the encoding actually used. Never compresses.
     pub fn encoded(&self, enc: Encoding) -> (Bytes, Encoding) {
-        if enc == Encoding::Identity
-            || self.body.len() < 256
-            || !is_compressible(&self.content_type)
-        {
+        if enc == Encoding::Identity || !self.worth_compressing() {
             return (self.body.clone(), Encoding::Identity);
         }
-        let (br, gz) = self.compressed.get_or_init(|| {
-            (
-                compress_brotli(&self.body).ok().map(Bytes::from),
-                compress_gzip(&self.body).ok().map(Bytes::from),
-            )
-        });
+        let br = self.brotli.get().and_then(Option::as_ref);
+        let gz = self.gzip.get().and_then(Option::as_ref);
         match (enc, br, gz) {
             (Encoding::Brotli, Some(b), _) => (b.clone(), Encoding::Brotli),
             (_, _, Some(g)) => (g.clone(), Encoding::Gzip),
             _ => (self.body.clone(), Encoding::Identity),
         }
+    }
+
+    /// Make the variants the build did not provide (CPU-heavy: brotli at
+    /// quality 11).
+    fn prepare(&self) {
+        if !self.worth_compressing() {
+            return;
+        }
+        self.gzip
+            .get_or_init(|| compress_gzip(&self.body).ok().map(Bytes::from));
+        self.brotli
+            .get_or_init(|| compress_brotli(&self.body).ok().map(Bytes::from));
     }
 
     /// The ETag of the representation in `enc`.
@@ -213,16 +229,46 @@ impl Assets {
         Ok(Assets::from_files(files))
     }
 
+    /// The page from its files. `FILE.br` and `FILE.gz` next to `FILE` are
+    /// its precompressed variants, not files of their own.
     pub fn from_files(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Assets {
-        Assets {
-            files: files
+        let mut plain = HashMap::new();
+        let mut variants = Vec::new();
+        for (name, data) in files {
+            let path = format!("/{}", name.trim_start_matches('/'));
+            let variant = [(".br", Encoding::Brotli), (".gz", Encoding::Gzip)]
                 .into_iter()
-                .map(|(name, data)| {
-                    let path = format!("/{}", name.trim_start_matches('/'));
+                .find_map(|(ext, enc)| Some((path.strip_suffix(ext)?.to_owned(), enc)));
+            match variant {
+                Some((base, enc)) => variants.push((base, enc, path, data)),
+                None => {
                     let asset = Asset::new(&path, data);
-                    (path, asset)
-                })
-                .collect(),
+                    plain.insert(path, asset);
+                }
+            }
+        }
+        for (base, enc, path, data) in variants {
+            let Some(asset) = plain.get(&base) else {
+                // A compressed file without its original is served as it is.
+                let asset = Asset::new(&path, data);
+                plain.insert(path, asset);
+                continue;
+            };
+            let slot = match enc {
+                Encoding::Brotli => &asset.brotli,
+                _ => &asset.gzip,
+            };
+            let _ = slot.set(Some(Bytes::from(data)));
+        }
+        Assets { files: plain }
+    }
+
+    /// Make every compressed variant the build did not provide. The probe
+    /// runs this on a thread of its own at start; until it is done, requests
+    /// get the variants that exist.
+    pub fn prepare(&self) {
+        for asset in self.files.values() {
+            asset.prepare();
         }
     }
 
@@ -309,6 +355,9 @@ mod tests {
             js.clone().into_bytes(),
         )]);
         let a = assets.get("/app-0123456789abcdef.js").unwrap();
+        // Nothing is compressed on a request: before prepare() only the body.
+        assert_eq!(a.encoded(Encoding::Brotli).1, Encoding::Identity);
+        assets.prepare();
         assert!(a.immutable);
         assert!(
             a.content_type.starts_with("text/javascript"),
@@ -332,6 +381,31 @@ mod tests {
         assert_eq!(out, js);
         assert_ne!(a.etag_for(Encoding::Brotli), a.etag_for(Encoding::Gzip));
         assert!(a.etag_for(Encoding::Brotli).ends_with("-br\""));
+    }
+
+    #[test]
+    fn build_variants_are_served_from_the_first_request() {
+        let js = "function g(){return 2}\n".repeat(100);
+        let assets = Assets::from_files([
+            ("app-0123456789abcdef.js".to_owned(), js.into_bytes()),
+            ("app-0123456789abcdef.js.br".to_owned(), b"BR".to_vec()),
+            ("app-0123456789abcdef.js.gz".to_owned(), b"GZ".to_vec()),
+            ("orphan.css.gz".to_owned(), b"GZ".to_vec()),
+        ]);
+        let a = assets.get("/app-0123456789abcdef.js").unwrap();
+        assert_eq!(
+            a.encoded(Encoding::Brotli),
+            (Bytes::from_static(b"BR"), Encoding::Brotli)
+        );
+        assert_eq!(
+            a.encoded(Encoding::Gzip),
+            (Bytes::from_static(b"GZ"), Encoding::Gzip)
+        );
+        assert!(assets.get("/app-0123456789abcdef.js.br").is_none());
+        assert!(assets.get("/orphan.css.gz").is_some());
+        // prepare() keeps what the build made.
+        assets.prepare();
+        assert_eq!(a.encoded(Encoding::Brotli).0, Bytes::from_static(b"BR"));
     }
 
     #[test]

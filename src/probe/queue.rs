@@ -15,9 +15,7 @@ use tokio::sync::watch;
 
 use super::limits::{BUSY_RETRY, Refused};
 use super::network::Networks;
-use super::scan::{LOSSY_MAX_ATTEMPTS, ScanSetup};
 use super::slots::{Request, Shares, SlotBook, Ticket};
-use crate::plan::Plan;
 
 /// Where a ticket stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,18 +156,6 @@ impl InQueue {
             }
         }
     }
-}
-
-/// The longest one scan holds its slot, as far as its settings tell: every
-/// attempt at the timeout ceiling (as on a lossy path), then the whole
-/// identification budget. The queue's estimates and its wait limit use it.
-pub fn scan_bound(setup: &ScanSetup, _plan: &Plan) -> Duration {
-    let connect = setup
-        .timing
-        .ceiling
-        .saturating_mul(u32::from(LOSSY_MAX_ATTEMPTS));
-    let identify = setup.identify.map_or(Duration::ZERO, |b| b.time);
-    connect.saturating_add(identify)
 }
 
 /// The longest a visitor at `position` should wait: one scan's bound for

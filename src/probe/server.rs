@@ -31,6 +31,7 @@ use super::config::{Metrics as MetricsMode, Settings};
 use super::connections::{Caps, ConnId, ConnectionTable};
 use super::metrics::{self, Held};
 use super::policy::normalise;
+use super::scan::RttEstimate;
 use super::state::{ConnInfo, ProbeState};
 
 /// Largest request head accepted (request line and headers).
@@ -38,9 +39,11 @@ pub const MAX_HEADER_BYTES: usize = 8 * 1024;
 /// Read buffer per connection (hyper's minimum).
 const READ_BUFFER_BYTES: usize = 8 * 1024;
 
-/// Round-trip time of an accepted connection's handshake, from `TCP_INFO`.
+/// What TCP estimated for an accepted connection's path, from `TCP_INFO`:
+/// smoothed round-trip time and its variation (after the handshake alone,
+/// the variation is half the one measurement, as RFC 6298 starts it).
 #[cfg(target_os = "linux")]
-pub fn handshake_rtt(stream: &TcpStream) -> Option<Duration> {
+pub fn handshake_rtt(stream: &TcpStream) -> Option<RttEstimate> {
     use std::os::fd::AsRawFd;
     // SAFETY: tcp_info is plain old data; getsockopt writes at most `len`
     // bytes into it and reports how many.
@@ -55,11 +58,16 @@ pub fn handshake_rtt(stream: &TcpStream) -> Option<Duration> {
             &mut len,
         )
     };
-    (rc == 0 && info.tcpi_rtt > 0).then(|| Duration::from_micros(u64::from(info.tcpi_rtt)))
+    (rc == 0 && info.tcpi_rtt > 0).then(|| {
+        RttEstimate::from_tcp_info(
+            Duration::from_micros(u64::from(info.tcpi_rtt)),
+            Duration::from_micros(u64::from(info.tcpi_rttvar)),
+        )
+    })
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn handshake_rtt(_stream: &TcpStream) -> Option<Duration> {
+pub fn handshake_rtt(_stream: &TcpStream) -> Option<RttEstimate> {
     None
 }
 
@@ -171,6 +179,12 @@ pub async fn run(
     if state.page.assets().is_empty() {
         tracing::warn!("no page built into this binary and no --www folder: serving the API only");
     }
+    // Compressed variants the build did not provide, made off the request
+    // path: requests meanwhile get what exists.
+    let page = state.page.clone();
+    std::thread::Builder::new()
+        .name("compress-page".into())
+        .spawn(move || page.assets().prepare())?;
     let metrics_task = match settings.metrics {
         MetricsMode::Listen(addr) => {
             let l = TcpListener::bind(addr).await?;

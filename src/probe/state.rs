@@ -27,7 +27,7 @@ use super::metrics::Metrics;
 use super::policy::{TargetPolicy, normalise};
 use super::proxied::via_proxy;
 use super::queue::{self, Entry, InQueue, ScanSlot, ScanSlots};
-use super::scan::ScanSetup;
+use super::scan::{RttEstimate, ScanSetup};
 use super::shutdown::Shutdown;
 use super::undeclared_proxy;
 use super::www::Page;
@@ -39,8 +39,8 @@ use crate::plan::Plan;
 #[derive(Debug, Clone, Copy)]
 pub struct ConnInfo {
     pub peer: SocketAddr,
-    /// Round-trip time of the connection's TCP handshake, when known.
-    pub rtt: Option<Duration>,
+    /// TCP's round-trip estimate for the connection (`TCP_INFO`), when known.
+    pub rtt: Option<RttEstimate>,
 }
 
 /// Shared state of a running probe.
@@ -80,14 +80,14 @@ impl FromRef<Arc<ProbeState>> for Metrics {
 /// slot it holds until it ends.
 pub struct Admitted {
     pub target: Target,
-    pub rtt: Option<Duration>,
+    pub rtt: Option<RttEstimate>,
     pub slot: ScanSlot,
 }
 
 /// A scan request waiting in the queue for a slot.
 pub struct Queued {
     pub target: Target,
-    pub rtt: Option<Duration>,
+    pub rtt: Option<RttEstimate>,
     pub place: InQueue,
 }
 
@@ -219,12 +219,12 @@ impl ProbeState {
         })
     }
 
-    /// The longest one scan of any offered plan holds its slot (for the
-    /// queue's estimates).
+    /// The longest one scan of any offered plan holds its slot (its
+    /// enforced worst case; for the queue's estimates and wait limit).
     pub fn scan_bound(&self) -> Duration {
         self.plans
             .iter()
-            .map(|plan| queue::scan_bound(&self.scan, plan))
+            .map(|plan| self.scan.worst_case(plan))
             .max()
             .unwrap_or_default()
     }

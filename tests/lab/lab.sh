@@ -34,8 +34,14 @@
 # rangefwd forwards 80-89 and 440-449 (the Digitalisierungsbox fault),
 # singlefwd only 80 and 443.
 #
-# `crowd` (125 addresses, for the load benchmark) and the identification
-# hosts below are built only on request:
+# `crowd` (125 addresses, for the load benchmark), the WAN visitors and the
+# identification hosts below are built only on request:
+#
+#   wan20, wan80, wan300  the ports of `mixed` behind a wide-area link of 20,
+#                         80 and 300 ms round-trip time, +-10 % jitter
+#                         (wanlink.py; .106/:21::2, .110/:22::2, .114/:23::2)
+#   wanloss               the same at 80 ms with 2 % loss each way
+#                         (.118/:24::2)
 #
 #   smbweb  .82/:10::2  Samba with SMB1 and a guest share, and a TLS web
 #                       server with a page on 443: the benchmark visitor
@@ -189,20 +195,28 @@ link() { # NAME_A IF_A NAME_B IF_B
 addr4() { ip -n "$(NS "$1")" addr add "$3" dev "$2"; }
 addr6() { ip -n "$(NS "$1")" -6 addr add "$3" dev "$2" nodad; }
 
+# Address both ends of a link between the inet router and a host: the inet
+# side is the host's gateway and the host routes the lab prefixes through it.
+addresses() { # NAME IF_INET IF_HOST FAMILIES GW4 HOST4 PREFIXLEN4 NET6
+  local name=$1 iif=$2 hif=$3 fam=$4 gw4=$5 host4=$6 len4=$7 net6=$8
+  if [[ $fam == *4* ]]; then
+    addr4 inet "$iif" "$gw4/$len4"
+    addr4 "$name" "$hif" "$host4/$len4"
+    ip -n "$(NS "$name")" route add "$LAB_NET4" via "$gw4"
+  fi
+  if [[ $fam == *6* ]]; then
+    addr6 inet "$iif" "$net6::1/64"
+    addr6 "$name" "$hif" "$net6::2/64"
+    ip -n "$(NS "$name")" -6 route add "$LAB_NET6" via "$net6::1"
+  fi
+}
+
 # Link host number I to the inet router and give both ends their addresses.
 uplink() { # NAME I FAMILIES(4,6,46) IF_ON_HOST
   local name=$1 i=$2 fam=$3 hif=${4:-eth0}
   link inet "v-$name" "$name" "$hif"
-  if [[ $fam == *4* ]]; then
-    addr4 inet "v-$name" "198.51.100.$((8 * i + 1))/29"
-    addr4 "$name" "$hif" "198.51.100.$((8 * i + 2))/29"
-    ip -n "$(NS "$name")" route add "$LAB_NET4" via "198.51.100.$((8 * i + 1))"
-  fi
-  if [[ $fam == *6* ]]; then
-    addr6 inet "v-$name" "2001:db8:$i::1/64"
-    addr6 "$name" "$hif" "2001:db8:$i::2/64"
-    ip -n "$(NS "$name")" -6 route add "$LAB_NET6" via "2001:db8:$i::1"
-  fi
+  addresses "$name" "v-$name" "$hif" "$fam" \
+    "198.51.100.$((8 * i + 1))" "198.51.100.$((8 * i + 2))" 29 "2001:db8:$i"
 }
 
 nft_in() { ip netns exec "$(NS "$1")" nft -f -; }
@@ -386,10 +400,8 @@ wait_healthy() { # PORT LOGNAME
 
 # Open 440, 443; RST on 441, 447, 78-91 and the control ports; drop 442,
 # 445, 449; ICMP admin-prohibited on 444, 448; ICMP port-unreachable on 446.
-build_mixed() {
-  mkns mixed
-  uplink mixed 2 46
-  nft_in mixed <<'EOF'
+mixed_ports() { # NAME
+  nft_in "$1" <<'EOF2'
 table inet visitor {
   chain input {
     type filter hook input priority filter; policy accept;
@@ -398,11 +410,73 @@ table inet visitor {
     tcp dport 446 reject with icmpx type port-unreachable
   }
 }
-EOF
-  listener mixed 440,443
-  wait_listening mixed 440 443
+EOF2
+  listener "$1" 440,443
+  wait_listening "$1" 440 443
+}
+
+build_mixed() {
+  mkns mixed
+  uplink mixed 2 46
+  mixed_ports mixed
   visitor mixed mixed 198.51.100.18 2001:db8:2::2
 }
+
+# ---------------------------------------------------------------- WAN
+
+# Jitter of every WAN link: each frame's one-way delay varies by up to this
+# share of it, either way (frames of one direction keep their order).
+WAN_JITTER_PCT=${PORTCHECK_LAB_WAN_JITTER_PCT:-10}
+
+# A host behind a wide-area link instead of a veth: wanlink.py, running in
+# the host's namespace, holds two TAP devices, eth0 (stays) and w-NAME (moved
+# into the inet router), and copies frames between them after half the
+# round-trip time each way, with jitter and random loss. Link K of these
+# (0-5) is 198.51.100.(104+4K)/30 and 2001:db8:(21+K)::/64. Neighbour entries
+# are permanent on both ends, so no ARP or ND exchange adds a round trip to
+# the first connection.
+wan_uplink() { # NAME K RTT_MS LOSS_PCT
+  local name=$1 k=$2 rtt=$3 loss=$4 ns inet i
+  ns="$(NS "$name")"
+  inet="$(NS inet)"
+  service "$name" "wanlink-$name" "$PY" "$HERE/wanlink.py" --near eth0 --far "w-$name" \
+    --rtt-ms "$rtt" --jitter-pct "$WAN_JITTER_PCT" --loss-pct "$loss"
+  for ((i = 1; i <= 200; i++)); do
+    ip -n "$ns" link show dev "w-$name" >/dev/null 2>&1 && break
+    [ "$i" -eq 200 ] && die "wanlink for $name made no device in 10 s: $(cat "$DIR/wanlink-$name.log")"
+    sleep 0.05
+  done
+  ip -n "$ns" link set "w-$name" netns "$inet"
+  ip -n "$ns" link set eth0 up
+  ip -n "$inet" link set "w-$name" up
+  local gw4="198.51.100.$((104 + 4 * k + 1))" host4="198.51.100.$((104 + 4 * k + 2))"
+  local net6="2001:db8:$((21 + k))"
+  addresses "$name" "w-$name" eth0 46 "$gw4" "$host4" 30 "$net6"
+  local mac_inet mac_host
+  mac_inet="$(ip -n "$inet" -br link show dev "w-$name" | awk '{print $3}')"
+  mac_host="$(ip -n "$ns" -br link show dev eth0 | awk '{print $3}')"
+  ip -n "$inet" neigh replace "$host4" lladdr "$mac_host" dev "w-$name" nud permanent
+  ip -n "$inet" -6 neigh replace "$net6::2" lladdr "$mac_host" dev "w-$name" nud permanent
+  ip -n "$ns" neigh replace "$gw4" lladdr "$mac_inet" dev eth0 nud permanent
+  ip -n "$ns" -6 neigh replace "$net6::1" lladdr "$mac_inet" dev eth0 nud permanent
+  WAN_ADDRS=("$host4" "$net6::2")
+}
+
+# A WAN visitor: the ports of `mixed` behind a link of RTT_MS round-trip
+# time (+-WAN_JITTER_PCT) and LOSS_PCT loss each way.
+wan_visitor() { # NAME K RTT_MS LOSS_PCT
+  mkns "$1"
+  wan_uplink "$@"
+  mixed_ports "$1"
+  visitor "$1" "$1" "${WAN_ADDRS[0]}" "${WAN_ADDRS[1]}"
+  emit "V_$1_RTT_MS" "$3"
+  emit "V_$1_LOSS_PCT" "$4"
+}
+
+build_wan20() { wan_visitor wan20 0 20 0; }
+build_wan80() { wan_visitor wan80 1 80 0; }
+build_wan300() { wan_visitor wan300 2 300 0; }
+build_wanloss() { wan_visitor wanloss 3 80 "${PORTCHECK_LAB_WAN_LOSS_PCT:-2}"; }
 
 # Only 445 answers, with real Samba and a guest-writable share; the host's
 # firewall drops everything else.

@@ -4,7 +4,7 @@
 //! the configured origins only, the site info, theme, security.txt and
 //! aggregate metrics.
 
-use std::io::Read;
+use std::io::{Read, Write};
 
 use crate::support::*;
 use portcheck::api::SiteInfo;
@@ -26,11 +26,19 @@ fn page_dir() -> std::path::PathBuf {
         "<!doctype html><html lang=\"de\"><title>t</title><script type=\"module\" nonce=\"{{__TRUNK NONCE__}}\">import '/x.js'</script></html>",
     )
     .unwrap();
-    std::fs::write(
-        dir.join(JS.trim_start_matches('/')),
-        "export function f(){return 'portcheck'}\n".repeat(100),
-    )
-    .unwrap();
+    let js = "export function f(){return 'portcheck'}\n".repeat(100);
+    let name = JS.trim_start_matches('/');
+    std::fs::write(dir.join(name), &js).unwrap();
+    // The build's variants next to it, as scripts/precompress writes them.
+    let mut br = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+        w.write_all(js.as_bytes()).unwrap();
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(js.as_bytes()).unwrap();
+    std::fs::write(dir.join(format!("{name}.br")), br).unwrap();
+    std::fs::write(dir.join(format!("{name}.gz")), gz.finish().unwrap()).unwrap();
     std::fs::write(dir.join("embed.js"), "/* embed */".repeat(50)).unwrap();
     dir
 }

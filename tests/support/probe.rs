@@ -280,7 +280,6 @@ impl ProbeProcess {
         format!("http://{}{path}", self.addr)
     }
 
-
     pub fn port(&self) -> u16 {
         self.addr.port()
     }

@@ -428,10 +428,6 @@ pub fn explained_difference(
         nm.reason.as_str(),
         family,
     ) {
-        (PortState::Closed, Reason::Refused, "filtered", "port-unreach", _) => Some(
-            "ICMP port-unreachable: connect() gets ECONNREFUSED, the same as a reset, so a \
-             connect check reads it as closed; nmap's SYN scan sees the ICMP and says filtered",
-        ),
         (
             PortState::Filtered,
             Reason::Timeout,
@@ -456,6 +452,7 @@ pub fn same_reason(family: Family, pc: Reason, nmap_reason: &str) -> bool {
         (Reason::Connected, "syn-ack", _)
             | (Reason::Refused, "reset" | "conn-refused", _)
             | (Reason::Timeout, "no-response", _)
+            | (Reason::Unreachable, "port-unreach", _)
             | (
                 Reason::Unreachable,
                 "admin-prohibited" | "host-unreach" | "net-unreach",

@@ -5,8 +5,10 @@
 //! nothing behind.
 
 mod clients;
+mod first_visit;
 mod ident;
 mod page;
 mod plugin;
 mod teardown;
 mod visitors;
+mod wan;

@@ -43,7 +43,7 @@ use Reason::{Connected, Prohibited, Refused, Timeout, Unreachable};
 
 /// Expected port results: a default for every port of range and control,
 /// and the ports that differ from it.
-struct Ports {
+pub(super) struct Ports {
     default: (PortState, Reason),
     except: Vec<(u16, PortState, Reason)>,
 }
@@ -62,7 +62,7 @@ impl Ports {
         self
     }
 
-    fn expected(&self, port: u16) -> (PortState, Reason) {
+    pub(super) fn expected(&self, port: u16) -> (PortState, Reason) {
         self.except
             .iter()
             .rev()
@@ -90,8 +90,8 @@ fn group_of(ports: &[u16]) -> Option<String> {
 }
 
 /// Everything one scan must show.
-struct Expect {
-    ports: Ports,
+pub(super) struct Expect {
+    pub(super) ports: Ports,
     level: Level,
     findings: Findings,
     /// Open ports with a real service the probe must identify; each is also
@@ -114,7 +114,13 @@ enum Service {
 /// Check a report against the expectation and against nmap; return a
 /// description of every problem (empty when all is well) and print the
 /// comparison table.
-fn check(lab: &Lab, v: &Visitor, family: Family, report: &Report, expect: &Expect) -> Vec<String> {
+pub(super) fn check(
+    lab: &Lab,
+    v: &Visitor,
+    family: Family,
+    report: &Report,
+    expect: &Expect,
+) -> Vec<String> {
     let mut problems = Vec::new();
     let addr = v.addr(family).expect("visitor has this family");
     if report.target.ip != addr || report.target.family != family {
@@ -293,7 +299,7 @@ fn samba_only(others: Ports, smb1: bool) -> Expect {
     }
 }
 
-fn assert_no_problems(problems: Vec<String>, lab: &Lab) {
+pub(super) fn assert_no_problems(problems: Vec<String>, lab: &Lab) {
     assert!(
         problems.is_empty(),
         "\n{}\n{}",
@@ -330,23 +336,18 @@ fn finding_groups(report: &Report, id: FindingId) -> Vec<Option<&str>> {
 // ---------------------------------------------------------------- visitors
 
 /// Open 440 and 443, resets, drops, ICMP admin-prohibited and ICMP
-/// port-unreachable across the range; control ports reset.
-fn mixed_expect(family: Family, patient: bool) -> Expect {
+/// port-unreachable across the range; control ports reset. ICMP errors are
+/// read from the socket's error queue, so port-unreachable is filtered, not
+/// closed, and ICMPv6 errors reach the probe even at the lab's near-zero
+/// round-trip time (its connect() returns before the error arrives).
+pub(super) fn mixed_expect(family: Family) -> Expect {
     let base = Ports::all(Closed, Refused)
         .with(&[440, 443], Open, Connected)
-        .with(&[442, 445, 449], Filtered, Timeout);
-    let ports = match (family, patient) {
-        (Family::Ipv4, _) => {
-            base.with(&[444, 448], Filtered, Unreachable)
-                .with(&[446], Closed, Refused)
-        }
-        (Family::Ipv6, true) => {
-            base.with(&[444, 448], Filtered, Prohibited)
-                .with(&[446], Closed, Refused)
-        }
-        // See clients::explained_difference: in the lab the kernel reports an
-        // ICMPv6 error only after 1 s, beyond the default timeout.
-        (Family::Ipv6, false) => base.with(&[444, 446, 448], Filtered, Timeout),
+        .with(&[442, 445, 449], Filtered, Timeout)
+        .with(&[446], Filtered, Unreachable);
+    let ports = match family {
+        Family::Ipv4 => base.with(&[444, 448], Filtered, Unreachable),
+        Family::Ipv6 => base.with(&[444, 448], Filtered, Prohibited),
     };
     Expect {
         ports,
@@ -364,21 +365,13 @@ fn mixed_host_matches_nmap() {
     let Some((lab, v)) = lab_with("mixed_host_matches_nmap", "mixed") else {
         return;
     };
-    scan_and_check(&lab, &v, |f| mixed_expect(f, false));
+    scan_and_check(&lab, &v, mixed_expect);
 
-    // The patient probe waits long enough for the kernel to report ICMPv6
-    // rejects: admin-prohibited reads as `prohibited`, port-unreachable as
-    // closed, as on IPv4.
+    // The patient probe (timeouts of 1.5-3 s) reads the same.
     let mut problems = Vec::new();
     for family in v.families() {
         let report = lab.scan_via(&v, family, true);
-        problems.extend(check(
-            &lab,
-            &v,
-            family,
-            &report,
-            &mixed_expect(family, true),
-        ));
+        problems.extend(check(&lab, &v, family, &report, &mixed_expect(family)));
     }
     assert_no_problems(problems, &lab);
 }
@@ -424,7 +417,7 @@ fn mixed_host_stream_reports_every_port_then_the_same_report() {
         assert_eq!(sorted, all, "one port event per port");
         let report: Report =
             serde_json::from_str(&events.last().expect("finished").data).expect("report");
-        let expect = mixed_expect(family, false);
+        let expect = mixed_expect(family);
         for pr in report.ports.iter().chain(&report.control) {
             assert_eq!(
                 (pr.state, pr.reason),
