@@ -111,4 +111,4 @@ fn elapsed_ms(since: Instant) -> u64 {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use super::*;
 
-const ANSWER: &[u8] = b"HTTP/1.1 200 OK\r\nST: upnp:rootdevice\r\nUSN: uuid:1::upnp:rootdevice\r\nSERVER: Linux UPnP/1.1 MiniUPnPd/2.3\r\nLOCATION: http://10.0.0.1:5000/rootDesc.xml\r\n\r\n";
+pub(crate) const ANSWER: &[u8] = b"HTTP/1.1 200 OK\r\nST: upnp:rootdevice\r\nUSN: uuid:1::upnp:rootdevice\r\nSERVER: Linux UPnP/1.1 MiniUPnPd/2.3\r\nLOCATION: http://10.0.0.1:5000/rootDesc.xml\r\n\r\n";
 
 /// Long enough for loopback under load; only the silent cases wait it out.
 const WAIT: Duration = Duration::from_secs(5);
@@ -18,12 +18,15 @@ const WAIT: Duration = Duration::from_secs(5);
 /// What a stand-in device does with the n-th search (from 0): datagrams to
 /// send back, each from the device's own socket (`None`) or from a socket
 /// bound to another address.
-type Reply = fn(usize) -> Vec<(Option<&'static str>, &'static [u8])>;
+pub(crate) type Reply = fn(usize) -> Vec<(Option<&'static str>, &'static [u8])>;
 
-/// A device on `ip`, port chosen by the system, answering per `reply`;
-/// every search it receives is passed on to the returned channel.
-async fn device(ip: &str, reply: Reply) -> (SocketAddr, mpsc::UnboundedReceiver<Vec<u8>>) {
-    let socket = UdpSocket::bind((ip, 0)).await.expect("bind the device");
+/// A device on `ip` and `port` (0: chosen by the system), answering per
+/// `reply`; every search it receives is passed on to the returned channel.
+pub(crate) async fn device(
+    (ip, port): (&str, u16),
+    reply: Reply,
+) -> (SocketAddr, mpsc::UnboundedReceiver<Vec<u8>>) {
+    let socket = UdpSocket::bind((ip, port)).await.expect("bind the device");
     let addr = socket.local_addr().expect("device address");
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
@@ -49,7 +52,7 @@ async fn device(ip: &str, reply: Reply) -> (SocketAddr, mpsc::UnboundedReceiver<
 
 #[tokio::test]
 async fn an_answering_device_is_reported_with_what_it_says() {
-    let (addr, mut searches) = device("127.0.0.1", |_| vec![(None, ANSWER)]).await;
+    let (addr, mut searches) = device(("127.0.0.1", 0), |_| vec![(None, ANSWER)]).await;
     let r = search(addr, WAIT).await;
     assert_eq!(r.answer, UpnpAnswer::Answered);
     assert_eq!(r.sent, 1);
@@ -66,7 +69,7 @@ async fn an_answering_device_is_reported_with_what_it_says() {
 
 #[tokio::test(start_paused = true)]
 async fn a_silent_device_is_no_answer_after_two_searches() {
-    let (addr, mut searches) = device("127.0.0.1", |_| Vec::new()).await;
+    let (addr, mut searches) = device(("127.0.0.1", 0), |_| Vec::new()).await;
     let r = search(addr, Duration::from_millis(300)).await;
     assert_eq!(r.answer, UpnpAnswer::NoAnswer);
     assert_eq!(r.sent, MAX_SEARCHES);
@@ -81,7 +84,7 @@ async fn a_silent_device_is_no_answer_after_two_searches() {
 async fn an_answer_from_another_address_is_ignored() {
     // The first search is answered from 127.0.0.2, the second from the
     // device itself: only that second answer may count.
-    let (addr, _searches) = device("127.0.0.1", |n| match n {
+    let (addr, _searches) = device(("127.0.0.1", 0), |n| match n {
         0 => vec![(
             Some("127.0.0.2"),
             &b"HTTP/1.1 200 OK\r\nSERVER: foreign\r\n\r\n"[..],
@@ -97,7 +100,7 @@ async fn an_answer_from_another_address_is_ignored() {
 
 #[tokio::test]
 async fn a_flood_is_read_only_up_to_the_cap() {
-    let (addr, _searches) = device("127.0.0.1", |_| {
+    let (addr, _searches) = device(("127.0.0.1", 0), |_| {
         let mut flood = vec![(None, &b"not ssdp"[..]); MAX_DATAGRAMS];
         flood.push((None, ANSWER));
         flood
