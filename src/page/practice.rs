@@ -183,5 +183,9 @@ pub fn device_steps(report: &Report, lang: Lang) -> Vec<&'static str> {
     steps
 }
 
+mod text;
+
+pub use text::{PracticeTexts, offer_what, practice_texts};
+
 #[cfg(test)]
 mod tests;

@@ -268,3 +268,39 @@ fn device_steps_follow_the_findings_once_each() {
 fn the_stream_query_names_the_practice_plan() {
     assert_eq!(stream_query(), "?plan=practice");
 }
+
+#[test]
+fn the_offer_names_the_plan_s_ports_in_both_languages() {
+    let de = offer_what(&Plan::practice(), Lang::De);
+    assert!(de.contains("14 weitere Ports"), "{de}");
+    assert!(de.contains("5901, 8080 und 8443"), "{de}");
+    let en = offer_what(&Plan::practice(), Lang::En);
+    assert!(
+        en.contains("14 more ports") && en.contains("8080 and 8443"),
+        "{en}"
+    );
+    for lang in [Lang::De, Lang::En] {
+        let t = practice_texts(lang);
+        for text in [
+            t.offer_heading,
+            t.offer_upnp,
+            t.consent,
+            t.button,
+            t.running_heading,
+            t.result_heading,
+            t.upnp_heading,
+            t.steps_heading,
+            t.nothing_found,
+        ] {
+            assert!(!text.trim().is_empty());
+        }
+    }
+    assert_eq!(
+        practice_texts(Lang::De).offer_heading,
+        "Weitere gefährliche Dienste prüfen"
+    );
+    assert_eq!(
+        practice_texts(Lang::En).offer_heading,
+        "Check other dangerous services"
+    );
+}
