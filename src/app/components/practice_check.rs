@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::check_progress::CheckProgress;
 use super::check_props::CheckProps;
+use super::family_panel::family_section;
 use super::findings::Findings;
 use super::group_tables::GroupTables;
 use super::verdict::VerdictView;
@@ -13,7 +14,6 @@ use crate::app::store::use_texts;
 use crate::page::check::Status;
 use crate::page::marks::wire_name;
 use crate::page::practice::{device_steps, practice_texts, upnp_words};
-use crate::page::words::family_name;
 
 #[function_component(PracticeCheckView)]
 pub fn practice_check_view(props: &CheckProps) -> Html {
@@ -49,18 +49,9 @@ pub fn practice_check_view(props: &CheckProps) -> Html {
             }
         }
     };
-    match check.family {
-        None => body,
-        Some(family) => {
-            let hook = wire_name(&family);
-            let heading_id = format!("practice-family-{hook}");
-            html! {
-                <section class="family" data-family={hook} aria-labelledby={heading_id.clone()}
-                    aria-busy={(!check.settled()).to_string()}>
-                    <h3 class="family-name" id={heading_id}>{ family_name(family) }</h3>
-                    { body }
-                </section>
-            }
-        }
-    }
+    let heading_id = check
+        .family
+        .map(|f| format!("practice-family-{}", wire_name(&f)))
+        .unwrap_or_default();
+    family_section(check, &heading_id, body)
 }
