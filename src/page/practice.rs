@@ -9,7 +9,7 @@
 //! its result belonged to the earlier one.
 
 use super::Lang;
-use super::check::{Check, CheckEvent};
+use super::check::{Check, CheckEvent, progress_of, worst_level_of};
 use super::explain::{PRACTICE_FINDINGS, device_step};
 use super::state::Phase;
 use super::summary::report_summary;
@@ -72,16 +72,8 @@ impl Practice {
 
     /// What the live region says while it runs and when it is done.
     pub fn announcement(&self, lang: Lang) -> Option<String> {
-        let (done, total) = self
-            .checks
-            .iter()
-            .map(Check::progress)
-            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-        let worst = self
-            .checks
-            .iter()
-            .filter_map(|c| c.report().map(|r| r.verdict.level))
-            .max();
+        let (done, total) = progress_of(&self.checks);
+        let worst = worst_level_of(&self.checks);
         let what = match lang {
             Lang::De => "Weitere Dienste",
             Lang::En => "Other services",

@@ -7,7 +7,7 @@
 //! origin, or one per address family) and derives its [`Phase`] from them.
 
 use super::Lang;
-use super::check::{Check, CheckEvent};
+use super::check::{Check, CheckEvent, progress_of, worst_level_of};
 use super::failure::Failure;
 use super::guide::Router;
 use super::practice::Practice;
@@ -225,18 +225,12 @@ impl PageState {
 
     /// Range ports known so far and the ranges' size, over every check.
     pub fn progress(&self) -> (usize, usize) {
-        self.checks
-            .iter()
-            .map(Check::progress)
-            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+        progress_of(&self.checks)
     }
 
     /// The worst verdict of the checks that have one.
     pub fn worst_level(&self) -> Option<Level> {
-        self.checks
-            .iter()
-            .filter_map(|c| c.report().map(|r| r.verdict.level))
-            .max()
+        worst_level_of(&self.checks)
     }
 
     /// What the live region says.

@@ -10,6 +10,7 @@ use crate::api::Level;
 use crate::app::dom::focus_by_id;
 use crate::app::net;
 use crate::app::store::{Ctx, use_store};
+use crate::page::check::worst_level_of;
 use crate::page::guide::{breach_guide, practice_guide};
 use crate::page::origins::{STREAM_PATH, dual_origins, stream_url};
 use crate::page::practice::{offer_what, practice_texts, stream_query};
@@ -77,12 +78,7 @@ pub fn practice_view() -> Html {
     } else {
         p.result_heading
     };
-    let worst = s
-        .practice
-        .checks
-        .iter()
-        .filter_map(|c| c.report().map(|r| r.verdict.level))
-        .max();
+    let worst = worst_level_of(&s.practice.checks);
     html! {
         <section class="card practice" data-practice={if running { "running" } else { "settled" }}
             aria-labelledby="practice-heading" aria-busy={running.to_string()}>
