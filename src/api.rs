@@ -25,10 +25,12 @@ pub mod event {
 
 mod details;
 mod queued;
+mod upnp;
 
 pub use details::{
     HttpDetails, IdentLimit, KerberosDetails, KerberosMessage, PortDetails, SmbDetails, TlsDetails,
 };
+pub use upnp::{UpnpAnswer, UpnpResult};
 
 pub use queued::Queued;
 
@@ -67,7 +69,7 @@ pub struct Target {
     pub via_proxy: bool,
 }
 
-fn is_false(b: &bool) -> bool {
+pub(crate) fn is_false(b: &bool) -> bool {
     !*b
 }
 
@@ -293,6 +295,26 @@ pub enum FindingId {
     TlsOutdated,
     /// A router, NAS or server administration login page is reachable.
     AdminInterfaceExposed,
+    /// Remote Desktop (RDP) answers: a remote login to a Windows computer is reachable.
+    RdpExposed,
+    /// A VNC server lets anyone in without a password.
+    VncNoAuth,
+    /// A VNC server (remote screen) is reachable; it asks for a password.
+    VncExposed,
+    /// A database server (MySQL/MariaDB, MS SQL Server, PostgreSQL) answers.
+    DatabaseExposed,
+    /// A Telnet service answers: remote login without encryption.
+    TelnetExposed,
+    /// An FTP server answers: passwords and files travel unencrypted.
+    FtpExposed,
+    /// A printer's IPP service answers.
+    PrinterExposed,
+    /// An SSH server answers.
+    SshExposed,
+    /// The NetBIOS session service (139) answers: Windows file sharing.
+    NetbiosExposed,
+    /// The router's UPnP service answers from the internet.
+    UpnpExposed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -333,6 +355,10 @@ pub struct Report {
     /// The per-attempt connect timeout the scan ended with, in milliseconds
     /// (adapted to the visitor's round-trip time).
     pub timeout_ms: u64,
+    /// The UPnP check from outside, for plans that include it; absent
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upnp: Option<UpnpResult>,
 }
 
 /// Machine-readable error codes.

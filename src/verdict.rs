@@ -102,12 +102,17 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
     for f in &mut findings {
         f.group = sole_group(plan, &f.ports);
     }
-    // Stable: two findings of one kind (one per group) stay in plan order.
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
+    rank(&mut findings);
     Verdict {
         level: level_of(&findings),
         findings,
     }
+}
+
+/// Most severe first, then by id. Stable: two findings of one kind (one
+/// per group) stay in plan order.
+pub(crate) fn rank(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
 }
 
 /// The name of the one group all of `ports` belong to, if there is one.
@@ -182,6 +187,8 @@ fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Option<Finding
         group: None,
     })
 }
+
+pub mod upnp;
 
 #[cfg(test)]
 mod tests;

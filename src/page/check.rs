@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use super::failure::Failure;
 use super::sse::StreamMsg;
-use crate::api::{Family, PortGroup, PortResult, PortState, Queued, Report};
+use crate::api::{Family, Level, PortGroup, PortResult, PortState, Queued, Report};
 use crate::plan::{Group, Plan};
 
 /// One thing that happened to a check's stream.
@@ -148,6 +148,22 @@ impl Check {
 /// control list), in the report's order.
 pub fn results_of<'a>(group: &Group, results: &'a [PortResult]) -> Vec<&'a PortResult> {
     results.iter().filter(|p| group.contains(p.port)).collect()
+}
+
+/// Range ports known so far and the ranges' size, over `checks`.
+pub fn progress_of(checks: &[Check]) -> (usize, usize) {
+    checks
+        .iter()
+        .map(Check::progress)
+        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+}
+
+/// The worst verdict of the `checks` that have one.
+pub fn worst_level_of(checks: &[Check]) -> Option<Level> {
+    checks
+        .iter()
+        .filter_map(|c| c.report().map(|r| r.verdict.level))
+        .max()
 }
 
 #[cfg(test)]

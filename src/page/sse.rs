@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::api::{
     self, ErrorBody, GroupPorts, PortEvent, PortGroup, PortResult, PortState, Queued, Reason,
-    Report, Started, Target, Verdict,
+    Report, Started, Target, UpnpResult, Verdict,
 };
 
 /// One dispatched event.
@@ -167,6 +167,8 @@ struct WireReport {
     duration_ms: u64,
     #[serde(default)]
     timeout_ms: u64,
+    #[serde(default)]
+    upnp: Option<UpnpResult>,
 }
 
 /// A `port` event; `None` when it names no group.
@@ -188,6 +190,7 @@ fn report(w: WireReport) -> Report {
         started_at: w.started_at,
         duration_ms: w.duration_ms,
         timeout_ms: w.timeout_ms,
+        upnp: w.upnp,
     }
 }
 

@@ -7,9 +7,10 @@
 //! origin, or one per address family) and derives its [`Phase`] from them.
 
 use super::Lang;
-use super::check::{Check, CheckEvent};
+use super::check::{Check, CheckEvent, progress_of, worst_level_of};
 use super::failure::Failure;
 use super::guide::Router;
+use super::practice::Practice;
 use super::sse::StreamMsg;
 use super::text::texts;
 use super::words::{finished_announcement, progress};
@@ -25,6 +26,19 @@ pub enum Phase {
     Running,
     /// Every check has its report or its failure.
     Settled,
+}
+
+impl Phase {
+    /// Where a run of `checks` is.
+    pub fn of(checks: &[Check]) -> Phase {
+        if checks.is_empty() {
+            Phase::Start
+        } else if checks.iter().all(Check::settled) {
+            Phase::Settled
+        } else {
+            Phase::Running
+        }
+    }
 }
 
 /// The visitor's address as `/api/v1/whoami` told it.
@@ -75,6 +89,8 @@ pub struct PageState {
     /// The reports of the last run that had any, kept when "check again"
     /// starts the next run, so that the new result can say what changed.
     pub previous: Vec<Report>,
+    /// The opt-in practice check after the main result.
+    pub practice: Practice,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +112,17 @@ pub enum Action {
     PickRouter(Router),
     Copy(CopyStatus),
     Site(SiteInfo),
+    /// Consent to the practice check, once the main check is settled: one
+    /// check against the page's own origin, or IPv4 and IPv6 (`both`).
+    StartPractice {
+        both: bool,
+    },
+    /// An event of practice run `run`'s check of `family`.
+    PracticeCheck {
+        run: u32,
+        family: Option<Family>,
+        event: CheckEvent,
+    },
 }
 
 impl PageState {
@@ -111,17 +138,12 @@ impl PageState {
             copy: CopyStatus::Idle,
             site: SiteInfo::default(),
             previous: Vec::new(),
+            practice: Practice::default(),
         }
     }
 
     pub fn phase(&self) -> Phase {
-        if self.checks.is_empty() {
-            Phase::Start
-        } else if self.checks.iter().all(Check::settled) {
-            Phase::Settled
-        } else {
-            Phase::Running
-        }
+        Phase::of(&self.checks)
     }
 
     pub fn apply(&mut self, action: Action) {
@@ -143,6 +165,7 @@ impl PageState {
                 if !reports.is_empty() {
                     self.previous = reports;
                 }
+                self.practice.withdraw();
                 let families = if action == Action::StartBoth {
                     vec![Some(Family::Ipv4), Some(Family::Ipv6)]
                 } else {
@@ -158,6 +181,19 @@ impl PageState {
             Action::PickRouter(r) => self.router = Some(r),
             Action::Copy(c) => self.copy = c,
             Action::Site(s) => self.site = s,
+            Action::StartPractice { .. } if self.phase() != Phase::Settled => {}
+            Action::StartPractice { both } => {
+                self.copy = CopyStatus::Idle;
+                let families: &[Option<Family>] = if both {
+                    &[Some(Family::Ipv4), Some(Family::Ipv6)]
+                } else {
+                    &[None]
+                };
+                self.practice.start(families);
+            }
+            Action::PracticeCheck { run, family, event } => {
+                self.practice.on_event(run, family, event);
+            }
         }
     }
 
@@ -201,18 +237,12 @@ impl PageState {
 
     /// Range ports known so far and the ranges' size, over every check.
     pub fn progress(&self) -> (usize, usize) {
-        self.checks
-            .iter()
-            .map(Check::progress)
-            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+        progress_of(&self.checks)
     }
 
     /// The worst verdict of the checks that have one.
     pub fn worst_level(&self) -> Option<Level> {
-        self.checks
-            .iter()
-            .filter_map(|c| c.report().map(|r| r.verdict.level))
-            .max()
+        worst_level_of(&self.checks)
     }
 
     /// What the live region says.
@@ -223,6 +253,7 @@ impl PageState {
                 let (done, total) = self.progress();
                 progress(done, total, self.lang)
             }
+            (Phase::Settled, _) if let Some(said) = self.practice.announcement(self.lang) => said,
             (Phase::Settled, Some(level)) => finished_announcement(level, self.lang),
             (Phase::Settled, None) => texts(self.lang).error_heading.to_string(),
         }

@@ -68,4 +68,6 @@ mod plans;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod upnp;
+#[cfg(test)]
 mod via_proxy;

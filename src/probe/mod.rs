@@ -14,6 +14,7 @@
 //! - [`scan`]: the connect scan and its adaptive timeouts.
 //! - [`ident`]: what listens on an open port (SMB, TLS, HTTP, banners,
 //!   Kerberos).
+//! - [`upnp`]: the UPnP check from outside (one SSDP search, UDP 1900).
 //! - [`state`]: the shared state, its parts, and admission of a scan.
 //! - [`app`]: every route as one router (API, page, health, metrics).
 //! - [`http`]: the API routes: whoami, scan, scan stream, site.
@@ -56,4 +57,5 @@ pub mod slots;
 pub mod state;
 pub mod text_answer;
 pub mod undeclared_proxy;
+pub mod upnp;
 pub mod www;
