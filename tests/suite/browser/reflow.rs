@@ -62,14 +62,18 @@ async fn failures_reflow_at_320_px() {
 }
 
 /// A probe whose checks take long: one silent port (447, a full accept
-/// queue) and a timeout floor of 8 s keep a scan running for two timeouts.
-const SLOW: [&str; 6] = [
+/// queue) and a timeout floor of 30 s keep a scan running for at least one
+/// whole timeout, however long the browser takes to load the page; its
+/// metrics tell when the scan has started.
+const SLOW: [&str; 8] = [
     "--timeout-floor-ms",
-    "8000",
+    "30000",
     "--timeout-ceiling-ms",
-    "8000",
+    "30000",
     "--max-scans",
     "1",
+    "--metrics",
+    "on",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
