@@ -85,7 +85,11 @@ const WARNING: &str = "[data-warning=via-proxy]";
 #[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
 async fn a_visitor_behind_a_proxy_is_warned_before_consent() {
     const TEST: &str = "a_visitor_behind_a_proxy_is_warned_before_consent";
-    page_test(TEST, &["--rate-burst", "1000"], |c, probe| async move {
+    // Loopback stands in for the visitor's network here, so it is allowed
+    // explicitly: with loopback allowed only by default, the probe would
+    // take the proxy for its own undeclared reverse proxy and refuse.
+    let args = ["--rate-burst", "1000", "--allow-target", "127.0.0.0/8"];
+    page_test(TEST, &args, |c, probe| async move {
         // Directly: no proxy, no warning, before consent or with the result.
         open_start(&c, &probe.url("/?lang=de")).await;
         wait_js(&c, "whoami", "document.querySelector('#whoami')").await;
