@@ -21,9 +21,16 @@ pub mod event {
 }
 
 mod details;
+mod service_details;
 
 pub use details::{
     HttpDetails, IdentLimit, KerberosDetails, KerberosMessage, PortDetails, SmbDetails, TlsDetails,
+};
+
+pub use service_details::{
+    FtpDetails, IppDetails, MssqlDetails, MssqlEncryption, MysqlDetails, NetbiosDetails,
+    NetbiosSession, PostgresDetails, RdpDetails, RdpSecurity, ServiceDetails, SshDetails,
+    TelnetDetails, VncDetails,
 };
 
 pub use crate::plan::service_name;
@@ -287,6 +294,26 @@ pub enum FindingId {
     TlsOutdated,
     /// A router, NAS or server administration login page is reachable.
     AdminInterfaceExposed,
+    /// Remote Desktop (RDP) answers: a remote login to a Windows computer is reachable.
+    RdpExposed,
+    /// A VNC server lets anyone in without a password.
+    VncNoAuth,
+    /// A VNC server (remote screen) is reachable; it asks for a password.
+    VncExposed,
+    /// A database server (MySQL/MariaDB, MS SQL Server, PostgreSQL) answers.
+    DatabaseExposed,
+    /// A Telnet service answers: remote login without encryption.
+    TelnetExposed,
+    /// An FTP server answers: passwords and files travel unencrypted.
+    FtpExposed,
+    /// A printer's IPP service answers.
+    PrinterExposed,
+    /// An SSH server answers.
+    SshExposed,
+    /// The NetBIOS session service (139) answers: Windows file sharing.
+    NetbiosExposed,
+    /// The router's UPnP service answers from the internet.
+    UpnpExposed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -167,6 +167,8 @@ pub fn explain(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
             "Attackers try passwords on such pages and exploit known holes. Whoever takes over the administration controls the device – and often the whole network.",
             "Soon. Make administration reachable only from your own network or through a VPN.",
         ),
+        // The practice check's findings are explained with its own texts.
+        (id, _) => (format!("{id:?} ({ports})"), String::new(), "", ""),
     };
     Explanation {
         title,
@@ -331,6 +333,7 @@ mod tests {
                 | FindingId::AdminInterfaceExposed
                 | FindingId::HttpExposed
                 | FindingId::KerberosExposed => {}
+                _ => {}
             }
         }
         all
