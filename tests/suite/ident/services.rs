@@ -308,9 +308,10 @@ async fn a_dripping_vnc_offer_ends_at_the_deadline() {
 
 #[tokio::test(start_paused = true)]
 async fn oversized_answers_stop_at_their_caps() {
-    // A MySQL header announcing 1 MiB, then a flood: no MySQL server.
+    // A MySQL error packet announcing 1 MiB, then a flood without a line
+    // end: read to the greeting cap, and no MySQL server.
     let flood = stand_in("127.0.0.1", 0, |mut s| async move {
-        let mut m = vec![0x00, 0x00, 0x10, 0x00, 0x0a];
+        let mut m = vec![0x00, 0x00, 0x10, 0x00, 0xff];
         m.extend(std::iter::repeat_n(b'9', 100_000));
         let _ = s.write_all(&m).await;
         hold(s).await;
