@@ -223,28 +223,22 @@ async fn databases_mariadb_postgres_and_sql_server() {
         if read_n(&mut s, 41).await.is_none() {
             return;
         }
+        // SQL Server 2019 (15.0.2000), encryption required; ENCRYPTION
+        // listed before VERSION.
         let payload = [
-            0x00, 0x00, 0x10, 0x00, 0x06, 0x01, 0x00, 0x16, 0x00, 0x01, 0x02, 0x00, 0x17, 0x00,
-            0x01, 0xff, 0x10, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x00,
+            0x01, 0x00, 0x0b, 0x00, 0x01, 0x00, 0x00, 0x0c, 0x00, 0x06, 0xff, 0x03, 0x0f, 0x00,
+            0x07, 0xd0, 0x00, 0x00,
         ];
-        let mut m = vec![
-            0x04,
-            0x01,
-            0x00,
-            8 + payload.len() as u8,
-            0x00,
-            0x00,
-            0x01,
-            0x00,
-        ];
+        // The TDS header: a response of 8 + 18 bytes.
+        let mut m = vec![4, 1, 0, 26, 0, 0, 1, 0];
         m.extend_from_slice(&payload);
         greeter(s, m.leak()).await;
     })
     .await;
     let d = identify_as(sql_server, Protocol::Mssql).await;
     let m = d.service.mssql.expect("mssql");
-    assert_eq!(m.version.as_deref(), Some("16.0.1000"));
-    assert_eq!(m.encryption, Some(MssqlEncryption::Off));
+    assert_eq!(m.version.as_deref(), Some("15.0.2000"));
+    assert_eq!(m.encryption, Some(MssqlEncryption::Required));
 }
 
 #[tokio::test]
@@ -341,14 +335,8 @@ async fn the_practice_check_through_the_api() {
     let handshake: &'static [u8] = mariadb_handshake().leak();
     let db = stand_in(VISITOR, 3306, move |s| greeter(s, handshake)).await;
     let server = TestServer::start(settings()).await;
-    let report: Report = client_from(VISITOR)
-        .get(server.url("/api/v1/scan?plan=practice"))
-        .send()
-        .await
-        .expect("scan")
-        .json()
-        .await
-        .expect("report");
+    let url = server.url("/api/v1/scan?plan=practice");
+    let report: Report = get_json(&client_from(VISITOR), &url).await;
     let open: Vec<u16> = report
         .ports
         .iter()
