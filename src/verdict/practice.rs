@@ -67,11 +67,13 @@ fn expected(protocol: Protocol) -> Option<(FindingId, Severity)> {
 }
 
 /// Whether identification recognised a service other than `protocol`'s
-/// (SMB on the NetBIOS port is the same file sharing).
+/// (SMB on the NetBIOS port is the same file sharing; IPP runs over HTTP,
+/// so any web answer on the printer port fits it).
 fn recognised_other(d: &PortDetails, protocol: Protocol) -> bool {
     let smb = d.smb.is_some() && protocol != Protocol::Netbios;
-    smb || d.tls.is_some()
-        || d.http.is_some()
+    let http = d.http.is_some() && protocol != Protocol::Ipp;
+    smb || http
+        || d.tls.is_some()
         || d.kerberos.is_some()
         || d.banner.is_some()
         || d.service != Default::default()

@@ -194,6 +194,9 @@ fn an_unrecognised_open_port_is_judged_by_its_number() {
     // A web server on the database port is no database: unexpected.
     let v = judge(&plan, &[(3306, Some(web()))]);
     assert_eq!(ids(&v), vec![UnexpectedOpen]);
+    // IPP runs over HTTP: a web answer on 631 fits the printer service.
+    let v = judge(&plan, &[(631, Some(web()))]);
+    assert_eq!(ids(&v), vec![PrinterExposed]);
     // The web ports stand for no service of their own.
     let v = judge(&plan, &[(8080, None)]);
     assert_eq!(ids(&v), vec![UnexpectedOpen]);
