@@ -25,6 +25,7 @@ pub mod event {
 
 mod details;
 mod queued;
+mod service_details;
 mod upnp;
 
 pub use details::{
@@ -33,6 +34,12 @@ pub use details::{
 pub use upnp::{UpnpAnswer, UpnpResult};
 
 pub use queued::Queued;
+
+pub use service_details::{
+    FtpDetails, IppDetails, MssqlDetails, MssqlEncryption, MysqlDetails, NetbiosDetails,
+    NetbiosSession, PostgresDetails, RdpDetails, RdpSecurity, ServiceDetails, SshDetails,
+    TelnetDetails, VncDetails,
+};
 
 pub use crate::plan::service_name;
 use crate::plan::{Group, Plan};

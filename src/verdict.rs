@@ -52,9 +52,13 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
         .flat_map(|f| f.ports.iter().copied())
         .collect();
     findings.extend(ident);
+    // RDP, VNC, databases, … (on any plan): ports with a finding of their own.
+    let services = practice::service_findings(plan, range.iter().chain(control));
+    let named: Vec<u16> = services.iter().flat_map(|f| f.ports.clone()).collect();
+    findings.extend(services);
 
     // Every other open port of a range: neither an exposed service by name
-    // nor a port that answered as a KDC.
+    // nor a port that answered as a KDC or a service of its own.
     let unexpected = open_range
         .iter()
         .filter(|p| {
@@ -62,7 +66,7 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
                 .iter()
                 .all(|(_, _, name)| p.service != *name)
         })
-        .filter(|p| !kdc.contains(&p.port))
+        .filter(|p| !kdc.contains(&p.port) && !named.contains(&p.port))
         .map(|p| p.port);
     findings.extend(finding(
         FindingId::UnexpectedOpen,
@@ -188,6 +192,7 @@ fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Option<Finding
     })
 }
 
+mod practice;
 pub mod upnp;
 
 #[cfg(test)]

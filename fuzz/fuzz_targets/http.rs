@@ -1,8 +1,8 @@
-//! HTTP answers, titles, admin-page recognition and line banners.
+//! HTTP answers, titles, admin-page and IPP recognition and line banners.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::{self, http};
+use portcheck::probe::ident::{self, http, ipp};
 
 fuzz_target!(|data: &[u8]| {
     // Read in pieces as they might arrive, the answer agrees with reading
@@ -14,7 +14,8 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(pieces, whole);
     if let Some(r) = http::parse_response(data) {
         assert!((100..=599).contains(&r.status));
-        assert!(r.title.is_none_or(|t| t.chars().count() <= http::MAX_TEXT));
+        assert!(r.title.as_ref().is_none_or(|t| t.chars().count() <= http::MAX_TEXT));
+        let _ = ipp::recognise(&r.into());
     }
     if let Some(b) = http::banner_line(data) {
         assert!(b.len() <= http::MAX_TEXT);

@@ -21,6 +21,10 @@ pub struct PortDetails {
     /// ASCII only, at most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banner: Option<String>,
+    /// The practice check's services (RDP, VNC, SSH, FTP, Telnet,
+    /// databases, IPP, NetBIOS), each a field of its own.
+    #[serde(flatten)]
+    pub service: super::ServiceDetails,
     /// Set when a budget ended identification before it was complete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<IdentLimit>,

@@ -13,27 +13,43 @@
 //! memory. Running out of a budget is reported ([`IdentLimit`]), not
 //! hidden.
 //!
-//! The parsers are pure functions in [`smb`], [`ntlm`], [`tls`], [`http`]
-//! and [`kerberos`]; the conversations around them are in `smb_client`,
-//! `tls_client`, `plain_client` and `kerberos_client`, on the budgeted I/O
-//! of `wire`. This module chooses what to try and in which order. What is
-//! tried on a port depends on the port's plan entry ([`protocols_for`]): the
-//! protocol the plan expects first, then the others while the budget lasts,
-//! Kerberos last (a service that is something else has usually said so by
-//! then). SMB stops after session setup: no tree connect, no share, no
-//! file; Kerberos after one AS-REQ without a password.
+//! The parsers are pure functions in [`smb`], [`ntlm`], [`tls`], [`http`],
+//! [`kerberos`], and for the practice check's services [`greeting`] (SSH,
+//! FTP), [`vnc`], [`telnet`], [`mysql`], [`rdp`], [`mssql`], [`postgres`],
+//! [`netbios`] and [`ipp`]; the conversations around them are in
+//! `smb_client`, `tls_client`, `plain_client` (with `greeting_client` for
+//! services that speak first), `kerberos_client` and `ask_client`, on the
+//! budgeted I/O of `wire`. This module chooses what to try and in which
+//! order. What is tried on a port depends on the port's plan entry
+//! ([`protocols_for`]): the protocol the plan expects first, then the
+//! others while the budget lasts, RDP on every port (it is often moved off
+//! 3389), Kerberos last (a service that is something else has usually said
+//! so by then). SMB stops after session setup: no tree connect, no share,
+//! no file; Kerberos after one AS-REQ without a password; RDP, VNC, Telnet
+//! and the databases before any login.
 
+mod ask_client;
+pub mod greeting;
+mod greeting_client;
 pub mod http;
+pub mod ipp;
 pub mod kerberos;
 mod kerberos_client;
+pub mod mssql;
+pub mod mysql;
+pub mod netbios;
 pub mod ntlm;
 mod plain_client;
 mod progress;
 pub use progress::read_in_pieces;
+pub mod postgres;
+pub mod rdp;
 pub mod smb;
 mod smb_client;
+pub mod telnet;
 pub mod tls;
 mod tls_client;
+pub mod vnc;
 mod wire;
 
 use std::net::SocketAddr;
@@ -43,6 +59,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::api::{IdentLimit, PortDetails};
+use ask_client::{probe_mssql, probe_netbios, probe_postgres, probe_rdp};
 use kerberos_client::probe_kerberos;
 use plain_client::{Plain, probe_plain};
 use smb_client::probe_smb;
@@ -78,19 +95,34 @@ pub const MAX_CONNECTIONS_PER_PORT: usize = smb::DIALECTS.len() + 3;
 pub use crate::plan::Protocol;
 
 /// What to try on a port whose plan entry names `first`, most likely first.
+///
+/// Services that greet (SSH, FTP, Telnet, VNC, MySQL) are recognised by
+/// `Plain`, which waits for a greeting before it asks `GET /`; so is IPP,
+/// from the HTTP answer. RDP is tried on every port, after the protocols
+/// that name most services, so it costs one connection only on a port
+/// nothing else recognised (a silent port ends identification before).
 pub fn protocols_for(first: Protocol) -> &'static [Protocol] {
     use Protocol::*;
     match first {
-        Smb => &[Smb, Tls, Plain, Kerberos],
-        Tls => &[Tls, Plain, Smb, Kerberos],
-        Plain => &[Plain, Tls, Smb, Kerberos],
-        Kerberos => &[Kerberos, Plain, Tls, Smb],
-        // Identified by their banner or an HTTP answer until a protocol of
-        // their own is tried first.
-        Rdp | Vnc | Ftp | Ssh | Telnet | Netbios | Mysql | Mssql | Postgres | Ipp => {
-            &[Plain, Tls, Smb, Kerberos]
-        }
+        Smb => &[Smb, Tls, Plain, Rdp, Kerberos],
+        Tls => &[Tls, Plain, Rdp, Smb, Kerberos],
+        Plain | Ipp => &[Plain, Tls, Rdp, Smb, Kerberos],
+        Kerberos => &[Kerberos, Plain, Tls, Rdp, Smb],
+        Rdp => &[Rdp, Plain, Tls, Smb, Kerberos],
+        Ftp | Ssh | Telnet | Vnc | Mysql => &[Plain, Rdp, Tls, Smb, Kerberos],
+        Mssql => &[Mssql, Plain, Rdp, Tls, Smb, Kerberos],
+        Postgres => &[Postgres, Plain, Rdp, Tls, Smb, Kerberos],
+        // The session service first, then SMB on the same port.
+        Netbios => &[Netbios, Smb, Plain, Rdp, Tls, Kerberos],
     }
+}
+
+/// Whether services expected on a port with this plan entry speak first,
+/// so that `Plain` waits longer for their greeting (MariaDB, for one, may
+/// look up the client's name before it sends its handshake).
+fn greets(first: Protocol) -> bool {
+    use Protocol::*;
+    matches!(first, Ftp | Ssh | Telnet | Vnc | Mysql)
 }
 
 /// Identify the service on `addr`, which the scan found open, trying
@@ -124,6 +156,10 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
                     details.smb = Some(s);
                     break;
                 }
+                // A NetBIOS session service that SMB did not answer on.
+                if details.service.netbios.is_some() {
+                    break;
+                }
             }
             Protocol::Tls => {
                 if let Some((t, h)) = probe_tls(addr, step_deadline, &limits).await {
@@ -139,8 +175,16 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
                 }
             }
             Protocol::Plain => {
-                match probe_plain(addr, step_deadline, budget.banner_wait, &limits).await {
+                // A service expected to greet gets half the step for it; the
+                // other half is left for `GET /` should it stay silent.
+                let wait = if i == 0 && greets(first) {
+                    (step_deadline - now) / 2
+                } else {
+                    budget.banner_wait
+                };
+                match probe_plain(addr, first, step_deadline, wait, &limits).await {
                     Plain::Http(h) => {
+                        details.service.ipp = ipp::recognise(&h);
                         details.http = Some(h);
                         break;
                     }
@@ -148,21 +192,44 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
                         details.banner = Some(b);
                         break;
                     }
+                    Plain::Service(s, line) => {
+                        details.service = *s;
+                        details.banner = line;
+                        break;
+                    }
                     Plain::Hint(p) => hint = Some(p),
                     Plain::Nothing => {}
                     Plain::Refused => break,
                 }
             }
-            // Never listed by `protocols_for` (yet).
-            Protocol::Rdp
-            | Protocol::Vnc
+            Protocol::Rdp => {
+                if let Some(r) = probe_rdp(addr, step_deadline, &limits).await {
+                    details.service.rdp = Some(r);
+                    break;
+                }
+            }
+            Protocol::Mssql => {
+                if let Some(m) = probe_mssql(addr, step_deadline, &limits).await {
+                    details.service.mssql = Some(m);
+                    break;
+                }
+            }
+            Protocol::Postgres => {
+                if let Some(p) = probe_postgres(addr, step_deadline, &limits).await {
+                    details.service.postgres = Some(p);
+                    break;
+                }
+            }
+            // Not a break: SMB is asked next on the same port.
+            Protocol::Netbios => {
+                details.service.netbios = probe_netbios(addr, step_deadline, &limits).await;
+            }
+            // Recognised by `Plain`; never listed by `protocols_for`.
+            Protocol::Vnc
             | Protocol::Ftp
             | Protocol::Ssh
             | Protocol::Telnet
-            | Protocol::Netbios
             | Protocol::Mysql
-            | Protocol::Mssql
-            | Protocol::Postgres
             | Protocol::Ipp => {}
         }
         // A service that let a whole step run out of time is silent or
@@ -197,17 +264,42 @@ mod tests {
             Protocol::Tls,
             Protocol::Plain,
             Protocol::Kerberos,
+            Protocol::Rdp,
         ];
-        for first in every {
+        let practice = crate::plan::Plan::practice();
+        let firsts = practice
+            .groups
+            .iter()
+            .flat_map(|g| &g.ports)
+            .map(|s| s.protocol);
+        for first in every.into_iter().chain(firsts) {
             let tried = protocols_for(first);
-            assert_eq!(tried[0], first);
+            // A protocol recognised through `Plain` starts with it.
+            let starts = if greets(first) || first == Protocol::Ipp {
+                Protocol::Plain
+            } else {
+                first
+            };
+            assert_eq!(tried[0], starts, "{first:?}");
+            // RDP and the standard protocols everywhere, once each.
             for p in every {
-                assert!(tried.contains(&p), "{first:?} tries {p:?}");
+                assert_eq!(
+                    tried.iter().filter(|&&t| t == p).count(),
+                    1,
+                    "{first:?} tries {p:?}"
+                );
             }
-            assert_eq!(tried.len(), every.len());
             if first != Protocol::Kerberos {
                 assert_eq!(tried.last(), Some(&Protocol::Kerberos));
             }
+        }
+        // On the standard plan's ports, RDP comes after the protocols
+        // that name most services.
+        for first in [Protocol::Smb, Protocol::Tls, Protocol::Plain] {
+            let tried = protocols_for(first);
+            let rdp = tried.iter().position(|&p| p == Protocol::Rdp);
+            let plain = tried.iter().position(|&p| p == Protocol::Plain);
+            assert!(rdp > plain, "{first:?}");
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Plain identification over the wire: wait briefly for a greeting (SSH,
-//! FTP and SMTP servers speak first), else ask `GET /` and read the answer
-//! as HTTP, a banner, or the sign of a TLS service or a Kerberos KDC (which
-//! answers a request it cannot read with an error of its own). Parsing is
-//! in [`super::http`].
+//! FTP, SMTP, VNC, MySQL and Telnet servers speak first; the greeting is
+//! followed up in `greeting_client`), else ask `GET /` and read the answer
+//! as HTTP, a banner, or the sign of a TLS service, a Kerberos KDC (which
+//! answers a request it cannot read with an error of its own) or RDP.
+//! Parsing is in [`super::http`] and [`super::greeting`].
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -10,17 +11,23 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
 
+use super::greeting::{self, MAX_GREETING};
+use super::greeting_client::follow;
 use super::http;
 use super::kerberos_client::kdc_answered;
+use super::rdp;
 use super::wire::{Failure, Limits, connect, read_until, write_all};
-use crate::api::HttpDetails;
+use crate::api::{HttpDetails, ServiceDetails};
 use crate::plan::Protocol;
 
 pub(super) enum Plain {
     Http(HttpDetails),
     Banner(String),
-    /// The answer to `GET /` was a TLS record or a Kerberos message: a
-    /// service of that protocol.
+    /// A greeting service of the practice check, and its first line for
+    /// text protocols.
+    Service(Box<ServiceDetails>, Option<String>),
+    /// The answer to `GET /` was a TLS record, a Kerberos message or a TPKT
+    /// packet: a service of that protocol.
     Hint(Protocol),
     Nothing,
     /// Connection refused: the port closed since the scan.
@@ -43,8 +50,10 @@ pub(super) async fn ask_http<S: AsyncRead + AsyncWrite + Unpin>(
     read_until(s, buf, http::MAX_RESPONSE, deadline, limits, complete).await;
 }
 
+/// `expected` is the protocol the port's plan entry names first.
 pub(super) async fn probe_plain(
     addr: SocketAddr,
+    expected: Protocol,
     deadline: Instant,
     banner_wait: Duration,
     limits: &Limits,
@@ -69,15 +78,9 @@ pub(super) async fn probe_plain(
     )
     .await;
     if !buf.is_empty() {
-        let mut line = http::LineProgress::default();
-        read_until(&mut s, &mut buf, http::MAX_BANNER, deadline, limits, |b| {
-            line.complete(b)
-        })
-        .await;
-        return match http::banner_line(&buf) {
-            Some(line) => Plain::Banner(line),
-            None => Plain::Nothing,
-        };
+        let complete = greeting::complete;
+        read_until(&mut s, &mut buf, MAX_GREETING, deadline, limits, complete).await;
+        return follow(&mut s, buf, expected, deadline, banner_wait, limits).await;
     }
     ask_http(&mut s, addr, &mut buf, deadline, limits).await;
     if matches!(buf.first(), Some(0x15 | 0x16)) {
@@ -85,6 +88,12 @@ pub(super) async fn probe_plain(
     }
     if kdc_answered(&buf) {
         return Plain::Hint(Protocol::Kerberos);
+    }
+    if buf
+        .first_chunk::<4>()
+        .is_some_and(|h| rdp::tpkt_len(*h).is_some())
+    {
+        return Plain::Hint(Protocol::Rdp);
     }
     if let Some(r) = http::parse_response(&buf) {
         return Plain::Http(r.into());
