@@ -22,10 +22,12 @@ pub mod event {
 
 mod details;
 mod service_details;
+mod upnp;
 
 pub use details::{
     HttpDetails, IdentLimit, KerberosDetails, KerberosMessage, PortDetails, SmbDetails, TlsDetails,
 };
+pub use upnp::{UpnpAnswer, UpnpResult};
 
 pub use service_details::{
     FtpDetails, IppDetails, MssqlDetails, MssqlEncryption, MysqlDetails, NetbiosDetails,
@@ -68,7 +70,7 @@ pub struct Target {
     pub via_proxy: bool,
 }
 
-fn is_false(b: &bool) -> bool {
+pub(crate) fn is_false(b: &bool) -> bool {
     !*b
 }
 
@@ -354,6 +356,10 @@ pub struct Report {
     /// The per-attempt connect timeout the scan ended with, in milliseconds
     /// (adapted to the visitor's round-trip time).
     pub timeout_ms: u64,
+    /// The UPnP check from outside, for plans that include it; absent
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upnp: Option<UpnpResult>,
 }
 
 /// Machine-readable error codes.

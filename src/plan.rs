@@ -222,6 +222,10 @@ pub struct Plan {
     #[serde(default)]
     pub title: Title,
     pub groups: Vec<Group>,
+    /// Whether a scan of this plan also asks the visitor's address whether
+    /// a UPnP service answers from outside (one SSDP search, UDP 1900).
+    #[serde(default, skip_serializing_if = "crate::api::is_false")]
+    pub upnp: bool,
 }
 
 impl Group {
@@ -276,6 +280,7 @@ impl Plan {
                 "Port ranges 440–449 and 80–89",
             ),
             groups: vec![Group::forwarded_https(), Group::forwarded_http()],
+            upnp: false,
         }
     }
 
@@ -287,6 +292,7 @@ impl Plan {
             name: PRACTICE.into(),
             title: Title::new("Weitere gefährliche Dienste", "Other dangerous services"),
             groups: practice::groups(),
+            upnp: true,
         }
     }
 
@@ -410,6 +416,7 @@ impl Plan {
             started_at: "2026-11-29T08:15:00Z".into(),
             duration_ms: 812,
             timeout_ms: 900,
+            upnp: None,
         }
     }
 

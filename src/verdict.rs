@@ -52,9 +52,13 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
         .flat_map(|f| f.ports.iter().copied())
         .collect();
     findings.extend(ident);
+    // RDP, VNC, databases, … (on any plan): ports with a finding of their own.
+    let services = practice::service_findings(plan, range.iter().chain(control));
+    let named: Vec<u16> = services.iter().flat_map(|f| f.ports.clone()).collect();
+    findings.extend(services);
 
     // Every other open port of a range: neither an exposed service by name
-    // nor a port that answered as a KDC.
+    // nor a port that answered as a KDC or a service of its own.
     let unexpected = open_range
         .iter()
         .filter(|p| {
@@ -62,7 +66,7 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
                 .iter()
                 .all(|(_, _, name)| p.service != *name)
         })
-        .filter(|p| !kdc.contains(&p.port))
+        .filter(|p| !kdc.contains(&p.port) && !named.contains(&p.port))
         .map(|p| p.port);
     findings.extend(finding(
         FindingId::UnexpectedOpen,
@@ -102,12 +106,17 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
     for f in &mut findings {
         f.group = sole_group(plan, &f.ports);
     }
-    // Stable: two findings of one kind (one per group) stay in plan order.
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
+    rank(&mut findings);
     Verdict {
         level: level_of(&findings),
         findings,
     }
+}
+
+/// Most severe first, then by id. Stable: two findings of one kind (one
+/// per group) stay in plan order.
+pub(crate) fn rank(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
 }
 
 /// The name of the one group all of `ports` belong to, if there is one.
@@ -182,6 +191,9 @@ fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Option<Finding
         group: None,
     })
 }
+
+mod practice;
+pub mod upnp;
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::api::{
     self, ErrorBody, GroupPorts, PortEvent, PortGroup, PortResult, PortState, Reason, Report,
-    Started, Target, Verdict,
+    Started, Target, UpnpResult, Verdict,
 };
 
 /// One dispatched event.
@@ -166,6 +166,8 @@ struct WireReport {
     duration_ms: u64,
     #[serde(default)]
     timeout_ms: u64,
+    #[serde(default)]
+    upnp: Option<UpnpResult>,
 }
 
 /// A `port` event; `None` when it names no group.
@@ -187,6 +189,7 @@ fn report(w: WireReport) -> Report {
         started_at: w.started_at,
         duration_ms: w.duration_ms,
         timeout_ms: w.timeout_ms,
+        upnp: w.upnp,
     }
 }
 

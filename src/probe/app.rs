@@ -52,4 +52,6 @@ mod plans;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod upnp;
+#[cfg(test)]
 mod via_proxy;

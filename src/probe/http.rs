@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use axum::{Json, Router};
+use futures_util::future::join;
 use futures_util::{FutureExt, Stream};
 use tokio::sync::mpsc;
 use tokio_stream::StreamExt;
@@ -27,8 +28,10 @@ use super::headers::cors_origins;
 use super::metrics::Held;
 use super::scan;
 use super::state::{Admitted, ConnInfo, ProbeState};
+use super::upnp;
 use crate::api::{Plans, PortEvent, Report, SiteInfo, Started, Target, event};
 use crate::plan::Plan;
+use crate::verdict;
 
 type AppState = Arc<ProbeState>;
 
@@ -85,8 +88,9 @@ async fn whoami(
     Ok(Json(st.target(&conn, &headers)?))
 }
 
-/// Run an admitted scan as a tracked task, reporting events to `on_port`;
-/// the task ends with the report (counted and logged), `None` if it failed.
+/// Run an admitted scan as a tracked task, reporting events to `on_port`,
+/// with the UPnP check beside it when the plan asks for one; the task ends
+/// with the report (counted and logged), `None` if it failed.
 fn spawn_scan(
     st: &AppState,
     plan: Plan,
@@ -98,9 +102,21 @@ fn spawn_scan(
         let Admitted { target, rtt, slot } = admitted;
         let running = Held::new(&st.metrics.scans_running);
         let scan = scan::scan(target.ip, &plan, &st.scan, rtt, on_port);
-        let mut report = AssertUnwindSafe(scan).catch_unwind().await.ok();
+        // The UPnP search runs beside the connect scan, not after it.
+        let search = async {
+            match plan.upnp {
+                true => Some(upnp::check(target.ip, rtt).await),
+                false => None,
+            }
+        };
+        let (report, found) = join(AssertUnwindSafe(scan).catch_unwind(), search).await;
+        let mut report = report.ok();
         if let Some(report) = &mut report {
             report.target = target;
+            if let Some(found) = found {
+                verdict::upnp::apply(&mut report.verdict, &found);
+                report.upnp = Some(found);
+            }
         }
         drop((running, slot));
         if let Some(report) = &report {

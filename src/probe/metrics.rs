@@ -241,6 +241,7 @@ mod tests {
             started_at: String::new(),
             duration_ms: 420,
             timeout_ms: 150,
+            upnp: None,
         };
         m.record_scan(&report);
         m.record_refused(ErrorCode::RateLimited);

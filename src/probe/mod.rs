@@ -8,6 +8,7 @@
 //! - [`scan`]: the connect scan and its adaptive timeouts.
 //! - [`ident`]: what listens on an open port (SMB, TLS, HTTP, banners,
 //!   Kerberos).
+//! - [`upnp`]: the UPnP check from outside (one SSDP search, UDP 1900).
 //! - [`state`]: the shared state, its parts, and admission of a scan.
 //! - [`app`]: every route as one router (API, page, health, metrics).
 //! - [`http`]: the API routes: whoami, scan, scan stream, site.
@@ -37,4 +38,5 @@ pub mod scan;
 pub mod server;
 pub mod shutdown;
 pub mod state;
+pub mod upnp;
 pub mod www;

@@ -304,6 +304,7 @@ pub async fn scan(
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         timeout_ms: u64::try_from(timeout_for(rtt_estimate, timing).as_millis())
             .unwrap_or(u64::MAX),
+        upnp: None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! variant's JSON name must appear in it. The `match`es have no wildcard, so
 //! adding a variant without naming it here does not compile.
 
-use portcheck::api::{ErrorCode, FindingId, IdentLimit, PortState, Reason};
+use portcheck::api::{ErrorCode, FindingId, IdentLimit, PortState, Reason, UpnpAnswer};
 use portcheck::plan::Protocol;
 
 fn json_name(v: impl serde::Serialize) -> String {
@@ -31,7 +31,10 @@ fn openapi_names_every_value() {
             NotFound, MethodNotAllowed, Internal),
         every_name!(FindingId: SmbExposed, UnexpectedOpen, HttpsExposed, RangeReachable,
             ScanIncomplete, SmbGuestAccess, Smb1Enabled, SmbSigningNotRequired, TlsOutdated,
-            AdminInterfaceExposed, HttpExposed, KerberosExposed),
+            AdminInterfaceExposed, HttpExposed, KerberosExposed, RdpExposed, VncNoAuth, VncExposed,
+            DatabaseExposed, TelnetExposed, FtpExposed, PrinterExposed, SshExposed, NetbiosExposed,
+            UpnpExposed),
+        every_name!(UpnpAnswer: Answered, NoAnswer, Error),
         every_name!(Reason: Connected, Refused, Timeout, Unreachable, Prohibited, LocalError),
         every_name!(PortState: Open, Closed, Filtered, Error),
         every_name!(IdentLimit: Time, Bytes),
@@ -73,6 +76,10 @@ fn openapi_names_every_value() {
         "via_proxy:",
         "groups:",
         "group_name:",
+        "UpnpResult:",
+        "waited_ms:",
+        "location:",
+        "usn:",
     ] {
         assert!(spec.contains(field), "docs/openapi.yaml lacks {field}");
     }
