@@ -7,5 +7,6 @@
 mod clients;
 mod ident;
 mod page;
+mod practice;
 mod teardown;
 mod visitors;
