@@ -441,23 +441,15 @@ build_smb1() {
   visitor smb1 smb1 198.51.100.34 2001:db8:4::2
 }
 
-# A small-business router with NAT. FWD (an nft port set) is what its
-# inbound rule forwards to the LAN server 192.168.178.10, the practice
-# server of `practice_server`.
-nat_router() { # NAME I FWD
-  local name=$1 i=$2 fwd=$3
-  mkns "$name" router
-  uplink "$name" "$i" 4 wan
-  mkns "$name-srv"
-  link "$name" lan "$name-srv" eth0
-  addr4 "$name" lan 192.168.178.1/24
-  addr4 "$name-srv" eth0 192.168.178.10/24
-  ip -n "$(NS "$name-srv")" route add "$LAB_NET4" via 192.168.178.1
-  nft_in "$name" <<EOF
+# A NAT router's firewall: masquerade out of `wan`, inbound only answers,
+# DNAT (a prerouting rule, may be empty) and INPUT (one more input rule,
+# may be empty).
+nat_firewall() { # NAME DNAT INPUT
+  nft_in "$1" <<EOF
 table ip nat {
   chain prerouting {
     type nat hook prerouting priority dstnat; policy accept;
-    iifname "wan" tcp dport $fwd dnat to 192.168.178.10
+    $2
   }
   chain postrouting {
     type nat hook postrouting priority srcnat; policy accept;
@@ -470,6 +462,7 @@ table inet filter {
     ct state established,related accept
     iifname { "lo", "lan" } accept
     meta l4proto { icmp, ipv6-icmp } accept
+    $3
   }
   chain forward {
     type filter hook forward priority filter; policy drop;
@@ -479,6 +472,21 @@ table inet filter {
   }
 }
 EOF
+}
+
+# A small-business router with NAT. FWD (an nft port set) is what its
+# inbound rule forwards to the LAN server 192.168.178.10, the practice
+# server of `practice_server`.
+nat_router() { # NAME I FWD
+  local name=$1 i=$2 fwd=$3
+  mkns "$name" router
+  uplink "$name" "$i" 4 wan
+  mkns "$name-srv"
+  link "$name" lan "$name-srv" eth0
+  addr4 "$name" lan 192.168.178.1/24
+  addr4 "$name-srv" eth0 192.168.178.10/24
+  ip -n "$(NS "$name-srv")" route add "$LAB_NET4" via 192.168.178.1
+  nat_firewall "$name" "iifname \"wan\" tcp dport $fwd dnat to 192.168.178.10" ""
   practice_server "$name-srv"
 }
 

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # The practice check's lab hosts: real services from Debian packages, and
 # two routers with a UPnP daemon. Sourced by lab.sh (which provides mkns,
-# link, addr4, addr6, service, samba, wait_listening, certificate, emit,
-# visitor, nat_router's building blocks, NS, DIR, PY); built only on request.
+# link, addr4, addr6, nft_in, nat_firewall, service, samba, wait_listening,
+# certificate, visitor, NS, DIR, LAB_NET4, LAB_NET6); built only on request.
 #
 #   inet (router) --- bridge "prac" 198.51.100.1/29, 2001:db8:30::1/64
 #        |-- remote   .2  :30::2  xrdp (RDP) on 3389, TigerVNC without a
@@ -260,28 +260,7 @@ upnp_router() { # NAME N wan|lan
   ip -n "$(NS "$name-pc")" route add "$LAB_NET4" via 192.168.178.1
   local ssdp_in=""
   [ "$side" = wan ] && ssdp_in='iifname "wan" udp dport 1900 accept'
-  nft_in "$name" <<EOF
-table ip nat {
-  chain postrouting {
-    type nat hook postrouting priority srcnat; policy accept;
-    oifname "wan" masquerade
-  }
-}
-table inet filter {
-  chain input {
-    type filter hook input priority filter; policy drop;
-    ct state established,related accept
-    iifname { "lo", "lan" } accept
-    meta l4proto { icmp, ipv6-icmp } accept
-    $ssdp_in
-  }
-  chain forward {
-    type filter hook forward priority filter; policy drop;
-    ct state established,related accept
-    iifname "lan" oifname "wan" accept
-  }
-}
-EOF
+  nat_firewall "$name" "" "$ssdp_in"
   mkdir -p "$d"
   # No ext_ip: miniupnpd refuses documentation addresses there; without it
   # it logs that forwarding is impossible, which SSDP does not need.

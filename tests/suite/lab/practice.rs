@@ -182,18 +182,21 @@ struct NmapService {
     extrainfo: String,
 }
 
+/// The `<host>` elements of nmap's XML, each with its address.
+fn nmap_hosts(xml: &str) -> impl Iterator<Item = (IpAddr, &str)> {
+    xml.split("<host ").skip(1).filter_map(|host| {
+        let addr = host
+            .split("<address ")
+            .nth(1)
+            .and_then(|a| attr(a, "addr"))?;
+        Some((addr.parse().ok()?, host))
+    })
+}
+
 /// `<host>` chunks of nmap's XML by address, each with its ports' services.
 fn nmap_services(xml: &str) -> BTreeMap<IpAddr, BTreeMap<u16, NmapService>> {
     let mut hosts = BTreeMap::new();
-    for host in xml.split("<host ").skip(1) {
-        let Some(addr) = host
-            .split("<address ")
-            .nth(1)
-            .and_then(|a| attr(a, "addr"))
-            .and_then(|a| a.parse().ok())
-        else {
-            continue;
-        };
+    for (addr, host) in nmap_hosts(xml) {
         let mut ports = BTreeMap::new();
         for chunk in host.split("<port ").skip(1) {
             let port = attr(chunk, "portid").and_then(|p| p.parse().ok());
@@ -336,15 +339,7 @@ fn check_upnp(lab: &Lab, reports: &[(&str, IpAddr, Report)]) -> Vec<String> {
     let addrs: Vec<IpAddr> = routers.iter().map(|(a, _)| *a).collect();
     let xml = nmap_xml(lab, &addrs, "U:1900", &["-sU", "--script", "upnp-info"]);
     let mut problems = Vec::new();
-    for host in xml.split("<host ").skip(1) {
-        let Some(addr) = host
-            .split("<address ")
-            .nth(1)
-            .and_then(|a| attr(a, "addr"))
-            .and_then(|a| a.parse::<IpAddr>().ok())
-        else {
-            continue;
-        };
+    for (addr, host) in nmap_hosts(&xml) {
         let Some((_, report)) = routers.iter().find(|(a, _)| *a == addr) else {
             continue;
         };
