@@ -2,7 +2,10 @@
 //! variant's JSON name must appear in it. The `match`es have no wildcard, so
 //! adding a variant without naming it here does not compile.
 
-use portcheck::api::{ErrorCode, FindingId, IdentLimit, PortState, Reason, UpnpAnswer};
+use portcheck::api::{
+    ErrorCode, FindingId, IdentLimit, MssqlEncryption, NetbiosSession, PortState, RdpSecurity,
+    Reason, UpnpAnswer,
+};
 use portcheck::plan::Protocol;
 
 fn json_name(v: impl serde::Serialize) -> String {
@@ -35,6 +38,9 @@ fn openapi_names_every_value() {
             DatabaseExposed, TelnetExposed, FtpExposed, PrinterExposed, SshExposed, NetbiosExposed,
             UpnpExposed),
         every_name!(UpnpAnswer: Answered, NoAnswer, Error),
+        every_name!(RdpSecurity: Rdp, Tls, Credssp, CredsspEarlyUserAuth, Other),
+        every_name!(MssqlEncryption: Off, On, NotSupported, Required, Other),
+        every_name!(NetbiosSession: Positive, Negative, Retarget),
         every_name!(Reason: Connected, Refused, Timeout, Unreachable, Prohibited, LocalError),
         every_name!(PortState: Open, Closed, Filtered, Error),
         every_name!(IdentLimit: Time, Bytes),
@@ -80,6 +86,30 @@ fn openapi_names_every_value() {
         "waited_ms:",
         "location:",
         "usn:",
+        // The practice check's services.
+        "rdp:",
+        "security:",
+        "failure_code:",
+        "vnc:",
+        "security_types:",
+        "no_password:",
+        "ssh:",
+        "software:",
+        "comment:",
+        "ftp:",
+        "code:",
+        "text:",
+        "telnet:",
+        "options:",
+        "greeting:",
+        "mysql:",
+        "mssql:",
+        "encryption:",
+        "postgres:",
+        "tls:",
+        "ipp:",
+        "netbios:",
+        "session:",
     ] {
         assert!(spec.contains(field), "docs/openapi.yaml lacks {field}");
     }

@@ -29,8 +29,8 @@ pub enum Greeting {
 /// Whether `buf` holds enough of a greeting to classify it: a whole line,
 /// a whole RFB version, a whole MySQL packet, or Telnet negotiation.
 pub fn complete(buf: &[u8]) -> bool {
-    if buf.first() == Some(&telnet::IAC) {
-        return buf.len() >= 3;
+    if buf.len() >= 3 && telnet::parse(buf).is_some() {
+        return true;
     }
     if buf.starts_with(b"RFB ") {
         return buf.len() >= vnc::VERSION_LEN;

@@ -12,21 +12,12 @@ use tokio::time::Instant;
 
 use super::greeting::{self, Greeting, MAX_GREETING};
 use super::http::banner_line;
+use super::plain_client::Plain;
 use super::telnet;
 use super::vnc::{self, Version};
 use super::wire::{Limits, read_until, write_all};
 use crate::api::{ServiceDetails, VncDetails};
 use crate::plan::Protocol;
-
-/// What a greeting service turned out to be.
-pub(super) enum Greeted {
-    /// One of the practice check's services, with the greeting's first
-    /// line for text protocols (SSH, FTP).
-    Service(ServiceDetails, Option<String>),
-    /// A line from another service.
-    Banner(String),
-    Nothing,
-}
 
 /// Judge the greeting in `buf` (read to [`greeting::complete`]) and, for
 /// VNC and Telnet, ask what comes next. `wait` bounds Telnet's pause for a
@@ -38,7 +29,7 @@ pub(super) async fn follow<S: AsyncRead + AsyncWrite + Unpin>(
     deadline: Instant,
     wait: Duration,
     limits: &Limits,
-) -> Greeted {
+) -> Plain {
     let mut found = ServiceDetails::default();
     match greeting::classify(&buf, expected) {
         Greeting::Ssh(d) => found.ssh = Some(d),
@@ -49,11 +40,11 @@ pub(super) async fn follow<S: AsyncRead + AsyncWrite + Unpin>(
             telnet_greeting(s, &mut buf, deadline.min(Instant::now() + wait)).await;
             found.telnet = telnet::parse(&buf).map(|n| n.details);
         }
-        Greeting::Other(line) => return Greeted::Banner(line),
-        Greeting::Nothing => return Greeted::Nothing,
+        Greeting::Other(line) => return Plain::Banner(line),
+        Greeting::Nothing => return Plain::Nothing,
     }
     let text = found.ssh.is_some() || found.ftp.is_some();
-    Greeted::Service(found, text.then(|| banner_line(&buf)).flatten())
+    Plain::Service(Box::new(found), text.then(|| banner_line(&buf)).flatten())
 }
 
 /// Answer an RFB server with the version the probe speaks and read the

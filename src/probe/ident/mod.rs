@@ -116,7 +116,8 @@ pub fn protocols_for(first: Protocol) -> &'static [Protocol] {
 }
 
 /// Whether services expected on a port with this plan entry speak first,
-/// so that `Plain` waits for their greeting as long as its step allows.
+/// so that `Plain` waits longer for their greeting (MariaDB, for one, may
+/// look up the client's name before it sends its handshake).
 fn greets(first: Protocol) -> bool {
     use Protocol::*;
     matches!(first, Ftp | Ssh | Telnet | Vnc | Mysql)
@@ -172,8 +173,10 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
                 }
             }
             Protocol::Plain => {
+                // A service expected to greet gets half the step for it; the
+                // other half is left for `GET /` should it stay silent.
                 let wait = if i == 0 && greets(first) {
-                    step_deadline - now
+                    (step_deadline - now) / 2
                 } else {
                     budget.banner_wait
                 };

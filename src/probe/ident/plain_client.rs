@@ -12,7 +12,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
 
 use super::greeting::{self, MAX_GREETING};
-use super::greeting_client::{Greeted, follow};
+use super::greeting_client::follow;
 use super::http;
 use super::kerberos_client::kdc_answered;
 use super::rdp;
@@ -79,11 +79,7 @@ pub(super) async fn probe_plain(
     if !buf.is_empty() {
         let complete = greeting::complete;
         read_until(&mut s, &mut buf, MAX_GREETING, deadline, limits, complete).await;
-        return match follow(&mut s, buf, expected, deadline, banner_wait, limits).await {
-            Greeted::Service(d, line) => Plain::Service(Box::new(d), line),
-            Greeted::Banner(line) => Plain::Banner(line),
-            Greeted::Nothing => Plain::Nothing,
-        };
+        return follow(&mut s, buf, expected, deadline, banner_wait, limits).await;
     }
     ask_http(&mut s, addr, &mut buf, deadline, limits).await;
     if matches!(buf.first(), Some(0x15 | 0x16)) {

@@ -4,3 +4,5 @@
 mod api;
 mod hostile;
 mod props;
+mod service_props;
+mod services;

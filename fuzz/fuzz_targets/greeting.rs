@@ -1,0 +1,29 @@
+//! What services send first: SSH and FTP lines, RFB versions and security
+//! offers, MySQL/MariaDB handshakes and errors, Telnet negotiation.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use portcheck::plan::Protocol;
+use portcheck::probe::ident::{greeting, mysql, telnet, vnc};
+
+fuzz_target!(|data: &[u8]| {
+    let _ = greeting::complete(data);
+    for expected in [Protocol::Plain, Protocol::Ftp] {
+        let _ = greeting::classify(data, expected);
+    }
+    if let Some(m) = mysql::parse_greeting(data) {
+        assert!(m.version.is_none_or(|v| v.len() < data.len()));
+    }
+    if let Some(t) = telnet::parse(data) {
+        assert!(t.details.options.len() <= 32);
+        assert!(t.refusal.len() <= 3 * data.len());
+    }
+    let _ = vnc::parse_version(data);
+    for lists in [true, false] {
+        let _ = vnc::offer_complete(data, lists);
+        if let Some(types) = vnc::parse_offer(data, lists) {
+            assert!(types.len() < data.len().max(1));
+            let _ = vnc::no_password(&types);
+        }
+    }
+});
