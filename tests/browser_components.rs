@@ -489,3 +489,160 @@ async fn a_proxy_is_named_before_consent_and_beside_the_result() {
         q(&root, ".result [data-warning=\"via-proxy\"]").expect("warning with the result");
     assert!(text(&warning).contains("wahrscheinlich zu diesem Proxy"));
 }
+
+/// A practice report: RDP open on 3389, the rest silent, and a UPnP
+/// service that answered with `server`.
+fn practice_report(server: &str) -> Report {
+    use portcheck::api::{Finding, FindingId, Severity, UpnpAnswer, UpnpResult};
+    let plan = Plan::practice();
+    let mut r = plan.sample_report("198.51.100.7".parse().unwrap(), |_, p| {
+        if p == 3389 {
+            PortState::Open
+        } else {
+            PortState::Filtered
+        }
+    });
+    r.verdict.findings = vec![Finding {
+        id: FindingId::RdpExposed,
+        severity: Severity::Critical,
+        ports: vec![3389],
+        group: Some("remote-access".into()),
+    }];
+    let upnp = UpnpResult {
+        answer: UpnpAnswer::Answered,
+        port: 1900,
+        sent: 1,
+        waited_ms: 20,
+        server: Some(server.into()),
+        location: Some("http://192.168.1.1:5000/rootDesc.xml".into()),
+        st: None,
+        usn: None,
+    };
+    portcheck::verdict::upnp::apply(&mut r.verdict, &upnp);
+    r.upnp = Some(upnp);
+    r
+}
+
+/// An event of practice run `run`'s check of the page's own origin.
+fn practice_msg(run: u32, msg: StreamMsg) -> Action {
+    Action::PracticeCheck {
+        run,
+        family: None,
+        event: CheckEvent::Stream(msg),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_practice_check_is_offered_after_the_result_with_its_own_consent() {
+    // Not before the main result.
+    let root = mount(PageState::new(Lang::De, false)).await;
+    assert!(q(&root, "#practice-consent").is_none());
+    let root = mount(done(Lang::De, celle_report())).await;
+    let button = q(&root, "#practice-consent").expect("the offer's button");
+    assert_eq!(button.tag_name(), "BUTTON");
+    assert_eq!(
+        button.get_attribute("aria-describedby").as_deref(),
+        Some("practice-consent-text")
+    );
+    let offer = text(&q(&root, ".practice-offer").expect("the offer"));
+    assert!(
+        offer.contains("Weitere gefährliche Dienste prüfen"),
+        "{offer}"
+    );
+    assert!(offer.contains("3389") && offer.contains("UDP"), "{offer}");
+    assert!(offer.contains("willigen Sie ein"), "{offer}");
+    // The offer is a section of its own after the main result.
+    let heading = q(&root, "#practice-offer-heading").unwrap();
+    assert_eq!(heading.tag_name(), "H2");
+    let root = mount(done(Lang::En, celle_report())).await;
+    let offer = text(&q(&root, ".practice-offer").unwrap());
+    assert!(offer.contains("Check other dangerous services"), "{offer}");
+}
+
+#[wasm_bindgen_test]
+async fn the_practice_check_runs_with_its_grid_then_shows_findings_and_upnp() {
+    let mut s = done(Lang::De, celle_report());
+    s.apply(Action::StartPractice { both: false });
+    let run = s.practice.run;
+    let plan = Plan::practice();
+    s.apply(practice_msg(
+        run,
+        port(&plan, PortGroup::Range, 3389, PortState::Open),
+    ));
+    let root = mount(s.clone()).await;
+    let section = q(&root, "[data-practice=\"running\"]").expect("running practice check");
+    assert_eq!(all(&section, "[data-port]").len(), 14);
+    assert_eq!(
+        q(&section, "[data-port=\"3389\"]")
+            .unwrap()
+            .get_attribute("data-state")
+            .as_deref(),
+        Some("open")
+    );
+    assert_eq!(
+        text(&q(&root, "#live").unwrap()),
+        "Weitere Dienste: 1 von 14 Ports geprüft"
+    );
+    // The main result stays as it was.
+    assert!(q(&root, "[data-verdict=\"critical\"]").is_some());
+    root.remove();
+
+    s.apply(practice_msg(
+        run,
+        StreamMsg::Finished(Box::new(practice_report("MiniUPnPd/2.3"))),
+    ));
+    for lang in [Lang::De, Lang::En] {
+        let mut s = s.clone();
+        s.apply(Action::SetLang(lang));
+        let root = mount(s).await;
+        let section = q(&root, "[data-practice=\"settled\"]").expect("settled practice check");
+        assert_eq!(
+            q(&section, "[data-verdict]")
+                .unwrap()
+                .get_attribute("data-verdict")
+                .as_deref(),
+            Some("critical")
+        );
+        let ids: Vec<String> = all(&section, "[data-finding]")
+            .iter()
+            .map(|e| e.get_attribute("data-finding").unwrap())
+            .collect();
+        assert_eq!(ids, ["rdp-exposed", "upnp-exposed"]);
+        let upnp = q(&section, "[data-upnp=\"answered\"]").expect("the UPnP result");
+        assert!(text(&upnp).contains("MiniUPnPd/2.3"));
+        let words = text(&section);
+        let (vpn, steps) = match lang {
+            Lang::De => ("VPN statt Weiterleitung", "Was am Gerät zu tun ist"),
+            Lang::En => ("VPN instead of forwarding", "What to do on the devices"),
+        };
+        assert!(words.contains(vpn) && words.contains(steps), "{words}");
+        let summary = summary_text(&root);
+        assert!(
+            summary.contains("MiniUPnPd/2.3") && summary.contains("3389"),
+            "{summary}"
+        );
+        // Its heading must not be the one a later test's focus finds.
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn consent_to_the_practice_check_moves_focus_to_its_heading() {
+    let root = mount(done(Lang::En, celle_report())).await;
+    click(&root, "#practice-consent").await;
+    let r = root.clone();
+    // The runner's server has no API: the practice check fails, visibly.
+    wait_for("the practice check's failure", move || {
+        q(&r, "[data-practice=\"settled\"] [data-failure]").is_some()
+    })
+    .await;
+    let focused = document().active_element().expect("a focused element");
+    assert_eq!(focused.id(), "practice-heading");
+    assert!(root.contains(Some(&focused)), "focus went to another mount");
+    assert!(
+        q(&root, "#practice-consent").is_none(),
+        "the offer stays after consent"
+    );
+    // The main result is untouched.
+    assert!(q(&root, "[data-verdict=\"critical\"]").is_some());
+}

@@ -94,6 +94,7 @@ guide_files!(
     "other",
     "server",
     "breach",
+    "practice",
 );
 
 /// Reads a compiled-in guide. The tests below parse every file, so a broken
@@ -125,6 +126,12 @@ pub fn server_guide(lang: Lang) -> Guide {
     load(lang, "server")
 }
 
+/// The router steps after the practice check: remove the forwardings,
+/// turn UPnP off, VPN instead of forwarding.
+pub fn practice_guide(lang: Lang) -> Guide {
+    load(lang, "practice")
+}
+
 /// What to do if data may have been exposed.
 pub fn breach_guide(lang: Lang) -> Guide {
     load(lang, "breach")
@@ -141,6 +148,7 @@ mod tests {
             .collect();
         v.push(("server".into(), server_guide(lang)));
         v.push(("breach".into(), breach_guide(lang)));
+        v.push(("practice".into(), practice_guide(lang)));
         v
     }
 
@@ -203,6 +211,18 @@ mod tests {
             .collect();
         for needle in ["Art. 33", "Art. 34", "72 hours", "data protection officer"] {
             assert!(breach.contains(needle), "breach guide lacks {needle}");
+        }
+    }
+
+    #[test]
+    fn practice_steps_remove_forwardings_turn_upnp_off_and_use_a_vpn() {
+        let all: String = practice_guide(Lang::En)
+            .steps
+            .iter()
+            .map(|s| format!("{} {}", s.title, s.text))
+            .collect();
+        for needle in ["forwarding", "UPnP", "VPN", "firmware", "3389"] {
+            assert!(all.contains(needle), "practice guide lacks {needle}");
         }
     }
 

@@ -10,6 +10,7 @@ use super::Lang;
 use super::check::{Check, CheckEvent};
 use super::failure::Failure;
 use super::guide::Router;
+use super::practice::Practice;
 use super::sse::StreamMsg;
 use super::text::texts;
 use super::words::{finished_announcement, progress};
@@ -25,6 +26,19 @@ pub enum Phase {
     Running,
     /// Every check has its report or its failure.
     Settled,
+}
+
+impl Phase {
+    /// Where a run of `checks` is.
+    pub fn of(checks: &[Check]) -> Phase {
+        if checks.is_empty() {
+            Phase::Start
+        } else if checks.iter().all(Check::settled) {
+            Phase::Settled
+        } else {
+            Phase::Running
+        }
+    }
 }
 
 /// The visitor's address as `/api/v1/whoami` told it.
@@ -72,6 +86,8 @@ pub struct PageState {
     pub copy: CopyStatus,
     /// The operator's name and help contact (`/api/v1/site`).
     pub site: SiteInfo,
+    /// The opt-in practice check after the main result.
+    pub practice: Practice,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +109,17 @@ pub enum Action {
     PickRouter(Router),
     Copy(CopyStatus),
     Site(SiteInfo),
+    /// Consent to the practice check, once the main check is settled: one
+    /// check against the page's own origin, or IPv4 and IPv6 (`both`).
+    StartPractice {
+        both: bool,
+    },
+    /// An event of practice run `run`'s check of `family`.
+    PracticeCheck {
+        run: u32,
+        family: Option<Family>,
+        event: CheckEvent,
+    },
 }
 
 impl PageState {
@@ -107,17 +134,12 @@ impl PageState {
             router: None,
             copy: CopyStatus::Idle,
             site: SiteInfo::default(),
+            practice: Practice::default(),
         }
     }
 
     pub fn phase(&self) -> Phase {
-        if self.checks.is_empty() {
-            Phase::Start
-        } else if self.checks.iter().all(Check::settled) {
-            Phase::Settled
-        } else {
-            Phase::Running
-        }
+        Phase::of(&self.checks)
     }
 
     pub fn apply(&mut self, action: Action) {
@@ -131,6 +153,7 @@ impl PageState {
             Action::Start | Action::StartBoth => {
                 self.run += 1;
                 self.copy = CopyStatus::Idle;
+                self.practice.withdraw();
                 let families = if action == Action::StartBoth {
                     vec![Some(Family::Ipv4), Some(Family::Ipv6)]
                 } else {
@@ -146,6 +169,19 @@ impl PageState {
             Action::PickRouter(r) => self.router = Some(r),
             Action::Copy(c) => self.copy = c,
             Action::Site(s) => self.site = s,
+            Action::StartPractice { .. } if self.phase() != Phase::Settled => {}
+            Action::StartPractice { both } => {
+                self.copy = CopyStatus::Idle;
+                let families: &[Option<Family>] = if both {
+                    &[Some(Family::Ipv4), Some(Family::Ipv6)]
+                } else {
+                    &[None]
+                };
+                self.practice.start(families);
+            }
+            Action::PracticeCheck { run, family, event } => {
+                self.practice.on_event(run, family, event);
+            }
         }
     }
 
@@ -211,6 +247,7 @@ impl PageState {
                 let (done, total) = self.progress();
                 progress(done, total, self.lang)
             }
+            (Phase::Settled, _) if let Some(said) = self.practice.announcement(self.lang) => said,
             (Phase::Settled, Some(level)) => finished_announcement(level, self.lang),
             (Phase::Settled, None) => texts(self.lang).error_heading.to_string(),
         }

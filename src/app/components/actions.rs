@@ -16,7 +16,8 @@ pub fn actions() -> Html {
     let s = &ctx.0;
     let t = texts(s.lang);
     // The summary for the IT service provider.
-    let text = summary(&s.checks, s.lang);
+    // With the practice check's part once it ran.
+    let text = summary(&s.checks, s.lang) + &s.practice.summary(s.lang);
     let again = {
         let ctx = ctx.clone();
         Callback::from(move |_| start_check(&ctx))

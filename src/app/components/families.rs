@@ -7,6 +7,7 @@ use yew::prelude::*;
 use super::actions::Actions;
 use super::family_panel::FamilyPanel;
 use super::guide::GuideView;
+use super::practice::PracticeView;
 use super::print_head::PrintHead;
 use crate::app::store::use_store;
 use crate::page::state::Phase;
@@ -37,6 +38,7 @@ pub fn families() -> Html {
         </section>
         if !running {
             <GuideView />
+            <PracticeView />
         }
         </>
     }

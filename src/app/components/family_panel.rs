@@ -7,7 +7,7 @@ use super::check_progress::CheckProgress;
 use super::check_props::CheckProps;
 use super::check_result::CheckResult;
 use crate::app::store::use_store;
-use crate::page::check::Status;
+use crate::page::check::{Check, Status};
 use crate::page::marks::wire_name;
 use crate::page::words::family_name;
 
@@ -29,10 +29,19 @@ pub fn family_panel(props: &CheckProps) -> Html {
             <p class="failure-message" data-failure={f.code()}>{ f.text(Some(family), lang) }</p>
         },
     };
+    family_section(check, &heading_id, body)
+}
+
+/// One family's check as a labelled section (`data-family`), named by a
+/// heading with id `heading_id`, busy while it runs.
+pub fn family_section(check: &Check, heading_id: &str, body: Html) -> Html {
+    let Some(family) = check.family else {
+        return body;
+    };
     html! {
-        <section class="family" data-family={hook} aria-labelledby={heading_id.clone()}
+        <section class="family" data-family={wire_name(&family)} aria-labelledby={heading_id.to_owned()}
             aria-busy={(!check.settled()).to_string()}>
-            <h3 class="family-name" id={heading_id}>{ family_name(family) }</h3>
+            <h3 class="family-name" id={heading_id.to_owned()}>{ family_name(family) }</h3>
             { body }
         </section>
     }

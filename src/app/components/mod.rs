@@ -12,6 +12,12 @@
 //! A check is drawn by the same components whether it stands alone
 //! ([`single_check`]) or beside the other family's ([`family_panel`]):
 //! [`check_progress`] while it runs, [`check_result`] with its report.
+//!
+//! After the main result, [`practice`] offers the practice check (consent
+//! button `id="practice-consent"`) and then shows it (`data-practice` =
+//! `running`/`settled`, heading `id="practice-heading"`), each of its checks
+//! drawn by [`practice_check`] with the same grid, verdict and tables; the
+//! UPnP result has `data-upnp` (`answered`, `no_answer`, `error`).
 
 pub mod actions;
 pub mod check_progress;
@@ -29,6 +35,8 @@ pub mod limits;
 pub mod page;
 pub mod port_grid;
 pub mod port_table;
+pub mod practice;
+pub mod practice_check;
 pub mod print_head;
 pub mod proxy_warning;
 pub mod single_check;

@@ -8,6 +8,7 @@ use super::check_props::CheckProps;
 use super::check_result::CheckResult;
 use super::failure::FailureView;
 use super::guide::GuideView;
+use super::practice::PracticeView;
 use super::print_head::PrintHead;
 use crate::app::store::use_texts;
 use crate::page::check::Status;
@@ -31,6 +32,7 @@ pub fn single_check(props: &CheckProps) -> Html {
                 <CheckResult check={check.clone()} />
             </section>
             <GuideView />
+            <PracticeView />
             </>
         },
         Status::Failed(f) => html! { <FailureView failure={f.clone()} /> },

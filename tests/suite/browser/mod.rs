@@ -3,11 +3,12 @@
 //! They need root (ports below 1024), the built page, Chromium and
 //! chromedriver, and axe-core from tests/a11y; `reflow` checks every state
 //! at a 320 px wide viewport, `proxy` the warning for a visitor behind a
-//! proxy; `scripts/test-page` prepares
+//! proxy, `practice` the opt-in practice check after the result; `scripts/test-page` prepares
 //! all of it and runs them, a plain `cargo test` lists them as ignored.
 
 mod dual_stack;
 mod page;
+mod practice;
 mod proxy;
 mod reflow;
 

@@ -1,0 +1,191 @@
+//! The practice check: after the main result, an opt-in second check of the
+//! other doors small offices leave open (plan `practice`), with its own
+//! consent, its own run counter and its own checks, one per origin as for
+//! the main check. Each of its checks is a [`Check`] with the same reducer,
+//! so the live grid, verdict and tables are drawn by the same components.
+//!
+//! The practice check never changes the page's own plan (its title and
+//! texts stay those of the main check), and a new main check withdraws it:
+//! its result belonged to the earlier one.
+
+use super::Lang;
+use super::check::{Check, CheckEvent};
+use super::explain::{PRACTICE_FINDINGS, device_step};
+use super::state::Phase;
+use super::summary::report_summary;
+use super::words::{family_name, finished_announcement, progress};
+use crate::api::{Family, FindingId, Report, UpnpAnswer, UpnpResult};
+use crate::plan::{PRACTICE, Plan};
+
+/// The practice check's part of the page state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Practice {
+    /// Number of the current practice run; stream messages of older runs
+    /// (or of a practice check a new main check withdrew) are ignored.
+    pub run: u32,
+    /// None before consent; else one check per origin, as the main check.
+    pub checks: Vec<Check>,
+}
+
+/// The query that picks the practice plan on the scan stream.
+pub fn stream_query() -> String {
+    format!("?plan={PRACTICE}")
+}
+
+impl Practice {
+    /// Where the practice check is: `Start` (offered) before consent.
+    pub fn phase(&self) -> Phase {
+        Phase::of(&self.checks)
+    }
+
+    /// Consent given: run `run + 1` with a check per family in `families`
+    /// (`None`: the page's own origin). Ignored while one runs.
+    pub fn start(&mut self, families: &[Option<Family>]) {
+        if self.phase() == Phase::Running {
+            return;
+        }
+        self.run += 1;
+        self.checks = families
+            .iter()
+            .map(|&f| Check::new(f, Plan::practice()))
+            .collect();
+    }
+
+    /// Forget the practice check (a new main check begins); streams still
+    /// open for it no longer count.
+    pub fn withdraw(&mut self) {
+        if !self.checks.is_empty() {
+            self.run += 1;
+            self.checks.clear();
+        }
+    }
+
+    /// An event of run `run`'s check of `family`.
+    pub fn on_event(&mut self, run: u32, family: Option<Family>, event: CheckEvent) {
+        if run != self.run {
+            return;
+        }
+        if let Some(check) = self.checks.iter_mut().find(|c| c.family == family) {
+            check.apply(event);
+        }
+    }
+
+    /// What the live region says while it runs and when it is done.
+    pub fn announcement(&self, lang: Lang) -> Option<String> {
+        let (done, total) = self
+            .checks
+            .iter()
+            .map(Check::progress)
+            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        let worst = self
+            .checks
+            .iter()
+            .filter_map(|c| c.report().map(|r| r.verdict.level))
+            .max();
+        let what = match lang {
+            Lang::De => "Weitere Dienste",
+            Lang::En => "Other services",
+        };
+        let said = match (self.phase(), worst) {
+            (Phase::Start, _) => return None,
+            (Phase::Running, _) => progress(done, total, lang),
+            (Phase::Settled, Some(level)) => finished_announcement(level, lang),
+            (Phase::Settled, None) => match lang {
+                Lang::De => "Prüfung nicht möglich.".into(),
+                Lang::En => "Check not possible.".into(),
+            },
+        };
+        Some(format!("{what}: {said}"))
+    }
+
+    /// The practice check's part of the summary for the IT service
+    /// provider; empty when it did not run or has no report yet.
+    pub fn summary(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        for c in &self.checks {
+            let Some(r) = c.report() else { continue };
+            if out.is_empty() {
+                let title = match lang {
+                    Lang::De => &c.plan.title.de,
+                    Lang::En => &c.plan.title.en,
+                };
+                out.push_str(&format!("\n##### {title} #####\n"));
+            }
+            out.push('\n');
+            if let Some(family) = c.family {
+                out.push_str(&format!("=== {} ===\n", family_name(family)));
+            }
+            out.push_str(&report_summary(r, &c.plan, lang));
+            out.push_str(&upnp_line(r, lang));
+            for step in device_steps(r, lang) {
+                out.push_str(&format!("- {step}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// The UPnP result in words, honest about silence.
+pub fn upnp_words(upnp: &UpnpResult, lang: Lang) -> String {
+    let said = [upnp.server.as_deref(), upnp.location.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    match (upnp.answer, lang) {
+        (UpnpAnswer::Answered, Lang::De) => format!(
+            "Ein UPnP-Dienst hat aus dem Internet geantwortet (UDP-Port {}). Er gibt an: {said}",
+            upnp.port
+        ),
+        (UpnpAnswer::Answered, Lang::En) => format!(
+            "A UPnP service answered from the internet (UDP port {}). It says: {said}",
+            upnp.port
+        ),
+        (UpnpAnswer::NoAnswer, Lang::De) => format!(
+            "Keine Antwort auf die UPnP-Suche (UDP-Port {}). Das ist ein gutes Zeichen, aber kein Beweis: UDP-Antworten können verloren gehen oder gefiltert werden.",
+            upnp.port
+        ),
+        (UpnpAnswer::NoAnswer, Lang::En) => format!(
+            "No answer to the UPnP search (UDP port {}). That is a good sign but no proof: UDP answers can be lost or filtered.",
+            upnp.port
+        ),
+        (UpnpAnswer::Error, Lang::De) => {
+            "Die UPnP-Suche konnte nicht gesendet werden; UPnP ist nicht geprüft.".into()
+        }
+        (UpnpAnswer::Error, Lang::En) => {
+            "The UPnP search could not be sent; UPnP was not checked.".into()
+        }
+    }
+}
+
+/// `UPnP: …` for the summary, empty when the report has no UPnP result.
+fn upnp_line(report: &Report, lang: Lang) -> String {
+    report
+        .upnp
+        .as_ref()
+        .map(|u| format!("UPnP: {}\n", upnp_words(u, lang)))
+        .unwrap_or_default()
+}
+
+/// What to do on the devices for a report's practice findings, in the
+/// order of [`PRACTICE_FINDINGS`], each step once (both VNC findings
+/// share one).
+pub fn device_steps(report: &Report, lang: Lang) -> Vec<&'static str> {
+    let found: Vec<FindingId> = report.verdict.findings.iter().map(|f| f.id).collect();
+    let mut steps: Vec<&'static str> = Vec::new();
+    for id in PRACTICE_FINDINGS.iter().filter(|id| found.contains(id)) {
+        if let Some(step) = device_step(*id, lang)
+            && !steps.contains(&step)
+        {
+            steps.push(step);
+        }
+    }
+    steps
+}
+
+mod text;
+
+pub use text::{PracticeTexts, offer_what, practice_texts};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,67 @@
+//! The fixed texts of the practice check's offer and result, in German and
+//! English (the finding texts are in `explain::practice`).
+
+use crate::page::Lang;
+use crate::page::words::port_list;
+use crate::plan::Plan;
+
+/// Every fixed text of the practice check's part of the page.
+#[derive(Debug)]
+pub struct PracticeTexts {
+    pub offer_heading: &'static str,
+    /// With `{count}` and `{ports}`: see [`offer_what`].
+    pub offer_what: &'static str,
+    pub offer_upnp: &'static str,
+    /// The consent sentence right above the button.
+    pub consent: &'static str,
+    pub button: &'static str,
+    pub running_heading: &'static str,
+    pub result_heading: &'static str,
+    pub upnp_heading: &'static str,
+    pub steps_heading: &'static str,
+    pub nothing_found: &'static str,
+}
+
+const DE: PracticeTexts = PracticeTexts {
+    offer_heading: "Weitere gefährliche Dienste prüfen",
+    offer_what: "Praxen und kleine Büros lassen oft weitere Türen offen: Fernzugriff auf Windows-Rechner (Remote Desktop), Bildschirm-Fernsteuerung (VNC), Dateiübertragung, Datenbanken, Drucker und Verwaltungsseiten. Diese zweite Prüfung versucht {count} weitere Ports an Ihrer Adresse: {ports}.",
+    offer_upnp: "Außerdem fragt sie einmal per UDP (Port 1900), ob der UPnP-Dienst Ihres Routers aus dem Internet antwortet. Es wird nichts angemeldet und nichts gelesen.",
+    consent: "Mit dem Klick willigen Sie ein, dass diese Seite auch diese Ports und UPnP an der Adresse prüft, von der Sie gerade zugreifen – sonst nichts.",
+    button: "Weitere Dienste jetzt prüfen",
+    running_heading: "Weitere Dienste werden geprüft",
+    result_heading: "Ergebnis: weitere Dienste",
+    upnp_heading: "UPnP des Routers",
+    steps_heading: "Was am Gerät zu tun ist",
+    nothing_found: "Keiner dieser Dienste war von außen erreichbar.",
+};
+
+const EN: PracticeTexts = PracticeTexts {
+    offer_heading: "Check other dangerous services",
+    offer_what: "Practices and small offices often leave more doors open: remote login to Windows computers (Remote Desktop), remote screen control (VNC), file transfer, databases, printers and administration pages. This second check tries {count} more ports at your address: {ports}.",
+    offer_upnp: "It also asks once over UDP (port 1900) whether your router's UPnP service answers from the internet. Nothing is logged in to and nothing is read.",
+    consent: "By clicking you agree that this page also checks these ports and UPnP at the address you are visiting from – nothing else.",
+    button: "Check other services now",
+    running_heading: "Checking other services",
+    result_heading: "Result: other services",
+    upnp_heading: "The router's UPnP",
+    steps_heading: "What to do on the devices",
+    nothing_found: "None of these services could be reached from outside.",
+};
+
+/// The practice check's texts in `lang`.
+pub fn practice_texts(lang: Lang) -> &'static PracticeTexts {
+    match lang {
+        Lang::De => &DE,
+        Lang::En => &EN,
+    }
+}
+
+/// What the offer says it checks, with the ports of `plan` (the practice
+/// plan the page expects).
+pub fn offer_what(plan: &Plan, lang: Lang) -> String {
+    let ports = plan.range_ports();
+    practice_texts(lang)
+        .offer_what
+        .replace("{count}", &ports.len().to_string())
+        .replace("{ports}", &port_list(&ports, lang))
+}
