@@ -228,14 +228,8 @@ build_remote() {
 # The office server with the other doors; its firewall drops 1433 and 8443.
 build_office() {
   practice_host office 3 46
-  nft_in office <<'EOF'
-table inet visitor {
-  chain input {
-    type filter hook input priority filter; policy accept;
-    tcp dport { 1433, 8443 } drop
-  }
-}
-EOF
+  nft_in office <<<'table inet visitor { chain input {
+    type filter hook input priority filter; policy accept; tcp dport { 1433, 8443 } drop; }; }'
   ftp_server office
   ssh_server office
   telnet_server office
