@@ -148,8 +148,8 @@ fn practice_check_against_real_services_matches_nmap() {
                     finding_names(&report)
                 ));
             }
-            // UPnP is asked over IPv4 (SSDP to the visitor's address); a
-            // host without a UPnP device gives no answer in either family.
+            // The SSDP search goes to the visitor's address in the family
+            // checked; only the upnpwan router answers it.
             let upnp = report.upnp.as_ref().map(|u| u.answer);
             if upnp != Some(expect.upnp) {
                 mine.push(format!("upnp {upnp:?}, expected {:?}", expect.upnp));
