@@ -96,6 +96,9 @@ setup_browser() {
 setup_lab() {
   need_debs iproute2 nftables nmap samba smbclient socat openssl python3 hyperfine curl nginx \
     krb5-kdc krb5-user
+  # The practice check's services (tests/lab/practice.sh).
+  need_debs xrdp tigervnc-standalone-server tigervnc-tools mariadb-server postgresql vsftpd \
+    openssh-server openssh-client inetutils-telnetd cups-daemon miniupnpd miniupnpd-nftables
 }
 
 # Build the page into dist/ (release profile for wasm, wasm-opt -Oz).

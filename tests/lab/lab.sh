@@ -48,6 +48,9 @@
 #   noguest .90/:11::2  Samba, SMB2/3 only, no guest mapping, signing mandatory
 #   tlsweb  .98         openssl s_server TLS 1.2 only on 443, TLS 1.3 only on
 #                       444, TLS 1.0 only on 448; a router login page (HTTP) on 440
+#
+# The practice check's hosts (remote, office, upnpwan, upnplan: real RDP,
+# VNC, database, FTP, SSH, Telnet, IPP and UPnP services) are in practice.sh.
 # Every namespace routes only the lab prefixes and has `unreachable default`
 # for IPv4 and IPv6. Link i joins inet and host i: 198.51.100.(8i+1)/29 and 2001:db8:i::1/64 on
 # the inet side, .(8i+2) and ::2 on the host side. Private addresses exist
@@ -251,6 +254,8 @@ listener() { # NAME PORTS [--tarpit]
 
 # GUEST: yes maps unknown users to the guest (the "Jeder" share), no refuses
 # them. SIGNING: Samba's `server signing` (default: offered, not required).
+# SMB_PORTS (default 445) and DISABLE_NETBIOS (default yes) from the
+# environment: "139 445" and no add the NetBIOS session service.
 samba() { # NAME HOSTNAME MIN_PROTOCOL GUEST SIGNING ADDR...
   local name=$1 host=$2 minproto=$3 guest=$4 signing=$5
   shift 5
@@ -264,6 +269,7 @@ samba() { # NAME HOSTNAME MIN_PROTOCOL GUEST SIGNING ADDR...
   printf 'Befund (lab sample): nothing real here\n' >"$d/share/befund-0001.txt"
   sed -e "s|@NAME@|$host|" -e "s|@ADDRS@|$*|" -e "s|@MIN_PROTOCOL@|$minproto|" \
     -e "s|@MAP_TO_GUEST@|$map|" -e "s|@GUEST_OK@|$guest|" -e "s|@SIGNING@|$signing|" \
+    -e "s|@SMB_PORTS@|${SMB_PORTS:-445}|" -e "s|@DISABLE_NETBIOS@|${DISABLE_NETBIOS:-yes}|" \
     -e "s|@DIR@|$d|g" "$HERE/smb.conf.in" >"$d/smb.conf"
   {
     printf '127.0.0.1 localhost\n::1 localhost\n'
@@ -509,23 +515,15 @@ build_smb1() {
   visitor smb1 smb1 198.51.100.34 2001:db8:4::2
 }
 
-# A small-business router with NAT. FWD (an nft port set) is what its
-# inbound rule forwards to the LAN server 192.168.178.10, the practice
-# server of `practice_server`.
-nat_router() { # NAME I FWD
-  local name=$1 i=$2 fwd=$3
-  mkns "$name" router
-  uplink "$name" "$i" 4 wan
-  mkns "$name-srv"
-  link "$name" lan "$name-srv" eth0
-  addr4 "$name" lan 192.168.178.1/24
-  addr4 "$name-srv" eth0 192.168.178.10/24
-  ip -n "$(NS "$name-srv")" route add "$LAB_NET4" via 192.168.178.1
-  nft_in "$name" <<EOF
+# A NAT router's firewall: masquerade out of `wan`, inbound only answers,
+# DNAT (a prerouting rule, may be empty) and INPUT (one more input rule,
+# may be empty).
+nat_firewall() { # NAME DNAT INPUT
+  nft_in "$1" <<EOF
 table ip nat {
   chain prerouting {
     type nat hook prerouting priority dstnat; policy accept;
-    iifname "wan" tcp dport $fwd dnat to 192.168.178.10
+    $2
   }
   chain postrouting {
     type nat hook postrouting priority srcnat; policy accept;
@@ -538,6 +536,7 @@ table inet filter {
     ct state established,related accept
     iifname { "lo", "lan" } accept
     meta l4proto { icmp, ipv6-icmp } accept
+    $3
   }
   chain forward {
     type filter hook forward priority filter; policy drop;
@@ -547,6 +546,21 @@ table inet filter {
   }
 }
 EOF
+}
+
+# A small-business router with NAT. FWD (an nft port set) is what its
+# inbound rule forwards to the LAN server 192.168.178.10, the practice
+# server of `practice_server`.
+nat_router() { # NAME I FWD
+  local name=$1 i=$2 fwd=$3
+  mkns "$name" router
+  uplink "$name" "$i" 4 wan
+  mkns "$name-srv"
+  link "$name" lan "$name-srv" eth0
+  addr4 "$name" lan 192.168.178.1/24
+  addr4 "$name-srv" eth0 192.168.178.10/24
+  ip -n "$(NS "$name-srv")" route add "$LAB_NET4" via 192.168.178.1
+  nat_firewall "$name" "iifname \"wan\" tcp dport $fwd dnat to 192.168.178.10" ""
   practice_server "$name-srv"
 }
 
@@ -763,6 +777,9 @@ EOF
   emit CROWD_FIRST 198.51.100.130
   emit CROWD_LAST 198.51.100.254
 }
+
+# shellcheck source=tests/lab/practice.sh
+source "$HERE/practice.sh"
 
 # ---------------------------------------------------------------- safety
 

@@ -156,7 +156,17 @@ impl Lab {
     /// For a test: the lab with these visitors, one lab at a time, or `None`
     /// when the lab cannot run here (after the gate's skip).
     pub fn for_test(test: &str, visitors: &[&str], extra_env: &[(&str, &str)]) -> Option<Lab> {
-        if !gate::gate(test, ready()) {
+        Lab::for_test_needing(test, visitors, extra_env, &[])
+    }
+
+    /// The same for visitors that need more `tools` than the lab's own.
+    pub fn for_test_needing(
+        test: &str,
+        visitors: &[&str],
+        extra_env: &[(&str, &str)],
+        tools: &[&str],
+    ) -> Option<Lab> {
+        if !gate::gate(test, ready().and_then(|()| gate::tools(tools))) {
             return None;
         }
         let one = serial();
@@ -240,7 +250,20 @@ impl Lab {
     }
 
     pub fn scan_via(&self, v: &Visitor, family: Family, patient: bool) -> Report {
-        let url = format!("{}/api/v1/scan", self.probe_url(family, patient));
+        self.scan_url(
+            v,
+            family,
+            format!("{}/api/v1/scan", self.probe_url(family, patient)),
+        )
+    }
+
+    /// `GET /api/v1/scan?plan=PLAN` from the visitor's namespace.
+    pub fn scan_plan(&self, v: &Visitor, family: Family, plan: &str) -> Report {
+        let base = self.probe_url(family, false);
+        self.scan_url(v, family, format!("{base}/api/v1/scan?plan={plan}"))
+    }
+
+    fn scan_url(&self, v: &Visitor, family: Family, url: String) -> Report {
         let out = in_ns(
             &v.ns,
             "curl",

@@ -20,7 +20,13 @@ use crate::support::lab::{Lab, in_ns, output_text};
 /// nmap's `-p` list for every port of the standard plan, runs of
 /// consecutive ports joined: `78-91,438-451`.
 pub fn plan_port_spec() -> String {
-    let mut ports: Vec<u16> = Plan::standard().entries().map(|(_, _, s)| s.port).collect();
+    port_spec(&Plan::standard())
+}
+
+/// nmap's `-p` list for every port of `plan`, runs of consecutive ports
+/// joined.
+pub fn port_spec(plan: &Plan) -> String {
+    let mut ports: Vec<u16> = plan.entries().map(|(_, _, s)| s.port).collect();
     ports.sort_unstable();
     ports.dedup();
     let mut runs: Vec<(u16, u16)> = Vec::new();
@@ -46,20 +52,32 @@ pub fn plan_port_spec() -> String {
 /// over every port of the plan. `-vv` keeps nmap from folding more than 25
 /// ports of one state into `<extraports>`; it does not change the scan.
 pub fn scan(lab: &Lab, target: IpAddr) -> BTreeMap<u16, NmapPort> {
-    let t = target.to_string();
-    let ports = format!("-p{}", plan_port_spec());
+    scan_ports(lab, target, &plan_port_spec())
+}
+
+/// The same over the ports of an nmap `-p` list.
+pub fn scan_ports(lab: &Lab, target: IpAddr, ports: &str) -> BTreeMap<u16, NmapPort> {
+    parse_nmap_xml(&nmap_xml(lab, &[target], ports, &[]))
+}
+
+/// nmap's XML report of `nmap -n -Pn -T4 -vv --reason` from the probe host
+/// over these ports of these targets (one family), with `extra` options.
+pub fn nmap_xml(lab: &Lab, targets: &[IpAddr], ports: &str, extra: &[&str]) -> String {
+    let ports = format!("-p{ports}");
     let mut args = vec!["-n", "-Pn", "-T4", &ports, "-vv", "--reason", "-oX", "-"];
-    if target.is_ipv6() {
+    if targets.first().is_some_and(IpAddr::is_ipv6) {
         args.insert(0, "-6");
     }
-    args.push(&t);
+    args.extend_from_slice(extra);
+    let targets: Vec<String> = targets.iter().map(IpAddr::to_string).collect();
+    args.extend(targets.iter().map(String::as_str));
     let out = in_ns(lab.probe_ns(), "nmap", &args);
     assert!(
         out.status.success(),
         "nmap failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    parse_nmap_xml(&String::from_utf8_lossy(&out.stdout))
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// The probe's SMB details against nmap's `smb-protocols` and
@@ -390,7 +408,8 @@ pub fn parse_nmap_xml(xml: &str) -> BTreeMap<u16, NmapPort> {
     ports
 }
 
-fn attr(elem: &str, name: &str) -> Option<String> {
+/// The value of attribute `name` in the text of an XML element.
+pub fn attr(elem: &str, name: &str) -> Option<String> {
     let key = format!("{name}=\"");
     let mut from = 0;
     while let Some(i) = elem[from..].find(&key).map(|i| i + from) {

@@ -9,6 +9,7 @@ mod first_visit;
 mod ident;
 mod page;
 mod plugin;
+mod practice;
 mod teardown;
 mod visitors;
 mod wan;
