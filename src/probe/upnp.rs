@@ -3,7 +3,8 @@
 //! open forwardings (a router must answer SSDP on its LAN side only).
 //!
 //! What goes out: from one ephemeral UDP socket, at most [`MAX_SEARCHES`]
-//! M-SEARCH datagrams (the second only when nothing answered the first),
+//! M-SEARCH datagrams (the second only when nothing answered the first
+//! within a quarter of the wait),
 //! to the visitor's own address, port 1900, and nothing else. What comes
 //! in: only datagrams from that address count, at most [`MAX_DATAGRAMS`]
 //! of them are read, each cut to [`ssdp::MAX_DATAGRAM`] bytes. The wait is
@@ -34,7 +35,8 @@ pub const MAX_DATAGRAMS: usize = 8;
 const DEVICE_DELAY: Duration = Duration::from_secs(1);
 
 /// Bounds of the network part of the wait: four round-trip times within
-/// these. So one search waits 1.1–1.5 s, the whole check at most 3 s.
+/// these. So one search waits 1.1–1.5 s; with the second search a quarter
+/// of that later, silence costs at most 1.875 s.
 const NETWORK_WAIT: (Duration, Duration) = (Duration::from_millis(100), Duration::from_millis(500));
 
 /// How long to wait for an answer to one search, given the visitor's
@@ -46,13 +48,15 @@ pub fn wait_for(rtt: Option<Duration>) -> Duration {
 }
 
 /// Search for a UPnP device at `target`'s port 1900, waiting
-/// [`wait_for`]`(rtt)` for each search.
+/// [`wait_for`]`(rtt)` after the last search.
 pub async fn check(target: IpAddr, rtt: Option<Duration>) -> UpnpResult {
     search(SocketAddr::new(target, SSDP_PORT), wait_for(rtt)).await
 }
 
-/// Send the M-SEARCH to `to` and wait up to `wait` for an answer from
-/// `to`'s address; once more if none came.
+/// Send the M-SEARCH to `to` and wait for an answer from `to`'s address:
+/// up to `wait` after the last search. A second search follows a quarter of
+/// `wait` after the first if nothing has answered by then (a datagram or
+/// its answer may be lost), so silence costs `1.25 × wait`, not two waits.
 pub async fn search(to: SocketAddr, wait: Duration) -> UpnpResult {
     let started = Instant::now();
     let mut result = UpnpResult {
@@ -76,30 +80,45 @@ pub async fn search(to: SocketAddr, wait: Duration) -> UpnpResult {
     let request = ssdp::m_search(to);
     let mut read = 0;
     let mut buf = vec![0u8; ssdp::MAX_DATAGRAM];
-    while result.sent < MAX_SEARCHES && read < MAX_DATAGRAMS {
-        if socket.send_to(&request, to).await.is_err() {
-            if result.sent == 0 {
-                result.answer = UpnpAnswer::Error;
+    let resend = wait / 4;
+    let mut next_search = started;
+    let mut deadline = started;
+    while read < MAX_DATAGRAMS {
+        let now = Instant::now();
+        if result.sent < MAX_SEARCHES && now >= next_search {
+            if socket.send_to(&request, to).await.is_err() {
+                if result.sent == 0 {
+                    result.answer = UpnpAnswer::Error;
+                    break;
+                }
+            } else {
+                result.sent += 1;
+                deadline = Instant::now() + wait;
             }
-            break;
+            next_search = now + resend;
         }
-        result.sent += 1;
-        let deadline = Instant::now() + wait;
-        while read < MAX_DATAGRAMS {
-            let Ok(Ok((n, from))) = timeout_at(deadline, socket.recv_from(&mut buf)).await else {
+        let until = match result.sent < MAX_SEARCHES {
+            true => next_search.min(deadline),
+            false => deadline,
+        };
+        let Ok(received) = timeout_at(until, socket.recv_from(&mut buf)).await else {
+            if Instant::now() >= deadline {
                 break;
-            };
-            read += 1;
-            if from.ip() != to.ip() {
-                continue;
             }
-            if let Some(a) = buf.get(..n).and_then(ssdp::parse_answer) {
-                result.answer = UpnpAnswer::Answered;
-                (result.server, result.location) = (a.server, a.location);
-                (result.st, result.usn) = (a.st, a.usn);
-                result.waited_ms = elapsed_ms(started);
-                return result;
-            }
+            continue;
+        };
+        let Ok((n, from)) = received else {
+            break;
+        };
+        read += 1;
+        if from.ip() != to.ip() {
+            continue;
+        }
+        if let Some(a) = buf.get(..n).and_then(ssdp::parse_answer) {
+            result.answer = UpnpAnswer::Answered;
+            (result.server, result.location) = (a.server, a.location);
+            (result.st, result.usn) = (a.st, a.usn);
+            break;
         }
     }
     result.waited_ms = elapsed_ms(started);
