@@ -199,7 +199,7 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
                     }
                     Plain::Hint(p) => hint = Some(p),
                     Plain::Nothing => {}
-                    Plain::Refused => break,
+                    Plain::Refused | Plain::Closed => break,
                 }
             }
             Protocol::Rdp => {

@@ -16,7 +16,7 @@ use super::greeting_client::follow;
 use super::http;
 use super::kerberos_client::kdc_answered;
 use super::rdp;
-use super::wire::{Failure, Limits, connect, read_until, write_all};
+use super::wire::{Failure, Limits, ReadEnd, connect, read_until, write_all};
 use crate::api::{HttpDetails, ServiceDetails};
 use crate::plan::Protocol;
 
@@ -30,6 +30,10 @@ pub(super) enum Plain {
     /// packet: a service of that protocol.
     Hint(Protocol),
     Nothing,
+    /// The service closed the connection before it was sent anything: it
+    /// takes connections only to end them, and every other protocol would
+    /// meet the same.
+    Closed,
     /// Connection refused: the port closed since the scan.
     Refused,
 }
@@ -68,7 +72,7 @@ pub(super) async fn probe_plain(
     // limit, just the sign to ask.
     let quiet = Limits::default();
     let greet_until = deadline.min(Instant::now() + banner_wait);
-    read_until(
+    let waited = read_until(
         &mut s,
         &mut buf,
         http::MAX_BANNER,
@@ -77,6 +81,9 @@ pub(super) async fn probe_plain(
         |b| !b.is_empty(),
     )
     .await;
+    if buf.is_empty() && waited == ReadEnd::Closed {
+        return Plain::Closed;
+    }
     if !buf.is_empty() {
         let complete = greeting::complete;
         read_until(&mut s, &mut buf, MAX_GREETING, deadline, limits, complete).await;

@@ -367,3 +367,34 @@ async fn full_scan_of_hostile_range_finishes_within_budget() {
         assert_eq!(port(p).state, PortState::Closed, "{p}");
     }
 }
+
+/// A service that takes each connection only to end it at once (nothing is
+/// read, nothing written): identification stops at the plain attempt that
+/// sees it close unasked, instead of trying every other protocol on a fresh
+/// connection. As 440 that is the first attempt; as 443 the TLS attempts
+/// come first (TLS 1.2/1.3, then TLS 1.1 and 1.0 on their own connections).
+#[tokio::test]
+async fn a_port_that_closes_at_once_is_not_tried_again_and_again() {
+    for (as_port, connections) in [(440, 1), (443, 4)] {
+        let listener = TcpListener::bind((crate::support::ip("127.0.0.1"), 0))
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let count = accepted.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((s, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                drop(s);
+            }
+        });
+        let d = identify(addr, Plan::standard().protocol(as_port), BUDGET).await;
+        task.abort();
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            connections,
+            "as port {as_port}: {d:?}"
+        );
+        assert_eq!(d.limit, None, "as port {as_port}");
+    }
+}
