@@ -30,9 +30,15 @@ pub fn app(state: Arc<ProbeState>) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .merge(http::router(state.page.site()))
         .merge(www::router(&state.page));
-    if state.metrics_mode == MetricsMode::On {
-        app = app.route("/metrics", get(metrics::exposition));
-    }
+    app = match state.metrics_mode {
+        MetricsMode::On => app.route("/metrics", get(metrics::exposition)),
+        // Not the page either: a scraper pointed here learns that metrics
+        // are off, not that they are an HTML page.
+        _ => app.route(
+            "/metrics",
+            get(|| async { (StatusCode::NOT_FOUND, "metrics are off here (--metrics)\n") }),
+        ),
+    };
     app.layer(axum::middleware::map_response_with_state(
         state.page.clone(),
         baseline_headers,
