@@ -172,6 +172,7 @@ impl Metrics {
 }
 
 /// Counts one in a gauge while alive (an open socket, a running scan).
+#[derive(Debug)]
 pub struct Held(Gauge);
 
 impl Held {

@@ -10,9 +10,10 @@
 //! fixed multi-second wait. The timeout is `3 × RTT` clamped to the
 //! configured floor and ceiling.
 //!
-//! Sockets: the connect scan holds at most one socket per port; open
-//! connections are reset at once (linger 0) so the probe keeps no TIME_WAIT
-//! state. Running out of sockets gives the port the state `error`, never a
+//! Sockets: the connect scan holds at most two sockets per port (the early
+//! second SYN); every socket is reset when closed (linger 0), so the probe
+//! keeps no TIME_WAIT state. The connection that found a port open goes to
+//! identification, which watches it for a service that closes unasked. Running out of sockets gives the port the state `error`, never a
 //! panic. An open port is then identified (`ident`) on connections of its
 //! own, within a fixed per-port budget, while the scan goes on.
 
@@ -120,12 +121,12 @@ pub async fn scan(
         let sockets = &setup.sockets;
         async move {
             let addr = SocketAddr::new(target, port.port);
-            let (outcome, tries) = if tries == 0 {
+            let (attempt, tries) = if tries == 0 {
                 connect::first_attempts(addr, rx, sockets).await
             } else {
                 (connect::retry(addr, rx, sockets).await, tries + 1)
             };
-            (place, port, tries, outcome)
+            (place, port, tries, attempt)
         }
     };
     for (index, group, port) in plan.entries() {
@@ -137,7 +138,7 @@ pub async fn scan(
     let mut identifying = FuturesUnordered::new();
     let mut details = Vec::new();
     while !(pending.is_empty() && identifying.is_empty()) {
-        let (place, port, tries, outcome) = tokio::select! {
+        let (place, port, tries, attempt) = tokio::select! {
             Some(done) = pending.next(), if !pending.is_empty() => done,
             Some(found) = identifying.next(), if !identifying.is_empty() => {
                 details.push(found);
@@ -145,7 +146,7 @@ pub async fn scan(
             }
             _ = tokio::time::sleep_until(deadline) => break,
         };
-        let (state, reason, rtt) = match outcome {
+        let (state, reason, rtt) = match attempt.outcome {
             Outcome::Answer { state, reason, rtt } => {
                 // Only handshake answers measure the path to the host; ICMP
                 // errors come from routers and are often rate-limited.
@@ -172,7 +173,19 @@ pub async fn scan(
         if let (PortState::Open, Some(budget)) = (state, identify) {
             let (number, first): (u16, Protocol) = (port.port, port.protocol);
             let addr = SocketAddr::new(target, number);
-            identifying.push(async move { (number, ident::identify(addr, first, budget).await) });
+            // The scan's own connection goes along: a service that closes it
+            // unasked is known one round trip later, before any protocol's
+            // fresh connection could tell.
+            let opened = attempt.connection.zip(rtt).map(|(c, rtt)| ident::Opened {
+                stream: c.stream,
+                connected_at: c.connected_at,
+                rtt,
+                counted: Some(c.counted),
+            });
+            identifying.push(async move {
+                let found = ident::identify_on(addr, first, budget, opened).await;
+                (number, found)
+            });
         }
         let result = port_result(&port, (state, reason), rtt, tries);
         settle(

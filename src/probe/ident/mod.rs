@@ -56,9 +56,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::time::Instant;
+use tokio::net::TcpStream;
+use tokio::time::{Instant, timeout_at};
 
 use crate::api::{IdentLimit, PortDetails};
+use crate::probe::metrics::Held;
 use ask_client::{probe_mssql, probe_netbios, probe_postgres, probe_rdp};
 use kerberos_client::probe_kerberos;
 use plain_client::{Plain, probe_plain};
@@ -125,9 +127,88 @@ fn greets(first: Protocol) -> bool {
     matches!(first, Ftp | Ssh | Telnet | Vnc | Mysql)
 }
 
+/// The scan's own connection to a port it found open, handed to
+/// identification.
+#[derive(Debug)]
+pub struct Opened {
+    pub stream: TcpStream,
+    /// When the handshake ended.
+    pub connected_at: Instant,
+    /// The handshake's round-trip time.
+    pub rtt: Duration,
+    /// Keeps the socket counted among the scan's while it is held.
+    pub counted: Option<Held>,
+}
+
+/// Shortest wait for a service to close the scan's connection unasked.
+pub const CLOSED_AT_ONCE_MIN: Duration = Duration::from_millis(20);
+
+/// How long after the handshake a close still counts as "at once": a
+/// service that closes the moment it accepts is seen one round trip after
+/// the handshake ended (the probe's ACK there, its FIN or RST back); half a
+/// round trip more covers the link's jitter, and a busy server gets at
+/// least [`CLOSED_AT_ONCE_MIN`].
+pub fn closed_at_once_within(rtt: Duration) -> Duration {
+    (rtt * 3 / 2).max(CLOSED_AT_ONCE_MIN)
+}
+
+/// Whether the service closed or reset `stream` before sending a single
+/// byte, by `until`. A service that speaks, or stays connected that long,
+/// did not.
+async fn closed_unasked(stream: &TcpStream, until: Instant) -> bool {
+    let mut byte = [0u8; 1];
+    loop {
+        match timeout_at(until, stream.readable()).await {
+            Ok(Ok(())) => {}
+            Err(_) | Ok(Err(_)) => return false,
+        }
+        match stream.try_read(&mut byte) {
+            Ok(0) => return true,
+            Ok(_) => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => return e.kind() == std::io::ErrorKind::ConnectionReset,
+        }
+    }
+}
+
 /// Identify the service on `addr`, which the scan found open, trying
 /// `first` first (from the port's plan entry).
 pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> PortDetails {
+    identify_on(addr, first, budget, None).await
+}
+
+/// [`identify`], watching the scan's own connection meanwhile: a service
+/// that closes it at once without a word (a port forwarded to something
+/// that takes connections and drops them) ends identification there, as the
+/// protocols' own connections would each find it closed too, one after the
+/// other, a round trip or two each.
+pub async fn identify_on(
+    addr: SocketAddr,
+    first: Protocol,
+    budget: Budget,
+    opened: Option<Opened>,
+) -> PortDetails {
+    let steps = try_protocols(addr, first, budget);
+    let Some(opened) = opened else {
+        return steps.await;
+    };
+    tokio::pin!(steps);
+    let until = opened.connected_at + closed_at_once_within(opened.rtt);
+    let closed = tokio::select! {
+        biased;
+        details = &mut steps => return details,
+        closed = closed_unasked(&opened.stream, until) => closed,
+    };
+    drop(opened);
+    if closed {
+        PortDetails::default()
+    } else {
+        steps.await
+    }
+}
+
+/// What [`identify`] does on connections of its own.
+async fn try_protocols(addr: SocketAddr, first: Protocol, budget: Budget) -> PortDetails {
     let limits = Arc::new(Limits::default());
     let deadline = Instant::now() + budget.time;
     let mut details = PortDetails::default();
@@ -248,6 +329,15 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_close_counts_as_at_once_within_a_round_trip_and_a_half() {
+        let ms = Duration::from_millis;
+        assert_eq!(closed_at_once_within(ms(300)), ms(450));
+        assert_eq!(closed_at_once_within(ms(80)), ms(120));
+        assert_eq!(closed_at_once_within(ms(1)), CLOSED_AT_ONCE_MIN);
+        assert_eq!(closed_at_once_within(Duration::ZERO), CLOSED_AT_ONCE_MIN);
+    }
 
     #[test]
     fn port_plans() {

@@ -170,30 +170,33 @@ async fn attempt(
     sockets: &Gauge,
     started: Instant,
     delay: impl Fn(Duration) -> Duration,
-) -> Outcome {
+) -> Attempt {
     // A SYN due now goes out in this poll, before any later one.
     while delay(*timeout.borrow_and_update()) > started.elapsed() {
         let send_at = started + delay(*timeout.borrow());
         tokio::select! {
             () = tokio::time::sleep_until(tokio::time::Instant::from_std(send_at)) => break,
-            changed = timeout.changed() => if changed.is_err() { return Outcome::Silence },
+            changed = timeout.changed() => if changed.is_err() { return Attempt::ended(Outcome::Silence) },
         }
     }
     let socket = match open_socket(addr) {
         Ok(s) => s,
         // EMFILE, ENFILE, ENOBUFS, ENOMEM: the probe's own resources.
-        Err(_) => return Outcome::LocalError,
+        Err(_) => return Attempt::ended(Outcome::LocalError),
     };
-    let _counted = Held::new(sockets);
+    let counted = Held::new(sockets);
     let sent = Instant::now();
-    match socket.connect(&SockAddr::from(addr)) {
-        Ok(()) => return opened(sent.elapsed()),
-        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
-        Err(e) => return refused(&socket, &e, sent.elapsed()),
-    }
-    let Ok(stream) = TcpStream::from_std(std::net::TcpStream::from(socket)) else {
-        return Outcome::LocalError;
+    let in_progress = match socket.connect(&SockAddr::from(addr)) {
+        Ok(()) => false,
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => true,
+        Err(e) => return Attempt::ended(refused(&socket, &e, sent.elapsed())),
     };
+    let Ok(stream) = TcpStream::from_std(std::net::TcpStream::from(socket)) else {
+        return Attempt::ended(Outcome::LocalError);
+    };
+    if !in_progress {
+        return opened(stream, counted, sent.elapsed());
+    }
     loop {
         let deadline = tokio::time::Instant::from_std(sent + *timeout.borrow_and_update());
         tokio::select! {
@@ -201,63 +204,95 @@ async fn attempt(
                 let rtt = sent.elapsed();
                 // Writable means the handshake ended, one way or the other.
                 return match (ready, stream.take_error()) {
-                    (Ok(()), Ok(None)) if stream.peer_addr().is_ok() => opened(rtt),
-                    (_, Ok(Some(e))) => refused(&stream, &e, rtt),
-                    _ => Outcome::LocalError,
+                    (Ok(()), Ok(None)) if stream.peer_addr().is_ok() => opened(stream, counted, rtt),
+                    (_, Ok(Some(e))) => Attempt::ended(refused(&stream, &e, rtt)),
+                    _ => Attempt::ended(Outcome::LocalError),
                 };
             }
-            () = tokio::time::sleep_until(deadline) => return Outcome::Silence,
+            () = tokio::time::sleep_until(deadline) => return Attempt::ended(Outcome::Silence),
             changed = timeout.changed() => {
                 if changed.is_err() {
                     // The scan is gone; nobody waits for this attempt.
-                    return Outcome::Silence;
+                    return Attempt::ended(Outcome::Silence);
                 }
             }
         }
     }
 }
 
-/// A completed handshake (the socket resets when dropped: nothing to say).
-fn opened(rtt: Duration) -> Outcome {
-    Outcome::Answer {
-        state: PortState::Open,
-        reason: Reason::Connected,
-        rtt,
+/// The connection of an attempt that found the port open, still counted
+/// among the scan's sockets; it resets when dropped.
+#[derive(Debug)]
+pub struct Connection {
+    pub stream: TcpStream,
+    pub connected_at: tokio::time::Instant,
+    pub counted: Held,
+}
+
+/// What one attempt saw, and its connection when the port was open.
+#[derive(Debug)]
+pub struct Attempt {
+    pub outcome: Outcome,
+    pub connection: Option<Connection>,
+}
+
+impl Attempt {
+    fn ended(outcome: Outcome) -> Self {
+        Attempt {
+            outcome,
+            connection: None,
+        }
+    }
+}
+
+/// A completed handshake: the outcome, with the connection kept.
+fn opened(stream: TcpStream, counted: Held, rtt: Duration) -> Attempt {
+    Attempt {
+        outcome: Outcome::Answer {
+            state: PortState::Open,
+            reason: Reason::Connected,
+            rtt,
+        },
+        connection: Some(Connection {
+            stream,
+            connected_at: tokio::time::Instant::now(),
+            counted,
+        }),
     }
 }
 
 /// The port's first two attempts, the second sent early: the first answer
-/// of either, or silence with the number of attempts made.
+/// of either, or silence, with the number of attempts made.
 pub async fn first_attempts(
     addr: SocketAddr,
     timeout: watch::Receiver<Duration>,
     sockets: &Gauge,
-) -> (Outcome, u8) {
+) -> (Attempt, u8) {
     let started = Instant::now();
     let first = attempt(addr, timeout.clone(), sockets, started, |_| Duration::ZERO);
     let second = attempt(addr, timeout.clone(), sockets, started, second_syn_after);
     tokio::pin!(first, second);
-    let (mut first_done, mut second_done) = (None, None);
+    let (mut first_done, mut second_done) = (false, false);
     loop {
         tokio::select! {
             // The first attempt first: when both have answered by this poll,
             // the answer is the first SYN's, and no loss is seen.
             biased;
-            o = &mut first, if first_done.is_none() => {
-                if o != Outcome::Silence {
-                    return (o, 1);
+            a = &mut first, if !first_done => {
+                if a.outcome != Outcome::Silence {
+                    return (a, 1);
                 }
-                first_done = Some(o);
+                first_done = true;
             }
-            o = &mut second, if second_done.is_none() => {
-                if o != Outcome::Silence {
-                    return (o, 2);
+            a = &mut second, if !second_done => {
+                if a.outcome != Outcome::Silence {
+                    return (a, 2);
                 }
-                second_done = Some(o);
+                second_done = true;
             }
         }
-        if first_done.is_some() && second_done.is_some() {
-            return (Outcome::Silence, 2);
+        if first_done && second_done {
+            return (Attempt::ended(Outcome::Silence), 2);
         }
     }
 }
@@ -267,7 +302,7 @@ pub async fn retry(
     addr: SocketAddr,
     timeout: watch::Receiver<Duration>,
     sockets: &Gauge,
-) -> Outcome {
+) -> Attempt {
     attempt(addr, timeout, sockets, Instant::now(), |_| Duration::ZERO).await
 }
 

@@ -2,6 +2,7 @@
 //! loopback, and the details through the real API.
 
 mod api;
+mod first_connection;
 mod hostile;
 mod props;
 mod service_props;
