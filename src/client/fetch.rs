@@ -13,7 +13,7 @@ use reqwest::header::{ACCEPT, RETRY_AFTER};
 use url::Url;
 
 use super::outcome::Problem;
-use crate::api::{Family, PortEvent, Report, SiteInfo};
+use crate::api::{Family, PortEvent, Queued, Report, SiteInfo};
 use crate::page::failure::{Failure, classify_response};
 use crate::page::sse::{SseParser, StreamMsg, decode};
 use crate::plan::Plan;
@@ -74,14 +74,27 @@ pub fn origin_for(site: Option<&SiteInfo>, family: Family, base: &Url) -> Result
     }
 }
 
+/// What the check has got to, for live progress.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    /// Waiting for a free scan slot.
+    Queued(Queued),
+    /// A port's state is known: `done` of `total`.
+    Port {
+        event: &'a PortEvent,
+        done: usize,
+        total: usize,
+    },
+}
+
 /// The check of the address this request comes from, with `plan` if one
-/// is named; `on_port` gets each port event with the count done and the
-/// plan's total.
+/// is named; `on_step` learns of a wait in the queue and of each port
+/// (with the count done and the plan's total).
 pub async fn check(
     client: &reqwest::Client,
     base: &Url,
     plan: Option<&str>,
-    mut on_port: impl FnMut(&PortEvent, usize, usize),
+    mut on_step: impl FnMut(Step<'_>),
 ) -> Result<(Report, Plan), Problem> {
     let mut url = base
         .join("api/v1/scan/stream")
@@ -135,7 +148,11 @@ pub async fn check(
                 Some(StreamMsg::Port(e)) => {
                     done += 1;
                     let total = announced.as_ref().map_or(done, Plan::len);
-                    on_port(&e, done, total);
+                    on_step(Step::Port {
+                        event: &e,
+                        done,
+                        total,
+                    });
                 }
                 Some(StreamMsg::Finished(report)) => {
                     let plan = announced.unwrap_or_else(Plan::standard);
@@ -146,7 +163,8 @@ pub async fn check(
                 }
                 // Waiting for a scan slot: the scan starts later, the
                 // timeout still counts.
-                Some(StreamMsg::Queued(_)) | None => {}
+                Some(StreamMsg::Queued(q)) => on_step(Step::Queued(q)),
+                None => {}
             }
         }
     }

@@ -95,7 +95,7 @@ async fn run(args: &CheckArgs, lang: Lang, progress: Progress) -> Run {
         Some(FamilyArg::V6) => vec![Some(Family::Ipv6)],
         Some(FamilyArg::Both) => vec![Some(Family::Ipv4), Some(Family::Ipv6)],
     };
-    let on_port = |e: &_, done, total| progress.port(e, done, total, lang);
+    let on_step = |step: fetch::Step<'_>| progress.step(step, lang);
     let work = async {
         let site = match args.family {
             Some(_) => match fetch::client(None) {
@@ -113,7 +113,7 @@ async fn run(args: &CheckArgs, lang: Lang, progress: Progress) -> Run {
                 };
                 let client = fetch::client(family)?;
                 let (report, plan) =
-                    fetch::check(&client, &origin, args.plan.as_deref(), on_port).await?;
+                    fetch::check(&client, &origin, args.plan.as_deref(), on_step).await?;
                 let evaluation = evaluate(&report, &expect);
                 Ok::<Done, Problem>(Done {
                     report,

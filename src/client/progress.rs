@@ -1,13 +1,14 @@
 //! Live progress of `--format text`: on a terminal one line that follows
 //! the check port by port and is cleared before the result; otherwise one
-//! plain line per port on stderr, so that logs show progress and stdout
+//! plain line per port (and per wait in the probe's queue) on stderr, so that logs show progress and stdout
 //! holds the result alone. The monitoring formats show none.
 
 use std::io::Write;
 
-use crate::api::PortEvent;
 use crate::page::Lang;
+use crate::page::words::queued_line;
 
+use super::fetch::Step;
 use super::words::progress_line;
 
 /// Where progress goes.
@@ -22,9 +23,12 @@ pub enum Progress {
 }
 
 impl Progress {
-    /// Shows that the port of `event` is known, `done` of `total`.
-    pub fn port(self, event: &PortEvent, done: usize, total: usize, lang: Lang) {
-        let line = progress_line(event, done, total, lang);
+    /// Shows how far the check has got.
+    pub fn step(self, step: Step<'_>, lang: Lang) {
+        let line = match step {
+            Step::Queued(q) => queued_line(q.position, q.wait_s, lang),
+            Step::Port { event, done, total } => progress_line(event, done, total, lang),
+        };
         match self {
             Progress::Live => {
                 let mut out = std::io::stdout().lock();

@@ -90,6 +90,19 @@ impl TestServer {
             .collect()
     }
 
+    /// Take every scan slot but leave the queue free, so that the next
+    /// visitor waits in it. Held until the returned entries are dropped.
+    pub fn occupy_scan_slots(&self) -> Vec<portcheck::probe::queue::Entry> {
+        use portcheck::probe::queue::Entry;
+        (1..=255u8)
+            .map(|n| std::net::IpAddr::from([100, 64 | (n >> 2), n, 1]))
+            .map_while(|ip| match self.state.slots.enter(ip) {
+                Ok(running @ Entry::Running(_)) => Some(running),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Signal shutdown and wait until the server has returned.
     pub async fn stop(&mut self) {
         self.begin_shutdown();

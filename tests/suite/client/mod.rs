@@ -7,6 +7,7 @@ mod failures;
 mod families;
 mod levels;
 mod plugin_format;
+mod queued;
 mod text_answer;
 
 use std::net::SocketAddr;
