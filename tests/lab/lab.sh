@@ -303,17 +303,29 @@ certificate() {
 # A TLS web service (socat): current TLS, or with `legacy` also TLS 1.0 and
 # 1.1, as an old appliance would still offer. It answers "praxis web", or
 # with `page` a page with a title and a Server header.
+# The web server behind it reads the request's head before it answers, as
+# a real one does: answering first and closing would reset the connection
+# when the request arrives, and a reset discards the answer if the client
+# has not read it yet.
 tls_server() { # NAME PORT [legacy|page]
   certificate
-  local legacy="" answer="echo HTTP/1.0 200 OK; echo; echo praxis web"
+  local legacy="" page="$DIR/plain.http"
   [ "${3:-}" = legacy ] && legacy=",openssl-min-proto-version=TLS1,cipher=DEFAULT@SECLEVEL=0"
+  printf 'HTTP/1.0 200 OK\r\n\r\npraxis web\n' >"$page"
   if [ "${3:-}" = page ]; then
-    printf 'HTTP/1.0 200 OK\r\nServer: praxis-web\r\n\r\n<title>Praxis Web</title>\n' >"$DIR/page.http"
-    answer="cat $DIR/page.http"
+    page="$DIR/page.http"
+    printf 'HTTP/1.0 200 OK\r\nServer: praxis-web\r\n\r\n<title>Praxis Web</title>\n' >"$page"
   fi
+  cat >"$DIR/answer.sh" <<'EOF'
+cr="$(printf '\r')"
+while IFS= read -r line; do
+  [ -z "${line%"$cr"}" ] && break
+done
+cat "$1"
+EOF
   service "$1" "tls-$1" socat \
     "OPENSSL-LISTEN:$2,fork,reuseaddr,pf=ip6,ipv6only=0,cert=$DIR/tls.pem,verify=0$legacy" \
-    "SYSTEM:$answer"
+    "SYSTEM:sh $DIR/answer.sh $page"
 }
 
 # Until ADDR:PORT accepts connections from the probe host (a service may

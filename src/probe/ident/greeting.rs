@@ -5,6 +5,7 @@
 //! functions: the conversation is in `greeting_client`.
 
 use super::http::{MAX_TEXT, printable};
+use super::progress::LineProgress;
 use super::{mysql, telnet, vnc};
 use crate::api::{FtpDetails, MysqlDetails, SshDetails, TelnetDetails};
 use crate::plan::Protocol;
@@ -29,16 +30,36 @@ pub enum Greeting {
 /// Whether `buf` holds enough of a greeting to classify it: a whole line,
 /// a whole RFB version, a whole MySQL packet, or Telnet negotiation.
 pub fn complete(buf: &[u8]) -> bool {
-    if buf.len() >= 3 && telnet::parse(buf).is_some() {
-        return true;
+    GreetingProgress::default().complete(buf)
+}
+
+/// [`complete`] as bytes arrive: only a newline is looked for in the whole
+/// buffer, and only in what is new, so a greeting dripped a byte at a time
+/// costs linear work.
+#[derive(Debug, Clone, Default)]
+pub struct GreetingProgress {
+    line: LineProgress,
+}
+
+impl GreetingProgress {
+    /// Whether `buf` (the greeting so far; it only ever grows) is enough.
+    pub fn complete(&mut self, buf: &[u8]) -> bool {
+        if buf.len() >= 3 && telnet::opens(buf) {
+            return true;
+        }
+        if buf.starts_with(b"RFB ") {
+            return buf.len() >= vnc::VERSION_LEN;
+        }
+        if let Some(total) = mysql::packet_len(buf) {
+            return buf.len() >= total;
+        }
+        self.line.complete(buf)
     }
-    if buf.starts_with(b"RFB ") {
-        return buf.len() >= vnc::VERSION_LEN;
+
+    /// Byte positions looked at so far.
+    pub fn examined(&self) -> usize {
+        self.line.examined()
     }
-    if let Some(total) = mysql::packet_len(buf) {
-        return buf.len() >= total;
-    }
-    buf.contains(&b'\n')
 }
 
 /// Classify the greeting in `buf`. `expected` is the protocol the port's

@@ -89,6 +89,7 @@ async fn telnet_greeting<S: AsyncRead + AsyncWrite + Unpin>(
         return;
     }
     let quiet = Limits::default();
-    let greeted = |b: &[u8]| telnet::parse(b).is_some_and(|n| n.details.greeting.is_some());
+    let mut reader = telnet::Reader::default();
+    let greeted = |b: &[u8]| reader.read(b) && reader.greeted();
     read_until(s, buf, MAX_GREETING, until, &quiet, greeted).await;
 }

@@ -85,7 +85,8 @@ pub(super) async fn probe_plain(
         return Plain::Closed;
     }
     if !buf.is_empty() {
-        let complete = greeting::complete;
+        let mut greeting = greeting::GreetingProgress::default();
+        let complete = |b: &[u8]| greeting.complete(b);
         read_until(&mut s, &mut buf, MAX_GREETING, deadline, limits, complete).await;
         return follow(&mut s, buf, expected, deadline, banner_wait, limits).await;
     }
