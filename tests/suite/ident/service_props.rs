@@ -6,7 +6,9 @@
 
 use portcheck::api::{MssqlEncryption, RdpSecurity};
 use portcheck::plan::Protocol;
-use portcheck::probe::ident::{greeting, mssql, mysql, netbios, postgres, rdp, telnet, vnc};
+use portcheck::probe::ident::{
+    greeting, mssql, mysql, netbios, postgres, rdp, read_in_pieces, telnet, vnc,
+};
 use proptest::prelude::*;
 
 fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
@@ -119,5 +121,30 @@ proptest! {
         let requests = opts.iter().filter(|(c, _)| matches!(c, 251 | 253)).count();
         prop_assert_eq!(n.refusal.len(), 3 * requests);
         prop_assert_eq!(n.details.greeting, Some(text));
+    }
+
+    /// Read as it arrives, in pieces of any size, a Telnet opening says
+    /// what it says read at once, and greeting completeness agrees; the work
+    /// stays linear in the bytes.
+    #[test]
+    fn telnet_and_greetings_read_in_pieces_as_at_once(
+        tail in bytes(1200),
+        step in 1usize..64,
+        telnet_first in any::<bool>(),
+    ) {
+        let mut b = if telnet_first { vec![telnet::IAC, 253, 24] } else { Vec::new() };
+        b.extend_from_slice(&tail);
+        let mut reader = telnet::Reader::default();
+        let pieces = read_in_pieces(&b, step, |part| reader.read(part).then(|| reader.negotiation()));
+        prop_assert_eq!(pieces, telnet::parse(&b));
+        prop_assert!(reader.examined() <= 2 * b.len() + b.len() / step + 2);
+        let mut progress = greeting::GreetingProgress::default();
+        let mut at_once = Vec::new();
+        let mut piecewise = Vec::new();
+        read_in_pieces(&b, step, |part| {
+            at_once.push(greeting::complete(part));
+            piecewise.push(progress.complete(part));
+        });
+        prop_assert_eq!(piecewise, at_once);
     }
 }
