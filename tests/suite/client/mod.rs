@@ -8,6 +8,7 @@ mod families;
 mod levels;
 mod plugin_format;
 mod queued;
+mod terminal;
 mod text_answer;
 
 use std::net::SocketAddr;
