@@ -42,6 +42,14 @@
 #                         (wanlink.py; .106/:21::2, .110/:22::2, .114/:23::2)
 #   wanloss               the same at 80 ms with 2 % loss each way
 #                         (.118/:24::2)
+#   crowdwan              many visitors behind one 80 ms link (+-10 %), for
+#                         the capacity benchmark: 1024 IPv6 addresses
+#                         2001:db8:c0S:N::2, one per /64 (N = 0-3f) in 16
+#                         /48s (S = 0-f), so the probe counts 1024 hosts in
+#                         16 sites (inet routes 2001:db8:c00::/44 over the
+#                         link; the link itself is .122/:25::2). Ports as
+#                         `crowd`: 443 and 445 open, 442 and 449 dropped,
+#                         the rest closed (resets, no ICMP)
 #
 #   smbweb  .82/:10::2  Samba with SMB1 and a guest share, and a TLS web
 #                       server with a page on 443: the benchmark visitor
@@ -788,6 +796,49 @@ EOF
   emit CROWD_NS "$(NS crowd)"
   emit CROWD_FIRST 198.51.100.130
   emit CROWD_LAST 198.51.100.254
+}
+
+# Many visitors behind one WAN link, for the capacity benchmark (not built by
+# default): 1024 IPv6 addresses on the far side of an 80 ms link (WAN link
+# 4), 2001:db8:c0S:N::2 for S = 0-f and N = 0-3f. Each is its own host
+# network (/64) to the probe, and the 16 /48s keep every site network far
+# below its fair share of the slots (1/8 of --max-scans). The addresses are
+# listed in CROWDWAN_ADDRS, one a line, spread over the sites in turn (the
+# first 16 lie in 16 different /48s). Ports as `crowd`: resets and drops
+# only, no ICMP errors, so a thousand visitors meet no ICMP rate limit; the
+# listener's accept queue is 4096 deep.
+CROWDWAN_SITES=16
+CROWDWAN_HOSTS=64
+build_crowdwan() {
+  mkns crowdwan
+  wan_uplink crowdwan 4 80 0
+  local ns s n list="$DIR/crowdwan.addrs"
+  ns="$(NS crowdwan)"
+  : >"$list"
+  for ((n = 0; n < CROWDWAN_HOSTS; n++)); do
+    for ((s = 0; s < CROWDWAN_SITES; s++)); do
+      printf '2001:db8:c0%x:%x::2\n' "$s" "$n" >>"$list"
+    done
+  done
+  sed 's|.*|address add &/128 dev eth0 nodad|' "$list" | ip -n "$ns" -batch -
+  # Replies go back over the WAN link; the host's own route for the lab
+  # prefix already sends its traffic over it, whatever the source address.
+  ip -n "$(NS inet)" -6 route add 2001:db8:c00::/44 via "${WAN_ADDRS[1]}" dev w-crowdwan
+  nft_in crowdwan <<'EOF2'
+table inet visitor {
+  chain input {
+    type filter hook input priority filter; policy accept;
+    tcp dport { 442, 449 } drop
+  }
+}
+EOF2
+  service crowdwan listener-crowdwan "$PY" "$HERE/listener.py" --ports 443,445 --backlog 4096
+  wait_listening crowdwan 443 445
+  wait_reachable "$(head -n 1 "$list")" 443
+  visitor crowdwan crowdwan "${WAN_ADDRS[0]}" "${WAN_ADDRS[1]}"
+  emit V_crowdwan_RTT_MS 80
+  emit CROWDWAN_NS "$ns"
+  emit CROWDWAN_ADDRS "$list"
 }
 
 # shellcheck source=tests/lab/practice.sh

@@ -2,8 +2,8 @@
 """TCP listeners for lab hosts: plain services and a tarpit.
 
 Binds every given port on `::` with IPV6_V6ONLY off, so one socket serves both
-address families. Each socket gets a real backlog (128): `nc -l` has a backlog
-of 1, and a second connect to it then looks filtered.
+address families. Each socket gets a real backlog (128, or --backlog): `nc -l`
+has a backlog of 1, and a second connect to it then looks filtered.
 
 Plain mode accepts and closes at once, like a service that has nothing to say
 to a port scanner. Tarpit mode (--tarpit) accepts and never sends a byte; it
@@ -27,12 +27,12 @@ def parse_ports(text):
     return ports
 
 
-def listen(port):
+def listen(port, backlog):
     s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
     s.bind(("::", port))
-    s.listen(128)
+    s.listen(backlog)
     s.setblocking(False)
     return s
 
@@ -42,11 +42,12 @@ def main():
     ap.add_argument("--ports", required=True, help="e.g. 440,443 or 438-451")
     ap.add_argument("--tarpit", action="store_true", help="accept, never send")
     ap.add_argument("--max-held", type=int, default=512)
+    ap.add_argument("--backlog", type=int, default=128, help="accept queue of each port")
     args = ap.parse_args()
 
     sel = selectors.DefaultSelector()
     for port in parse_ports(args.ports):
-        sel.register(listen(port), selectors.EVENT_READ, "listener")
+        sel.register(listen(port, args.backlog), selectors.EVENT_READ, "listener")
     held = 0
     print("listening", args.ports, "tarpit" if args.tarpit else "plain", flush=True)
     while True:

@@ -11,7 +11,10 @@ direction. Within one direction frames keep their order: a frame is never due
 before the one read before it, as on a real serial path.
 
 The devices exist only while this process holds them: killing it (the lab's
-teardown kills every process in its namespaces) removes the link.
+teardown kills every process in its namespaces) removes the link. At SIGTERM
+it prints its counts (frames passed, lost, over the queue, sent late and
+how late at most) to stderr, and at SIGUSR1 the counts so far (the
+lateness since the last SIGUSR1), and goes on.
 
     wanlink.py --near eth0 --far v-wan80 --rtt-ms 80 --jitter-pct 10 --loss-pct 0
 """
@@ -35,6 +38,8 @@ MAX_FRAME = 65536
 # Frames waiting in one direction before new ones are dropped (a full queue
 # on a real link): bounds memory when a flood meets a long delay.
 MAX_QUEUED = 20000
+# A frame sent more than this after its due time counts as late.
+LATE_S = 0.010
 
 
 def open_tap(name):
@@ -53,6 +58,10 @@ class Direction:
         self.queue = collections.deque()
         self.last_due = 0.0
         self.passed = self.lost = self.overflow = 0
+        # How late frames went out (this process was busy or waiting for a
+        # CPU): the worst, and how many more than LATE_S after their time.
+        self.late_max = 0.0
+        self.late = 0
 
     def read_all(self, now):
         while True:
@@ -79,7 +88,9 @@ class Direction:
 
     def write_due(self, now):
         while self.queue and self.queue[0][0] <= now:
-            _, frame = self.queue.popleft()
+            due, frame = self.queue.popleft()
+            self.late_max = max(self.late_max, now - due)
+            self.late += now - due > LATE_S
             try:
                 os.write(self.dst, frame)
                 self.passed += 1
@@ -114,14 +125,22 @@ def main():
     ]
     by_fd = {d.src: d for d in dirs}
 
-    def stop(_sig, _frame):
+    def counts(_sig=None, _frame=None):
+        # Totals since the start; the worst lateness since the last count.
         for name, d in zip(("out", "in"), dirs):
             print(
-                f"wanlink {name}: {d.passed} frames passed, {d.lost} lost, {d.overflow} over the queue",
+                f"wanlink {name}: {d.passed} frames passed, {d.lost} lost, {d.overflow} over the queue, "
+                f"{d.late} late by more than {LATE_S * 1000:.0f} ms, at most {d.late_max * 1000:.1f} ms",
                 file=sys.stderr,
+                flush=True,
             )
+            d.late_max = 0.0
+
+    def stop(_sig, _frame):
+        counts()
         sys.exit(0)
 
+    signal.signal(signal.SIGUSR1, counts)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print(f"wanlink ready: {a.near} <-> {a.far}, rtt {a.rtt_ms} ms +-{a.jitter_pct} %, loss {a.loss_pct} %",
