@@ -72,8 +72,8 @@ mod native {
         ExitCode::from(if check { 3 } else { 2 })
     }
 
-    async fn serve(settings: Settings) -> ExitCode {
-        server::raise_fd_limit(&settings);
+    async fn serve(mut settings: Settings) -> ExitCode {
+        server::raise_fd_limit(&mut settings);
         let listener = match tokio::net::TcpListener::bind(settings.listen).await {
             Ok(l) => l,
             Err(e) => {

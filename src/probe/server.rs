@@ -127,9 +127,38 @@ impl Connections {
     }
 }
 
-/// Raise the open-file limit to its hard maximum and warn when even that is
-/// too low for the configured connections and scans.
-pub fn raise_fd_limit(settings: &Settings) {
+/// Most sockets one scan can hold at once: for each port of the longest
+/// plan, the connection that found it open (or the two SYNs' sockets before
+/// that) and identification's connections.
+pub fn sockets_per_scan_at_most() -> usize {
+    let ports = crate::plan::Plan::catalogue()
+        .iter()
+        .map(crate::plan::Plan::len)
+        .max()
+        .unwrap_or(0);
+    ports * (crate::probe::ident::MAX_CONNECTIONS_PER_PORT + 1)
+}
+
+/// Open files kept free for everything else (listeners, the page, logs).
+pub const FILES_IN_RESERVE: u64 = 64;
+
+/// How many scans `open_files` can serve beside `max_connections` client
+/// connections, each scan at its most (at least one).
+pub fn scans_within(open_files: u64, max_connections: usize) -> usize {
+    let for_scans = open_files
+        .saturating_sub(max_connections as u64)
+        .saturating_sub(FILES_IN_RESERVE);
+    let per_scan = sockets_per_scan_at_most().max(1) as u64;
+    usize::try_from(for_scans / per_scan)
+        .unwrap_or(usize::MAX)
+        .max(1)
+}
+
+/// Raise the open-file limit to its hard maximum; when even that cannot
+/// serve `max_scans` scans at their most beside `max_connections`, lower
+/// `max_scans` to what it can serve, so that visitors beyond wait or are
+/// told the probe is busy instead of getting ports in state `error`.
+pub fn raise_fd_limit(settings: &mut Settings) {
     #[cfg(unix)]
     {
         let mut lim = libc::rlimit {
@@ -149,21 +178,16 @@ pub fn raise_fd_limit(settings: &Settings) {
                 lim = raised;
             }
         }
-        // Per port one connect socket, then (open ports) identification's
-        // connections, at most this many at a time.
-        let plan_sockets = crate::plan::Plan::catalogue()
-            .iter()
-            .map(crate::plan::Plan::len)
-            .max()
-            .unwrap_or(0)
-            * crate::probe::ident::MAX_CONNECTIONS_PER_PORT;
-        let needed = settings.max_connections + settings.max_scans * plan_sockets + 64;
-        if (lim.rlim_cur as u128) < needed as u128 {
+        let within = scans_within(lim.rlim_cur, settings.max_connections);
+        if within < settings.max_scans {
             tracing::warn!(
-                limit = lim.rlim_cur,
-                needed,
-                "open-file limit is below what max_connections and max_scans can use; ports may report state `error` under load"
+                open_file_limit = lim.rlim_cur,
+                max_connections = settings.max_connections,
+                sockets_per_scan = sockets_per_scan_at_most(),
+                "max_scans lowered from {} to {within}: the open-file limit cannot serve more scans at once; raise it (LimitNOFILE) or lower max_connections",
+                settings.max_scans
             );
+            settings.max_scans = within;
         }
     }
 }
@@ -340,5 +364,33 @@ impl Listen {
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::config::Settings;
+
+    #[test]
+    fn scans_fit_the_open_file_limit() {
+        let per_scan = sockets_per_scan_at_most();
+        // 28 ports of the standard plan, each at most one held connection
+        // and identification's eight.
+        assert_eq!(per_scan, 28 * 9);
+        let d = Settings::default();
+        // The packaged unit's LimitNOFILE serves the default limits.
+        assert!(scans_within(65536, d.max_connections) >= d.max_scans);
+        assert_eq!(
+            scans_within(20_000, 8192),
+            (20_000 - 8192 - FILES_IN_RESERVE as usize) / per_scan
+        );
+        // Never below one scan, never an underflow.
+        assert_eq!(scans_within(100, 1024), 1);
+        assert_eq!(scans_within(0, 0), 1);
+        assert_eq!(
+            scans_within(u64::MAX, 0) as u64,
+            (u64::MAX - FILES_IN_RESERVE) / per_scan as u64
+        );
     }
 }

@@ -74,7 +74,8 @@ pub struct Options {
 
     /// Most scans running at once (each holds a socket per planned port,
     /// more while it identifies open ones); beyond it 503 busy with
-    /// Retry-After. [default: 64]
+    /// Retry-After. Lowered at start, with a warning, when the open-file
+    /// limit cannot serve that many at their most. [default: 64]
     #[arg(long, value_name = "N")]
     pub max_scans: Option<usize>,
 

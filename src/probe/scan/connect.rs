@@ -200,6 +200,9 @@ async fn attempt(
     loop {
         let deadline = tokio::time::Instant::from_std(sent + *timeout.borrow_and_update());
         tokio::select! {
+            // An answer first: on a busy probe the timer and the socket may
+            // be ready in the same poll.
+            biased;
             ready = stream.writable() => {
                 let rtt = sent.elapsed();
                 // Writable means the handshake ended, one way or the other.
@@ -209,14 +212,26 @@ async fn attempt(
                     _ => Attempt::ended(Outcome::LocalError),
                 };
             }
-            () = tokio::time::sleep_until(deadline) => return Attempt::ended(Outcome::Silence),
             changed = timeout.changed() => {
                 if changed.is_err() {
                     // The scan is gone; nobody waits for this attempt.
                     return Attempt::ended(Outcome::Silence);
                 }
             }
+            () = tokio::time::sleep_until(deadline) => return last_look(stream, counted, sent),
         }
+    }
+}
+
+/// At the deadline, what the kernel knows already: a handshake or a
+/// refusal that arrived while the probe was too busy to see it in time is
+/// still the port's answer, not silence.
+fn last_look(stream: TcpStream, counted: Held, sent: Instant) -> Attempt {
+    let rtt = sent.elapsed();
+    match stream.take_error() {
+        Ok(Some(e)) => Attempt::ended(refused(&stream, &e, rtt)),
+        Ok(None) if stream.peer_addr().is_ok() => opened(stream, counted, rtt),
+        _ => Attempt::ended(Outcome::Silence),
     }
 }
 
@@ -381,6 +396,30 @@ mod tests {
                     reason: Reason::Refused,
                     rtt
                 }
+            );
+        }
+    }
+
+    /// With a timeout of zero the timer is due as soon as the runtime next
+    /// looks, when the handshake (loopback) has arrived too: the answer is
+    /// the port's, every time, not silence.
+    #[tokio::test]
+    async fn an_answer_already_there_at_the_deadline_is_not_silence() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (_keep, timeout) = watch::channel(Duration::ZERO);
+        for _ in 0..50 {
+            let a = retry(addr, timeout.clone(), &Gauge::default()).await;
+            assert!(
+                matches!(
+                    a.outcome,
+                    Outcome::Answer {
+                        state: PortState::Open,
+                        ..
+                    }
+                ),
+                "{:?}",
+                a.outcome
             );
         }
     }
