@@ -1,5 +1,6 @@
 //! What services send first: SSH and FTP lines, RFB versions and security
-//! offers, MySQL/MariaDB handshakes and errors, Telnet negotiation.
+//! offers, MySQL/MariaDB handshakes and errors, Telnet negotiation (read
+//! at once and in pieces).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -14,10 +15,19 @@ fuzz_target!(|data: &[u8]| {
     if let Some(m) = mysql::parse_greeting(data) {
         assert!(m.version.is_none_or(|v| v.len() < data.len()));
     }
-    if let Some(t) = telnet::parse(data) {
+    let whole = telnet::parse(data);
+    if let Some(t) = &whole {
         assert!(t.details.options.len() <= 32);
         assert!(t.refusal.len() <= 3 * data.len());
     }
+    // Read as it arrives, in pieces of the first byte's size: the same.
+    let step = usize::from(data.first().copied().unwrap_or(1)).max(1);
+    let mut reader = telnet::Reader::default();
+    let pieces = portcheck::probe::ident::read_in_pieces(data, step, |part| {
+        reader.read(part).then(|| reader.negotiation())
+    });
+    assert_eq!(pieces, whole);
+    assert!(reader.examined() <= 2 * data.len() + data.len() / step + 2);
     let _ = vnc::parse_version(data);
     for lists in [true, false] {
         let _ = vnc::offer_complete(data, lists);

@@ -473,8 +473,10 @@ wan_uplink() { # NAME K RTT_MS LOSS_PCT
     sleep 0.05
   done
   ip -n "$ns" link set "w-$name" netns "$inet"
-  ip -n "$ns" link set eth0 up
-  ip -n "$inet" link set "w-$name" up
+  # A queue as long as the relay's own (wanlink.py MAX_QUEUED): a burst the
+  # relay is too busy to read at once waits instead of being dropped.
+  ip -n "$ns" link set eth0 txqueuelen 20000 up
+  ip -n "$inet" link set "w-$name" txqueuelen 20000 up
   local gw4="198.51.100.$((104 + 4 * k + 1))" host4="198.51.100.$((104 + 4 * k + 2))"
   local net6="2001:db8:$((21 + k))"
   addresses "$name" "w-$name" eth0 46 "$gw4" "$host4" 30 "$net6"
