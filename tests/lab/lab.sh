@@ -772,6 +772,21 @@ build_tlsweb() {
   visitor tlsweb tlsweb 198.51.100.98 ""
 }
 
+# The crowd hosts' ports: 443 and 445 accept and close (a listener with a
+# backlog of BACKLOG), 442 and 449 drop, every other port resets.
+crowd_ports() { # NAME [BACKLOG]
+  nft_in "$1" <<'EOF'
+table inet visitor {
+  chain input {
+    type filter hook input priority filter; policy accept;
+    tcp dport { 442, 449 } drop
+  }
+}
+EOF
+  service "$1" "listener-$1" "$PY" "$HERE/listener.py" --ports 443,445 --backlog "${2:-128}"
+  wait_listening "$1" 443 445
+}
+
 # Many visitors at once, for the load benchmark (not built by default): one
 # host with 125 addresses 198.51.100.130-254, each a separate visitor to the
 # probe. 443 and 445 open, 442 and 449 dropped (so every scan waits for two
@@ -785,16 +800,7 @@ build_crowd() {
     addr4 crowd eth0 "198.51.100.$i/25"
   done
   ip -n "$(NS crowd)" route add "$LAB_NET4" via 198.51.100.129
-  nft_in crowd <<'EOF'
-table inet visitor {
-  chain input {
-    type filter hook input priority filter; policy accept;
-    tcp dport { 442, 449 } drop
-  }
-}
-EOF
-  listener crowd 443,445
-  wait_listening crowd 443 445
+  crowd_ports crowd
   emit CROWD_NS "$(NS crowd)"
   emit CROWD_FIRST 198.51.100.130
   emit CROWD_LAST 198.51.100.254
@@ -826,16 +832,7 @@ build_crowdwan() {
   # Replies go back over the WAN link; the host's own route for the lab
   # prefix already sends its traffic over it, whatever the source address.
   ip -n "$(NS inet)" -6 route add 2001:db8:c00::/44 via "${WAN_ADDRS[1]}" dev w-crowdwan
-  nft_in crowdwan <<'EOF2'
-table inet visitor {
-  chain input {
-    type filter hook input priority filter; policy accept;
-    tcp dport { 442, 449 } drop
-  }
-}
-EOF2
-  service crowdwan listener-crowdwan "$PY" "$HERE/listener.py" --ports 443,445 --backlog 4096
-  wait_listening crowdwan 443 445
+  crowd_ports crowdwan 4096
   wait_reachable "$(head -n 1 "$list")" 443
   visitor crowdwan crowdwan "${WAN_ADDRS[0]}" "${WAN_ADDRS[1]}"
   emit V_crowdwan_RTT_MS 80
