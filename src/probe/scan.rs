@@ -176,12 +176,7 @@ pub async fn scan(
             // The scan's own connection goes along: a service that closes it
             // unasked is known one round trip later, before any protocol's
             // fresh connection could tell.
-            let opened = attempt.connection.zip(rtt).map(|(c, rtt)| ident::Opened {
-                stream: c.stream,
-                connected_at: c.connected_at,
-                rtt,
-                counted: Some(c.counted),
-            });
+            let opened = attempt.connection;
             identifying.push(async move {
                 let found = ident::identify_on(addr, first, budget, opened).await;
                 (number, found)

@@ -55,11 +55,6 @@ impl GreetingProgress {
         }
         self.line.complete(buf)
     }
-
-    /// Byte positions looked at so far.
-    pub fn examined(&self) -> usize {
-        self.line.examined()
-    }
 }
 
 /// Classify the greeting in `buf`. `expected` is the protocol the port's

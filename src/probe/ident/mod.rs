@@ -137,7 +137,7 @@ pub struct Opened {
     /// The handshake's round-trip time.
     pub rtt: Duration,
     /// Keeps the socket counted among the scan's while it is held.
-    pub counted: Option<Held>,
+    pub counted: Held,
 }
 
 /// Shortest wait for a service to close the scan's connection unasked.

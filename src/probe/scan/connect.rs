@@ -24,6 +24,7 @@ use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 use crate::api::{PortState, Reason};
+use crate::probe::ident::Opened;
 use crate::probe::metrics::Held;
 
 /// What one connection attempt saw.
@@ -235,20 +236,12 @@ fn last_look(stream: TcpStream, counted: Held, sent: Instant) -> Attempt {
     }
 }
 
-/// The connection of an attempt that found the port open, still counted
-/// among the scan's sockets; it resets when dropped.
-#[derive(Debug)]
-pub struct Connection {
-    pub stream: TcpStream,
-    pub connected_at: tokio::time::Instant,
-    pub counted: Held,
-}
-
-/// What one attempt saw, and its connection when the port was open.
+/// What one attempt saw, and its connection when the port was open (for
+/// identification, still counted among the scan's sockets).
 #[derive(Debug)]
 pub struct Attempt {
     pub outcome: Outcome,
-    pub connection: Option<Connection>,
+    pub connection: Option<Opened>,
 }
 
 impl Attempt {
@@ -268,9 +261,10 @@ fn opened(stream: TcpStream, counted: Held, rtt: Duration) -> Attempt {
             reason: Reason::Connected,
             rtt,
         },
-        connection: Some(Connection {
+        connection: Some(Opened {
             stream,
             connected_at: tokio::time::Instant::now(),
+            rtt,
             counted,
         }),
     }
