@@ -31,13 +31,18 @@ impl Write for Log {
 }
 
 impl Log {
-    /// The lines this thread logged.
+    /// The lines this thread logged (the subscriber writes its id
+    /// zero-padded: `ThreadId(02)`).
     fn ours(&self) -> String {
-        let thread = format!("{:?}", std::thread::current().id());
+        let id = |s: &str| -> Option<u64> {
+            let digits = s.split("ThreadId(").nth(1)?.split(')').next()?;
+            digits.parse().ok()
+        };
+        let thread = id(&format!("{:?}", std::thread::current().id()));
         let all = self.0.lock().unwrap_or_else(|p| p.into_inner());
         String::from_utf8_lossy(&all)
             .lines()
-            .filter(|l| l.contains(&thread))
+            .filter(|l| thread.is_some() && id(l) == thread)
             .collect::<Vec<_>>()
             .join("\n")
     }

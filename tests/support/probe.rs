@@ -84,8 +84,7 @@ impl TestServer {
     /// own (one /24 each), so that the next visitor is told the probe is
     /// busy. Held until the returned entries are dropped.
     pub fn occupy_every_slot(&self) -> Vec<portcheck::probe::queue::Entry> {
-        (1..=255u8)
-            .map(|n| std::net::IpAddr::from([100, 64 | (n >> 2), n, 1]))
+        networks_of_their_own()
             .map_while(|ip| self.state.slots.enter(ip).ok())
             .collect()
     }
@@ -94,8 +93,7 @@ impl TestServer {
     /// visitor waits in it. Held until the returned entries are dropped.
     pub fn occupy_scan_slots(&self) -> Vec<portcheck::probe::queue::Entry> {
         use portcheck::probe::queue::Entry;
-        (1..=255u8)
-            .map(|n| std::net::IpAddr::from([100, 64 | (n >> 2), n, 1]))
+        networks_of_their_own()
             .map_while(|ip| match self.state.slots.enter(ip) {
                 Ok(running @ Entry::Running(_)) => Some(running),
                 _ => None,
@@ -296,4 +294,10 @@ impl ProbeProcess {
     pub fn port(&self) -> u16 {
         self.addr.port()
     }
+}
+
+/// Visitors from 255 networks of their own (one /24 each), so that no fair
+/// share limits them.
+fn networks_of_their_own() -> impl Iterator<Item = std::net::IpAddr> {
+    (1..=255u8).map(|n| std::net::IpAddr::from([100, 64 | (n >> 2), n, 1]))
 }
