@@ -17,22 +17,22 @@ use std::time::Duration;
 use axum::extract::FromRef;
 use axum::http::{HeaderMap, HeaderValue};
 
-use super::assets::Assets;
-use super::config::{Metrics as MetricsMode, Settings};
-use super::error::ApiError;
-use super::forwarded::{Trust, client_address};
-use super::ident;
-use super::limits::{RateLimit, retry_after_secs};
-use super::metrics::Metrics;
-use super::policy::{TargetPolicy, normalise};
-use super::proxied::via_proxy;
-use super::queue::{self, Entry, InQueue, ScanSlot, ScanSlots};
-use super::scan::{RttEstimate, ScanSetup};
-use super::shutdown::Shutdown;
-use super::undeclared_proxy;
-use super::www::Page;
 use crate::api::Target;
 use crate::plan::Plan;
+use crate::probe::admission::limits::{RateLimit, retry_after_secs};
+use crate::probe::admission::queue::{self, Entry, InQueue, ScanSlot, ScanSlots};
+use crate::probe::config::{Metrics as MetricsMode, Settings};
+use crate::probe::ident;
+use crate::probe::routes::assets::Assets;
+use crate::probe::routes::error::ApiError;
+use crate::probe::routes::metrics::Metrics;
+use crate::probe::routes::www::Page;
+use crate::probe::scan::{RttEstimate, ScanSetup};
+use crate::probe::server::shutdown::Shutdown;
+use crate::probe::visitor::forwarded::{Trust, client_address};
+use crate::probe::visitor::policy::{TargetPolicy, normalise};
+use crate::probe::visitor::proxied::via_proxy;
+use crate::probe::visitor::undeclared_proxy;
 
 /// What the listener knows about the connection a request arrived on; the
 /// handlers read it with axum's `ConnectInfo` (tests mock it).

@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use crate::support::sse::SseEvent;
 use crate::support::*;
 use portcheck::api::{Queued, Report, event};
-use portcheck::probe::queue::Entry;
+use portcheck::probe::admission::queue::Entry;
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};

@@ -83,7 +83,7 @@ impl TestServer {
     /// Take every scan slot and every queue place, from networks of their
     /// own (one /24 each), so that the next visitor is told the probe is
     /// busy. Held until the returned entries are dropped.
-    pub fn occupy_every_slot(&self) -> Vec<portcheck::probe::queue::Entry> {
+    pub fn occupy_every_slot(&self) -> Vec<portcheck::probe::admission::queue::Entry> {
         networks_of_their_own()
             .map_while(|ip| self.state.slots.enter(ip).ok())
             .collect()
@@ -91,8 +91,8 @@ impl TestServer {
 
     /// Take every scan slot but leave the queue free, so that the next
     /// visitor waits in it. Held until the returned entries are dropped.
-    pub fn occupy_scan_slots(&self) -> Vec<portcheck::probe::queue::Entry> {
-        use portcheck::probe::queue::Entry;
+    pub fn occupy_scan_slots(&self) -> Vec<portcheck::probe::admission::queue::Entry> {
+        use portcheck::probe::admission::queue::Entry;
         networks_of_their_own()
             .map_while(|ip| match self.state.slots.enter(ip) {
                 Ok(running @ Entry::Running(_)) => Some(running),

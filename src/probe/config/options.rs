@@ -13,9 +13,9 @@ use serde::Deserialize;
 
 use super::settings::{ConfigError, Settings, Site};
 use super::values::{Accent, ContactUri, Metrics, Net, Origin, PlainText};
-use crate::probe::forwarded::ForwardedHeader;
-use crate::probe::limits::RateSettings;
+use crate::probe::admission::limits::RateSettings;
 use crate::probe::scan::Timing;
+use crate::probe::visitor::forwarded::ForwardedHeader;
 
 /// Options of `portcheck serve`. Each is also an environment variable
 /// (`PORTCHECK_` and the key in capitals, see [`super::ServeArgs`]) and a key

@@ -9,9 +9,9 @@ use std::time::Duration;
 use ipnet::IpNet;
 
 use super::values::Metrics;
-use crate::probe::forwarded::ForwardedHeader;
-use crate::probe::limits::RateSettings;
+use crate::probe::admission::limits::RateSettings;
 use crate::probe::scan::Timing;
+use crate::probe::visitor::forwarded::ForwardedHeader;
 
 /// The resolved configuration the server runs with.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
 
-use super::tests::{ask, state};
 use super::via_proxy::events;
+use super::{ask, state};
 use crate::api::{ErrorBody, ErrorCode, Plans, Started, event};
 use crate::plan::Plan;
 

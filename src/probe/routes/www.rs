@@ -17,9 +17,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::assets::{Assets, choose_encoding, new_nonce};
-use super::config::Site;
-use super::headers::{Kind, security_headers};
+use crate::probe::config::Site;
+use crate::probe::routes::assets::{Assets, choose_encoding, new_nonce};
+use crate::probe::routes::headers::{Kind, security_headers};
 
 /// What the page's routes need: the built files, the site settings and the
 /// `security.txt` made from them at start. Cloning is cheap.

@@ -7,11 +7,11 @@
 //! site. A visitor who finds no free slot (or whose network holds its share)
 //! waits in a short queue, itself limited per network, and is let in first
 //! come, first served as soon as a slot frees and its network is under its
-//! share. [`super::queue`] runs this book for the probe.
+//! share. [`crate::probe::admission::queue`] runs this book for the probe.
 
 use std::collections::{HashMap, VecDeque};
 
-use super::network::{Network, Networks};
+use crate::probe::admission::network::{Network, Networks};
 
 /// How many slots and queue places there are, and each network's share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

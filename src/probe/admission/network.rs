@@ -10,7 +10,7 @@
 
 use std::net::IpAddr;
 
-use super::policy::normalise;
+use crate::probe::visitor::policy::normalise;
 
 /// A network prefix: the address with the bits past `len` cleared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

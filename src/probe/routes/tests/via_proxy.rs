@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
 
-use super::tests::{ask, ip, state};
+use super::{ask, ip, state};
 use crate::api::{Report, Started, Target, event};
 use crate::plan::Plan;
 use crate::probe::state::ProbeState;

@@ -10,10 +10,10 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::forwarded::BadForwarding;
-use super::limits::{BUSY_RETRY, Refused, retry_after_secs};
-use super::policy::NotAllowed;
 use crate::api::{ErrorBody, ErrorCode, ErrorDetail};
+use crate::probe::admission::limits::{BUSY_RETRY, Refused, retry_after_secs};
+use crate::probe::visitor::forwarded::BadForwarding;
+use crate::probe::visitor::policy::NotAllowed;
 
 /// Every way an API request can fail.
 #[derive(Debug)]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
 
-use super::tests::{ask, state};
+use super::{ask, state};
 use crate::api::{FindingId, Report, Severity, UpnpAnswer};
 use crate::probe::state::ProbeState;
 use crate::probe::upnp::SSDP_PORT;

@@ -18,8 +18,10 @@ use std::net::IpAddr;
 
 use axum::http::HeaderMap;
 
-use super::forwarded::{Trust, parse_forwarded_element, parse_node, parse_xff_entry};
-use super::policy::normalise;
+use crate::probe::visitor::forwarded::{
+    Trust, parse_forwarded_element, parse_node, parse_xff_entry,
+};
+use crate::probe::visitor::policy::normalise;
 
 /// Reads one entry of an address-naming header.
 type ReadEntry = fn(&str) -> Option<IpAddr>;

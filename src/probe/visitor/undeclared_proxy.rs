@@ -5,7 +5,7 @@
 //! front and forget `--trusted-proxy`, and every visitor arrives from
 //! 127.0.0.1: the probe would scan its own host and all visitors would share
 //! one rate limit. A proxy says it forwarded a request in its headers (the
-//! same signs [`via_proxy`](super::proxied::via_proxy) reads), so such a
+//! same signs [`via_proxy`](crate::probe::visitor::proxied::via_proxy) reads), so such a
 //! request from a loopback peer is refused with a configuration error, and
 //! the operator is told once in the log what to set.
 
@@ -14,10 +14,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::http::HeaderMap;
 
-use super::error::ApiError;
-use super::forwarded::Trust;
-use super::policy::{TargetPolicy, normalise};
-use super::proxied::via_proxy;
+use crate::probe::routes::error::ApiError;
+use crate::probe::visitor::forwarded::Trust;
+use crate::probe::visitor::policy::{TargetPolicy, normalise};
+use crate::probe::visitor::proxied::via_proxy;
 
 /// Whether a request from `peer` with `headers` came through a proxy the
 /// operator did not declare, where that would make the probe check itself.

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
-use super::network::{Network, Networks};
+use crate::probe::admission::network::{Network, Networks};
 
 /// The connection limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! The limiter is a GCRA (generic cell rate algorithm): each key remembers
 //! one instant, its theoretical arrival time, and a scan is allowed while
 //! that instant is at most `(burst − 1) × refill` ahead of now. Keys are
-//! networks ([`super::network`]): IPv4 per address, IPv6 per /64, since one
+//! networks ([`crate::probe::admission::network`]): IPv4 per address, IPv6 per /64, since one
 //! IPv6 subscriber usually holds a whole /64. A key is a keyed hash with a
 //! random key made at start-up, so the table holds no address in readable
 //! form and forgets everything on restart.
@@ -27,7 +27,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::network::{Level, Network, network};
+use crate::probe::admission::network::{Level, Network, network};
 
 /// Rate-limit settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Routing, headers, CORS and error responses of [`app`], driven in-process:
+//! Routing, headers, CORS and error responses of [`router`](super::router), driven in-process:
 //! `oneshot` requests with a mocked connection, no socket and no root.
 
 use std::net::{IpAddr, SocketAddr};
@@ -10,28 +10,32 @@ use tower::ServiceExt;
 
 use super::*;
 use crate::api::{ErrorBody, ErrorCode, SiteInfo, Target};
-use crate::probe::assets::{Assets, NONCE_PLACEHOLDER};
 use crate::probe::config::Settings;
+use crate::probe::routes::assets::{Assets, NONCE_PLACEHOLDER};
 use crate::probe::state::ConnInfo;
 
-pub(super) fn ip(s: &str) -> IpAddr {
+mod plans;
+mod upnp;
+mod via_proxy;
+
+fn ip(s: &str) -> IpAddr {
     s.parse().expect("test address")
 }
 
-pub(super) fn state(adjust: impl FnOnce(&mut Settings)) -> ProbeState {
+fn state(adjust: impl FnOnce(&mut Settings)) -> ProbeState {
     let mut s = Settings::default();
     adjust(&mut s);
     ProbeState::new(&s).expect("state")
 }
 
 /// One answer, as the probe gives it.
-pub(super) struct Answer {
-    pub(super) status: StatusCode,
+struct ProbeAnswer {
+    status: StatusCode,
     headers: HeaderMap,
-    pub(super) body: String,
+    body: String,
 }
 
-impl Answer {
+impl ProbeAnswer {
     fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
@@ -42,13 +46,13 @@ impl Answer {
 }
 
 /// `method path` with `headers`, arriving from `from` on a fresh router.
-pub(super) async fn ask(
+async fn ask(
     st: &Arc<ProbeState>,
     from: &str,
     method: Method,
     path: &str,
     headers: &[(&str, &str)],
-) -> Answer {
+) -> ProbeAnswer {
     let conn = ConnInfo {
         peer: SocketAddr::new(ip(from), 40_000),
         rtt: None,
@@ -57,21 +61,21 @@ pub(super) async fn ask(
     for (name, value) in headers {
         req = req.header(*name, *value);
     }
-    let resp = app(st.clone())
+    let resp = router(st.clone())
         .layer(MockConnectInfo(conn))
         .oneshot(req.body(Body::empty()).expect("request"))
         .await
         .expect("infallible");
     let (parts, body) = resp.into_parts();
     let bytes = axum::body::to_bytes(body, 1 << 20).await.expect("body");
-    Answer {
+    ProbeAnswer {
         status: parts.status,
         headers: parts.headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 
-async fn get(st: &Arc<ProbeState>, from: &str, path: &str) -> Answer {
+async fn get(st: &Arc<ProbeState>, from: &str, path: &str) -> ProbeAnswer {
     ask(st, from, Method::GET, path, &[]).await
 }
 

@@ -4,10 +4,16 @@
 //! The loop is written out (rather than `axum::serve`) for three reasons: it
 //! reads the handshake round-trip time from `TCP_INFO` of every accepted
 //! connection, which the scan uses as its first timeout estimate; it bounds
-//! connections globally and per network ([`super::connections`]), shedding
+//! connections globally and per network ([`connections`]), shedding
 //! a heavy network's oldest connection for a newcomer; and it sets HTTP/1 limits
 //! (header size, header read timeout, connection lifetime) so that a slow or
 //! hostile client cannot hold resources without bound.
+//!
+//! - [`connections`]: open connections counted by network, whom to shed.
+//! - [`shutdown`]: stop taking work, let running work finish.
+
+pub mod connections;
+pub mod shutdown;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -26,13 +32,13 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tower::ServiceExt;
 
-use super::app::app;
-use super::config::{Metrics as MetricsMode, Settings};
-use super::connections::{Caps, ConnId, ConnectionTable};
-use super::metrics::{self, Held};
-use super::policy::normalise;
-use super::scan::RttEstimate;
-use super::state::{ConnInfo, ProbeState};
+use crate::probe::config::{Metrics as MetricsMode, Settings};
+use crate::probe::routes::metrics::{self, Held};
+use crate::probe::routes::router;
+use crate::probe::scan::RttEstimate;
+use crate::probe::server::connections::{Caps, ConnId, ConnectionTable};
+use crate::probe::state::{ConnInfo, ProbeState};
+use crate::probe::visitor::policy::normalise;
 
 /// Largest request head accepted (request line and headers).
 pub const MAX_HEADER_BYTES: usize = 8 * 1024;
@@ -270,7 +276,7 @@ impl Listen {
             .max_headers(64)
             .keep_alive(true);
         Listen {
-            app: app(state.clone()),
+            app: router(state.clone()),
             http,
             connections: Connections::new(Caps::new(
                 settings.max_connections,

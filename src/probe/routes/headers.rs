@@ -9,7 +9,7 @@
 
 use axum::http::{HeaderName, HeaderValue, header};
 
-use super::config::Site;
+use crate::probe::config::Site;
 
 /// What kind of response the headers are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

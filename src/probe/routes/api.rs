@@ -23,17 +23,17 @@ use tokio_stream::wrappers::ReceiverStream;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use super::config::Site;
-use super::error::ApiError;
-use super::headers::cors_origins;
-use super::metrics::Held;
-use super::origin_guard::MayStartCheck;
-use super::scan;
-use super::state::{Admission, Admitted, ConnInfo, ProbeState};
-use super::text_answer;
-use super::upnp;
 use crate::api::{Plans, PortEvent, Report, SiteInfo, Started, Target, event};
 use crate::plan::Plan;
+use crate::probe::config::Site;
+use crate::probe::routes::error::ApiError;
+use crate::probe::routes::headers::cors_origins;
+use crate::probe::routes::metrics::Held;
+use crate::probe::routes::origin_guard::MayStartCheck;
+use crate::probe::routes::text_answer;
+use crate::probe::scan;
+use crate::probe::state::{Admission, Admitted, ConnInfo, ProbeState};
+use crate::probe::upnp;
 use crate::verdict;
 
 type AppState = Arc<ProbeState>;

@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::limits::{BUSY_RETRY, Refused};
-use super::network::Networks;
-use super::slots::{Request, Shares, SlotBook, Ticket};
+use crate::probe::admission::limits::{BUSY_RETRY, Refused};
+use crate::probe::admission::network::Networks;
+use crate::probe::admission::slots::{Request, Shares, SlotBook, Ticket};
 
 /// Where a ticket stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

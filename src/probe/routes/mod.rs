@@ -2,9 +2,28 @@
 //! `/healthz` and (when switched on) `/metrics`, with the security headers
 //! every response carries and request tracing.
 //!
-//! [`app`] knows nothing of sockets: the accept loop hands it each
-//! connection's [`ConnInfo`](super::state::ConnInfo), and tests drive it
+//! [`router`] knows nothing of sockets: the accept loop hands it each
+//! connection's [`ConnInfo`](crate::probe::state::ConnInfo), and tests drive it
 //! in-process with `oneshot` and a mocked connection.
+//!
+//! - [`api`]: the API routes: whoami, scan, scan stream, site.
+//! - [`error`]: the API's error responses.
+//! - [`text_answer`]: the scan report as text for `Accept: text/plain`.
+//! - [`origin_guard`]: only the probe's own pages and embedding sites may
+//!   start a check from a browser.
+//! - [`www`]: the built page at `/`, theme, `security.txt`.
+//! - [`assets`]: the page's files (embedded), encodings, ETags, nonce.
+//! - [`headers`]: CSP, frame-ancestors and hardening headers.
+//! - [`metrics`]: Prometheus metrics, aggregate only.
+
+pub mod api;
+pub mod assets;
+pub mod error;
+pub mod headers;
+pub mod metrics;
+pub mod origin_guard;
+pub mod text_answer;
+pub mod www;
 
 use std::sync::Arc;
 
@@ -18,17 +37,16 @@ use axum::routing::get;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::Level;
 
-use super::config::Metrics as MetricsMode;
-use super::headers::{Kind, security_headers};
-use super::state::ProbeState;
-use super::www::Page;
-use super::{http, metrics, www};
+use crate::probe::config::Metrics as MetricsMode;
+use crate::probe::routes::headers::{Kind, security_headers};
+use crate::probe::routes::www::Page;
+use crate::probe::state::ProbeState;
 
 /// Every route of the probe, sharing `state`.
-pub fn app(state: Arc<ProbeState>) -> Router {
+pub fn router(state: Arc<ProbeState>) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
-        .merge(http::router(state.page.site()))
+        .merge(api::router(state.page.site()))
         .merge(www::router(&state.page));
     app = match state.metrics_mode {
         MetricsMode::On => app.route("/metrics", get(metrics::exposition)),
@@ -70,10 +88,4 @@ async fn baseline_headers(State(page): State<Page>, mut resp: Response) -> Respo
 }
 
 #[cfg(test)]
-mod plans;
-#[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod upnp;
-#[cfg(test)]
-mod via_proxy;
