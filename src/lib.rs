@@ -9,6 +9,9 @@
 //! - and the **client** (`client`, native, `portcheck check`): the same
 //!   check from a terminal or a monitoring system.
 //!
+//! `cli` (native) is the command line above probe and client: it parses
+//! `portcheck …` and hands each subcommand to its side.
+//!
 //! `plan` (which ports a check touches), `api` (the JSON types) and `verdict`
 //! (the rules that turn port states into findings) are compiled for both, so
 //! page and probe cannot drift apart.
@@ -18,6 +21,8 @@ pub mod page;
 pub mod plan;
 pub mod verdict;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod client;
 #[cfg(not(target_arch = "wasm32"))]

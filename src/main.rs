@@ -18,10 +18,11 @@ mod native {
     use std::time::Duration;
 
     use clap::{CommandFactory, FromArgMatches};
+    use portcheck::cli::{Cli, Task, healthcheck, manual};
     use portcheck::client;
     use portcheck::client::args::CheckArgs;
-    use portcheck::probe::config::{Cli, Settings, Task};
-    use portcheck::probe::{healthcheck, manual, server};
+    use portcheck::probe::config::Settings;
+    use portcheck::probe::server;
     use tracing_subscriber::EnvFilter;
 
     pub fn main() -> ExitCode {

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use clap::CommandFactory;
 use portcheck::api::{SiteInfo, Target};
-use portcheck::probe::config::Cli;
+use portcheck::cli::Cli;
 
 use crate::support::gate::{file, tools};
 use crate::support::{ProbeProcess, TempDir, client_from, gate, get_json, repo_path};

@@ -8,7 +8,8 @@ use clap::CommandFactory;
 use ipnet::IpNet;
 
 use super::*;
-use crate::probe::forwarded::ForwardedHeader;
+use crate::probe::config::*;
+use crate::probe::visitor::forwarded::ForwardedHeader;
 
 /// `portcheck serve ARGV` over a file with `toml` in it, as `Cli::settle`
 /// reads them.
@@ -301,7 +302,7 @@ struct Documented {
 }
 
 fn readme_options() -> Vec<Documented> {
-    const README: &str = include_str!("../../../README.md");
+    const README: &str = include_str!("../../README.md");
     // The first word of a cell's first `code span`.
     let code = |cell: &str| {
         let span = cell.split('`').nth(1)?;

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Arg, Command, CommandFactory, value_parser};
 use clap_complete::Shell;
 
-use super::config::Cli;
+use super::Cli;
 
 /// The subcommand's name on the command line.
 pub const SUBCOMMAND: &str = "manual";
