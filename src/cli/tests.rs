@@ -420,7 +420,7 @@ fn site_settings_from_flags_and_file() {
     assert_eq!(s.site.org_name.as_deref(), Some("Zahnärztekammer Beispiel"));
     assert_eq!(
         s.metrics,
-        Metrics::Listen("127.0.0.1:9090".parse().unwrap())
+        MetricsMode::Listen("127.0.0.1:9090".parse().unwrap())
     );
     assert_eq!(
         s.site.security_contact.as_deref(),

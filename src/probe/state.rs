@@ -21,7 +21,7 @@ use crate::api::Target;
 use crate::plan::Plan;
 use crate::probe::admission::limits::{RateLimit, retry_after_secs};
 use crate::probe::admission::queue::{self, Entry, InQueue, ScanSlot, ScanSlots};
-use crate::probe::config::{Metrics as MetricsMode, Settings};
+use crate::probe::config::{MetricsMode, Settings};
 use crate::probe::ident;
 use crate::probe::routes::assets::Assets;
 use crate::probe::routes::error::ApiError;
@@ -85,7 +85,7 @@ pub struct Admitted {
 }
 
 /// A scan request waiting in the queue for a slot.
-pub struct Queued {
+pub struct Waiting {
     pub target: Target,
     pub rtt: Option<RttEstimate>,
     pub place: InQueue,
@@ -94,7 +94,7 @@ pub struct Queued {
 /// A request's way to its scan: it may run now, or it waits.
 pub enum Admission {
     Now(Admitted),
-    Queued(Queued),
+    Queued(Waiting),
 }
 
 impl ProbeState {
@@ -194,7 +194,7 @@ impl ProbeState {
                 self.limiter.check(target.ip)?;
                 Ok(Admission::Now(Admitted { target, rtt, slot }))
             }
-            Entry::Queued(place) => Ok(Admission::Queued(Queued { target, rtt, place })),
+            Entry::Queued(place) => Ok(Admission::Queued(Waiting { target, rtt, place })),
         }
     }
 
@@ -202,10 +202,10 @@ impl ProbeState {
     /// `on_place` each new place, then count the scan like [`Self::admit`].
     pub async fn wait_turn(
         &self,
-        queued: Queued,
+        queued: Waiting,
         on_place: impl FnMut(usize),
     ) -> Result<Admitted, ApiError> {
-        let Queued { target, rtt, place } = queued;
+        let Waiting { target, rtt, place } = queued;
         let waited = async {
             let slot = place.wait(self.queue_limit(), on_place).await?;
             if self.shutdown.is_begun() {

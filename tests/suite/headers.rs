@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 
 use crate::support::*;
 use portcheck::api::SiteInfo;
-use portcheck::probe::config::{Metrics, Site};
+use portcheck::probe::config::{MetricsMode, Site};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
@@ -244,7 +244,7 @@ async fn metrics_are_aggregate_and_off_unless_switched_on() {
     let resp = get(&client, default.url("/metrics")).await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     assert!(!resp.text().await.unwrap().contains("portcheck_scans_total"));
-    s.metrics = Metrics::On;
+    s.metrics = MetricsMode::On;
     let server = TestServer::start(s.clone()).await;
     let scan = get(&client, server.url("/api/v1/scan")).await;
     assert_eq!(scan.status(), StatusCode::OK);
@@ -265,7 +265,7 @@ async fn metrics_are_aggregate_and_off_unless_switched_on() {
     assert!(text.contains("portcheck_connections_open"));
     assert!(!text.contains("127.0.0.41"), "no addresses in metrics");
 
-    s.metrics = Metrics::Off;
+    s.metrics = MetricsMode::Off;
     let off = TestServer::start(s).await;
     let resp = get(&client, off.url("/metrics")).await;
     assert!(!resp.text().await.unwrap().contains("portcheck_scans_total"));

@@ -27,7 +27,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::probe::admission::network::{Level, Network, network};
+use crate::probe::admission::network::{Network, NetworkLevel, network};
 
 /// Rate-limit settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +54,7 @@ pub const BUSY_RETRY: Duration = Duration::from_secs(5);
 
 /// The rate-limit key of an address: IPv4 as is, IPv6 by its /64.
 pub fn limit_prefix(ip: IpAddr) -> IpAddr {
-    network(ip, Level::Host).prefix
+    network(ip, NetworkLevel::Host).prefix
 }
 
 /// A key of the limiter's table (a keyed hash of a network).
@@ -190,9 +190,9 @@ impl RateLimit {
     /// The table keys of `ip` at each level.
     pub fn keys(&self, ip: IpAddr) -> Keys {
         Keys {
-            host: self.key(network(ip, Level::Host)),
-            block: self.key(network(ip, Level::Block)),
-            site: self.key(network(ip, Level::Site)),
+            host: self.key(network(ip, NetworkLevel::Host)),
+            block: self.key(network(ip, NetworkLevel::Block)),
+            site: self.key(network(ip, NetworkLevel::Site)),
         }
     }
 

@@ -21,7 +21,7 @@ pub struct Network {
 
 /// The level a network is counted at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
+pub enum NetworkLevel {
     /// IPv4 /32, IPv6 /64: one subscriber.
     Host,
     /// IPv6 /56: a mid step the rate limiter uses under pressure.
@@ -30,20 +30,20 @@ pub enum Level {
     Site,
 }
 
-impl Level {
+impl NetworkLevel {
     fn len(self, ip: IpAddr) -> u8 {
         match (ip, self) {
-            (IpAddr::V4(_), Level::Host) => 32,
-            (IpAddr::V4(_), Level::Block | Level::Site) => 24,
-            (IpAddr::V6(_), Level::Host) => 64,
-            (IpAddr::V6(_), Level::Block) => 56,
-            (IpAddr::V6(_), Level::Site) => 48,
+            (IpAddr::V4(_), NetworkLevel::Host) => 32,
+            (IpAddr::V4(_), NetworkLevel::Block | NetworkLevel::Site) => 24,
+            (IpAddr::V6(_), NetworkLevel::Host) => 64,
+            (IpAddr::V6(_), NetworkLevel::Block) => 56,
+            (IpAddr::V6(_), NetworkLevel::Site) => 48,
         }
     }
 }
 
 /// The network of `ip` at `level` (IPv4-mapped IPv6 counts as IPv4).
-pub fn network(ip: IpAddr, level: Level) -> Network {
+pub fn network(ip: IpAddr, level: NetworkLevel) -> Network {
     let ip = normalise(ip);
     let len = level.len(ip);
     let prefix = match ip {
@@ -69,8 +69,8 @@ pub struct Networks {
 impl Networks {
     pub fn of(ip: IpAddr) -> Self {
         Networks {
-            host: network(ip, Level::Host),
-            site: network(ip, Level::Site),
+            host: network(ip, NetworkLevel::Host),
+            site: network(ip, NetworkLevel::Site),
         }
     }
 }
@@ -96,22 +96,22 @@ mod tests {
         let cases = [
             (
                 "2001:db8:aaaa:bbcc:1:2:3:4",
-                Level::Host,
+                NetworkLevel::Host,
                 "2001:db8:aaaa:bbcc::/64",
             ),
             (
                 "2001:db8:aaaa:bbcc:1:2:3:4",
-                Level::Block,
+                NetworkLevel::Block,
                 "2001:db8:aaaa:bb00::/56",
             ),
             (
                 "2001:db8:aaaa:bbcc:1:2:3:4",
-                Level::Site,
+                NetworkLevel::Site,
                 "2001:db8:aaaa::/48",
             ),
-            ("198.51.100.77", Level::Host, "198.51.100.77/32"),
-            ("198.51.100.77", Level::Block, "198.51.100.0/24"),
-            ("198.51.100.77", Level::Site, "198.51.100.0/24"),
+            ("198.51.100.77", NetworkLevel::Host, "198.51.100.77/32"),
+            ("198.51.100.77", NetworkLevel::Block, "198.51.100.0/24"),
+            ("198.51.100.77", NetworkLevel::Site, "198.51.100.0/24"),
         ];
         for (a, level, want) in cases {
             assert_eq!(network(ip(a), level), net(want), "{a} at {level:?}");
@@ -128,7 +128,10 @@ mod tests {
     fn same_prefix_different_length_are_different_networks() {
         // 2001:db8:1::/48 and 2001:db8:1::/64 share the prefix address.
         let a = ip("2001:db8:1::1");
-        assert_ne!(network(a, Level::Host), network(a, Level::Site));
+        assert_ne!(
+            network(a, NetworkLevel::Host),
+            network(a, NetworkLevel::Site)
+        );
     }
 
     #[test]

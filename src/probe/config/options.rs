@@ -12,7 +12,7 @@ use clap::Args;
 use serde::Deserialize;
 
 use super::settings::{ConfigError, Settings, Site};
-use super::values::{Accent, ContactUri, Metrics, Net, Origin, PlainText};
+use super::values::{Accent, ContactUri, MetricsMode, Net, Origin, PlainText};
 use crate::probe::admission::limits::RateSettings;
 use crate::probe::scan::Timing;
 use crate::probe::visitor::forwarded::ForwardedHeader;
@@ -152,7 +152,7 @@ pub struct Options {
     /// on a public listener, a quiet probe's counters tell individual
     /// results. [default: off]
     #[arg(long, value_name = "on|off|ADDR")]
-    pub metrics: Option<Metrics>,
+    pub metrics: Option<MetricsMode>,
 
     /// Contact for security and abuse reports (`mailto:abuse@example.org` or
     /// an https URL), served as /.well-known/security.txt. [default: none]

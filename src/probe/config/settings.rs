@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ipnet::IpNet;
 
-use super::values::Metrics;
+use super::values::MetricsMode;
 use crate::probe::admission::limits::RateSettings;
 use crate::probe::scan::Timing;
 use crate::probe::visitor::forwarded::ForwardedHeader;
@@ -31,7 +31,7 @@ pub struct Settings {
     /// `None`: the page built into the binary.
     pub www: Option<PathBuf>,
     pub site: Site,
-    pub metrics: Metrics,
+    pub metrics: MetricsMode,
 }
 
 /// What the operator says about the site: origins, branding, contacts.
@@ -71,7 +71,7 @@ impl Default for Settings {
             shutdown_grace: Duration::from_secs(10),
             www: None,
             site: Site::default(),
-            metrics: Metrics::Off,
+            metrics: MetricsMode::Off,
         }
     }
 }

@@ -108,7 +108,7 @@ fn contact_uri(s: &str) -> Result<ContactUri, String> {
 
 /// Where metrics are served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Metrics {
+pub enum MetricsMode {
     /// At `/metrics` on the main listener.
     On,
     /// Not served (the default: on the public listener, counter changes
@@ -120,13 +120,13 @@ pub enum Metrics {
 }
 
 /// `on`, `off` or a socket address.
-fn metrics(s: &str) -> Result<Metrics, String> {
+fn metrics(s: &str) -> Result<MetricsMode, String> {
     match s {
-        "on" | "true" | "yes" => Ok(Metrics::On),
-        "off" | "false" | "no" => Ok(Metrics::Off),
+        "on" | "true" | "yes" => Ok(MetricsMode::On),
+        "off" | "false" | "no" => Ok(MetricsMode::Off),
         other => other
             .parse()
-            .map(Metrics::Listen)
+            .map(MetricsMode::Listen)
             .map_err(|_| format!("`{other}` is not on, off or an address like 127.0.0.1:9090")),
     }
 }
@@ -156,7 +156,7 @@ read_by! {
     Accent => accent;
     PlainText => plain_text;
     ContactUri => contact_uri;
-    Metrics => metrics;
+    MetricsMode => metrics;
 }
 
 #[cfg(test)]
@@ -238,13 +238,13 @@ mod tests {
 
     #[test]
     fn metrics_and_contacts() {
-        assert_eq!("off".parse(), Ok(Metrics::Off));
-        assert_eq!("on".parse(), Ok(Metrics::On));
+        assert_eq!("off".parse(), Ok(MetricsMode::Off));
+        assert_eq!("on".parse(), Ok(MetricsMode::On));
         assert_eq!(
             "127.0.0.1:9090".parse(),
-            Ok(Metrics::Listen("127.0.0.1:9090".parse().unwrap()))
+            Ok(MetricsMode::Listen("127.0.0.1:9090".parse().unwrap()))
         );
-        assert!("sometimes".parse::<Metrics>().is_err());
+        assert!("sometimes".parse::<MetricsMode>().is_err());
         assert!("http://insecure.example".parse::<ContactUri>().is_err());
         assert_eq!(
             "mailto:abuse@kammer.example"

@@ -37,7 +37,7 @@ use axum::routing::get;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::Level;
 
-use crate::probe::config::Metrics as MetricsMode;
+use crate::probe::config::MetricsMode;
 use crate::probe::routes::headers::{Kind, security_headers};
 use crate::probe::routes::www::Page;
 use crate::probe::state::ProbeState;

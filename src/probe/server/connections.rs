@@ -44,7 +44,7 @@ pub type ConnId = u64;
 
 /// A connection let in, and one to shed for it, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Opened {
+pub struct Accepted {
     pub id: ConnId,
     pub shed: Option<ConnId>,
 }
@@ -80,7 +80,7 @@ impl ConnectionTable {
     }
 
     /// Let a connection from `peer` in (`None`: a trusted proxy), or not.
-    pub fn open(&mut self, peer: Option<IpAddr>) -> Option<Opened> {
+    pub fn open(&mut self, peer: Option<IpAddr>) -> Option<Accepted> {
         let total = self.open.len();
         let Some(ip) = peer else {
             return (total < self.caps.total).then(|| self.insert(None, None));
@@ -103,7 +103,7 @@ impl ConnectionTable {
         Some(self.insert(Some(nets), Some(victim)))
     }
 
-    fn insert(&mut self, nets: Option<Networks>, shed: Option<ConnId>) -> Opened {
+    fn insert(&mut self, nets: Option<Networks>, shed: Option<ConnId>) -> Accepted {
         let id = self.next;
         self.next += 1;
         if let Some(n) = nets {
@@ -111,7 +111,7 @@ impl ConnectionTable {
             *self.per_net.entry(n.site).or_insert(0) += 1;
         }
         self.open.insert(id, Open { nets, shed: false });
-        Opened { id, shed }
+        Accepted { id, shed }
     }
 
     /// The oldest connection not yet shed of the site network that holds

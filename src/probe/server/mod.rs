@@ -32,7 +32,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tower::ServiceExt;
 
-use crate::probe::config::{Metrics as MetricsMode, Settings};
+use crate::probe::config::{MetricsMode, Settings};
 use crate::probe::routes::metrics::{self, Held};
 use crate::probe::routes::router;
 use crate::probe::scan::RttEstimate;
