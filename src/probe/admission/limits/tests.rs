@@ -1,3 +1,6 @@
+//! The rate limit against floods: per /64 for IPv6, burst then refill,
+//! a full table that keeps known visitors and locks nobody out.
+
 use super::*;
 
 const S: u64 = 1_000_000_000;

@@ -1,3 +1,6 @@
+//! Fair shares of the scan slots: what one host or site network may hold,
+//! and that the queue lets the next network in when a slot frees.
+
 use std::net::{IpAddr, Ipv6Addr};
 
 use super::*;

@@ -1,3 +1,6 @@
+//! Connection caps per host and site network, whom a full table sheds for
+//! a newcomer, and that trusted proxies count only towards the total.
+
 use std::net::Ipv6Addr;
 
 use super::*;
