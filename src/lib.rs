@@ -19,6 +19,7 @@
 pub mod api;
 pub mod page;
 pub mod plan;
+pub mod texts;
 pub mod verdict;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -22,7 +22,7 @@ use std::net::IpAddr;
 
 use crate::api::{PortGroup, PortResult, PortState, Reason, Report, Target};
 
-mod practice;
+mod practice_plan;
 
 /// Name of the default plan: both ranges of the fault.
 pub const STANDARD: &str = "standard";
@@ -291,7 +291,7 @@ impl Plan {
         Plan {
             name: PRACTICE.into(),
             title: Title::new("Weitere gefährliche Dienste", "Other dangerous services"),
-            groups: practice::groups(),
+            groups: practice_plan::groups(),
             upnp: true,
         }
     }

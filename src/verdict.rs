@@ -53,7 +53,7 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
         .collect();
     findings.extend(ident);
     // RDP, VNC, databases, … (on any plan): ports with a finding of their own.
-    let services = practice::service_findings(plan, range.iter().chain(control));
+    let services = practice_rules::service_findings(plan, range.iter().chain(control));
     let named: Vec<u16> = services.iter().flat_map(|f| f.ports.clone()).collect();
     findings.extend(services);
 
@@ -192,10 +192,8 @@ fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Option<Finding
     })
 }
 
-mod practice;
+mod practice_rules;
 pub mod upnp;
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod two_groups;

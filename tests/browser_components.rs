@@ -11,13 +11,13 @@
 
 use portcheck::api::{PortEvent, PortGroup, PortState, Queued, Report, Started, Target};
 use portcheck::app::{App, AppProps};
-use portcheck::page::Lang;
 use portcheck::page::check::CheckEvent;
-use portcheck::page::failure::Failure;
-use portcheck::page::guide::{Router, router_guide};
 use portcheck::page::sse::StreamMsg;
 use portcheck::page::state::{Action, PageState, Phase};
 use portcheck::plan::{Group, Plan, Protocol, Service};
+use portcheck::texts::Lang;
+use portcheck::texts::failure::Failure;
+use portcheck::texts::guide::{Router, router_guide};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};

@@ -14,9 +14,9 @@ pub mod store;
 use yew::prelude::*;
 
 use crate::page::embed::{is_embed_path, parent_origin};
-use crate::page::lang::choose;
 use crate::page::state::{Action, PageState};
-use crate::page::words::title;
+use crate::texts::lang::choose;
+use crate::texts::words::title;
 use store::{Ctx, Store};
 
 /// Where the app runs: taken from the address at start, fixed afterwards.

@@ -13,8 +13,8 @@ use web_sys::{ReadableStreamDefaultReader, Response};
 
 use crate::api::{SiteInfo, Target};
 use crate::page::check::CheckEvent;
-use crate::page::failure::{Failure, classify_response};
 use crate::page::sse::{SseParser, StreamMsg, decode};
+use crate::texts::failure::{Failure, classify_response};
 
 pub const WHOAMI: &str = "/api/v1/whoami";
 pub const SITE: &str = "/api/v1/site";

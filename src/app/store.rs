@@ -10,10 +10,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::net;
-use crate::page::Lang;
 use crate::page::origins::{STREAM_PATH, dual_origins, stream_url};
 use crate::page::state::{Action, PageState, Phase};
-use crate::page::text::{Texts, texts};
+use crate::texts::Lang;
+use crate::texts::page_texts::{Texts, texts};
 
 /// The reducer's store: the page state behind an `Rc`.
 #[derive(Debug, Clone, PartialEq)]

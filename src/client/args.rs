@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::page::Lang;
+use crate::texts::Lang;
 
 /// Where `portcheck check` asks when no URL is given and the options file
 /// names no public origin.

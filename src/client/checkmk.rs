@@ -8,9 +8,9 @@ use super::evaluation::MonitorState;
 use super::outcome::{Done, Run};
 use super::words::one_line;
 use crate::api::{Finding, PortState, Verdict};
-use crate::page::Lang;
-use crate::page::words::family_name;
 use crate::plan::{Group, Plan};
+use crate::texts::Lang;
+use crate::texts::words::family_name;
 
 /// The local check lines of `run`, each ending with a newline.
 pub fn render(run: &Run, lang: Lang) -> String {
@@ -99,7 +99,7 @@ mod tests {
     use super::*;
     use crate::client::outcome::Problem;
     use crate::client::outcome::fixtures::{done, run};
-    use crate::page::failure::Failure;
+    use crate::texts::failure::Failure;
 
     #[test]
     fn one_line_per_group_with_its_own_state() {

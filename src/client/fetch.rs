@@ -14,9 +14,9 @@ use url::Url;
 
 use super::outcome::Problem;
 use crate::api::{Family, PortEvent, Queued, Report, SiteInfo};
-use crate::page::failure::{Failure, classify_response};
 use crate::page::sse::{SseParser, StreamMsg, decode};
 use crate::plan::Plan;
+use crate::texts::failure::{Failure, classify_response};
 
 /// The probe's base URL from what the user gave: http or https with a
 /// host; a path is kept (a probe behind a proxy under `/portcheck/`).

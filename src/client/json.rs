@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::outcome::{Checked, Run};
 use crate::api::Report;
-use crate::page::Lang;
+use crate::texts::Lang;
 
 /// The JSON of `run`, one line with a newline.
 pub fn render(run: &Run, lang: Lang) -> String {
@@ -68,7 +68,7 @@ mod tests {
     use crate::api::Family;
     use crate::client::outcome::Problem;
     use crate::client::outcome::fixtures::{done, run};
-    use crate::page::failure::Failure;
+    use crate::texts::failure::Failure;
 
     #[test]
     fn report_and_evaluation_and_back() {

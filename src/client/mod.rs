@@ -31,7 +31,7 @@ use outcome::{Checked, Done, Problem, Run};
 use progress::Progress;
 
 use crate::api::Family;
-use crate::page::Lang;
+use crate::texts::Lang;
 
 /// Runs the check `args` describe, prints its output and returns the exit
 /// code of its state (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
@@ -50,7 +50,7 @@ pub fn main(args: CheckArgs) -> ExitCode {
         .build()
     {
         Ok(rt) => rt.block_on(run(&args, lang, progress)),
-        Err(e) => Run::failed(Problem::Failure(crate::page::failure::Failure::Probe {
+        Err(e) => Run::failed(Problem::Failure(crate::texts::failure::Failure::Probe {
             code: crate::api::ErrorCode::Internal,
             message: format!("cannot start the runtime: {e}"),
         })),

@@ -6,9 +6,9 @@
 
 use super::outcome::{Checked, Run};
 use super::words::{expected_line, one_line};
-use crate::page::Lang;
-use crate::page::explain::explain;
-use crate::page::words::{family_name, level_word};
+use crate::texts::Lang;
+use crate::texts::explain::explain;
+use crate::texts::words::{family_name, level_word};
 
 /// The plugin output of `run`, ending with a newline.
 pub fn render(run: &Run, lang: Lang) -> String {
@@ -99,7 +99,7 @@ mod tests {
     use crate::api::Family;
     use crate::client::outcome::Problem;
     use crate::client::outcome::fixtures::{done, run};
-    use crate::page::failure::Failure;
+    use crate::texts::failure::Failure;
 
     #[test]
     fn critical_status_line_with_perfdata_then_details() {

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use super::evaluation::{Evaluation, MonitorState, never_expected_reason};
 use crate::api::{Family, Report};
-use crate::page::Lang;
-use crate::page::failure::Failure;
-use crate::page::words::{family_name, retry_in};
 use crate::plan::Plan;
+use crate::texts::Lang;
+use crate::texts::failure::Failure;
+use crate::texts::words::{family_name, retry_in};
 
 /// Why there is no result.
 #[derive(Debug, Clone, PartialEq, Eq)]

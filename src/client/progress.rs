@@ -5,8 +5,8 @@
 
 use std::io::Write;
 
-use crate::page::Lang;
-use crate::page::words::queued_line;
+use crate::texts::Lang;
+use crate::texts::words::queued_line;
 
 use super::fetch::Step;
 use super::words::progress_line;

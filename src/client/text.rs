@@ -6,10 +6,10 @@
 use super::outcome::{Checked, Run};
 use super::words::expected_line;
 use crate::api::Report;
-use crate::page::Lang;
-use crate::page::changes::{change_lines, changes, heading};
-use crate::page::summary::report_summary;
-use crate::page::words::family_name;
+use crate::texts::Lang;
+use crate::texts::changes::{change_lines, changes, heading};
+use crate::texts::summary::report_summary;
+use crate::texts::words::family_name;
 
 /// The text of `run`.
 pub fn render(run: &Run, lang: Lang) -> String {

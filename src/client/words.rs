@@ -5,10 +5,10 @@
 
 use super::evaluation::{Evaluation, ExpectedPort};
 use crate::api::PortEvent;
-use crate::page::Lang;
-use crate::page::explain::explain;
-use crate::page::words::{level_sentence, level_word, port_list, state_word};
 use crate::plan::Plan;
+use crate::texts::Lang;
+use crate::texts::explain::explain;
+use crate::texts::words::{level_sentence, level_word, port_list, state_word};
 
 /// One expected port and whether it was found open.
 pub fn expected_line(e: &ExpectedPort, lang: Lang) -> String {

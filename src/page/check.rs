@@ -9,10 +9,10 @@
 
 use std::collections::BTreeMap;
 
-use super::failure::Failure;
 use super::sse::StreamMsg;
 use crate::api::{Family, Level, PortGroup, PortResult, PortState, Queued, Report};
 use crate::plan::{Group, Plan};
+use crate::texts::failure::Failure;
 
 /// One thing that happened to a check's stream.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,20 +9,10 @@
 //! stream parser copes with chunks split anywhere. The Yew components in
 //! `app` only render what this module decides.
 
-pub mod changes;
 pub mod check;
 pub mod embed;
-pub mod explain;
-pub mod failure;
-pub mod guide;
-pub mod lang;
 pub mod marks;
 pub mod origins;
-pub mod practice;
+pub mod practice_check;
 pub mod sse;
 pub mod state;
-pub mod summary;
-pub mod text;
-pub mod words;
-
-pub use lang::Lang;

@@ -8,9 +8,9 @@
 //! behind carrier-grade NAT / DS-Lite may be the provider's, and an IPv6
 //! check reaches only this computer, not the file server.
 
-use super::Lang;
-use super::text::texts;
 use crate::api::{Family, SiteInfo};
+use crate::texts::Lang;
+use crate::texts::page_texts::texts;
 
 /// Where the scan stream lives on each origin.
 pub const STREAM_PATH: &str = "/api/v1/scan/stream";

@@ -6,16 +6,16 @@
 //! earlier run. The state holds a list of [`Check`]s (one for the page's own
 //! origin, or one per address family) and derives its [`Phase`] from them.
 
-use super::Lang;
 use super::check::{Check, CheckEvent, progress_of, worst_level_of};
-use super::failure::Failure;
-use super::guide::Router;
-use super::practice::Practice;
+use super::practice_check::Practice;
 use super::sse::StreamMsg;
-use super::text::texts;
-use super::words::{finished_announcement, progress};
 use crate::api::{Family, Level, Report, SiteInfo, Target};
 use crate::plan::Plan;
+use crate::texts::Lang;
+use crate::texts::failure::Failure;
+use crate::texts::guide::Router;
+use crate::texts::page_texts::texts;
+use crate::texts::words::{finished_announcement, progress};
 
 /// What the page shows, derived from its checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -436,3 +436,5 @@ fn everything_open_lists_all_findings_most_severe_first() {
         vec![440, 441, 442, 444, 446, 447, 448, 449]
     );
 }
+
+mod two_groups;

@@ -7,8 +7,8 @@ use yew::prelude::*;
 use crate::app::dom::{copy_text, print};
 use crate::app::store::{start_check, use_store};
 use crate::page::state::{Action, CopyStatus};
-use crate::page::summary::summary;
-use crate::page::text::texts;
+use crate::texts::page_texts::texts;
+use crate::texts::summary::summary;
 
 #[function_component(Actions)]
 pub fn actions() -> Html {

@@ -6,8 +6,8 @@ use yew::prelude::*;
 
 use super::check_props::CheckProps;
 use crate::app::store::{use_store, use_texts};
-use crate::page::changes::{change_lines, changes, heading};
-use crate::page::words::family_name;
+use crate::texts::changes::{change_lines, changes, heading};
+use crate::texts::words::family_name;
 
 #[function_component(ChangesView)]
 pub fn changes_view(props: &CheckProps) -> Html {

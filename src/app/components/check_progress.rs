@@ -7,7 +7,7 @@ use super::check_props::CheckProps;
 use super::port_grid::PortGrid;
 use crate::app::store::use_texts;
 use crate::page::marks::wire_name;
-use crate::page::words::{about_group, progress, queued_line};
+use crate::texts::words::{about_group, progress, queued_line};
 
 #[function_component(CheckProgress)]
 pub fn check_progress(props: &CheckProps) -> Html {

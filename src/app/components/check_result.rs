@@ -14,7 +14,7 @@ use super::limits::Limits;
 use super::proxy_warning::ProxyWarning;
 use super::verdict::VerdictView;
 use crate::app::store::use_texts;
-use crate::page::words::{checked_line, format_timestamp};
+use crate::texts::words::{checked_line, format_timestamp};
 
 #[function_component(CheckResult)]
 pub fn check_result(props: &CheckProps) -> Html {

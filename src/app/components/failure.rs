@@ -6,9 +6,9 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::app::store::{start_check, use_store};
-use crate::page::failure::Failure;
-use crate::page::text::texts;
-use crate::page::words::retry_in;
+use crate::texts::failure::Failure;
+use crate::texts::page_texts::texts;
+use crate::texts::words::retry_in;
 
 #[derive(Properties, PartialEq)]
 pub struct FailureProps {

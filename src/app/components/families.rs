@@ -11,7 +11,7 @@ use super::practice::PracticeView;
 use super::print_head::PrintHead;
 use crate::app::store::use_store;
 use crate::page::state::Phase;
-use crate::page::text::texts;
+use crate::texts::page_texts::texts;
 
 #[function_component(Families)]
 pub fn families() -> Html {

@@ -9,7 +9,7 @@ use super::check_result::CheckResult;
 use crate::app::store::use_store;
 use crate::page::check::{Check, Status};
 use crate::page::marks::wire_name;
-use crate::page::words::family_name;
+use crate::texts::words::family_name;
 
 #[function_component(FamilyPanel)]
 pub fn family_panel(props: &CheckProps) -> Html {

@@ -6,9 +6,9 @@ use yew::prelude::*;
 use super::check_props::CheckProps;
 use crate::api::Level;
 use crate::app::store::use_texts;
-use crate::page::explain::explain;
 use crate::page::marks::{level_icon, wire_name};
-use crate::page::words::level_word;
+use crate::texts::explain::explain;
+use crate::texts::words::level_word;
 
 #[function_component(Findings)]
 pub fn findings(props: &CheckProps) -> Html {

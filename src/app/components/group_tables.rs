@@ -8,9 +8,9 @@ use super::port_table::PortTable;
 use crate::api::PortResult;
 use crate::app::store::use_texts;
 use crate::page::check::results_of;
-use crate::page::explain::control_observation;
 use crate::page::marks::wire_name;
-use crate::page::words::{about_group, state_word};
+use crate::texts::explain::control_observation;
+use crate::texts::words::{about_group, state_word};
 
 #[function_component(GroupTables)]
 pub fn group_tables(props: &CheckProps) -> Html {

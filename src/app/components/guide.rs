@@ -7,9 +7,9 @@ use yew::prelude::*;
 use super::guide_steps::GuideSteps;
 use crate::api::Level;
 use crate::app::store::use_store;
-use crate::page::guide::{Router, breach_guide, router_guide, server_guide};
 use crate::page::state::Action;
-use crate::page::text::texts;
+use crate::texts::guide::{Router, breach_guide, router_guide, server_guide};
+use crate::texts::page_texts::texts;
 
 /// Shown once a check has a verdict; the worst verdict of the run decides
 /// whether the breach steps appear.

@@ -3,8 +3,8 @@
 use yew::prelude::*;
 
 use crate::app::store::use_store;
-use crate::page::guide::Guide;
-use crate::page::text::texts;
+use crate::texts::guide::Guide;
+use crate::texts::page_texts::texts;
 
 #[derive(Properties, PartialEq)]
 pub struct StepsProps {

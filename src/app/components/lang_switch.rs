@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::app::store::use_store;
 use crate::page::state::Action;
-use crate::page::text::texts;
+use crate::texts::page_texts::texts;
 
 #[function_component(LangSwitch)]
 pub fn lang_switch() -> Html {

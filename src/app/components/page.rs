@@ -10,8 +10,8 @@ use super::start::StartView;
 use crate::app::dom::{focus_by_id, observe_height};
 use crate::app::store::use_store;
 use crate::page::state::Phase;
-use crate::page::text::texts;
-use crate::page::words::{about_plan, title};
+use crate::texts::page_texts::texts;
+use crate::texts::words::{about_plan, title};
 
 #[derive(Properties, PartialEq)]
 pub struct PageProps {

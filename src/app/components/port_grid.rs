@@ -2,11 +2,11 @@
 
 use yew::prelude::*;
 
-use crate::page::Lang;
 use crate::page::check::Cell;
 use crate::page::marks::{state_hook, state_icon};
-use crate::page::text::texts;
-use crate::page::words::state_word;
+use crate::texts::Lang;
+use crate::texts::page_texts::texts;
+use crate::texts::words::state_word;
 
 #[derive(Properties, PartialEq)]
 pub struct PortGridProps {

@@ -5,10 +5,10 @@
 use yew::prelude::*;
 
 use crate::api::PortResult;
-use crate::page::Lang;
 use crate::page::marks::{state_hook, state_icon};
-use crate::page::text::texts;
-use crate::page::words::{state_meaning, state_word};
+use crate::texts::Lang;
+use crate::texts::page_texts::texts;
+use crate::texts::words::{state_meaning, state_word};
 
 #[derive(Properties, PartialEq)]
 pub struct PortTableProps {

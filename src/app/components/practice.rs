@@ -11,11 +11,12 @@ use crate::app::dom::focus_by_id;
 use crate::app::net;
 use crate::app::store::{Ctx, use_store};
 use crate::page::check::worst_level_of;
-use crate::page::guide::{breach_guide, practice_guide};
 use crate::page::origins::{STREAM_PATH, dual_origins, stream_url};
-use crate::page::practice::{offer_what, practice_texts, stream_query};
+use crate::page::practice_check::stream_query;
 use crate::page::state::{Action, Phase};
 use crate::plan::Plan;
+use crate::texts::guide::{breach_guide, practice_guide};
+use crate::texts::practice_texts::{offer_what, practice_texts};
 
 /// Starts the practice check against the same origins as the main check.
 fn start_practice(ctx: &Ctx) {

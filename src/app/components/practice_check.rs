@@ -13,7 +13,8 @@ use super::verdict::VerdictView;
 use crate::app::store::use_texts;
 use crate::page::check::Status;
 use crate::page::marks::wire_name;
-use crate::page::practice::{device_steps, practice_texts, upnp_words};
+use crate::page::practice_check::{device_steps, upnp_words};
+use crate::texts::practice_texts::practice_texts;
 
 #[function_component(PracticeCheckView)]
 pub fn practice_check_view(props: &CheckProps) -> Html {

@@ -4,8 +4,8 @@
 use yew::prelude::*;
 
 use crate::app::store::use_store;
-use crate::page::text::texts;
-use crate::page::words::about_plan;
+use crate::texts::page_texts::texts;
+use crate::texts::words::about_plan;
 
 #[function_component(PrintHead)]
 pub fn print_head() -> Html {

@@ -7,8 +7,8 @@ use super::proxy_warning::ProxyWarning;
 use crate::app::store::{start_check, use_store};
 use crate::page::origins::dual_origins;
 use crate::page::state::WhoAmI;
-use crate::page::text::texts;
-use crate::page::words::{about_plan, family_name};
+use crate::texts::page_texts::texts;
+use crate::texts::words::{about_plan, family_name};
 
 #[function_component(StartView)]
 pub fn start_view() -> Html {

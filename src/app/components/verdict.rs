@@ -5,7 +5,7 @@ use yew::prelude::*;
 use super::check_props::CheckProps;
 use crate::app::store::use_texts;
 use crate::page::marks::{level_icon, wire_name};
-use crate::page::words::{level_sentence, level_word};
+use crate::texts::words::{level_sentence, level_word};
 
 #[function_component(VerdictView)]
 pub fn verdict_view(props: &CheckProps) -> Html {

@@ -1,6 +1,6 @@
 //! The plain-text answer of `GET /api/v1/scan`: `curl -H 'Accept: text/plain'`
 //! gets the result as text for people (the page's summary, see
-//! [`crate::page::summary::report_summary`]) in the language the request's
+//! [`crate::texts::summary::report_summary`]) in the language the request's
 //! `Accept-Language` asks for, German first. JSON stays the default: text
 //! is sent only when the request prefers `text/plain` to JSON.
 
@@ -8,9 +8,9 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::Report;
-use crate::page::Lang;
-use crate::page::summary::report_summary;
 use crate::plan::Plan;
+use crate::texts::Lang;
+use crate::texts::summary::report_summary;
 
 /// The language of a text answer when the request prefers `text/plain`,
 /// `None` when JSON is the answer.

@@ -6,12 +6,12 @@
 //! be checked) and what its result cannot tell.
 
 use super::Lang;
-use super::check::{Check, Status, results_of};
 use super::explain::{control_observation, explain};
-use super::origins::family_limit;
-use super::text::texts;
+use super::page_texts::texts;
 use super::words::{family_name, format_timestamp, level_sentence, level_word, state_word, title};
 use crate::api::Report;
+use crate::page::check::{Check, Status, results_of};
+use crate::page::origins::family_limit;
 use crate::plan::Plan;
 
 /// The summary of the run's checks: the report of a check that stands
@@ -125,8 +125,8 @@ mod tests {
     use super::*;
     use crate::api::{Family, Level, PortState};
     use crate::page::check::CheckEvent;
-    use crate::page::failure::Failure;
     use crate::page::sse::StreamMsg;
+    use crate::texts::failure::Failure;
 
     /// The Celle pattern: the range forwarded to a server where 443 and 445 listen.
     fn celle() -> Report {

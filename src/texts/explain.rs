@@ -5,15 +5,15 @@
 //! range from a device that answers on every port. Ranges are named from the
 //! plan, never from a constant.
 
-mod practice;
+mod practice_findings;
 
-use practice::explain_practice;
-pub use practice::{PRACTICE_FINDINGS, device_step};
+use practice_findings::explain_practice;
+pub use practice_findings::{PRACTICE_FINDINGS, device_step};
 
 use super::Lang;
-use super::check::results_of;
 use super::words::port_list;
 use crate::api::{Finding, FindingId, PortResult, PortState, Report};
+use crate::page::check::results_of;
 use crate::plan::{Group, Plan};
 
 /// A finding in plain words.

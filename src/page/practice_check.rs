@@ -8,14 +8,14 @@
 //! texts stay those of the main check), and a new main check withdraws it:
 //! its result belonged to the earlier one.
 
-use super::Lang;
 use super::check::{Check, CheckEvent, progress_of, worst_level_of};
-use super::explain::{PRACTICE_FINDINGS, device_step};
 use super::state::Phase;
-use super::summary::report_summary;
-use super::words::{family_name, finished_announcement, progress};
 use crate::api::{Family, FindingId, Report, UpnpAnswer, UpnpResult};
 use crate::plan::{PRACTICE, Plan};
+use crate::texts::Lang;
+use crate::texts::explain::{PRACTICE_FINDINGS, device_step};
+use crate::texts::summary::report_summary;
+use crate::texts::words::{family_name, finished_announcement, progress};
 
 /// The practice check's part of the page state.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -174,10 +174,6 @@ pub fn device_steps(report: &Report, lang: Lang) -> Vec<&'static str> {
     }
     steps
 }
-
-mod text;
-
-pub use text::{PracticeTexts, offer_what, practice_texts};
 
 #[cfg(test)]
 mod tests;

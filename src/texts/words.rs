@@ -6,7 +6,7 @@
 //! so a plan with other groups reads right without a change here.
 
 use super::Lang;
-use super::text::texts;
+use super::page_texts::texts;
 use crate::api::{Family, Level, PortState};
 use crate::plan::{Group, Plan};
 
@@ -41,7 +41,7 @@ pub fn title(plan: &Plan) -> String {
     format!("Portcheck {}", labels.join(", "))
 }
 
-/// A text of [`super::text::Texts`] with `{ports}` filled in with the
+/// A text of [`super::page_texts::Texts`] with `{ports}` filled in with the
 /// plan's ranges in words.
 pub fn about_plan(template: &str, plan: &Plan, lang: Lang) -> String {
     template.replace("{ports}", &plan_words(plan, lang))

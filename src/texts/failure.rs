@@ -2,7 +2,7 @@
 //! said, so that the page can show a clear message and a way forward.
 
 use super::Lang;
-use super::text::texts;
+use super::page_texts::texts;
 use crate::api::{ErrorBody, ErrorCode, Family};
 
 /// Every way a check can fail, as far as the visitor needs to tell them apart.

@@ -6,13 +6,14 @@ use crate::api::{
     Family, FindingId, PortEvent, PortGroup, PortState, Report, Started, Target, UpnpAnswer,
     UpnpResult,
 };
-use crate::page::Lang;
 use crate::page::check::{CheckEvent, Status};
 use crate::page::sse::StreamMsg;
 use crate::page::state::{Action, PageState, Phase};
 use crate::plan::Plan;
+use crate::texts::Lang;
 
 use super::*;
+use crate::texts::practice_texts::{offer_what, practice_texts};
 
 fn target() -> Target {
     Target::new("198.51.100.7".parse().expect("ip"))

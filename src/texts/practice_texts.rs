@@ -1,9 +1,9 @@
 //! The fixed texts of the practice check's offer and result, in German and
 //! English (the finding texts are in `explain::practice`).
 
-use crate::page::Lang;
-use crate::page::words::port_list;
 use crate::plan::Plan;
+use crate::texts::Lang;
+use crate::texts::words::port_list;
 
 /// Every fixed text of the practice check's part of the page.
 #[derive(Debug)]

@@ -2,9 +2,9 @@
 //! group judged against its own control ports, findings naming their group,
 //! HTTP and Kerberos findings of their own.
 
-use super::tests::{control_of, ids, port, range_of, with_details};
-use super::*;
+use super::{control_of, ids, port, range_of, with_details};
 use crate::api::{KerberosDetails, KerberosMessage};
+use crate::verdict::*;
 
 fn both() -> Plan {
     Plan::standard()

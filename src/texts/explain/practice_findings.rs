@@ -4,8 +4,8 @@
 
 use super::Explanation;
 use crate::api::{Finding, FindingId};
-use crate::page::Lang;
-use crate::page::words::port_list;
+use crate::texts::Lang;
+use crate::texts::words::port_list;
 
 /// The findings of the practice check, in the order the page lists their
 /// device steps.

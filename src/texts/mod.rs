@@ -1,0 +1,25 @@
+//! Every text that page, probe and terminal client render for people, in
+//! German and English: the language, the page's fixed texts (one struct per
+//! language, so a text missing in one does not compile), the words that
+//! carry numbers, ports and states, what each finding means, why a check
+//! failed, what changed between two checks, the router fix guides and the
+//! plain-text summary of a report.
+//!
+//! It sits above the shared model (`plan`, `api`, `verdict`) and below
+//! everything that shows a result: the page (`page`, `app`), the probe's
+//! `text/plain` answer and the client's formats take their words from here,
+//! so one report reads the same everywhere. It compiles natively and for
+//! wasm32, so plain `cargo test` checks that every finding and every router
+//! has text in both languages.
+
+pub mod changes;
+pub mod explain;
+pub mod failure;
+pub mod guide;
+pub mod lang;
+pub mod page_texts;
+pub mod practice_texts;
+pub mod summary;
+pub mod words;
+
+pub use lang::Lang;
