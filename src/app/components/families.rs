@@ -4,11 +4,11 @@
 
 use yew::prelude::*;
 
-use super::actions::Actions;
 use super::family_panel::FamilyPanel;
-use super::guide::GuideView;
-use super::practice::PracticeView;
 use super::print_head::PrintHead;
+use crate::app::components::guide::fix_guide::GuideView;
+use crate::app::components::practice::practice_section::PracticeView;
+use crate::app::components::result::actions::Actions;
 use crate::app::store::use_store;
 use crate::page::state::Phase;
 use crate::texts::page_texts::texts;

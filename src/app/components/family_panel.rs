@@ -3,9 +3,9 @@
 
 use yew::prelude::*;
 
-use super::check_progress::CheckProgress;
 use super::check_props::CheckProps;
-use super::check_result::CheckResult;
+use crate::app::components::progress::check_progress::CheckProgress;
+use crate::app::components::result::check_result::CheckResult;
 use crate::app::store::use_store;
 use crate::page::check::{Check, Status};
 use crate::page::marks::wire_name;

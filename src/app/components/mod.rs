@@ -1,6 +1,10 @@
-//! The page's components, one per file. They read the shared state from the
-//! store and dispatch actions; all texts and decisions come from
-//! `crate::page`.
+//! The page's components, one per file, in folders by what they show: here
+//! the page and what frames a check (before consent, one check alone or
+//! both families side by side), [`progress`] while a check runs,
+//! [`result`] once it is done (or failed), [`guide`] for the fix and
+//! [`practice`] for the practice check. They read the shared state from the
+//! store and dispatch actions; all decisions come from `crate::page`, all
+//! texts from `crate::texts`.
 //!
 //! Test hooks that stay stable: every port cell (grid item while running,
 //! table row afterwards) has `data-port` and `data-state`; the verdict has
@@ -11,35 +15,26 @@
 //!
 //! A check is drawn by the same components whether it stands alone
 //! ([`single_check`]) or beside the other family's ([`family_panel`]):
-//! [`check_progress`] while it runs, [`check_result`] with its report.
+//! [`progress::check_progress`] while it runs, [`result::check_result`]
+//! with its report.
 //!
-//! After the main result, [`practice`] offers the practice check (consent
-//! button `id="practice-consent"`) and then shows it (`data-practice` =
-//! `running`/`settled`, heading `id="practice-heading"`), each of its checks
-//! drawn by [`practice_check`] with the same grid, verdict and tables; the
+//! After the main result, [`practice::practice_section`] offers the
+//! practice check (consent button `id="practice-consent"`) and then shows
+//! it (`data-practice` = `running`/`settled`, heading
+//! `id="practice-heading"`), each of its checks drawn by
+//! [`practice::practice_check`] with the same grid, verdict and tables; the
 //! UPnP result has `data-upnp` (`answered`, `no_answer`, `error`).
 
-pub mod actions;
-pub mod changes;
-pub mod check_progress;
 pub mod check_props;
-pub mod check_result;
-pub mod failure;
 pub mod families;
 pub mod family_panel;
-pub mod findings;
-pub mod group_tables;
 pub mod guide;
-pub mod guide_steps;
 pub mod lang_switch;
-pub mod limits;
 pub mod page;
-pub mod port_grid;
-pub mod port_table;
 pub mod practice;
-pub mod practice_check;
 pub mod print_head;
+pub mod progress;
 pub mod proxy_warning;
+pub mod result;
 pub mod single_check;
 pub mod start;
-pub mod verdict;

@@ -3,13 +3,13 @@
 
 use yew::prelude::*;
 
-use super::check_progress::CheckProgress;
 use super::check_props::CheckProps;
-use super::check_result::CheckResult;
-use super::failure::FailureView;
-use super::guide::GuideView;
-use super::practice::PracticeView;
 use super::print_head::PrintHead;
+use crate::app::components::guide::fix_guide::GuideView;
+use crate::app::components::practice::practice_section::PracticeView;
+use crate::app::components::progress::check_progress::CheckProgress;
+use crate::app::components::result::check_result::CheckResult;
+use crate::app::components::result::failure::FailureView;
 use crate::app::store::use_texts;
 use crate::page::check::Status;
 

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::check_props::CheckProps;
+use crate::app::components::check_props::CheckProps;
 use crate::app::store::{use_store, use_texts};
 use crate::texts::changes::{change_lines, changes, heading};
 use crate::texts::words::family_name;

@@ -4,9 +4,9 @@
 
 use yew::prelude::*;
 
-use super::guide_steps::GuideSteps;
 use super::practice_check::PracticeCheckView;
 use crate::api::Level;
+use crate::app::components::guide::steps::GuideSteps;
 use crate::app::dom::focus_by_id;
 use crate::app::net;
 use crate::app::store::{Ctx, use_store};

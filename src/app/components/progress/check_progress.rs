@@ -3,8 +3,8 @@
 
 use yew::prelude::*;
 
-use super::check_props::CheckProps;
 use super::port_grid::PortGrid;
+use crate::app::components::check_props::CheckProps;
 use crate::app::store::use_texts;
 use crate::page::marks::wire_name;
 use crate::texts::words::{about_group, progress, queued_line};

@@ -3,8 +3,8 @@
 
 use yew::prelude::*;
 
-use super::check_props::CheckProps;
 use crate::api::Level;
+use crate::app::components::check_props::CheckProps;
 use crate::app::store::use_texts;
 use crate::page::marks::{level_icon, wire_name};
 use crate::texts::explain::explain;

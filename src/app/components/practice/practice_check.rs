@@ -4,12 +4,12 @@
 
 use yew::prelude::*;
 
-use super::check_progress::CheckProgress;
-use super::check_props::CheckProps;
-use super::family_panel::family_section;
-use super::findings::Findings;
-use super::group_tables::GroupTables;
-use super::verdict::VerdictView;
+use crate::app::components::check_props::CheckProps;
+use crate::app::components::family_panel::family_section;
+use crate::app::components::progress::check_progress::CheckProgress;
+use crate::app::components::result::findings::Findings;
+use crate::app::components::result::group_tables::GroupTables;
+use crate::app::components::result::verdict::VerdictView;
 use crate::app::store::use_texts;
 use crate::page::check::Status;
 use crate::page::marks::wire_name;

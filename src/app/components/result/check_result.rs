@@ -7,12 +7,12 @@ use yew::prelude::*;
 
 use super::actions::Actions;
 use super::changes::ChangesView;
-use super::check_props::CheckProps;
 use super::findings::Findings;
 use super::group_tables::GroupTables;
 use super::limits::Limits;
-use super::proxy_warning::ProxyWarning;
 use super::verdict::VerdictView;
+use crate::app::components::check_props::CheckProps;
+use crate::app::components::proxy_warning::ProxyWarning;
 use crate::app::store::use_texts;
 use crate::texts::words::{checked_line, format_timestamp};
 

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::check_props::CheckProps;
+use crate::app::components::check_props::CheckProps;
 use crate::app::store::use_texts;
 use crate::page::origins::family_limit;
 

@@ -3,9 +3,9 @@
 
 use yew::prelude::*;
 
-use super::check_props::CheckProps;
 use super::port_table::PortTable;
 use crate::api::PortResult;
+use crate::app::components::check_props::CheckProps;
 use crate::app::store::use_texts;
 use crate::page::check::results_of;
 use crate::page::marks::wire_name;

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::guide_steps::GuideSteps;
+use super::steps::GuideSteps;
 use crate::api::Level;
 use crate::app::store::use_store;
 use crate::page::state::Action;
