@@ -41,8 +41,10 @@ pub use service_details::{
     TelnetDetails, VncDetails,
 };
 
+/// A port's role in its plan group, part of the `port` event.
+pub use crate::plan::PortGroup;
 pub use crate::plan::service_name;
-use crate::plan::{Group, Plan};
+use crate::plan::{Group, Plan, is_false};
 
 /// Address family of a checked address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -74,10 +76,6 @@ pub struct Target {
     /// checked.
     #[serde(default, skip_serializing_if = "is_false")]
     pub via_proxy: bool,
-}
-
-pub(crate) fn is_false(b: &bool) -> bool {
-    !*b
 }
 
 impl Target {
@@ -159,14 +157,6 @@ pub struct PortResult {
     /// Boxed: most ports have none, and a port event stays small.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Box<PortDetails>>,
-}
-
-/// Whether a port belongs to the checked range or to the control ports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PortGroup {
-    Range,
-    Control,
 }
 
 /// Data of the `port` event: a [`PortResult`], its role and the plan group

@@ -18,11 +18,16 @@ use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 
-use std::net::IpAddr;
-
-use crate::api::{PortGroup, PortResult, PortState, Reason, Report, Target};
-
 mod practice_plan;
+
+/// Whether a port belongs to a group's range or to its control ports (the
+/// `group` of a `port` event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PortGroup {
+    Range,
+    Control,
+}
 
 /// Name of the default plan: both ranges of the fault.
 pub const STANDARD: &str = "standard";
@@ -37,6 +42,11 @@ pub const HTTPS_SERVICE: &str = "https";
 pub const HTTP_SERVICE: &str = "http";
 /// Kerberos on port 88, as nmap names it (`/etc/services`: `kerberos`).
 pub const KERBEROS_SERVICE: &str = "kerberos-sec";
+
+/// serde's `skip_serializing_if` for flags that are off by default.
+pub(crate) fn is_false(b: &bool) -> bool {
+    !*b
+}
 
 /// IANA service name of a port, as `nmap` and `/etc/services` print it;
 /// `unknown` for ports no plan uses.
@@ -224,7 +234,7 @@ pub struct Plan {
     pub groups: Vec<Group>,
     /// Whether a scan of this plan also asks the visitor's address whether
     /// a UPnP service answers from outside (one SSDP search, UDP 1900).
-    #[serde(default, skip_serializing_if = "crate::api::is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub upnp: bool,
 }
 
@@ -362,73 +372,6 @@ impl Plan {
     /// does not know).
     pub fn protocol(&self, port: u16) -> Protocol {
         self.service(port).map(|s| s.protocol).unwrap_or_default()
-    }
-}
-
-/// Sample results of a plan, for tests and examples: every port with the
-/// plan's service name and the state a test chooses, and the report a probe
-/// would write for them.
-impl Plan {
-    /// A result of `port` in `state` as a scan records it (the reason that
-    /// goes with the state, a round-trip time when the port answered).
-    pub fn sample_result(&self, port: u16, state: PortState) -> PortResult {
-        let reason = match state {
-            PortState::Open => Reason::Connected,
-            PortState::Closed => Reason::Refused,
-            PortState::Filtered => Reason::Timeout,
-            PortState::Error => Reason::LocalError,
-        };
-        PortResult {
-            port,
-            service: self
-                .service(port)
-                .map_or_else(|| service_name(port).to_owned(), |s| s.service.clone()),
-            state,
-            reason,
-            rtt_ms: state.answered().then_some(0.2),
-            attempts: 1,
-            details: None,
-        }
-    }
-
-    /// The report of a scan of this plan from `ip` in which every port has
-    /// the state `state_of(role, port)` gives it, with its verdict; started
-    /// 2026-11-29 08:15 UTC, 812 ms long.
-    pub fn sample_report(
-        &self,
-        ip: IpAddr,
-        state_of: impl Fn(PortGroup, u16) -> PortState,
-    ) -> Report {
-        let results = |role: PortGroup, ports: Vec<u16>| -> Vec<PortResult> {
-            ports
-                .into_iter()
-                .map(|p| self.sample_result(p, state_of(role, p)))
-                .collect()
-        };
-        let ports = results(PortGroup::Range, self.range_ports());
-        let control = results(PortGroup::Control, self.control_ports());
-        Report {
-            target: Target::new(ip),
-            verdict: crate::verdict::evaluate(self, &ports, &control),
-            ports,
-            control,
-            groups: crate::api::GroupPorts::of(self),
-            started_at: "2026-11-29T08:15:00Z".into(),
-            duration_ms: 812,
-            timeout_ms: 900,
-            upnp: None,
-        }
-    }
-
-    /// The report of the Digitalisierungsbox fault: every range forwarded
-    /// to a live host where the `open` ports listen (the rest of each range
-    /// refuses), the control ports silent.
-    pub fn sample_forwarded(&self, ip: IpAddr, open: &[u16]) -> Report {
-        self.sample_report(ip, |role, port| match role {
-            PortGroup::Control => PortState::Filtered,
-            PortGroup::Range if open.contains(&port) => PortState::Open,
-            PortGroup::Range => PortState::Closed,
-        })
     }
 }
 

@@ -192,6 +192,8 @@ fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Option<Finding
     })
 }
 
+#[cfg(any(test, feature = "fixtures"))]
+mod fixtures;
 mod practice_rules;
 pub mod upnp;
 
