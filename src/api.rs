@@ -203,6 +203,12 @@ impl GroupPorts {
     }
 }
 
+/// The results of `group`'s ports among `results` (a report's range or
+/// control list), in the report's order.
+pub fn results_of<'a>(group: &Group, results: &'a [PortResult]) -> Vec<&'a PortResult> {
+    results.iter().filter(|p| group.contains(p.port)).collect()
+}
+
 /// Data of the `started` event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Started {

@@ -12,8 +12,9 @@
 use portcheck::api::{PortEvent, PortGroup, PortState, Queued, Report, Started, Target};
 use portcheck::app::{App, AppProps};
 use portcheck::page::check::CheckEvent;
+use portcheck::page::check::Phase;
 use portcheck::page::sse::StreamMsg;
-use portcheck::page::state::{Action, PageState, Phase};
+use portcheck::page::state::{Action, PageState};
 use portcheck::plan::{Group, Plan, Protocol, Service};
 use portcheck::texts::Lang;
 use portcheck::texts::failure::Failure;

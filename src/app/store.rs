@@ -10,8 +10,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::net;
+use crate::page::check::Phase;
 use crate::page::origins::{STREAM_PATH, dual_origins, stream_url};
-use crate::page::state::{Action, PageState, Phase};
+use crate::page::state::{Action, PageState};
 use crate::texts::Lang;
 use crate::texts::page_texts::{Texts, texts};
 

@@ -14,6 +14,30 @@ use crate::api::{Family, Level, PortGroup, PortResult, PortState, Queued, Report
 use crate::plan::{Group, Plan};
 use crate::texts::failure::Failure;
 
+/// What the page shows, derived from its checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Explanation and consent button: no check yet.
+    Start,
+    /// A check is running.
+    Running,
+    /// Every check has its report or its failure.
+    Settled,
+}
+
+impl Phase {
+    /// Where a run of `checks` is.
+    pub fn of(checks: &[Check]) -> Phase {
+        if checks.is_empty() {
+            Phase::Start
+        } else if checks.iter().all(Check::settled) {
+            Phase::Settled
+        } else {
+            Phase::Running
+        }
+    }
+}
+
 /// One thing that happened to a check's stream.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckEvent {
@@ -142,12 +166,6 @@ impl Check {
             _ => None,
         }
     }
-}
-
-/// The results of `group`'s ports among `results` (a report's range or
-/// control list), in the report's order.
-pub fn results_of<'a>(group: &Group, results: &'a [PortResult]) -> Vec<&'a PortResult> {
-    results.iter().filter(|p| group.contains(p.port)).collect()
 }
 
 /// Range ports known so far and the ranges' size, over `checks`.

@@ -14,5 +14,6 @@ pub mod embed;
 pub mod marks;
 pub mod origins;
 pub mod practice_check;
+pub mod run_summary;
 pub mod sse;
 pub mod state;

@@ -8,8 +8,7 @@
 //! texts stay those of the main check), and a new main check withdraws it:
 //! its result belonged to the earlier one.
 
-use super::check::{Check, CheckEvent, progress_of, worst_level_of};
-use super::state::Phase;
+use super::check::{Check, CheckEvent, Phase, progress_of, worst_level_of};
 use crate::api::{Family, FindingId, Report, UpnpAnswer, UpnpResult};
 use crate::plan::{PRACTICE, Plan};
 use crate::texts::Lang;
@@ -174,6 +173,3 @@ pub fn device_steps(report: &Report, lang: Lang) -> Vec<&'static str> {
     }
     steps
 }
-
-#[cfg(test)]
-mod tests;

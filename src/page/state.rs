@@ -6,7 +6,7 @@
 //! earlier run. The state holds a list of [`Check`]s (one for the page's own
 //! origin, or one per address family) and derives its [`Phase`] from them.
 
-use super::check::{Check, CheckEvent, progress_of, worst_level_of};
+use super::check::{Check, CheckEvent, Phase, progress_of, worst_level_of};
 use super::practice_check::Practice;
 use super::sse::StreamMsg;
 use crate::api::{Family, Level, Report, SiteInfo, Target};
@@ -16,30 +16,6 @@ use crate::texts::failure::Failure;
 use crate::texts::guide::Router;
 use crate::texts::page_texts::texts;
 use crate::texts::words::{finished_announcement, progress};
-
-/// What the page shows, derived from its checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    /// Explanation and consent button: no check yet.
-    Start,
-    /// A check is running.
-    Running,
-    /// Every check has its report or its failure.
-    Settled,
-}
-
-impl Phase {
-    /// Where a run of `checks` is.
-    pub fn of(checks: &[Check]) -> Phase {
-        if checks.is_empty() {
-            Phase::Start
-        } else if checks.iter().all(Check::settled) {
-            Phase::Settled
-        } else {
-            Phase::Running
-        }
-    }
-}
 
 /// The visitor's address as `/api/v1/whoami` told it.
 #[derive(Debug, Clone, PartialEq)]
@@ -272,5 +248,7 @@ impl PageState {
     }
 }
 
+#[cfg(test)]
+mod practice_tests;
 #[cfg(test)]
 mod tests;

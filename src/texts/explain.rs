@@ -12,8 +12,8 @@ pub use practice_findings::{PRACTICE_FINDINGS, device_step};
 
 use super::Lang;
 use super::words::port_list;
+use crate::api::results_of;
 use crate::api::{Finding, FindingId, PortResult, PortState, Report};
-use crate::page::check::results_of;
 use crate::plan::{Group, Plan};
 
 /// A finding in plain words.

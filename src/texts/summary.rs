@@ -1,46 +1,16 @@
 //! The plain-text summary for the IT service provider ("copy summary"):
 //! date, address, result, findings and every port, readable in an email.
 //! The same text is the probe's `text/plain` answer and the terminal
-//! client's `--format text`: one renderer of a report for people.
-//! With both address families, each family's summary (or why it could not
-//! be checked) and what its result cannot tell.
+//! client's `--format text`: one renderer of a report for people. The
+//! page's summary of a run with both address families puts one of these
+//! in each family's section (`page::run_summary`).
 
 use super::Lang;
 use super::explain::{control_observation, explain};
 use super::page_texts::texts;
 use super::words::{family_name, format_timestamp, level_sentence, level_word, state_word, title};
-use crate::api::Report;
-use crate::page::check::{Check, Status, results_of};
-use crate::page::origins::family_limit;
+use crate::api::{Report, results_of};
 use crate::plan::Plan;
-
-/// The summary of the run's checks: the report of a check that stands
-/// alone, or a section per family.
-pub fn summary(checks: &[Check], lang: Lang) -> String {
-    if let [c] = checks
-        && c.family.is_none()
-    {
-        return c
-            .report()
-            .map(|r| report_summary(r, &c.plan, lang))
-            .unwrap_or_default();
-    }
-    let mut parts = Vec::with_capacity(checks.len());
-    for c in checks {
-        let Some(family) = c.family else { continue };
-        let body = match &c.status {
-            Status::Done(r) => format!(
-                "{}{}\n",
-                report_summary(r, &c.plan, lang),
-                family_limit(family, true, lang)
-            ),
-            Status::Failed(f) => format!("{}\n", f.text(Some(family), lang)),
-            Status::Running => String::new(),
-        };
-        parts.push(format!("=== {} ===\n{body}", family_name(family)));
-    }
-    parts.join("\n")
-}
 
 /// The summary of one finished check of `plan`.
 pub fn report_summary(report: &Report, plan: &Plan, lang: Lang) -> String {
@@ -123,10 +93,7 @@ pub fn report_summary(report: &Report, plan: &Plan, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Family, Level, PortState};
-    use crate::page::check::CheckEvent;
-    use crate::page::sse::StreamMsg;
-    use crate::texts::failure::Failure;
+    use crate::api::PortState;
 
     /// The Celle pattern: the range forwarded to a server where 443 and 445 listen.
     fn celle() -> Report {
@@ -189,55 +156,5 @@ mod tests {
         r.target.via_proxy = true;
         let s = report_summary(&r, &plan, Lang::En);
         holds(&s, &["Checked address:", "probably belongs to this proxy"]);
-    }
-
-    fn finished(family: Family, ip: &str, open: u16) -> Check {
-        let r = Plan::standard().sample_forwarded(ip.parse().unwrap(), &[open]);
-        let mut c = Check::new(Some(family), Plan::standard());
-        c.apply(CheckEvent::Stream(StreamMsg::Finished(Box::new(r))));
-        c
-    }
-
-    #[test]
-    fn summary_holds_both_families() {
-        let checks = [
-            finished(Family::Ipv4, "127.0.0.1", 445),
-            finished(Family::Ipv6, "::1", 443),
-        ];
-        assert_eq!(
-            checks[0].report().map(|r| r.verdict.level),
-            Some(Level::Critical)
-        );
-        let s = summary(&checks, Lang::De);
-        let (a, b) = s.split_once("=== IPv6 ===").expect(&s);
-        assert!(a.starts_with("=== IPv4 ==="), "{s}");
-        let v4 = [
-            "Geprüfte Adresse: 127.0.0.1 (IPv4)",
-            "445   microsoft-ds   offen",
-            "DS-Lite",
-        ];
-        holds(a, &v4);
-        holds(
-            b,
-            &[
-                "Geprüfte Adresse: ::1 (IPv6)",
-                "443   https          offen",
-                "Dateiserver",
-            ],
-        );
-
-        let mut gone = Check::new(Some(Family::Ipv6), Plan::standard());
-        gone.apply(CheckEvent::Fail(Failure::Network));
-        let checks = [checks[0].clone(), gone];
-        let s = summary(&checks, Lang::En);
-        assert!(s.contains("=== IPv6 ===\nNo IPv6 connection"), "{s}");
-    }
-
-    #[test]
-    fn a_check_alone_is_its_report() {
-        let mut c = Check::new(None, Plan::standard());
-        c.apply(CheckEvent::Stream(StreamMsg::Finished(Box::new(celle()))));
-        let s = summary(std::slice::from_ref(&c), Lang::En);
-        assert_eq!(s, report_summary(&celle(), &Plan::standard(), Lang::En));
     }
 }

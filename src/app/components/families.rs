@@ -10,7 +10,7 @@ use crate::app::components::guide::fix_guide::GuideView;
 use crate::app::components::practice::practice_section::PracticeView;
 use crate::app::components::result::actions::Actions;
 use crate::app::store::use_store;
-use crate::page::state::Phase;
+use crate::page::check::Phase;
 use crate::texts::page_texts::texts;
 
 #[function_component(Families)]

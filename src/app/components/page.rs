@@ -9,7 +9,7 @@ use super::single_check::SingleCheck;
 use super::start::StartView;
 use crate::app::dom::{focus_by_id, observe_height};
 use crate::app::store::use_store;
-use crate::page::state::Phase;
+use crate::page::check::Phase;
 use crate::texts::page_texts::texts;
 use crate::texts::words::{about_plan, title};
 

@@ -6,9 +6,9 @@ use yew::prelude::*;
 
 use crate::app::dom::{copy_text, print};
 use crate::app::store::{start_check, use_store};
+use crate::page::run_summary::summary;
 use crate::page::state::{Action, CopyStatus};
 use crate::texts::page_texts::texts;
-use crate::texts::summary::summary;
 
 #[function_component(Actions)]
 pub fn actions() -> Html {

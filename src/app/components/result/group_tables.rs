@@ -5,9 +5,9 @@ use yew::prelude::*;
 
 use super::port_table::PortTable;
 use crate::api::PortResult;
+use crate::api::results_of;
 use crate::app::components::check_props::CheckProps;
 use crate::app::store::use_texts;
-use crate::page::check::results_of;
 use crate::page::marks::wire_name;
 use crate::texts::explain::control_observation;
 use crate::texts::words::{about_group, state_word};

@@ -6,13 +6,14 @@ use crate::api::{
     Family, FindingId, PortEvent, PortGroup, PortState, Report, Started, Target, UpnpAnswer,
     UpnpResult,
 };
+use crate::page::check::Phase;
 use crate::page::check::{CheckEvent, Status};
+use crate::page::practice_check::{device_steps, stream_query, upnp_words};
 use crate::page::sse::StreamMsg;
-use crate::page::state::{Action, PageState, Phase};
+use crate::page::state::{Action, PageState};
 use crate::plan::Plan;
 use crate::texts::Lang;
 
-use super::*;
 use crate::texts::practice_texts::{offer_what, practice_texts};
 
 fn target() -> Target {
