@@ -23,6 +23,7 @@ mod fd_exhaustion;
 mod headers;
 mod ident;
 mod lab;
+mod module_stack;
 mod monitoring;
 mod openapi;
 mod package;
