@@ -9,12 +9,20 @@
 //! - and the **client** (`client`, native, `portcheck check`): the same
 //!   check from a terminal or a monitoring system.
 //!
-//! `cli` (native) is the command line above probe and client: it parses
-//! `portcheck …` and hands each subcommand to its side.
+//! The modules form a strict stack; each uses only those above it in this
+//! list (`tests/suite/module_stack.rs` checks it, and that no two modules
+//! use each other):
+//! - `plan`: which ports a check touches and what identification tries;
+//! - `api`: the JSON types of the HTTP API;
+//! - `verdict`: the rules that turn port states into findings;
+//! - `texts`: every text for people, in German and English;
+//! - `page` (the page's logic without DOM), `probe`, `client`;
+//! - `app` (the page's Yew components) above `page`, and `cli` (native),
+//!   the command line that parses `portcheck …` and hands each subcommand
+//!   to probe or client.
 //!
-//! `plan` (which ports a check touches), `api` (the JSON types) and `verdict`
-//! (the rules that turn port states into findings) are compiled for both, so
-//! page and probe cannot drift apart.
+//! Everything up to `texts`, and `page`, compiles for native and wasm32,
+//! so page, probe and client cannot drift apart.
 
 pub mod api;
 pub mod page;

@@ -1,7 +1,7 @@
 //! The client's HTTP side: asks the probe to check this machine's own
 //! connection through `GET /api/v1/scan/stream`, reports each port as its
 //! event arrives and ends with the report or the probe's refusal, read
-//! exactly as the page reads it (`page::sse`, `page::failure`).
+//! exactly as the page reads it (`page::sse`, `texts::failure`).
 //!
 //! Requests go straight to the probe, never through a configured proxy:
 //! the probe checks the address a request comes from, and a proxy's

@@ -1,7 +1,7 @@
 //! The client's own texts in German and English: expected ports, the one
 //! line a monitoring system shows, live progress. Everything else it says
-//! comes from the page's texts (`page::text`, `page::words`,
-//! `page::explain`).
+//! comes from the shared texts (`texts::page_texts`, `texts::words`,
+//! `texts::explain`).
 
 use super::evaluation::{Evaluation, ExpectedPort};
 use crate::api::PortEvent;

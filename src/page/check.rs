@@ -5,7 +5,9 @@
 //! family when the operator names an IPv4 and an IPv6 origin; either way it
 //! is this one model with this one reducer. A check starts with the plan the
 //! page expects and takes the plan the probe announces in `started`, so every
-//! grid, count and table follows what the probe really scans.
+//! grid, count and table follows what the probe really scans. [`Phase`]
+//! says where a run of checks is, for the main check and the practice
+//! check alike.
 
 use std::collections::BTreeMap;
 

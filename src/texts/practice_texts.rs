@@ -1,5 +1,5 @@
 //! The fixed texts of the practice check's offer and result, in German and
-//! English (the finding texts are in `explain::practice`).
+//! English (the finding texts are in `explain::practice_findings`).
 
 use crate::plan::Plan;
 use crate::texts::Lang;
