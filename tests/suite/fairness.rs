@@ -3,6 +3,7 @@
 //! visitor from elsewhere is still served.
 
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use crate::support::sse::SseEvent;
 use crate::support::*;
@@ -163,7 +164,15 @@ fn slow_targets_cannot_hog_the_slots() {
         return;
     }
     in_own_netns(Vec::new(), || async {
-        let server = with_slots(16).await;
+        // Every attempt at a silent port waits 15 s, so the hogs' scans are
+        // still running when the last of the 16 streams opens, however slow
+        // a loaded machine is to open them (at the default 150 ms floor a
+        // scan could end first and free its slot).
+        let mut s = settings();
+        s.max_scans = 16;
+        s.timing.floor = Duration::from_secs(15);
+        s.timing.ceiling = Duration::from_secs(15);
+        let server = TestServer::start(s).await;
         let plan = server.state.plans[0].clone();
         let hogs = ["127.0.14.1", "127.0.14.2"];
         let mut silent = Vec::new();
