@@ -1,8 +1,12 @@
 //! The probe: an HTTP service that checks the address a request came from.
 //!
-//! - [`server`]: the accept loop, open connections by network, shutdown.
-//! - [`routes`]: every route as one router: the API, its errors and text
-//!   answer, the origin guard, the page's files and headers, metrics.
+//! - [`server`]: the accept loop and open connections by network.
+//! - [`routes`]: every route as one router: the API, its text answer and
+//!   the origin guard.
+//! - [`www`]: the built page, its files and headers.
+//! - [`error`]: the API's one error type and its JSON.
+//! - [`metrics`]: Prometheus metrics, aggregate only.
+//! - [`shutdown`]: stop taking work, let running work finish.
 //! - [`visitor`]: whose address a request is (trusted and undeclared
 //!   proxies) and which addresses may be checked at all.
 //! - [`admission`]: networks, the rate limit, fair scan slots and their
@@ -16,10 +20,14 @@
 
 pub mod admission;
 pub mod config;
+pub mod error;
 pub mod ident;
+pub mod metrics;
 pub mod routes;
 pub mod scan;
 pub mod server;
+pub mod shutdown;
 pub mod state;
 pub mod upnp;
 pub mod visitor;
+pub mod www;

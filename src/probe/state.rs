@@ -22,17 +22,17 @@ use crate::plan::Plan;
 use crate::probe::admission::limits::{RateLimit, retry_after_secs};
 use crate::probe::admission::queue::{self, Entry, InQueue, ScanSlot, ScanSlots};
 use crate::probe::config::{MetricsMode, Settings};
+use crate::probe::error::ApiError;
 use crate::probe::ident;
-use crate::probe::routes::assets::Assets;
-use crate::probe::routes::error::ApiError;
-use crate::probe::routes::metrics::Metrics;
-use crate::probe::routes::www::Page;
+use crate::probe::metrics::Metrics;
 use crate::probe::scan::{RttEstimate, ScanSetup};
-use crate::probe::server::shutdown::Shutdown;
+use crate::probe::shutdown::Shutdown;
 use crate::probe::visitor::forwarded::{Trust, client_address};
 use crate::probe::visitor::policy::{TargetPolicy, normalise};
 use crate::probe::visitor::proxied::via_proxy;
 use crate::probe::visitor::undeclared_proxy;
+use crate::probe::www::Page;
+use crate::probe::www::assets::Assets;
 
 /// What the listener knows about the connection a request arrived on; the
 /// handlers read it with axum's `ConnectInfo` (tests mock it).

@@ -60,7 +60,7 @@ use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 
 use crate::api::{IdentLimit, PortDetails};
-use crate::probe::routes::metrics::Held;
+use crate::probe::metrics::Held;
 use ask_client::{probe_mssql, probe_netbios, probe_postgres, probe_rdp};
 use kerberos_client::probe_kerberos;
 use plain_client::{Plain, probe_plain};

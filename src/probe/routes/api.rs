@@ -26,14 +26,14 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::api::{Plans, PortEvent, Report, SiteInfo, Started, Target, event};
 use crate::plan::Plan;
 use crate::probe::config::Site;
-use crate::probe::routes::error::ApiError;
-use crate::probe::routes::headers::cors_origins;
-use crate::probe::routes::metrics::Held;
+use crate::probe::error::ApiError;
+use crate::probe::metrics::Held;
 use crate::probe::routes::origin_guard::MayStartCheck;
 use crate::probe::routes::text_answer;
 use crate::probe::scan;
 use crate::probe::state::{Admission, Admitted, ConnInfo, ProbeState};
 use crate::probe::upnp;
+use crate::probe::www::headers::cors_origins;
 use crate::verdict;
 
 type AppState = Arc<ProbeState>;

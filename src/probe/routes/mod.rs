@@ -17,13 +17,8 @@
 //! - [`metrics`]: Prometheus metrics, aggregate only.
 
 pub mod api;
-pub mod assets;
-pub mod error;
-pub mod headers;
-pub mod metrics;
 pub mod origin_guard;
 pub mod text_answer;
-pub mod www;
 
 use std::sync::Arc;
 
@@ -38,9 +33,10 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::Level;
 
 use crate::probe::config::MetricsMode;
-use crate::probe::routes::headers::{Kind, security_headers};
-use crate::probe::routes::www::Page;
+use crate::probe::metrics;
 use crate::probe::state::ProbeState;
+use crate::probe::www::headers::{Kind, security_headers};
+use crate::probe::www::{self, Page};
 
 /// Every route of the probe, sharing `state`.
 pub fn router(state: Arc<ProbeState>) -> Router {

@@ -27,9 +27,9 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 
-use crate::probe::routes::error::ApiError;
-use crate::probe::routes::headers::cors_origins;
+use crate::probe::error::ApiError;
 use crate::probe::state::ProbeState;
+use crate::probe::www::headers::cors_origins;
 
 /// Why a request may not start a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

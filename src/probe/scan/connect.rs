@@ -25,7 +25,7 @@ use tokio::sync::watch;
 
 use crate::api::{PortState, Reason};
 use crate::probe::ident::Opened;
-use crate::probe::routes::metrics::Held;
+use crate::probe::metrics::Held;
 
 /// What one connection attempt saw.
 #[derive(Debug, Clone, Copy, PartialEq)]

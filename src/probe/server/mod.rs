@@ -13,7 +13,6 @@
 //! - [`shutdown`]: stop taking work, let running work finish.
 
 pub mod connections;
-pub mod shutdown;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -33,7 +32,7 @@ use tokio::sync::Notify;
 use tower::ServiceExt;
 
 use crate::probe::config::{MetricsMode, Settings};
-use crate::probe::routes::metrics::{self, Held};
+use crate::probe::metrics::{self, Held};
 use crate::probe::routes::router;
 use crate::probe::scan::RttEstimate;
 use crate::probe::server::connections::{Caps, ConnId, ConnectionTable};

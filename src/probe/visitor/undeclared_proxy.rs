@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::http::HeaderMap;
 
-use crate::probe::routes::error::ApiError;
+use crate::probe::error::ApiError;
 use crate::probe::visitor::forwarded::Trust;
 use crate::probe::visitor::policy::{TargetPolicy, normalise};
 use crate::probe::visitor::proxied::via_proxy;

@@ -11,8 +11,8 @@ use tower::ServiceExt;
 use super::*;
 use crate::api::{ErrorBody, ErrorCode, SiteInfo, Target};
 use crate::probe::config::Settings;
-use crate::probe::routes::assets::{Assets, NONCE_PLACEHOLDER};
 use crate::probe::state::ConnInfo;
+use crate::probe::www::assets::{Assets, NONCE_PLACEHOLDER};
 
 mod plans;
 mod upnp;

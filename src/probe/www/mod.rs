@@ -1,11 +1,20 @@
-//! The page's routes: `index.html` for page routes, the built files, the
-//! operator's theme stylesheet and `security.txt`. They take only [`Page`]:
-//! the files and what the operator says about the site.
+//! The built page as the probe serves it: `index.html` for page routes, the
+//! built files, the operator's theme stylesheet and `security.txt`. The
+//! routes take only [`Page`] (the files and what the operator says about the
+//! site), never the probe's state, so the state can hold a [`Page`] without
+//! a cycle.
+//!
+//! - [`assets`]: the page's files (embedded or from `--www`), encodings,
+//!   ETags, the CSP nonce.
+//! - [`headers`]: CSP, frame-ancestors and the other hardening headers.
 //!
 //! A path whose last segment has no extension (`/`, `/embed`) is a page route
 //! and gets `index.html` with a fresh CSP nonce; a missing file with an
 //! extension is a real 404, so a broken asset link shows up as an error
 //! instead of an HTML page parsed as JavaScript.
+
+pub mod assets;
+pub mod headers;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -18,8 +27,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::probe::config::Site;
-use crate::probe::routes::assets::{Assets, choose_encoding, new_nonce};
-use crate::probe::routes::headers::{Kind, security_headers};
+use assets::{Assets, choose_encoding, new_nonce};
+use headers::{Kind, security_headers};
 
 /// What the page's routes need: the built files, the site settings and the
 /// `security.txt` made from them at start. Cloning is cheap.
