@@ -65,7 +65,10 @@ fn flags_are_parsed() {
     assert_eq!(s.listen.to_string(), "[::]:9000");
     assert_eq!(
         s.trusted_proxies,
-        vec![net("10.0.0.0/8"), net("192.168.1.1/32")]
+        vec![
+            TrustedProxy::Net(net("10.0.0.0/8")),
+            TrustedProxy::Net(net("192.168.1.1/32"))
+        ]
     );
     assert_eq!(s.allow_targets.len(), 2);
     assert_eq!(s.forwarded_header, ForwardedHeader::Forwarded);
@@ -121,7 +124,10 @@ fn flags_win_over_environment_which_wins_over_the_file() {
         assert_eq!(s.max_connections, 3, "the file wins over the default");
         assert_eq!(
             s.trusted_proxies,
-            vec![net("10.0.0.1/32"), net("fd00::/8")],
+            vec![
+                TrustedProxy::Net(net("10.0.0.1/32")),
+                TrustedProxy::Net(net("fd00::/8"))
+            ],
             "lists are comma-separated in the environment"
         );
         assert_eq!(s.max_connections_per_address, 16, "the default stays");
@@ -338,7 +344,7 @@ fn readme_options() -> Vec<Documented> {
 #[test]
 fn every_option_is_documented_in_help_and_readme() {
     let documented = readme_options();
-    assert_eq!(documented.len(), 26, "rows in the README's table");
+    assert_eq!(documented.len(), 27, "rows in the README's table");
     let cmd = Cli::command();
     let serve = cmd.find_subcommand("serve").unwrap();
     let flags: Vec<String> = serve
@@ -383,7 +389,48 @@ fn every_option_is_documented_in_help_and_readme() {
             defaults_checked += 1;
         }
     }
-    assert_eq!(defaults_checked, 14, "defaults written as values");
+    assert_eq!(defaults_checked, 15, "defaults written as values");
+}
+
+/// `--allow-loopback` alone, with a value, from the environment's words and
+/// from the file; `--listen unix:PATH` with `--trusted-proxy unix`.
+#[test]
+fn loopback_and_the_unix_socket_from_flags_and_file() {
+    assert!(!settle(&[], "").unwrap().allow_loopback);
+    assert!(settle(&["--allow-loopback"], "").unwrap().allow_loopback);
+    assert!(
+        !settle(&["--allow-loopback", "false"], "allow_loopback = true")
+            .unwrap()
+            .allow_loopback
+    );
+    assert!(
+        settle(&["--allow-loopback", "yes"], "")
+            .unwrap()
+            .allow_loopback
+    );
+    assert!(settle(&[], "allow_loopback = true").unwrap().allow_loopback);
+    let s = settle(
+        &[],
+        "listen = \"unix:/run/portcheck/http.sock\"\ntrusted_proxy = [\"unix\"]",
+    )
+    .unwrap();
+    assert_eq!(s.listen, Listen::Unix("/run/portcheck/http.sock".into()));
+    assert_eq!(s.trusted_proxies, vec![TrustedProxy::Unix]);
+    let s = settle(
+        &[
+            "--listen",
+            "unix:/tmp/p.sock",
+            "--trusted-proxy",
+            "unix,10.0.0.1",
+        ],
+        "",
+    )
+    .unwrap();
+    assert_eq!(s.listen, Listen::Unix("/tmp/p.sock".into()));
+    assert_eq!(
+        s.trusted_proxies,
+        vec![TrustedProxy::Unix, TrustedProxy::Net(net("10.0.0.1/32"))]
+    );
 }
 
 #[test]
