@@ -251,7 +251,10 @@ impl Drop for Running {
 
 /// The real `portcheck serve` binary, killed on drop.
 pub struct ProbeProcess {
+    /// Where it listens on TCP (`0.0.0.0:0` when on a Unix socket).
     pub addr: SocketAddr,
+    /// Its Unix socket, when started with `--listen unix:PATH`.
+    pub socket: Option<std::path::PathBuf>,
     pub process: Running,
 }
 
@@ -287,18 +290,26 @@ impl ProbeProcess {
             .env_remove("RUST_LOG");
         let process = Running::spawn(cmd, false);
         let deadline = Instant::now() + SAFETY_NET;
-        let addr = loop {
+        let (addr, socket) = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match process.lines.recv_timeout(left) {
                 Ok(line) => {
                     if let Some(rest) = line.split("listening on http://").nth(1) {
-                        break rest.trim().parse().expect("listening address");
+                        break (rest.trim().parse().expect("listening address"), None);
+                    }
+                    if let Some(rest) = line.split("listening on unix:").nth(1) {
+                        let path = std::path::PathBuf::from(rest.trim());
+                        break (SocketAddr::from(([0, 0, 0, 0], 0)), Some(path));
                     }
                 }
                 Err(_) => panic!("portcheck serve {args:?} did not start:\n{}", process.log()),
             }
         };
-        ProbeProcess { addr, process }
+        ProbeProcess {
+            addr,
+            socket,
+            process,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
