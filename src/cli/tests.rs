@@ -477,3 +477,32 @@ fn site_settings_from_flags_and_file() {
     let e = parse_file(r#"embed_origin = ["https://x.example/path"]"#).unwrap_err();
     assert!(e.contains("embed_origin"), "{e}");
 }
+
+/// Help texts and the operator's documents say what the code does: a full
+/// rate table forgets its stalest entry (no 503), a scan connects with two
+/// sockets per port, and the shipped proxies say which connection limits
+/// they lose.
+#[test]
+fn texts_say_what_the_code_does() {
+    const README: &str = include_str!("../../../README.md");
+    const NGINX: &str = include_str!("../../../deploy/nginx.conf");
+    const CADDY: &str = include_str!("../../../deploy/Caddyfile");
+    let mut cmd = Cli::command();
+    let serve = cmd.find_subcommand_mut("serve").unwrap();
+    let help_of = |id: &str| {
+        let arg = serve.get_arguments().find(|a| a.get_id() == id).unwrap();
+        arg.get_long_help()
+            .or(arg.get_help())
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    };
+    let table = help_of("rate_table_size");
+    assert!(!table.contains("503"), "{table}");
+    assert!(table.contains("stalest"), "{table}");
+    assert!(help_of("max_scans").contains("two sockets per planned port"));
+    assert!(!README.contains("one socket per planned port"));
+    assert!(README.contains("two sockets per planned port"));
+    assert!(NGINX.contains("are NOT in force behind nginx"));
+    assert!(CADDY.contains("no per-visitor or per-network"));
+    assert!(README.contains("These caps count the TCP peer"));
+}

@@ -95,8 +95,9 @@ pub struct Options {
     #[arg(long, value_name = "N")]
     pub rate_table_size: Option<usize>,
 
-    /// Most scans running at once (each holds a socket per planned port,
-    /// more while it identifies open ones); beyond it 503 busy with
+    /// Most scans running at once (each holds two sockets per planned port
+    /// while it connects, more while it identifies open ones: at most 252);
+    /// beyond it 503 busy with
     /// Retry-After. Lowered at start, with a warning, when the open-file
     /// limit cannot serve that many at their most. [default: 64]
     #[arg(long, value_name = "N")]
@@ -107,8 +108,11 @@ pub struct Options {
     #[arg(long, value_name = "N")]
     pub max_connections: Option<usize>,
 
-    /// Most open connections from one peer address (trusted proxies are
-    /// exempt). [default: 16]
+    /// Most open connections from one host network (an IPv4 address, an
+    /// IPv6 /64); a site network (IPv4 /24, IPv6 /48) may hold eight times
+    /// as many. It counts the TCP peer, and trusted proxies are exempt, so
+    /// behind a reverse proxy it limits no visitor (see the deployment
+    /// files for what to use there). [default: 16]
     #[arg(long, value_name = "N")]
     pub max_connections_per_address: Option<usize>,
 

@@ -100,7 +100,7 @@ impl ApiError {
             ),
             ApiError::ProxyNotTrusted => fixed(
                 ErrorCode::ProxyNotTrusted,
-                "The check is set up behind a reverse proxy it was not told about, so every visitor would look like the check's own computer. The operator must name the proxy with --trusted-proxy (PORTCHECK_TRUSTED_PROXY, or trusted_proxy in the configuration file), e.g. 127.0.0.1.",
+                "The check is set up behind a reverse proxy it was not told about, so every visitor would look like the check's own computer. The operator must let the proxy reach the check on a Unix socket (--listen unix:PATH) and name it with --trusted-proxy unix (PORTCHECK_TRUSTED_PROXY, or trusted_proxy in the configuration file), and remove --allow-loopback.",
             ),
             ApiError::Internal(_) => fixed(
                 ErrorCode::Internal,
