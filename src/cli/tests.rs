@@ -484,9 +484,9 @@ fn site_settings_from_flags_and_file() {
 /// they lose.
 #[test]
 fn texts_say_what_the_code_does() {
-    const README: &str = include_str!("../../../README.md");
-    const NGINX: &str = include_str!("../../../deploy/nginx.conf");
-    const CADDY: &str = include_str!("../../../deploy/Caddyfile");
+    const README: &str = include_str!("../../README.md");
+    const NGINX: &str = include_str!("../../deploy/nginx.conf");
+    const CADDY: &str = include_str!("../../deploy/Caddyfile");
     let mut cmd = Cli::command();
     let serve = cmd.find_subcommand_mut("serve").unwrap();
     let help_of = |id: &str| {
