@@ -75,17 +75,17 @@ mod native {
 
     async fn serve(mut settings: Settings) -> ExitCode {
         server::raise_fd_limit(&mut settings);
-        let listener = match tokio::net::TcpListener::bind(settings.listen).await {
+        let listener = match server::bind(&settings.listen).await {
             Ok(l) => l,
             Err(e) => {
                 eprintln!("portcheck: cannot listen on {}: {e}", settings.listen);
                 return ExitCode::FAILURE;
             }
         };
-        let local = listener.local_addr().unwrap_or(settings.listen);
         tracing::info!(
-            "portcheck {} listening on http://{local}",
-            env!("CARGO_PKG_VERSION")
+            "portcheck {} listening on {}",
+            env!("CARGO_PKG_VERSION"),
+            listener.describe()
         );
         match server::run(listener, settings, shutdown_signal()).await {
             Ok(()) => ExitCode::SUCCESS,
@@ -97,11 +97,11 @@ mod native {
     }
 
     async fn check_health(settings: &Settings) -> ExitCode {
-        let addr = healthcheck::local_address_of(settings.listen);
-        if healthcheck::check(addr, Duration::from_secs(3)).await {
+        let at = healthcheck::local_address_of(&settings.listen);
+        if healthcheck::check(&at, Duration::from_secs(3)).await {
             ExitCode::SUCCESS
         } else {
-            eprintln!("portcheck: http://{addr}/healthz did not answer 200");
+            eprintln!("portcheck: /healthz at {at} did not answer 200");
             ExitCode::FAILURE
         }
     }

@@ -1,18 +1,28 @@
 //! `portcheck healthcheck`: ask a running probe's `/healthz` whether it is
 //! up, for container health checks that have no HTTP client at hand.
 //!
-//! The client is a few lines of HTTP/1.0 over a plain socket: it only needs
-//! the status line.
+//! The client is a few lines of HTTP/1.0 over a plain socket (TCP, or the
+//! probe's Unix socket): it only needs the status line.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpStream, UnixStream};
 
-/// The address to reach a server listening on `listen` from the same host:
-/// an unspecified address (`0.0.0.0`, `::`) becomes loopback.
-pub fn local_address_of(listen: SocketAddr) -> SocketAddr {
+use crate::probe::config::Listen;
+
+/// Where to reach a server listening on `listen` from the same host: an
+/// unspecified address (`0.0.0.0`, `::`) becomes loopback; a Unix socket
+/// stays as it is.
+pub fn local_address_of(listen: &Listen) -> Listen {
+    match listen {
+        Listen::Tcp(addr) => Listen::Tcp(local_tcp_address_of(*addr)),
+        Listen::Unix(path) => Listen::Unix(path.clone()),
+    }
+}
+
+fn local_tcp_address_of(listen: SocketAddr) -> SocketAddr {
     let ip = match listen.ip() {
         IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
@@ -31,26 +41,32 @@ pub fn is_ok_status(head: &[u8]) -> bool {
     )
 }
 
-/// `GET /healthz` on a server at `addr`; true on 200 within `timeout`.
-pub async fn check(addr: SocketAddr, timeout: Duration) -> bool {
+/// `GET /healthz` on a server at `at`; true on 200 within `timeout`.
+pub async fn check(at: &Listen, timeout: Duration) -> bool {
     let check = async {
-        let mut s = TcpStream::connect(addr).await.ok()?;
-        s.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
-            .await
-            .ok()?;
-        let mut head = Vec::with_capacity(64);
-        // Read until the end of the status line (or 64 bytes).
-        while !head.contains(&b'\n') && head.len() < 64 {
-            let mut buf = [0u8; 64];
-            let n = s.read(&mut buf).await.ok()?;
-            if n == 0 {
-                break;
-            }
-            head.extend_from_slice(&buf[..n]);
+        match at {
+            Listen::Tcp(addr) => ask(TcpStream::connect(addr).await.ok()?).await,
+            Listen::Unix(path) => ask(UnixStream::connect(path).await.ok()?).await,
         }
-        Some(is_ok_status(&head))
     };
     matches!(tokio::time::timeout(timeout, check).await, Ok(Some(true)))
+}
+
+async fn ask(mut s: impl AsyncRead + AsyncWrite + Unpin) -> Option<bool> {
+    s.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .await
+        .ok()?;
+    let mut head = Vec::with_capacity(64);
+    // Read until the end of the status line (or 64 bytes).
+    while !head.contains(&b'\n') && head.len() < 64 {
+        let mut buf = [0u8; 64];
+        let n = s.read(&mut buf).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    Some(is_ok_status(&head))
 }
 
 #[cfg(test)]
@@ -72,10 +88,12 @@ mod tests {
 
     #[test]
     fn unspecified_listen_addresses_are_reached_on_loopback() {
-        let a = |s: &str| s.parse::<SocketAddr>().unwrap();
-        assert_eq!(local_address_of(a("0.0.0.0:8080")), a("127.0.0.1:8080"));
-        assert_eq!(local_address_of(a("[::]:8080")), a("[::1]:8080"));
-        assert_eq!(local_address_of(a("192.0.2.5:80")), a("192.0.2.5:80"));
+        let a = |s: &str| s.parse::<Listen>().unwrap();
+        assert_eq!(local_address_of(&a("0.0.0.0:8080")), a("127.0.0.1:8080"));
+        assert_eq!(local_address_of(&a("[::]:8080")), a("[::1]:8080"));
+        assert_eq!(local_address_of(&a("192.0.2.5:80")), a("192.0.2.5:80"));
+        let unix = a("unix:/run/portcheck/http.sock");
+        assert_eq!(local_address_of(&unix), unix);
     }
 
     #[tokio::test]
@@ -86,10 +104,29 @@ mod tests {
         let server = tokio::spawn(run(listener, Settings::default(), async {
             let _ = rx.await;
         }));
-        assert!(check(addr, Duration::from_secs(3)).await);
+        let at = Listen::Tcp(addr);
+        assert!(check(&at, Duration::from_secs(3)).await);
         let _ = tx.send(());
         server.await.unwrap().unwrap();
         // Nothing listens any more.
-        assert!(!check(addr, Duration::from_secs(3)).await);
+        assert!(!check(&at, Duration::from_secs(3)).await);
+    }
+
+    #[tokio::test]
+    async fn healthcheck_over_the_unix_socket() {
+        let dir = std::env::temp_dir().join(format!("portcheck-health-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let at = Listen::Unix(dir.join("http.sock"));
+        let listener = crate::probe::server::bind(&at).await.unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(run(listener, Settings::default(), async {
+            let _ = rx.await;
+        }));
+        assert!(check(&at, Duration::from_secs(3)).await);
+        let _ = tx.send(());
+        server.await.unwrap().unwrap();
+        assert!(!check(&at, Duration::from_secs(3)).await);
+        assert!(!dir.join("http.sock").exists(), "the socket is removed");
+        let _ = std::fs::remove_dir(&dir);
     }
 }

@@ -65,7 +65,10 @@ fn flags_are_parsed() {
     assert_eq!(s.listen.to_string(), "[::]:9000");
     assert_eq!(
         s.trusted_proxies,
-        vec![net("10.0.0.0/8"), net("192.168.1.1/32")]
+        vec![
+            TrustedProxy::Net(net("10.0.0.0/8")),
+            TrustedProxy::Net(net("192.168.1.1/32"))
+        ]
     );
     assert_eq!(s.allow_targets.len(), 2);
     assert_eq!(s.forwarded_header, ForwardedHeader::Forwarded);
@@ -121,7 +124,10 @@ fn flags_win_over_environment_which_wins_over_the_file() {
         assert_eq!(s.max_connections, 3, "the file wins over the default");
         assert_eq!(
             s.trusted_proxies,
-            vec![net("10.0.0.1/32"), net("fd00::/8")],
+            vec![
+                TrustedProxy::Net(net("10.0.0.1/32")),
+                TrustedProxy::Net(net("fd00::/8"))
+            ],
             "lists are comma-separated in the environment"
         );
         assert_eq!(s.max_connections_per_address, 16, "the default stays");
@@ -338,7 +344,7 @@ fn readme_options() -> Vec<Documented> {
 #[test]
 fn every_option_is_documented_in_help_and_readme() {
     let documented = readme_options();
-    assert_eq!(documented.len(), 26, "rows in the README's table");
+    assert_eq!(documented.len(), 27, "rows in the README's table");
     let cmd = Cli::command();
     let serve = cmd.find_subcommand("serve").unwrap();
     let flags: Vec<String> = serve
@@ -383,7 +389,48 @@ fn every_option_is_documented_in_help_and_readme() {
             defaults_checked += 1;
         }
     }
-    assert_eq!(defaults_checked, 14, "defaults written as values");
+    assert_eq!(defaults_checked, 15, "defaults written as values");
+}
+
+/// `--allow-loopback` alone, with a value, from the environment's words and
+/// from the file; `--listen unix:PATH` with `--trusted-proxy unix`.
+#[test]
+fn loopback_and_the_unix_socket_from_flags_and_file() {
+    assert!(!settle(&[], "").unwrap().allow_loopback);
+    assert!(settle(&["--allow-loopback"], "").unwrap().allow_loopback);
+    assert!(
+        !settle(&["--allow-loopback", "false"], "allow_loopback = true")
+            .unwrap()
+            .allow_loopback
+    );
+    assert!(
+        settle(&["--allow-loopback", "yes"], "")
+            .unwrap()
+            .allow_loopback
+    );
+    assert!(settle(&[], "allow_loopback = true").unwrap().allow_loopback);
+    let s = settle(
+        &[],
+        "listen = \"unix:/run/portcheck/http.sock\"\ntrusted_proxy = [\"unix\"]",
+    )
+    .unwrap();
+    assert_eq!(s.listen, Listen::Unix("/run/portcheck/http.sock".into()));
+    assert_eq!(s.trusted_proxies, vec![TrustedProxy::Unix]);
+    let s = settle(
+        &[
+            "--listen",
+            "unix:/tmp/p.sock",
+            "--trusted-proxy",
+            "unix,10.0.0.1",
+        ],
+        "",
+    )
+    .unwrap();
+    assert_eq!(s.listen, Listen::Unix("/tmp/p.sock".into()));
+    assert_eq!(
+        s.trusted_proxies,
+        vec![TrustedProxy::Unix, TrustedProxy::Net(net("10.0.0.1/32"))]
+    );
 }
 
 #[test]
@@ -429,4 +476,33 @@ fn site_settings_from_flags_and_file() {
     assert!(parse_file(r#"org_name = "<script>""#).is_err());
     let e = parse_file(r#"embed_origin = ["https://x.example/path"]"#).unwrap_err();
     assert!(e.contains("embed_origin"), "{e}");
+}
+
+/// Help texts and the operator's documents say what the code does: a full
+/// rate table forgets its stalest entry (no 503), a scan connects with two
+/// sockets per port, and the shipped proxies say which connection limits
+/// they lose.
+#[test]
+fn texts_say_what_the_code_does() {
+    const README: &str = include_str!("../../README.md");
+    const NGINX: &str = include_str!("../../deploy/nginx.conf");
+    const CADDY: &str = include_str!("../../deploy/Caddyfile");
+    let mut cmd = Cli::command();
+    let serve = cmd.find_subcommand_mut("serve").unwrap();
+    let help_of = |id: &str| {
+        let arg = serve.get_arguments().find(|a| a.get_id() == id).unwrap();
+        arg.get_long_help()
+            .or(arg.get_help())
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    };
+    let table = help_of("rate_table_size");
+    assert!(!table.contains("503"), "{table}");
+    assert!(table.contains("stalest"), "{table}");
+    assert!(help_of("max_scans").contains("two sockets per planned port"));
+    assert!(!README.contains("one socket per planned port"));
+    assert!(README.contains("two sockets per planned port"));
+    assert!(NGINX.contains("are NOT in force behind nginx"));
+    assert!(CADDY.contains("no per-visitor or per-network"));
+    assert!(README.contains("These caps count the TCP peer"));
 }

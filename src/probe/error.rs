@@ -14,6 +14,7 @@ use crate::api::{ErrorBody, ErrorCode, ErrorDetail};
 use crate::probe::admission::limits::{BUSY_RETRY, Refused, retry_after_secs};
 use crate::probe::visitor::forwarded::BadForwarding;
 use crate::probe::visitor::policy::NotAllowed;
+use crate::probe::visitor::undeclared_proxy::ProxyNotTrusted;
 
 /// Every way an API request can fail.
 #[derive(Debug)]
@@ -33,6 +34,12 @@ pub enum ApiError {
     ProxyNotTrusted,
     /// A failure inside the probe; the detail is logged, never sent.
     Internal(&'static str),
+}
+
+impl From<ProxyNotTrusted> for ApiError {
+    fn from(_: ProxyNotTrusted) -> Self {
+        ApiError::ProxyNotTrusted
+    }
 }
 
 impl From<Refused> for ApiError {
@@ -100,7 +107,7 @@ impl ApiError {
             ),
             ApiError::ProxyNotTrusted => fixed(
                 ErrorCode::ProxyNotTrusted,
-                "The check is set up behind a reverse proxy it was not told about, so every visitor would look like the check's own computer. The operator must name the proxy with --trusted-proxy (PORTCHECK_TRUSTED_PROXY, or trusted_proxy in the configuration file), e.g. 127.0.0.1.",
+                "The check is set up behind a reverse proxy it was not told about, so every visitor would look like the check's own computer. The operator must let the proxy reach the check on a Unix socket (--listen unix:PATH) and name it with --trusted-proxy unix (PORTCHECK_TRUSTED_PROXY, or trusted_proxy in the configuration file), and remove --allow-loopback.",
             ),
             ApiError::Internal(_) => fixed(
                 ErrorCode::Internal,
@@ -146,6 +153,13 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_undeclared_proxy_is_answered_as_proxy_not_trusted() {
+        let error = ApiError::from(ProxyNotTrusted);
+        assert_eq!(error.code(), ErrorCode::ProxyNotTrusted);
+        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 
     #[test]
     fn internal_detail_stays_out_of_the_body() {

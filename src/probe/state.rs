@@ -10,7 +10,7 @@
 //! The page's routes take only [`Page`] and `/metrics` only [`Metrics`]
 //! (axum's `FromRef`), so they know nothing of admission or scans.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,13 +21,13 @@ use crate::api::Target;
 use crate::plan::Plan;
 use crate::probe::admission::limits::{RateLimit, retry_after_secs};
 use crate::probe::admission::queue::{self, Entry, InQueue, ScanSlot, ScanSlots};
-use crate::probe::config::{MetricsMode, Settings};
+use crate::probe::config::{MetricsMode, Settings, TrustedProxy};
 use crate::probe::error::ApiError;
 use crate::probe::ident;
 use crate::probe::metrics::Metrics;
 use crate::probe::scan::{RttEstimate, ScanSetup};
 use crate::probe::shutdown::Shutdown;
-use crate::probe::visitor::forwarded::{Trust, client_address};
+use crate::probe::visitor::forwarded::{Peer, Trust, client_address};
 use crate::probe::visitor::policy::{TargetPolicy, normalise};
 use crate::probe::visitor::proxied::via_proxy;
 use crate::probe::visitor::undeclared_proxy;
@@ -38,7 +38,7 @@ use crate::probe::www::assets::Assets;
 /// handlers read it with axum's `ConnectInfo` (tests mock it).
 #[derive(Debug, Clone, Copy)]
 pub struct ConnInfo {
-    pub peer: SocketAddr,
+    pub peer: Peer,
     /// TCP's round-trip estimate for the connection (`TCP_INFO`), when known.
     pub rtt: Option<RttEstimate>,
 }
@@ -108,13 +108,17 @@ impl ProbeState {
         let metrics = Metrics::new();
         Ok(ProbeState {
             plans: Plan::catalogue(),
-            policy: TargetPolicy::new(
-                settings.allow_targets.clone(),
-                settings.listen.ip(),
-                !settings.trusted_proxies.is_empty(),
-            ),
+            policy: TargetPolicy::new(settings.allow_targets.clone(), settings.allow_loopback),
             trust: Trust {
-                proxies: settings.trusted_proxies.clone(),
+                proxies: settings
+                    .trusted_proxies
+                    .iter()
+                    .filter_map(|p| match p {
+                        TrustedProxy::Net(net) => Some(*net),
+                        TrustedProxy::Unix => None,
+                    })
+                    .collect(),
+                unix: settings.trusted_proxies.contains(&TrustedProxy::Unix),
                 header: settings.forwarded_header,
             },
             scan: ScanSetup {
@@ -156,15 +160,15 @@ impl ProbeState {
             .get_all(self.trust.header.name())
             .iter()
             .map(HeaderValue::as_bytes);
-        client_address(conn.peer.ip(), values, &self.trust).map_err(ApiError::BadForwarding)
+        client_address(conn.peer, values, &self.trust).map_err(ApiError::BadForwarding)
     }
 
     /// The address this request must be checked at, marked when the request
     /// shows signs of a proxy the probe does not trust.
     pub fn target(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Target, ApiError> {
-        undeclared_proxy::refuse(&self.policy, conn.peer.ip(), headers)?;
+        undeclared_proxy::refuse(&self.policy, &self.trust, conn.peer, headers)?;
         let ip = self.visitor(conn, headers)?;
-        let proxied = via_proxy(conn.peer.ip(), ip, headers, &self.trust);
+        let proxied = via_proxy(conn.peer, ip, headers, &self.trust);
         Ok(Target::new(ip).via_proxy(proxied))
     }
 
@@ -184,7 +188,7 @@ impl ProbeState {
         }
         // The handshake RTT describes the path to the visitor only when the
         // visitor is the peer, not a proxy.
-        let rtt = (target.ip == normalise(conn.peer.ip()))
+        let rtt = (conn.peer != Peer::Unix && target.ip == normalise(conn.peer.ip()))
             .then_some(conn.rtt)
             .flatten();
         // Take the slot before counting the scan, so a busy probe does not

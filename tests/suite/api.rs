@@ -36,7 +36,7 @@ async fn scan_reports_states_reasons_and_verdict() {
     let _filtered = filtered_port("127.0.0.2", 447).await;
     // Loopback allowed explicitly: with loopback allowed only by default,
     // forwarding headers from loopback mean an undeclared reverse proxy.
-    let mut s = settings();
+    let mut s = default_settings();
     s.allow_targets = vec!["127.0.0.0/8".parse().unwrap()];
     let server = TestServer::start(s).await;
 
@@ -236,7 +236,7 @@ async fn busy_probe_answers_503_without_using_the_allowance() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn non_global_target_is_refused_with_the_reason() {
-    let mut s = settings();
+    let mut s = default_settings();
     s.allow_targets = vec!["198.51.100.0/24".parse().unwrap()];
     let server = TestServer::start(s).await;
     let client = client_from("127.0.0.14");
@@ -258,7 +258,7 @@ async fn non_global_target_is_refused_with_the_reason() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forwarding_headers_count_only_from_trusted_proxies() {
-    let mut s = settings();
+    let mut s = default_settings();
     s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     // Behind a proxy loopback is refused unless allowed explicitly.
     s.allow_targets = vec!["127.0.0.0/8".parse().unwrap()];
@@ -307,7 +307,7 @@ async fn forwarding_headers_count_only_from_trusted_proxies() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ipv6_and_mapped_ipv4_on_a_dual_stack_listener() {
-    let mut s = settings();
+    let mut s = default_settings();
     s.allow_targets = vec!["127.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
     s.listen = "[::]:0".parse().unwrap();
     let mut server = TestServer::start(s).await;

@@ -170,13 +170,121 @@ fn options_named_in_deployment_files_exist() {
 }
 
 /// The example configuration file starts the probe (unknown keys or bad
-/// values would stop it with a configuration error).
+/// values would stop it with a configuration error), and it believes a
+/// forwarded address only on its Unix socket: through the socket the
+/// address the proxy names is taken; a local process that reaches the same
+/// configuration over TCP is checked at its own address (and refused, being
+/// loopback), whatever it writes into `X-Forwarded-For`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn example_configuration_believes_only_the_unix_socket() {
+    use crate::support::relay::unix_get;
+    use crate::support::{TempDir, client_from, ip, within};
+    use portcheck::api::{ErrorBody, ErrorCode, Target};
+    use std::os::unix::fs::PermissionsExt;
+
+    assert!(TOML.contains("\nlisten = \"unix:/run/portcheck/http.sock\"\n"));
+    assert!(TOML.contains("\ntrusted_proxy = [\"unix\"]\n"));
+    assert!(SYSTEMD.contains("\nRuntimeDirectory=portcheck\n"));
+    assert!(SYSTEMD.contains("\nGroup=www-data\n"));
+    assert!(NGINX.contains("server unix:/run/portcheck/http.sock;"));
+    assert!(CADDYFILE.contains("reverse_proxy unix//run/portcheck/http.sock"));
+    assert!(KUBERNETES.contains("- --trusted-proxy=unix"));
+    for text in [TOML, NGINX, CADDYFILE, KUBERNETES, SYSTEMD, DOCKERFILE] {
+        assert!(!text.contains("trusted-proxy 127.0.0.1"));
+        assert!(!text.contains("trusted-proxy=127.0.0.1"));
+        assert!(!text.contains("trusted_proxy = [\"127.0.0.1\"]"));
+    }
+
+    // Flags win over the file: the socket in a folder of the test's own
+    // (/run/portcheck is the unit's), and no second listener.
+    let dir = TempDir::new("shipped-socket");
+    let socket = dir.path().join("http.sock");
+    let listen = format!("unix:{}", socket.display());
+    let probe = ProbeProcess::start(&[
+        "--config",
+        "deploy/portcheck.toml",
+        "--metrics",
+        "off",
+        "--listen",
+        &listen,
+    ]);
+    assert_eq!(
+        probe.socket.as_deref(),
+        Some(socket.as_path()),
+        "{}",
+        probe.process.log()
+    );
+    let mode = std::fs::metadata(&socket)
+        .expect("socket")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o660);
+    let (status, body) = within(
+        "whoami over the socket",
+        unix_get(
+            &socket,
+            "/api/v1/whoami",
+            &[("X-Forwarded-For", "198.51.100.7")],
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let who: Target = serde_json::from_str(&body).expect("whoami");
+    assert_eq!(who, Target::new(ip("198.51.100.7")));
+
+    // The same configuration on TCP: a local process names nothing.
+    let tcp = ProbeProcess::start(&[
+        "--config",
+        "deploy/portcheck.toml",
+        "--metrics",
+        "off",
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    let client = client_from("127.0.0.71");
+    let forged = |path: &str| {
+        client
+            .get(tcp.url(path))
+            .header("X-Forwarded-For", "198.51.100.7")
+    };
+    let who: Target = within("whoami over TCP", forged("/api/v1/whoami").send())
+        .await
+        .expect("whoami")
+        .json()
+        .await
+        .expect("whoami JSON");
+    assert_eq!(who, Target::new(ip("127.0.0.71")).via_proxy(true));
+    let resp = within("scan over TCP", forged("/api/v1/scan").send())
+        .await
+        .expect("scan");
+    assert_eq!(resp.status(), reqwest::StatusCode::FORBIDDEN);
+    let body: ErrorBody = resp.json().await.expect("error body");
+    assert_eq!(body.error.code, ErrorCode::TargetNotAllowed);
+}
+
+/// A user who is neither the probe's nor in its group cannot open the
+/// socket (as root: the probe's user is root here, the intruder `nobody`).
 #[test]
-fn example_configuration_is_accepted() {
-    // Flags win over the file: a port the kernel picks, and no second
-    // listener. A refused file stops the binary before it listens, and the
-    // start fails with its log.
-    let probe = ProbeProcess::start(&["--config", "deploy/portcheck.toml", "--metrics", "off"]);
-    assert!(probe.addr.ip().is_loopback(), "{}", probe.process.log());
-    assert!(TOML.contains("trusted_proxy = [\"127.0.0.1\"]"));
+fn other_users_cannot_open_the_socket() {
+    use crate::support::{TempDir, require_root};
+    use std::os::unix::process::CommandExt;
+    if !require_root("deploy_files::other_users_cannot_open_the_socket") {
+        return;
+    }
+    let dir = TempDir::new("socket-users");
+    let listen = format!("unix:{}", dir.path().join("http.sock").display());
+    let _probe = ProbeProcess::start(&["--listen", &listen, "--trusted-proxy", "unix"]);
+    let health = |uid: Option<u32>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_portcheck"));
+        cmd.args(["healthcheck", "--listen", &listen]);
+        if let Some(uid) = uid {
+            cmd.uid(uid).gid(uid);
+        }
+        cmd.output()
+            .expect("portcheck healthcheck")
+            .status
+            .success()
+    };
+    assert!(health(None), "the probe's own user connects");
+    assert!(!health(Some(65534)), "nobody must not connect");
 }

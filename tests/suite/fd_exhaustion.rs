@@ -14,7 +14,7 @@ fn open_fds(pid: i32) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn running_out_of_sockets_is_a_result_not_a_crash() {
-    let mut probe = ProbeProcess::start(&["--rate-burst", "100"]);
+    let mut probe = ProbeProcess::start(&["--rate-burst", "100", "--allow-loopback"]);
     let (addr, pid) = (probe.addr, probe.process.pid());
 
     // Room for the client connection and a few sockets, not for 14.

@@ -46,27 +46,12 @@ const MAX_FILES_PER_FOLDER: usize = 12;
 /// this list) once that work is merged.
 /// - `probe::ident`: `greeting` ↔ `mysql` (one constant) and
 ///   `greeting_client` ↔ `plain_client` (one conversation in two files),
-///   removed by the identification interface;
-/// - the probe's folders: `state` uses `server` (shutdown) and `routes`
-///   (assets, errors, metrics), both use `state`; `visitor` uses
-///   `routes::error`; `scan` and `ident` use `routes::metrics`; the
-///   identification interface rewrites `ident`, `scan` and `upnp`.
+///   removed by the identification interface.
 const ALLOWED_CYCLES: &[&[&str]] = &[
     &["probe::ident::greeting", "probe::ident::mysql"],
     &[
         "probe::ident::greeting_client",
         "probe::ident::plain_client",
-    ],
-    &[
-        "probe::admission",
-        "probe::config",
-        "probe::ident",
-        "probe::routes",
-        "probe::scan",
-        "probe::server",
-        "probe::state",
-        "probe::upnp",
-        "probe::visitor",
     ],
 ];
 

@@ -216,7 +216,8 @@ async fn unpacked_package_serves_page_and_api() {
     let site: SiteInfo = get_json(&client, &probe.url("/api/v1/site")).await;
     assert_eq!(site.org_name.as_deref(), Some("Ärztekammer Beispielland"));
 
-    // The shipped configuration trusts the reverse proxy on 127.0.0.1.
+    // The shipped configuration trusts only the proxy on its Unix socket: a
+    // local process over TCP names nothing.
     let target: Target = client
         .get(probe.url("/api/v1/whoami"))
         .header("X-Forwarded-For", "127.0.0.5")
@@ -226,7 +227,8 @@ async fn unpacked_package_serves_page_and_api() {
         .json()
         .await
         .expect("whoami JSON");
-    assert_eq!(target.ip.to_string(), "127.0.0.5");
+    assert_eq!(target.ip.to_string(), "127.0.0.1");
+    assert!(target.via_proxy);
 }
 
 /// `portcheck manual --out DIR` writes a page per visible subcommand naming

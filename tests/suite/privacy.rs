@@ -16,7 +16,7 @@ async fn trace_logs_never_contain_the_visitor_address() {
         eprintln!("(not root: scanning {VISITOR} with every port closed)");
         None
     };
-    let probe = ProbeProcess::start_logging(&["--rate-burst", "3"], "trace");
+    let probe = ProbeProcess::start_logging(&["--rate-burst", "3", "--allow-loopback"], "trace");
     let addr = probe.addr;
 
     let client = client_from(VISITOR);

@@ -1,12 +1,13 @@
 //! portcheck behind Debian's nginx, configured with the directives shipped in
 //! `deploy/nginx.conf` (the lines between its `portcheck:…-begin/end`
-//! markers), in front of the real `portcheck serve --trusted-proxy 127.0.0.1`:
+//! markers), in front of the real `portcheck serve --listen unix:PATH
+//! --trusted-proxy unix`, as deploy/portcheck.toml sets it up:
 //!
 //! - a visitor behind nginx is checked at its own address;
 //! - forwarding headers a visitor forges and sends through nginx cannot
 //!   redirect the scan;
-//! - the same forged headers sent straight to the probe from an untrusted
-//!   peer change nothing;
+//! - the same forged headers sent to a probe of that configuration over TCP
+//!   by a local process change nothing;
 //! - the live scan stream passes through nginx event by event;
 //! - nginx's access log, as shipped, holds no visitor address, and /metrics
 //!   is not served to visitors.
@@ -62,25 +63,36 @@ fn region(conf: &str, name: &str) -> String {
     conf[start..start + len].to_owned()
 }
 
+/// The probe's socket as the shipped configuration names it.
+const SHIPPED_SOCKET: &str = "unix:/run/portcheck/http.sock";
+
 /// A complete nginx configuration: the shipped directives, with the probe's
-/// test address for 127.0.0.1:8080 and `dir` for /var/log/nginx, in a plain
-/// HTTP server on 127.0.0.1:`port`.
-fn nginx_conf(dir: &Path, port: u16, probe: SocketAddr) -> String {
+/// test socket for /run/portcheck/http.sock and `dir` for /var/log/nginx, in
+/// a plain HTTP server on 127.0.0.1:`port`. As root, the workers run as
+/// nobody:nogroup, the group the test gives the socket (as the unit's
+/// Group= gives it nginx's).
+fn nginx_conf(dir: &Path, port: u16, probe: &Path) -> String {
     let http = region(SHIPPED_CONF, "http");
     let server = region(SHIPPED_CONF, "server");
     assert!(
-        http.contains("127.0.0.1:8080"),
+        http.contains(SHIPPED_SOCKET),
         "the upstream moved out of the tested lines"
     );
     assert!(
         server.contains("/var/log/nginx/"),
         "the access log moved out of the tested lines"
     );
-    let http = http.replace("127.0.0.1:8080", &probe.to_string());
+    let http = http.replace(SHIPPED_SOCKET, &format!("unix:{}", probe.display()));
     let server = server.replace("/var/log/nginx/", &format!("{}/", dir.display()));
     let d = dir.display();
+    let user = if is_root() {
+        "user nobody nogroup;"
+    } else {
+        ""
+    };
     format!(
-        "worker_processes 1;
+        "{user}
+worker_processes 1;
 events {{ worker_connections 128; }}
 http {{
     client_body_temp_path {d}/client_body;
@@ -124,7 +136,7 @@ struct Lab {
     nginx: Running,
     probe: ProbeProcess,
     nginx_addr: SocketAddr,
-    probe_addr: SocketAddr,
+    probe_socket: PathBuf,
     dir: TempDir,
     // Held open while nginx runs: nginx cannot bind the port itself, so it
     // serves on the socket it was handed.
@@ -134,10 +146,14 @@ struct Lab {
 impl Lab {
     async fn start(nginx_bin: &Path, tag: &str) -> Lab {
         let dir = TempDir::new(tag);
+        let probe_socket = dir.0.join("http.sock");
+        let listen = format!("unix:{}", probe_socket.display());
 
         let probe = ProbeProcess::start(&[
+            "--listen",
+            &listen,
             "--trusted-proxy",
-            "127.0.0.1",
+            "unix",
             // The visitors here are loopback addresses standing in for
             // internet hosts; behind a proxy loopback must be allowed
             // explicitly.
@@ -156,7 +172,11 @@ impl Lab {
             "--timeout-ceiling-ms",
             "3000",
         ]);
-        let probe_addr = probe.addr;
+        if is_root() {
+            // What Group= does in the unit: the socket is the proxy's group's.
+            const NOGROUP: u32 = 65534;
+            std::os::unix::fs::chown(&probe_socket, None, Some(NOGROUP)).expect("chown socket");
+        }
 
         // nginx's configuration names its port, so the test binds port 0
         // itself and hands the listening socket over the way nginx's binary
@@ -164,7 +184,7 @@ impl Lab {
         let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("nginx's socket");
         let port = socket.local_addr().expect("local addr").port();
         let conf = dir.0.join("nginx.conf");
-        std::fs::write(&conf, nginx_conf(&dir.0, port, probe_addr)).expect("write nginx.conf");
+        std::fs::write(&conf, nginx_conf(&dir.0, port, &probe_socket)).expect("write nginx.conf");
         let mut cmd = Command::new(nginx_bin);
         cmd.arg("-e")
             .arg("stderr")
@@ -183,7 +203,7 @@ impl Lab {
             nginx,
             probe,
             nginx_addr: SocketAddr::from(([127, 0, 0, 1], port)),
-            probe_addr,
+            probe_socket,
             dir,
             _socket: socket,
         };
@@ -219,10 +239,6 @@ impl Lab {
 
     fn via_nginx(&self, path: &str) -> String {
         format!("http://{}{path}", self.nginx_addr)
-    }
-
-    fn direct(&self, path: &str) -> String {
-        format!("http://{}{path}", self.probe_addr)
     }
 
     /// nginx's access log once it has `lines` lines mentioning `path`
@@ -315,13 +331,12 @@ async fn visitor_behind_nginx_is_checked_at_its_own_address() {
         .await
         .unwrap();
     assert_eq!(metrics.status(), StatusCode::NOT_FOUND);
-    let metrics = within(
+    let (status, _) = within(
         "metrics",
-        client_from("127.0.0.1").get(lab.direct("/metrics")).send(),
+        crate::support::relay::unix_get(&lab.probe_socket, "/metrics", &[]),
     )
-    .await
-    .unwrap();
-    assert_eq!(metrics.status(), StatusCode::OK);
+    .await;
+    assert_eq!(status, 200);
 
     // What the shipped access log keeps: requests and statuses, no address.
     let log = lab.access_log("/api/v1/", 2).await;
@@ -400,12 +415,20 @@ async fn forged_forwarding_headers_through_nginx_change_nothing() {
     }
 }
 
+/// A local process that reaches a probe of the shipped configuration over
+/// TCP (nginx uses the socket) is checked at its own address.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn direct_requests_with_forged_headers_change_nothing() {
-    let Some(nginx) = nginx_or_skip("direct_requests_with_forged_headers_change_nothing") else {
-        return;
-    };
-    let lab = Lab::start(&nginx, "nginx-direct").await;
+    let probe = ProbeProcess::start(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--trusted-proxy",
+        "unix",
+        "--allow-target",
+        "127.0.0.0/8",
+        "--rate-burst",
+        "100",
+    ]);
     let client = client_from(DIRECT);
     let forged = |req: reqwest::RequestBuilder| {
         req.header("X-Forwarded-For", FORGED_LOOPBACK)
@@ -415,11 +438,11 @@ async fn direct_requests_with_forged_headers_change_nothing() {
 
     // The peer is checked, never a forged address; the headers only flag
     // that a proxy may stand between the visitor and the probe.
-    let (target, server) = whoami(forged(client.get(lab.direct("/api/v1/whoami")))).await;
+    let (target, server) = whoami(forged(client.get(probe.url("/api/v1/whoami")))).await;
     assert_eq!(target, v4(DIRECT).via_proxy(true));
     assert_ne!(server.as_deref(), Some("nginx"), "went around nginx");
     assert_eq!(
-        scan(forged(client.get(lab.direct("/api/v1/scan"))))
+        scan(forged(client.get(probe.url("/api/v1/scan"))))
             .await
             .target,
         v4(DIRECT).via_proxy(true)
@@ -428,7 +451,7 @@ async fn direct_requests_with_forged_headers_change_nothing() {
     // untrusted peer: no 400, just the peer's own address.
     let (target, _) = whoami(
         client
-            .get(lab.direct("/api/v1/whoami"))
+            .get(probe.url("/api/v1/whoami"))
             .header("X-Forwarded-For", "not an address"),
     )
     .await;

@@ -11,6 +11,7 @@ pub mod gate;
 pub mod lab;
 pub mod ports;
 pub mod probe;
+pub mod relay;
 pub mod sse;
 
 use std::net::IpAddr;
@@ -19,7 +20,7 @@ use std::time::Duration;
 
 pub use gate::{gate, is_root, require_root};
 pub use ports::{filtered_port, open_ports};
-pub use probe::{ProbeProcess, TestServer, client_from, settings};
+pub use probe::{ProbeProcess, TestServer, client_from, default_settings, settings};
 pub use sse::{parse_events, read_events};
 
 /// An upper bound for waits on things that must happen (a server closing a

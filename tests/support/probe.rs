@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use portcheck::probe::config::Settings;
+use portcheck::probe::config::{Listen, Settings};
 use portcheck::probe::server;
 use portcheck::probe::state::ProbeState;
 use tokio::net::TcpListener;
@@ -25,10 +25,21 @@ use tokio::sync::oneshot;
 
 use super::{SAFETY_NET, ip};
 
-/// Settings for tests: defaults on 127.0.0.1:0 with a generous rate limit.
+/// Settings for tests: defaults on 127.0.0.1:0 with a generous rate limit,
+/// and loopback allowed: the visitors of these tests are loopback addresses
+/// standing in for internet hosts. [`default_settings`] keeps it refused.
 pub fn settings() -> Settings {
+    Settings {
+        allow_loopback: true,
+        ..default_settings()
+    }
+}
+
+/// The defaults on 127.0.0.1:0 with a generous rate limit: loopback is
+/// refused as a target, as in a probe nobody configured.
+pub fn default_settings() -> Settings {
     let mut s = Settings {
-        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)).into(),
         ..Settings::default()
     };
     s.rate.burst = 1000;
@@ -56,9 +67,12 @@ impl TestServer {
     /// Start on `settings.listen` (port 0: the kernel picks; the bound
     /// address replaces it). The one place that starts the library's server.
     pub async fn start(mut settings: Settings) -> TestServer {
-        let listener = TcpListener::bind(settings.listen).await.expect("bind");
+        let Listen::Tcp(at) = settings.listen else {
+            panic!("TestServer listens on TCP")
+        };
+        let listener = TcpListener::bind(at).await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
-        settings.listen = addr;
+        settings.listen = addr.into();
         let state = Arc::new(ProbeState::new(&settings).expect("state"));
         let (tx, rx) = oneshot::channel::<()>();
         let st = state.clone();
@@ -237,7 +251,10 @@ impl Drop for Running {
 
 /// The real `portcheck serve` binary, killed on drop.
 pub struct ProbeProcess {
+    /// Where it listens on TCP (`0.0.0.0:0` when on a Unix socket).
     pub addr: SocketAddr,
+    /// Its Unix socket, when started with `--listen unix:PATH`.
+    pub socket: Option<std::path::PathBuf>,
     pub process: Running,
 }
 
@@ -273,18 +290,26 @@ impl ProbeProcess {
             .env_remove("RUST_LOG");
         let process = Running::spawn(cmd, false);
         let deadline = Instant::now() + SAFETY_NET;
-        let addr = loop {
+        let (addr, socket) = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match process.lines.recv_timeout(left) {
                 Ok(line) => {
                     if let Some(rest) = line.split("listening on http://").nth(1) {
-                        break rest.trim().parse().expect("listening address");
+                        break (rest.trim().parse().expect("listening address"), None);
+                    }
+                    if let Some(rest) = line.split("listening on unix:").nth(1) {
+                        let path = std::path::PathBuf::from(rest.trim());
+                        break (SocketAddr::from(([0, 0, 0, 0], 0)), Some(path));
                     }
                 }
                 Err(_) => panic!("portcheck serve {args:?} did not start:\n{}", process.log()),
             }
         };
-        ProbeProcess { addr, process }
+        ProbeProcess {
+            addr,
+            socket,
+            process,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

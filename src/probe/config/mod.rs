@@ -21,7 +21,10 @@ use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches};
 
 pub use options::Options;
 pub use settings::{ConfigError, Settings, Site};
-pub use values::{Accent, ContactUri, MetricsMode, Net, Origin, PlainText, contrast_with_white};
+pub use values::{
+    Accent, ContactUri, Listen, MetricsMode, Net, Origin, PlainText, TrustedProxy,
+    contrast_with_white,
+};
 
 /// The options file and the options of `portcheck serve`, each also read
 /// from an environment variable named after it.

@@ -4,7 +4,6 @@
 //! each source says only what it sets, and [`Options::settings`] fills the
 //! rest from the defaults.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -12,7 +11,9 @@ use clap::Args;
 use serde::Deserialize;
 
 use super::settings::{ConfigError, Settings, Site};
-use super::values::{Accent, ContactUri, MetricsMode, Net, Origin, PlainText};
+use super::values::{
+    Accent, ContactUri, Listen, MetricsMode, Net, Origin, PlainText, TrustedProxy,
+};
 use crate::probe::admission::limits::RateSettings;
 use crate::probe::scan::Timing;
 use crate::probe::visitor::forwarded::ForwardedHeader;
@@ -23,17 +24,23 @@ use crate::probe::visitor::forwarded::ForwardedHeader;
 #[derive(Debug, Default, Args, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Options {
-    /// Address and port to listen on. `[::]:8080` listens on IPv6 and IPv4.
-    /// [default: 127.0.0.1:8080]
+    /// Address and port to listen on (`[::]:8080` listens on IPv6 and
+    /// IPv4), or `unix:PATH`, a Unix socket created with mode 0660: only the
+    /// probe's user and group can connect, so put the reverse proxy in that
+    /// group (the deployment files do). [default: 127.0.0.1:8080]
     #[arg(long, value_name = "ADDR")]
-    pub listen: Option<SocketAddr>,
+    pub listen: Option<Listen>,
 
-    /// A reverse proxy (address or CIDR) whose forwarding header is believed.
+    /// A reverse proxy whose forwarding header is believed: `unix` (the
+    /// connections on the `--listen unix:PATH` socket, which only the proxy
+    /// can open; recommended), or an address or CIDR its requests come from.
+    /// Any process that can connect from a trusted address can name the
+    /// address to check, so a trusted 127.0.0.1 trusts every local process.
     /// Repeatable; comma-separated in the environment. Requests from other
     /// peers are checked at their own address whatever headers they send.
     /// [default: none]
-    #[arg(long, value_name = "CIDR")]
-    pub trusted_proxy: Vec<Net>,
+    #[arg(long, value_name = "unix|CIDR")]
+    pub trusted_proxy: Vec<TrustedProxy>,
 
     /// Which header the trusted proxies write: `x-forwarded-for` or RFC 7239
     /// `forwarded`. Only this one is read. [default: x-forwarded-for]
@@ -42,10 +49,23 @@ pub struct Options {
 
     /// Allow checking addresses in this CIDR even though they are not global
     /// (private, loopback, documentation, …). Repeatable; comma-separated in
-    /// the environment. [default: none; when listening on loopback:
-    /// 127.0.0.0/8 and ::1]
+    /// the environment. [default: none]
     #[arg(long, value_name = "CIDR")]
     pub allow_target: Vec<Net>,
+
+    /// Allow checking loopback (127.0.0.0/8, ::1): this host itself, for a
+    /// laptop that checks its own ports (`scripts/run` sets it). Never with a
+    /// relay or proxy in front: every visitor would arrive from loopback and
+    /// be shown this host's ports. Without it a request from loopback is
+    /// refused (403 target_not_allowed). [default: false]
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new(),
+    )]
+    pub allow_loopback: Option<bool>,
 
     /// Shortest connect timeout per attempt, in milliseconds, however short
     /// the visitor's round-trip time. [default: 150]
@@ -67,13 +87,17 @@ pub struct Options {
     #[arg(long, value_name = "SECS")]
     pub rate_refill_secs: Option<u64>,
 
-    /// Most addresses the rate limiter remembers at once; beyond it new
-    /// visitors get 503 busy until entries expire. [default: 100000]
+    /// Most networks the rate limiter remembers at once. Nobody is locked
+    /// out when it fills: refilled entries are forgotten first, new visitors
+    /// are then counted per wider network (IPv6 /56, then /48; IPv4 /24),
+    /// and only then is the stalest entry (the one closest to a full
+    /// allowance) forgotten to make room. [default: 100000]
     #[arg(long, value_name = "N")]
     pub rate_table_size: Option<usize>,
 
-    /// Most scans running at once (each holds a socket per planned port,
-    /// more while it identifies open ones); beyond it 503 busy with
+    /// Most scans running at once (each holds two sockets per planned port
+    /// while it connects, more while it identifies open ones: at most 252);
+    /// beyond it 503 busy with
     /// Retry-After. Lowered at start, with a warning, when the open-file
     /// limit cannot serve that many at their most. [default: 64]
     #[arg(long, value_name = "N")]
@@ -84,8 +108,11 @@ pub struct Options {
     #[arg(long, value_name = "N")]
     pub max_connections: Option<usize>,
 
-    /// Most open connections from one peer address (trusted proxies are
-    /// exempt). [default: 16]
+    /// Most open connections from one host network (an IPv4 address, an
+    /// IPv6 /64); a site network (IPv4 /24, IPv6 /48) may hold eight times
+    /// as many. It counts the TCP peer, and trusted proxies are exempt, so
+    /// behind a reverse proxy it limits no visitor (see the deployment
+    /// files for what to use there). [default: 16]
     #[arg(long, value_name = "N")]
     pub max_connections_per_address: Option<usize>,
 
@@ -170,9 +197,10 @@ impl Options {
         let nets = |v: Vec<Net>| v.into_iter().map(|n| n.0).collect();
         let settings = Settings {
             listen: self.listen.unwrap_or(d.listen),
-            trusted_proxies: nets(self.trusted_proxy),
+            trusted_proxies: self.trusted_proxy,
             forwarded_header: self.forwarded_header.unwrap_or(d.forwarded_header),
             allow_targets: nets(self.allow_target),
+            allow_loopback: self.allow_loopback.unwrap_or(d.allow_loopback),
             timing: Timing {
                 floor: ms(self.timeout_floor_ms, d.timing.floor),
                 ceiling: ms(self.timeout_ceiling_ms, d.timing.ceiling),

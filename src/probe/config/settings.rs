@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ipnet::IpNet;
 
-use super::values::MetricsMode;
+use super::values::{Listen, MetricsMode, TrustedProxy};
 use crate::probe::admission::limits::RateSettings;
 use crate::probe::scan::Timing;
 use crate::probe::visitor::forwarded::ForwardedHeader;
@@ -16,10 +16,12 @@ use crate::probe::visitor::forwarded::ForwardedHeader;
 /// The resolved configuration the server runs with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
-    pub listen: SocketAddr,
-    pub trusted_proxies: Vec<IpNet>,
+    pub listen: Listen,
+    pub trusted_proxies: Vec<TrustedProxy>,
     pub forwarded_header: ForwardedHeader,
     pub allow_targets: Vec<IpNet>,
+    /// Loopback may be checked (a laptop checking itself), only when asked.
+    pub allow_loopback: bool,
     pub timing: Timing,
     pub rate: RateSettings,
     pub max_scans: usize,
@@ -50,10 +52,11 @@ pub struct Site {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            listen: Listen::Tcp(SocketAddr::from(([127, 0, 0, 1], 8080))),
             trusted_proxies: Vec::new(),
             forwarded_header: ForwardedHeader::XForwardedFor,
             allow_targets: Vec::new(),
+            allow_loopback: false,
             timing: Timing {
                 floor: Duration::from_millis(150),
                 ceiling: Duration::from_millis(1500),

@@ -1,10 +1,11 @@
-//! The kinds of value an option takes that plain types do not check: networks,
-//! origins, the accent colour, texts shown on the page, contact URIs and the
-//! metrics mode. Each kind has one parser; clap calls it (through `FromStr`)
+//! The kinds of value an option takes that plain types do not check: the
+//! listening address, networks and trusted proxies, origins, the accent
+//! colour, texts shown on the page, contact URIs and the metrics mode. Each kind has one parser; clap calls it (through `FromStr`)
 //! for flags and environment variables and serde for the file, so a value is
 //! checked the same way wherever it comes from.
 
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use ipnet::IpNet;
@@ -21,6 +22,63 @@ fn net(s: &str) -> Result<Net, String> {
     s.parse::<IpAddr>()
         .map(|ip| Net(IpNet::from(ip)))
         .map_err(|_| format!("`{s}` is neither an IP address nor a CIDR like 10.0.0.0/8"))
+}
+
+/// Where the probe listens: a TCP address, or a Unix socket (`unix:PATH`)
+/// that only the reverse proxy can reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listen {
+    Tcp(SocketAddr),
+    /// An absolute path; the socket is created there with mode 0660.
+    Unix(PathBuf),
+}
+
+impl From<SocketAddr> for Listen {
+    fn from(addr: SocketAddr) -> Self {
+        Listen::Tcp(addr)
+    }
+}
+
+impl std::fmt::Display for Listen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Listen::Tcp(addr) => write!(f, "{addr}"),
+            Listen::Unix(path) => write!(f, "unix:{}", path.display()),
+        }
+    }
+}
+
+fn listen(s: &str) -> Result<Listen, String> {
+    match s.strip_prefix("unix:") {
+        Some(path) if path.starts_with('/') && path.len() > 1 => {
+            Ok(Listen::Unix(PathBuf::from(path)))
+        }
+        Some(_) => Err(format!(
+            "`{s}`: a Unix socket needs an absolute path, like unix:/run/portcheck/http.sock"
+        )),
+        None => s
+            .parse()
+            .map(Listen::Tcp)
+            .map_err(|e| format!("`{s}`: {e}")),
+    }
+}
+
+/// A reverse proxy whose forwarding header is believed: a network its
+/// requests come from, or `unix`, the connections on the probe's Unix
+/// socket (which only the proxy can open).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrustedProxy {
+    Net(IpNet),
+    Unix,
+}
+
+fn trusted_proxy(s: &str) -> Result<TrustedProxy, String> {
+    if s == "unix" {
+        return Ok(TrustedProxy::Unix);
+    }
+    net(s)
+        .map(|n| TrustedProxy::Net(n.0))
+        .map_err(|e| format!("{e}, nor `unix`"))
 }
 
 /// A web origin (`https://host[:port]`, no path), normalised.
@@ -151,7 +209,9 @@ macro_rules! read_by {
 }
 
 read_by! {
+    Listen => listen;
     Net => net;
+    TrustedProxy => trusted_proxy;
     Origin => origin;
     Accent => accent;
     PlainText => plain_text;
@@ -222,6 +282,31 @@ mod tests {
         for bad in ["nonsense", "10.0.0.0/33", ""] {
             assert!(bad.parse::<Net>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn listen_takes_an_address_or_a_unix_socket() {
+        assert_eq!(
+            "127.0.0.1:8080".parse(),
+            Ok(Listen::Tcp("127.0.0.1:8080".parse().unwrap()))
+        );
+        let unix = "unix:/run/portcheck/http.sock".parse::<Listen>().unwrap();
+        assert_eq!(unix, Listen::Unix("/run/portcheck/http.sock".into()));
+        assert_eq!(unix.to_string(), "unix:/run/portcheck/http.sock");
+        for bad in ["unix:", "unix:relative.sock", "localhost", "/run/x.sock"] {
+            assert!(bad.parse::<Listen>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn trusted_proxies_are_networks_or_the_unix_socket() {
+        assert_eq!("unix".parse(), Ok(TrustedProxy::Unix));
+        assert_eq!(
+            "127.0.0.1".parse(),
+            Ok(TrustedProxy::Net("127.0.0.1/32".parse().unwrap()))
+        );
+        let e = "unix:/x".parse::<TrustedProxy>().unwrap_err();
+        assert!(e.contains("nor `unix`"), "{e}");
     }
 
     #[test]

@@ -9,6 +9,13 @@
 //! (header size, header read timeout, connection lifetime) so that a slow or
 //! hostile client cannot hold resources without bound.
 //!
+//!
+//! It accepts on a TCP listener or on a Unix socket ([`Listener`]). The Unix
+//! socket is how a reverse proxy on the same host proves itself: it is
+//! created with mode 0660, so only the probe's user and group (the proxy's
+//! group, in the deployment files) can connect, and with `--trusted-proxy
+//! unix` only its connections may name the visitor in a forwarding header.
+//!
 //! - [`connections`]: open connections counted by network, whom to shed.
 //! - [`shutdown`]: stop taking work, let running work finish.
 
@@ -17,7 +24,8 @@ pub mod connections;
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,17 +35,18 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream, UnixListener};
 use tokio::sync::Notify;
 use tower::ServiceExt;
 
-use crate::probe::config::{MetricsMode, Settings};
+use crate::probe::config::{Listen as ListenOn, MetricsMode, Settings};
 use crate::probe::metrics::{self, Held};
 use crate::probe::routes::router;
 use crate::probe::scan::RttEstimate;
 use crate::probe::server::connections::{Caps, ConnId, ConnectionTable};
 use crate::probe::state::{ConnInfo, ProbeState};
-use crate::probe::visitor::policy::normalise;
+use crate::probe::visitor::forwarded::Peer;
 
 /// Largest request head accepted (request line and headers).
 pub const MAX_HEADER_BYTES: usize = 8 * 1024;
@@ -74,6 +83,105 @@ pub fn handshake_rtt(stream: &TcpStream) -> Option<RttEstimate> {
 #[cfg(not(target_os = "linux"))]
 pub fn handshake_rtt(_stream: &TcpStream) -> Option<RttEstimate> {
     None
+}
+
+/// Mode of the probe's Unix socket: its user and group may connect.
+pub const UNIX_SOCKET_MODE: u32 = 0o660;
+
+/// What the probe accepts connections on.
+pub enum Listener {
+    Tcp(TcpListener),
+    Unix(UnixListener),
+}
+
+impl From<TcpListener> for Listener {
+    fn from(l: TcpListener) -> Self {
+        Listener::Tcp(l)
+    }
+}
+
+impl Listener {
+    /// Where it listens, for the log: `http://ADDR` or `unix:PATH`.
+    pub fn describe(&self) -> String {
+        match self {
+            Listener::Tcp(l) => match l.local_addr() {
+                Ok(addr) => format!("http://{addr}"),
+                Err(_) => "a TCP socket".to_owned(),
+            },
+            Listener::Unix(l) => match l
+                .local_addr()
+                .ok()
+                .and_then(|a| a.as_pathname().map(|p| format!("unix:{}", p.display())))
+            {
+                Some(path) => path,
+                None => "a Unix socket".to_owned(),
+            },
+        }
+    }
+}
+
+/// Listen on `listen`. A Unix socket left behind by an earlier run (a
+/// socket nothing answers on) is replaced; any other file there is an
+/// error. The new socket gets [`UNIX_SOCKET_MODE`].
+pub async fn bind(listen: &ListenOn) -> io::Result<Listener> {
+    match listen {
+        ListenOn::Tcp(addr) => Ok(Listener::Tcp(TcpListener::bind(addr).await?)),
+        ListenOn::Unix(path) => bind_unix(path).await.map(Listener::Unix),
+    }
+}
+
+async fn bind_unix(path: &Path) -> io::Result<UnixListener> {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !meta.file_type().is_socket() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{} exists and is not a socket", path.display()),
+            ));
+        }
+        if tokio::net::UnixStream::connect(path).await.is_ok() {
+            return Err(io::Error::new(
+                io::ErrorKind::AddrInUse,
+                format!("{}: another server answers on it", path.display()),
+            ));
+        }
+        std::fs::remove_file(path)?;
+    }
+    let listener = UnixListener::bind(path)?;
+    // Set explicitly: the socket's mode otherwise follows the umask (the
+    // unit's 0077 would leave only the probe's own user).
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(UNIX_SOCKET_MODE))?;
+    Ok(listener)
+}
+
+/// What the operator should know about how proxies are trusted.
+fn warn_about_trust(settings: &Settings, state: &ProbeState) {
+    let unix_listener = matches!(settings.listen, ListenOn::Unix(_));
+    if state.trust.unix && !unix_listener {
+        tracing::warn!(
+            "--trusted-proxy unix has no effect: the probe does not listen on a Unix socket (--listen unix:PATH)"
+        );
+    }
+    let loopback = [
+        IpAddr::from([127, 0, 0, 1]),
+        IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1]),
+    ];
+    if state
+        .trust
+        .proxies
+        .iter()
+        .any(|net| loopback.iter().any(|ip| net.contains(ip)))
+    {
+        tracing::warn!(
+            "a trusted proxy network contains loopback: any process on this host can name the address to check; \
+             prefer --listen unix:PATH with --trusted-proxy unix"
+        );
+    }
+    if state.policy.allows_loopback() && state.trust.any() {
+        tracing::warn!(
+            "--allow-loopback behind a trusted proxy: a forwarded loopback address makes the probe check this host"
+        );
+    }
 }
 
 /// The connection table and, per open connection, the signal to shed it.
@@ -200,11 +308,12 @@ pub fn raise_fd_limit(settings: &mut Settings) {
 /// Serve on `listener` until `shutdown` completes, then stop accepting, let
 /// running requests and scans finish (up to the grace period) and return.
 pub async fn run(
-    listener: TcpListener,
+    listener: impl Into<Listener>,
     settings: Settings,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let state = Arc::new(ProbeState::new(&settings)?);
+    warn_about_trust(&settings, &state);
     if state.page.assets().is_empty() {
         tracing::warn!("no page built into this binary and no --www folder: serving the API only");
     }
@@ -235,11 +344,12 @@ pub async fn run(
 /// [`run`] with a given state (tests inspect it). Shutdown begins when
 /// `shutdown` completes or when anything begins `state.shutdown`.
 pub async fn serve(
-    listener: TcpListener,
+    listener: impl Into<Listener>,
     settings: &Settings,
     state: Arc<ProbeState>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    let listener = listener.into();
     let stop = state.shutdown.clone();
     let listen = Listen::new(settings, state.clone());
     tokio::select! {
@@ -247,7 +357,18 @@ pub async fn serve(
         () = stop.begun() => {}
         () = listen.accept_loop(&listener) => {}
     }
+    // The socket file goes with the listener; nothing else would remove it.
+    let socket_file = match &listener {
+        Listener::Unix(l) => l
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_pathname().map(Path::to_owned)),
+        Listener::Tcp(_) => None,
+    };
     drop(listener);
+    if let Some(path) = socket_file {
+        let _ = std::fs::remove_file(path);
+    }
     tracing::info!("shutting down: letting running scans finish");
     if !stop.drain().await {
         tracing::warn!("shutdown grace period over; exiting with work still running");
@@ -289,7 +410,7 @@ impl Listen {
     }
 
     /// Accept until dropped; each connection runs as a tracked task.
-    async fn accept_loop(&self, listener: &TcpListener) {
+    async fn accept_loop(&self, listener: &Listener) {
         let mut sweep = tokio::time::interval(self.sweep_every);
         loop {
             let accepted = tokio::select! {
@@ -297,10 +418,15 @@ impl Listen {
                     self.state.limiter.sweep();
                     continue;
                 }
-                accepted = listener.accept() => accepted,
+                accepted = accept(listener) => accepted,
             };
             match accepted {
-                Ok((stream, peer)) => self.open(stream, peer),
+                Ok(Accepted::Tcp(stream, peer)) => {
+                    let _ = stream.set_nodelay(true);
+                    let rtt = handshake_rtt(&stream);
+                    self.open(stream, Peer::Ip(peer), rtt);
+                }
+                Ok(Accepted::Unix(stream)) => self.open(stream, Peer::Unix, None),
                 Err(e) => {
                     // EMFILE and friends: back off briefly instead of spinning.
                     tracing::warn!(error = %e, "accept failed");
@@ -311,19 +437,19 @@ impl Listen {
     }
 
     /// Serve one accepted connection, unless a connection limit is reached.
-    fn open(&self, stream: TcpStream, peer: SocketAddr) {
-        let peer_ip = normalise(peer.ip());
-        let exempt = self.state.trust.is_trusted(peer_ip);
-        let Some((slot, shed)) = self.connections.try_open(peer_ip, exempt) else {
+    /// The caps count the TCP peer (a Unix socket peer as loopback); a
+    /// trusted proxy counts only towards the total.
+    fn open<S>(&self, stream: S, peer: Peer, rtt: Option<RttEstimate>)
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let exempt = self.state.trust.trusts(peer);
+        let Some((slot, shed)) = self.connections.try_open(peer.ip(), exempt) else {
             tracing::debug!("connection limit reached; closing new connection");
             return;
         };
-        let _ = stream.set_nodelay(true);
         let open = Held::new(&self.state.metrics.connections_open);
-        let info = ConnectInfo(ConnInfo {
-            peer,
-            rtt: handshake_rtt(&stream),
-        });
+        let info = ConnectInfo(ConnInfo { peer, rtt });
         let svc = self
             .app
             .clone()
@@ -369,6 +495,22 @@ impl Listen {
                 }
             }
         });
+    }
+}
+
+/// An accepted connection and its peer.
+enum Accepted {
+    Tcp(TcpStream, IpAddr),
+    Unix(tokio::net::UnixStream),
+}
+
+async fn accept(listener: &Listener) -> io::Result<Accepted> {
+    match listener {
+        Listener::Tcp(l) => l
+            .accept()
+            .await
+            .map(|(s, peer)| Accepted::Tcp(s, peer.ip())),
+        Listener::Unix(l) => l.accept().await.map(|(s, _)| Accepted::Unix(s)),
     }
 }
 

@@ -10,8 +10,14 @@
 //! Only one header is read, the one the operator's proxy writes
 //! (`X-Forwarded-For` by default). Reading both would let a client send the
 //! other one through a proxy that passes it on untouched.
+//!
+//! A trusted address proves little on a shared host: any local process (or
+//! a request forgery in any other application there) can connect from
+//! 127.0.0.1. The recommended proof is the Unix socket: the probe listens
+//! on `unix:PATH` with mode 0660, so only the proxy's group can connect, and
+//! `--trusted-proxy unix` believes the header on that socket only.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use ipnet::IpNet;
 
@@ -37,17 +43,66 @@ impl ForwardedHeader {
     }
 }
 
+/// The other end of a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peer {
+    /// A TCP peer at this address.
+    Ip(IpAddr),
+    /// A process on this host that connected to the probe's Unix socket.
+    Unix,
+}
+
+impl Peer {
+    /// The peer as an address: a Unix socket peer is on this host, so it
+    /// stands for loopback (and is refused as a target like loopback).
+    pub fn ip(self) -> IpAddr {
+        match self {
+            Peer::Ip(ip) => normalise(ip),
+            Peer::Unix => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        }
+    }
+}
+
+impl From<IpAddr> for Peer {
+    fn from(ip: IpAddr) -> Self {
+        Peer::Ip(ip)
+    }
+}
+
+impl From<SocketAddr> for Peer {
+    fn from(addr: SocketAddr) -> Self {
+        Peer::Ip(addr.ip())
+    }
+}
+
 /// The operator's trusted proxies.
 #[derive(Debug, Clone, Default)]
 pub struct Trust {
     pub proxies: Vec<IpNet>,
+    /// The proxy on the Unix socket (`--trusted-proxy unix`).
+    pub unix: bool,
     pub header: ForwardedHeader,
 }
 
 impl Trust {
+    /// Whether `ip` is inside a trusted proxy network (for the hops a
+    /// forwarding header names, and TCP peers).
     pub fn is_trusted(&self, ip: IpAddr) -> bool {
         let ip = normalise(ip);
         self.proxies.iter().any(|net| net.contains(&ip))
+    }
+
+    /// Whether the peer of a connection is a trusted proxy.
+    pub fn trusts(&self, peer: Peer) -> bool {
+        match peer {
+            Peer::Ip(ip) => self.is_trusted(ip),
+            Peer::Unix => self.unix,
+        }
+    }
+
+    /// Whether any proxy is trusted at all.
+    pub fn any(&self) -> bool {
+        self.unix || !self.proxies.is_empty()
     }
 }
 
@@ -58,14 +113,15 @@ pub struct BadForwarding(pub &'static str);
 /// The client address for a request from `peer` carrying `values` (every line
 /// of the configured forwarding header, in order).
 pub fn client_address<'a>(
-    peer: IpAddr,
+    peer: impl Into<Peer>,
     values: impl IntoIterator<Item = &'a [u8]>,
     trust: &Trust,
 ) -> Result<IpAddr, BadForwarding> {
-    let peer = normalise(peer);
-    if !trust.is_trusted(peer) {
-        return Ok(peer);
+    let peer = peer.into();
+    if !trust.trusts(peer) {
+        return Ok(peer.ip());
     }
+    let peer = peer.ip();
     let mut joined = Vec::new();
     for v in values {
         if !joined.is_empty() {
@@ -156,9 +212,10 @@ mod tests {
     fn found(header: ForwardedHeader, nets: &[&str], peer: &str, lines: &[&str]) -> Option<IpAddr> {
         let trust = Trust {
             proxies: nets.iter().map(|n| n.parse().unwrap()).collect(),
+            unix: false,
             header,
         };
-        let peer = peer.parse().unwrap();
+        let peer: IpAddr = peer.parse().unwrap();
         client_address(peer, lines.iter().map(|v| v.as_bytes()), &trust).ok()
     }
 
@@ -332,9 +389,14 @@ mod tests {
         }
         let trust = Trust {
             proxies: vec!["10.0.0.0/8".parse().unwrap()],
+            unix: false,
             header: XForwardedFor,
         };
-        let not_utf8 = client_address("10.0.0.1".parse().unwrap(), [&b"\xff\xfe"[..]], &trust);
+        let not_utf8 = client_address(
+            "10.0.0.1".parse::<IpAddr>().unwrap(),
+            [&b"\xff\xfe"[..]],
+            &trust,
+        );
         assert!(not_utf8.is_err());
     }
 
@@ -366,6 +428,35 @@ mod tests {
                 Some("192.0.2.10"),
             ),
         ]);
+    }
+
+    /// On the Unix socket the header is believed only with `unix` trusted;
+    /// a trusted loopback network trusts no Unix peer, and `unix` trusts no
+    /// loopback TCP peer.
+    #[test]
+    fn the_unix_socket_is_trusted_only_when_declared() {
+        let read = |trust: &Trust, peer: Peer| {
+            client_address(peer, [&b"192.0.2.10"[..]], trust).expect("readable")
+        };
+        let unix = Trust {
+            unix: true,
+            ..Trust::default()
+        };
+        let loopback = Trust {
+            proxies: vec!["127.0.0.1/32".parse().unwrap()],
+            ..Trust::default()
+        };
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        assert_eq!(
+            read(&unix, Peer::Unix),
+            "192.0.2.10".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(read(&unix, Peer::Ip(local)), local);
+        assert_eq!(read(&loopback, Peer::Unix), local);
+        assert_eq!(read(&Trust::default(), Peer::Unix), local);
+        // The proxy's own request on the socket (no header): loopback.
+        assert_eq!(client_address(Peer::Unix, [], &unix), Ok(local));
+        assert!(unix.any() && loopback.any() && !Trust::default().any());
     }
 
     #[test]

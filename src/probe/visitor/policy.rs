@@ -4,7 +4,13 @@
 //! address must be a public one: a request arriving from a private, loopback
 //! or otherwise special address would make the probe connect into its own
 //! networks. Such targets are refused with a reason, unless the operator put
-//! them on the allow list (the lab and a laptop use that).
+//! them on the allow list (the lab uses that) or, for loopback, allowed it
+//! with `--allow-loopback` (a laptop checking itself).
+//!
+//! Loopback is never allowed by itself, not even when the probe listens on
+//! loopback: a relay in front of it that writes no forwarding header (a
+//! plain `proxy_pass`, socat, any TCP forwarder) makes every visitor arrive
+//! from 127.0.0.1, and the probe would show them its own host's ports.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -42,34 +48,24 @@ impl NotAllowed {
 #[derive(Debug, Clone, Default)]
 pub struct TargetPolicy {
     allow: Vec<IpNet>,
-    /// Loopback is allowed only because nothing else was configured.
-    loopback_by_default: bool,
+    /// `--allow-loopback`: loopback is on the allow list.
+    loopback: bool,
 }
 
 impl TargetPolicy {
-    /// `allow` is the operator's `--allow-target` list. When it is empty, the
-    /// probe listens on loopback only and no reverse proxy is trusted, loopback
-    /// targets are allowed, so that the default `portcheck serve` on a laptop
-    /// checks that laptop. Behind a proxy, listening on loopback is the normal
-    /// production set-up, and a client address of 127.0.0.1 taken from a
-    /// forwarding header must not make the probe scan its own host.
-    pub fn new(allow: Vec<IpNet>, listen: IpAddr, behind_proxy: bool) -> Self {
-        let loopback_by_default = allow.is_empty() && listen.is_loopback() && !behind_proxy;
-        let allow = if loopback_by_default {
-            loopback_nets()
-        } else {
-            allow
-        };
-        TargetPolicy {
-            allow,
-            loopback_by_default,
+    /// `allow` is the operator's `--allow-target` list; `loopback` adds
+    /// 127.0.0.0/8 and ::1 to it (`--allow-loopback`; IPv4-mapped forms
+    /// are normalised to IPv4 before the check).
+    pub fn new(mut allow: Vec<IpNet>, loopback: bool) -> Self {
+        if loopback {
+            allow.extend(loopback_nets());
         }
+        TargetPolicy { allow, loopback }
     }
 
-    /// Whether loopback targets are allowed only by default: the probe
-    /// listens on loopback, trusts no proxy and has no allow list.
-    pub fn loopback_by_default(&self) -> bool {
-        self.loopback_by_default
+    /// Whether the operator allowed loopback with `--allow-loopback`.
+    pub fn allows_loopback(&self) -> bool {
+        self.loopback
     }
 
     pub fn allow_list(&self) -> &[IpNet] {
@@ -218,7 +214,7 @@ mod tests {
 
     #[test]
     fn global_addresses_are_allowed() {
-        let p = TargetPolicy::new(vec![], ip("0.0.0.0"), false);
+        let p = TargetPolicy::new(vec![], false);
         for a in [
             "8.8.8.8",
             "1.1.1.1",
@@ -246,7 +242,7 @@ mod tests {
 
     #[test]
     fn special_addresses_are_refused_with_their_range() {
-        let p = TargetPolicy::new(vec![], ip("0.0.0.0"), false);
+        let p = TargetPolicy::new(vec![], false);
         let cases = [
             ("0.1.2.3", "\"this network\""),
             ("10.1.2.3", "private"),
@@ -297,7 +293,7 @@ mod tests {
     /// 127.0.0.1, 10.1.2.3 and 169.254.9.9 in it, is refused and named.
     #[test]
     fn ipv6_forms_carrying_a_non_global_ipv4_address_are_refused() {
-        let p = TargetPolicy::new(vec![], ip("0.0.0.0"), false);
+        let p = TargetPolicy::new(vec![], false);
         let carried = [
             ("127.0.0.1", "loopback"),
             ("10.1.2.3", "private"),
@@ -346,7 +342,7 @@ mod tests {
             v4 in proptest::prelude::any::<u32>(),
         ) {
             let v4 = Ipv4Addr::from(v4);
-            let p = TargetPolicy::new(vec![], ip("0.0.0.0"), false);
+            let p = TargetPolicy::new(vec![], false);
             let addr = embed(form, v4);
             let (name, carried) = match addr {
                 IpAddr::V6(v6) => embedded_v4(v6).expect("an embedding"),
@@ -374,7 +370,7 @@ mod tests {
             let (prefix, len): ([u8; 4], u32) = net;
             let host_mask = u32::MAX >> len;
             let v4 = Ipv4Addr::from(u32::from_be_bytes(prefix) | (host & host_mask));
-            let p = TargetPolicy::new(vec![], ip("0.0.0.0"), false);
+            let p = TargetPolicy::new(vec![], false);
             let addr = embed(form, v4);
             proptest::prop_assert!(p.check(addr).is_err(), "{}", addr);
         }
@@ -382,11 +378,7 @@ mod tests {
 
     #[test]
     fn allow_list_overrides() {
-        let p = TargetPolicy::new(
-            vec![net("198.51.100.0/24"), net("2001:db8::/32")],
-            ip("0.0.0.0"),
-            false,
-        );
+        let p = TargetPolicy::new(vec![net("198.51.100.0/24"), net("2001:db8::/32")], false);
         assert_eq!(p.check(ip("198.51.100.20")), Ok(()));
         assert_eq!(p.check(ip("::ffff:198.51.100.20")), Ok(()));
         assert_eq!(p.check(ip("2001:db8:1::5")), Ok(()));
@@ -395,40 +387,44 @@ mod tests {
         assert!(p.check(ip("127.0.0.1")).is_err(), "no implicit loopback");
     }
 
+    /// Loopback in all its forms is refused unless allowed explicitly.
     #[test]
-    fn loopback_listener_without_allow_list_checks_loopback() {
-        for listen in ["127.0.0.1", "::1"] {
-            let p = TargetPolicy::new(vec![], ip(listen), false);
-            assert_eq!(p.check(ip("127.0.0.2")), Ok(()));
-            assert_eq!(p.check(ip("::1")), Ok(()));
-            assert_eq!(p.check(ip("::ffff:127.0.0.1")), Ok(()));
+    fn loopback_is_a_target_only_when_allowed_explicitly() {
+        let loopback = [
+            "127.0.0.1",
+            "127.0.0.2",
+            "127.255.255.254",
+            "::1",
+            "::ffff:127.0.0.1",
+        ];
+        let refusing = [
+            TargetPolicy::new(vec![], false),
+            TargetPolicy::default(),
+            TargetPolicy::new(vec![net("198.51.100.0/24")], false),
+        ];
+        for p in &refusing {
+            assert!(!p.allows_loopback());
+            for a in loopback {
+                let err = p.check(ip(a)).expect_err(a);
+                assert!(err.range.contains("loopback"), "{a}: {err:?}");
+            }
+        }
+        for p in [
+            TargetPolicy::new(vec![], true),
+            TargetPolicy::new(vec![net("198.51.100.0/24")], true),
+        ] {
+            assert!(p.allows_loopback());
+            for a in loopback {
+                assert_eq!(p.check(ip(a)), Ok(()), "{a}");
+            }
+            // Loopback only: private and other special ranges stay refused.
             assert!(p.check(ip("192.168.1.1")).is_err());
+            assert!(p.check(ip("::2")).is_err());
+            assert!(p.check(ip("0.0.0.0")).is_err());
         }
-    }
-
-    #[test]
-    fn explicit_allow_list_replaces_the_loopback_default() {
-        let p = TargetPolicy::new(vec![net("198.51.100.0/24")], ip("127.0.0.1"), false);
-        assert!(p.check(ip("127.0.0.2")).is_err());
-        assert_eq!(p.check(ip("198.51.100.1")), Ok(()));
-    }
-
-    #[test]
-    fn public_listener_never_allows_loopback_by_default() {
-        for listen in ["0.0.0.0", "::", "198.51.100.1"] {
-            let p = TargetPolicy::new(vec![], ip(listen), false);
-            assert!(p.check(ip("127.0.0.1")).is_err(), "{listen}");
-        }
-    }
-
-    #[test]
-    fn loopback_listener_behind_a_proxy_never_allows_loopback_by_default() {
-        // The usual production set-up: nginx in front, probe on 127.0.0.1.
-        let p = TargetPolicy::new(vec![], ip("127.0.0.1"), true);
-        assert!(p.check(ip("127.0.0.99")).is_err());
-        assert!(p.check(ip("::1")).is_err());
-        // The operator can still allow it explicitly (tests, a lab).
-        let p = TargetPolicy::new(vec![net("127.0.0.0/8")], ip("127.0.0.1"), true);
+        // An allow list naming loopback allows it too (the lab, tests).
+        let p = TargetPolicy::new(vec![net("127.0.0.0/8")], false);
         assert_eq!(p.check(ip("127.0.0.99")), Ok(()));
+        assert!(!p.allows_loopback());
     }
 }

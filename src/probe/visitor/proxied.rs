@@ -19,7 +19,7 @@ use std::net::IpAddr;
 use axum::http::HeaderMap;
 
 use crate::probe::visitor::forwarded::{
-    Trust, parse_forwarded_element, parse_node, parse_xff_entry,
+    Peer, Trust, parse_forwarded_element, parse_node, parse_xff_entry,
 };
 use crate::probe::visitor::policy::normalise;
 
@@ -31,8 +31,13 @@ pub const PROXY_HEADERS: [&str; 4] = ["via", "x-forwarded-for", "forwarded", "x-
 
 /// Whether a request from `peer`, whose client was found to be `client`,
 /// carries signs of a proxy the probe does not trust.
-pub fn via_proxy(peer: IpAddr, client: IpAddr, headers: &HeaderMap, trust: &Trust) -> bool {
-    if !trust.is_trusted(peer) {
+pub fn via_proxy(
+    peer: impl Into<Peer>,
+    client: IpAddr,
+    headers: &HeaderMap,
+    trust: &Trust,
+) -> bool {
+    if !trust.trusts(peer.into()) {
         return PROXY_HEADERS.iter().any(|h| headers.contains_key(*h));
     }
     let client = normalise(client);

@@ -86,8 +86,9 @@ const WARNING: &str = "[data-warning=via-proxy]";
 async fn a_visitor_behind_a_proxy_is_warned_before_consent() {
     const TEST: &str = "a_visitor_behind_a_proxy_is_warned_before_consent";
     // Loopback stands in for the visitor's network here, so it is allowed
-    // explicitly: with loopback allowed only by default, the probe would
-    // take the proxy for its own undeclared reverse proxy and refuse.
+    // by an allow list: with --allow-loopback and no trusted proxy, the
+    // probe would take the proxy for its own undeclared reverse proxy and
+    // refuse.
     let args = ["--rate-burst", "1000", "--allow-target", "127.0.0.0/8"];
     page_test(TEST, &args, |c, probe| async move {
         // Directly: no proxy, no warning, before consent or with the result.

@@ -8,14 +8,14 @@ use super::*;
 
 /// Settings whose allow list holds the client's own address only.
 fn loopback_only() -> portcheck::probe::config::Settings {
-    let mut s = settings();
+    let mut s = default_settings();
     s.allow_targets = vec!["127.0.0.1/32".parse().expect("net")];
     s
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_address_is_unknown_with_the_reason() {
-    let mut s = settings();
+    let mut s = default_settings();
     s.allow_targets = vec!["198.51.100.0/24".parse().expect("net")];
     let server = TestServer::start(s).await;
     let url = server.url("");

@@ -7,7 +7,7 @@ use super::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_family_over_the_origin_the_site_names() {
-    let mut s = settings();
+    let mut s = default_settings();
     s.allow_targets = vec![
         "127.0.0.1/32".parse().expect("net"),
         "::1/128".parse().expect("net"),

@@ -41,7 +41,7 @@ async fn setup(test: &str) -> Option<(tokio::sync::MutexGuard<'static, ()>, Test
         return None;
     }
     let turn = loopback_turn().await;
-    let mut s = settings();
+    let mut s = default_settings();
     s.allow_targets = vec!["127.0.0.1/32".parse().expect("net")];
     Some((turn, TestServer::start(s).await))
 }

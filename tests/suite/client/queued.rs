@@ -8,7 +8,7 @@ use super::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_queued_check_says_so_and_then_finishes() {
-    let mut s = settings();
+    let mut s = default_settings();
     s.allow_targets = vec!["127.0.0.1/32".parse().expect("net")];
     s.max_scans = 1;
     let server = TestServer::start(s).await;

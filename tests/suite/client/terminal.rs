@@ -29,7 +29,7 @@ fn pty() -> (File, OwnedFd) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progress_on_a_terminal_is_one_line_cleared_before_the_result() {
-    let mut s = settings();
+    let mut s = default_settings();
     s.allow_targets = vec!["127.0.0.1/32".parse().expect("net")];
     let server = TestServer::start(s).await;
     let (mut master, slave) = pty();

@@ -54,7 +54,7 @@ async fn ask(
     headers: &[(&str, &str)],
 ) -> ProbeAnswer {
     let conn = ConnInfo {
-        peer: SocketAddr::new(ip(from), 40_000),
+        peer: SocketAddr::new(ip(from), 40_000).into(),
         rtt: None,
     };
     let mut req = Request::builder().method(method).uri(path);
