@@ -6,15 +6,20 @@
 //! Requests go straight to the probe, never through a configured proxy:
 //! the probe checks the address a request comes from, and a proxy's
 //! address is not the practice's.
+//!
+//! Nothing is read without a bound ([`crate::api::bounds`]): error bodies
+//! and `/api/v1/site` whole up to [`bounds::BODY`], the stream line by line
+//! and event by event (`page::sse`) and in total up to [`bounds::STREAM`];
+//! a bound passed ends the check with [`Problem::TooLarge`].
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use reqwest::header::{ACCEPT, RETRY_AFTER};
 use url::Url;
 
-use super::outcome::Problem;
-use crate::api::{Family, PortEvent, Queued, Report, SiteInfo};
-use crate::page::sse::{SseParser, StreamMsg, decode};
+use super::outcome::{Part, Problem};
+use crate::api::{Family, PortEvent, Queued, Report, SiteInfo, bounds};
+use crate::page::sse::{SseError, SseParser, StreamMsg, decode};
 use crate::plan::Plan;
 use crate::texts::failure::{Failure, classify_response};
 
@@ -50,15 +55,38 @@ pub fn client(family: Option<Family>) -> Result<reqwest::Client, Problem> {
         .map_err(|e| Problem::BadUrl(e.to_string()))
 }
 
-/// The operator's settings (`/api/v1/site`); `None` when the probe does
-/// not answer with them.
-pub async fn site(client: &reqwest::Client, base: &Url) -> Option<SiteInfo> {
-    let url = base.join("api/v1/site").ok()?;
-    let resp = client.get(url).send().await.ok()?;
-    if !resp.status().is_success() {
-        return None;
+/// The body of `resp` if it is at most `limit` bytes long; a body the
+/// network cut short is what arrived.
+async fn body_within(resp: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>, ()> {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(());
     }
-    resp.json().await.ok()
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = resp.chunk().await {
+        if body.len() + chunk.len() > limit {
+            return Err(());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The operator's settings (`/api/v1/site`); `None` when the probe does
+/// not answer with them, an error when the answer passes its bound.
+pub async fn site(client: &reqwest::Client, base: &Url) -> Result<Option<SiteInfo>, Problem> {
+    let Ok(url) = base.join("api/v1/site") else {
+        return Ok(None);
+    };
+    let Ok(mut resp) = client.get(url).send().await else {
+        return Ok(None);
+    };
+    if !resp.status().is_success() {
+        return Ok(None);
+    }
+    let body = body_within(&mut resp, bounds::BODY)
+        .await
+        .map_err(|()| Problem::TooLarge(Part::Site))?;
+    Ok(serde_json::from_slice(&body).ok())
 }
 
 /// The origin to ask for a check over `family`: the probe's origin for
@@ -116,7 +144,10 @@ pub async fn check(
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = resp.text().await.unwrap_or_default();
+        let body = body_within(&mut resp, bounds::BODY)
+            .await
+            .map_err(|()| Problem::TooLarge(Part::ErrorBody(status.as_u16())))?;
+        let body = String::from_utf8_lossy(&body);
         return Err(failed(classify_response(
             status.as_u16(),
             &body,
@@ -136,12 +167,23 @@ pub async fn check(
     let mut parser = SseParser::new();
     let mut announced: Option<Plan> = None;
     let mut done = 0;
+    let mut received = 0;
     loop {
         let chunk = match resp.chunk().await {
             Ok(Some(chunk)) => chunk,
             Ok(None) | Err(_) => return Err(failed(Failure::Interrupted)),
         };
-        for event in parser.push(&chunk) {
+        received += chunk.len();
+        if received > bounds::STREAM {
+            return Err(Problem::TooLarge(Part::Stream));
+        }
+        let events = parser.push(&chunk).map_err(|e| {
+            Problem::TooLarge(match e {
+                SseError::LongLine => Part::Line,
+                SseError::LargeEvent => Part::Event,
+            })
+        })?;
+        for event in events {
             let msg = decode(&event).map_err(|_| failed(Failure::Unreachable { status: 0 }))?;
             match msg {
                 Some(StreamMsg::Started(s)) => announced = Some(s.plan),

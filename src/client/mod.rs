@@ -100,13 +100,14 @@ async fn run(args: &CheckArgs, lang: Lang, progress: Progress) -> Run {
         let site = match args.family {
             Some(_) => match fetch::client(None) {
                 Ok(c) => fetch::site(&c, &base).await,
-                Err(_) => None,
+                Err(_) => Ok(None),
             },
-            None => None,
+            None => Ok(None),
         };
         let mut checks = Vec::with_capacity(families.len());
         for family in families {
             let result = async {
+                let site = site.clone()?;
                 let origin = match family {
                     Some(f) => fetch::origin_for(site.as_ref(), f, &base)?,
                     None => base.clone(),
