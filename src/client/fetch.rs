@@ -11,15 +11,19 @@
 //! and `/api/v1/site` whole up to [`bounds::BODY`], the stream line by line
 //! and event by event (`page::sse`) and in total up to [`bounds::STREAM`];
 //! a bound passed ends the check with [`Problem::TooLarge`].
+//!
+//! Every JSON answer passes [`clean::json`] before it is decoded: no string
+//! of the server reaches an output with control or format characters.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use reqwest::header::{ACCEPT, RETRY_AFTER};
 use url::Url;
 
+use super::clean;
 use super::outcome::{Part, Problem};
 use crate::api::{Family, PortEvent, Queued, Report, SiteInfo, bounds};
-use crate::page::sse::{SseError, SseParser, StreamMsg, decode};
+use crate::page::sse::{SseError, SseEvent, SseParser, StreamMsg, decode};
 use crate::plan::Plan;
 use crate::texts::failure::{Failure, classify_response};
 
@@ -86,7 +90,7 @@ pub async fn site(client: &reqwest::Client, base: &Url) -> Result<Option<SiteInf
     let body = body_within(&mut resp, bounds::BODY)
         .await
         .map_err(|()| Problem::TooLarge(Part::Site))?;
-    Ok(serde_json::from_slice(&body).ok())
+    Ok(serde_json::from_str(&clean::json(&String::from_utf8_lossy(&body))).ok())
 }
 
 /// The origin to ask for a check over `family`: the probe's origin for
@@ -147,7 +151,7 @@ pub async fn check(
         let body = body_within(&mut resp, bounds::BODY)
             .await
             .map_err(|()| Problem::TooLarge(Part::ErrorBody(status.as_u16())))?;
-        let body = String::from_utf8_lossy(&body);
+        let body = clean::json(&String::from_utf8_lossy(&body));
         return Err(failed(classify_response(
             status.as_u16(),
             &body,
@@ -184,6 +188,10 @@ pub async fn check(
             })
         })?;
         for event in events {
+            let event = SseEvent {
+                data: clean::json(&event.data),
+                ..event
+            };
             let msg = decode(&event).map_err(|_| failed(Failure::Unreachable { status: 0 }))?;
             match msg {
                 Some(StreamMsg::Started(s)) => announced = Some(s.plan),

@@ -8,10 +8,12 @@
 //!
 //! The judgement (expected ports, the state) is [`evaluation`], the output
 //! formats are functions of its result; only [`fetch`] and [`progress`] do
-//! I/O.
+//! I/O. What the server sends is bounded in size (`api::bounds`) and
+//! cleaned of control and format characters ([`clean`]) where it enters.
 
 pub mod args;
 pub mod checkmk;
+pub mod clean;
 pub mod evaluation;
 pub mod fetch;
 pub mod json;
@@ -158,7 +160,9 @@ fn url_given(args: &CheckArgs) -> Result<String, Problem> {
 fn read_previous(path: &Path) -> Result<crate::api::Report, Problem> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Problem::Compare(format!("{}: {e}", path.display())))?;
-    json::previous_report(&text).map_err(|e| Problem::Compare(format!("{}: {e}", path.display())))
+    // Saved from a probe: its strings are the server's.
+    json::previous_report(&clean::json(&text))
+        .map_err(|e| Problem::Compare(format!("{}: {e}", path.display())))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod families;
 mod levels;
 mod plugin_format;
 mod queued;
+mod server_text;
 mod terminal;
 mod text_answer;
 
