@@ -14,6 +14,10 @@
 //!
 //! Every JSON answer passes [`clean::json`] before it is decoded: no string
 //! of the server reaches an output with control or format characters.
+//!
+//! Requests go only to the probe's own origin and to family origins of the
+//! same site ([`super::origins`]); a redirect to another origin is not
+//! followed but ends the check ([`Problem::ForeignOrigin`]).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -21,7 +25,8 @@ use reqwest::header::{ACCEPT, RETRY_AFTER};
 use url::Url;
 
 use super::clean;
-use super::outcome::{Part, Problem};
+use super::origins::{SiteHost, same_origin, same_site};
+use super::outcome::{Foreign, Part, Problem};
 use crate::api::{Family, PortEvent, Queued, Report, SiteInfo, bounds};
 use crate::page::sse::{SseError, SseEvent, SseParser, StreamMsg, decode};
 use crate::plan::Plan;
@@ -53,10 +58,59 @@ pub fn client(family: Option<Family>) -> Result<reqwest::Client, Problem> {
     });
     reqwest::Client::builder()
         .no_proxy()
+        .redirect(only_same_origin())
         .local_address(local)
         .user_agent(concat!("portcheck/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| Problem::BadUrl(e.to_string()))
+}
+
+/// How many redirects within the origin are followed.
+const REDIRECTS: usize = 5;
+
+/// A redirect to another origin, refused.
+#[derive(Debug)]
+struct ForeignRedirect(Url);
+
+impl std::fmt::Display for ForeignRedirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redirect to another origin: {}", self.0)
+    }
+}
+
+impl std::error::Error for ForeignRedirect {}
+
+/// Follows a redirect only to the origin of the request it answers.
+fn only_same_origin() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let allowed = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| same_origin(first, attempt.url()));
+        if !allowed {
+            let to = attempt.url().clone();
+            attempt.error(ForeignRedirect(to))
+        } else if attempt.previous().len() > REDIRECTS {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// The problem of a request refused by [`only_same_origin`], if `e` is one.
+fn foreign_redirect(e: &reqwest::Error) -> Option<Problem> {
+    let mut source = std::error::Error::source(e);
+    while let Some(err) = source {
+        if let Some(ForeignRedirect(to)) = err.downcast_ref::<ForeignRedirect>() {
+            return Some(Problem::ForeignOrigin {
+                origin: clean::text(&to.origin().ascii_serialization()).into_owned(),
+                why: Foreign::Redirect,
+            });
+        }
+        source = err.source();
+    }
+    None
 }
 
 /// The body of `resp` if it is at most `limit` bytes long; a body the
@@ -81,8 +135,9 @@ pub async fn site(client: &reqwest::Client, base: &Url) -> Result<Option<SiteInf
     let Ok(url) = base.join("api/v1/site") else {
         return Ok(None);
     };
-    let Ok(mut resp) = client.get(url).send().await else {
-        return Ok(None);
+    let mut resp = match client.get(url).send().await {
+        Ok(resp) => resp,
+        Err(e) => return foreign_redirect(&e).map_or(Ok(None), Err),
     };
     if !resp.status().is_success() {
         return Ok(None);
@@ -94,16 +149,30 @@ pub async fn site(client: &reqwest::Client, base: &Url) -> Result<Option<SiteInf
 }
 
 /// The origin to ask for a check over `family`: the probe's origin for
-/// that family when its site names one, else `base` itself.
-pub fn origin_for(site: Option<&SiteInfo>, family: Family, base: &Url) -> Result<Url, Problem> {
+/// that family when its site names one of the same site as `base` (the
+/// rule of [`super::origins`], with the `--site-domain`s given), else
+/// `base` itself; a named origin of another site is refused.
+pub fn origin_for(
+    site: Option<&SiteInfo>,
+    family: Family,
+    base: &Url,
+    site_domains: &[SiteHost],
+) -> Result<Url, Problem> {
     let named = site.and_then(|s| match family {
         Family::Ipv4 => s.ipv4_origin.as_deref(),
         Family::Ipv6 => s.ipv6_origin.as_deref(),
     });
-    match named {
-        Some(origin) => base_url(origin),
-        None => Ok(base.clone()),
+    let Some(origin) = named else {
+        return Ok(base.clone());
+    };
+    let url = base_url(origin)?;
+    if !same_site(base, &url, site_domains) {
+        return Err(Problem::ForeignOrigin {
+            origin: url.origin().ascii_serialization(),
+            why: Foreign::OtherSite(base.origin().ascii_serialization()),
+        });
     }
+    Ok(url)
 }
 
 /// What the check has got to, for live progress.
@@ -140,7 +209,7 @@ pub async fn check(
         .header(ACCEPT, "text/event-stream")
         .send()
         .await
-        .map_err(|_| failed(Failure::Network))?;
+        .map_err(|e| foreign_redirect(&e).unwrap_or(failed(Failure::Network)))?;
     let status = resp.status();
     if !status.is_success() {
         let retry = resp
@@ -245,10 +314,32 @@ mod tests {
             ipv4_origin: Some("https://v4.portcheck.example".into()),
             ..SiteInfo::default()
         };
-        let v4 = origin_for(Some(&site), Family::Ipv4, &base).unwrap();
+        let v4 = origin_for(Some(&site), Family::Ipv4, &base, &[]).unwrap();
         assert_eq!(v4.as_str(), "https://v4.portcheck.example/");
-        let v6 = origin_for(Some(&site), Family::Ipv6, &base).unwrap();
+        let v6 = origin_for(Some(&site), Family::Ipv6, &base, &[]).unwrap();
         assert_eq!(v6, base);
-        assert_eq!(origin_for(None, Family::Ipv4, &base).unwrap(), base);
+        assert_eq!(origin_for(None, Family::Ipv4, &base, &[]).unwrap(), base);
+    }
+
+    #[test]
+    fn family_origins_of_another_site_are_refused() {
+        let base = base_url("https://www.portcheck.example").unwrap();
+        let site = SiteInfo {
+            ipv4_origin: Some("https://v4.portcheck.example".into()),
+            ipv6_origin: Some("https://v6.elsewhere.example".into()),
+            ..SiteInfo::default()
+        };
+        let refused = origin_for(Some(&site), Family::Ipv4, &base, &[]);
+        assert_eq!(
+            refused,
+            Err(Problem::ForeignOrigin {
+                origin: "https://v4.portcheck.example".into(),
+                why: Foreign::OtherSite("https://www.portcheck.example".into()),
+            })
+        );
+        let domain = [super::super::origins::parse_site_host("portcheck.example").unwrap()];
+        let v4 = origin_for(Some(&site), Family::Ipv4, &base, &domain).unwrap();
+        assert_eq!(v4.as_str(), "https://v4.portcheck.example/");
+        assert!(origin_for(Some(&site), Family::Ipv6, &base, &domain).is_err());
     }
 }

@@ -18,6 +18,7 @@ pub mod evaluation;
 pub mod fetch;
 pub mod json;
 pub mod nagios;
+pub mod origins;
 pub mod outcome;
 pub mod progress;
 pub mod text;
@@ -111,7 +112,7 @@ async fn run(args: &CheckArgs, lang: Lang, progress: Progress) -> Run {
             let result = async {
                 let site = site.clone()?;
                 let origin = match family {
-                    Some(f) => fetch::origin_for(site.as_ref(), f, &base)?,
+                    Some(f) => fetch::origin_for(site.as_ref(), f, &base, &args.site_domain)?,
                     None => base.clone(),
                 };
                 let client = fetch::client(family)?;

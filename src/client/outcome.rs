@@ -27,6 +27,19 @@ pub enum Problem {
     /// A part of the answer passed its bound (`api::bounds`): it was not
     /// read further.
     TooLarge(Part),
+    /// A request would have gone to `origin`, which is not the probe's
+    /// (`client::origins`): nothing was sent there.
+    ForeignOrigin { origin: String, why: Foreign },
+}
+
+/// How another origin came up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Foreign {
+    /// The probe redirected a request there.
+    Redirect,
+    /// `/api/v1/site` names it for an address family, but it is not of the
+    /// same site as the probe's URL (this origin).
+    OtherSite(String),
 }
 
 /// A part of the probe's answer that a bound of [`crate::api::bounds`]
@@ -127,6 +140,20 @@ impl Problem {
                     _ => text,
                 }
             }
+            Problem::ForeignOrigin { origin, why } => match (why, lang) {
+                (Foreign::Redirect, Lang::De) => format!(
+                    "Der Prüfdienst hat die Anfrage an eine andere Adresse umgeleitet ({origin}); gefragt wird nur der Prüfdienst selbst."
+                ),
+                (Foreign::Redirect, Lang::En) => format!(
+                    "The checking service redirected the request to another address ({origin}); only the checking service itself is asked."
+                ),
+                (Foreign::OtherSite(base), Lang::De) => format!(
+                    "Der Prüfdienst nennt für diese Adressfamilie {origin}, das nicht zu seiner Website ({base}) gehört; nicht gefragt (siehe --site-domain)."
+                ),
+                (Foreign::OtherSite(base), Lang::En) => format!(
+                    "The checking service names {origin} for this address family, which is not part of its site ({base}); not asked (see --site-domain)."
+                ),
+            },
             Problem::TooLarge(part) => {
                 let (size, what) = (size_words(part.limit()), part.words(lang));
                 match lang {

@@ -7,8 +7,23 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+use portcheck::api::{PortEvent, PortGroup, Started, Target};
+use portcheck::plan::Plan;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+
+/// The API types as JSON, through one object-safe call.
+mod erased {
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).expect("json")
+        }
+    }
+}
 
 /// How far an endless answer goes at most: 16 times the largest bound of
 /// the client (`api::bounds::STREAM`), far past every bound, but short of
@@ -61,6 +76,43 @@ impl Reply {
             .into_bytes(),
             unit: unit.repeat((64 << 10) / unit.len().max(1)).into_bytes(),
         }
+    }
+
+    /// The stream of a scan of `plan` from 127.0.0.1 in which the `open`
+    /// ports listen, the rest of each range refuses and the control ports
+    /// are silent, as the probe writes it.
+    pub fn scan(plan: &Plan, open: &[u16]) -> Reply {
+        let ip = "127.0.0.1".parse().expect("ip");
+        let started = Started::new(Target::new(ip), plan.clone());
+        let report = plan.sample_forwarded(ip, open);
+        let json = |v: &dyn erased::Json| v.json();
+        let mut events = vec![("started", json(&started))];
+        let roles = [
+            (PortGroup::Range, &report.ports),
+            (PortGroup::Control, &report.control),
+        ];
+        for (group, results) in roles {
+            for r in results {
+                let event = PortEvent {
+                    group,
+                    group_name: plan.group_of(r.port).map(|g| g.name.clone()),
+                    result: r.clone(),
+                };
+                events.push(("port", json(&event)));
+            }
+        }
+        events.push(("finished", json(&report)));
+        Reply::events(&events)
+    }
+
+    /// A redirect to `location`.
+    pub fn redirect(location: &str) -> Reply {
+        Reply::Bytes(
+            format!(
+                "HTTP/1.1 302 Found\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            )
+            .into_bytes(),
+        )
     }
 
     pub fn not_found() -> Reply {

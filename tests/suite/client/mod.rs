@@ -8,6 +8,7 @@ mod failures;
 mod fake;
 mod families;
 mod levels;
+mod origins;
 mod plugin_format;
 mod queued;
 mod server_text;

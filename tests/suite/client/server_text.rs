@@ -4,7 +4,7 @@
 //! prints a control character of theirs, and every Checkmk line starts with
 //! a state the client computed.
 
-use portcheck::api::{ErrorBody, ErrorCode, ErrorDetail, PortEvent, PortGroup, Started, Target};
+use portcheck::api::{ErrorBody, ErrorCode, ErrorDetail};
 use portcheck::plan::Plan;
 
 use super::fake::{FakeProbe, Reply};
@@ -26,26 +26,7 @@ fn hostile_stream() -> Reply {
     for s in plan.groups[1].ports.iter_mut() {
         s.service = format!("{RED}{}{CLEAR}", s.service);
     }
-    let ip = "127.0.0.1".parse().expect("ip");
-    let started = Started::new(Target::new(ip), plan.clone());
-    let report = plan.sample_forwarded(ip, &[445]);
-    let mut events = vec![("started", serde_json::to_string(&started).expect("json"))];
-    let roles = [
-        (PortGroup::Range, &report.ports),
-        (PortGroup::Control, &report.control),
-    ];
-    for (group, results) in roles {
-        for r in results {
-            let event = PortEvent {
-                group,
-                group_name: plan.group_of(r.port).map(|g| g.name.clone()),
-                result: r.clone(),
-            };
-            events.push(("port", serde_json::to_string(&event).expect("json")));
-        }
-    }
-    events.push(("finished", serde_json::to_string(&report).expect("json")));
-    Reply::events(&events)
+    Reply::scan(&plan, &[445])
 }
 
 /// Nothing a terminal would act on, other than the line ends.
