@@ -5,21 +5,30 @@
 //! A monitoring agent runs the client unattended, through whatever sits
 //! between the practice and the probe; without bounds, a server that sends
 //! one endless `data:` line or an endless error body grows the client by
-//! gigabytes in seconds. Every bound is far above what the probe sends:
-//! the largest report it can write (the standard plan with every port open
-//! and every detail field identification fills at its length cap, in
-//! 4-byte characters) is about 120 KiB, a `started` event about 3 KiB, an
-//! error body or `/api/v1/site` under 1 KiB (measured by
-//! `client::fetch`'s test `the_largest_answers_fit_the_bounds`, which keeps
-//! at least an eightfold margin). Passing a bound ends the client's check
-//! with UNKNOWN and a sentence that names the bound; the page shows the
-//! "not the checking service" failure.
+//! gigabytes in seconds.
+//!
+//! Every bound is far above what a probe sends. The largest report it can
+//! write is below 353 KB: that is the standard plan (28 ports) with every
+//! port open and carrying the details of every protocol at once, each text
+//! 300 characters (the longest any field is clipped to) of 2-byte
+//! characters; a real port carries one service's details, so real reports
+//! are several times smaller (the practice plan's 14 ports: 179 KB the same
+//! way). A `started` event is about 2 KB, an error body or `/api/v1/site`
+//! under 2 KB even with 300-character texts. `client::fetch`'s test
+//! `the_largest_answers_fit_the_bounds` builds these answers and keeps
+//! the margins (an event at least 4 times the largest report, the stream
+//! and a body at least 8 times).
+//!
+//! Passing a bound ends the client's check with UNKNOWN and a sentence
+//! that names the bound; the page shows its "not the checking service"
+//! failure. Against endless answers the client's peak resident memory
+//! stays at 19–23 MiB, what it needs anyway (`tests/suite/client/bounds.rs`).
 
 /// One line of the event stream (the `finished` event's report is one line).
-pub const SSE_LINE: usize = 1 << 20;
+pub const SSE_LINE: usize = 2 << 20;
 
 /// The data of one event, its `data:` lines together.
-pub const SSE_EVENT: usize = 1 << 20;
+pub const SSE_EVENT: usize = 2 << 20;
 
 /// The whole event stream of one check: every event, comment and
 /// keep-alive. The time bound is the client's `--timeout`.

@@ -76,7 +76,7 @@ pub struct CheckArgs {
 
     /// The JSON of a previous check (`--format json` or the probe's
     /// /api/v1/scan): the text output then says which ports opened or
-    /// closed since.
+    /// closed and which findings are new or resolved since.
     #[arg(long, value_name = "FILE")]
     pub compare: Option<PathBuf>,
 }

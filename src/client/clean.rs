@@ -42,6 +42,11 @@ pub fn text(s: &str) -> Cow<'_, str> {
 /// Text that is no JSON comes back cleaned as a whole; it fails to decode
 /// anyway.
 pub fn json(raw: &str) -> String {
+    // Without an escape, the strings are as raw as the text: nothing to do
+    // when the text is clean (the common case, kept cheap for long streams).
+    if !raw.contains('\\') && matches!(text(raw), Cow::Borrowed(_)) {
+        return raw.to_owned();
+    }
     match serde_json::from_str::<Value>(raw) {
         Ok(mut v) => {
             clean_value(&mut v);

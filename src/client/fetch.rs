@@ -343,3 +343,165 @@ mod tests {
         assert!(origin_for(Some(&site), Family::Ipv6, &base, &domain).is_err());
     }
 }
+
+/// The bounds of `api::bounds` against the largest answers a probe can
+/// send.
+#[cfg(test)]
+mod sizes {
+    use crate::api::*;
+    use crate::plan::Plan;
+
+    /// 300 characters (the longest any identification field is clipped
+    /// to) of a 2-byte character.
+    fn long() -> String {
+        "ä".repeat(300)
+    }
+
+    /// Every detail of every protocol at once, each text at its longest:
+    /// more than any real port carries (a port answers as one service).
+    fn everything() -> PortDetails {
+        let s = || Some(long());
+        PortDetails {
+            smb: Some(SmbDetails {
+                dialects: ["2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"]
+                    .map(Into::into)
+                    .to_vec(),
+                smb1: Some(true),
+                signing_required: Some(false),
+                guest_access: Some(true),
+                anonymous_session: Some(true),
+            }),
+            tls: Some(TlsDetails {
+                version: "TLSv1.2".into(),
+                outdated_versions: vec!["TLSv1.0".into(), "TLSv1.1".into()],
+                subject: s(),
+                issuer: s(),
+                not_before: Some("2026-11-29T08:15:00Z".into()),
+                not_after: Some("2026-11-29T08:15:00Z".into()),
+                self_signed: Some(true),
+            }),
+            http: Some(HttpDetails {
+                status: 200,
+                server: s(),
+                title: s(),
+                admin_interface: s(),
+            }),
+            kerberos: Some(KerberosDetails {
+                message: KerberosMessage::KrbError,
+                error_code: Some(6),
+                error: s(),
+                realm: s(),
+                server_time: Some("2026-11-29T08:15:00Z".into()),
+            }),
+            banner: s(),
+            service: ServiceDetails {
+                rdp: Some(RdpDetails {
+                    security: Some(RdpSecurity::CredsspEarlyUserAuth),
+                    failure_code: Some(2),
+                }),
+                vnc: Some(VncDetails {
+                    version: long(),
+                    security_types: (0..=255).collect(),
+                    no_password: Some(true),
+                }),
+                ssh: Some(SshDetails {
+                    protocol: "2.0".into(),
+                    software: long(),
+                    comment: s(),
+                }),
+                ftp: Some(FtpDetails {
+                    code: 220,
+                    text: long(),
+                }),
+                telnet: Some(TelnetDetails {
+                    options: (0..=255).collect(),
+                    greeting: s(),
+                }),
+                mysql: Some(MysqlDetails {
+                    version: s(),
+                    error_code: Some(1130),
+                }),
+                mssql: Some(MssqlDetails {
+                    version: s(),
+                    encryption: Some(MssqlEncryption::Required),
+                }),
+                postgres: Some(PostgresDetails { tls: Some(true) }),
+                ipp: Some(IppDetails { server: s() }),
+                netbios: Some(NetbiosDetails {
+                    session: NetbiosSession::Negative,
+                    error_code: Some(0x82),
+                }),
+            },
+            limit: Some(IdentLimit::Bytes),
+        }
+    }
+
+    /// The report of `plan` with every port open and every port carrying
+    /// [`everything`], and a UPnP answer with every header at its longest.
+    fn largest_report(plan: &Plan) -> Report {
+        let mut report = plan.sample_report("2001:db8::7".parse().unwrap(), |_, _| PortState::Open);
+        for p in report.ports.iter_mut().chain(report.control.iter_mut()) {
+            p.details = Some(Box::new(everything()));
+        }
+        report.upnp = Some(UpnpResult {
+            answer: UpnpAnswer::Answered,
+            port: 1900,
+            sent: 2,
+            waited_ms: 3000,
+            server: Some(long()),
+            location: Some(long()),
+            st: Some(long()),
+            usn: Some(long()),
+        });
+        report
+    }
+
+    #[test]
+    fn the_largest_answers_fit_the_bounds() {
+        let mut largest = 0;
+        for plan in Plan::catalogue() {
+            let report = serde_json::to_string(&largest_report(&plan)).unwrap();
+            let started = serde_json::to_string(&Started::new(
+                Target::new("2001:db8::7".parse().unwrap()),
+                plan.clone(),
+            ))
+            .unwrap();
+            eprintln!(
+                "{}: {} ports, report {} bytes, started {} bytes",
+                plan.name,
+                plan.len(),
+                report.len(),
+                started.len()
+            );
+            // A fourfold margin over more than any real report (a real
+            // port carries the details of one service, not of all).
+            assert!(report.len() * 4 <= bounds::SSE_EVENT, "{}", report.len());
+            assert!(!report.contains('\n'), "one line");
+            assert!(started.len() * 8 <= bounds::SSE_EVENT);
+            largest = largest.max(report.len());
+        }
+        // Each check (each family) is a stream of its own.
+        assert!(largest * 8 <= bounds::STREAM);
+        let site = SiteInfo {
+            org_name: Some(long()),
+            help_contact: Some(long()),
+            ipv4_origin: Some(format!("https://{}.example", "v".repeat(250))),
+            ipv6_origin: Some(format!("https://{}.example", "v".repeat(250))),
+        };
+        let site = serde_json::to_string(&site).unwrap();
+        let error = serde_json::to_string(&ErrorBody {
+            error: ErrorDetail {
+                code: ErrorCode::TargetNotAllowed,
+                message: long(),
+                retry_after_s: Some(3600),
+            },
+        })
+        .unwrap();
+        eprintln!(
+            "site {} bytes, error body {} bytes",
+            site.len(),
+            error.len()
+        );
+        assert!(site.len() * 8 <= bounds::BODY && error.len() * 8 <= bounds::BODY);
+    }
+}

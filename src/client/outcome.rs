@@ -301,7 +301,7 @@ mod tests {
         let p = Problem::TooLarge(Part::Line);
         assert_eq!(
             p.text(Lang::En),
-            "The checking service's answer passed 1 MiB: one line of the event stream. It was not read further."
+            "The checking service's answer passed 2 MiB: one line of the event stream. It was not read further."
         );
         assert!(
             Problem::TooLarge(Part::ErrorBody(500))

@@ -27,7 +27,7 @@ mod erased {
 
 /// How far an endless answer goes at most: 16 times the largest bound of
 /// the client (`api::bounds::STREAM`), far past every bound, but short of
-/// what could hurt the machine if the client reads it all.
+/// what could hurt the machine if a client without bounds reads it all.
 pub const ENDLESS_CAP: usize = 64 << 20;
 
 /// What the fake probe sends for one request.
