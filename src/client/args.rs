@@ -51,8 +51,8 @@ pub struct CheckArgs {
     /// URL's own host (repeatable): e.g. check.example admits
     /// v4.check.example for a probe at www.check.example. Subdomains count;
     /// an IP address admits itself only. Other origins are refused.
-    #[arg(long = "site-domain", value_name = "DOMAIN", value_parser = super::origins::parse_site_host)]
-    pub site_domain: Vec<super::origins::SiteHost>,
+    #[arg(long = "site-domain", value_name = "DOMAIN", value_parser = super::fetch::origins::parse_site_host)]
+    pub site_domain: Vec<super::fetch::origins::SiteHost>,
 
     /// A port the practice forwards on purpose (repeatable), e.g. 443: it
     /// raises no exposure finding when open, but its identification

@@ -16,7 +16,7 @@
 //! of the server reaches an output with control or format characters.
 //!
 //! Requests go only to the probe's own origin and to family origins of the
-//! same site ([`super::origins`]); a redirect to another origin is not
+//! same site ([`origins`]); a redirect to another origin is not
 //! followed but ends the check ([`Problem::ForeignOrigin`]).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -24,13 +24,15 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use reqwest::header::{ACCEPT, RETRY_AFTER};
 use url::Url;
 
-use super::clean;
-use super::origins::{SiteHost, same_origin, same_site};
+pub mod clean;
+pub mod origins;
+
 use super::outcome::{Foreign, Part, Problem};
 use crate::api::{Family, PortEvent, Queued, Report, SiteInfo, bounds};
 use crate::page::sse::{SseError, SseEvent, SseParser, StreamMsg, decode};
 use crate::plan::Plan;
 use crate::texts::failure::{Failure, classify_response};
+use origins::{SiteHost, same_origin, same_site};
 
 /// The probe's base URL from what the user gave: http or https with a
 /// host; a path is kept (a probe behind a proxy under `/portcheck/`).
@@ -150,7 +152,7 @@ pub async fn site(client: &reqwest::Client, base: &Url) -> Result<Option<SiteInf
 
 /// The origin to ask for a check over `family`: the probe's origin for
 /// that family when its site names one of the same site as `base` (the
-/// rule of [`super::origins`], with the `--site-domain`s given), else
+/// rule of [`origins`], with the `--site-domain`s given), else
 /// `base` itself; a named origin of another site is refused.
 pub fn origin_for(
     site: Option<&SiteInfo>,
@@ -337,7 +339,7 @@ mod tests {
                 why: Foreign::OtherSite("https://www.portcheck.example".into()),
             })
         );
-        let domain = [super::super::origins::parse_site_host("portcheck.example").unwrap()];
+        let domain = [origins::parse_site_host("portcheck.example").unwrap()];
         let v4 = origin_for(Some(&site), Family::Ipv4, &base, &domain).unwrap();
         assert_eq!(v4.as_str(), "https://v4.portcheck.example/");
         assert!(origin_for(Some(&site), Family::Ipv6, &base, &domain).is_err());

@@ -9,16 +9,15 @@
 //! The judgement (expected ports, the state) is [`evaluation`], the output
 //! formats are functions of its result; only [`fetch`] and [`progress`] do
 //! I/O. What the server sends is bounded in size (`api::bounds`) and
-//! cleaned of control and format characters ([`clean`]) where it enters.
+//! cleaned of control and format characters ([`fetch::clean`]) where it
+//! enters.
 
 pub mod args;
 pub mod checkmk;
-pub mod clean;
 pub mod evaluation;
 pub mod fetch;
 pub mod json;
 pub mod nagios;
-pub mod origins;
 pub mod outcome;
 pub mod progress;
 pub mod text;
@@ -162,7 +161,7 @@ fn read_previous(path: &Path) -> Result<crate::api::Report, Problem> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Problem::Compare(format!("{}: {e}", path.display())))?;
     // Saved from a probe: its strings are the server's.
-    json::previous_report(&clean::json(&text))
+    json::previous_report(&fetch::clean::json(&text))
         .map_err(|e| Problem::Compare(format!("{}: {e}", path.display())))
 }
 

@@ -28,7 +28,7 @@ pub enum Problem {
     /// read further.
     TooLarge(Part),
     /// A request would have gone to `origin`, which is not the probe's
-    /// (`client::origins`): nothing was sent there.
+    /// (`client::fetch::origins`): nothing was sent there.
     ForeignOrigin { origin: String, why: Foreign },
 }
 

@@ -33,7 +33,7 @@ fn hostile_stream() -> Reply {
 fn assert_inert(what: &str, out: &str) {
     let bad: Vec<char> = out
         .chars()
-        .filter(|&c| (c.is_control() && c != '\n') || portcheck::client::clean::is_format(c))
+        .filter(|&c| (c.is_control() && c != '\n') || portcheck::client::fetch::clean::is_format(c))
         .collect();
     assert!(bad.is_empty(), "{what}: {bad:?} in\n{out}");
 }
