@@ -23,6 +23,7 @@ pub mod event {
     pub const ERROR: &str = "error";
 }
 
+pub mod bounds;
 mod details;
 mod queued;
 mod service_details;

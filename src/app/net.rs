@@ -98,7 +98,12 @@ pub async fn scan(url: String, send: impl Fn(CheckEvent)) {
             break;
         };
         let bytes = Uint8Array::new(&value).to_vec();
-        for event in parser.push(&bytes) {
+        // A line or an event past its bound (`api::bounds`): not the probe.
+        let Ok(events) = parser.push(&bytes) else {
+            let _ = reader.cancel();
+            return fail(Failure::Unreachable { status });
+        };
+        for event in events {
             match decode(&event) {
                 Ok(Some(msg)) => {
                     let last = matches!(msg, StreamMsg::Finished(_) | StreamMsg::Error(_));

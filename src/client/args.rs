@@ -41,10 +41,18 @@ pub struct CheckArgs {
     pub plan: Option<String>,
 
     /// The address family to check: the IPv4 or IPv6 origin the probe's
-    /// /api/v1/site names, else the URL reached over that family only;
-    /// `both` checks each in turn.
+    /// /api/v1/site names (when it is of the URL's site, see
+    /// --site-domain), else the URL reached over that family only; `both`
+    /// checks each in turn.
     #[arg(long, value_enum)]
     pub family: Option<FamilyArg>,
+
+    /// A domain the probe's IPv4 and IPv6 origins may be on, besides the
+    /// URL's own host (repeatable): e.g. check.example admits
+    /// v4.check.example for a probe at www.check.example. Subdomains count;
+    /// an IP address admits itself only. Other origins are refused.
+    #[arg(long = "site-domain", value_name = "DOMAIN", value_parser = super::fetch::origins::parse_site_host)]
+    pub site_domain: Vec<super::fetch::origins::SiteHost>,
 
     /// A port the practice forwards on purpose (repeatable), e.g. 443: it
     /// raises no exposure finding when open, but its identification
@@ -68,7 +76,7 @@ pub struct CheckArgs {
 
     /// The JSON of a previous check (`--format json` or the probe's
     /// /api/v1/scan): the text output then says which ports opened or
-    /// closed since.
+    /// closed and which findings are new or resolved since.
     #[arg(long, value_name = "FILE")]
     pub compare: Option<PathBuf>,
 }

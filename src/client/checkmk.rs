@@ -33,7 +33,7 @@ pub fn render(run: &Run, lang: Lang) -> String {
                     out.push_str(&format!(
                         "{} \"Portcheck {}{suffix}\" - {}\n",
                         MonitorState::Unknown.code(),
-                        group.name,
+                        service(&group.name),
                         plain(&problem.text(lang))
                     ));
                 }
@@ -84,7 +84,7 @@ fn group_line(done: &Done, group: &Group, suffix: &str, lang: Lang) -> String {
     format!(
         "{} \"Portcheck {}{suffix}\" open={open};;;0;{total}|reachable={reachable};;;0;{total} {}\n",
         state.code(),
-        group.name,
+        service(&group.name),
         plain(&one_line(&eval, &own, lang))
     )
 }
@@ -92,6 +92,12 @@ fn group_line(done: &Done, group: &Group, suffix: &str, lang: Lang) -> String {
 /// One line of text (a local check line ends at the newline).
 fn plain(text: &str) -> String {
     text.replace(['\n', '\r'], " ")
+}
+
+/// A group's name fit for the quoted service name: one line, and no `"`,
+/// which would end the name early (the group names come from the probe).
+fn service(name: &str) -> String {
+    plain(name).replace('"', "'")
 }
 
 #[cfg(test)]
@@ -116,6 +122,17 @@ mod tests {
             lines[1].starts_with("0 \"Portcheck 80-89\" open=1;;;0;14|reachable=1;;;0;14 Notice: "),
             "{}",
             lines[1]
+        );
+    }
+
+    #[test]
+    fn a_group_name_cannot_end_the_service_name() {
+        let mut d = done(&[445], &[]);
+        d.plan.groups[0].name = "x\" 0 \"forged".into();
+        let out = render(&run(None, d), Lang::En);
+        assert!(
+            out.starts_with("2 \"Portcheck x' 0 'forged\" open=1;;;0;14|"),
+            "{out}"
         );
     }
 

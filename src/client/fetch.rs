@@ -6,17 +6,33 @@
 //! Requests go straight to the probe, never through a configured proxy:
 //! the probe checks the address a request comes from, and a proxy's
 //! address is not the practice's.
+//!
+//! Nothing is read without a bound ([`crate::api::bounds`]): error bodies
+//! and `/api/v1/site` whole up to [`bounds::BODY`], the stream line by line
+//! and event by event (`page::sse`) and in total up to [`bounds::STREAM`];
+//! a bound passed ends the check with [`Problem::TooLarge`].
+//!
+//! Every JSON answer passes [`clean::json`] before it is decoded: no string
+//! of the server reaches an output with control or format characters.
+//!
+//! Requests go only to the probe's own origin and to family origins of the
+//! same site ([`origins`]); a redirect to another origin is not
+//! followed but ends the check ([`Problem::ForeignOrigin`]).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use reqwest::header::{ACCEPT, RETRY_AFTER};
 use url::Url;
 
-use super::outcome::Problem;
-use crate::api::{Family, PortEvent, Queued, Report, SiteInfo};
-use crate::page::sse::{SseParser, StreamMsg, decode};
+pub mod clean;
+pub mod origins;
+
+use super::outcome::{Foreign, Part, Problem};
+use crate::api::{Family, PortEvent, Queued, Report, SiteInfo, bounds};
+use crate::page::sse::{SseError, SseEvent, SseParser, StreamMsg, decode};
 use crate::plan::Plan;
 use crate::texts::failure::{Failure, classify_response};
+use origins::{SiteHost, same_origin, same_site};
 
 /// The probe's base URL from what the user gave: http or https with a
 /// host; a path is kept (a probe behind a proxy under `/portcheck/`).
@@ -44,34 +60,121 @@ pub fn client(family: Option<Family>) -> Result<reqwest::Client, Problem> {
     });
     reqwest::Client::builder()
         .no_proxy()
+        .redirect(only_same_origin())
         .local_address(local)
         .user_agent(concat!("portcheck/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| Problem::BadUrl(e.to_string()))
 }
 
-/// The operator's settings (`/api/v1/site`); `None` when the probe does
-/// not answer with them.
-pub async fn site(client: &reqwest::Client, base: &Url) -> Option<SiteInfo> {
-    let url = base.join("api/v1/site").ok()?;
-    let resp = client.get(url).send().await.ok()?;
-    if !resp.status().is_success() {
-        return None;
+/// How many redirects within the origin are followed.
+const REDIRECTS: usize = 5;
+
+/// A redirect to another origin, refused.
+#[derive(Debug)]
+struct ForeignRedirect(Url);
+
+impl std::fmt::Display for ForeignRedirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redirect to another origin: {}", self.0)
     }
-    resp.json().await.ok()
+}
+
+impl std::error::Error for ForeignRedirect {}
+
+/// Follows a redirect only to the origin of the request it answers.
+fn only_same_origin() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let allowed = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| same_origin(first, attempt.url()));
+        if !allowed {
+            let to = attempt.url().clone();
+            attempt.error(ForeignRedirect(to))
+        } else if attempt.previous().len() > REDIRECTS {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// The problem of a request refused by [`only_same_origin`], if `e` is one.
+fn foreign_redirect(e: &reqwest::Error) -> Option<Problem> {
+    let mut source = std::error::Error::source(e);
+    while let Some(err) = source {
+        if let Some(ForeignRedirect(to)) = err.downcast_ref::<ForeignRedirect>() {
+            return Some(Problem::ForeignOrigin {
+                origin: clean::text(&to.origin().ascii_serialization()).into_owned(),
+                why: Foreign::Redirect,
+            });
+        }
+        source = err.source();
+    }
+    None
+}
+
+/// The body of `resp` if it is at most `limit` bytes long; a body the
+/// network cut short is what arrived.
+async fn body_within(resp: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>, ()> {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(());
+    }
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = resp.chunk().await {
+        if body.len() + chunk.len() > limit {
+            return Err(());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The operator's settings (`/api/v1/site`); `None` when the probe does
+/// not answer with them, an error when the answer passes its bound.
+pub async fn site(client: &reqwest::Client, base: &Url) -> Result<Option<SiteInfo>, Problem> {
+    let Ok(url) = base.join("api/v1/site") else {
+        return Ok(None);
+    };
+    let mut resp = match client.get(url).send().await {
+        Ok(resp) => resp,
+        Err(e) => return foreign_redirect(&e).map_or(Ok(None), Err),
+    };
+    if !resp.status().is_success() {
+        return Ok(None);
+    }
+    let body = body_within(&mut resp, bounds::BODY)
+        .await
+        .map_err(|()| Problem::TooLarge(Part::Site))?;
+    Ok(serde_json::from_str(&clean::json(&String::from_utf8_lossy(&body))).ok())
 }
 
 /// The origin to ask for a check over `family`: the probe's origin for
-/// that family when its site names one, else `base` itself.
-pub fn origin_for(site: Option<&SiteInfo>, family: Family, base: &Url) -> Result<Url, Problem> {
+/// that family when its site names one of the same site as `base` (the
+/// rule of [`origins`], with the `--site-domain`s given), else
+/// `base` itself; a named origin of another site is refused.
+pub fn origin_for(
+    site: Option<&SiteInfo>,
+    family: Family,
+    base: &Url,
+    site_domains: &[SiteHost],
+) -> Result<Url, Problem> {
     let named = site.and_then(|s| match family {
         Family::Ipv4 => s.ipv4_origin.as_deref(),
         Family::Ipv6 => s.ipv6_origin.as_deref(),
     });
-    match named {
-        Some(origin) => base_url(origin),
-        None => Ok(base.clone()),
+    let Some(origin) = named else {
+        return Ok(base.clone());
+    };
+    let url = base_url(origin)?;
+    if !same_site(base, &url, site_domains) {
+        return Err(Problem::ForeignOrigin {
+            origin: url.origin().ascii_serialization(),
+            why: Foreign::OtherSite(base.origin().ascii_serialization()),
+        });
     }
+    Ok(url)
 }
 
 /// What the check has got to, for live progress.
@@ -108,7 +211,7 @@ pub async fn check(
         .header(ACCEPT, "text/event-stream")
         .send()
         .await
-        .map_err(|_| failed(Failure::Network))?;
+        .map_err(|e| foreign_redirect(&e).unwrap_or(failed(Failure::Network)))?;
     let status = resp.status();
     if !status.is_success() {
         let retry = resp
@@ -116,7 +219,10 @@ pub async fn check(
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = resp.text().await.unwrap_or_default();
+        let body = body_within(&mut resp, bounds::BODY)
+            .await
+            .map_err(|()| Problem::TooLarge(Part::ErrorBody(status.as_u16())))?;
+        let body = clean::json(&String::from_utf8_lossy(&body));
         return Err(failed(classify_response(
             status.as_u16(),
             &body,
@@ -136,12 +242,27 @@ pub async fn check(
     let mut parser = SseParser::new();
     let mut announced: Option<Plan> = None;
     let mut done = 0;
+    let mut received = 0;
     loop {
         let chunk = match resp.chunk().await {
             Ok(Some(chunk)) => chunk,
             Ok(None) | Err(_) => return Err(failed(Failure::Interrupted)),
         };
-        for event in parser.push(&chunk) {
+        received += chunk.len();
+        if received > bounds::STREAM {
+            return Err(Problem::TooLarge(Part::Stream));
+        }
+        let events = parser.push(&chunk).map_err(|e| {
+            Problem::TooLarge(match e {
+                SseError::LongLine => Part::Line,
+                SseError::LargeEvent => Part::Event,
+            })
+        })?;
+        for event in events {
+            let event = SseEvent {
+                data: clean::json(&event.data),
+                ..event
+            };
             let msg = decode(&event).map_err(|_| failed(Failure::Unreachable { status: 0 }))?;
             match msg {
                 Some(StreamMsg::Started(s)) => announced = Some(s.plan),
@@ -195,10 +316,194 @@ mod tests {
             ipv4_origin: Some("https://v4.portcheck.example".into()),
             ..SiteInfo::default()
         };
-        let v4 = origin_for(Some(&site), Family::Ipv4, &base).unwrap();
+        let v4 = origin_for(Some(&site), Family::Ipv4, &base, &[]).unwrap();
         assert_eq!(v4.as_str(), "https://v4.portcheck.example/");
-        let v6 = origin_for(Some(&site), Family::Ipv6, &base).unwrap();
+        let v6 = origin_for(Some(&site), Family::Ipv6, &base, &[]).unwrap();
         assert_eq!(v6, base);
-        assert_eq!(origin_for(None, Family::Ipv4, &base).unwrap(), base);
+        assert_eq!(origin_for(None, Family::Ipv4, &base, &[]).unwrap(), base);
+    }
+
+    #[test]
+    fn family_origins_of_another_site_are_refused() {
+        let base = base_url("https://www.portcheck.example").unwrap();
+        let site = SiteInfo {
+            ipv4_origin: Some("https://v4.portcheck.example".into()),
+            ipv6_origin: Some("https://v6.elsewhere.example".into()),
+            ..SiteInfo::default()
+        };
+        let refused = origin_for(Some(&site), Family::Ipv4, &base, &[]);
+        assert_eq!(
+            refused,
+            Err(Problem::ForeignOrigin {
+                origin: "https://v4.portcheck.example".into(),
+                why: Foreign::OtherSite("https://www.portcheck.example".into()),
+            })
+        );
+        let domain = [origins::parse_site_host("portcheck.example").unwrap()];
+        let v4 = origin_for(Some(&site), Family::Ipv4, &base, &domain).unwrap();
+        assert_eq!(v4.as_str(), "https://v4.portcheck.example/");
+        assert!(origin_for(Some(&site), Family::Ipv6, &base, &domain).is_err());
+    }
+}
+
+/// The bounds of `api::bounds` against the largest answers a probe can
+/// send.
+#[cfg(test)]
+mod sizes {
+    use crate::api::*;
+    use crate::plan::Plan;
+
+    /// 300 characters (the longest any identification field is clipped
+    /// to) of a 2-byte character.
+    fn long() -> String {
+        "ä".repeat(300)
+    }
+
+    /// Every detail of every protocol at once, each text at its longest:
+    /// more than any real port carries (a port answers as one service).
+    fn everything() -> PortDetails {
+        let s = || Some(long());
+        PortDetails {
+            smb: Some(SmbDetails {
+                dialects: ["2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"]
+                    .map(Into::into)
+                    .to_vec(),
+                smb1: Some(true),
+                signing_required: Some(false),
+                guest_access: Some(true),
+                anonymous_session: Some(true),
+            }),
+            tls: Some(TlsDetails {
+                version: "TLSv1.2".into(),
+                outdated_versions: vec!["TLSv1.0".into(), "TLSv1.1".into()],
+                subject: s(),
+                issuer: s(),
+                not_before: Some("2026-11-29T08:15:00Z".into()),
+                not_after: Some("2026-11-29T08:15:00Z".into()),
+                self_signed: Some(true),
+            }),
+            http: Some(HttpDetails {
+                status: 200,
+                server: s(),
+                title: s(),
+                admin_interface: s(),
+            }),
+            kerberos: Some(KerberosDetails {
+                message: KerberosMessage::KrbError,
+                error_code: Some(6),
+                error: s(),
+                realm: s(),
+                server_time: Some("2026-11-29T08:15:00Z".into()),
+            }),
+            banner: s(),
+            service: ServiceDetails {
+                rdp: Some(RdpDetails {
+                    security: Some(RdpSecurity::CredsspEarlyUserAuth),
+                    failure_code: Some(2),
+                }),
+                vnc: Some(VncDetails {
+                    version: long(),
+                    security_types: (0..=255).collect(),
+                    no_password: Some(true),
+                }),
+                ssh: Some(SshDetails {
+                    protocol: "2.0".into(),
+                    software: long(),
+                    comment: s(),
+                }),
+                ftp: Some(FtpDetails {
+                    code: 220,
+                    text: long(),
+                }),
+                telnet: Some(TelnetDetails {
+                    options: (0..=255).collect(),
+                    greeting: s(),
+                }),
+                mysql: Some(MysqlDetails {
+                    version: s(),
+                    error_code: Some(1130),
+                }),
+                mssql: Some(MssqlDetails {
+                    version: s(),
+                    encryption: Some(MssqlEncryption::Required),
+                }),
+                postgres: Some(PostgresDetails { tls: Some(true) }),
+                ipp: Some(IppDetails { server: s() }),
+                netbios: Some(NetbiosDetails {
+                    session: NetbiosSession::Negative,
+                    error_code: Some(0x82),
+                }),
+            },
+            limit: Some(IdentLimit::Bytes),
+        }
+    }
+
+    /// The report of `plan` with every port open and every port carrying
+    /// [`everything`], and a UPnP answer with every header at its longest.
+    fn largest_report(plan: &Plan) -> Report {
+        let mut report = plan.sample_report("2001:db8::7".parse().unwrap(), |_, _| PortState::Open);
+        for p in report.ports.iter_mut().chain(report.control.iter_mut()) {
+            p.details = Some(Box::new(everything()));
+        }
+        report.upnp = Some(UpnpResult {
+            answer: UpnpAnswer::Answered,
+            port: 1900,
+            sent: 2,
+            waited_ms: 3000,
+            server: Some(long()),
+            location: Some(long()),
+            st: Some(long()),
+            usn: Some(long()),
+        });
+        report
+    }
+
+    #[test]
+    fn the_largest_answers_fit_the_bounds() {
+        let mut largest = 0;
+        for plan in Plan::catalogue() {
+            let report = serde_json::to_string(&largest_report(&plan)).unwrap();
+            let started = serde_json::to_string(&Started::new(
+                Target::new("2001:db8::7".parse().unwrap()),
+                plan.clone(),
+            ))
+            .unwrap();
+            eprintln!(
+                "{}: {} ports, report {} bytes, started {} bytes",
+                plan.name,
+                plan.len(),
+                report.len(),
+                started.len()
+            );
+            // A fourfold margin over more than any real report (a real
+            // port carries the details of one service, not of all).
+            assert!(report.len() * 4 <= bounds::SSE_EVENT, "{}", report.len());
+            assert!(!report.contains('\n'), "one line");
+            assert!(started.len() * 8 <= bounds::SSE_EVENT);
+            largest = largest.max(report.len());
+        }
+        // Each check (each family) is a stream of its own.
+        assert!(largest * 8 <= bounds::STREAM);
+        let site = SiteInfo {
+            org_name: Some(long()),
+            help_contact: Some(long()),
+            ipv4_origin: Some(format!("https://{}.example", "v".repeat(250))),
+            ipv6_origin: Some(format!("https://{}.example", "v".repeat(250))),
+        };
+        let site = serde_json::to_string(&site).unwrap();
+        let error = serde_json::to_string(&ErrorBody {
+            error: ErrorDetail {
+                code: ErrorCode::TargetNotAllowed,
+                message: long(),
+                retry_after_s: Some(3600),
+            },
+        })
+        .unwrap();
+        eprintln!(
+            "site {} bytes, error body {} bytes",
+            site.len(),
+            error.len()
+        );
+        assert!(site.len() * 8 <= bounds::BODY && error.len() * 8 <= bounds::BODY);
     }
 }

@@ -8,7 +8,9 @@
 //!
 //! The judgement (expected ports, the state) is [`evaluation`], the output
 //! formats are functions of its result; only [`fetch`] and [`progress`] do
-//! I/O.
+//! I/O. What the server sends is bounded in size (`api::bounds`) and
+//! cleaned of control and format characters ([`fetch::clean`]) where it
+//! enters.
 
 pub mod args;
 pub mod checkmk;
@@ -100,15 +102,16 @@ async fn run(args: &CheckArgs, lang: Lang, progress: Progress) -> Run {
         let site = match args.family {
             Some(_) => match fetch::client(None) {
                 Ok(c) => fetch::site(&c, &base).await,
-                Err(_) => None,
+                Err(_) => Ok(None),
             },
-            None => None,
+            None => Ok(None),
         };
         let mut checks = Vec::with_capacity(families.len());
         for family in families {
             let result = async {
+                let site = site.clone()?;
                 let origin = match family {
-                    Some(f) => fetch::origin_for(site.as_ref(), f, &base)?,
+                    Some(f) => fetch::origin_for(site.as_ref(), f, &base, &args.site_domain)?,
                     None => base.clone(),
                 };
                 let client = fetch::client(family)?;
@@ -157,7 +160,9 @@ fn url_given(args: &CheckArgs) -> Result<String, Problem> {
 fn read_previous(path: &Path) -> Result<crate::api::Report, Problem> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Problem::Compare(format!("{}: {e}", path.display())))?;
-    json::previous_report(&text).map_err(|e| Problem::Compare(format!("{}: {e}", path.display())))
+    // Saved from a probe: its strings are the server's.
+    json::previous_report(&fetch::clean::json(&text))
+        .map_err(|e| Problem::Compare(format!("{}: {e}", path.display())))
 }
 
 #[cfg(test)]

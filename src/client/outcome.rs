@@ -24,6 +24,77 @@ pub enum Problem {
     Timeout(Duration),
     /// What the probe or the network said, as the page tells it apart.
     Failure(Failure),
+    /// A part of the answer passed its bound (`api::bounds`): it was not
+    /// read further.
+    TooLarge(Part),
+    /// A request would have gone to `origin`, which is not the probe's
+    /// (`client::fetch::origins`): nothing was sent there.
+    ForeignOrigin { origin: String, why: Foreign },
+}
+
+/// How another origin came up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Foreign {
+    /// The probe redirected a request there.
+    Redirect,
+    /// `/api/v1/site` names it for an address family, but it is not of the
+    /// same site as the probe's URL (this origin).
+    OtherSite(String),
+}
+
+/// A part of the probe's answer that a bound of [`crate::api::bounds`]
+/// limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The body of a refusal or error (HTTP status).
+    ErrorBody(u16),
+    /// The answer of `/api/v1/site`.
+    Site,
+    /// One line of the event stream.
+    Line,
+    /// The data of one event of the stream.
+    Event,
+    /// The whole event stream of one check.
+    Stream,
+}
+
+impl Part {
+    /// The bound, in bytes.
+    pub fn limit(self) -> usize {
+        use crate::api::bounds;
+        match self {
+            Part::ErrorBody(_) | Part::Site => bounds::BODY,
+            Part::Line => bounds::SSE_LINE,
+            Part::Event => bounds::SSE_EVENT,
+            Part::Stream => bounds::STREAM,
+        }
+    }
+
+    fn words(self, lang: Lang) -> String {
+        match (self, lang) {
+            (Part::ErrorBody(status), Lang::De) => format!("eine Fehlerantwort (HTTP {status})"),
+            (Part::ErrorBody(status), Lang::En) => format!("an error answer (HTTP {status})"),
+            (Part::Site, Lang::De) => "die Antwort von /api/v1/site".into(),
+            (Part::Site, Lang::En) => "the answer of /api/v1/site".into(),
+            (Part::Line, Lang::De) => "eine Zeile des Ereignisstroms".into(),
+            (Part::Line, Lang::En) => "one line of the event stream".into(),
+            (Part::Event, Lang::De) => "ein Ereignis des Ereignisstroms".into(),
+            (Part::Event, Lang::En) => "one event of the event stream".into(),
+            (Part::Stream, Lang::De) => "der Ereignisstrom der Prüfung".into(),
+            (Part::Stream, Lang::En) => "the event stream of the check".into(),
+        }
+    }
+}
+
+/// A size for people: `1 MiB`, `64 KiB`, else in bytes.
+pub fn size_words(bytes: usize) -> String {
+    const KIB: usize = 1 << 10;
+    const MIB: usize = 1 << 20;
+    match bytes {
+        b if b >= MIB && b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b >= KIB && b % KIB == 0 => format!("{} KiB", b / KIB),
+        b => format!("{b} bytes"),
+    }
 }
 
 impl Problem {
@@ -67,6 +138,31 @@ impl Problem {
                         format!("{text} (HTTP {status})")
                     }
                     _ => text,
+                }
+            }
+            Problem::ForeignOrigin { origin, why } => match (why, lang) {
+                (Foreign::Redirect, Lang::De) => format!(
+                    "Der Prüfdienst hat die Anfrage an eine andere Adresse umgeleitet ({origin}); gefragt wird nur der Prüfdienst selbst."
+                ),
+                (Foreign::Redirect, Lang::En) => format!(
+                    "The checking service redirected the request to another address ({origin}); only the checking service itself is asked."
+                ),
+                (Foreign::OtherSite(base), Lang::De) => format!(
+                    "Der Prüfdienst nennt für diese Adressfamilie {origin}, das nicht zu seiner Website ({base}) gehört; nicht gefragt (siehe --site-domain)."
+                ),
+                (Foreign::OtherSite(base), Lang::En) => format!(
+                    "The checking service names {origin} for this address family, which is not part of its site ({base}); not asked (see --site-domain)."
+                ),
+            },
+            Problem::TooLarge(part) => {
+                let (size, what) = (size_words(part.limit()), part.words(lang));
+                match lang {
+                    Lang::De => format!(
+                        "Die Antwort des Prüfdienstes überschritt {size}: {what}. Sie wurde nicht weiter gelesen."
+                    ),
+                    Lang::En => format!(
+                        "The checking service's answer passed {size}: {what}. It was not read further."
+                    ),
                 }
             }
         }
@@ -198,6 +294,23 @@ mod tests {
                 .ends_with("You can check again in 5 minutes.")
         );
         assert!(p.text(Lang::De).contains("in 5 Minuten wieder prüfen"));
+    }
+
+    #[test]
+    fn a_bound_passed_is_named_with_its_size() {
+        let p = Problem::TooLarge(Part::Line);
+        assert_eq!(
+            p.text(Lang::En),
+            "The checking service's answer passed 2 MiB: one line of the event stream. It was not read further."
+        );
+        assert!(
+            Problem::TooLarge(Part::ErrorBody(500))
+                .text(Lang::De)
+                .starts_with("Die Antwort des Prüfdienstes überschritt 64 KiB: eine Fehlerantwort (HTTP 500).")
+        );
+        assert_eq!(Run::failed(p).state(), MonitorState::Unknown);
+        assert_eq!(size_words(4 << 20), "4 MiB");
+        assert_eq!(size_words(1000), "1000 bytes");
     }
 
     #[test]

@@ -6,8 +6,15 @@
 //! itself: bytes go in as they arrive, in chunks split anywhere (even inside a
 //! UTF-8 character or between `\r` and `\n`), complete events come out.
 //! The rules follow the HTML standard's event stream interpretation.
+//!
+//! A line longer than [`bounds::SSE_LINE`] or an event whose data pass
+//! [`bounds::SSE_EVENT`] is an error, not unbounded growth: after it the
+//! parser reads nothing more (a stream from a hostile or intercepted server
+//! must not grow the page or the terminal client without limit).
 
 use serde::Deserialize;
+
+use crate::api::bounds;
 
 use crate::api::{
     self, ErrorBody, GroupPorts, PortEvent, PortGroup, PortResult, PortState, Queued, Reason,
@@ -23,6 +30,25 @@ pub struct SseEvent {
     pub data: String,
 }
 
+/// A bound of the stream passed: the stream cannot be the probe's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SseError {
+    /// A line longer than [`bounds::SSE_LINE`].
+    LongLine,
+    /// An event whose data pass [`bounds::SSE_EVENT`].
+    LargeEvent,
+}
+
+impl SseError {
+    /// The bound passed, in bytes.
+    pub fn limit(self) -> usize {
+        match self {
+            SseError::LongLine => bounds::SSE_LINE,
+            SseError::LargeEvent => bounds::SSE_EVENT,
+        }
+    }
+}
+
 /// Incremental parser: feed it bytes with [`SseParser::push`].
 #[derive(Debug, Default)]
 pub struct SseParser {
@@ -33,6 +59,8 @@ pub struct SseParser {
     event: String,
     data: String,
     has_data: bool,
+    /// A bound passed: every later push fails the same way.
+    failed: Option<SseError>,
 }
 
 impl SseParser {
@@ -40,8 +68,22 @@ impl SseParser {
         Self::default()
     }
 
-    /// Feeds the next chunk and returns the events it completed.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
+    /// Feeds the next chunk and returns the events it completed; an error
+    /// once a line or an event passes its bound (and for every chunk after).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<SseEvent>, SseError> {
+        let result = self.read(chunk);
+        if let Err(e) = result {
+            self.failed = Some(e);
+            self.line = Vec::new();
+            self.data = String::new();
+        }
+        result
+    }
+
+    fn read(&mut self, chunk: &[u8]) -> Result<Vec<SseEvent>, SseError> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
         let mut out = Vec::new();
         for &b in chunk {
             if self.after_cr {
@@ -53,16 +95,17 @@ impl SseParser {
             match b {
                 b'\r' => {
                     self.after_cr = true;
-                    self.end_line(&mut out);
+                    self.end_line(&mut out)?;
                 }
-                b'\n' => self.end_line(&mut out),
+                b'\n' => self.end_line(&mut out)?,
+                _ if self.line.len() >= bounds::SSE_LINE => return Err(SseError::LongLine),
                 _ => self.line.push(b),
             }
         }
-        out
+        Ok(out)
     }
 
-    fn end_line(&mut self, out: &mut Vec<SseEvent>) {
+    fn end_line(&mut self, out: &mut Vec<SseEvent>) -> Result<(), SseError> {
         let raw = std::mem::take(&mut self.line);
         let line = String::from_utf8_lossy(&raw);
         if line.is_empty() {
@@ -80,10 +123,10 @@ impl SseParser {
             self.event.clear();
             self.data.clear();
             self.has_data = false;
-            return;
+            return Ok(());
         }
         if line.starts_with(':') {
-            return; // comment (keep-alive)
+            return Ok(()); // comment (keep-alive)
         }
         let (field, value) = match line.find(':') {
             Some(i) => {
@@ -95,6 +138,10 @@ impl SseParser {
         match field {
             "event" => self.event = value.to_string(),
             "data" => {
+                let newline = usize::from(self.has_data);
+                if self.data.len() + newline + value.len() > bounds::SSE_EVENT {
+                    return Err(SseError::LargeEvent);
+                }
                 if self.has_data {
                     self.data.push('\n');
                 }
@@ -103,6 +150,7 @@ impl SseParser {
             }
             _ => {} // id, retry and unknown fields do not matter here
         }
+        Ok(())
     }
 }
 
@@ -229,7 +277,9 @@ mod tests {
     #[test]
     fn parses_named_events() {
         let mut p = SseParser::new();
-        let out = p.push(b"event: started\ndata: {\"a\":1}\n\nevent: port\ndata: x\n\n");
+        let out = p
+            .push(b"event: started\ndata: {\"a\":1}\n\nevent: port\ndata: x\n\n")
+            .unwrap();
         assert_eq!(out, vec![ev("started", "{\"a\":1}"), ev("port", "x")]);
     }
 
@@ -238,7 +288,7 @@ mod tests {
         let stream = "event: port\r\ndata: {\"t\":\"Prüfung ✓\"}\r\n\r\n: keep-alive\n\nevent: finished\rdata: a\rdata: b\r\r";
         let bytes = stream.as_bytes();
         let mut whole = SseParser::new();
-        let expected = whole.push(bytes);
+        let expected = whole.push(bytes).unwrap();
         assert_eq!(
             expected,
             vec![ev("port", "{\"t\":\"Prüfung ✓\"}"), ev("finished", "a\nb")]
@@ -246,9 +296,9 @@ mod tests {
         for i in 0..=bytes.len() {
             for j in i..=bytes.len() {
                 let mut p = SseParser::new();
-                let mut got = p.push(&bytes[..i]);
-                got.extend(p.push(&bytes[i..j]));
-                got.extend(p.push(&bytes[j..]));
+                let mut got = p.push(&bytes[..i]).unwrap();
+                got.extend(p.push(&bytes[i..j]).unwrap());
+                got.extend(p.push(&bytes[j..]).unwrap());
                 assert_eq!(got, expected, "split at {i}/{j}");
             }
         }
@@ -257,22 +307,79 @@ mod tests {
     #[test]
     fn incomplete_event_is_held_back() {
         let mut p = SseParser::new();
-        assert!(p.push(b"event: port\ndata: 1\n").is_empty());
-        assert_eq!(p.push(b"\n"), vec![ev("port", "1")]);
+        assert!(p.push(b"event: port\ndata: 1\n").unwrap().is_empty());
+        assert_eq!(p.push(b"\n").unwrap(), vec![ev("port", "1")]);
     }
 
     #[test]
     fn event_without_data_is_not_dispatched_and_name_resets() {
         let mut p = SseParser::new();
-        assert!(p.push(b"event: started\n\n").is_empty());
-        assert_eq!(p.push(b"data: x\n\n"), vec![ev("message", "x")]);
+        assert!(p.push(b"event: started\n\n").unwrap().is_empty());
+        assert_eq!(p.push(b"data: x\n\n").unwrap(), vec![ev("message", "x")]);
     }
 
     #[test]
     fn field_without_space_and_unknown_fields() {
         let mut p = SseParser::new();
-        let out = p.push(b"id: 7\nretry: 100\nevent:port\ndata:x\ndata\n\n");
+        let out = p
+            .push(b"id: 7\nretry: 100\nevent:port\ndata:x\ndata\n\n")
+            .unwrap();
         assert_eq!(out, vec![ev("port", "x\n")]);
+    }
+
+    #[test]
+    fn a_line_longer_than_its_bound_is_an_error() {
+        let mut p = SseParser::new();
+        // Exactly at the bound, a line is still read.
+        let mut at = b"data: ".to_vec();
+        at.resize(bounds::SSE_LINE, b'x');
+        at.extend_from_slice(b"\n\n");
+        let events = p.push(&at).unwrap();
+        assert_eq!(events[0].data.len(), bounds::SSE_LINE - 6);
+        // One more byte in chunks of any size: an error, and it stays one.
+        let mut p = SseParser::new();
+        assert!(p.push(b"data: ").unwrap().is_empty());
+        let chunk = vec![b'x'; 4096];
+        let mut fed = 6;
+        let err = loop {
+            match p.push(&chunk) {
+                Ok(events) => assert!(events.is_empty()),
+                Err(e) => break e,
+            }
+            fed += chunk.len();
+            assert!(fed <= bounds::SSE_LINE, "no error after {fed} bytes");
+        };
+        assert_eq!(err, SseError::LongLine);
+        assert_eq!(err.limit(), bounds::SSE_LINE);
+        assert_eq!(p.push(b"\n\ndata: x\n\n"), Err(SseError::LongLine));
+        assert!(p.line.capacity() == 0 && p.data.capacity() == 0);
+    }
+
+    #[test]
+    fn an_event_larger_than_its_bound_is_an_error() {
+        // Short lines, one event: the data together pass the bound.
+        let line = format!("data: {}\n", "y".repeat(1000));
+        let mut p = SseParser::new();
+        let mut fed = 0;
+        let err = loop {
+            match p.push(line.as_bytes()) {
+                Ok(events) => assert!(events.is_empty()),
+                Err(e) => break e,
+            }
+            fed += 1001;
+            assert!(
+                fed <= bounds::SSE_EVENT + 1001,
+                "no error after {fed} bytes"
+            );
+        };
+        assert_eq!(err, SseError::LargeEvent);
+        assert_eq!(err.limit(), bounds::SSE_EVENT);
+        // Many small events are each within the bound.
+        let mut p = SseParser::new();
+        for _ in 0..2000 {
+            assert_eq!(p.push(line.as_bytes()).unwrap(), vec![]);
+            assert_eq!(p.push(b"\n").unwrap().len(), 1);
+        }
     }
 
     #[test]

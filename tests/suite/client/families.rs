@@ -22,7 +22,14 @@ async fn each_family_over_the_origin_the_site_names() {
     let front = TestServer::start(s).await;
     let url = front.url("");
 
-    let ran = check(&url, &["--family", "both", "--format", "json"]).await;
+    // The IPv6 origin is another host than the URL's: admitted by
+    // `--site-domain` (without it, refused: `origins.rs`).
+    let admit = ["--site-domain", "::1"];
+    let ran = check(
+        &url,
+        &[&admit[..], &["--family", "both", "--format", "json"]].concat(),
+    )
+    .await;
     let v: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON");
     let checks = v["checks"].as_array().expect("checks");
     let seen: Vec<(&str, &str)> = checks
@@ -44,7 +51,11 @@ async fn each_family_over_the_origin_the_site_names() {
         ran.stdout
     );
 
-    let ran = check(&url, &["--family", "6", "--format", "nagios"]).await;
+    let ran = check(
+        &url,
+        &[&admit[..], &["--family", "6", "--format", "nagios"]].concat(),
+    )
+    .await;
     let out = plugin_format::parse(&ran.stdout, ran.code).expect("plugin output");
     assert!(out.text.starts_with("IPv6: "), "{}", out.text);
     assert!(

@@ -3,11 +3,15 @@
 //! 127.0.0.1's ports; tests that open ports there (root: they are below
 //! 1024) take turns through one lock. Also the probe's `text/plain` answer.
 
+mod bounds;
 mod failures;
+mod fake;
 mod families;
 mod levels;
+mod origins;
 mod plugin_format;
 mod queued;
+mod server_text;
 mod terminal;
 mod text_answer;
 
