@@ -26,7 +26,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use tokio::sync::watch;
 
 use crate::api::{GroupPorts, PortEvent, PortGroup, PortResult, PortState, Reason, Report, Target};
-use crate::plan::{Plan, Protocol, Service};
+use crate::plan::{Plan, PlannedPort, Service};
 use crate::probe::ident;
 use crate::verdict;
 
@@ -115,7 +115,7 @@ pub async fn scan(
     // with the number of ports or groups.
     // The first two attempts of a port run together (the second SYN goes
     // out early); later ones, after loss was seen, one at a time.
-    let launch = |place: (usize, PortGroup), port: &Service, tries: u8| {
+    let launch = |place: (usize, PortGroup), port: &PlannedPort, tries: u8| {
         let rx = timeout_rx.clone();
         let port = port.clone();
         let sockets = &setup.sockets;
@@ -171,7 +171,7 @@ pub async fn scan(
             Outcome::LocalError => (PortState::Error, Reason::LocalError, None),
         };
         if let (PortState::Open, Some(budget)) = (state, identify) {
-            let (number, first): (u16, Protocol) = (port.port, port.protocol);
+            let (number, first): (u16, Service) = (port.port, port.expects);
             let addr = SocketAddr::new(target, number);
             // The scan's own connection goes along: a service that closes it
             // unasked is known one round trip later, before any protocol's
@@ -234,7 +234,7 @@ pub async fn scan(
 }
 
 fn port_result(
-    port: &Service,
+    port: &PlannedPort,
     (state, reason): (PortState, Reason),
     rtt: Option<Duration>,
     attempts: u8,

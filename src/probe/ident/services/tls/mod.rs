@@ -9,8 +9,11 @@
 //! follows in clear text. The certificate's fields are read with
 //! x509-parser.
 
-use super::http::clip;
+use crate::probe::ident::text::clip;
+
+mod conversation;
 use crate::api::TlsDetails;
+pub(crate) use conversation::probe_tls;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 /// Largest first flight the probe reads (ServerHello plus a certificate
