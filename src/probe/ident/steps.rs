@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use super::Budget;
 use super::io::Limits;
-use super::services::greeting::{Plain, probe_plain};
+use super::services::greeting::{Hint, Plain, probe_plain};
 use super::services::{ipp, kerberos, mssql, netbios, postgres, rdp, smb, tls};
 use crate::api::{IdentLimit, PortDetails};
 use crate::plan::Service;
@@ -215,7 +215,9 @@ impl Run {
                 found.banner = line;
                 Outcome::Found
             }
-            Plain::Hint(step) => Outcome::Hint(step),
+            Plain::Hint(Hint::Tls) => Outcome::Hint(Step::Tls),
+            Plain::Hint(Hint::Kerberos) => Outcome::Hint(Step::Kerberos),
+            Plain::Hint(Hint::Rdp) => Outcome::Hint(Step::Rdp),
             Plain::Nothing => Outcome::Nothing,
             Plain::Refused | Plain::Closed => Outcome::End,
         }

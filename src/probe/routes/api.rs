@@ -26,6 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::api::{Plans, PortEvent, Report, SiteInfo, Started, Target, event};
 use crate::plan::Plan;
 use crate::probe::config::Site;
+use crate::probe::ident::services::ssdp;
 use crate::probe::routes::error::ApiError;
 use crate::probe::routes::headers::cors_origins;
 use crate::probe::routes::metrics::Held;
@@ -33,7 +34,6 @@ use crate::probe::routes::origin_guard::MayStartCheck;
 use crate::probe::routes::text_answer;
 use crate::probe::scan;
 use crate::probe::state::{Admission, Admitted, ConnInfo, ProbeState};
-use crate::probe::ident::services::ssdp;
 use crate::verdict;
 
 type AppState = Arc<ProbeState>;

@@ -18,7 +18,6 @@ use tokio::time::Instant;
 use super::{Greeting, telnet};
 use crate::api::{HttpDetails, ServiceDetails};
 use crate::plan::Service;
-use crate::probe::ident::Step;
 use crate::probe::ident::io::Limits;
 use crate::probe::ident::io::tcp::{Failure, ReadEnd, connect, read_until, write_all};
 use crate::probe::ident::services::greeting;
@@ -35,7 +34,7 @@ pub(crate) enum Plain {
     Service(Box<ServiceDetails>, Option<String>),
     /// The answer to `GET /` was a TLS record, a Kerberos message or a TPKT
     /// packet: a service of that protocol.
-    Hint(Step),
+    Hint(Hint),
     Nothing,
     /// The service closed the connection before it was sent anything: it
     /// takes connections only to end them, and every other protocol would
@@ -43,6 +42,17 @@ pub(crate) enum Plain {
     Closed,
     /// Connection refused: the port closed since the scan.
     Refused,
+}
+
+/// Another protocol's sign in the answer to `GET /`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hint {
+    /// A TLS record.
+    Tls,
+    /// A Kerberos error.
+    Kerberos,
+    /// A TPKT packet (RDP).
+    Rdp,
 }
 
 /// `expected` is the service the port's plan entry names.
@@ -78,16 +88,16 @@ pub(crate) async fn probe_plain(
     }
     ask_http(&mut s, addr, &mut buf, deadline, limits).await;
     if matches!(buf.first(), Some(0x15 | 0x16)) {
-        return Plain::Hint(Step::Tls);
+        return Plain::Hint(Hint::Tls);
     }
     if kdc_answered(&buf) {
-        return Plain::Hint(Step::Kerberos);
+        return Plain::Hint(Hint::Kerberos);
     }
     if buf
         .first_chunk::<4>()
         .is_some_and(|h| rdp::tpkt_len(*h).is_some())
     {
-        return Plain::Hint(Step::Rdp);
+        return Plain::Hint(Hint::Rdp);
     }
     if let Some(r) = http::parse_response(&buf) {
         return Plain::Http(r.into());

@@ -10,7 +10,7 @@ pub mod mysql;
 pub mod telnet;
 
 mod conversation;
-pub(crate) use conversation::{Plain, probe_plain};
+pub(crate) use conversation::{Hint, Plain, probe_plain};
 
 use crate::api::{FtpDetails, MysqlDetails, SshDetails, TelnetDetails};
 use crate::plan::Service;
