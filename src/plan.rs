@@ -4,8 +4,9 @@
 //! is about (for the Digitalisierungsbox fault, the range a router forwarded
 //! instead of one port) and its control ports: neighbours that tell a
 //! forwarded range (range answers, neighbours silent) from a host that
-//! answers on every port. Every port carries its IANA service name and the
-//! protocol identification tries first there.
+//! answers on every port. Every port carries its IANA service name, the
+//! service expected there and its transport (TCP today; the UPnP check over
+//! UDP is still asked for with [`Plan::upnp`]).
 //!
 //! Probe and page compile this one module: the probe scans
 //! [`Plan::standard`] and announces it in the stream's `started` event; the
@@ -96,60 +97,89 @@ pub fn service_name(port: u16) -> &'static str {
     }
 }
 
-/// The protocol identification tries first on an open port (the others
-/// follow while the per-port budget lasts).
+/// The service a plan expects on a port. Identification derives what it
+/// tries there, and in which order, from it (`probe::ident::steps_for`);
+/// the practice check's findings name it. The wire names are those of the
+/// API's `protocol` field (`tls` for HTTPS, `plain` for HTTP and for ports
+/// that expect nothing in particular).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Protocol {
-    /// SMB2/3 negotiate, SMB1, session setup.
+pub enum Service {
+    /// SMB directly over TCP.
     Smb,
-    /// A TLS handshake, then `GET /` over it.
-    Tls,
-    /// A banner the service sends first, else the answer to `GET /`.
+    /// TLS, with a web server behind it.
+    #[serde(rename = "tls")]
+    Https,
+    /// A web server, or anything that greets or answers `GET /`.
     #[default]
-    Plain,
-    /// An AS-REQ for a made-up principal; a KDC answers with an error.
+    #[serde(rename = "plain")]
+    Http,
+    /// A Kerberos KDC.
     Kerberos,
-    /// Remote Desktop: an X.224 connection request.
+    /// Remote Desktop.
     Rdp,
-    /// VNC (RFB): the server's version line and security types.
+    /// VNC (RFB).
     Vnc,
-    /// FTP: the server's greeting.
+    /// FTP.
     Ftp,
-    /// SSH: the server's version line.
+    /// SSH.
     Ssh,
-    /// Telnet: the server's option negotiation and greeting.
+    /// Telnet.
     Telnet,
-    /// NetBIOS session service (139): a session request, then SMB.
+    /// The NetBIOS session service (139), with SMB behind it.
     Netbios,
-    /// MySQL or MariaDB: the server's handshake.
+    /// MySQL or MariaDB.
     Mysql,
-    /// Microsoft SQL Server: a TDS pre-login.
+    /// Microsoft SQL Server.
     Mssql,
-    /// PostgreSQL: the answer to an SSLRequest.
+    /// PostgreSQL.
     Postgres,
-    /// IPP (printers): an HTTP request to the printer service.
+    /// IPP (printers).
     Ipp,
 }
 
-/// One port of a plan.
+/// How a plan's port is reached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    /// A TCP connect scan, then identification on connections of its own.
+    #[default]
+    Tcp,
+    /// Datagrams to the port, answers only from the visitor's address.
+    Udp,
+}
+
+impl Transport {
+    /// TCP, the transport a plan entry has unless it says otherwise (the
+    /// API leaves it out then).
+    pub fn is_tcp(&self) -> bool {
+        *self == Transport::Tcp
+    }
+}
+
+/// One port of a plan: its number, the service expected there and how it
+/// is reached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Service {
+pub struct PlannedPort {
     pub port: u16,
     /// IANA service name (see [`service_name`]).
     pub service: String,
-    /// What identification tries first when the port is open.
-    #[serde(default)]
-    pub protocol: Protocol,
+    /// What the plan expects on the port; identification tries it first.
+    #[serde(default, rename = "protocol")]
+    pub expects: Service,
+    /// TCP unless the entry says UDP.
+    #[serde(default, skip_serializing_if = "Transport::is_tcp")]
+    pub transport: Transport,
 }
 
-impl Service {
-    /// The port with its IANA name and a first protocol.
-    pub fn new(port: u16, protocol: Protocol) -> Self {
-        Service {
+impl PlannedPort {
+    /// The TCP port with its IANA name, expecting `expects`.
+    pub fn new(port: u16, expects: Service) -> Self {
+        PlannedPort {
             port,
             service: service_name(port).to_owned(),
-            protocol,
+            expects,
+            transport: Transport::Tcp,
         }
     }
 }
@@ -160,9 +190,9 @@ pub struct Group {
     /// Stable name, e.g. `440-449`.
     pub name: String,
     /// The range, ascending.
-    pub ports: Vec<Service>,
+    pub ports: Vec<PlannedPort>,
     /// The control ports, ascending.
-    pub control: Vec<Service>,
+    pub control: Vec<PlannedPort>,
 }
 
 impl Group {
@@ -240,14 +270,14 @@ pub struct Plan {
 
 impl Group {
     /// The group of the consecutive ports `range`, named after them
-    /// (`440-449`), with `control` as its neighbours; `first` picks what
-    /// identification tries first on each port.
+    /// (`440-449`), with `control` as its neighbours; `expects` picks the
+    /// service expected on each port.
     pub fn consecutive(
         range: RangeInclusive<u16>,
         control: &[u16],
-        first: impl Fn(u16) -> Protocol,
+        expects: impl Fn(u16) -> Service,
     ) -> Self {
-        let service = |p: u16| Service::new(p, first(p));
+        let service = |p: u16| PlannedPort::new(p, expects(p));
         Group {
             name: format!("{}-{}", range.start(), range.end()),
             ports: range.clone().map(service).collect(),
@@ -261,9 +291,9 @@ impl Group {
     /// ddm-ssl is TLS), SMB on 445.
     pub fn forwarded_https() -> Self {
         Group::consecutive(440..=449, &[438, 439, 450, 451], |port| match port {
-            445 => Protocol::Smb,
-            443 | 444 | 448 => Protocol::Tls,
-            _ => Protocol::Plain,
+            445 => Service::Smb,
+            443 | 444 | 448 => Service::Https,
+            _ => Service::Http,
         })
     }
 
@@ -272,8 +302,8 @@ impl Group {
     /// on 88 when the range reaches a Windows domain controller.
     pub fn forwarded_http() -> Self {
         Group::consecutive(80..=89, &[78, 79, 90, 91], |port| match port {
-            88 => Protocol::Kerberos,
-            _ => Protocol::Plain,
+            88 => Service::Kerberos,
+            _ => Service::Http,
         })
     }
 }
@@ -318,7 +348,7 @@ impl Plan {
 
     /// Every port of the plan with its group index and role, range ports of
     /// each group before its control ports.
-    pub fn entries(&self) -> impl Iterator<Item = (usize, PortGroup, &Service)> + '_ {
+    pub fn entries(&self) -> impl Iterator<Item = (usize, PortGroup, &PlannedPort)> + '_ {
         self.groups.iter().enumerate().flat_map(|(i, g)| {
             g.ports
                 .iter()
@@ -359,7 +389,7 @@ impl Plan {
     }
 
     /// The plan's entry for `port`.
-    pub fn service(&self, port: u16) -> Option<&Service> {
+    pub fn service(&self, port: u16) -> Option<&PlannedPort> {
         self.entries().map(|(_, _, s)| s).find(|s| s.port == port)
     }
 
@@ -368,10 +398,10 @@ impl Plan {
         self.groups.iter().find(|g| g.contains(port))
     }
 
-    /// What identification tries first on `port` (plain for ports the plan
-    /// does not know).
-    pub fn protocol(&self, port: u16) -> Protocol {
-        self.service(port).map(|s| s.protocol).unwrap_or_default()
+    /// The service the plan expects on `port` ([`Service::Http`] for ports
+    /// the plan does not know).
+    pub fn expects(&self, port: u16) -> Service {
+        self.service(port).map(|s| s.expects).unwrap_or_default()
     }
 }
 

@@ -15,7 +15,7 @@ use portcheck::page::check::CheckEvent;
 use portcheck::page::check::Phase;
 use portcheck::page::sse::StreamMsg;
 use portcheck::page::state::{Action, PageState};
-use portcheck::plan::{Group, Plan, Protocol, Service};
+use portcheck::plan::{Group, Plan, PlannedPort, Service, Transport};
 use portcheck::texts::Lang;
 use portcheck::texts::failure::Failure;
 use portcheck::texts::guide::{Router, router_guide};
@@ -391,11 +391,12 @@ async fn consent_without_a_probe_shows_a_failure() {
     assert!(q(&root, "#try-again").is_some());
 }
 
-fn service(port: u16, name: &str) -> Service {
-    Service {
+fn service(port: u16, name: &str) -> PlannedPort {
+    PlannedPort {
         port,
         service: name.into(),
-        protocol: Protocol::Plain,
+        expects: Service::Http,
+        transport: Transport::Tcp,
     }
 }
 

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::{mssql, postgres};
+use portcheck::probe::ident::services::{mssql, postgres};
 
 fuzz_target!(|data: &[u8]| {
     if let Some(h) = data.first_chunk::<4>() {

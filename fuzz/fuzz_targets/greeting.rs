@@ -4,12 +4,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::plan::Protocol;
-use portcheck::probe::ident::{greeting, mysql, telnet, vnc};
+use portcheck::plan::Service;
+use portcheck::probe::ident::services::greeting::{self, mysql, telnet};
+use portcheck::probe::ident::services::vnc;
 
 fuzz_target!(|data: &[u8]| {
     let _ = greeting::complete(data);
-    for expected in [Protocol::Plain, Protocol::Ftp] {
+    for expected in [Service::Http, Service::Ftp] {
         let _ = greeting::classify(data, expected);
     }
     if let Some(m) = mysql::parse_greeting(data) {

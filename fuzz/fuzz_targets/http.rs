@@ -2,7 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::{self, http, ipp};
+use portcheck::probe::ident::services::{http, ipp};
+use portcheck::probe::ident::{self, text};
 
 fuzz_target!(|data: &[u8]| {
     // Read in pieces as they might arrive, the answer agrees with reading
@@ -14,10 +15,10 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(pieces, whole);
     if let Some(r) = http::parse_response(data) {
         assert!((100..=599).contains(&r.status));
-        assert!(r.title.as_ref().is_none_or(|t| t.chars().count() <= http::MAX_TEXT));
+        assert!(r.title.as_ref().is_none_or(|t| t.chars().count() <= text::MAX_TEXT));
         let _ = ipp::recognise(&r.into());
     }
-    if let Some(b) = http::banner_line(data) {
-        assert!(b.len() <= http::MAX_TEXT);
+    if let Some(b) = text::banner_line(data) {
+        assert!(b.len() <= text::MAX_TEXT);
     }
 });

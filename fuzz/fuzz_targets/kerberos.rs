@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::kerberos;
+use portcheck::probe::ident::services::kerberos;
 
 fuzz_target!(|data: &[u8]| {
     if data.len() >= 4 {

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::netbios;
+use portcheck::probe::ident::services::netbios;
 
 fuzz_target!(|data: &[u8]| {
     if netbios::parse_answer(data).is_some() {

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::rdp;
+use portcheck::probe::ident::services::rdp;
 
 fuzz_target!(|data: &[u8]| {
     if let Some(h) = data.first_chunk::<4>() {

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::{ntlm, smb};
+use portcheck::probe::ident::services::smb::{self, ntlm};
 
 fuzz_target!(|data: &[u8]| {
     if data.len() >= 4 {

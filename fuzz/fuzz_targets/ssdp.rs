@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::http::MAX_TEXT;
-use portcheck::probe::upnp::ssdp;
+use portcheck::probe::ident::services::ssdp;
+use portcheck::probe::ident::text::MAX_TEXT;
 
 fuzz_target!(|data: &[u8]| {
     if let Some(a) = ssdp::parse_answer(data) {

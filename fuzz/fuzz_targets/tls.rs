@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::{self, tls};
+use portcheck::probe::ident::{self, services::tls};
 
 fuzz_target!(|data: &[u8]| {
     let whole = tls::parse_legacy_flight(data);

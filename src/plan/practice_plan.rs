@@ -2,10 +2,10 @@
 //! small offices leave open, grouped by kind of service, each with why it
 //! is on the list.
 
-use super::{Group, Protocol, Service};
+use super::{Group, PlannedPort, Service};
 
 /// One door: its port and what identification tries first there.
-type Door = (u16, Protocol);
+type Door = (u16, Service);
 
 /// Remote access. RDP (3389) forwarded for home office or remote
 /// maintenance is how ransomware got into a practice in a case KV Nordrhein
@@ -17,20 +17,20 @@ type Door = (u16, Protocol);
 /// administrator's door; Telnet (23) is the same door unencrypted, counted
 /// in Rapid7's NICER 2020 at over 20,000 hosts in Germany.
 const REMOTE_ACCESS: &[Door] = &[
-    (22, Protocol::Ssh),
-    (23, Protocol::Telnet),
-    (3389, Protocol::Rdp),
-    (5900, Protocol::Vnc),
-    (5901, Protocol::Vnc),
+    (22, Service::Ssh),
+    (23, Service::Telnet),
+    (3389, Service::Rdp),
+    (5900, Service::Vnc),
+    (5901, Service::Vnc),
 ];
 
 /// File sharing. SMB (445, and 139 over NetBIOS) is the door of the 2019
 /// incident; FTP (21) sends passwords and files in clear text (Rapid7's
 /// NICER 2020 counted hundreds of thousands of FTP servers in Germany).
 const FILE_SHARING: &[Door] = &[
-    (21, Protocol::Ftp),
-    (139, Protocol::Netbios),
-    (445, Protocol::Smb),
+    (21, Service::Ftp),
+    (139, Service::Netbios),
+    (445, Service::Smb),
 ];
 
 /// Databases: practice software keeps patient data in them; a database
@@ -38,18 +38,18 @@ const FILE_SHARING: &[Door] = &[
 /// MySQL/MariaDB (3306; NICER 2020 counted about 200,000 in Germany),
 /// PostgreSQL (5432).
 const DATABASES: &[Door] = &[
-    (1433, Protocol::Mssql),
-    (3306, Protocol::Mysql),
-    (5432, Protocol::Postgres),
+    (1433, Service::Mssql),
+    (3306, Service::Mysql),
+    (5432, Service::Postgres),
 ];
 
 /// Printers (IPP, 631): Shadowserver reports tens of thousands of printers
 /// a day that show their names, locations and firmware to anyone.
-const PRINTERS: &[Door] = &[(631, Protocol::Ipp)];
+const PRINTERS: &[Door] = &[(631, Service::Ipp)];
 
 /// The common alternative ports of web servers and the administration
 /// pages of routers, NAS and appliances.
-const WEB_ADMIN: &[Door] = &[(8080, Protocol::Plain), (8443, Protocol::Tls)];
+const WEB_ADMIN: &[Door] = &[(8080, Service::Http), (8443, Service::Https)];
 
 /// The practice plan's groups, in the order the page shows them.
 pub(super) fn groups() -> Vec<Group> {
@@ -65,7 +65,7 @@ pub(super) fn groups() -> Vec<Group> {
         name: name.to_owned(),
         ports: doors
             .iter()
-            .map(|&(port, first)| Service::new(port, first))
+            .map(|&(port, first)| PlannedPort::new(port, first))
             .collect(),
         control: Vec::new(),
     })

@@ -11,10 +11,10 @@ fn the_https_range_and_its_neighbours() {
     assert_eq!(https.port_numbers(), (440..=449).collect::<Vec<_>>());
     assert_eq!(https.control_numbers(), vec![438, 439, 450, 451]);
     assert_eq!(https.label(), "440–449");
-    assert_eq!(p.protocol(445), Protocol::Smb);
-    assert_eq!(p.protocol(443), Protocol::Tls);
-    assert_eq!(p.protocol(441), Protocol::Plain);
-    assert_eq!(p.protocol(9), Protocol::Plain);
+    assert_eq!(p.expects(445), Service::Smb);
+    assert_eq!(p.expects(443), Service::Https);
+    assert_eq!(p.expects(441), Service::Http);
+    assert_eq!(p.expects(9), Service::Http);
 }
 
 #[test]
@@ -31,11 +31,11 @@ fn the_standard_plan_is_both_ranges_with_their_neighbours() {
     range.sort_unstable();
     assert_eq!(p.range_ports(), range);
     assert_eq!(p.control_ports(), vec![78, 79, 90, 91, 438, 439, 450, 451]);
-    assert_eq!(p.protocol(88), Protocol::Kerberos);
-    assert_eq!(p.protocol(80), Protocol::Plain);
-    assert_eq!(p.protocol(445), Protocol::Smb);
+    assert_eq!(p.expects(88), Service::Kerberos);
+    assert_eq!(p.expects(80), Service::Http);
+    assert_eq!(p.expects(445), Service::Smb);
     for tls in [443, 444, 448] {
-        assert_eq!(p.protocol(tls), Protocol::Tls, "{tls}");
+        assert_eq!(p.expects(tls), Service::Https, "{tls}");
     }
     assert_eq!(p.group_of(91).map(|g| g.name.as_str()), Some("80-89"));
     assert_eq!(p.group_of(451).map(|g| g.name.as_str()), Some("440-449"));
@@ -118,10 +118,10 @@ fn the_practice_plan_is_the_other_doors_without_control_ports() {
         let numbers = group.port_numbers();
         assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{}", group.name);
     }
-    assert_eq!(p.protocol(3389), Protocol::Rdp);
-    assert_eq!(p.protocol(5901), Protocol::Vnc);
-    assert_eq!(p.protocol(139), Protocol::Netbios);
-    assert_eq!(p.protocol(3306), Protocol::Mysql);
+    assert_eq!(p.expects(3389), Service::Rdp);
+    assert_eq!(p.expects(5901), Service::Vnc);
+    assert_eq!(p.expects(139), Service::Netbios);
+    assert_eq!(p.expects(3306), Service::Mysql);
 }
 
 #[test]
@@ -139,4 +139,32 @@ fn plans_are_offered_by_name_and_nothing_else() {
             assert_ne!(s.service, "unknown", "{} port {}", plan.name, s.port);
         }
     }
+}
+
+/// The entries' JSON keeps its names: `protocol` with the wire names of the
+/// expected service, and no `transport` for TCP (the default).
+#[test]
+fn entries_keep_their_wire_names() {
+    let json = |p: &PlannedPort| serde_json::to_string(p).expect("json");
+    let https = PlannedPort::new(443, Service::Https);
+    assert_eq!(
+        json(&https),
+        r#"{"port":443,"service":"https","protocol":"tls"}"#
+    );
+    let http = PlannedPort::new(80, Service::Http);
+    assert_eq!(
+        json(&http),
+        r#"{"port":80,"service":"http","protocol":"plain"}"#
+    );
+    let old: PlannedPort =
+        serde_json::from_str(r#"{"port":445,"service":"microsoft-ds","protocol":"smb"}"#)
+            .expect("an entry without transport");
+    assert_eq!((old.expects, old.transport), (Service::Smb, Transport::Tcp));
+    let udp = PlannedPort {
+        transport: Transport::Udp,
+        ..PlannedPort::new(1900, Service::Http)
+    };
+    assert!(json(&udp).ends_with(r#","transport":"udp"}"#));
+    let back: PlannedPort = serde_json::from_str(&json(&udp)).expect("read back");
+    assert_eq!(back, udp);
 }

@@ -15,8 +15,8 @@
 //! - [`config`]: flags, environment and TOML file → [`config::Settings`].
 //! - [`scan`]: the connect scan and its adaptive timeouts.
 //! - [`ident`]: what listens on an open port (SMB, TLS, HTTP, banners,
-//!   Kerberos).
-//! - [`upnp`]: the UPnP check from outside (one SSDP search, UDP 1900).
+//!   Kerberos, the practice services) and the UPnP check over UDP 1900:
+//!   one module per service on one budgeted TCP/UDP layer.
 
 pub mod admission;
 pub mod config;
@@ -28,6 +28,5 @@ pub mod scan;
 pub mod server;
 pub mod shutdown;
 pub mod state;
-pub mod upnp;
 pub mod visitor;
 pub mod www;

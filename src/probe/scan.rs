@@ -17,7 +17,9 @@
 //! panic. An open port is then identified (`ident`) on connections of its
 //! own, within a fixed per-port budget, while the scan goes on.
 
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
@@ -25,8 +27,10 @@ use futures_util::stream::FuturesUnordered;
 use prometheus_client::metrics::gauge::Gauge;
 use tokio::sync::watch;
 
-use crate::api::{GroupPorts, PortEvent, PortGroup, PortResult, PortState, Reason, Report, Target};
-use crate::plan::{Plan, Protocol, Service};
+use crate::api::{
+    GroupPorts, PortDetails, PortEvent, PortGroup, PortResult, PortState, Reason, Report, Target,
+};
+use crate::plan::{Plan, PlannedPort, Service};
 use crate::probe::ident;
 use crate::verdict;
 
@@ -100,141 +104,283 @@ pub async fn scan(
     rtt_hint: Option<RttEstimate>,
     mut on_port: impl FnMut(PortEvent),
 ) -> Report {
-    let ScanSetup {
-        timing, identify, ..
-    } = *setup;
     let started_at = SystemTime::now();
     let started = Instant::now();
     let deadline = tokio::time::Instant::from_std(started + setup.worst_case(plan));
-    let mut rtt_estimate = rtt_hint;
-    let mut loss_seen = false;
-    let (timeout_tx, timeout_rx) = watch::channel(timeout_for(rtt_estimate, timing));
-
-    let mut pending = FuturesUnordered::new();
+    let mut timeouts = Timeouts::new(setup.timing, rtt_hint);
+    let mut ports = Ports::new(target, setup, timeouts.watch());
     // Every port of every group at once: the scan's duration does not grow
     // with the number of ports or groups.
-    // The first two attempts of a port run together (the second SYN goes
-    // out early); later ones, after loss was seen, one at a time.
-    let launch = |place: (usize, PortGroup), port: &Service, tries: u8| {
-        let rx = timeout_rx.clone();
-        let port = port.clone();
-        let sockets = &setup.sockets;
-        async move {
-            let addr = SocketAddr::new(target, port.port);
+    for (index, group, port) in plan.entries() {
+        ports.launch((index, group), port.clone(), 0);
+    }
+    let mut settled = Settled::default();
+    let details = ports
+        .run(plan, &mut timeouts, &mut settled, deadline, &mut on_port)
+        .await;
+    settled.fail_unsettled(plan, &mut on_port);
+    let (range, control) = settled.with_details(details);
+    Report {
+        target: Target::new(target),
+        verdict: verdict::evaluate(plan, &range, &control),
+        ports: range,
+        control,
+        groups: GroupPorts::of(plan),
+        started_at: humantime::format_rfc3339_millis(started_at).to_string(),
+        duration_ms: millis(started.elapsed()),
+        timeout_ms: millis(timeouts.current()),
+        upnp: None,
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The adaptive timeout: what the scan has learnt of the path (the RTT
+/// estimate, whether a first SYN was lost) and the channel that hands the
+/// current timeout to every running attempt.
+struct Timeouts {
+    timing: Timing,
+    rtt: Option<RttEstimate>,
+    loss_seen: bool,
+    tx: watch::Sender<Duration>,
+}
+
+impl Timeouts {
+    fn new(timing: Timing, rtt: Option<RttEstimate>) -> Self {
+        let (tx, _) = watch::channel(timeout_for(rtt, timing));
+        Timeouts {
+            timing,
+            rtt,
+            loss_seen: false,
+            tx,
+        }
+    }
+
+    fn watch(&self) -> watch::Receiver<Duration> {
+        self.tx.subscribe()
+    }
+
+    fn current(&self) -> Duration {
+        timeout_for(self.rtt, self.timing)
+    }
+
+    /// A handshake answer after `tries` attempts took `rtt`. Only handshake
+    /// answers measure the path to the host; ICMP errors come from routers
+    /// and are often rate-limited.
+    fn learn(&mut self, rtt: Duration, tries: u8) {
+        // An answer to a retry: the first SYN (or its answer) was lost.
+        self.loss_seen |= tries > 1;
+        self.rtt = Some(RttEstimate::with(self.rtt, rtt));
+        let t = self.current();
+        self.tx.send_if_modified(|cur| {
+            let changed = *cur != t;
+            *cur = t;
+            changed
+        });
+    }
+}
+
+/// One finished connect attempt (or the early pair), with where its port
+/// belongs.
+struct Attempted {
+    place: (usize, PortGroup),
+    port: PlannedPort,
+    tries: u8,
+    attempt: connect::Attempt,
+}
+
+type Running<'a, T> = FuturesUnordered<Pin<Box<dyn Future<Output = T> + Send + 'a>>>;
+
+/// The ports in flight: connect attempts, and identification of the ports
+/// found open.
+struct Ports<'a> {
+    target: IpAddr,
+    setup: &'a ScanSetup,
+    timeout: watch::Receiver<Duration>,
+    pending: Running<'a, Attempted>,
+    identifying: Running<'static, (u16, PortDetails)>,
+}
+
+impl<'a> Ports<'a> {
+    fn new(target: IpAddr, setup: &'a ScanSetup, timeout: watch::Receiver<Duration>) -> Self {
+        Ports {
+            target,
+            setup,
+            timeout,
+            pending: FuturesUnordered::new(),
+            identifying: FuturesUnordered::new(),
+        }
+    }
+
+    /// Start the next attempt on `port`, which has had `tries`. The first
+    /// two attempts of a port run together (the second SYN goes out
+    /// early); later ones, after loss was seen, one at a time.
+    fn launch(&mut self, place: (usize, PortGroup), port: PlannedPort, tries: u8) {
+        let rx = self.timeout.clone();
+        let sockets = &self.setup.sockets;
+        let addr = SocketAddr::new(self.target, port.port);
+        self.pending.push(Box::pin(async move {
             let (attempt, tries) = if tries == 0 {
                 connect::first_attempts(addr, rx, sockets).await
             } else {
                 (connect::retry(addr, rx, sockets).await, tries + 1)
             };
-            (place, port, tries, attempt)
-        }
-    };
-    for (index, group, port) in plan.entries() {
-        pending.push(launch((index, group), port, 0));
+            Attempted {
+                place,
+                port,
+                tries,
+                attempt,
+            }
+        }));
     }
 
-    let mut range = Vec::new();
-    let mut control = Vec::new();
-    let mut identifying = FuturesUnordered::new();
-    let mut details = Vec::new();
-    while !(pending.is_empty() && identifying.is_empty()) {
-        let (place, port, tries, attempt) = tokio::select! {
-            Some(done) = pending.next(), if !pending.is_empty() => done,
-            Some(found) = identifying.next(), if !identifying.is_empty() => {
-                details.push(found);
-                continue;
+    /// Run the attempts and identifications until all are done or the
+    /// deadline passes, settling each port as its state becomes final;
+    /// what identification found, by port.
+    async fn run(
+        &mut self,
+        plan: &Plan,
+        timeouts: &mut Timeouts,
+        settled: &mut Settled,
+        deadline: tokio::time::Instant,
+        on_port: &mut impl FnMut(PortEvent),
+    ) -> Vec<(u16, PortDetails)> {
+        let mut details = Vec::new();
+        while !(self.pending.is_empty() && self.identifying.is_empty()) {
+            let done = tokio::select! {
+                Some(done) = self.pending.next(), if !self.pending.is_empty() => done,
+                Some(found) = self.identifying.next(), if !self.identifying.is_empty() => {
+                    details.push(found);
+                    continue;
+                }
+                _ = tokio::time::sleep_until(deadline) => break,
+            };
+            let place = done.place;
+            if let Some((result, expects, opened)) = self.settle(done, timeouts) {
+                if result.state == PortState::Open {
+                    self.identify(result.port, expects, opened);
+                }
+                settled.push(plan, place, result, on_port);
             }
-            _ = tokio::time::sleep_until(deadline) => break,
-        };
+        }
+        details
+    }
+
+    /// The port's final result from its latest attempt, or `None` when it
+    /// gets another one.
+    fn settle(
+        &mut self,
+        done: Attempted,
+        timeouts: &mut Timeouts,
+    ) -> Option<(PortResult, Service, Option<ident::Opened>)> {
+        let Attempted {
+            place,
+            port,
+            tries,
+            attempt,
+        } = done;
         let (state, reason, rtt) = match attempt.outcome {
             Outcome::Answer { state, reason, rtt } => {
-                // Only handshake answers measure the path to the host; ICMP
-                // errors come from routers and are often rate-limited.
                 if state.answered() {
-                    // An answer to a retry: the first SYN (or its answer) was lost.
-                    loss_seen |= tries > 1;
-                    rtt_estimate = Some(RttEstimate::with(rtt_estimate, rtt));
-                    let t = timeout_for(rtt_estimate, timing);
-                    timeout_tx.send_if_modified(|cur| {
-                        let changed = *cur != t;
-                        *cur = t;
-                        changed
-                    });
+                    timeouts.learn(rtt, tries);
                 }
                 (state, reason, Some(rtt))
             }
-            Outcome::Silence if tries < attempts_allowed(loss_seen) => {
-                pending.push(launch(place, &port, tries));
-                continue;
+            Outcome::Silence if tries < attempts_allowed(timeouts.loss_seen) => {
+                self.launch(place, port, tries);
+                return None;
             }
             Outcome::Silence => (PortState::Filtered, Reason::Timeout, None),
             Outcome::LocalError => (PortState::Error, Reason::LocalError, None),
         };
-        if let (PortState::Open, Some(budget)) = (state, identify) {
-            let (number, first): (u16, Protocol) = (port.port, port.protocol);
-            let addr = SocketAddr::new(target, number);
-            // The scan's own connection goes along: a service that closes it
-            // unasked is known one round trip later, before any protocol's
-            // fresh connection could tell.
-            let opened = attempt.connection;
-            identifying.push(async move {
-                let found = ident::identify_on(addr, first, budget, opened).await;
-                (number, found)
-            });
-        }
         let result = port_result(&port, (state, reason), rtt, tries);
-        settle(
-            plan,
-            place,
-            result,
-            [&mut range, &mut control],
-            &mut on_port,
-        );
+        Some((result, port.expects, attempt.connection))
     }
 
-    // Past the deadline (an overloaded probe): what is still unsettled is
-    // the probe's own failure, not the target's answer.
-    for (index, group, port) in plan.entries() {
-        let done = if group == PortGroup::Range {
-            &range
-        } else {
-            &control
+    /// Hand a port found open to identification, with the scan's own
+    /// connection: a service that closes it unasked is known one round
+    /// trip later, before any step's fresh connection could tell.
+    fn identify(&mut self, number: u16, expects: Service, opened: Option<ident::Opened>) {
+        let Some(budget) = self.setup.identify else {
+            return;
         };
-        if done.iter().any(|r| r.port == port.port) {
-            continue;
-        }
-        let result = port_result(port, (PortState::Error, Reason::LocalError), None, 0);
-        let lists = [&mut range, &mut control];
-        settle(plan, (index, group), result, lists, &mut on_port);
+        let addr = SocketAddr::new(self.target, number);
+        self.identifying.push(Box::pin(async move {
+            let found = ident::identify_on(addr, expects, budget, opened).await;
+            (number, found)
+        }));
     }
-    range.sort_by_key(|r| r.port);
-    control.sort_by_key(|r| r.port);
-    for (port, found) in details {
-        if let Some(r) = range
-            .iter_mut()
-            .chain(control.iter_mut())
-            .find(|r| r.port == port)
-        {
-            r.details = (!found.is_empty()).then(|| Box::new(found));
+}
+
+/// The ports whose state is final, per role, in the order they settled.
+#[derive(Default)]
+struct Settled {
+    range: Vec<PortResult>,
+    control: Vec<PortResult>,
+}
+
+impl Settled {
+    /// A port's final result: announced, then kept in its group's list.
+    fn push(
+        &mut self,
+        plan: &Plan,
+        (index, group): (usize, PortGroup),
+        result: PortResult,
+        on_port: &mut impl FnMut(PortEvent),
+    ) {
+        on_port(PortEvent {
+            group,
+            group_name: plan.groups.get(index).map(|g| g.name.clone()),
+            result: result.clone(),
+        });
+        match group {
+            PortGroup::Range => self.range.push(result),
+            PortGroup::Control => self.control.push(result),
         }
     }
-    let verdict = verdict::evaluate(plan, &range, &control);
-    Report {
-        target: Target::new(target),
-        ports: range,
-        control,
-        groups: GroupPorts::of(plan),
-        verdict,
-        started_at: humantime::format_rfc3339_millis(started_at).to_string(),
-        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        timeout_ms: u64::try_from(timeout_for(rtt_estimate, timing).as_millis())
-            .unwrap_or(u64::MAX),
-        upnp: None,
+
+    /// Past the deadline (an overloaded probe): what is still unsettled is
+    /// the probe's own failure, not the target's answer.
+    fn fail_unsettled(&mut self, plan: &Plan, on_port: &mut impl FnMut(PortEvent)) {
+        for (index, group, port) in plan.entries() {
+            let done = match group {
+                PortGroup::Range => &self.range,
+                PortGroup::Control => &self.control,
+            };
+            if done.iter().any(|r| r.port == port.port) {
+                continue;
+            }
+            let result = port_result(port, (PortState::Error, Reason::LocalError), None, 0);
+            self.push(plan, (index, group), result, on_port);
+        }
+    }
+
+    /// Range and control results, ascending, with what identification
+    /// found on each port.
+    fn with_details(self, details: Vec<(u16, PortDetails)>) -> (Vec<PortResult>, Vec<PortResult>) {
+        let Settled {
+            mut range,
+            mut control,
+        } = self;
+        range.sort_by_key(|r| r.port);
+        control.sort_by_key(|r| r.port);
+        for (port, found) in details {
+            if let Some(r) = range
+                .iter_mut()
+                .chain(control.iter_mut())
+                .find(|r| r.port == port)
+            {
+                r.details = (!found.is_empty()).then(|| Box::new(found));
+            }
+        }
+        (range, control)
     }
 }
 
 fn port_result(
-    port: &Service,
+    port: &PlannedPort,
     (state, reason): (PortState, Reason),
     rtt: Option<Duration>,
     attempts: u8,
@@ -247,24 +393,5 @@ fn port_result(
         rtt_ms: rtt.map(|d| (d.as_secs_f64() * 1e5).round() / 100.0),
         attempts,
         details: None,
-    }
-}
-
-/// A port's final result: announced, then kept in its group's list.
-fn settle(
-    plan: &Plan,
-    (index, group): (usize, PortGroup),
-    result: PortResult,
-    [range, control]: [&mut Vec<PortResult>; 2],
-    on_port: &mut impl FnMut(PortEvent),
-) {
-    on_port(PortEvent {
-        group,
-        group_name: plan.groups.get(index).map(|g| g.name.clone()),
-        result: result.clone(),
-    });
-    match group {
-        PortGroup::Range => range.push(result),
-        PortGroup::Control => control.push(result),
     }
 }

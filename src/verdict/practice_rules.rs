@@ -15,7 +15,7 @@
 //! number.
 
 use crate::api::{Finding, FindingId, PortDetails, PortResult, PortState, Severity};
-use crate::plan::{Plan, Protocol};
+use crate::plan::{Plan, Service};
 
 /// The finding of the service identification recognised, if it is one of
 /// the practice check's.
@@ -50,28 +50,28 @@ fn recognised(d: &PortDetails) -> Option<(FindingId, Severity)> {
 
 /// The finding a plan entry's service stands for, when the port is judged
 /// by its number.
-fn expected(protocol: Protocol) -> Option<(FindingId, Severity)> {
+fn expected(expects: Service) -> Option<(FindingId, Severity)> {
     use FindingId::*;
     use Severity::*;
-    match protocol {
-        Protocol::Rdp => Some((RdpExposed, Critical)),
-        Protocol::Vnc => Some((VncExposed, Warning)),
-        Protocol::Mysql | Protocol::Mssql | Protocol::Postgres => Some((DatabaseExposed, Critical)),
-        Protocol::Telnet => Some((TelnetExposed, Critical)),
-        Protocol::Netbios => Some((NetbiosExposed, Critical)),
-        Protocol::Ftp => Some((FtpExposed, Warning)),
-        Protocol::Ipp => Some((PrinterExposed, Warning)),
-        Protocol::Ssh => Some((SshExposed, Notice)),
-        Protocol::Smb | Protocol::Tls | Protocol::Plain | Protocol::Kerberos => None,
+    match expects {
+        Service::Rdp => Some((RdpExposed, Critical)),
+        Service::Vnc => Some((VncExposed, Warning)),
+        Service::Mysql | Service::Mssql | Service::Postgres => Some((DatabaseExposed, Critical)),
+        Service::Telnet => Some((TelnetExposed, Critical)),
+        Service::Netbios => Some((NetbiosExposed, Critical)),
+        Service::Ftp => Some((FtpExposed, Warning)),
+        Service::Ipp => Some((PrinterExposed, Warning)),
+        Service::Ssh => Some((SshExposed, Notice)),
+        Service::Smb | Service::Https | Service::Http | Service::Kerberos => None,
     }
 }
 
 /// Whether identification recognised a service other than `protocol`'s
 /// (SMB on the NetBIOS port is the same file sharing; IPP runs over HTTP,
 /// so any web answer on the printer port fits it).
-fn recognised_other(d: &PortDetails, protocol: Protocol) -> bool {
-    let smb = d.smb.is_some() && protocol != Protocol::Netbios;
-    let http = d.http.is_some() && protocol != Protocol::Ipp;
+fn recognised_other(d: &PortDetails, expects: Service) -> bool {
+    let smb = d.smb.is_some() && expects != Service::Netbios;
+    let http = d.http.is_some() && expects != Service::Ipp;
     smb || http
         || d.tls.is_some()
         || d.kerberos.is_some()
@@ -85,11 +85,11 @@ fn of_port(plan: &Plan, p: &PortResult) -> Option<(FindingId, Severity)> {
     if let Some(found) = details.and_then(recognised) {
         return Some(found);
     }
-    let protocol = plan.service(p.port).map(|s| s.protocol)?;
-    if details.is_some_and(|d| recognised_other(d, protocol)) {
+    let expects = plan.service(p.port).map(|s| s.expects)?;
+    if details.is_some_and(|d| recognised_other(d, expects)) {
         return None;
     }
-    expected(protocol)
+    expected(expects)
 }
 
 /// The service findings over `ports` (range and control ports of a scan of

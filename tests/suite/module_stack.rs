@@ -40,51 +40,13 @@ const LAYERS: &[&[&str]] = &[
 /// At most this many `*.rs` files directly in one folder (`mod.rs` counts).
 const MAX_FILES_PER_FOLDER: usize = 12;
 
-/// Cycles that exist only until work on other branches lands. A cycle is
-/// let through (and printed) when every module in it is in one entry; an
-/// entry no cycle fits any more fails the test, so delete it (and then
-/// this list) once that work is merged.
-/// - `probe::ident`: `greeting` ↔ `mysql` (one constant) and
-///   `greeting_client` ↔ `plain_client` (one conversation in two files),
-///   removed by the identification interface.
-const ALLOWED_CYCLES: &[&[&str]] = &[
-    &["probe::ident::greeting", "probe::ident::mysql"],
-    &[
-        "probe::ident::greeting_client",
-        "probe::ident::plain_client",
-    ],
-];
-
-/// Folders over [`MAX_FILES_PER_FOLDER`] until the identification
-/// interface lands (`src/probe/ident`). Delete with [`ALLOWED_CYCLES`]; a
-/// stale entry fails the test.
-const ALLOWED_FULL_FOLDERS: &[&str] = &["src/probe/ident"];
-
 #[test]
 fn no_import_cycle_between_sibling_modules() {
     let tree = Tree::read();
     let cycles = tree.cycles();
     let mut report = String::new();
-    let mut allowed_seen = BTreeSet::new();
     for cycle in &cycles {
-        if let Some(allowed) = ALLOWED_CYCLES
-            .iter()
-            .find(|a| cycle.members.iter().all(|m| a.contains(&m.as_str())))
-        {
-            allowed_seen.insert(allowed.join(" ↔ "));
-            eprintln!("allowed for now: {}", cycle.describe());
-            continue;
-        }
         report.push_str(&cycle.describe());
-    }
-    for allowed in ALLOWED_CYCLES {
-        let name = allowed.join(" ↔ ");
-        if !allowed_seen.contains(&name) {
-            let _ = writeln!(
-                report,
-                "ALLOWED_CYCLES lists {name}, which is no cycle any more: delete the entry\n"
-            );
-        }
     }
     assert!(report.is_empty(), "import cycles under src/:\n\n{report}");
 }
@@ -159,25 +121,10 @@ fn no_folder_holds_more_than_twelve_source_files() {
         if *n <= MAX_FILES_PER_FOLDER {
             continue;
         }
-        if ALLOWED_FULL_FOLDERS.contains(&folder.as_str()) {
-            eprintln!("allowed for now: {folder} holds {n} source files");
-            continue;
-        }
         let _ = writeln!(
             report,
             "{folder} holds {n} source files (at most {MAX_FILES_PER_FOLDER}): group them in subfolders"
         );
-    }
-    for folder in ALLOWED_FULL_FOLDERS {
-        if counts
-            .get(*folder)
-            .is_none_or(|n| *n <= MAX_FILES_PER_FOLDER)
-        {
-            let _ = writeln!(
-                report,
-                "ALLOWED_FULL_FOLDERS lists {folder}, which is within the limit now: delete the entry"
-            );
-        }
     }
     assert!(report.is_empty(), "{report}");
 }

@@ -6,7 +6,7 @@ use portcheck::api::{
     ErrorCode, FindingId, IdentLimit, MssqlEncryption, NetbiosSession, PortState, RdpSecurity,
     Reason, UpnpAnswer,
 };
-use portcheck::plan::Protocol;
+use portcheck::plan::{Service, Transport};
 
 fn json_name(v: impl serde::Serialize) -> String {
     serde_json::to_value(v)
@@ -44,8 +44,9 @@ fn openapi_names_every_value() {
         every_name!(Reason: Connected, Refused, Timeout, Unreachable, Prohibited, LocalError),
         every_name!(PortState: Open, Closed, Filtered, Error),
         every_name!(IdentLimit: Time, Bytes),
-        every_name!(Protocol: Smb, Tls, Plain, Kerberos, Rdp, Vnc, Ftp, Ssh, Telnet, Netbios, Mysql,
+        every_name!(Service: Smb, Https, Http, Kerberos, Rdp, Vnc, Ftp, Ssh, Telnet, Netbios, Mysql,
             Mssql, Postgres, Ipp),
+        every_name!(Transport: Tcp, Udp),
     ]
     .concat();
     for name in names {

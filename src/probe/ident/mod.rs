@@ -1,72 +1,126 @@
-//! Identification: on a port the scan found open, ask the service what it is
-//! — SMB (dialects, SMB1, signing, guest and anonymous sessions), TLS
-//! (versions, certificate) with the web server behind it, plain HTTP, the
-//! banner a service sends unasked, or a Kerberos KDC's error — within a
-//! fixed per-port budget.
+//! Identification: on a port the scan found open, ask the service what it
+//! is, within a fixed budget, over TCP or UDP. "445 is open" is a warning;
+//! "your file server lets anyone in as a guest and still speaks SMB1" is
+//! the Celle incident.
 //!
-//! Why a budget: every byte comes from a host the visitor controls. A
-//! service that never answers, drips one byte a second or announces a
-//! gigabyte must not hold the probe, so each port gets [`Budget::time`] in
-//! all, each read loops until its delimiter, its byte cap or the deadline
-//! (never a single `read()`), each protocol has its own byte cap, and a
-//! length field is checked against the cap before anything is read into
-//! memory. Running out of a budget is reported ([`IdentLimit`]), not
-//! hidden.
+//! # The interface
 //!
-//! The parsers are pure functions in [`smb`], [`ntlm`], [`tls`], [`http`],
-//! [`kerberos`], and for the practice check's services [`greeting`] (SSH,
-//! FTP), [`vnc`], [`telnet`], [`mysql`], [`rdp`], [`mssql`], [`postgres`],
-//! [`netbios`] and [`ipp`]; the conversations around them are in
-//! `smb_client`, `tls_client`, `plain_client` (with `greeting_client` for
-//! services that speak first), `kerberos_client` and `ask_client`, on the
-//! budgeted I/O of `wire`. This module chooses what to try and in which
-//! order. What is tried on a port depends on the port's plan entry
-//! ([`protocols_for`]): the protocol the plan expects first, then the
-//! others while the budget lasts, RDP on every port (it is often moved off
-//! 3389), Kerberos last (a service that is something else has usually said
-//! so by then). SMB stops after session setup: no tree connect, no share,
-//! no file; Kerberos after one AS-REQ without a password; RDP, VNC, Telnet
-//! and the databases before any login.
-
-mod ask_client;
-pub mod greeting;
-mod greeting_client;
-pub mod http;
-pub mod ipp;
-pub mod kerberos;
-mod kerberos_client;
-pub mod mssql;
-pub mod mysql;
-pub mod netbios;
-pub mod ntlm;
-mod plain_client;
-mod progress;
-pub use progress::read_in_pieces;
-pub mod postgres;
-pub mod rdp;
-pub mod smb;
-mod smb_client;
-pub mod telnet;
-pub mod tls;
-mod tls_client;
-pub mod vnc;
-mod wire;
+//! - A plan entry ([`crate::plan::PlannedPort`]) names the service the plan
+//!   expects ([`crate::plan::Service`]) and its transport
+//!   ([`crate::plan::Transport`]).
+//! - [`steps_for`] derives from the service the [`Step`]s to run (the
+//!   conversations that exist), most likely first; `steps` runs them one
+//!   by one within the port's [`Budget`] and folds what each found into the
+//!   port's `PortDetails`.
+//! - Each service is one module under [`services`]: its pure parser, what
+//!   the probe sends (the request builder), their unit tests, and beside
+//!   them its conversation. Text the services report is made printable and
+//!   short in [`text`].
+//! - Every conversation runs on the budgeted I/O layer `io`: `io::tcp`
+//!   (connect, read to a delimiter, a byte cap or the deadline, reset on
+//!   close) and `io::udp` (a few datagrams to the visitor's own address,
+//!   answers counted and accepted only from that address, capped in number
+//!   and size). Both record in one `io::Limits` which budget ran out.
+//! - Over UDP today: [`services::ssdp`], the UPnP check, which a plan asks
+//!   for with `Plan::upnp` and the report carries as `Report::upnp`. A UDP
+//!   entry of a plan (issue 21) will be a `PlannedPort` with
+//!   `Transport::Udp`; the scan then hands it to the service's UDP
+//!   conversation instead of the connect scan.
+//!
+//! # What is asked
+//!
+//! | service | step, tried first on | what is reported (`details`) |
+//! |---|---|---|
+//! | SMB | `Smb`, 445 | `dialects` accepted when each of 2.0.2, 2.1, 3.0, 3.0.2, 3.1.1 is offered alone; `smb1` (an SMB1 negotiate offering only `NT LM 0.12`); `signing_required`; `guest_access` (NTLM session setup as an unknown user, empty password, granted and not a null session); `anonymous_session` |
+//! | TLS | `Tls`, 443, 444, 448 | `version` (rustls, TLS 1.3/1.2), `outdated_versions` (hand-made hellos offering only TLS 1.0, only 1.1), the certificate's `subject`, `issuer`, `not_before`, `not_after`, `self_signed`; then one `GET /` over it → `http` |
+//! | Kerberos | `Kerberos`, 88 | one AS-REQ for a random principal in the realm `PORTCHECK.INVALID`, without pre-authentication: `message`, `error_code` and `error`, `realm` when the KDC names another, `server_time` |
+//! | HTTP, banners | `Plain`, all other ports | `banner` (the first line a service sends unasked within 0.5 s), else one `GET /` → `http` with `status`, `server`, `title`, `admin_interface` |
+//! | greetings | `Plain`, 21, 22, 23, 3306, 5900, 5901 (waiting a quarter of the budget, 1 s, for the greeting) and every port through plain | `ssh`, `ftp`, `vnc` (the probe answers with its version and reads the security types; never picks one), `telnet` (every option refused, never a user name), `mysql` (`version` or `error_code`) |
+//! | RDP | `Rdp`, 3389; every other port after the steps above | an X.224 Connection Request offering TLS and CredSSP: `rdp` with `security` or `failure_code` |
+//! | MS SQL | `Mssql`, 1433 | a TDS PRELOGIN: `mssql` with `version` and `encryption` |
+//! | PostgreSQL | `Postgres`, 5432 | an SSLRequest: `postgres` with `tls` |
+//! | IPP | `Plain`, 631 | `ipp` when the `Server` header of the `GET /` answer names CUPS or IPP |
+//! | NetBIOS | `Netbios`, 139 | a session request to `*SMBSERVER`: `netbios` with `session`, then SMB as on 445 |
+//! | SSDP/UPnP | UDP 1900, plans with `upnp` | one M-SEARCH (two if the first got no answer): `upnp` with `answer`, `server`, `location`, `st`, `usn` |
+//!
+//! When the first guess is wrong, the others follow within the budget
+//! (Kerberos last, unless the answer to `GET /` looked like Kerberos; a
+//! hint from that answer — a TLS record, a Kerberos error, a TPKT packet —
+//! narrows the rest to that step). RDP is tried on every open port, after
+//! SMB/TLS/plain on the standard plan's ports: a port they identified never
+//! sees it, and a silent port has ended identification before. A service
+//! that closes the scan's own connection at once without a word ends
+//! identification there ([`identify_on`]); one that closes the plain
+//! step's connection before it was sent anything ends it at that step. SMB
+//! stops after session setup (no tree connect, no share, no file, no
+//! credentials beyond "unknown user, empty password" and "anonymous");
+//! Kerberos after one AS-REQ; RDP, VNC, Telnet and the databases before
+//! any login.
+//!
+//! # Budgets, caps and limits
+//!
+//! Every byte comes from a host the visitor controls. A service that never
+//! answers, drips one byte a second or announces a gigabyte must not hold
+//! the probe. Each open port gets [`Budget::time`] in all (4 s,
+//! [`Budget::STANDARD`]), run in parallel with the connect scan and with
+//! the other open ports; the most likely step may use half of it, and a
+//! service that lets a whole step run out (silent or dripping) is not asked
+//! again. Reads loop until their delimiter, a byte cap or the deadline,
+//! never a single `read()`, and a length field is checked against the cap
+//! before anything is read into memory. Caps per connection: 8 KiB per SMB
+//! message, 32 KiB for the first flight of a TLS 1.0/1.1 probe, 52 KiB for
+//! a TLS 1.2/1.3 connection (handshake and HTTP answer), 16 KiB for an HTTP
+//! answer, 512 bytes for a banner, 1 KiB for a greeting, 256 bytes for a
+//! VNC offer, 512 bytes for an RDP confirm, 1 KiB for a TDS answer,
+//! 256 bytes for a PostgreSQL answer, 16 for a NetBIOS one, 8 KiB for a
+//! Kerberos message. Over UDP (SSDP): at most 2 datagrams out, the second
+//! a quarter of the wait after the first and only if nothing answered; at
+//! most 8 datagrams of the visitor's read, 2048 bytes each; a wait of
+//! 1.1–1.5 s after the last search, adapted to the round-trip time.
+//! Datagrams from any other address are dropped without counting and
+//! without ending or shortening the wait. A budget that ran out is reported
+//! (`"limit": "time"` or `"bytes"`, `IdentLimit`), never hidden; silence
+//! over UDP is "no answer", never proof of absence. Identification
+//! connections close with a reset, like the scan's; at most
+//! [`MAX_CONNECTIONS_PER_PORT`] are open to one port at a time.
+//!
+//! # Adding a service
+//!
+//! Over TCP or UDP, a service is:
+//!
+//! 1. one module `src/probe/ident/services/<name>.rs` (or `<name>/mod.rs`
+//!    with `conversation.rs`): the pure parser and request builder with
+//!    their unit tests, and the conversation on `io::tcp` or `io::udp`;
+//!    listed in `services/mod.rs`;
+//! 2. its property tests in `tests/suite/ident/service_props.rs` and a fuzz
+//!    target `fuzz/fuzz_targets/<name>.rs` (a `[[bin]]` in
+//!    `fuzz/Cargo.toml`);
+//! 3. its details type in `src/api.rs` (and `docs/openapi.yaml`);
+//! 4. a `Service` variant and, for TCP, a `Step` with its row in
+//!    `steps_for` and its arm in `steps.rs`; one plan entry in
+//!    `src/plan/practice.rs` (a `PlannedPort` with its transport) and its
+//!    IANA name in `plan::service_name`;
+//! 5. one finding rule in `src/verdict/practice.rs`;
+//! 6. its texts (the finding's explanation in both languages).
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 
-use crate::api::{IdentLimit, PortDetails};
+use crate::api::PortDetails;
+use crate::plan::Service;
 use crate::probe::metrics::Held;
-use ask_client::{probe_mssql, probe_netbios, probe_postgres, probe_rdp};
-use kerberos_client::probe_kerberos;
-use plain_client::{Plain, probe_plain};
-use smb_client::probe_smb;
-use tls_client::probe_tls;
-use wire::Limits;
+
+pub(crate) mod io;
+mod progress;
+pub mod services;
+mod steps;
+pub mod text;
+
+pub use progress::read_in_pieces;
+pub use steps::{Step, steps_for};
 
 /// How long and how much identification may spend on one port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,40 +146,7 @@ impl Budget {
 /// Most connections identification holds open to one port at a time: the
 /// SMB step's five dialect negotiations, the SMB1 question and two session
 /// setups (TLS uses three, plain one).
-pub const MAX_CONNECTIONS_PER_PORT: usize = smb::DIALECTS.len() + 3;
-
-pub use crate::plan::Protocol;
-
-/// What to try on a port whose plan entry names `first`, most likely first.
-///
-/// Services that greet (SSH, FTP, Telnet, VNC, MySQL) are recognised by
-/// `Plain`, which waits for a greeting before it asks `GET /`; so is IPP,
-/// from the HTTP answer. RDP is tried on every port, after the protocols
-/// that name most services, so it costs one connection only on a port
-/// nothing else recognised (a silent port ends identification before).
-pub fn protocols_for(first: Protocol) -> &'static [Protocol] {
-    use Protocol::*;
-    match first {
-        Smb => &[Smb, Tls, Plain, Rdp, Kerberos],
-        Tls => &[Tls, Plain, Rdp, Smb, Kerberos],
-        Plain | Ipp => &[Plain, Tls, Rdp, Smb, Kerberos],
-        Kerberos => &[Kerberos, Plain, Tls, Rdp, Smb],
-        Rdp => &[Rdp, Plain, Tls, Smb, Kerberos],
-        Ftp | Ssh | Telnet | Vnc | Mysql => &[Plain, Rdp, Tls, Smb, Kerberos],
-        Mssql => &[Mssql, Plain, Rdp, Tls, Smb, Kerberos],
-        Postgres => &[Postgres, Plain, Rdp, Tls, Smb, Kerberos],
-        // The session service first, then SMB on the same port.
-        Netbios => &[Netbios, Smb, Plain, Rdp, Tls, Kerberos],
-    }
-}
-
-/// Whether services expected on a port with this plan entry speak first,
-/// so that `Plain` waits longer for their greeting (MariaDB, for one, may
-/// look up the client's name before it sends its handshake).
-fn greets(first: Protocol) -> bool {
-    use Protocol::*;
-    matches!(first, Ftp | Ssh | Telnet | Vnc | Mysql)
-}
+pub const MAX_CONNECTIONS_PER_PORT: usize = services::smb::DIALECTS.len() + 3;
 
 /// The scan's own connection to a port it found open, handed to
 /// identification.
@@ -171,10 +192,10 @@ async fn closed_unasked(stream: &TcpStream, until: Instant) -> bool {
     }
 }
 
-/// Identify the service on `addr`, which the scan found open, trying
-/// `first` first (from the port's plan entry).
-pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> PortDetails {
-    identify_on(addr, first, budget, None).await
+/// Identify the service on `addr`, which the scan found open, where the
+/// port's plan entry expects `expects`.
+pub async fn identify(addr: SocketAddr, expects: Service, budget: Budget) -> PortDetails {
+    identify_on(addr, expects, budget, None).await
 }
 
 /// [`identify`], watching the scan's own connection meanwhile: a service
@@ -184,11 +205,11 @@ pub async fn identify(addr: SocketAddr, first: Protocol, budget: Budget) -> Port
 /// other, a round trip or two each.
 pub async fn identify_on(
     addr: SocketAddr,
-    first: Protocol,
+    expects: Service,
     budget: Budget,
     opened: Option<Opened>,
 ) -> PortDetails {
-    let steps = try_protocols(addr, first, budget);
+    let steps = steps::run(addr, expects, budget);
     let Some(opened) = opened else {
         return steps.await;
     };
@@ -207,125 +228,6 @@ pub async fn identify_on(
     }
 }
 
-/// What [`identify`] does on connections of its own.
-async fn try_protocols(addr: SocketAddr, first: Protocol, budget: Budget) -> PortDetails {
-    let limits = Arc::new(Limits::default());
-    let deadline = Instant::now() + budget.time;
-    let mut details = PortDetails::default();
-    let protocols = protocols_for(first);
-    // What the plain answer showed the service to be, if it was neither
-    // HTTP nor a banner: from then on only that protocol is worth trying.
-    let mut hint = None;
-    for (i, proto) in protocols.iter().enumerate() {
-        if hint.is_some_and(|h| h != *proto) {
-            continue;
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            limits.hit(Limits::TIME);
-            break;
-        }
-        // The first guess may use half the budget; later ones what is left.
-        let step_deadline = if i == 0 {
-            now + (deadline - now) / 2
-        } else {
-            deadline
-        };
-        match proto {
-            Protocol::Smb => {
-                if let Some(s) = probe_smb(addr, step_deadline, &limits).await {
-                    details.smb = Some(s);
-                    break;
-                }
-                // A NetBIOS session service that SMB did not answer on.
-                if details.service.netbios.is_some() {
-                    break;
-                }
-            }
-            Protocol::Tls => {
-                if let Some((t, h)) = probe_tls(addr, step_deadline, &limits).await {
-                    details.tls = Some(t);
-                    details.http = h;
-                    break;
-                }
-            }
-            Protocol::Kerberos => {
-                if let Some(k) = probe_kerberos(addr, step_deadline, &limits).await {
-                    details.kerberos = Some(k);
-                    break;
-                }
-            }
-            Protocol::Plain => {
-                // A service expected to greet gets half the step for it; the
-                // other half is left for `GET /` should it stay silent.
-                let wait = if i == 0 && greets(first) {
-                    (step_deadline - now) / 2
-                } else {
-                    budget.banner_wait
-                };
-                match probe_plain(addr, first, step_deadline, wait, &limits).await {
-                    Plain::Http(h) => {
-                        details.service.ipp = ipp::recognise(&h);
-                        details.http = Some(h);
-                        break;
-                    }
-                    Plain::Banner(b) => {
-                        details.banner = Some(b);
-                        break;
-                    }
-                    Plain::Service(s, line) => {
-                        details.service = *s;
-                        details.banner = line;
-                        break;
-                    }
-                    Plain::Hint(p) => hint = Some(p),
-                    Plain::Nothing => {}
-                    Plain::Refused | Plain::Closed => break,
-                }
-            }
-            Protocol::Rdp => {
-                if let Some(r) = probe_rdp(addr, step_deadline, &limits).await {
-                    details.service.rdp = Some(r);
-                    break;
-                }
-            }
-            Protocol::Mssql => {
-                if let Some(m) = probe_mssql(addr, step_deadline, &limits).await {
-                    details.service.mssql = Some(m);
-                    break;
-                }
-            }
-            Protocol::Postgres => {
-                if let Some(p) = probe_postgres(addr, step_deadline, &limits).await {
-                    details.service.postgres = Some(p);
-                    break;
-                }
-            }
-            // Not a break: SMB is asked next on the same port.
-            Protocol::Netbios => {
-                details.service.netbios = probe_netbios(addr, step_deadline, &limits).await;
-            }
-            // Recognised by `Plain`; never listed by `protocols_for`.
-            Protocol::Vnc
-            | Protocol::Ftp
-            | Protocol::Ssh
-            | Protocol::Telnet
-            | Protocol::Mysql
-            | Protocol::Ipp => {}
-        }
-        // A service that let a whole step run out of time is silent or
-        // dripping: another protocol would only wait the same way.
-        if limits.reported() == Some(IdentLimit::Time) {
-            break;
-        }
-        if hint.is_some_and(|h| !protocols[i + 1..].contains(&h)) {
-            break;
-        }
-    }
-    details.limit = limits.reported();
-    details
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,59 +239,5 @@ mod tests {
         assert_eq!(closed_at_once_within(ms(80)), ms(120));
         assert_eq!(closed_at_once_within(ms(1)), CLOSED_AT_ONCE_MIN);
         assert_eq!(closed_at_once_within(Duration::ZERO), CLOSED_AT_ONCE_MIN);
-    }
-
-    #[test]
-    fn port_plans() {
-        let plan = crate::plan::Plan::standard();
-        assert_eq!(protocols_for(plan.protocol(445))[0], Protocol::Smb);
-        assert_eq!(protocols_for(plan.protocol(443))[0], Protocol::Tls);
-        assert_eq!(protocols_for(plan.protocol(448))[0], Protocol::Tls);
-        assert_eq!(protocols_for(plan.protocol(440))[0], Protocol::Plain);
-        let both = crate::plan::Plan::standard();
-        assert_eq!(protocols_for(both.protocol(88))[0], Protocol::Kerberos);
-        assert_eq!(protocols_for(both.protocol(80))[0], Protocol::Plain);
-        let every = [
-            Protocol::Smb,
-            Protocol::Tls,
-            Protocol::Plain,
-            Protocol::Kerberos,
-            Protocol::Rdp,
-        ];
-        let practice = crate::plan::Plan::practice();
-        let firsts = practice
-            .groups
-            .iter()
-            .flat_map(|g| &g.ports)
-            .map(|s| s.protocol);
-        for first in every.into_iter().chain(firsts) {
-            let tried = protocols_for(first);
-            // A protocol recognised through `Plain` starts with it.
-            let starts = if greets(first) || first == Protocol::Ipp {
-                Protocol::Plain
-            } else {
-                first
-            };
-            assert_eq!(tried[0], starts, "{first:?}");
-            // RDP and the standard protocols everywhere, once each.
-            for p in every {
-                assert_eq!(
-                    tried.iter().filter(|&&t| t == p).count(),
-                    1,
-                    "{first:?} tries {p:?}"
-                );
-            }
-            if first != Protocol::Kerberos {
-                assert_eq!(tried.last(), Some(&Protocol::Kerberos));
-            }
-        }
-        // On the standard plan's ports, RDP comes after the protocols
-        // that name most services.
-        for first in [Protocol::Smb, Protocol::Tls, Protocol::Plain] {
-            let tried = protocols_for(first);
-            let rdp = tried.iter().position(|&p| p == Protocol::Rdp);
-            let plain = tried.iter().position(|&p| p == Protocol::Plain);
-            assert!(rdp > plain, "{first:?}");
-        }
     }
 }

@@ -27,12 +27,12 @@ use crate::api::{Plans, PortEvent, Report, SiteInfo, Started, Target, event};
 use crate::plan::Plan;
 use crate::probe::config::Site;
 use crate::probe::error::ApiError;
+use crate::probe::ident::services::ssdp;
 use crate::probe::metrics::Held;
 use crate::probe::routes::origin_guard::MayStartCheck;
 use crate::probe::routes::text_answer;
 use crate::probe::scan;
 use crate::probe::state::{Admission, Admitted, ConnInfo, ProbeState};
-use crate::probe::upnp;
 use crate::probe::www::headers::cors_origins;
 use crate::verdict;
 
@@ -108,7 +108,7 @@ fn spawn_scan(
         // The UPnP search runs beside the connect scan, not after it.
         let search = async {
             match plan.upnp {
-                true => Some(upnp::check(target.ip, rtt.map(|r| r.srtt)).await),
+                true => Some(ssdp::check(target.ip, rtt.map(|r| r.srtt)).await),
                 false => None,
             }
         };

@@ -211,6 +211,6 @@ fn each_range_names_the_forwarding_it_came_from() {
     assert!(de.what.contains("Statt nur Port 80 (HTTP)"), "{}", de.what);
 }
 
-fn plan_service(port: u16) -> crate::plan::Service {
-    crate::plan::Service::new(port, crate::plan::Protocol::Plain)
+fn plan_service(port: u16) -> crate::plan::PlannedPort {
+    crate::plan::PlannedPort::new(port, crate::plan::Service::Http)
 }

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use portcheck::api::{PortDetails, PortState};
-use portcheck::plan::{Group, Plan, Protocol, Service};
+use portcheck::plan::{Group, Plan, PlannedPort, Service};
 use portcheck::probe::ident::Budget;
 use portcheck::probe::scan::{Timing, scan_with};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -93,7 +93,7 @@ async fn scan_one(addr: SocketAddr) -> (PortState, Option<PortDetails>) {
         title: Default::default(),
         groups: vec![Group {
             name: "one".into(),
-            ports: vec![Service::new(addr.port(), Protocol::Plain)],
+            ports: vec![PlannedPort::new(addr.port(), Service::Http)],
             control: vec![],
         }],
         upnp: false,

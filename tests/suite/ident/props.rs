@@ -3,7 +3,9 @@
 //! the bytes contain, and read well-formed messages back as they were built.
 //! The same functions are fuzzed with cargo-fuzz (fuzz/).
 
-use portcheck::probe::ident::{http, ntlm, smb, tls};
+use portcheck::probe::ident::services::smb::{self, ntlm};
+use portcheck::probe::ident::services::{http, tls};
+use portcheck::probe::ident::text;
 use proptest::prelude::*;
 
 fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
@@ -102,11 +104,11 @@ proptest! {
     fn http_parser_never_panics_and_clips(b in bytes(3000)) {
         if let Some(r) = http::parse_response(&b) {
             prop_assert!((100..=599).contains(&r.status));
-            prop_assert!(r.server.as_ref().is_none_or(|s| s.chars().count() <= http::MAX_TEXT));
-            prop_assert!(r.title.as_ref().is_none_or(|s| s.chars().count() <= http::MAX_TEXT));
+            prop_assert!(r.server.as_ref().is_none_or(|s| s.chars().count() <= text::MAX_TEXT));
+            prop_assert!(r.title.as_ref().is_none_or(|s| s.chars().count() <= text::MAX_TEXT));
         }
-        if let Some(l) = http::banner_line(&b) {
-            prop_assert!(l.len() <= http::MAX_TEXT);
+        if let Some(l) = text::banner_line(&b) {
+            prop_assert!(l.len() <= text::MAX_TEXT);
             prop_assert!(l.bytes().all(|c| (0x20..0x7f).contains(&c)));
         }
         let _ = http::response_complete(&b);
@@ -117,14 +119,14 @@ proptest! {
         // However a service splits its answer, the incremental checks say
         // after each piece what the whole-buffer ones say of that prefix.
         let mut answer = http::ResponseProgress::default();
-        let mut line = http::LineProgress::default();
+        let mut line = text::LineProgress::default();
         let mut flight = tls::FlightReader::default();
         let mut n = 0;
         for cut in cuts.iter().cycle() {
             n = (n + cut).min(b.len());
             let prefix = &b[..n];
             prop_assert_eq!(answer.complete(prefix), http::response_complete(prefix), "{}", n);
-            prop_assert_eq!(line.complete(prefix), http::line_complete(prefix));
+            prop_assert_eq!(line.complete(prefix), text::line_complete(prefix));
             prop_assert_eq!(flight.read(prefix), tls::parse_legacy_flight(prefix));
             if n == b.len() {
                 break;

@@ -5,10 +5,10 @@
 //! same functions are fuzzed with cargo-fuzz (fuzz/).
 
 use portcheck::api::{MssqlEncryption, RdpSecurity};
-use portcheck::plan::Protocol;
-use portcheck::probe::ident::{
-    greeting, mssql, mysql, netbios, postgres, rdp, read_in_pieces, telnet, vnc,
-};
+use portcheck::plan::Service;
+use portcheck::probe::ident::read_in_pieces;
+use portcheck::probe::ident::services::greeting::{self, mysql, telnet};
+use portcheck::probe::ident::services::{mssql, netbios, postgres, rdp, vnc};
 use proptest::prelude::*;
 
 fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
@@ -21,8 +21,8 @@ proptest! {
     #[test]
     fn greeting_parsers_never_panic(b in bytes(1200)) {
         let _ = greeting::complete(&b);
-        let _ = greeting::classify(&b, Protocol::Plain);
-        let _ = greeting::classify(&b, Protocol::Ftp);
+        let _ = greeting::classify(&b, Service::Http);
+        let _ = greeting::classify(&b, Service::Ftp);
         if let Some(t) = telnet::parse(&b) {
             prop_assert!(t.refusal.len() <= 3 * b.len());
             prop_assert!(t.details.greeting.is_none_or(|g| g.len() <= 200));

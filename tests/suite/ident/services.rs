@@ -16,7 +16,7 @@ use portcheck::api::{
     FindingId, IdentLimit, Level, MssqlEncryption, NetbiosSession, PortDetails, PortState,
     RdpSecurity, Report,
 };
-use portcheck::plan::Protocol;
+use portcheck::plan::Service;
 use portcheck::probe::ident::{Budget, identify};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -114,14 +114,14 @@ fn mariadb_handshake() -> Vec<u8> {
     m
 }
 
-async fn identify_as(addr: SocketAddr, first: Protocol) -> PortDetails {
+async fn identify_as(addr: SocketAddr, first: Service) -> PortDetails {
     within("identification", identify(addr, first, BUDGET)).await
 }
 
 #[tokio::test]
 async fn xrdp_is_recognised_on_its_port_and_on_any_other() {
     let addr = stand_in("127.0.0.1", 0, xrdp).await;
-    for first in [Protocol::Rdp, Protocol::Plain, Protocol::Smb, Protocol::Tls] {
+    for first in [Service::Rdp, Service::Http, Service::Smb, Service::Https] {
         let d = identify_as(addr, first).await;
         let rdp = d
             .service
@@ -136,23 +136,23 @@ async fn xrdp_is_recognised_on_its_port_and_on_any_other() {
 #[tokio::test]
 async fn xvnc_with_and_without_a_password() {
     let open = stand_in("127.0.0.1", 0, |s| xvnc(s, &[1])).await;
-    let d = identify_as(open, Protocol::Vnc).await;
+    let d = identify_as(open, Service::Vnc).await;
     let vnc = d.service.vnc.expect("vnc");
     assert_eq!(vnc.version, "3.8");
     assert_eq!((vnc.security_types, vnc.no_password), (vec![1], Some(true)));
     let locked = stand_in("127.0.0.1", 0, |s| xvnc(s, &[2, 19])).await;
-    let d = identify_as(locked, Protocol::Vnc).await;
+    let d = identify_as(locked, Service::Vnc).await;
     let vnc = d.service.vnc.expect("vnc");
     assert_eq!(vnc.no_password, Some(false));
     // A greeting is recognised on a port that expects something else too.
-    let d = identify_as(open, Protocol::Plain).await;
+    let d = identify_as(open, Service::Http).await;
     assert_eq!(d.service.vnc.and_then(|v| v.no_password), Some(true));
 }
 
 #[tokio::test]
 async fn text_greetings_ftp_ssh_and_telnet() {
     let ftp = stand_in("127.0.0.1", 0, |s| greeter(s, b"220 (vsFTPd 3.0.3)\r\n")).await;
-    let d = identify_as(ftp, Protocol::Ftp).await;
+    let d = identify_as(ftp, Service::Ftp).await;
     assert_eq!(
         d.service.ftp.map(|f| (f.code, f.text)),
         Some((220, "(vsFTPd 3.0.3)".into()))
@@ -161,7 +161,7 @@ async fn text_greetings_ftp_ssh_and_telnet() {
 
     let line = b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
     let ssh = stand_in("127.0.0.1", 0, |s| greeter(s, line)).await;
-    let d = identify_as(ssh, Protocol::Ssh).await;
+    let d = identify_as(ssh, Service::Ssh).await;
     assert_eq!(
         d.service.ssh.map(|s| s.software),
         Some("OpenSSH_9.2p1".into())
@@ -182,7 +182,7 @@ async fn text_greetings_ftp_ssh_and_telnet() {
         greeter(s, b"Debian GNU/Linux 12\r\nlab login: ").await;
     })
     .await;
-    let d = identify_as(telnetd, Protocol::Telnet).await;
+    let d = identify_as(telnetd, Service::Telnet).await;
     let t = d.service.telnet.expect("telnet");
     assert_eq!(t.options, vec![24, 32, 1]);
     assert_eq!(t.greeting.as_deref(), Some("Debian GNU/Linux 12"));
@@ -193,7 +193,7 @@ async fn text_greetings_ftp_ssh_and_telnet() {
 async fn databases_mariadb_postgres_and_sql_server() {
     let handshake: &'static [u8] = mariadb_handshake().leak();
     let maria = stand_in("127.0.0.1", 0, move |s| greeter(s, handshake)).await;
-    let d = identify_as(maria, Protocol::Mysql).await;
+    let d = identify_as(maria, Service::Mysql).await;
     let m = d.service.mysql.expect("mysql");
     assert_eq!(m.version.as_deref(), Some("10.11.6-MariaDB-0+deb12u1"));
     assert_eq!(d.banner, None);
@@ -207,7 +207,7 @@ async fn databases_mariadb_postgres_and_sql_server() {
         let _ = s.write_all(&m).await;
     })
     .await;
-    let d = identify_as(refusing, Protocol::Mysql).await;
+    let d = identify_as(refusing, Service::Mysql).await;
     assert_eq!(d.service.mysql.and_then(|m| m.error_code), Some(1130));
 
     let postgres = stand_in("127.0.0.1", 0, |mut s| async move {
@@ -216,7 +216,7 @@ async fn databases_mariadb_postgres_and_sql_server() {
         }
     })
     .await;
-    let d = identify_as(postgres, Protocol::Postgres).await;
+    let d = identify_as(postgres, Service::Postgres).await;
     assert_eq!(d.service.postgres.map(|p| p.tls), Some(Some(false)));
 
     let sql_server = stand_in("127.0.0.1", 0, |mut s| async move {
@@ -235,7 +235,7 @@ async fn databases_mariadb_postgres_and_sql_server() {
         greeter(s, m.leak()).await;
     })
     .await;
-    let d = identify_as(sql_server, Protocol::Mssql).await;
+    let d = identify_as(sql_server, Service::Mssql).await;
     let m = d.service.mssql.expect("mssql");
     assert_eq!(m.version.as_deref(), Some("15.0.2000"));
     assert_eq!(m.encryption, Some(MssqlEncryption::Required));
@@ -253,7 +253,7 @@ async fn cups_and_a_netbios_session_service() {
         let _ = s.write_all(page).await;
     })
     .await;
-    let d = identify_as(cups, Protocol::Ipp).await;
+    let d = identify_as(cups, Service::Ipp).await;
     assert_eq!(
         d.service.ipp.and_then(|i| i.server).as_deref(),
         Some("CUPS/2.4 IPP/2.1")
@@ -271,7 +271,7 @@ async fn cups_and_a_netbios_session_service() {
         }
     })
     .await;
-    let d = identify_as(nbss, Protocol::Netbios).await;
+    let d = identify_as(nbss, Service::Netbios).await;
     assert_eq!(
         d.service.netbios.map(|n| n.session),
         Some(NetbiosSession::Positive)
@@ -294,7 +294,7 @@ async fn a_dripping_vnc_offer_ends_at_the_deadline() {
         }
     })
     .await;
-    let d = identify(addr, Protocol::Vnc, BUDGET).await;
+    let d = identify(addr, Service::Vnc, BUDGET).await;
     assert_eq!(d.limit, Some(IdentLimit::Time), "{d:?}");
     let vnc = d.service.vnc.expect("the version was read");
     assert_eq!((vnc.security_types, vnc.no_password), (vec![], None));
@@ -311,7 +311,7 @@ async fn oversized_answers_stop_at_their_caps() {
         hold(s).await;
     })
     .await;
-    let d = identify(flood, Protocol::Mysql, BUDGET).await;
+    let d = identify(flood, Service::Mysql, BUDGET).await;
     assert_eq!((d.service.mysql, d.limit), (None, Some(IdentLimit::Bytes)));
     // A TDS answer announcing 64 KiB: over the cap before it is read.
     let tds = stand_in("127.0.0.1", 0, |mut s| async move {
@@ -323,7 +323,7 @@ async fn oversized_answers_stop_at_their_caps() {
         hold(s).await;
     })
     .await;
-    let d = identify(tds, Protocol::Mssql, BUDGET).await;
+    let d = identify(tds, Service::Mssql, BUDGET).await;
     assert_eq!((d.service.mssql, d.limit), (None, Some(IdentLimit::Bytes)));
 }
 

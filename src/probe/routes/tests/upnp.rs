@@ -10,9 +10,9 @@ use axum::http::{Method, StatusCode};
 
 use super::{ask, state};
 use crate::api::{FindingId, Report, Severity, UpnpAnswer};
+use crate::probe::ident::services::ssdp::SSDP_PORT;
+use crate::probe::ident::services::ssdp::tests::{ANSWER, Reply, device};
 use crate::probe::state::ProbeState;
-use crate::probe::upnp::SSDP_PORT;
-use crate::probe::upnp::tests::{ANSWER, Reply, device};
 
 fn probe() -> Arc<ProbeState> {
     Arc::new(state(|s| {

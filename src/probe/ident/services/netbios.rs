@@ -4,6 +4,13 @@
 //! Any of them shows the session service of Windows file sharing; SMB
 //! itself is asked afterwards like on 445.
 
+use std::net::SocketAddr;
+
+use tokio::time::Instant;
+
+use crate::probe::ident::io::Limits;
+use crate::probe::ident::io::tcp::ask;
+
 use crate::api::{NetbiosDetails, NetbiosSession};
 
 const SESSION_REQUEST: u8 = 0x81;
@@ -63,6 +70,23 @@ pub fn parse_answer(buf: &[u8]) -> Option<NetbiosDetails> {
         session,
         error_code,
     })
+}
+
+// The conversation: one message out on a fresh connection, one answer
+// read within the deadline and its byte cap, then the connection is reset.
+// Never a login.
+
+pub(crate) async fn probe_netbios(
+    addr: SocketAddr,
+    deadline: Instant,
+    limits: &Limits,
+) -> Option<NetbiosDetails> {
+    // A length beyond the cap is no session answer: stop reading there
+    // rather than count it as a byte limit.
+    let done = |b: &[u8]| answer_len(b).is_some_and(|n| b.len() >= n || n > MAX_ANSWER);
+    let request = session_request();
+    let answer = ask(addr, &request, MAX_ANSWER, deadline, limits, done).await?;
+    parse_answer(&answer)
 }
 
 #[cfg(test)]

@@ -1,52 +1,27 @@
-//! Budgeted I/O on a connection to a service under identification: connect
-//! within the deadline, read until a delimiter, a byte cap or the deadline
-//! (never a single `read()`), write within the deadline, and record which
-//! limit ran out so the report can say so.
+//! Budgeted I/O over TCP: connect within the deadline, read until a
+//! delimiter, a byte cap or the deadline (never a single `read()`), write
+//! within the deadline, and record which limit ran out in [`Limits`] so the
+//! report can say so. Every socket closes with a reset.
 
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll, ready};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::{Instant, timeout_at};
 
-use crate::api::IdentLimit;
-
-/// Which limits were reached during one port's identification.
-#[derive(Debug, Default)]
-pub(super) struct Limits(AtomicU8);
-
-impl Limits {
-    pub(super) const TIME: u8 = 1;
-    pub(super) const BYTES: u8 = 2;
-
-    pub(super) fn hit(&self, what: u8) {
-        self.0.fetch_or(what, Ordering::Relaxed);
-    }
-
-    pub(super) fn reported(&self) -> Option<IdentLimit> {
-        let v = self.0.load(Ordering::Relaxed);
-        if v & Self::BYTES != 0 {
-            Some(IdentLimit::Bytes)
-        } else if v & Self::TIME != 0 {
-            Some(IdentLimit::Time)
-        } else {
-            None
-        }
-    }
-}
+use super::Limits;
 
 /// A stream that yields at most `left` bytes, then fails, and records that
 /// the cap was reached. Writes pass through.
-pub(super) struct Capped<S> {
-    pub(super) inner: S,
-    pub(super) left: usize,
-    pub(super) limits: Arc<Limits>,
+pub(crate) struct Capped<S> {
+    pub(crate) inner: S,
+    pub(crate) left: usize,
+    pub(crate) limits: Arc<Limits>,
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for Capped<S> {
@@ -85,7 +60,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Capped<S> {
 
 /// Connect within the deadline. The socket closes with a reset (linger 0):
 /// the probe leaves no TIME_WAIT behind and the service sees a clear end.
-pub(super) async fn connect(addr: SocketAddr, deadline: Instant) -> Result<TcpStream, Failure> {
+pub(crate) async fn connect(addr: SocketAddr, deadline: Instant) -> Result<TcpStream, Failure> {
     let socket = match addr {
         SocketAddr::V4(_) => TcpSocket::new_v4(),
         SocketAddr::V6(_) => TcpSocket::new_v6(),
@@ -105,7 +80,7 @@ pub(super) async fn connect(addr: SocketAddr, deadline: Instant) -> Result<TcpSt
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Failure {
+pub(crate) enum Failure {
     Time,
     Refused,
     Other,
@@ -113,7 +88,7 @@ pub(super) enum Failure {
 
 /// Why a read loop stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ReadEnd {
+pub(crate) enum ReadEnd {
     /// `done` said the buffer holds what was wanted.
     Done,
     /// The peer closed (or reset) the connection.
@@ -128,7 +103,7 @@ pub(super) enum ReadEnd {
 /// deadline. Records a reached limit. `done` is asked after every read with
 /// the grown buffer: it should look only at what is new (see
 /// `progress.rs`), or a dripping service makes the reading quadratic.
-pub(super) async fn read_until<S: AsyncRead + Unpin>(
+pub(crate) async fn read_until<S: AsyncRead + Unpin>(
     stream: &mut S,
     buf: &mut Vec<u8>,
     cap: usize,
@@ -165,15 +140,15 @@ pub(super) async fn read_until<S: AsyncRead + Unpin>(
 /// How a protocol frames its messages on TCP: a 4-byte header announcing
 /// the length of what follows (SMB's NetBIOS header, Kerberos' record
 /// marker), and the longest message the probe reads.
-pub(super) struct Framing {
+pub(crate) struct Framing {
     /// The announced length; `None` for a header that is not this protocol's.
-    pub(super) len: fn([u8; 4]) -> Option<usize>,
-    pub(super) max: usize,
+    pub(crate) len: fn([u8; 4]) -> Option<usize>,
+    pub(crate) max: usize,
 }
 
 /// One framed message: read the header, check the announced length against
 /// the cap before reading anything more, then read exactly that much.
-pub(super) async fn read_framed<S: AsyncRead + Unpin>(
+pub(crate) async fn read_framed<S: AsyncRead + Unpin>(
     s: &mut S,
     framing: &Framing,
     deadline: Instant,
@@ -198,7 +173,7 @@ pub(super) async fn read_framed<S: AsyncRead + Unpin>(
 }
 
 /// Send one request on a fresh connection and read one framed answer.
-pub(super) async fn exchange(
+pub(crate) async fn exchange(
     addr: SocketAddr,
     request: &[u8],
     framing: &Framing,
@@ -215,7 +190,27 @@ pub(super) async fn exchange(
     read_framed(&mut s, framing, deadline, limits).await
 }
 
-pub(super) async fn write_all<S: AsyncWrite + Unpin>(
+/// Send `request` on a fresh connection and read until `done`, `cap`
+/// bytes, the peer closing or the deadline: for answers without a length
+/// header of their own.
+pub(crate) async fn ask(
+    addr: SocketAddr,
+    request: &[u8],
+    cap: usize,
+    deadline: Instant,
+    limits: &Limits,
+    done: impl Fn(&[u8]) -> bool,
+) -> Option<Vec<u8>> {
+    let mut s = connect(addr, deadline).await.ok()?;
+    if !write_all(&mut s, request, deadline).await {
+        return None;
+    }
+    let mut buf = Vec::new();
+    read_until(&mut s, &mut buf, cap, deadline, limits, done).await;
+    Some(buf)
+}
+
+pub(crate) async fn write_all<S: AsyncWrite + Unpin>(
     s: &mut S,
     data: &[u8],
     deadline: Instant,
@@ -223,41 +218,10 @@ pub(super) async fn write_all<S: AsyncWrite + Unpin>(
     matches!(timeout_at(deadline, s.write_all(data)).await, Ok(Ok(())))
 }
 
-/// Random bytes for GUIDs, salts, hello randoms and client challenges, from
-/// the system's source. None of them protects a secret (the probe logs on
-/// with an empty password), so if the source fails, a clock-derived filler
-/// is good enough.
-pub(super) fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut out = [0u8; N];
-    if getrandom::fill(&mut out).is_err() {
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        for (i, b) in out.iter_mut().enumerate() {
-            *b = (nanos >> ((i % 16) * 8)) as u8 ^ i as u8;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn limits_report_bytes_over_time() {
-        let l = Limits::default();
-        assert_eq!(l.reported(), None);
-        l.hit(Limits::TIME);
-        assert_eq!(l.reported(), Some(IdentLimit::Time));
-        l.hit(Limits::BYTES);
-        assert_eq!(l.reported(), Some(IdentLimit::Bytes));
-    }
-
-    #[test]
-    fn random_bytes_differ() {
-        assert_ne!(random_bytes::<16>(), random_bytes::<16>());
-    }
+    use crate::api::IdentLimit;
 
     /// Reads from an in-memory service until the line ends, the cap or `after`.
     async fn read_line(
@@ -298,39 +262,6 @@ mod tests {
         let (end, buf, limit) = read_line(&mut ours, 100, Duration::from_millis(4500)).await;
         assert_eq!((end, limit), (ReadEnd::Deadline, Some(IdentLimit::Time)));
         assert_eq!(buf, b"aaaaa", "one byte a second for 4.5 s");
-    }
-
-    /// A web server dripping a 16 KB answer one byte at a time: one read
-    /// per byte, and the completeness check's work stays linear in the
-    /// bytes (it looks only at what is new).
-    #[tokio::test(start_paused = true)]
-    async fn a_dripped_answer_is_checked_in_linear_work() {
-        use super::super::http::{MAX_RESPONSE, ResponseProgress};
-        use super::super::progress::tests::endless;
-        let (mut ours, mut theirs) = tokio::io::duplex(1);
-        let start = b"HTTP/1.1 200 OK\r\n\r\n<html>";
-        let answer = endless(start, b"<p>no title here</p>", MAX_RESPONSE);
-        tokio::spawn(async move { theirs.write_all(&answer).await });
-        let limits = Limits::default();
-        let mut buf = Vec::new();
-        let mut progress = ResponseProgress::default();
-        let mut asked = 0;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let end = read_until(&mut ours, &mut buf, MAX_RESPONSE, deadline, &limits, |b| {
-            asked += 1;
-            progress.complete(b)
-        })
-        .await;
-        assert_eq!((end, buf.len()), (ReadEnd::Cap, MAX_RESPONSE));
-        assert!(
-            asked > MAX_RESPONSE,
-            "one byte per read: asked {asked} times"
-        );
-        let examined = progress.examined();
-        assert!(
-            examined <= 8 * MAX_RESPONSE,
-            "{examined} for {MAX_RESPONSE} bytes"
-        );
     }
 
     #[tokio::test(start_paused = true)]

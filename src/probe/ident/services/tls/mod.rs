@@ -9,8 +9,11 @@
 //! follows in clear text. The certificate's fields are read with
 //! x509-parser.
 
-use super::http::clip;
+use crate::probe::ident::text::clip;
+
+mod conversation;
 use crate::api::TlsDetails;
+pub(crate) use conversation::probe_tls;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 /// Largest first flight the probe reads (ServerHello plus a certificate
@@ -127,78 +130,95 @@ impl FlightReader {
     /// What the flight so far (`buf`, which only ever grows) says.
     pub fn read(&mut self, buf: &[u8]) -> LegacyAnswer {
         loop {
-            // Walk the complete handshake messages gathered so far.
-            while let Some(h) = self.hs.get(self.p..self.p + 4) {
-                self.examined += 4;
-                let len = usize::from(h[1]) << 16 | usize::from(h[2]) << 8 | usize::from(h[3]);
-                let Some(msg) = self.hs.get(self.p + 4..self.p + 4 + len) else {
-                    break;
-                };
-                match h[0] {
-                    2 => {
-                        let Some(v) = msg.get(..2) else {
-                            return LegacyAnswer::NotTls;
-                        };
-                        self.hello = Some(u16::from_be_bytes([v[0], v[1]]));
-                    }
-                    11 => {
-                        let Some(version) = self.hello else {
-                            return LegacyAnswer::NotTls;
-                        };
-                        return LegacyAnswer::Hello {
-                            version,
-                            certificate: first_certificate(msg),
-                        };
-                    }
-                    14 => {
-                        // ServerHelloDone without a certificate (anonymous suites).
-                        if let Some(version) = self.hello {
-                            return LegacyAnswer::Hello {
-                                version,
-                                certificate: None,
-                            };
-                        }
-                    }
-                    _ => {}
-                }
-                self.p += 4 + len;
+            if let Some(answer) = self.walk_messages() {
+                return answer;
             }
-            let at = self.at;
-            let Some(rec) = buf.get(at..at + 5) else {
-                return LegacyAnswer::NeedMore;
-            };
-            self.examined += 5;
-            let (ctype, major) = (rec[0], rec[1]);
-            if major != 3 || !(20..=23).contains(&ctype) {
-                return if at == 0 {
-                    LegacyAnswer::NotTls
-                } else {
-                    LegacyAnswer::NeedMore
-                };
+            if let Err(answer) = self.take_record(buf) {
+                return answer;
             }
-            let len = usize::from(u16::from_be_bytes([rec[3], rec[4]]));
-            if len > 18 * 1024 {
-                return LegacyAnswer::NotTls;
-            }
-            if ctype == 21 {
-                return LegacyAnswer::Alert;
-            }
-            let Some(frag) = buf.get(at + 5..at + 5 + len) else {
-                // A ServerHello alone already answers the version question.
-                return match self.hello {
-                    Some(version) if buf.len() >= MAX_FLIGHT => LegacyAnswer::Hello {
-                        version,
-                        certificate: None,
-                    },
-                    _ => LegacyAnswer::NeedMore,
-                };
-            };
-            if ctype == 22 {
-                self.examined += frag.len();
-                self.hs.extend_from_slice(frag);
-            }
-            self.at = at + 5 + len;
         }
+    }
+
+    /// Walk the complete handshake messages gathered so far: the answer
+    /// once they give one.
+    fn walk_messages(&mut self) -> Option<LegacyAnswer> {
+        while let Some(h) = self.hs.get(self.p..self.p + 4) {
+            self.examined += 4;
+            let len = usize::from(h[1]) << 16 | usize::from(h[2]) << 8 | usize::from(h[3]);
+            let Some(msg) = self.hs.get(self.p + 4..self.p + 4 + len) else {
+                break;
+            };
+            match h[0] {
+                2 => {
+                    let Some(v) = msg.get(..2) else {
+                        return Some(LegacyAnswer::NotTls);
+                    };
+                    self.hello = Some(u16::from_be_bytes([v[0], v[1]]));
+                }
+                11 => {
+                    let Some(version) = self.hello else {
+                        return Some(LegacyAnswer::NotTls);
+                    };
+                    return Some(LegacyAnswer::Hello {
+                        version,
+                        certificate: first_certificate(msg),
+                    });
+                }
+                14 => {
+                    // ServerHelloDone without a certificate (anonymous suites).
+                    if let Some(version) = self.hello {
+                        return Some(LegacyAnswer::Hello {
+                            version,
+                            certificate: None,
+                        });
+                    }
+                }
+                _ => {}
+            }
+            self.p += 4 + len;
+        }
+        None
+    }
+
+    /// Take the next complete record of `buf`, its handshake bytes kept;
+    /// the answer when there is no such record (yet).
+    fn take_record(&mut self, buf: &[u8]) -> Result<(), LegacyAnswer> {
+        let at = self.at;
+        let Some(rec) = buf.get(at..at + 5) else {
+            return Err(LegacyAnswer::NeedMore);
+        };
+        self.examined += 5;
+        let (ctype, major) = (rec[0], rec[1]);
+        if major != 3 || !(20..=23).contains(&ctype) {
+            return Err(if at == 0 {
+                LegacyAnswer::NotTls
+            } else {
+                LegacyAnswer::NeedMore
+            });
+        }
+        let len = usize::from(u16::from_be_bytes([rec[3], rec[4]]));
+        if len > 18 * 1024 {
+            return Err(LegacyAnswer::NotTls);
+        }
+        if ctype == 21 {
+            return Err(LegacyAnswer::Alert);
+        }
+        let Some(frag) = buf.get(at + 5..at + 5 + len) else {
+            // A ServerHello alone already answers the version question.
+            return Err(match self.hello {
+                Some(version) if buf.len() >= MAX_FLIGHT => LegacyAnswer::Hello {
+                    version,
+                    certificate: None,
+                },
+                _ => LegacyAnswer::NeedMore,
+            });
+        };
+        if ctype == 22 {
+            self.examined += frag.len();
+            self.hs.extend_from_slice(frag);
+        }
+        self.at = at + 5 + len;
+        Ok(())
     }
 
     /// Bytes looked at or copied so far.

@@ -4,6 +4,13 @@
 //! the screen is open without a password. The probe reads the offer and
 //! closes: it never picks a type, so it never logs in.
 
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::time::Instant;
+
+use crate::api::VncDetails;
+use crate::probe::ident::io::Limits;
+use crate::probe::ident::io::tcp::{read_until, write_all};
+
 /// An RFB version line: `RFB 003.008\n`.
 pub const VERSION_LEN: usize = 12;
 
@@ -89,6 +96,34 @@ pub fn parse_offer(buf: &[u8], lists: bool) -> Option<Vec<u8>> {
 /// server refused the connection and offered nothing.
 pub fn no_password(types: &[u8]) -> Option<bool> {
     (!types.is_empty()).then(|| types.contains(&1))
+}
+
+// The conversation, on the connection that read the version line.
+
+/// Answer an RFB server with the version the probe speaks and read the
+/// security types it offers.
+pub(crate) async fn offer<S: AsyncRead + AsyncWrite + Unpin>(
+    s: &mut S,
+    v: Version,
+    deadline: Instant,
+    limits: &Limits,
+) -> VncDetails {
+    let mut details = VncDetails {
+        version: v.label(),
+        ..VncDetails::default()
+    };
+    if !write_all(s, v.reply(), deadline).await {
+        return details;
+    }
+    let lists = v.lists_types();
+    let mut buf = Vec::new();
+    let done = |b: &[u8]| offer_complete(b, lists);
+    read_until(s, &mut buf, MAX_OFFER, deadline, limits, done).await;
+    if let Some(types) = parse_offer(&buf, lists) {
+        details.no_password = no_password(&types);
+        details.security_types = types;
+    }
+    details
 }
 
 #[cfg(test)]

@@ -3,6 +3,13 @@
 //! message from a server that cannot read the request. The probe closes
 //! after it; no startup message, no login.
 
+use std::net::SocketAddr;
+
+use tokio::time::Instant;
+
+use crate::probe::ident::io::Limits;
+use crate::probe::ident::io::tcp::ask;
+
 use crate::api::PostgresDetails;
 
 /// Length 8, then the SSLRequest code 80877103.
@@ -33,6 +40,21 @@ pub fn parse_answer(buf: &[u8]) -> Option<PostgresDetails> {
         }
         _ => None,
     }
+}
+
+// The conversation: one message out on a fresh connection, one answer
+// read within the deadline and its byte cap, then the connection is reset.
+// Never a login.
+
+pub(crate) async fn probe_postgres(
+    addr: SocketAddr,
+    deadline: Instant,
+    limits: &Limits,
+) -> Option<PostgresDetails> {
+    let request = &SSL_REQUEST;
+    let cap = MAX_ANSWER;
+    let answer = ask(addr, request, cap, deadline, limits, answer_complete).await?;
+    parse_answer(&answer)
 }
 
 #[cfg(test)]

@@ -10,8 +10,15 @@
 //! The parsers face bytes from a host the visitor controls: every offset and
 //! length is checked against the buffer, nothing allocates from a length
 //! field, and anything malformed is a [`Malformed`] error, never a panic.
+//!
+//! The NTLM messages of the session setups are in [`ntlm`]; `conversation`
+//! runs the exchanges over TCP.
 
-use super::ntlm;
+pub mod ntlm;
+
+mod conversation;
+pub(crate) use conversation::probe_smb;
+pub use conversation::smb_details;
 
 /// SMB2/3 dialects the probe offers, one at a time, ascending.
 pub const DIALECTS: [u16; 5] = [0x0202, 0x0210, 0x0300, 0x0302, 0x0311];

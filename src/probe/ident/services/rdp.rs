@@ -4,6 +4,13 @@
 //! confirm says which security protocol the server chose, or why it
 //! refused; the probe closes the connection there, before any login.
 
+use std::net::SocketAddr;
+
+use tokio::time::Instant;
+
+use crate::probe::ident::io::Limits;
+use crate::probe::ident::io::tcp::{Framing, exchange};
+
 use crate::api::{RdpDetails, RdpSecurity};
 
 /// TPKT header (version 3, length 19), X.224 Connection Request (length
@@ -64,6 +71,27 @@ fn security(selected: u32) -> RdpSecurity {
         8 => RdpSecurity::CredsspEarlyUserAuth,
         _ => RdpSecurity::Other,
     }
+}
+
+// The conversation: one message out on a fresh connection, one answer
+// read within the deadline and its byte cap, then the connection is reset.
+// Never a login.
+
+const TPKT: Framing = Framing {
+    len: tpkt_len,
+    max: MAX_CONFIRM,
+};
+
+pub(crate) async fn probe_rdp(
+    addr: SocketAddr,
+    deadline: Instant,
+    limits: &Limits,
+) -> Option<RdpDetails> {
+    let request = &CONNECTION_REQUEST;
+    let tpdu = exchange(addr, request, &TPKT, deadline, limits)
+        .await
+        .ok()?;
+    parse_confirm(&tpdu)
 }
 
 #[cfg(test)]

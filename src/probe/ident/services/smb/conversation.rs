@@ -2,7 +2,7 @@
 //! question and the guest and anonymous session setups, each on its own
 //! connection within the port's deadline, and [`smb_details`], which
 //! combines their answers. The messages themselves are built and parsed in
-//! [`super::smb`] and [`super::ntlm`]. Stops after session setup: no tree
+//! [`super`] and [`super::ntlm`]. Stops after session setup: no tree
 //! connect, no share, no file.
 
 use std::net::SocketAddr;
@@ -11,11 +11,10 @@ use std::time::SystemTime;
 use tokio::io::AsyncRead;
 use tokio::time::Instant;
 
-use super::wire::{
-    Framing, Limits, ReadEnd, connect, exchange, random_bytes, read_framed, write_all,
-};
-use super::{ntlm, smb};
 use crate::api::SmbDetails;
+use crate::probe::ident::io::tcp::{Framing, ReadEnd, connect, exchange, read_framed, write_all};
+use crate::probe::ident::io::{Limits, random_bytes};
+use crate::probe::ident::services::smb::{self, ntlm};
 
 /// SMB2 and SMB1 messages behind their NetBIOS session header.
 const SMB_FRAMING: Framing = Framing {
@@ -149,7 +148,7 @@ async fn session(
     })
 }
 
-pub(super) async fn probe_smb(
+pub(crate) async fn probe_smb(
     addr: SocketAddr,
     deadline: Instant,
     limits: &Limits,

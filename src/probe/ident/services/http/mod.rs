@@ -1,9 +1,10 @@
-//! HTTP and line banners: what a plain-text service says of itself. Pure
-//! functions over the bytes read so far; the driver decides when to stop
-//! reading (delimiter, byte cap or deadline) by asking a
-//! [`ResponseProgress`] or [`LineProgress`] as bytes arrive
-//! ([`response_complete`] and [`line_complete`] ask the same of a whole
-//! buffer).
+//! HTTP: what a web server says of itself in its answer to `GET /`. Pure
+//! functions over the bytes read so far; the conversation decides when to
+//! stop reading (delimiter, byte cap or deadline) by asking a
+//! [`ResponseProgress`] as bytes arrive ([`response_complete`] asks the
+//! same of a whole buffer). The request goes out over plain TCP
+//! (`conversation`, after the greeting wait of the greeting services) or
+//! over TLS (the TLS service's conversation).
 //!
 //! Recognising an administration interface is a list of product signatures
 //! in titles, `Server` headers and pages: routers and NAS systems whose
@@ -12,14 +13,13 @@
 /// Bytes of an HTTP answer the probe reads: the head and enough of the page
 /// to find its title.
 pub const MAX_RESPONSE: usize = 16 * 1024;
-/// Bytes of a line banner the probe reads.
-pub const MAX_BANNER: usize = 512;
-/// Characters kept of a banner, header or title.
-pub const MAX_TEXT: usize = 200;
 
 use std::net::SocketAddr;
 
-pub use super::progress::{LineProgress, ResponseProgress};
+pub use crate::probe::ident::progress::ResponseProgress;
+use crate::probe::ident::text::{MAX_TEXT, clip, printable};
+
+pub(crate) mod conversation;
 use crate::api::HttpDetails;
 
 /// The `Host` header value for a service at `addr` (IPv6 in brackets).
@@ -143,27 +143,6 @@ fn decode_entities(s: &str) -> String {
         .replace("&nbsp;", " ")
 }
 
-/// Printable text only, at most `max` characters.
-pub fn clip(s: &str, max: usize) -> String {
-    s.chars()
-        .filter(|c| !c.is_control())
-        .take(max)
-        .collect::<String>()
-        .trim()
-        .to_owned()
-}
-
-/// Printable ASCII of a header value or banner line, at most [`MAX_TEXT`].
-pub fn printable(bytes: &[u8]) -> String {
-    let s: String = bytes
-        .iter()
-        .filter(|b| (0x20..0x7f).contains(*b))
-        .map(|&b| char::from(b))
-        .take(MAX_TEXT)
-        .collect();
-    s.trim().to_owned()
-}
-
 /// Router, NAS and server administration interfaces, by the words their
 /// login pages show in the title, the `Server` header or the page itself.
 /// Each entry: the name reported and its lower-case signatures.
@@ -217,18 +196,6 @@ pub fn recognise_admin(title: Option<&str>, server: Option<&str>, body: &[u8]) -
             })
         })
         .map(|(name, _)| (*name).to_owned())
-}
-
-/// Whether a line banner is complete: a newline arrived.
-pub fn line_complete(buf: &[u8]) -> bool {
-    LineProgress::default().complete(buf)
-}
-
-/// The first line of a banner, printable ASCII, or `None` when empty.
-pub fn banner_line(buf: &[u8]) -> Option<String> {
-    let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
-    let s = printable(&buf[..end]);
-    (!s.is_empty()).then_some(s)
 }
 
 #[cfg(test)]
@@ -295,19 +262,10 @@ mod tests {
             b"HTTP/1.1 200 OK\r\n\r\n<title>x</title>"
         ));
         assert!(response_complete(b"HTTP/1.1 200 OK\r\n\r\n<html><body>"));
-        assert!(line_complete(b"220 ftp\r\n"));
-        assert!(!line_complete(b"220 ftp"));
     }
 
     #[test]
-    fn banners_are_clipped_and_printable() {
-        assert_eq!(
-            banner_line(b"SSH-2.0-OpenSSH_9.2p1 Debian\r\nmore").as_deref(),
-            Some("SSH-2.0-OpenSSH_9.2p1 Debian")
-        );
-        assert_eq!(banner_line(b"\x00\x01\x02\n"), None);
-        let long = vec![b'a'; 5000];
-        assert_eq!(banner_line(&long).unwrap().len(), MAX_TEXT);
+    fn the_request_names_the_host() {
         assert!(request("198.51.100.7").starts_with(b"GET / HTTP/1.1\r\nHost: 198.51.100.7\r\n"));
     }
 }

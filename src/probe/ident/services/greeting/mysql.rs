@@ -3,9 +3,8 @@
 //! accept, an error packet — either way a MySQL server answered. The probe
 //! reads that one packet and closes; it never sends a login.
 
-use super::greeting::MAX_GREETING;
-use super::http::printable;
 use crate::api::MysqlDetails;
+use crate::probe::ident::text::{MAX_GREETING, printable};
 
 /// The whole length (header included) of the packet at the start of `buf`
 /// when it looks like a server's first packet: a 3-byte length, sequence 0,

@@ -2,16 +2,21 @@
 //! VNC with its RFB version, MySQL/MariaDB with a handshake packet, Telnet
 //! with option negotiation. [`classify`] tells them apart from the first
 //! bytes; [`complete`] says when enough has arrived to do so. Pure
-//! functions: the conversation is in `greeting_client`.
+//! functions, with Telnet's negotiation in [`telnet`] and MySQL's packet in
+//! [`mysql`]; `conversation` runs the plain step (the greeting wait, then
+//! `GET /`) over TCP.
 
-use super::http::{MAX_TEXT, printable};
-use super::progress::LineProgress;
-use super::{mysql, telnet, vnc};
+pub mod mysql;
+pub mod telnet;
+
+mod conversation;
+pub(crate) use conversation::{Hint, Plain, probe_plain};
+
 use crate::api::{FtpDetails, MysqlDetails, SshDetails, TelnetDetails};
-use crate::plan::Protocol;
-
-/// Most bytes read of a greeting (a MySQL handshake has about 100).
-pub const MAX_GREETING: usize = 1024;
+use crate::plan::Service;
+use crate::probe::ident::progress::LineProgress;
+use crate::probe::ident::services::vnc;
+use crate::probe::ident::text::{MAX_TEXT, printable};
 
 /// What the first bytes of a service showed it to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +65,7 @@ impl GreetingProgress {
 /// Classify the greeting in `buf`. `expected` is the protocol the port's
 /// plan entry names: a `220` line is FTP when it says so or when FTP is
 /// expected there (SMTP greets with `220` too).
-pub fn classify(buf: &[u8], expected: Protocol) -> Greeting {
+pub fn classify(buf: &[u8], expected: Service) -> Greeting {
     if let Some(v) = vnc::parse_version(buf) {
         return Greeting::Vnc(v);
     }
@@ -75,7 +80,7 @@ pub fn classify(buf: &[u8], expected: Protocol) -> Greeting {
     if let Some(s) = parse_ssh(line) {
         return Greeting::Ssh(s);
     }
-    if let Some(f) = parse_ftp(line, expected == Protocol::Ftp) {
+    if let Some(f) = parse_ftp(line, expected == Service::Ftp) {
         return Greeting::Ftp(f);
     }
     let text = printable(line);
@@ -173,24 +178,24 @@ mod tests {
     fn classify_by_first_bytes() {
         let ssh = b"SSH-2.0-OpenSSH_9.2p1\r\n";
         assert!(complete(ssh));
-        assert!(matches!(classify(ssh, Protocol::Plain), Greeting::Ssh(_)));
+        assert!(matches!(classify(ssh, Service::Http), Greeting::Ssh(_)));
         let ftp = b"220 ProFTPD Server (Debian)\r\n";
-        assert!(matches!(classify(ftp, Protocol::Plain), Greeting::Ftp(_)));
+        assert!(matches!(classify(ftp, Service::Http), Greeting::Ftp(_)));
         let smtp = b"220 mx ESMTP\r\n";
-        let other = classify(smtp, Protocol::Ftp);
+        let other = classify(smtp, Service::Ftp);
         assert_eq!(other, Greeting::Other("220 mx ESMTP".into()));
         assert!(!complete(b"SSH-2.0-Open"));
         assert!(!complete(b"RFB 003.0"));
         assert!(complete(b"RFB 003.008\n"));
         assert!(matches!(
-            classify(b"RFB 003.008\n", Protocol::Plain),
+            classify(b"RFB 003.008\n", Service::Http),
             Greeting::Vnc(_)
         ));
         assert!(complete(&[0xff, 0xfd, 0x18]));
         assert!(matches!(
-            classify(&[0xff, 0xfd, 0x18], Protocol::Plain),
+            classify(&[0xff, 0xfd, 0x18], Service::Http),
             Greeting::Telnet(_)
         ));
-        assert_eq!(classify(&[0, 1, 2], Protocol::Plain), Greeting::Nothing);
+        assert_eq!(classify(&[0, 1, 2], Service::Http), Greeting::Nothing);
     }
 }

@@ -1,7 +1,7 @@
 //! TLS identification over the wire: a TLS 1.2/1.3 handshake (rustls) with
 //! one `GET /` over it, and hand-made TLS 1.0/1.1 hellos to learn whether the
 //! service still accepts outdated versions. The certificate is read, never
-//! trusted; the hellos and flights are built and parsed in [`super::tls`].
+//! trusted; the hellos and flights are built and parsed in [`super`].
 
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
@@ -12,10 +12,11 @@ use rustls::DigitallySignedStruct as Dss;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer as Cert, ServerName, UnixTime};
 
-use super::plain_client::ask_http;
-use super::wire::{Capped, Limits, connect, random_bytes, read_until, write_all};
-use super::{http, tls};
 use crate::api::{HttpDetails, TlsDetails};
+use crate::probe::ident::io::tcp::{Capped, connect, read_until, write_all};
+use crate::probe::ident::io::{Limits, random_bytes};
+use crate::probe::ident::services::http::{self, conversation::ask_http};
+use crate::probe::ident::services::tls;
 
 type SignatureCheck = Result<HandshakeSignatureValid, rustls::Error>;
 
@@ -138,7 +139,7 @@ async fn legacy_tls(
     }
 }
 
-pub(super) async fn probe_tls(
+pub(crate) async fn probe_tls(
     addr: SocketAddr,
     deadline: Instant,
     limits: &Arc<Limits>,

@@ -1,15 +1,16 @@
 //! Kerberos identification over the wire: one AS-REQ for a random principal
 //! in the probe's made-up realm, on one connection, and the one answer read
 //! within the port's deadline and byte cap. Building and parsing are in
-//! [`super::kerberos`]; no password and no second request, so never a login.
+//! [`super`]; no password and no second request, so never a login.
 
 use std::net::SocketAddr;
 
 use tokio::time::Instant;
 
-use super::kerberos::{self, Answer, MAX_MESSAGE, PROBE_REALM};
-use super::wire::{Framing, Limits, exchange, random_bytes};
 use crate::api::{KerberosDetails, KerberosMessage};
+use crate::probe::ident::io::tcp::{Framing, exchange};
+use crate::probe::ident::io::{Limits, random_bytes};
+use crate::probe::ident::services::kerberos::{self, Answer, MAX_MESSAGE, PROBE_REALM};
 
 /// Kerberos over TCP: the 4-byte record marker, then the message. A marker
 /// announcing 16 MiB or more is no Kerberos record but text (`HTTP/1.1 400`
@@ -31,7 +32,7 @@ fn random_principal() -> String {
 
 /// Ask the service on `addr` for a ticket as a random principal; what a KDC
 /// answered, `None` when the answer was not Kerberos or did not come.
-pub(super) async fn probe_kerberos(
+pub(crate) async fn probe_kerberos(
     addr: SocketAddr,
     deadline: Instant,
     limits: &Limits,
@@ -46,7 +47,7 @@ pub(super) async fn probe_kerberos(
 
 /// Whether `buf` holds a whole Kerberos message behind its record marker:
 /// what a KDC sends back to a request it cannot read (`GET /` included).
-pub(super) fn kdc_answered(buf: &[u8]) -> bool {
+pub(crate) fn kdc_answered(buf: &[u8]) -> bool {
     let Some((head, rest)) = buf.split_first_chunk::<4>() else {
         return false;
     };
@@ -97,7 +98,7 @@ fn rfc3339(kerberos_time: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::api::IdentLimit;
-    use crate::probe::ident::kerberos::tests::krb_error;
+    use crate::probe::ident::services::kerberos::tests::krb_error;
     use std::time::Duration;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;

@@ -3,6 +3,13 @@
 //! names the product version and ENCRYPTION option says whether the server
 //! encrypts. PRELOGIN comes before any login; the probe stops there.
 
+use std::net::SocketAddr;
+
+use tokio::time::Instant;
+
+use crate::probe::ident::io::Limits;
+use crate::probe::ident::io::tcp::{Framing, exchange};
+
 use crate::api::{MssqlDetails, MssqlEncryption};
 
 const VERSION: u8 = 0x00;
@@ -74,6 +81,27 @@ pub fn parse_prelogin(payload: &[u8]) -> Option<MssqlDetails> {
         }
     }
     seen_version.then_some(details)
+}
+
+// The conversation: one message out on a fresh connection, one answer
+// read within the deadline and its byte cap, then the connection is reset.
+// Never a login.
+
+const TDS: Framing = Framing {
+    len: frame_len,
+    max: MAX_RESPONSE,
+};
+
+pub(crate) async fn probe_mssql(
+    addr: SocketAddr,
+    deadline: Instant,
+    limits: &Limits,
+) -> Option<MssqlDetails> {
+    let packet = exchange(addr, &PRELOGIN, &TDS, deadline, limits)
+        .await
+        .ok()?;
+    // The rest of the 8-byte header: SPID, packet id, window.
+    parse_prelogin(packet.get(4..)?)
 }
 
 #[cfg(test)]

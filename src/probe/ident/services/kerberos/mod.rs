@@ -290,6 +290,9 @@ fn parse_error(content: &[u8]) -> Result<KrbError, Malformed> {
     Ok(err)
 }
 
+mod conversation;
+pub(crate) use conversation::{kdc_answered, probe_kerberos};
+
 #[cfg(test)]
 pub(crate) mod tests;
 

@@ -4,8 +4,8 @@
 //! refusal of every option (WONT to DO, DONT to WILL), which lets the
 //! server go on to its prompt. The probe never types a user name.
 
-use super::http::{MAX_TEXT, printable};
 use crate::api::TelnetDetails;
+use crate::probe::ident::text::{MAX_TEXT, printable};
 
 /// "Interpret as command".
 pub const IAC: u8 = 255;
@@ -205,7 +205,7 @@ mod tests {
         let whole = parse(&b);
         for step in [1, 2, 3, 7, 64] {
             let mut r = Reader::default();
-            let pieces = super::super::read_in_pieces(&b, step, |part| {
+            let pieces = crate::probe::ident::read_in_pieces(&b, step, |part| {
                 r.read(part);
                 r.negotiation()
             });
