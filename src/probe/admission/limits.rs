@@ -52,6 +52,27 @@ pub struct RateSettings {
     pub table_size: usize,
 }
 
+/// The request limit: every request of a site network (IPv4 /24, IPv6 /48)
+/// counts against one allowance of the site's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestSettings {
+    /// Requests a site may make at once before it has to wait.
+    pub burst: u32,
+    /// After the burst, this many requests a second.
+    pub per_second: u32,
+}
+
+impl RequestSettings {
+    /// The allowance as the limiter's settings, in a table of `table_size`.
+    pub fn rate(self, table_size: usize) -> RateSettings {
+        RateSettings {
+            burst: self.burst,
+            refill: Duration::from_secs(1) / self.per_second.max(1),
+            table_size,
+        }
+    }
+}
+
 /// Why a scan was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {

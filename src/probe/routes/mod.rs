@@ -1,6 +1,7 @@
 //! The whole HTTP surface as one `Router`: the API, the page and its files,
-//! `/healthz` and (when switched on) `/metrics`, with the security headers
-//! every response carries and request tracing.
+//! `/healthz` and (when switched on) `/metrics`, with the request limit per
+//! network in front of all of them, the security headers every response
+//! carries and request tracing.
 //!
 //! [`router`] knows nothing of sockets: the accept loop hands it each
 //! connection's [`ConnInfo`](crate::probe::state::ConnInfo), and tests drive it
@@ -29,7 +30,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::Request;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -40,7 +41,7 @@ use tracing::Level;
 use crate::probe::config::MetricsMode;
 use crate::probe::routes::headers::{Kind, security_headers};
 use crate::probe::routes::www::Page;
-use crate::probe::state::ProbeState;
+use crate::probe::state::{ConnInfo, ProbeState};
 
 /// Every route of the probe, sharing `state`.
 pub fn router(state: Arc<ProbeState>) -> Router {
@@ -57,7 +58,13 @@ pub fn router(state: Arc<ProbeState>) -> Router {
             get(|| async { (StatusCode::NOT_FOUND, "metrics are off here (--metrics)\n") }),
         ),
     };
-    app.layer(axum::middleware::map_response_with_state(
+    // The request limit runs first of all, inside the headers layer so that
+    // its 429 carries them too.
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        limit_requests,
+    ))
+    .layer(axum::middleware::map_response_with_state(
         state.page.clone(),
         baseline_headers,
     ))
@@ -76,6 +83,20 @@ async fn refuse_connect(req: Request, next: Next) -> Response {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     next.run(req).await
+}
+
+/// Every request counts against its site network's request allowance
+/// ([`ProbeState::count_request`]); beyond it, 429 with `Retry-After`.
+async fn limit_requests(
+    State(st): State<Arc<ProbeState>>,
+    ConnectInfo(conn): ConnectInfo<ConnInfo>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match st.count_request(&conn, req.uri().path(), req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
 }
 
 /// Security headers for every response that did not set its own.
