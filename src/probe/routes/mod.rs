@@ -27,6 +27,7 @@ pub mod text_answer;
 pub mod www;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Request;
@@ -85,8 +86,17 @@ async fn refuse_connect(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// How long a request over its network's allowance waits for its 429. An
+/// HTTP/1 connection answers its requests in turn, so a client that
+/// ignores `Retry-After` gets one answer a second per connection, and the
+/// connection limits per network bound its connections: a flood then
+/// costs the probe next to nothing, instead of a 429 for every request it
+/// can write.
+pub const REFUSAL_PAUSE: Duration = Duration::from_secs(1);
+
 /// Every request counts against its site network's request allowance
-/// ([`ProbeState::count_request`]); beyond it, 429 with `Retry-After`.
+/// ([`ProbeState::count_request`]); beyond it, 429 with `Retry-After`
+/// after [`REFUSAL_PAUSE`].
 async fn limit_requests(
     State(st): State<Arc<ProbeState>>,
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
@@ -95,7 +105,10 @@ async fn limit_requests(
 ) -> Response {
     match st.count_request(&conn, req.uri().path(), req.headers()) {
         Ok(()) => next.run(req).await,
-        Err(e) => e.into_response(),
+        Err(e) => {
+            tokio::time::sleep(REFUSAL_PAUSE).await;
+            e.into_response()
+        }
     }
 }
 

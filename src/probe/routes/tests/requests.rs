@@ -1,29 +1,42 @@
 //! The request limit per site network, in front of every route: a flood of
 //! cheap requests from one /24 or /48 gets 429 once its allowance is used,
-//! while requests from every other network pass at once.
+//! (after a pause, so that a flood costs the probe little) while requests
+//! from every other network pass at once. The pause runs in tokio's paused
+//! time; the allowance is measured in real time, which barely moves.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
 
 use super::{ProbeAnswer, ask, ip, state};
 use crate::api::ErrorCode;
+use crate::probe::admission::limits::{RateLimit, RateSettings};
+use crate::probe::routes::REFUSAL_PAUSE;
 use crate::probe::state::ProbeState;
 
 async fn get(st: &Arc<ProbeState>, from: &str, path: &str) -> ProbeAnswer {
     ask(st, from, Method::GET, path, &[]).await
 }
 
-/// A probe whose sites may make 20 requests at once, then one a second.
-fn stingy() -> Arc<ProbeState> {
-    Arc::new(state(|s| {
-        s.requests.burst = 20;
-        s.requests.per_second = 1;
-        s.trusted_proxies = vec!["10.0.0.0/8".parse().expect("net")];
-    }))
+/// A request allowance of `burst`, then one an hour: nothing refills
+/// while a test runs, however slow the machine.
+fn allowance(burst: u32) -> RateLimit {
+    RateLimit::new(RateSettings {
+        burst,
+        refill: Duration::from_secs(3600),
+        table_size: 1000,
+    })
 }
 
-#[tokio::test]
+/// A probe whose sites may make 20 requests, behind a proxy at 10.0.0.0/8.
+fn stingy() -> Arc<ProbeState> {
+    let mut st = state(|s| s.trusted_proxies = vec!["10.0.0.0/8".parse().expect("net")]);
+    st.requests = allowance(20);
+    Arc::new(st)
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_flood_from_one_24_gets_429_and_other_networks_pass() {
     let st = stingy();
     let paths = [
@@ -35,15 +48,19 @@ async fn a_flood_from_one_24_gets_429_and_other_networks_pass() {
     ];
     for n in 0..20 {
         let path = paths[n % paths.len()];
+        let asked = tokio::time::Instant::now();
         let answer = get(&st, "198.51.100.7", path).await;
+        assert!(asked.elapsed() < REFUSAL_PAUSE, "allowed: no pause");
         assert_ne!(answer.status, StatusCode::TOO_MANY_REQUESTS, "{n}: {path}");
     }
     for path in paths {
+        let asked = tokio::time::Instant::now();
         let refused = get(&st, "198.51.100.7", path).await;
         assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{path}");
+        assert!(asked.elapsed() >= REFUSAL_PAUSE, "answered after the pause");
         assert_eq!(refused.error().error.code, ErrorCode::TooManyRequests);
-        assert_eq!(refused.header("retry-after"), Some("1"));
-        assert_eq!(refused.error().error.retry_after_s, Some(1));
+        assert_eq!(refused.header("retry-after"), Some("3600"));
+        assert_eq!(refused.error().error.retry_after_s, Some(3600));
         assert_eq!(refused.header("cache-control"), Some("no-store"));
         assert!(
             refused
@@ -86,7 +103,7 @@ async fn a_flood_from_one_24_gets_429_and_other_networks_pass() {
     assert!(st.limiter.is_empty(), "no scan was counted");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_flood_from_one_48_gets_429_and_other_48s_pass() {
     let st = stingy();
     for subnet in 0..20u16 {
@@ -100,7 +117,7 @@ async fn a_flood_from_one_48_gets_429_and_other_48s_pass() {
     assert_eq!(other.status, StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_operator_s_health_checks_from_this_machine_are_not_counted() {
     let st = stingy();
     for _ in 0..20 {
@@ -118,11 +135,9 @@ async fn the_operator_s_health_checks_from_this_machine_are_not_counted() {
         }
     }
     // Not so for a visitor a proxy on this machine forwards.
-    let st = Arc::new(state(|s| {
-        s.requests.burst = 1;
-        s.requests.per_second = 1;
-        s.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
-    }));
+    let mut st = state(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")]);
+    st.requests = allowance(1);
+    let st = Arc::new(st);
     let from_visitor = || {
         ask(
             &st,
