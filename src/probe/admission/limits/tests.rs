@@ -1,5 +1,6 @@
 //! The rate limit against floods: per /64 for IPv6, burst then refill,
-//! a full table that keeps known visitors and locks nobody out.
+//! a full table that keeps known visitors and locks nobody out, and a
+//! flood from one site that changes nothing for any other site.
 
 use super::*;
 
