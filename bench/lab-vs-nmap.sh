@@ -48,7 +48,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 step "building the lab"
-PORTCHECK_LAB_PROBE_ARGS="--rate-burst 100000 --rate-refill-secs 1" PORTCHECK_LAB_LOSS=10 \
+PORTCHECK_LAB_PROBE_ARGS="--rate-burst 100000 --rate-refill-secs 1 --request-burst 1000000 --request-rate 1000000" PORTCHECK_LAB_LOSS=10 \
   bash tests/lab/lab.sh up "$PREFIX" "$BIN" \
   mixed smb smb1 rangefwd singlefwd v6pin lossy tarpit crowd >/dev/null
 DIR="${TMPDIR:-/tmp}/portcheck-lab-$PREFIX"

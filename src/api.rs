@@ -371,6 +371,9 @@ pub struct Report {
 pub enum ErrorCode {
     /// 429: this address has used up its scans for now; see `retry_after_s`.
     RateLimited,
+    /// 429: this network (IPv4 /24, IPv6 /48) has sent more requests of any
+    /// kind than the probe answers for it right now; see `retry_after_s`.
+    TooManyRequests,
     /// 503: the probe is at its concurrent-scan limit; see `retry_after_s`.
     Busy,
     /// 503: the probe is shutting down.

@@ -106,6 +106,26 @@ fn flags_override_file_which_overrides_defaults() {
     assert_eq!(s.timing, Settings::default().timing);
 }
 
+#[test]
+fn the_request_limit_from_flags_and_file() {
+    let d = Settings::default().requests;
+    assert_eq!(
+        (d.burst, d.per_second),
+        (600, 50),
+        "the documented defaults"
+    );
+    let s = settle(
+        &["--request-rate", "200"],
+        "request_burst = 2000
+",
+    )
+    .unwrap();
+    assert_eq!((s.requests.burst, s.requests.per_second), (2000, 200));
+    let rate = s.requests.rate(s.rate.table_size);
+    assert_eq!(rate.refill, Duration::from_millis(5));
+    assert_eq!(rate.table_size, 100_000);
+}
+
 /// clap reads environment variables from the process, so this test runs
 /// itself again as a child process with some of them set; the child checks.
 #[test]
@@ -199,6 +219,8 @@ fn impossible_combinations_are_refused_from_file_and_flags() {
         ("rate_burst=0", "rate_burst must be at least 1"),
         ("rate_refill_secs=0", "rate_refill_secs must be at least 1"),
         ("rate_table_size=0", "rate_table_size must be at least 1"),
+        ("request_burst=0", "request_burst must be at least 1"),
+        ("request_rate=0", "request_rate must be at least 1"),
         (
             "max_scans=0",
             "max_connections_per_address must be at least 1",
@@ -344,7 +366,7 @@ fn readme_options() -> Vec<Documented> {
 #[test]
 fn every_option_is_documented_in_help_and_readme() {
     let documented = readme_options();
-    assert_eq!(documented.len(), 27, "rows in the README's table");
+    assert_eq!(documented.len(), 29, "rows in the README's table");
     let cmd = Cli::command();
     let serve = cmd.find_subcommand("serve").unwrap();
     let flags: Vec<String> = serve
@@ -389,7 +411,7 @@ fn every_option_is_documented_in_help_and_readme() {
             defaults_checked += 1;
         }
     }
-    assert_eq!(defaults_checked, 15, "defaults written as values");
+    assert_eq!(defaults_checked, 17, "defaults written as values");
 }
 
 /// `--allow-loopback` alone, with a value, from the environment's words and

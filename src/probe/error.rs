@@ -22,6 +22,8 @@ pub enum ApiError {
     BadForwarding(BadForwarding),
     NotAllowed(NotAllowed),
     RateLimited(Duration),
+    /// The request limit of the visitor's site network.
+    TooManyRequests(Duration),
     Busy(Duration),
     ShuttingDown,
     /// `?plan=` names no plan the probe offers (the names it does offer).
@@ -56,7 +58,9 @@ impl ApiError {
         match self {
             ApiError::BadForwarding(_) | ApiError::UnknownPlan(_) => StatusCode::BAD_REQUEST,
             ApiError::NotAllowed(_) | ApiError::CrossSite => StatusCode::FORBIDDEN,
-            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::RateLimited(_) | ApiError::TooManyRequests(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             ApiError::Busy(_) | ApiError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -66,7 +70,9 @@ impl ApiError {
 
     fn retry_after(&self) -> Option<u64> {
         match self {
-            ApiError::RateLimited(d) | ApiError::Busy(d) => Some(retry_after_secs(*d)),
+            ApiError::RateLimited(d) | ApiError::TooManyRequests(d) | ApiError::Busy(d) => {
+                Some(retry_after_secs(*d))
+            }
             ApiError::ShuttingDown => Some(retry_after_secs(BUSY_RETRY)),
             _ => None,
         }
@@ -83,6 +89,10 @@ impl ApiError {
             ApiError::RateLimited(_) => fixed(
                 ErrorCode::RateLimited,
                 "This connection has been checked several times in a short while. Please wait before checking again.",
+            ),
+            ApiError::TooManyRequests(_) => fixed(
+                ErrorCode::TooManyRequests,
+                "Too many requests came from your network in a short while. Please wait a moment before trying again.",
             ),
             ApiError::Busy(_) => fixed(
                 ErrorCode::Busy,

@@ -9,8 +9,8 @@
 //! - [`shutdown`]: stop taking work, let running work finish.
 //! - [`visitor`]: whose address a request is (trusted and undeclared
 //!   proxies) and which addresses may be checked at all.
-//! - [`admission`]: networks, the rate limit, fair scan slots and their
-//!   queue, the refusal log.
+//! - [`admission`]: networks, the rate limit and the request limit, fair
+//!   scan slots and their queue, the refusal log.
 //! - [`state`]: the shared state, its parts, and admission of a scan.
 //! - [`config`]: flags, environment and TOML file → [`config::Settings`].
 //! - [`scan`]: the connect scan and its adaptive timeouts.

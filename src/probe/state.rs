@@ -7,6 +7,10 @@
 //! ([`ProbeState::wait_turn`]), and count it against the address's rate
 //! limit once it may run. Nothing in the request names a target or ports.
 //!
+//! Every request of any kind first counts against its site network's
+//! request allowance ([`ProbeState::count_request`]), so that cheap
+//! requests from one network cannot slow everybody else's.
+//!
 //! The page's routes take only [`Page`] and `/metrics` only [`Metrics`]
 //! (axum's `FromRef`), so they know nothing of admission or scans.
 
@@ -19,7 +23,7 @@ use axum::http::{HeaderMap, HeaderValue};
 
 use crate::api::Target;
 use crate::plan::Plan;
-use crate::probe::admission::limits::{RateLimit, retry_after_secs};
+use crate::probe::admission::limits::{RateLimit, Refused, retry_after_secs};
 use crate::probe::admission::queue::{self, Entry, InQueue, ScanSlot, ScanSlots};
 use crate::probe::config::{MetricsMode, Settings, TrustedProxy};
 use crate::probe::error::ApiError;
@@ -53,6 +57,8 @@ pub struct ProbeState {
     /// Timeouts, identification budget and this probe's socket gauge.
     pub scan: ScanSetup,
     pub limiter: RateLimit,
+    /// Every request's allowance, per site network.
+    pub requests: RateLimit,
     pub slots: ScanSlots,
     /// Running connections and scans, and the signal to stop taking more.
     pub shutdown: Shutdown,
@@ -127,6 +133,7 @@ impl ProbeState {
                 sockets: metrics.open_sockets.clone(),
             },
             limiter: RateLimit::new(settings.rate),
+            requests: RateLimit::new(settings.requests.rate(settings.rate.table_size)),
             slots: ScanSlots::new(settings.max_scans),
             shutdown: Shutdown::new(settings.shutdown_grace),
             page: Page::new(assets, settings.site.clone()),
@@ -161,6 +168,30 @@ impl ProbeState {
             .iter()
             .map(HeaderValue::as_bytes);
         client_address(conn.peer, values, &self.trust).map_err(ApiError::BadForwarding)
+    }
+
+    /// Count one request of any kind against the site network of the
+    /// address it comes from (the visitor a trusted proxy names, else the
+    /// peer), or refuse it with the wait. Counted in the metrics.
+    pub fn count_request(
+        &self,
+        conn: &ConnInfo,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Result<(), ApiError> {
+        let from = self
+            .visitor(conn, headers)
+            .unwrap_or_else(|_| normalise(conn.peer.ip()));
+        if uncounted(from, path) {
+            return Ok(());
+        }
+        self.requests.check_site(from).map_err(|refused| {
+            let e = match refused {
+                Refused::RateLimited(d) | Refused::Busy(d) => ApiError::TooManyRequests(d),
+            };
+            self.metrics.record_refused(e.code());
+            e
+        })
     }
 
     /// The address this request must be checked at, marked when the request
@@ -248,4 +279,13 @@ impl ProbeState {
             wait_s: u32::try_from(retry_after_secs(wait)).unwrap_or(u32::MAX),
         }
     }
+}
+
+/// Whether a request is left out of the request limit: the operator's own
+/// health checks and metrics scrapes from this machine (`portcheck
+/// healthcheck`, a container's health check, a local Prometheus), so that
+/// a flood cannot make the service look dead. A request a proxy forwards
+/// for a visitor counts at the visitor's address, so it is counted.
+pub fn uncounted(from: IpAddr, path: &str) -> bool {
+    normalise(from).is_loopback() && matches!(path, "/healthz" | "/metrics")
 }

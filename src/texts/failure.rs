@@ -81,7 +81,9 @@ impl Failure {
         let d = body.error;
         let retry_after_s = d.retry_after_s.or(retry_after_header);
         match d.code {
-            ErrorCode::RateLimited => Failure::RateLimited { retry_after_s },
+            ErrorCode::RateLimited | ErrorCode::TooManyRequests => {
+                Failure::RateLimited { retry_after_s }
+            }
             ErrorCode::Busy => Failure::Busy { retry_after_s },
             ErrorCode::ShuttingDown => Failure::ShuttingDown { retry_after_s },
             ErrorCode::TargetNotAllowed => Failure::NotAllowed { reason: d.message },

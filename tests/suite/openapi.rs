@@ -30,7 +30,7 @@ fn openapi_names_every_value() {
     let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.yaml"))
         .expect("docs/openapi.yaml");
     let names = [
-        every_name!(ErrorCode: RateLimited, Busy, ShuttingDown, TargetNotAllowed, BadRequest, UnknownPlan,
+        every_name!(ErrorCode: RateLimited, TooManyRequests, Busy, ShuttingDown, TargetNotAllowed, BadRequest, UnknownPlan,
             NotFound, MethodNotAllowed, Internal, CrossSite, ProxyNotTrusted),
         every_name!(FindingId: SmbExposed, UnexpectedOpen, HttpsExposed, RangeReachable,
             ScanIncomplete, SmbGuestAccess, Smb1Enabled, SmbSigningNotRequired, TlsOutdated,

@@ -24,8 +24,6 @@ pub struct Network {
 pub enum NetworkLevel {
     /// IPv4 /32, IPv6 /64: one subscriber.
     Host,
-    /// IPv6 /56: a mid step the rate limiter uses under pressure.
-    Block,
     /// IPv4 /24, IPv6 /48: one site or operator.
     Site,
 }
@@ -34,9 +32,8 @@ impl NetworkLevel {
     fn len(self, ip: IpAddr) -> u8 {
         match (ip, self) {
             (IpAddr::V4(_), NetworkLevel::Host) => 32,
-            (IpAddr::V4(_), NetworkLevel::Block | NetworkLevel::Site) => 24,
+            (IpAddr::V4(_), NetworkLevel::Site) => 24,
             (IpAddr::V6(_), NetworkLevel::Host) => 64,
-            (IpAddr::V6(_), NetworkLevel::Block) => 56,
             (IpAddr::V6(_), NetworkLevel::Site) => 48,
         }
     }
@@ -101,16 +98,10 @@ mod tests {
             ),
             (
                 "2001:db8:aaaa:bbcc:1:2:3:4",
-                NetworkLevel::Block,
-                "2001:db8:aaaa:bb00::/56",
-            ),
-            (
-                "2001:db8:aaaa:bbcc:1:2:3:4",
                 NetworkLevel::Site,
                 "2001:db8:aaaa::/48",
             ),
             ("198.51.100.77", NetworkLevel::Host, "198.51.100.77/32"),
-            ("198.51.100.77", NetworkLevel::Block, "198.51.100.0/24"),
             ("198.51.100.77", NetworkLevel::Site, "198.51.100.0/24"),
         ];
         for (a, level, want) in cases {

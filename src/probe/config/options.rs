@@ -14,7 +14,7 @@ use super::settings::{ConfigError, Settings, Site};
 use super::values::{
     Accent, ContactUri, Listen, MetricsMode, Net, Origin, PlainText, TrustedProxy,
 };
-use crate::probe::admission::limits::RateSettings;
+use crate::probe::admission::limits::{RateSettings, RequestSettings};
 use crate::probe::scan::Timing;
 use crate::probe::visitor::forwarded::ForwardedHeader;
 
@@ -87,13 +87,26 @@ pub struct Options {
     #[arg(long, value_name = "SECS")]
     pub rate_refill_secs: Option<u64>,
 
-    /// Most networks the rate limiter remembers at once. Nobody is locked
-    /// out when it fills: refilled entries are forgotten first, new visitors
-    /// are then counted per wider network (IPv6 /56, then /48; IPv4 /24),
-    /// and only then is the stalest entry (the one closest to a full
-    /// allowance) forgotten to make room. [default: 100000]
+    /// Most allowances the rate limiter remembers at once (and the request
+    /// limiter too). Each address (IPv6: /64) has its own, up to 256 of one
+    /// /24 (IPv6: /48) and at most a sixteenth of the table; that site's
+    /// further addresses share one. A full table forgets the stalest
+    /// allowance, which starts full again: a newcomer is never refused
+    /// for want of room. About 100 bytes an entry. [default: 100000]
     #[arg(long, value_name = "N")]
     pub rate_table_size: Option<usize>,
+
+    /// Requests of any kind one /24 (IPv6: one /48) may make at once; beyond
+    /// it, and beyond --request-rate, 429 with Retry-After. `/healthz` and
+    /// `/metrics` asked from this machine are not counted. A page load is
+    /// about ten requests. [default: 600]
+    #[arg(long, value_name = "N")]
+    pub request_burst: Option<u32>,
+
+    /// After the burst, requests per second one /24 (IPv6: one /48) may
+    /// make. [default: 50]
+    #[arg(long, value_name = "N")]
+    pub request_rate: Option<u32>,
 
     /// Most scans running at once (each holds two sockets per planned port
     /// while it connects, more while it identifies open ones: at most 252);
@@ -209,6 +222,10 @@ impl Options {
                 burst: self.rate_burst.unwrap_or(d.rate.burst),
                 refill: secs(self.rate_refill_secs, d.rate.refill),
                 table_size: self.rate_table_size.unwrap_or(d.rate.table_size),
+            },
+            requests: RequestSettings {
+                burst: self.request_burst.unwrap_or(d.requests.burst),
+                per_second: self.request_rate.unwrap_or(d.requests.per_second),
             },
             max_scans: self.max_scans.unwrap_or(d.max_scans),
             max_connections: self.max_connections.unwrap_or(d.max_connections),

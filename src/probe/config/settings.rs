@@ -9,7 +9,7 @@ use std::time::Duration;
 use ipnet::IpNet;
 
 use super::values::{Listen, MetricsMode, TrustedProxy};
-use crate::probe::admission::limits::RateSettings;
+use crate::probe::admission::limits::{RateSettings, RequestSettings};
 use crate::probe::scan::Timing;
 use crate::probe::visitor::forwarded::ForwardedHeader;
 
@@ -24,6 +24,9 @@ pub struct Settings {
     pub allow_loopback: bool,
     pub timing: Timing,
     pub rate: RateSettings,
+    /// Every request's allowance per site network (its table is as large
+    /// as the rate limiter's).
+    pub requests: RequestSettings,
     pub max_scans: usize,
     pub max_connections: usize,
     pub max_connections_per_address: usize,
@@ -65,6 +68,13 @@ impl Default for Settings {
                 burst: 5,
                 refill: Duration::from_secs(60),
                 table_size: 100_000,
+            },
+            // A page load is about ten requests (the page, its script,
+            // wasm, style sheets and icon, the site's settings, the scan
+            // stream): 600 at once is sixty page loads, then five a second.
+            requests: RequestSettings {
+                burst: 600,
+                per_second: 50,
             },
             max_scans: 64,
             max_connections: 1024,
@@ -112,6 +122,12 @@ impl Settings {
         }
         if self.rate.table_size == 0 {
             return err("rate_table_size must be at least 1");
+        }
+        if self.requests.burst == 0 {
+            return err("request_burst must be at least 1");
+        }
+        if self.requests.per_second == 0 {
+            return err("request_rate must be at least 1");
         }
         if self.max_scans == 0 || self.max_connections == 0 || self.max_connections_per_address == 0
         {

@@ -1,6 +1,7 @@
 //! The whole HTTP surface as one `Router`: the API, the page and its files,
-//! `/healthz` and (when switched on) `/metrics`, with the security headers
-//! every response carries and request tracing.
+//! `/healthz` and (when switched on) `/metrics`, with the request limit per
+//! network in front of all of them, the security headers every response
+//! carries and request tracing.
 //!
 //! [`router`] knows nothing of sockets: the accept loop hands it each
 //! connection's [`ConnInfo`](crate::probe::state::ConnInfo), and tests drive it
@@ -21,10 +22,11 @@ pub mod origin_guard;
 pub mod text_answer;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Request;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -34,7 +36,7 @@ use tracing::Level;
 
 use crate::probe::config::MetricsMode;
 use crate::probe::metrics;
-use crate::probe::state::ProbeState;
+use crate::probe::state::{ConnInfo, ProbeState};
 use crate::probe::www::headers::{Kind, security_headers};
 use crate::probe::www::{self, Page};
 
@@ -53,7 +55,13 @@ pub fn router(state: Arc<ProbeState>) -> Router {
             get(|| async { (StatusCode::NOT_FOUND, "metrics are off here (--metrics)\n") }),
         ),
     };
-    app.layer(axum::middleware::map_response_with_state(
+    // The request limit runs first of all, inside the headers layer so that
+    // its 429 carries them too.
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        limit_requests,
+    ))
+    .layer(axum::middleware::map_response_with_state(
         state.page.clone(),
         baseline_headers,
     ))
@@ -72,6 +80,32 @@ async fn refuse_connect(req: Request, next: Next) -> Response {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     next.run(req).await
+}
+
+/// How long a request over its network's allowance waits for its 429. An
+/// HTTP/1 connection answers its requests in turn, so a client that
+/// ignores `Retry-After` gets one answer a second per connection, and the
+/// connection limits per network bound its connections: a flood then
+/// costs the probe next to nothing, instead of a 429 for every request it
+/// can write.
+pub const REFUSAL_PAUSE: Duration = Duration::from_secs(1);
+
+/// Every request counts against its site network's request allowance
+/// ([`ProbeState::count_request`]); beyond it, 429 with `Retry-After`
+/// after [`REFUSAL_PAUSE`].
+async fn limit_requests(
+    State(st): State<Arc<ProbeState>>,
+    ConnectInfo(conn): ConnectInfo<ConnInfo>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match st.count_request(&conn, req.uri().path(), req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(e) => {
+            tokio::time::sleep(REFUSAL_PAUSE).await;
+            e.into_response()
+        }
+    }
 }
 
 /// Security headers for every response that did not set its own.

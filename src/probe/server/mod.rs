@@ -416,6 +416,7 @@ impl Listen {
             let accepted = tokio::select! {
                 _ = sweep.tick() => {
                     self.state.limiter.sweep();
+                    self.state.requests.sweep();
                     continue;
                 }
                 accepted = accept(listener) => accepted,

@@ -15,6 +15,7 @@ use crate::probe::state::ConnInfo;
 use crate::probe::www::assets::{Assets, NONCE_PLACEHOLDER};
 
 mod plans;
+mod requests;
 mod upnp;
 mod via_proxy;
 
@@ -40,7 +41,7 @@ impl ProbeAnswer {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
-    fn error(&self) -> ErrorBody {
+    pub(super) fn error(&self) -> ErrorBody {
         serde_json::from_str(&self.body).expect("an error body")
     }
 }
