@@ -28,8 +28,11 @@ mod ssdp;
 #[path = "../../fuzz/checks/tls.rs"]
 mod tls;
 
+/// What a fuzz target asks of its parsers about one input.
+type Check = fn(&[u8]);
+
 /// Each fuzz target (a `[[bin]]` of `fuzz/Cargo.toml`) and its checks.
-const TARGETS: [(&str, fn(&[u8])); 9] = [
+const TARGETS: [(&str, Check); 9] = [
     ("databases", databases::check),
     ("greeting", greeting::check),
     ("http", http::check),
