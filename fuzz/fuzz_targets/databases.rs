@@ -3,15 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::services::{mssql, postgres};
 
-fuzz_target!(|data: &[u8]| {
-    if let Some(h) = data.first_chunk::<4>() {
-        let _ = mssql::frame_len(*h);
-    }
-    if let Some(d) = mssql::parse_prelogin(data) {
-        assert!(d.version.is_some());
-    }
-    let _ = postgres::answer_complete(data);
-    let _ = postgres::parse_answer(data);
-});
+#[path = "../checks/databases.rs"]
+mod checks;
+
+fuzz_target!(|data: &[u8]| checks::check(data));

@@ -2,23 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::services::{http, ipp};
-use portcheck::probe::ident::{self, text};
 
-fuzz_target!(|data: &[u8]| {
-    // Read in pieces as they might arrive, the answer agrees with reading
-    // the whole at once.
-    let whole = http::response_complete(data);
-    let step = usize::from(data.first().copied().unwrap_or(1));
-    let mut progress = http::ResponseProgress::default();
-    let pieces = ident::read_in_pieces(data, step, |b| progress.complete(b));
-    assert_eq!(pieces, whole);
-    if let Some(r) = http::parse_response(data) {
-        assert!((100..=599).contains(&r.status));
-        assert!(r.title.as_ref().is_none_or(|t| t.chars().count() <= text::MAX_TEXT));
-        let _ = ipp::recognise(&r.into());
-    }
-    if let Some(b) = text::banner_line(data) {
-        assert!(b.len() <= text::MAX_TEXT);
-    }
-});
+#[path = "../checks/http.rs"]
+mod checks;
+
+fuzz_target!(|data: &[u8]| checks::check(data));

@@ -2,23 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::services::smb::{self, ntlm};
 
-fuzz_target!(|data: &[u8]| {
-    if data.len() >= 4 {
-        let _ = smb::frame_len([data[0], data[1], data[2], data[3]]);
-    }
-    let _ = smb::parse_negotiate_response(data);
-    let _ = smb::parse_smb1_negotiate_response(data);
-    if let Ok(a) = smb::parse_session_setup_response(data) {
-        assert!(a.token.len() <= data.len());
-        if let Some(m) = smb::find_ntlmssp(&a.token) {
-            if let Some(c) = ntlm::parse_challenge(m) {
-                let _ = ntlm::authenticate_message(&c, Some(ntlm::GUEST_PROBE_USER), [0; 8], 0);
-            }
-        }
-    }
-    if let Some(c) = smb::find_ntlmssp(data).and_then(ntlm::parse_challenge) {
-        assert!(c.target_info.len() <= data.len());
-    }
-});
+#[path = "../checks/smb.rs"]
+mod checks;
+
+fuzz_target!(|data: &[u8]| checks::check(data));

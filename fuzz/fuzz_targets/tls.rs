@@ -2,21 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck::probe::ident::{self, services::tls};
 
-fuzz_target!(|data: &[u8]| {
-    let whole = tls::parse_legacy_flight(data);
-    // Read in pieces, the last answer is the same as at once.
-    let step = usize::from(data.last().copied().unwrap_or(1));
-    let mut reader = tls::FlightReader::default();
-    assert_eq!(ident::read_in_pieces(data, step, |b| reader.read(b)), whole);
-    if let tls::LegacyAnswer::Hello {
-        certificate: Some(c),
-        ..
-    } = whole
-    {
-        assert!(c.len() <= data.len());
-        let _ = tls::summarize_certificate(&c);
-    }
-    let _ = tls::summarize_certificate(data);
-});
+#[path = "../checks/tls.rs"]
+mod checks;
+
+fuzz_target!(|data: &[u8]| checks::check(data));

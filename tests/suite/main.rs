@@ -20,6 +20,7 @@ mod cross_site;
 mod deploy_files;
 mod fairness;
 mod fd_exhaustion;
+mod fuzz_corpus;
 mod headers;
 mod ident;
 mod lab;

@@ -6,4 +6,4 @@ mod first_connection;
 mod hostile;
 mod props;
 mod service_props;
-mod services;
+pub(crate) mod services;

@@ -114,6 +114,17 @@ fn mariadb_handshake() -> Vec<u8> {
     m
 }
 
+/// What the SQL Server stand-in answers a TDS pre-login with: SQL Server
+/// 2019 (15.0.2000), encryption required, ENCRYPTION listed before VERSION.
+/// Also the fuzz corpus' seed for SQL Server (tests/suite/lab/record.rs),
+/// which has no lab service.
+pub(crate) const SQL_SERVER_2019_PRELOGIN_ANSWER: [u8; 26] = [
+    // The TDS header: a response of 8 + 18 bytes.
+    4, 1, 0, 26, 0, 0, 1, 0, //
+    0x01, 0x00, 0x0b, 0x00, 0x01, 0x00, 0x00, 0x0c, 0x00, 0x06, 0xff, 0x03, 0x0f, 0x00, 0x07, 0xd0,
+    0x00, 0x00,
+];
+
 async fn identify_as(addr: SocketAddr, first: Service) -> PortDetails {
     within("identification", identify(addr, first, BUDGET)).await
 }
@@ -223,16 +234,7 @@ async fn databases_mariadb_postgres_and_sql_server() {
         if read_n(&mut s, 41).await.is_none() {
             return;
         }
-        // SQL Server 2019 (15.0.2000), encryption required; ENCRYPTION
-        // listed before VERSION.
-        let payload = [
-            0x01, 0x00, 0x0b, 0x00, 0x01, 0x00, 0x00, 0x0c, 0x00, 0x06, 0xff, 0x03, 0x0f, 0x00,
-            0x07, 0xd0, 0x00, 0x00,
-        ];
-        // The TDS header: a response of 8 + 18 bytes.
-        let mut m = vec![4, 1, 0, 26, 0, 0, 1, 0];
-        m.extend_from_slice(&payload);
-        greeter(s, m.leak()).await;
+        greeter(s, &SQL_SERVER_2019_PRELOGIN_ANSWER).await;
     })
     .await;
     let d = identify_as(sql_server, Service::Mssql).await;

@@ -10,6 +10,7 @@ mod ident;
 mod page;
 mod plugin;
 mod practice;
+mod record;
 mod teardown;
 mod visitors;
 mod wan;

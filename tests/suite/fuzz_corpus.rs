@@ -1,0 +1,120 @@
+//! Every fuzz target's committed corpus (`fuzz/corpus/<target>/`: answers
+//! recorded from the lab's real services, and every input a fuzzing run
+//! found a bug with) replayed through the target's own checks, as a
+//! regression test on stable Rust without libFuzzer or a sanitizer build.
+//! The checks are the same source files the fuzz targets run
+//! (`fuzz/checks/<target>.rs`, included here by path), so the two cannot
+//! drift apart; `scripts/fuzz` runs the targets themselves.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+#[path = "../../fuzz/checks/databases.rs"]
+mod databases;
+#[path = "../../fuzz/checks/greeting.rs"]
+mod greeting;
+#[path = "../../fuzz/checks/http.rs"]
+mod http;
+#[path = "../../fuzz/checks/kerberos.rs"]
+mod kerberos;
+#[path = "../../fuzz/checks/netbios.rs"]
+mod netbios;
+#[path = "../../fuzz/checks/rdp.rs"]
+mod rdp;
+#[path = "../../fuzz/checks/smb.rs"]
+mod smb;
+#[path = "../../fuzz/checks/ssdp.rs"]
+mod ssdp;
+#[path = "../../fuzz/checks/tls.rs"]
+mod tls;
+
+/// What a fuzz target asks of its parsers about one input.
+type Check = fn(&[u8]);
+
+/// Each fuzz target (a `[[bin]]` of `fuzz/Cargo.toml`) and its checks.
+const TARGETS: [(&str, Check); 9] = [
+    ("databases", databases::check),
+    ("greeting", greeting::check),
+    ("http", http::check),
+    ("kerberos", kerberos::check),
+    ("netbios", netbios::check),
+    ("rdp", rdp::check),
+    ("smb", smb::check),
+    ("ssdp", ssdp::check),
+    ("tls", tls::check),
+];
+
+fn fuzz_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz")
+}
+
+/// The files of one target's corpus, sorted by name.
+fn corpus(target: &str) -> Vec<PathBuf> {
+    let dir = fuzz_dir().join("corpus").join(target);
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e} (every target has a corpus)", dir.display()));
+    let mut files: Vec<PathBuf> = entries
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
+#[test]
+fn every_target_has_its_checks_and_a_seed_corpus() {
+    let manifest = std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).expect("fuzz/Cargo.toml");
+    let mut bins: Vec<&str> = manifest
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .filter(|n| *n != "portcheck-fuzz")
+        .collect();
+    bins.sort_unstable();
+    let listed: Vec<&str> = TARGETS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(bins, listed, "fuzz/Cargo.toml's targets and this file's");
+    for target in listed {
+        let files = corpus(target);
+        // Seeds recorded from a service or a stand-in, not only findings.
+        assert!(
+            files.iter().any(|f| !f
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("crash-"))),
+            "fuzz/corpus/{target}/ has no recorded answer"
+        );
+    }
+}
+
+#[test]
+fn every_corpus_input_passes_its_targets_checks() {
+    let mut failed = Vec::new();
+    let mut inputs = 0;
+    for (target, check) in TARGETS {
+        for file in corpus(target) {
+            let data = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            inputs += 1;
+            if let Err(p) = panic::catch_unwind(AssertUnwindSafe(|| check(&data))) {
+                failed.push(format!(
+                    "{target}: {}: {}",
+                    file.display(),
+                    panic_text(p.as_ref())
+                ));
+            }
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {inputs} corpus inputs fail their target's checks:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
