@@ -344,7 +344,11 @@ fn readme_options() -> Vec<Documented> {
 #[test]
 fn every_option_is_documented_in_help_and_readme() {
     let documented = readme_options();
-    assert_eq!(documented.len(), 27, "rows in the table of docs/configuration.md");
+    assert_eq!(
+        documented.len(),
+        27,
+        "rows in the table of docs/configuration.md"
+    );
     let cmd = Cli::command();
     let serve = cmd.find_subcommand("serve").unwrap();
     let flags: Vec<String> = serve
