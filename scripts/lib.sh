@@ -7,7 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
 export PATH="$TOOLS/bin:$HOME/.cargo/bin:$PATH"
 
-# Pinned tool versions (see README, "Why these dependencies").
+# Pinned tool versions (see docs/dependencies.md, "Pinned tools").
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132.0.0"
 
@@ -54,10 +54,18 @@ setup_rust_wasm() {
   (cd "$ROOT" && cargo fetch >&2)
 }
 
+# trunk without its default features: `update_check` asks crates.io for a
+# newer trunk and `rustls` is TLS for downloading tools and for `trunk serve
+# --tls`; the build runs offline (Trunk.toml) with the tools from PATH. And
+# without the fat LTO and single codegen unit of trunk's release profile,
+# which take most of its compile time (see docs/dependencies.md).
+TRUNK_INSTALL_ARGS=(--locked --no-default-features "trunk@$TRUNK_VERSION")
+TRUNK_INSTALL_ENV=(CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16)
+
 setup_trunk() {
   if ! trunk --version 2>/dev/null | grep -q "trunk $TRUNK_VERSION"; then
-    step "installing trunk $TRUNK_VERSION (compiles from source, about 6 minutes the first time)"
-    cargo install --locked "trunk@$TRUNK_VERSION" >&2
+    step "installing trunk $TRUNK_VERSION (compiles from source, a few minutes the first time)"
+    env "${TRUNK_INSTALL_ENV[@]}" cargo install "${TRUNK_INSTALL_ARGS[@]}" >&2
   fi
 }
 
@@ -81,12 +89,100 @@ setup_wasm_opt() {
   fi
 }
 
-setup_web() {
+# Steps that run in the background, side by side, each with its output in
+# a log of its own: `in_background NAME COMMAND...` starts one, `wait_background`
+# waits for all of them with a progress line a minute, says how long each
+# took, and when one fails stops the others and fails with the end of its log.
+BG_PIDS=()
+BG_NAMES=()
+BG_LOGS=()
+BG_DIR=""
+
+in_background() {
+  local name="$1"
+  shift
+  [ -n "$BG_DIR" ] || BG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/portcheck-steps.XXXXXX")"
+  local log="$BG_DIR/${#BG_PIDS[@]}.log"
+  ("$@") >"$log" 2>&1 &
+  BG_PIDS+=("$!")
+  BG_NAMES+=("$name")
+  BG_LOGS+=("$log")
+  note "started: $name"
+}
+
+# A process and everything it started, children first.
+stop_tree() {
+  local child
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do stop_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+
+wait_background() {
+  local started=$SECONDS last=$SECONDS i rc running failed=""
+  local -A done_at=()
+  while :; do
+    running=()
+    for i in "${!BG_PIDS[@]}"; do
+      [ -n "${done_at[$i]:-}" ] && continue
+      if kill -0 "${BG_PIDS[$i]}" 2>/dev/null; then
+        running+=("${BG_NAMES[$i]}")
+        continue
+      fi
+      rc=0
+      wait "${BG_PIDS[$i]}" || rc=$?
+      done_at[$i]=$((SECONDS - started))
+      if [ "$rc" -eq 0 ]; then
+        note "done after ${done_at[$i]} s: ${BG_NAMES[$i]}"
+      else
+        failed="$i"
+        break 2
+      fi
+    done
+    [ ${#running[@]} -eq 0 ] && break
+    if [ $((SECONDS - last)) -ge 60 ]; then
+      last=$SECONDS
+      note "still running after $((SECONDS - started)) s: $(printf '%s; ' "${running[@]}")"
+    fi
+    sleep 1
+  done
+  if [ -n "$failed" ]; then
+    for i in "${!BG_PIDS[@]}"; do
+      [ -z "${done_at[$i]:-}" ] && stop_tree "${BG_PIDS[$i]}"
+    done
+    wait 2>/dev/null || true
+    echo "failed: ${BG_NAMES[$failed]} (exit $rc); the end of its log, ${BG_LOGS[$failed]}:" >&2
+    tail -n 30 "${BG_LOGS[$failed]}" >&2
+    exit 1
+  fi
+  BG_PIDS=()
+  BG_NAMES=()
+  BG_LOGS=()
+}
+
+# The wasm32 build Trunk runs (the same cargo command, so Trunk finds it
+# done): started beside the tool installs, it takes the page's compile off
+# the critical path.
+prebuild_page_wasm() {
+  (cd "$ROOT" && cargo build --locked --target=wasm32-unknown-unknown \
+    --manifest-path "$ROOT/Cargo.toml" --profile wasm-release --bin portcheck-app >&2)
+}
+
+setup_page_build() {
   setup_rust_wasm
-  setup_trunk
-  setup_wasm_bindgen
-  setup_wasm_opt
-  need_debs brotli # scripts/precompress, Trunk's post-build hook
+  prebuild_page_wasm
+}
+
+# What building the page needs, installed side by side: the independent
+# installs run at once, and the page's own wasm32 compile starts as soon as
+# the target and the crates are there.
+setup_web() {
+  need_debs brotli # scripts/precompress, Trunk's post-build hook (may ask for sudo)
+  step "setting up the page's tools (side by side)"
+  in_background "wasm32 target, crates, then the page's wasm32 build" setup_page_build
+  in_background "trunk $TRUNK_VERSION" setup_trunk
+  in_background "wasm-bindgen-cli $(wasm_bindgen_version)" setup_wasm_bindgen
+  in_background "binaryen $BINARYEN_VERSION (wasm-opt)" setup_wasm_opt
+  wait_background
 }
 
 setup_browser() {

@@ -1,6 +1,6 @@
 //! The configuration read as the operator gives it: flags, environment and
 //! file in their order of precedence, the checks with their messages, and the
-//! README's table of options against the options that exist.
+//! table of options in docs/configuration.md against the options that exist.
 
 use std::time::Duration;
 
@@ -320,7 +320,7 @@ fn the_file_named_by_config_is_read() {
     assert_eq!((s.max_scans, s.rate.burst), (7, 2));
 }
 
-/// A row of the README's configuration table.
+/// A row of the configuration table in docs/configuration.md.
 struct Documented {
     flag: String,
     env: String,
@@ -330,15 +330,15 @@ struct Documented {
 }
 
 fn readme_options() -> Vec<Documented> {
-    const README: &str = include_str!("../../README.md");
+    const CONFIGURATION: &str = include_str!("../../docs/configuration.md");
     // The first word of a cell's first `code span`.
     let code = |cell: &str| {
         let span = cell.split('`').nth(1)?;
         span.split_whitespace().next().map(str::to_owned)
     };
-    README
+    CONFIGURATION
         .lines()
-        .skip_while(|l| *l != "## Configuration")
+        .skip_while(|l| *l != "# Configuration")
         .filter(|l| l.starts_with("| `--"))
         .map(|row| {
             let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
@@ -361,12 +361,16 @@ fn readme_options() -> Vec<Documented> {
         .collect()
 }
 
-/// The README's configuration table names every option, in the order of
+/// The table in docs/configuration.md names every option, in the order of
 /// `--help`, with its environment variable, file key and default.
 #[test]
 fn every_option_is_documented_in_help_and_readme() {
     let documented = readme_options();
-    assert_eq!(documented.len(), 29, "rows in the README's table");
+    assert_eq!(
+        documented.len(),
+        29,
+        "rows in the table of docs/configuration.md"
+    );
     let cmd = Cli::command();
     let serve = cmd.find_subcommand("serve").unwrap();
     let flags: Vec<String> = serve
@@ -506,7 +510,7 @@ fn site_settings_from_flags_and_file() {
 /// they lose.
 #[test]
 fn texts_say_what_the_code_does() {
-    const README: &str = include_str!("../../README.md");
+    const SECURITY_MODEL: &str = include_str!("../../docs/security-model.md");
     const NGINX: &str = include_str!("../../deploy/nginx.conf");
     const CADDY: &str = include_str!("../../deploy/Caddyfile");
     let mut cmd = Cli::command();
@@ -522,9 +526,9 @@ fn texts_say_what_the_code_does() {
     assert!(!table.contains("503"), "{table}");
     assert!(table.contains("stalest"), "{table}");
     assert!(help_of("max_scans").contains("two sockets per planned port"));
-    assert!(!README.contains("one socket per planned port"));
-    assert!(README.contains("two sockets per planned port"));
+    assert!(!SECURITY_MODEL.contains("one socket per planned port"));
+    assert!(SECURITY_MODEL.contains("two sockets per planned port"));
     assert!(NGINX.contains("are NOT in force behind nginx"));
     assert!(CADDY.contains("no per-visitor or per-network"));
-    assert!(README.contains("These caps count the TCP peer"));
+    assert!(SECURITY_MODEL.contains("These caps count the TCP peer"));
 }

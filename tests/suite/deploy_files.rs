@@ -24,6 +24,23 @@ fn assignment<'a>(text: &'a str, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("{name} not found"))
 }
 
+/// trunk is built the same way in the container as by the scripts: the
+/// same features left out, the same release profile overrides.
+#[test]
+fn container_installs_trunk_as_the_scripts_do() {
+    for setting in [
+        "--no-default-features",
+        "CARGO_PROFILE_RELEASE_LTO=off",
+        "CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16",
+    ] {
+        assert!(
+            DOCKERFILE.contains(setting),
+            "deploy/Dockerfile lacks {setting}"
+        );
+        assert!(LIB_SH.contains(setting), "scripts/lib.sh lacks {setting}");
+    }
+}
+
 #[test]
 fn container_uses_the_pinned_tool_versions() {
     for name in ["TRUNK_VERSION", "BINARYEN_VERSION"] {

@@ -18,6 +18,7 @@ mod browser;
 mod client;
 mod cross_site;
 mod deploy_files;
+mod docs_links;
 mod fairness;
 mod fd_exhaustion;
 mod fuzz_corpus;

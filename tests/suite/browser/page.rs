@@ -308,7 +308,7 @@ async fn keyboard_only_walkthrough() {
 }
 
 /// A host page on another origin (another loopback port) that embeds the
-/// check with the README's one-line snippet.
+/// check with the one-line snippet of docs/page.md ("Embedding").
 fn serve_host_page(l: TcpListener, probe_base: &str) {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Host</title></head>\
