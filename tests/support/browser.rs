@@ -307,6 +307,12 @@ fn private_hosts(hosts: CString) -> impl Fn() -> std::io::Result<()> + Send + Sy
 const NARROW_TOOLBAR_CSS: &str =
     "* { font-size: 1px; min-width: 0; min-height: 0; padding: 0; margin: 0; border-width: 0; }\n";
 
+/// The same for Firefox's window (`userChrome.css`): its toolbars would
+/// keep it at least 500 px wide.
+const NARROW_FIREFOX_CHROME_CSS: &str = ":root, #main-window, #navigator-toolbox, toolbar, #nav-bar, \
+     #urlbar-container, #urlbar, #TabsToolbar, #browser, #tabbrowser-tabbox, #appcontent \
+     { min-width: 0 !important; }\n";
+
 /// Starts the engine's driver for a session with `profile`, and reads back
 /// the port it listens on.
 fn start_driver(engine: Engine, options: &Options, profile: &Path) -> (Group, Option<Group>, u16) {
@@ -437,6 +443,8 @@ fn capabilities(
                     // No DNS over HTTPS: names come from the hosts file.
                     "network.trr.mode": 5,
                     "browser.shell.checkDefaultBrowser": false,
+                    // Reads userChrome.css (the narrow window).
+                    "toolkit.legacyUserProfileCustomizations.stylesheets": true,
                 }
             } })
         }
