@@ -582,12 +582,19 @@ pub async fn viewport_width(c: &Client, width: u32) {
     c.set_window_size(width + frame, 800)
         .await
         .expect("window size");
-    wait_js(
-        c,
-        &format!("a {width} px viewport"),
-        &format!("window.innerWidth === {width}"),
-    )
-    .await;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let sizes = js(c, "return [window.innerWidth, window.outerWidth]").await;
+        if sizes[0] == json!(width) {
+            return;
+        }
+        let rect = c.get_window_rect().await.ok();
+        assert!(
+            Instant::now() < deadline,
+            "no {width} px viewport: inner and outer width {sizes}, window {rect:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// One test at a time: page tests share listeners and the two CPU cores.
