@@ -430,7 +430,16 @@ fn capabilities(
                 options.resolver_rules.is_none(),
                 "resolver rules are Chromium's"
             );
-            let mut args = vec!["-headless".to_owned()];
+            let firefox_profile = profile.join("firefox");
+            let chrome = firefox_profile.join("chrome");
+            std::fs::create_dir_all(&chrome).expect("Firefox profile");
+            std::fs::write(chrome.join("userChrome.css"), NARROW_FIREFOX_CHROME_CSS)
+                .expect("userChrome.css");
+            let mut args = vec![
+                "-headless".to_owned(),
+                "-profile".to_owned(),
+                firefox_profile.display().to_string(),
+            ];
             args.extend(options.args.iter().cloned());
             json!({ "browserName": "firefox", "moz:firefoxOptions": {
                 "binary": FIREFOX,
