@@ -10,6 +10,13 @@ export PATH="$TOOLS/bin:$HOME/.cargo/bin:$PATH"
 # Pinned tool versions (see docs/dependencies.md, "Pinned tools").
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132.0.0"
+GECKODRIVER_VERSION="0.37.1"
+
+# WebKitGTK's MiniBrowser (Debian webkit2gtk-driver drives it with --automation).
+MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
+# A de_DE.UTF-8 locale for WebKitGTK, which takes navigator.languages from the
+# process locale; compiled here (LOCPATH) so the system's locales stay as they are.
+LOCALES="$TOOLS/locale"
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 note() { printf '    %s\n' "$*" >&2; }
@@ -185,8 +192,30 @@ setup_web() {
   wait_background
 }
 
+# The three engines the page's end-to-end tests run in (tests/support/browser.rs):
+# Chromium with chromedriver, Firefox ESR with geckodriver (not packaged in
+# Debian 12: built from crates.io), WebKitGTK with WebKitWebDriver (under Xvfb).
 setup_browser() {
-  need_debs chromium chromium-driver
+  need_debs chromium chromium-driver firefox-esr webkit2gtk-driver xvfb locales
+  setup_geckodriver
+  setup_webkit_locale
+}
+
+setup_geckodriver() {
+  if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then
+    step "installing geckodriver $GECKODRIVER_VERSION from crates.io (compiles from source, a few minutes the first time)"
+    cargo install --locked "geckodriver@$GECKODRIVER_VERSION" >&2
+  fi
+}
+
+setup_webkit_locale() {
+  if [ ! -f "$LOCALES/de_DE.UTF-8/LC_CTYPE" ]; then
+    step "compiling the de_DE.UTF-8 locale into .tools/locale (for WebKitGTK's languages)"
+    mkdir -p "$LOCALES"
+    # localedef exits 1 on mere warnings; the check below tells success.
+    localedef --no-archive -i de_DE -f UTF-8 "$LOCALES/de_DE.UTF-8" >&2 || true
+    [ -f "$LOCALES/de_DE.UTF-8/LC_CTYPE" ] || { echo "localedef did not write $LOCALES/de_DE.UTF-8" >&2; return 1; }
+  fi
 }
 
 setup_lab() {

@@ -1,7 +1,8 @@
 //! The one test harness of the integration suite: the skip/CI gate, the
 //! probe (in this process or as the real binary, always on a port the kernel
 //! picked and read back), loopback listeners that look open or filtered,
-//! Server-Sent Events, Chromium driven over WebDriver with axe-core, and the
+//! Server-Sent Events, a browser (Chromium, Firefox or WebKit) driven over
+//! WebDriver with axe-core, a relay that slows answers down, and the
 //! network lab. Test modules import what they need from here and nowhere
 //! else, so a helper exists once.
 #![allow(dead_code)] // Each test module uses a different part.
@@ -13,6 +14,7 @@ pub mod ports;
 pub mod probe;
 pub mod relay;
 pub mod sse;
+pub mod throttle;
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};

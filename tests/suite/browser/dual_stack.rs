@@ -1,19 +1,19 @@
-//! End-to-end test of the two-family check in Debian's Chromium: a
+//! End-to-end test of the two-family check in each browser engine: a
 //! dual-stack visitor opens the page, and the page checks IPv4 and IPv6
 //! against the operator's IPv4-only and IPv6-only origins and shows both
 //! results side by side.
 //!
-//! No DNS: Chromium maps `portcheck.test` and `v4.portcheck.test` to
-//! 127.0.0.1 and `v6.portcheck.test` to [::1] (`--host-resolver-rules`). The
-//! probe listens on `[::]:PORT` (dual stack). IPv4 and IPv6 loopback are two
+//! No DNS: the browser maps `portcheck.test` and `v4.portcheck.test` to
+//! 127.0.0.1 and `v6.portcheck.test` to [::1] (`Options::hosts`). The
+//! probe listens on `[::]:PORT` (dual stack), and its origins name PORT. IPv4 and IPv6 loopback are two
 //! real address families of one host, so listeners make them differ:
 //! 127.0.0.1:445 open (IPv4: critical), [::1]:443 open (IPv6: notice).
 //! A second test points the IPv6 origin at a port where nothing listens on
 //! [::1]: the IPv6 panel must say there is no IPv6 connection while the IPv4
 //! panel still shows its result.
 //!
-//! Needs root (ports below 1024), `dist/` built by Trunk, Chromium and
-//! chromedriver: `scripts/test-page` prepares all of it. Without them the
+//! Needs root (ports below 1024), `dist/` built by Trunk, the engine's
+//! browser and driver: `scripts/test-page` prepares all of it. Without them the
 //! tests skip loudly, or fail when `CI` is set. Waits poll DOM conditions
 //! with a deadline.
 use serde_json::{Value, json};
@@ -43,25 +43,33 @@ async fn prepare(test: &str) -> Option<tokio::sync::MutexGuard<'static, ()>> {
     Some(one)
 }
 
-/// A running `portcheck serve` with the operator's three origins. The
-/// origins carry no port: Chromium maps each name to the probe's loopback
-/// address and the port the kernel gave it.
+/// A running `portcheck serve` with the operator's three origins, on a
+/// port picked before it starts (the origins name it). The browser maps
+/// each name to the loopback address of its family.
 struct Probe {
     process: ProbeProcess,
 }
 
 impl Probe {
-    /// Starts the probe on `listen_ip` (port 0).
+    /// Starts the probe on `listen_ip`, on a port that is free on both
+    /// IPv4 and IPv6 loopback (so that without an IPv6 listener nothing at
+    /// all answers there).
     fn start(listen_ip: &str) -> Probe {
+        let port = std::net::TcpListener::bind("[::]:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free dual-stack port");
         let listen = if listen_ip.contains(':') {
-            format!("[{listen_ip}]:0")
+            format!("[{listen_ip}]:{port}")
         } else {
-            format!("{listen_ip}:0")
+            format!("{listen_ip}:{port}")
         };
         let www = crate::support::browser::dist();
-        let flags = "--public-origin http://portcheck.test --ipv4-origin http://v4.portcheck.test \
-             --ipv6-origin http://v6.portcheck.test --allow-target 127.0.0.0/8 \
-             --allow-target ::1/128 --rate-burst 1000";
+        let flags = format!(
+            "--public-origin http://portcheck.test:{port} --ipv4-origin http://v4.portcheck.test:{port} \
+             --ipv6-origin http://v6.portcheck.test:{port} --allow-target 127.0.0.0/8 \
+             --allow-target ::1/128 --rate-burst 1000"
+        );
         let mut args = vec![
             "--listen",
             &listen,
@@ -70,6 +78,7 @@ impl Probe {
         ];
         args.extend(flags.split_whitespace());
         let process = ProbeProcess::start(&args);
+        assert_eq!(process.port(), port, "the probe took another port");
         Probe { process }
     }
 
@@ -81,18 +90,20 @@ impl Probe {
         format!("http://[::1]:{}{path}", self.process.port())
     }
 
-    fn page(&self) -> &'static str {
-        "http://portcheck.test/?lang=de"
+    fn page(&self) -> String {
+        format!("http://portcheck.test:{}/?lang=de", self.process.port())
     }
 
     /// The names of the three origins, mapped without DNS.
     fn browser(&self) -> Options {
-        let port = self.process.port();
+        let v4 = crate::support::ip("127.0.0.1");
+        let v6 = crate::support::ip("::1");
         Options {
-            resolver_rules: Some(format!(
-                "MAP v4.portcheck.test 127.0.0.1:{port},MAP v6.portcheck.test [::1]:{port},\
-                 MAP portcheck.test 127.0.0.1:{port}"
-            )),
+            hosts: vec![
+                ("portcheck.test".into(), v4),
+                ("v4.portcheck.test".into(), v4),
+                ("v6.portcheck.test".into(), v6),
+            ],
             ..Options::default()
         }
     }
@@ -110,7 +121,7 @@ where
     };
     let probe = Probe::start(listen_ip);
     with_browser(probe.browser(), |c| async move {
-        c.goto(probe.page()).await.expect("open the page");
+        c.goto(&probe.page()).await.expect("open the page");
         wait_js(
             &c,
             "the two-family note (site info loaded)",
@@ -131,7 +142,7 @@ async fn api_report(url: &str) -> Value {
 // ---------------------------------------------------------------- tests
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side() {
     const TEST: &str = "dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side";
     dual_test(TEST, "::", |c, probe| async move {
@@ -211,7 +222,7 @@ async fn dual_stack_visitor_sees_ipv4_and_ipv6_side_by_side() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn without_ipv6_the_ipv6_side_says_so_and_ipv4_still_works() {
     // The probe listens on IPv4 only; its IPv6 origin gets no answer at all,
     // as for a computer without IPv6.

@@ -1,7 +1,9 @@
-//! The page end to end in Debian's Chromium against the real `portcheck
-//! serve`: single origin (`page`) and the two-family check (`dual_stack`).
-//! They need root (ports below 1024), the built page, Chromium and
-//! chromedriver, and axe-core from tests/a11y; `reflow` checks every state
+//! The page end to end in a real browser against the real `portcheck
+//! serve`: single origin (`page`) and the two-family check (`dual_stack`),
+//! in the engine `PORTCHECK_BROWSER` names (chromium, firefox, webkit;
+//! `support::browser`), with the same assertions in each.
+//! They need root (ports below 1024), the built page, the engine's browser
+//! and driver, and axe-core from tests/a11y; `reflow` checks every state
 //! at a 320 px wide viewport, `proxy` the warning for a visitor behind a
 //! proxy, `practice` the opt-in practice check after the result; `scripts/test-page` prepares
 //! all of it and runs them, a plain `cargo test` lists them as ignored.
@@ -15,7 +17,6 @@ mod reflow;
 use std::collections::BTreeMap;
 
 use fantoccini::Client;
-use fantoccini::wd::WebDriverCompatibleCommand;
 use serde_json::{Value, json};
 
 use crate::support::browser::js;
@@ -48,78 +49,12 @@ fn assert_shows_report(what: &str, page: &[(u16, String)], report: &Value) {
     }
 }
 
-/// A WebDriver command beyond fantoccini's set, for this session: POST with
-/// a body, or DELETE without one.
-#[derive(Debug)]
-pub(super) struct SessionCommand {
-    path: &'static str,
-    body: Option<Value>,
-}
-
-impl WebDriverCompatibleCommand for SessionCommand {
-    fn endpoint(
-        &self,
-        base: &reqwest::Url,
-        session: Option<&str>,
-    ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
-        base.join(&format!(
-            "session/{}/{}",
-            session.unwrap_or_default(),
-            self.path
-        ))
-    }
-
-    fn method_and_body(&self, _: &reqwest::Url) -> (hyper::Method, Option<String>) {
-        match &self.body {
-            Some(body) => (hyper::Method::POST, Some(body.to_string())),
-            None => (hyper::Method::DELETE, None),
-        }
-    }
-}
-
-/// Chromedriver's network emulation: slows the scan stream down so that the
-/// running state stays on screen long enough to be checked (`None`: off).
-pub(super) fn network_conditions(download_bytes_per_s: Option<u64>) -> SessionCommand {
-    SessionCommand {
-        path: "chromium/network_conditions",
-        body: download_bytes_per_s.map(|bytes_per_s| {
-            json!({"network_conditions": {
-                "offline": false, "latency": 0,
-                "download_throughput": bytes_per_s, "upload_throughput": 1_000_000
-            }})
-        }),
-    }
-}
-
-/// WebDriver "Set Permission": lets the test read the clipboard back.
-pub(super) fn grant_permission(name: &str) -> SessionCommand {
-    SessionCommand {
-        path: "permissions",
-        body: Some(json!({"descriptor": {"name": name}, "state": "granted"})),
-    }
-}
-
-/// Chromium's own viewport emulation (DevTools over chromedriver): the page
-/// is laid out `width` CSS px wide, as on a small phone.
-fn viewport(width: u32) -> SessionCommand {
-    SessionCommand {
-        path: "goog/cdp/execute",
-        body: Some(
-            json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
-                "width": width, "height": 800, "deviceScaleFactor": 1, "mobile": false
-            }}),
-        ),
-    }
-}
-
 /// The narrowest viewport WCAG 1.4.10 (Reflow) asks for, in CSS px.
 const NARROW: u32 = 320;
 
 /// Lays the page out 320 CSS px wide.
 async fn narrow(c: &Client) {
-    c.issue_cmd(viewport(NARROW))
-        .await
-        .expect("emulate a 320 px viewport");
+    browser::viewport_width(c, NARROW).await;
 }
 
 /// Asserts that the current page needs no sideways scrolling at 320 px: the

@@ -1,9 +1,9 @@
-//! End-to-end tests of the page in Debian's Chromium against the real
+//! End-to-end tests of the page in a real browser against the real
 //! `portcheck serve`, which scans loopback listeners the test opens on ports
 //! 443 and 445 (the Celle pattern: file sharing and HTTPS reachable).
 //!
-//! Needs: root (ports below 1024), `dist/` built by Trunk, `/usr/bin/chromium`
-//! and `/usr/bin/chromedriver`, and for the accessibility checks axe-core in
+//! Needs: root (ports below 1024), `dist/` built by Trunk, the browser and
+//! driver of the engine `PORTCHECK_BROWSER` names (`support::browser`), and for the accessibility checks axe-core in
 //! `tests/a11y/node_modules` (`npm ci` there). `scripts/test-page` prepares
 //! all of it and runs these tests; plain `cargo test` lists them as ignored.
 //! Without a prerequisite they print a loud SKIPPED banner, or fail when `CI`
@@ -16,13 +16,14 @@ use fantoccini::key::Key;
 use serde_json::{Value, json};
 
 use crate::support::browser::{
-    Options, assert_axe_clean, click, dist, inner_text, js, js_text, port_states, serial, wait_js,
-    with_browser,
+    Options, allow_clipboard_read, assert_axe_clean, click, dist, inner_text, js, js_text,
+    port_states, serial, wait_js, with_browser,
 };
 use crate::support::ports::{kdc_for_good, open_for_good};
+use crate::support::throttle::Throttle;
 use crate::support::{ProbeProcess, get_json};
 
-use super::{assert_reflows, assert_shows_report, grant_permission, network_conditions};
+use super::{assert_reflows, assert_shows_report};
 
 /// Open on loopback for every page test: a web server (80, the HTTP range),
 /// HTTPS (443) and SMB (445); and a KDC on 88 (`KDC_PORT`).
@@ -118,7 +119,7 @@ fn expected_state(port: u16) -> &'static str {
 // ---------------------------------------------------------------- tests
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn consent_scan_verdict_guide_copy_and_language() {
     page_test("consent_scan_verdict_guide_copy_and_language", &["--rate-burst", "1000"], |c, probe| async move {
         open_start(&c, &probe.url("/?lang=de")).await;
@@ -174,9 +175,7 @@ async fn consent_scan_verdict_guide_copy_and_language() {
         }
         let status = js(&c, "return document.querySelector('#copy-status').dataset.copy").await;
         assert_eq!(status, "copied", "clipboard write refused");
-        c.issue_cmd(grant_permission("clipboard-read"))
-            .await
-            .expect("grant clipboard-read");
+        allow_clipboard_read(&c).await;
         let clip = c
             .execute_async(
                 "const done = arguments[arguments.length - 1];
@@ -219,23 +218,24 @@ pub(super) async fn every_state_is_clean(c: &Client, probe: &ProbeProcess, narro
             assert_reflows(c, &state).await;
         }
     };
+    // The page through a relay that can slow the probe's answers down.
+    let upstream = format!("127.0.0.1:{}", probe.port())
+        .parse()
+        .expect("address");
+    let relay = Throttle::start(upstream).await;
     for lang in ["de", "en"] {
-        open_start(c, &probe.url(&format!("/?lang={lang}"))).await;
+        open_start(c, &relay.url(&format!("/?lang={lang}"))).await;
         wait_js(c, "whoami", "document.querySelector('#whoami')").await;
         check(format!("start ({lang})")).await;
 
-        // Throttle the network so the stream trickles in and the running
+        // Slow the answers down so the stream trickles in and the running
         // state stays up while axe looks at it.
-        c.issue_cmd(network_conditions(Some(400)))
-            .await
-            .expect("network conditions");
+        relay.limit(Some(400));
         click(c, "#consent").await;
         wait_js(c, "running state", "document.querySelector('progress')").await;
         check(format!("running ({lang})")).await;
         let running = js(c, "return !!document.querySelector('progress')").await;
-        c.issue_cmd(network_conditions(None))
-            .await
-            .expect("network conditions off");
+        relay.limit(None);
         wait_js(
             c,
             "the verdict",
@@ -260,7 +260,7 @@ pub(super) async fn every_state_is_clean(c: &Client, probe: &ProbeProcess, narro
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn axe_finds_nothing_in_start_running_and_result_in_both_languages() {
     const TEST: &str = "axe_finds_nothing_in_start_running_and_result_in_both_languages";
     page_test(TEST, &["--rate-burst", "1000"], |c, probe| async move {
@@ -270,7 +270,7 @@ async fn axe_finds_nothing_in_start_running_and_result_in_both_languages() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn keyboard_only_walkthrough() {
     page_test("keyboard_only_walkthrough", &["--rate-burst", "1000"], |c, probe| async move {
         open_start(&c, &probe.url("/?lang=en")).await;
@@ -332,7 +332,7 @@ fn serve_host_page(l: TcpListener, probe_base: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn embed_view_posts_its_height_to_the_host_page() {
     let Some(_one) = prepare("embed_view_posts_its_height_to_the_host_page").await else {
         return;
@@ -372,7 +372,7 @@ async fn embed_view_posts_its_height_to_the_host_page() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn refusals_show_the_reason_and_the_wait_time() {
     let Some(_one) = prepare("refusals_show_the_reason_and_the_wait_time").await else {
         return;

@@ -1,4 +1,4 @@
-//! The practice check in Chromium against the real `portcheck serve`: after
+//! The practice check in each browser engine against the real `portcheck serve`: after
 //! the main result the page offers it, runs `?plan=practice` on consent,
 //! moves focus to its heading and shows its verdict, findings and the UPnP
 //! result, in both languages, axe clean. A stand-in UPnP device answers on
@@ -45,7 +45,7 @@ async fn practice_findings(c: &Client) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn the_practice_check_is_offered_run_and_explained_in_both_languages() {
     const TEST: &str = "the_practice_check_is_offered_run_and_explained_in_both_languages";
     page_test(TEST, &["--rate-burst", "1000"], |c, probe| async move {

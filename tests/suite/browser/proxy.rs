@@ -1,4 +1,4 @@
-//! A visitor behind a proxy, end to end in Debian's Chromium: a small
+//! A visitor behind a proxy, end to end in each browser engine: a small
 //! forwarding proxy on loopback passes each request to the real `portcheck
 //! serve` with `Via: 1.1 testproxy` added, as an office or provider proxy
 //! would. The probe still checks the proxy's address (its peer) and says
@@ -82,7 +82,7 @@ async fn start_proxy(upstream: SocketAddr) -> String {
 const WARNING: &str = "[data-warning=via-proxy]";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn a_visitor_behind_a_proxy_is_warned_before_consent() {
     const TEST: &str = "a_visitor_behind_a_proxy_is_warned_before_consent";
     // Loopback stands in for the visitor's network here, so it is allowed

@@ -1,4 +1,4 @@
-//! Reflow (WCAG 2.1 SC 1.4.10) in Debian's Chromium: laid out 320 CSS px
+//! Reflow (WCAG 2.1 SC 1.4.10) in each browser engine: laid out 320 CSS px
 //! wide, no state of the page scrolls sideways; only a port table may, in
 //! its own labelled scroll region. States: start, running and the critical
 //! result with its findings and a router guide in both languages, and the
@@ -13,7 +13,7 @@ use super::page::{every_state_is_clean, failure, open_start, page_test, prepare,
 use super::{assert_reflows, narrow};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn start_running_and_result_reflow_at_320_px() {
     const TEST: &str = "start_running_and_result_reflow_at_320_px";
     page_test(TEST, &["--rate-burst", "1000"], |c, probe| async move {
@@ -24,7 +24,7 @@ async fn start_running_and_result_reflow_at_320_px() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn failures_reflow_at_320_px() {
     let Some(_one) = prepare("failures_reflow_at_320_px").await else {
         return;
@@ -77,7 +77,7 @@ const SLOW: [&str; 8] = [
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs root, dist/ and chromium: run scripts/test-page"]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn busy_and_broken_off_reflow_at_320_px() {
     let Some(_one) = prepare("busy_and_broken_off_reflow_at_320_px").await else {
         return;

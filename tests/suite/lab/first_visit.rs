@@ -115,6 +115,7 @@ fn visit(ns: &str, url: &str) -> (f64, f64) {
         args: vec![
             "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults".into(),
         ],
+        ..Options::default()
     };
     in_namespace(ns, async move || {
         with_browser(options, async |c| {

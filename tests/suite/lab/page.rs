@@ -88,6 +88,7 @@ fn dual_stack_lab_visitor_sees_both_families_on_the_page() {
         args: vec![
             "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults".into(),
         ],
+        ..Options::default()
     };
     // Chromium and its driver start inside the visitor's namespace.
     let [ipv4, ipv6] = in_namespace(&visitor.ns, async move || {
