@@ -193,7 +193,7 @@ fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Option<Finding
 }
 
 #[cfg(any(test, feature = "fixtures"))]
-mod fixtures;
+pub(crate) mod fixtures;
 mod practice_rules;
 pub mod upnp;
 

@@ -41,23 +41,13 @@ pub fn summary(checks: &[Check], lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Family, Level, Report};
+    use crate::api::{Family, Level};
     use crate::page::check::CheckEvent;
     use crate::page::sse::StreamMsg;
     use crate::plan::Plan;
     use crate::texts::failure::Failure;
 
-    /// The Celle pattern: the range forwarded to a server where 443 and 445 listen.
-    fn celle() -> Report {
-        Plan::standard().sample_forwarded("198.51.100.7".parse().unwrap(), &[443, 445])
-    }
-
-    /// Asserts that `summary` holds every one of `parts`.
-    fn holds(summary: &str, parts: &[&str]) {
-        for part in parts {
-            assert!(summary.contains(part), "no {part:?} in:\n{summary}");
-        }
-    }
+    use crate::verdict::fixtures::{assert_holds as holds, celle_report as celle};
 
     fn finished(family: Family, ip: &str, open: u16) -> Check {
         let r = Plan::standard().sample_forwarded(ip.parse().unwrap(), &[open]);

@@ -95,17 +95,7 @@ mod tests {
     use super::*;
     use crate::api::PortState;
 
-    /// The Celle pattern: the range forwarded to a server where 443 and 445 listen.
-    fn celle() -> Report {
-        Plan::standard().sample_forwarded("198.51.100.7".parse().unwrap(), &[443, 445])
-    }
-
-    /// Asserts that `summary` holds every one of `parts`.
-    fn holds(summary: &str, parts: &[&str]) {
-        for part in parts {
-            assert!(summary.contains(part), "no {part:?} in:\n{summary}");
-        }
-    }
+    use crate::verdict::fixtures::{assert_holds as holds, celle_report as celle};
 
     #[test]
     fn german_summary_has_date_address_result_findings_and_ports() {

@@ -77,3 +77,20 @@ impl Plan {
         })
     }
 }
+
+/// The Celle pattern: the standard plan's range forwarded to a server where
+/// 443 and 445 listen, seen from 198.51.100.7.
+#[cfg(test)]
+pub(crate) fn celle_report() -> Report {
+    let visitor = IpAddr::from([198, 51, 100, 7]);
+    Plan::standard().sample_forwarded(visitor, &[443, 445])
+}
+
+/// Asserts that `text` holds every one of `parts`.
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_holds(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "no {part:?} in:\n{text}");
+    }
+}

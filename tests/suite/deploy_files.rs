@@ -195,8 +195,8 @@ fn options_named_in_deployment_files_exist() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn example_configuration_believes_only_the_unix_socket() {
     use crate::support::relay::unix_get;
-    use crate::support::{TempDir, client_from, ip, within};
-    use portcheck::api::{ErrorBody, ErrorCode, Target};
+    use crate::support::{TempDir, forged_forwarding, ip, within};
+    use portcheck::api::{ErrorCode, Target};
     use std::os::unix::fs::PermissionsExt;
 
     assert!(TOML.contains("\nlisten = \"unix:/run/portcheck/http.sock\"\n"));
@@ -258,25 +258,10 @@ async fn example_configuration_believes_only_the_unix_socket() {
         "--listen",
         "127.0.0.1:0",
     ]);
-    let client = client_from("127.0.0.71");
-    let forged = |path: &str| {
-        client
-            .get(tcp.url(path))
-            .header("X-Forwarded-For", "198.51.100.7")
-    };
-    let who: Target = within("whoami over TCP", forged("/api/v1/whoami").send())
-        .await
-        .expect("whoami")
-        .json()
-        .await
-        .expect("whoami JSON");
+    let (who, status, code) = forged_forwarding(|p| tcp.url(p), "127.0.0.71").await;
     assert_eq!(who, Target::new(ip("127.0.0.71")).via_proxy(true));
-    let resp = within("scan over TCP", forged("/api/v1/scan").send())
-        .await
-        .expect("scan");
-    assert_eq!(resp.status(), reqwest::StatusCode::FORBIDDEN);
-    let body: ErrorBody = resp.json().await.expect("error body");
-    assert_eq!(body.error.code, ErrorCode::TargetNotAllowed);
+    assert_eq!(status, reqwest::StatusCode::FORBIDDEN);
+    assert_eq!(code, ErrorCode::TargetNotAllowed);
 }
 
 /// A user who is neither the probe's nor in its group cannot open the

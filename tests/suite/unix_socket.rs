@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::support::relay::unix_get;
 use crate::support::*;
-use portcheck::api::{ErrorBody, ErrorCode, Report, Target};
+use portcheck::api::{ErrorCode, Report, Target};
 use portcheck::probe::config::{Listen, TrustedProxy};
 use portcheck::probe::server;
 use portcheck::probe::state::ProbeState;
@@ -80,24 +80,9 @@ async fn a_local_process_over_tcp_cannot_name_the_visitor() {
     let mut s = default_settings();
     s.trusted_proxies = vec![TrustedProxy::Unix];
     let server = TestServer::start(s).await;
-    let client = client_from("127.0.0.62");
-    let forged = |path: &str| {
-        client
-            .get(server.url(path))
-            .header("X-Forwarded-For", "198.51.100.7")
-    };
-    let who: Target = within("whoami", forged("/api/v1/whoami").send())
-        .await
-        .expect("whoami")
-        .json()
-        .await
-        .expect("whoami JSON");
+    let (who, status, code) = forged_forwarding(|p| server.url(p), "127.0.0.62").await;
     assert_eq!(who, Target::new(ip("127.0.0.62")).via_proxy(true));
-    let resp = within("scan", forged("/api/v1/scan").send())
-        .await
-        .expect("scan");
-    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
-    let body: ErrorBody = resp.json().await.expect("error body");
-    assert_eq!(body.error.code, ErrorCode::TargetNotAllowed);
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(code, ErrorCode::TargetNotAllowed);
     assert!(server.state.limiter.is_empty());
 }

@@ -22,7 +22,9 @@ use std::time::Duration;
 
 pub use gate::{gate, is_root, require_root};
 pub use ports::{filtered_port, open_ports};
-pub use probe::{ProbeProcess, TestServer, client_from, default_settings, settings};
+pub use probe::{
+    ProbeProcess, TestServer, client_from, default_settings, forged_forwarding, settings,
+};
 pub use sse::{parse_events, read_events};
 
 /// An upper bound for waits on things that must happen (a server closing a

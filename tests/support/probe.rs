@@ -326,3 +326,34 @@ impl ProbeProcess {
 fn networks_of_their_own() -> impl Iterator<Item = std::net::IpAddr> {
     (1..=255u8).map(|n| std::net::IpAddr::from([100, 64 | (n >> 2), n, 1]))
 }
+
+/// What a probe makes of a local process at `from` that names another
+/// visitor (198.51.100.7) in `X-Forwarded-For`, asking `url(path)`: whom
+/// `/api/v1/whoami` sees, and the status and code of `/api/v1/scan`.
+pub async fn forged_forwarding(
+    url: impl Fn(&str) -> String,
+    from: &str,
+) -> (
+    portcheck::api::Target,
+    reqwest::StatusCode,
+    portcheck::api::ErrorCode,
+) {
+    let client = client_from(from);
+    let forged = |path: &str| {
+        client
+            .get(url(path))
+            .header("X-Forwarded-For", "198.51.100.7")
+    };
+    let who = super::within("whoami", forged("/api/v1/whoami").send())
+        .await
+        .expect("whoami")
+        .json()
+        .await
+        .expect("whoami JSON");
+    let resp = super::within("scan", forged("/api/v1/scan").send())
+        .await
+        .expect("scan");
+    let status = resp.status();
+    let body: portcheck::api::ErrorBody = resp.json().await.expect("error body");
+    (who, status, body.error.code)
+}
