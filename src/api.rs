@@ -51,11 +51,14 @@ use crate::plan::{Group, Plan, is_false};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
+    /// IPv4.
     Ipv4,
+    /// IPv6.
     Ipv6,
 }
 
 impl Family {
+    /// The family of `ip`.
     pub fn of(ip: IpAddr) -> Self {
         match ip {
             IpAddr::V4(_) => Family::Ipv4,
@@ -68,7 +71,9 @@ impl Family {
 /// Also the body of `GET /api/v1/whoami`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
+    /// The address that is checked.
     pub ip: IpAddr,
+    /// Its family.
     pub family: Family,
     /// `true` when the request carried signs of a proxy the probe does not
     /// trust (`Via`, `X-Forwarded-For`, `Forwarded`, `X-Real-IP`): the
@@ -80,6 +85,7 @@ pub struct Target {
 }
 
 impl Target {
+    /// The target `ip`, with no sign of a proxy.
     pub fn new(ip: IpAddr) -> Self {
         Target {
             ip,
@@ -140,10 +146,13 @@ pub enum Reason {
 /// One port's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortResult {
+    /// The port number.
     pub port: u16,
     /// IANA service name (see [`service_name`]).
     pub service: String,
+    /// What the port did.
     pub state: PortState,
+    /// Why the scan read the state that way.
     pub reason: Reason,
     /// Time from sending the connection request to the answer, in
     /// milliseconds; absent when there was no answer.
@@ -170,6 +179,7 @@ pub struct PortEvent {
     /// older probes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
+    /// The port's result.
     #[serde(flatten)]
     pub result: PortResult,
 }
@@ -213,6 +223,7 @@ pub fn results_of<'a>(group: &Group, results: &'a [PortResult]) -> Vec<&'a PortR
 /// Data of the `started` event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Started {
+    /// The address that is checked.
     pub target: Target,
     /// The plan this scan runs: its groups, ports and service names.
     pub plan: Plan,
@@ -242,8 +253,11 @@ impl Started {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// Worth knowing.
     Notice,
+    /// A risk that should be fixed.
     Warning,
+    /// A serious risk: fix it first.
     Critical,
 }
 
@@ -251,9 +265,13 @@ pub enum Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
+    /// No finding.
     Ok,
+    /// The most severe finding is a notice.
     Notice,
+    /// The most severe finding is a warning.
     Warning,
+    /// The most severe finding is critical.
     Critical,
 }
 
@@ -321,9 +339,12 @@ pub enum FindingId {
     UpnpExposed,
 }
 
+/// One conclusion the verdict rules drew from the port states.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
+    /// What was found.
     pub id: FindingId,
+    /// How severe it is.
     pub severity: Severity,
     /// The ports the finding is about.
     pub ports: Vec<u16>,
@@ -333,8 +354,10 @@ pub struct Finding {
     pub group: Option<String>,
 }
 
+/// The rules' conclusion of a report: its level and what was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
+    /// The most severe finding's level, `ok` when there is none.
     pub level: Level,
     /// Most severe first.
     pub findings: Vec<Finding>,
@@ -343,6 +366,7 @@ pub struct Verdict {
 /// Body of `GET /api/v1/scan` and data of the `finished` event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// The address that was checked.
     pub target: Target,
     /// The plan's range ports in ascending order.
     pub ports: Vec<PortResult>,
@@ -351,6 +375,7 @@ pub struct Report {
     /// The plan's groups by port numbers: which range each port belongs to.
     #[serde(default)]
     pub groups: Vec<GroupPorts>,
+    /// What the verdict rules concluded from the ports.
     pub verdict: Verdict,
     /// Start of the scan, RFC 3339 in UTC.
     pub started_at: String,
@@ -398,8 +423,10 @@ pub enum ErrorCode {
     ProxyNotTrusted,
 }
 
+/// The `error` object of an error answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
+    /// What went wrong, as a stable code.
     pub code: ErrorCode,
     /// A sentence for humans (English).
     pub message: String,
@@ -411,6 +438,7 @@ pub struct ErrorDetail {
 /// Every non-2xx JSON response, and the data of the `error` event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
+    /// The error.
     pub error: ErrorDetail,
 }
 
@@ -436,6 +464,7 @@ pub struct SiteInfo {
 /// the default first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plans {
+    /// The plans, the default first.
     pub plans: Vec<crate::plan::Plan>,
 }
 

@@ -26,7 +26,9 @@ mod practice_plan;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PortGroup {
+    /// A port of the group's range.
     Range,
+    /// A control port of the group.
     Control,
 }
 
@@ -161,6 +163,7 @@ impl Transport {
 /// is reached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedPort {
+    /// The port number.
     pub port: u16,
     /// IANA service name (see [`service_name`]).
     pub service: String,
@@ -239,7 +242,9 @@ pub fn range_label(ports: &[u16]) -> String {
 /// A short text in both of the page's languages.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Title {
+    /// German.
     pub de: String,
+    /// English.
     pub en: String,
 }
 
@@ -261,6 +266,7 @@ pub struct Plan {
     /// What the plan checks, for people.
     #[serde(default)]
     pub title: Title,
+    /// The port groups, each a range and its control ports.
     pub groups: Vec<Group>,
     /// Whether a scan of this plan also asks the visitor's address whether
     /// a UPnP service answers from outside (one SSDP search, UDP 1900).

@@ -13,7 +13,7 @@ use crate::plan::{HTTP_SERVICE, HTTPS_SERVICE, Plan, SMB_SERVICE};
 /// range. A correct single forwarding makes one port answer; two deliberate
 /// single forwardings make two; a range forward to a live host makes (nearly)
 /// the whole range answer.
-pub const RANGE_ANSWER_THRESHOLD: usize = 3;
+pub(crate) const RANGE_ANSWER_THRESHOLD: usize = 3;
 
 /// The results for `ports`.
 fn among<'a>(
@@ -173,7 +173,7 @@ fn identification_findings<'a>(ports: impl Iterator<Item = &'a PortResult>) -> V
 }
 
 /// The most severe finding's level, `ok` when there is none.
-pub fn level_of(findings: &[Finding]) -> Level {
+pub(crate) fn level_of(findings: &[Finding]) -> Level {
     findings
         .iter()
         .map(|f| Level::from(f.severity))

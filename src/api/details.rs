@@ -9,12 +9,16 @@ use serde::{Deserialize, Serialize};
 /// per-port budget, and a field is absent when nothing was learnt.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortDetails {
+    /// What the SMB negotiation showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smb: Option<SmbDetails>,
+    /// What the TLS handshake showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsDetails>,
+    /// What the answer to `GET /` showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<HttpDetails>,
+    /// What the Kerberos AS exchange showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kerberos: Option<KerberosDetails>,
     /// The first line a service sent unasked (SSH, FTP, SMTP, …), printable
@@ -82,6 +86,7 @@ pub struct TlsDetails {
     /// Certificate subject, RFC 4514 style (`CN=…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// Certificate issuer, RFC 4514 style.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
     /// Validity start, RFC 3339 UTC.
@@ -99,6 +104,7 @@ pub struct TlsDetails {
 /// What a web server said of itself in answer to `GET /`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpDetails {
+    /// The HTTP status code of the answer.
     pub status: u16,
     /// The `Server` header, printable ASCII, at most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

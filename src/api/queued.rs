@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 /// many seconds it waits at most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queued {
+    /// Place in the queue: 1 is next.
     pub position: u32,
+    /// About how many seconds the scan waits at most.
     pub wait_s: u32,
 }

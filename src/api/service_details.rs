@@ -9,24 +9,34 @@ use serde::{Deserialize, Serialize};
 /// as that service.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceDetails {
+    /// What the RDP connection request showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdp: Option<RdpDetails>,
+    /// What the VNC greeting showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vnc: Option<VncDetails>,
+    /// What the SSH greeting showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh: Option<SshDetails>,
+    /// What the FTP greeting showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ftp: Option<FtpDetails>,
+    /// What the Telnet negotiation showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telnet: Option<TelnetDetails>,
+    /// What the MySQL greeting showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mysql: Option<MysqlDetails>,
+    /// What the SQL Server pre-login answer showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mssql: Option<MssqlDetails>,
+    /// What the PostgreSQL answer to an SSLRequest showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postgres: Option<PostgresDetails>,
+    /// What the IPP answer showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipp: Option<IppDetails>,
+    /// What the NetBIOS session request showed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub netbios: Option<NetbiosDetails>,
 }
@@ -139,8 +149,11 @@ pub struct MssqlDetails {
 pub enum MssqlEncryption {
     /// Only the login packet is encrypted.
     Off,
+    /// The whole connection is encrypted.
     On,
+    /// The server cannot encrypt.
     NotSupported,
+    /// The server requires encryption.
     Required,
     /// A value the probe does not know.
     Other,
@@ -167,6 +180,7 @@ pub struct IppDetails {
 /// The NetBIOS session service's answer to a session request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetbiosDetails {
+    /// The kind of answer.
     pub session: NetbiosSession,
     /// The error code of a negative response (RFC 1002 4.3.4), e.g. 0x82
     /// (called name not present).
@@ -178,7 +192,10 @@ pub struct NetbiosDetails {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NetbiosSession {
+    /// The session was accepted.
     Positive,
+    /// The session was refused (see `error_code`).
     Negative,
+    /// The client is sent to another address.
     Retarget,
 }

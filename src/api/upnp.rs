@@ -24,6 +24,7 @@ pub enum UpnpAnswer {
 /// The result of the UPnP check (`Report.upnp`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpnpResult {
+    /// What came back.
     pub answer: UpnpAnswer,
     /// UDP port the search went to (1900).
     pub port: u16,
