@@ -15,7 +15,7 @@ use crate::plan::Plan;
 
 /// The differences between a previous and a current report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// Open now, not open before (ascending).
     pub opened: Vec<u16>,
     /// Open before, not open now (ascending).
@@ -28,14 +28,14 @@ pub struct Changes {
 
 impl Changes {
     /// Nothing opened, closed, appeared or went away.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         *self == Changes::default()
     }
 }
 
 /// Compares two reports. Ports only one of the reports checked (another
 /// plan) are left out: there is nothing to compare them with.
-pub fn changes(previous: &Report, current: &Report) -> Changes {
+pub(crate) fn changes(previous: &Report, current: &Report) -> Changes {
     let before = open_ports(previous);
     let now = open_ports(current);
     let checked_before = checked_ports(previous);
@@ -88,7 +88,7 @@ fn findings_missing_from(report: &Report, other: &Report) -> Vec<Finding> {
 }
 
 /// The heading of the changes.
-pub fn heading(lang: Lang) -> &'static str {
+pub(crate) fn heading(lang: Lang) -> &'static str {
     match lang {
         Lang::De => "Was sich seit der letzten Prüfung geändert hat",
         Lang::En => "What changed since the previous check",
@@ -98,7 +98,7 @@ pub fn heading(lang: Lang) -> &'static str {
 /// The changes in sentences, one per line; one sentence saying that
 /// nothing changed when that is so. Finding titles come from
 /// [`explain`] for `plan`.
-pub fn change_lines(changes: &Changes, plan: &Plan, lang: Lang) -> Vec<String> {
+pub(crate) fn change_lines(changes: &Changes, plan: &Plan, lang: Lang) -> Vec<String> {
     if changes.is_empty() {
         return vec![
             match lang {

@@ -8,7 +8,7 @@
 mod practice_findings;
 
 use practice_findings::explain_practice;
-pub use practice_findings::{PRACTICE_FINDINGS, device_step};
+pub(crate) use practice_findings::{PRACTICE_FINDINGS, device_step};
 
 use super::Lang;
 use super::words::port_list;
@@ -18,7 +18,7 @@ use crate::plan::{Group, Plan};
 
 /// A finding in plain words.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Explanation {
+pub(crate) struct Explanation {
     pub title: String,
     /// What was seen and what it means.
     pub what: String,
@@ -29,7 +29,7 @@ pub struct Explanation {
 }
 
 /// Explains one finding of a check of `plan`.
-pub fn explain(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
+pub(crate) fn explain(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
     let ports = port_list(&finding.ports, lang);
     let n = finding.ports.len();
     let (title, what, attacker, urgency): (String, String, &str, &str) = match (finding.id, lang) {
@@ -266,7 +266,7 @@ fn range_reachable(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
 /// What `group`'s control ports show, where it matters for the verdict:
 /// `None` when neither its range nor its control ports answered (nothing to
 /// compare).
-pub fn control_observation(report: &Report, group: &Group, lang: Lang) -> Option<String> {
+pub(crate) fn control_observation(report: &Report, group: &Group, lang: Lang) -> Option<String> {
     let answered = |ps: &[&PortResult]| -> Vec<u16> {
         ps.iter()
             .filter(|p| p.state.answered())

@@ -9,29 +9,53 @@ use crate::api::{ErrorBody, ErrorCode, Family};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
     /// 429: too many checks from this address; wait this long.
-    RateLimited { retry_after_s: Option<u64> },
+    RateLimited {
+        /// Seconds to wait, when the probe said.
+        retry_after_s: Option<u64>,
+    },
     /// 503 busy: the probe is at its limit of concurrent checks.
-    Busy { retry_after_s: Option<u64> },
+    Busy {
+        /// Seconds to wait, when the probe said.
+        retry_after_s: Option<u64>,
+    },
     /// 503 shutting down: the probe is restarting.
-    ShuttingDown { retry_after_s: Option<u64> },
+    ShuttingDown {
+        /// Seconds to wait, when the probe said.
+        retry_after_s: Option<u64>,
+    },
     /// 403: the visitor's address may not be checked; the probe's reason.
-    NotAllowed { reason: String },
+    NotAllowed {
+        /// Why, in the probe's words.
+        reason: String,
+    },
     /// 400: a proxy in front of the probe sent unreadable forwarding headers.
-    BadRequest { reason: String },
+    BadRequest {
+        /// Why, in the probe's words.
+        reason: String,
+    },
     /// The request could not be sent or no answer came (offline, DNS, reset).
     Network,
     /// Something answered, but not the probe's API (wrong address, a proxy
     /// error page, an old version): HTTP status, 0 when the body was unusable.
-    Unreachable { status: u16 },
+    Unreachable {
+        /// The HTTP status, 0 when the body was unusable.
+        status: u16,
+    },
     /// The stream ended or broke before the result arrived.
     Interrupted,
     /// The probe reported an error during the check.
-    Probe { code: ErrorCode, message: String },
+    Probe {
+        /// The probe's error code.
+        code: ErrorCode,
+        /// The probe's message.
+        message: String,
+    },
 }
 
 impl Failure {
     /// The failure's kind as the page's `data-failure` hook spells it.
-    pub fn code(&self) -> &'static str {
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             Failure::RateLimited { .. } => "rate_limited",
             Failure::Busy { .. } => "busy",
@@ -49,7 +73,7 @@ impl Failure {
     /// that got no answer at all says that this computer has no connection
     /// over that family; the check of the page's own origin (`None`) says
     /// that the checking service could not be reached.
-    pub fn text(&self, family: Option<Family>, lang: Lang) -> &'static str {
+    pub(crate) fn text(&self, family: Option<Family>, lang: Lang) -> &'static str {
         let t = texts(lang);
         match (self, family) {
             (Failure::Network, Some(Family::Ipv4)) => t.no_ipv4,
@@ -67,7 +91,7 @@ impl Failure {
     }
 
     /// Seconds to wait before a new try makes sense, if the probe said so.
-    pub fn retry_after_s(&self) -> Option<u64> {
+    pub(crate) fn retry_after_s(&self) -> Option<u64> {
         match self {
             Failure::RateLimited { retry_after_s }
             | Failure::Busy { retry_after_s }
@@ -77,7 +101,7 @@ impl Failure {
     }
 
     /// The failure an `error` event or error body stands for.
-    pub fn from_error_body(body: ErrorBody, retry_after_header: Option<u64>) -> Failure {
+    pub(crate) fn from_error_body(body: ErrorBody, retry_after_header: Option<u64>) -> Failure {
         let d = body.error;
         let retry_after_s = d.retry_after_s.or(retry_after_header);
         match d.code {
@@ -98,12 +122,16 @@ impl Failure {
 
 /// Reads a `Retry-After` header given in seconds (the probe never sends the
 /// HTTP-date form).
-pub fn parse_retry_after(header: Option<&str>) -> Option<u64> {
+pub(crate) fn parse_retry_after(header: Option<&str>) -> Option<u64> {
     header.and_then(|h| h.trim().parse().ok())
 }
 
 /// The failure behind a non-2xx answer to the scan request.
-pub fn classify_response(status: u16, body: &str, retry_after_header: Option<&str>) -> Failure {
+pub(crate) fn classify_response(
+    status: u16,
+    body: &str,
+    retry_after_header: Option<&str>,
+) -> Failure {
     let header = parse_retry_after(retry_after_header);
     match serde_json::from_str::<ErrorBody>(body) {
         Ok(b) => Failure::from_error_body(b, header),

@@ -13,8 +13,11 @@ use super::Lang;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Guide {
+    /// The heading.
     pub name: String,
+    /// A sentence of context.
     pub intro: String,
+    /// The steps, in order.
     pub steps: Vec<Step>,
 }
 
@@ -22,7 +25,9 @@ pub struct Guide {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    /// What to do, in a few words.
     pub title: String,
+    /// How, in a sentence or two.
     pub text: String,
     /// Where in the router's menus, as the interface names it.
     #[serde(default)]
@@ -32,16 +37,25 @@ pub struct Step {
 /// The routers the visitor can pick.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Router {
+    /// Telekom Digitalisierungsbox Premium.
     DigiboxPremium,
+    /// Telekom Digitalisierungsbox Standard.
     DigiboxStandard,
+    /// Telekom Digitalisierungsbox Smart.
     DigiboxSmart,
+    /// AVM FRITZ!Box.
     FritzBox,
+    /// Telekom Speedport.
     Speedport,
+    /// LANCOM.
     Lancom,
+    /// Any other router.
     Other,
 }
 
 impl Router {
+    /// Every router, in the order the page lists them.
+    #[cfg(any(target_arch = "wasm32", test))]
     pub const ALL: [Router; 7] = [
         Router::DigiboxPremium,
         Router::DigiboxStandard,
@@ -53,7 +67,7 @@ impl Router {
     ];
 
     /// Stable identifier (file name, test hook, form value).
-    pub fn slug(self) -> &'static str {
+    pub(crate) fn slug(self) -> &'static str {
         match self {
             Router::DigiboxPremium => "digibox-premium",
             Router::DigiboxStandard => "digibox-standard",
@@ -65,7 +79,8 @@ impl Router {
         }
     }
 
-    pub fn from_slug(s: &str) -> Option<Router> {
+    #[cfg(test)]
+    pub(crate) fn from_slug(s: &str) -> Option<Router> {
         Router::ALL.into_iter().find(|r| r.slug() == s)
     }
 }
@@ -122,18 +137,21 @@ pub fn router_guide(router: Router, lang: Lang) -> Guide {
 }
 
 /// The steps for the server behind the router.
-pub fn server_guide(lang: Lang) -> Guide {
+#[cfg(any(target_arch = "wasm32", test))]
+pub(crate) fn server_guide(lang: Lang) -> Guide {
     load(lang, "server")
 }
 
 /// The router steps after the practice check: remove the forwardings,
 /// turn UPnP off, VPN instead of forwarding.
-pub fn practice_guide(lang: Lang) -> Guide {
+#[cfg(any(target_arch = "wasm32", test))]
+pub(crate) fn practice_guide(lang: Lang) -> Guide {
     load(lang, "practice")
 }
 
 /// What to do if data may have been exposed.
-pub fn breach_guide(lang: Lang) -> Guide {
+#[cfg(any(target_arch = "wasm32", test))]
+pub(crate) fn breach_guide(lang: Lang) -> Guide {
     load(lang, "breach")
 }
 

@@ -4,16 +4,20 @@
 /// The page's languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
+    /// German.
     #[default]
     De,
+    /// English.
     En,
 }
 
 impl Lang {
+    /// Both languages, German first.
+    #[cfg(any(target_arch = "wasm32", test))]
     pub const ALL: [Lang; 2] = [Lang::De, Lang::En];
 
     /// BCP 47 code for `lang=` attributes and the `?lang=` parameter.
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Lang::De => "de",
             Lang::En => "en",
@@ -21,7 +25,8 @@ impl Lang {
     }
 
     /// The other language (for the switch button).
-    pub fn other(self) -> Lang {
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn other(self) -> Lang {
         match self {
             Lang::De => Lang::En,
             Lang::En => Lang::De,
@@ -30,7 +35,7 @@ impl Lang {
 
     /// Reads a language tag such as `de`, `de-AT` or `EN_us`; `None` for any
     /// language the page does not have.
-    pub fn from_tag(tag: &str) -> Option<Lang> {
+    pub(crate) fn from_tag(tag: &str) -> Option<Lang> {
         let primary = tag
             .trim()
             .split(['-', '_'])
@@ -47,7 +52,8 @@ impl Lang {
 
 /// The language to use: a valid `?lang=` value wins; otherwise the first of
 /// the browser's languages the page has; otherwise German.
-pub fn choose(query_lang: Option<&str>, browser_languages: &[String]) -> Lang {
+#[cfg(any(target_arch = "wasm32", test))]
+pub(crate) fn choose(query_lang: Option<&str>, browser_languages: &[String]) -> Lang {
     query_lang
         .and_then(Lang::from_tag)
         .or_else(|| browser_languages.iter().find_map(|t| Lang::from_tag(t)))

@@ -10,7 +10,7 @@ use super::Lang;
 
 /// The page's fixed texts in one language.
 #[derive(Debug, Serialize)]
-pub struct Texts {
+pub(crate) struct Texts {
     /// Texts with `{ports}` name the plan's (or a group's) ports: see
     /// [`super::words::about_plan`].
     pub tagline: &'static str,
@@ -320,7 +320,7 @@ const EN: Texts = Texts {
 };
 
 /// The fixed texts in `lang`.
-pub fn texts(lang: Lang) -> &'static Texts {
+pub(crate) fn texts(lang: Lang) -> &'static Texts {
     match lang {
         Lang::De => &DE,
         Lang::En => &EN,

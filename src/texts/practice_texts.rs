@@ -7,7 +7,7 @@ use crate::texts::words::port_list;
 
 /// Every fixed text of the practice check's part of the page.
 #[derive(Debug)]
-pub struct PracticeTexts {
+pub(crate) struct PracticeTexts {
     pub offer_heading: &'static str,
     /// With `{count}` and `{ports}`: see [`offer_what`].
     pub offer_what: &'static str,
@@ -49,7 +49,7 @@ const EN: PracticeTexts = PracticeTexts {
 };
 
 /// The practice check's texts in `lang`.
-pub fn practice_texts(lang: Lang) -> &'static PracticeTexts {
+pub(crate) fn practice_texts(lang: Lang) -> &'static PracticeTexts {
     match lang {
         Lang::De => &DE,
         Lang::En => &EN,
@@ -58,7 +58,7 @@ pub fn practice_texts(lang: Lang) -> &'static PracticeTexts {
 
 /// What the offer says it checks, with the ports of `plan` (the practice
 /// plan the page expects).
-pub fn offer_what(plan: &Plan, lang: Lang) -> String {
+pub(crate) fn offer_what(plan: &Plan, lang: Lang) -> String {
     let ports = plan.range_ports();
     practice_texts(lang)
         .offer_what

@@ -13,7 +13,7 @@ use crate::api::{Report, results_of};
 use crate::plan::Plan;
 
 /// The summary of one finished check of `plan`.
-pub fn report_summary(report: &Report, plan: &Plan, lang: Lang) -> String {
+pub(crate) fn report_summary(report: &Report, plan: &Plan, lang: Lang) -> String {
     let de = lang == Lang::De;
     let pick = |d: &'static str, e: &'static str| if de { d } else { e };
     let mut out = String::new();

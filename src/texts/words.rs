@@ -12,7 +12,7 @@ use crate::plan::{Group, Plan};
 
 /// The ports of a group in words: `440 bis 449` for a run of consecutive
 /// ports, otherwise a list (`80 und 443`).
-pub fn range_words(ports: &[u16], lang: Lang) -> String {
+pub(crate) fn range_words(ports: &[u16], lang: Lang) -> String {
     match ports {
         [first, .., last] if ports.windows(2).all(|w| w[0].checked_add(1) == Some(w[1])) => {
             match lang {
@@ -26,7 +26,7 @@ pub fn range_words(ports: &[u16], lang: Lang) -> String {
 
 /// Every group of a plan in words: `440 bis 449`, or
 /// `20 bis 23 und 8000 bis 8003`.
-pub fn plan_words(plan: &Plan, lang: Lang) -> String {
+pub(crate) fn plan_words(plan: &Plan, lang: Lang) -> String {
     let groups: Vec<String> = plan
         .groups
         .iter()
@@ -36,24 +36,25 @@ pub fn plan_words(plan: &Plan, lang: Lang) -> String {
 }
 
 /// The page's name: `Portcheck 440–449`.
-pub fn title(plan: &Plan) -> String {
+pub(crate) fn title(plan: &Plan) -> String {
     let labels: Vec<String> = plan.groups.iter().map(Group::label).collect();
     format!("Portcheck {}", labels.join(", "))
 }
 
 /// A text of [`super::page_texts::Texts`] with `{ports}` filled in with the
 /// plan's ranges in words.
-pub fn about_plan(template: &str, plan: &Plan, lang: Lang) -> String {
+pub(crate) fn about_plan(template: &str, plan: &Plan, lang: Lang) -> String {
     template.replace("{ports}", &plan_words(plan, lang))
 }
 
 /// A text with `{ports}` filled in with one group's range in words.
-pub fn about_group(template: &str, group: &Group, lang: Lang) -> String {
+#[cfg(any(target_arch = "wasm32", test))]
+pub(crate) fn about_group(template: &str, group: &Group, lang: Lang) -> String {
     template.replace("{ports}", &range_words(&group.port_numbers(), lang))
 }
 
 /// Name of an address family.
-pub fn family_name(family: Family) -> &'static str {
+pub(crate) fn family_name(family: Family) -> &'static str {
     match family {
         Family::Ipv4 => "IPv4",
         Family::Ipv6 => "IPv6",
@@ -61,27 +62,28 @@ pub fn family_name(family: Family) -> &'static str {
 }
 
 /// Short word for a port state.
-pub fn state_word(state: PortState, lang: Lang) -> &'static str {
+pub(crate) fn state_word(state: PortState, lang: Lang) -> &'static str {
     texts(lang).state_words[state as usize]
 }
 
 /// One sentence on what a port state means.
-pub fn state_meaning(state: PortState, lang: Lang) -> &'static str {
+#[cfg(any(target_arch = "wasm32", test))]
+pub(crate) fn state_meaning(state: PortState, lang: Lang) -> &'static str {
     texts(lang).state_meanings[state as usize]
 }
 
 /// Name of a result level.
-pub fn level_word(level: Level, lang: Lang) -> &'static str {
+pub(crate) fn level_word(level: Level, lang: Lang) -> &'static str {
     texts(lang).level_words[level as usize]
 }
 
 /// The verdict in one plain sentence about the plan's ports.
-pub fn level_sentence(level: Level, plan: &Plan, lang: Lang) -> String {
+pub(crate) fn level_sentence(level: Level, plan: &Plan, lang: Lang) -> String {
     about_plan(texts(lang).level_sentences[level as usize], plan, lang)
 }
 
 /// Progress in words, for the live region and the progress bar.
-pub fn progress(done: usize, total: usize, lang: Lang) -> String {
+pub(crate) fn progress(done: usize, total: usize, lang: Lang) -> String {
     match lang {
         Lang::De => format!("{done} von {total} Ports geprüft"),
         Lang::En => format!("{done} of {total} ports checked"),
@@ -89,7 +91,7 @@ pub fn progress(done: usize, total: usize, lang: Lang) -> String {
 }
 
 /// A check waiting in the probe's queue: its place and the longest wait.
-pub fn queued_line(position: u32, wait_s: u32, lang: Lang) -> String {
+pub(crate) fn queued_line(position: u32, wait_s: u32, lang: Lang) -> String {
     let wait = duration_words(u64::from(wait_s), lang);
     match lang {
         Lang::De => format!(
@@ -102,7 +104,7 @@ pub fn queued_line(position: u32, wait_s: u32, lang: Lang) -> String {
 }
 
 /// What the live region says when the result is in.
-pub fn finished_announcement(level: Level, lang: Lang) -> String {
+pub(crate) fn finished_announcement(level: Level, lang: Lang) -> String {
     let word = level_word(level, lang);
     match lang {
         Lang::De => format!("Prüfung abgeschlossen. Ergebnis: {word}."),
@@ -111,7 +113,7 @@ pub fn finished_announcement(level: Level, lang: Lang) -> String {
 }
 
 /// A wait time in words, rounded up to whole minutes from two minutes on.
-pub fn duration_words(secs: u64, lang: Lang) -> String {
+pub(crate) fn duration_words(secs: u64, lang: Lang) -> String {
     let (n, unit_de, unit_en) = if secs < 120 {
         (secs, ("Sekunde", "Sekunden"), ("second", "seconds"))
     } else {
@@ -129,7 +131,7 @@ pub fn duration_words(secs: u64, lang: Lang) -> String {
 }
 
 /// "You can check again in …".
-pub fn retry_in(secs: u64, lang: Lang) -> String {
+pub(crate) fn retry_in(secs: u64, lang: Lang) -> String {
     let wait = duration_words(secs, lang);
     match lang {
         Lang::De => format!("Sie können in {wait} wieder prüfen."),
@@ -138,7 +140,8 @@ pub fn retry_in(secs: u64, lang: Lang) -> String {
 }
 
 /// Date, address and duration line of a finished check.
-pub fn checked_line(when: &str, ip: &str, duration_ms: u64, lang: Lang) -> String {
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn checked_line(when: &str, ip: &str, duration_ms: u64, lang: Lang) -> String {
     match lang {
         Lang::De => format!("Geprüft am {when} · Adresse {ip} · Dauer {duration_ms} ms"),
         Lang::En => format!("Checked on {when} · address {ip} · took {duration_ms} ms"),
@@ -146,7 +149,7 @@ pub fn checked_line(when: &str, ip: &str, duration_ms: u64, lang: Lang) -> Strin
 }
 
 /// A list of ports in words: "440, 441 und 445".
-pub fn port_list(ports: &[u16], lang: Lang) -> String {
+pub(crate) fn port_list(ports: &[u16], lang: Lang) -> String {
     let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
     join_words(&ports, lang)
 }
@@ -167,7 +170,7 @@ fn join_words(items: &[String], lang: Lang) -> String {
 /// Formats an RFC 3339 UTC timestamp (`2026-11-29T19:03:05.123Z`) for people:
 /// `29.11.2026, 19:03 UTC` in German, `2026-11-29 19:03 UTC` in English.
 /// Anything else is shown as it came.
-pub fn format_timestamp(rfc3339: &str, lang: Lang) -> String {
+pub(crate) fn format_timestamp(rfc3339: &str, lang: Lang) -> String {
     let b = rfc3339.as_bytes();
     let digits = |r: std::ops::Range<usize>| {
         b.get(r.clone())

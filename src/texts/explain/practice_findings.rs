@@ -9,7 +9,7 @@ use crate::texts::words::port_list;
 
 /// The findings of the practice check, in the order the page lists their
 /// device steps.
-pub const PRACTICE_FINDINGS: [FindingId; 10] = [
+pub(crate) const PRACTICE_FINDINGS: [FindingId; 10] = [
     FindingId::RdpExposed,
     FindingId::VncNoAuth,
     FindingId::VncExposed,
@@ -26,7 +26,7 @@ pub const PRACTICE_FINDINGS: [FindingId; 10] = [
 type Texts = [&'static str; 4];
 
 /// Explains a finding of the practice check; `None` for other findings.
-pub fn explain_practice(finding: &Finding, lang: Lang) -> Option<Explanation> {
+pub(super) fn explain_practice(finding: &Finding, lang: Lang) -> Option<Explanation> {
     let [title, what, attacker, urgency] = texts(finding.id, lang)?;
     let ports = port_list(&finding.ports, lang);
     Some(Explanation {
@@ -165,7 +165,7 @@ fn texts(id: FindingId, lang: Lang) -> Option<Texts> {
 
 /// What to do on the device itself for a finding of the practice check:
 /// one step, `None` for other findings.
-pub fn device_step(id: FindingId, lang: Lang) -> Option<&'static str> {
+pub(crate) fn device_step(id: FindingId, lang: Lang) -> Option<&'static str> {
     Some(match (id, lang) {
         (FindingId::RdpExposed, Lang::De) => {
             "Remote Desktop: die Weiterleitung entfernen und den Zugang nur über ein VPN erlauben. Am Rechner die Netzwerkebenen-Authentifizierung (NLA) eingeschaltet lassen, Konten nach Fehlversuchen sperren und Windows aktuell halten. Fernwartung besser über eine Sitzung, die die Praxis selbst startet."
