@@ -14,7 +14,7 @@ fn window() -> Option<web_sys::Window> {
 }
 
 /// A query parameter of the current address.
-pub fn query_param(name: &str) -> Option<String> {
+pub(super) fn query_param(name: &str) -> Option<String> {
     let search = window()?.location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search)
         .ok()?
@@ -22,14 +22,14 @@ pub fn query_param(name: &str) -> Option<String> {
 }
 
 /// The path of the current address.
-pub fn path() -> String {
+pub(super) fn path() -> String {
     window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default()
 }
 
 /// The browser's preferred languages, most preferred first.
-pub fn browser_languages() -> Vec<String> {
+pub(super) fn browser_languages() -> Vec<String> {
     let Some(nav) = window().map(|w| w.navigator()) else {
         return Vec::new();
     };
@@ -46,7 +46,7 @@ pub fn browser_languages() -> Vec<String> {
 
 /// Sets `<html lang>` and the document title, and records `?lang=` in the
 /// address (without reloading) so that a reload or a shared link keeps it.
-pub fn apply_language(code: &str, title: &str) {
+pub(super) fn apply_language(code: &str, title: &str) {
     let Some(w) = window() else { return };
     if let Some(doc) = w.document() {
         if let Some(html) = doc.document_element() {
@@ -72,7 +72,7 @@ pub fn apply_language(code: &str, title: &str) {
 }
 
 /// Writes text to the clipboard; `false` when the browser refused.
-pub async fn copy_text(text: &str) -> bool {
+pub(super) async fn copy_text(text: &str) -> bool {
     let Some(w) = window() else { return false };
     // navigator.clipboard is still behind web-sys's unstable flag: call it by name.
     let Ok(clipboard) = Reflect::get(&w.navigator(), &"clipboard".into()) else {
@@ -97,7 +97,7 @@ pub async fn copy_text(text: &str) -> bool {
 }
 
 /// Opens the browser's print dialogue.
-pub fn print() {
+pub(super) fn print() {
     if let Some(w) = window() {
         let _ = w.print();
     }
@@ -105,7 +105,7 @@ pub fn print() {
 
 /// Posts `{"portcheck": {"height": h}}` to the parent window at exactly
 /// `origin`. Does nothing outside a frame.
-pub fn post_height(origin: &str, height: u32) {
+pub(super) fn post_height(origin: &str, height: u32) {
     let Some(w) = window() else { return };
     let Ok(Some(parent)) = w.parent() else { return };
     if parent == w {
@@ -119,7 +119,7 @@ pub fn post_height(origin: &str, height: u32) {
 }
 
 /// Moves keyboard focus to the element with `id`, if there is one.
-pub fn focus_by_id(id: &str) {
+pub(super) fn focus_by_id(id: &str) {
     if let Some(el) = window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id))
@@ -131,13 +131,13 @@ pub fn focus_by_id(id: &str) {
 
 /// A running `ResizeObserver` and the closure it calls; dropping the
 /// closure before disconnecting would leave the observer calling freed code.
-pub type HeightObserver = (
+pub(super) type HeightObserver = (
     web_sys::ResizeObserver,
     Closure<dyn FnMut(js_sys::Array, web_sys::ResizeObserver)>,
 );
 
 /// Posts `el`'s height to the host page at `origin` on every size change.
-pub fn observe_height(el: web_sys::Element, origin: String) -> Option<HeightObserver> {
+pub(super) fn observe_height(el: web_sys::Element, origin: String) -> Option<HeightObserver> {
     let measured = el.clone();
     let closure = Closure::<dyn FnMut(js_sys::Array, web_sys::ResizeObserver)>::new(
         move |_entries: js_sys::Array, _obs: web_sys::ResizeObserver| {

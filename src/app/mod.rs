@@ -6,10 +6,10 @@
 //! is in `net`, browser APIs in `dom`. All decisions and texts come from
 //! `crate::page`, which is tested natively.
 
-pub mod components;
+mod components;
 mod dom;
 mod net;
-pub mod store;
+mod store;
 
 use yew::prelude::*;
 
@@ -22,6 +22,7 @@ use store::{Ctx, Store};
 /// Where the app runs: taken from the address at start, fixed afterwards.
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct AppProps {
+    /// The page's state at start.
     pub initial: PageState,
     /// For the embed view: the host page's origin to post heights to.
     #[prop_or_default]
@@ -53,6 +54,7 @@ impl AppProps {
     }
 }
 
+/// The page: one reducer over [`PageState`], shared by context with the components.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let initial = props.initial.clone();

@@ -16,8 +16,8 @@ use crate::page::check::CheckEvent;
 use crate::page::sse::{SseParser, StreamMsg, decode};
 use crate::texts::failure::{Failure, classify_response};
 
-pub const WHOAMI: &str = "/api/v1/whoami";
-pub const SITE: &str = "/api/v1/site";
+pub(super) const WHOAMI: &str = "/api/v1/whoami";
+pub(super) const SITE: &str = "/api/v1/site";
 
 /// `GET url` with an `Accept` header; `None` when no answer came at all.
 async fn get(url: &str, accept: &str) -> Option<Response> {
@@ -47,18 +47,18 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Option<T> {
 }
 
 /// The visitor's address as the probe sees it; `None` if it cannot be had.
-pub async fn whoami() -> Option<Target> {
+pub(super) async fn whoami() -> Option<Target> {
     get_json(WHOAMI).await
 }
 
 /// The operator's name and help contact; `None` if the probe has none.
-pub async fn site() -> Option<SiteInfo> {
+pub(super) async fn site() -> Option<SiteInfo> {
     get_json(SITE).await
 }
 
 /// Runs one check against the stream at `url`, handing every event of it
 /// to `send`, the last one being its report, its failure or the stream's end.
-pub async fn scan(url: String, send: impl Fn(CheckEvent)) {
+pub(super) async fn scan(url: String, send: impl Fn(CheckEvent)) {
     let fail = |failure| send(CheckEvent::Fail(failure));
     let Some(resp) = get(&url, "text/event-stream").await else {
         return fail(Failure::Network);

@@ -18,7 +18,7 @@ use crate::texts::page_texts::{Texts, texts};
 
 /// The reducer's store: the page state behind an `Rc`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Store(pub PageState);
+pub(super) struct Store(pub PageState);
 
 impl Reducible for Store {
     type Action = Action;
@@ -31,7 +31,7 @@ impl Reducible for Store {
 }
 
 /// The handle components use to read the state and dispatch actions.
-pub type Ctx = UseReducerHandle<Store>;
+pub(super) type Ctx = UseReducerHandle<Store>;
 
 /// The store the `App` provides.
 #[hook]
@@ -50,7 +50,7 @@ pub fn use_texts() -> (Lang, &'static Texts) {
 /// or one against the IPv4 and one against the IPv6 origin when the
 /// operator configured both. Does nothing while a check runs (a double
 /// click starts one check).
-pub fn start_check(ctx: &Ctx) {
+pub(super) fn start_check(ctx: &Ctx) {
     if ctx.0.phase() == Phase::Running {
         return;
     }

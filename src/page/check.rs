@@ -29,7 +29,7 @@ pub enum Phase {
 
 impl Phase {
     /// Where a run of `checks` is.
-    pub fn of(checks: &[Check]) -> Phase {
+    pub(crate) fn of(checks: &[Check]) -> Phase {
         if checks.is_empty() {
             Phase::Start
         } else if checks.iter().all(Check::settled) {
@@ -43,7 +43,9 @@ impl Phase {
 /// One thing that happened to a check's stream.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckEvent {
+    /// A decoded event of the scan stream.
     Stream(StreamMsg),
+    /// The check failed before a report arrived.
     Fail(Failure),
     /// The stream closed; without a report this is an interruption.
     Ended,
@@ -52,19 +54,23 @@ pub enum CheckEvent {
 /// How far a check is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Status {
+    /// Waiting for the probe or scanning.
     Running,
+    /// The probe's report arrived.
     Done(Box<Report>),
+    /// No report: why, for the visitor.
     Failed(Failure),
 }
 
 /// A port as a grid shows it: number, service name, state once known.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
+pub(crate) struct Cell {
     pub port: u16,
     pub service: String,
     pub state: Option<PortState>,
 }
 
+/// One check against one origin: its plan, progress and result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
     /// The address family whose origin this check runs against; `None` for
@@ -72,15 +78,18 @@ pub struct Check {
     pub family: Option<Family>,
     /// The plan the probe announced (until then, the one the page expects).
     pub plan: Plan,
+    /// How far it is.
     pub status: Status,
     /// While the probe is busy: the place in its queue, until `started`.
     pub queued: Option<Queued>,
+    /// The range ports' results so far, by port.
     pub range: BTreeMap<u16, PortResult>,
+    /// The control ports' results so far, by port.
     pub control: BTreeMap<u16, PortResult>,
 }
 
 impl Check {
-    pub fn new(family: Option<Family>, plan: Plan) -> Check {
+    pub(crate) fn new(family: Option<Family>, plan: Plan) -> Check {
         Check {
             family,
             plan,
@@ -93,7 +102,7 @@ impl Check {
 
     /// Applies one event of this check's stream; a settled check stays as
     /// it is (the stream closing after the report is no interruption).
-    pub fn apply(&mut self, event: CheckEvent) {
+    pub(crate) fn apply(&mut self, event: CheckEvent) {
         if self.settled() {
             return;
         }
@@ -126,24 +135,24 @@ impl Check {
         }
     }
 
-    pub fn settled(&self) -> bool {
+    pub(crate) fn settled(&self) -> bool {
         self.status != Status::Running
     }
 
     /// Range ports of the plan known so far, and how many the plan has.
-    pub fn progress(&self) -> (usize, usize) {
+    pub(crate) fn progress(&self) -> (usize, usize) {
         let range = self.plan.range_ports();
         let done = range.iter().filter(|p| self.range.contains_key(p)).count();
         (done, range.len())
     }
 
     /// State of a range port, `None` while it is still being checked.
-    pub fn port_state(&self, port: u16) -> Option<PortState> {
+    pub(crate) fn port_state(&self, port: u16) -> Option<PortState> {
         self.range.get(&port).map(|p| p.state)
     }
 
     /// The range ports of `group` as the grid shows them.
-    pub fn cells(&self, group: &Group) -> Vec<Cell> {
+    pub(crate) fn cells(&self, group: &Group) -> Vec<Cell> {
         group
             .ports
             .iter()
@@ -155,14 +164,15 @@ impl Check {
             .collect()
     }
 
-    pub fn report(&self) -> Option<&Report> {
+    pub(crate) fn report(&self) -> Option<&Report> {
         match &self.status {
             Status::Done(r) => Some(r),
             _ => None,
         }
     }
 
-    pub fn failure(&self) -> Option<&Failure> {
+    #[cfg(test)]
+    pub(crate) fn failure(&self) -> Option<&Failure> {
         match &self.status {
             Status::Failed(f) => Some(f),
             _ => None,
@@ -171,7 +181,7 @@ impl Check {
 }
 
 /// Range ports known so far and the ranges' size, over `checks`.
-pub fn progress_of(checks: &[Check]) -> (usize, usize) {
+pub(crate) fn progress_of(checks: &[Check]) -> (usize, usize) {
     checks
         .iter()
         .map(Check::progress)
@@ -179,7 +189,7 @@ pub fn progress_of(checks: &[Check]) -> (usize, usize) {
 }
 
 /// The worst verdict of the `checks` that have one.
-pub fn worst_level_of(checks: &[Check]) -> Option<Level> {
+pub(crate) fn worst_level_of(checks: &[Check]) -> Option<Level> {
     checks
         .iter()
         .filter_map(|c| c.report().map(|r| r.verdict.level))

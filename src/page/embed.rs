@@ -6,11 +6,12 @@
 //! host script accepts messages only from the probe's origin.
 
 /// Key of the message object: `{"portcheck": {"height": 812}}`.
-pub const MESSAGE_KEY: &str = "portcheck";
+#[cfg(target_arch = "wasm32")]
+pub(crate) const MESSAGE_KEY: &str = "portcheck";
 
 /// Whether a path is the embed view (`/embed`, also below a prefix such as
 /// `/check/embed` when served behind a reverse proxy path).
-pub fn is_embed_path(path: &str) -> bool {
+pub(crate) fn is_embed_path(path: &str) -> bool {
     let p = path.trim_end_matches('/');
     p == "/embed" || p.ends_with("/embed")
 }
@@ -18,7 +19,7 @@ pub fn is_embed_path(path: &str) -> bool {
 /// The target origin for `postMessage`: the `origin` parameter if it is a
 /// plain `http(s)://host[:port]` origin, normalised to the form the browser
 /// reports in `MessageEvent.origin`; `None` otherwise (then nothing is sent).
-pub fn parent_origin(param: Option<&str>) -> Option<String> {
+pub(crate) fn parent_origin(param: Option<&str>) -> Option<String> {
     let s = param?.trim();
     let (scheme, rest) = s.split_once("://")?;
     let scheme = scheme.to_ascii_lowercase();

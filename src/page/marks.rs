@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::api::{Level, PortState};
 
 /// The name serde gives a unit variant (`smb-exposed`, `critical`, `ipv6`).
-pub fn wire_name(value: &impl Serialize) -> String {
+pub(crate) fn wire_name(value: &impl Serialize) -> String {
     serde_json::to_string(value)
         .map(|s| s.trim_matches('"').to_owned())
         .unwrap_or_default()
@@ -18,12 +18,13 @@ pub fn wire_name(value: &impl Serialize) -> String {
 
 /// `data-state` value and CSS suffix of a port: `pending` while it is being
 /// checked, else its state's wire name.
-pub fn state_hook(state: Option<PortState>) -> String {
+pub(crate) fn state_hook(state: Option<PortState>) -> String {
     state.map_or_else(|| "pending".to_owned(), |s| wire_name(&s))
 }
 
 /// Icon beside a port state; decorative, the word is always there too.
-pub fn state_icon(state: Option<PortState>) -> &'static str {
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn state_icon(state: Option<PortState>) -> &'static str {
     match state {
         None => "…",
         Some(PortState::Open) => "!",
@@ -34,7 +35,8 @@ pub fn state_icon(state: Option<PortState>) -> &'static str {
 }
 
 /// Icon beside a level; decorative, the word is always there too.
-pub fn level_icon(level: Level) -> &'static str {
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn level_icon(level: Level) -> &'static str {
     match level {
         Level::Ok => "✓",
         Level::Notice => "i",

@@ -10,11 +10,24 @@
 //! with chunks split anywhere. The Yew components in `app` only render what
 //! this module decides.
 
-pub mod check;
-pub mod embed;
-pub mod marks;
-pub mod origins;
-pub mod practice_check;
-pub mod run_summary;
 pub mod sse;
+
+// The page's model: natively only its tests use it (the client shares only
+// the stream parser), so dead code in it is judged on wasm32, where the
+// components use it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub mod check;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) mod practice_check;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod state;
+
+// Used only by the components (wasm32); natively they exist for their tests.
+#[cfg(any(target_arch = "wasm32", test))]
+pub(crate) mod embed;
+#[cfg(any(target_arch = "wasm32", test))]
+pub(crate) mod marks;
+#[cfg(any(target_arch = "wasm32", test))]
+pub(crate) mod origins;
+#[cfg(any(target_arch = "wasm32", test))]
+pub(crate) mod run_summary;

@@ -13,11 +13,11 @@ use crate::texts::Lang;
 use crate::texts::page_texts::texts;
 
 /// Where the scan stream lives on each origin.
-pub const STREAM_PATH: &str = "/api/v1/scan/stream";
+pub(crate) const STREAM_PATH: &str = "/api/v1/scan/stream";
 
 /// The two origins to check, IPv4 first; `None` unless both are configured
 /// (then the page keeps its single same-origin check).
-pub fn dual_origins(site: &SiteInfo) -> Option<[(Family, String); 2]> {
+pub(crate) fn dual_origins(site: &SiteInfo) -> Option<[(Family, String); 2]> {
     let v4 = site
         .ipv4_origin
         .as_deref()
@@ -34,13 +34,13 @@ pub fn dual_origins(site: &SiteInfo) -> Option<[(Family, String); 2]> {
 
 /// The scan stream's address on `origin` (`https://v4.example` →
 /// `https://v4.example/api/v1/scan/stream`).
-pub fn stream_url(origin: &str) -> String {
+pub(crate) fn stream_url(origin: &str) -> String {
     format!("{}{STREAM_PATH}", origin.trim_end_matches('/'))
 }
 
 /// What a result over `family` cannot tell, in plain words; `beside`: shown
 /// beside the other family's result, so it speaks of "the IPv4 result".
-pub fn family_limit(family: Family, beside: bool, lang: Lang) -> &'static str {
+pub(crate) fn family_limit(family: Family, beside: bool, lang: Lang) -> &'static str {
     let t = texts(lang);
     match (family, beside) {
         (Family::Ipv4, true) => t.dual_limit_ipv4,

@@ -10,7 +10,7 @@
 
 use super::check::{Check, CheckEvent, Phase, progress_of, worst_level_of};
 use crate::api::{Family, FindingId, Report, UpnpAnswer, UpnpResult};
-use crate::plan::{PRACTICE, Plan};
+use crate::plan::Plan;
 use crate::texts::Lang;
 use crate::texts::explain::{PRACTICE_FINDINGS, device_step};
 use crate::texts::summary::report_summary;
@@ -27,19 +27,20 @@ pub struct Practice {
 }
 
 /// The query that picks the practice plan on the scan stream.
-pub fn stream_query() -> String {
-    format!("?plan={PRACTICE}")
+#[cfg(any(target_arch = "wasm32", test))]
+pub(crate) fn stream_query() -> String {
+    format!("?plan={}", crate::plan::PRACTICE)
 }
 
 impl Practice {
     /// Where the practice check is: `Start` (offered) before consent.
-    pub fn phase(&self) -> Phase {
+    pub(crate) fn phase(&self) -> Phase {
         Phase::of(&self.checks)
     }
 
     /// Consent given: run `run + 1` with a check per family in `families`
     /// (`None`: the page's own origin). Ignored while one runs.
-    pub fn start(&mut self, families: &[Option<Family>]) {
+    pub(crate) fn start(&mut self, families: &[Option<Family>]) {
         if self.phase() == Phase::Running {
             return;
         }
@@ -52,7 +53,7 @@ impl Practice {
 
     /// Forget the practice check (a new main check begins); streams still
     /// open for it no longer count.
-    pub fn withdraw(&mut self) {
+    pub(crate) fn withdraw(&mut self) {
         if !self.checks.is_empty() {
             self.run += 1;
             self.checks.clear();
@@ -60,7 +61,7 @@ impl Practice {
     }
 
     /// An event of run `run`'s check of `family`.
-    pub fn on_event(&mut self, run: u32, family: Option<Family>, event: CheckEvent) {
+    pub(crate) fn on_event(&mut self, run: u32, family: Option<Family>, event: CheckEvent) {
         if run != self.run {
             return;
         }
@@ -70,7 +71,7 @@ impl Practice {
     }
 
     /// What the live region says while it runs and when it is done.
-    pub fn announcement(&self, lang: Lang) -> Option<String> {
+    pub(crate) fn announcement(&self, lang: Lang) -> Option<String> {
         let (done, total) = progress_of(&self.checks);
         let worst = worst_level_of(&self.checks);
         let what = match lang {
@@ -91,7 +92,7 @@ impl Practice {
 
     /// The practice check's part of the summary for the IT service
     /// provider; empty when it did not run or has no report yet.
-    pub fn summary(&self, lang: Lang) -> String {
+    pub(crate) fn summary(&self, lang: Lang) -> String {
         let mut out = String::new();
         for c in &self.checks {
             let Some(r) = c.report() else { continue };
@@ -117,7 +118,7 @@ impl Practice {
 }
 
 /// The UPnP result in words, honest about silence.
-pub fn upnp_words(upnp: &UpnpResult, lang: Lang) -> String {
+pub(crate) fn upnp_words(upnp: &UpnpResult, lang: Lang) -> String {
     let said = [upnp.server.as_deref(), upnp.location.as_deref()]
         .into_iter()
         .flatten()
@@ -161,7 +162,7 @@ fn upnp_line(report: &Report, lang: Lang) -> String {
 /// What to do on the devices for a report's practice findings, in the
 /// order of [`PRACTICE_FINDINGS`], each step once (both VNC findings
 /// share one).
-pub fn device_steps(report: &Report, lang: Lang) -> Vec<&'static str> {
+pub(crate) fn device_steps(report: &Report, lang: Lang) -> Vec<&'static str> {
     let found: Vec<FindingId> = report.verdict.findings.iter().map(|f| f.id).collect();
     let mut steps: Vec<&'static str> = Vec::new();
     for id in PRACTICE_FINDINGS.iter().filter(|id| found.contains(id)) {

@@ -12,7 +12,7 @@ use crate::texts::words::family_name;
 
 /// The summary of the run's checks: the report of a check that stands
 /// alone, or a section per family.
-pub fn summary(checks: &[Check], lang: Lang) -> String {
+pub(crate) fn summary(checks: &[Check], lang: Lang) -> String {
     if let [c] = checks
         && c.family.is_none()
     {

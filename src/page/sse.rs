@@ -23,7 +23,7 @@ use crate::api::{
 
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SseEvent {
+pub(crate) struct SseEvent {
     /// The `event:` field; `message` when the event named none.
     pub event: String,
     /// The `data:` lines joined with `\n`.
@@ -32,7 +32,7 @@ pub struct SseEvent {
 
 /// A bound of the stream passed: the stream cannot be the probe's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SseError {
+pub(crate) enum SseError {
     /// A line longer than [`bounds::SSE_LINE`].
     LongLine,
     /// An event whose data pass [`bounds::SSE_EVENT`].
@@ -41,7 +41,8 @@ pub enum SseError {
 
 impl SseError {
     /// The bound passed, in bytes.
-    pub fn limit(self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn limit(self) -> usize {
         match self {
             SseError::LongLine => bounds::SSE_LINE,
             SseError::LargeEvent => bounds::SSE_EVENT,
@@ -51,7 +52,7 @@ impl SseError {
 
 /// Incremental parser: feed it bytes with [`SseParser::push`].
 #[derive(Debug, Default)]
-pub struct SseParser {
+pub(crate) struct SseParser {
     line: Vec<u8>,
     /// The previous chunk ended in `\r`: a `\n` at the start of the next one
     /// belongs to the same line ending.
@@ -64,13 +65,13 @@ pub struct SseParser {
 }
 
 impl SseParser {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// Feeds the next chunk and returns the events it completed; an error
     /// once a line or an event passes its bound (and for every chunk after).
-    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<SseEvent>, SseError> {
+    pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<Vec<SseEvent>, SseError> {
         let result = self.read(chunk);
         if let Err(e) = result {
             self.failed = Some(e);
@@ -157,10 +158,15 @@ impl SseParser {
 /// A decoded event of the scan stream.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StreamMsg {
+    /// `queued`: the scan waits for a slot.
     Queued(Queued),
+    /// `started`: the scan began.
     Started(Started),
+    /// `port`: one port's result.
     Port(PortEvent),
+    /// `finished`: the report.
     Finished(Box<Report>),
+    /// `error`: the probe refused or gave up.
     Error(ErrorBody),
 }
 
@@ -245,7 +251,7 @@ fn report(w: WireReport) -> Report {
 /// Decodes one event of the scan stream. `Ok(None)` for event names the page
 /// does not know (a newer probe may send more); `Err` for a known event whose
 /// data does not parse.
-pub fn decode(ev: &SseEvent) -> Result<Option<StreamMsg>, String> {
+pub(crate) fn decode(ev: &SseEvent) -> Result<Option<StreamMsg>, String> {
     let err = |_: serde_json::Error| format!("unreadable `{}` event", ev.event);
     Ok(Some(match ev.event.as_str() {
         api::event::QUEUED => StreamMsg::Queued(serde_json::from_str(&ev.data).map_err(err)?),

@@ -12,6 +12,7 @@ use super::sse::StreamMsg;
 use crate::api::{Family, Level, Report, SiteInfo, Target};
 use crate::plan::Plan;
 use crate::texts::Lang;
+#[cfg(test)]
 use crate::texts::failure::Failure;
 use crate::texts::guide::Router;
 use crate::texts::page_texts::texts;
@@ -20,22 +21,28 @@ use crate::texts::words::{finished_announcement, progress};
 /// The visitor's address as `/api/v1/whoami` told it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WhoAmI {
+    /// The question is on its way.
     Loading,
+    /// The probe named the address.
     Known(Target),
+    /// The probe could not be asked.
     Unknown,
 }
 
 /// Result of "copy summary".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CopyStatus {
+    /// Not copied yet.
     Idle,
+    /// The summary is on the clipboard.
     Copied,
+    /// The browser refused the clipboard.
     Failed,
 }
 
 impl CopyStatus {
     /// The `data-copy` hook.
-    pub fn hook(self) -> &'static str {
+    pub(crate) fn hook(self) -> &'static str {
         match self {
             CopyStatus::Idle => "idle",
             CopyStatus::Copied => "copied",
@@ -44,11 +51,14 @@ impl CopyStatus {
     }
 }
 
+/// Everything the page shows, changed only by [`PageState::apply`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageState {
+    /// The page's language.
     pub lang: Lang,
     /// The compact view for embedding (no page chrome).
     pub embedded: bool,
+    /// The visitor's address, as the probe sees it.
     pub whoami: WhoAmI,
     /// Number of the current run; stream messages of older runs are ignored.
     pub run: u32,
@@ -58,7 +68,9 @@ pub struct PageState {
     /// The current run's checks: none before consent, one for the page's
     /// own origin, or the IPv4 and the IPv6 check.
     pub checks: Vec<Check>,
+    /// The router whose fix guide is open.
     pub router: Option<Router>,
+    /// Whether "copy summary" worked.
     pub copy: CopyStatus,
     /// The operator's name and help contact (`/api/v1/site`).
     pub site: SiteInfo,
@@ -69,9 +81,12 @@ pub struct PageState {
     pub practice: Practice,
 }
 
+/// What can happen to the page: the visitor's choices and the probe's answers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    /// Switch the language.
     SetLang(Lang),
+    /// The probe's answer to `/api/v1/whoami` (`None`: no answer).
     WhoAmI(Option<Target>),
     /// Consent given or "check again": starts run `run + 1` against the
     /// page's own origin.
@@ -81,27 +96,38 @@ pub enum Action {
     /// An event of the check of `family` (`None`: the page's own origin)
     /// in run `run`.
     Check {
+        /// The run the event belongs to.
         run: u32,
+        /// The check's family (`None`: the page's own origin).
         family: Option<Family>,
+        /// What happened.
         event: CheckEvent,
     },
+    /// Open the fix guide of a router.
     PickRouter(Router),
+    /// The result of "copy summary".
     Copy(CopyStatus),
+    /// The operator's details from `/api/v1/site`.
     Site(SiteInfo),
     /// Consent to the practice check, once the main check is settled: one
     /// check against the page's own origin, or IPv4 and IPv6 (`both`).
     StartPractice {
+        /// Check IPv4 and IPv6 side by side.
         both: bool,
     },
     /// An event of practice run `run`'s check of `family`.
     PracticeCheck {
+        /// The practice run the event belongs to.
         run: u32,
+        /// The check's family (`None`: the page's own origin).
         family: Option<Family>,
+        /// What happened.
         event: CheckEvent,
     },
 }
 
 impl PageState {
+    /// The state at start: no check yet, the standard plan expected.
     pub fn new(lang: Lang, embedded: bool) -> Self {
         PageState {
             lang,
@@ -118,10 +144,12 @@ impl PageState {
         }
     }
 
+    /// Where the run of checks is.
     pub fn phase(&self) -> Phase {
         Phase::of(&self.checks)
     }
 
+    /// The reducer: the state after `action`.
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::SetLang(l) => self.lang = l,
@@ -200,11 +228,11 @@ impl PageState {
     /// the run's only check.
     /// Whether the visitor's address, as the probe last told it, came with
     /// signs of a proxy.
-    pub fn via_proxy(&self) -> bool {
+    pub(crate) fn via_proxy(&self) -> bool {
         matches!(&self.whoami, WhoAmI::Known(t) if t.via_proxy)
     }
 
-    pub fn single(&self) -> Option<&Check> {
+    pub(crate) fn single(&self) -> Option<&Check> {
         match self.checks.as_slice() {
             [c] if c.family.is_none() => Some(c),
             _ => None,
@@ -212,17 +240,17 @@ impl PageState {
     }
 
     /// Range ports known so far and the ranges' size, over every check.
-    pub fn progress(&self) -> (usize, usize) {
+    pub(crate) fn progress(&self) -> (usize, usize) {
         progress_of(&self.checks)
     }
 
     /// The worst verdict of the checks that have one.
-    pub fn worst_level(&self) -> Option<Level> {
+    pub(crate) fn worst_level(&self) -> Option<Level> {
         worst_level_of(&self.checks)
     }
 
     /// What the live region says.
-    pub fn announcement(&self) -> String {
+    pub(crate) fn announcement(&self) -> String {
         match (self.phase(), self.worst_level()) {
             (Phase::Start, _) => String::new(),
             (Phase::Running, _) => {
@@ -237,13 +265,14 @@ impl PageState {
 
     /// The previous report to compare `check`'s result with: the previous
     /// run's report of the same address family.
-    pub fn previous_of(&self, check: &Check) -> Option<&Report> {
+    pub(crate) fn previous_of(&self, check: &Check) -> Option<&Report> {
         let family = check.report()?.target.family;
         self.previous.iter().find(|r| r.target.family == family)
     }
 
     /// The failure of the check that stands alone.
-    pub fn failure(&self) -> Option<&Failure> {
+    #[cfg(test)]
+    pub(crate) fn failure(&self) -> Option<&Failure> {
         self.single().and_then(Check::failure)
     }
 }

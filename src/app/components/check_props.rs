@@ -6,6 +6,6 @@ use yew::prelude::*;
 use crate::page::check::Check;
 
 #[derive(Properties, PartialEq)]
-pub struct CheckProps {
+pub(crate) struct CheckProps {
     pub check: Check,
 }

@@ -14,7 +14,7 @@ use crate::page::check::Phase;
 use crate::texts::page_texts::texts;
 
 #[function_component(Families)]
-pub fn families() -> Html {
+pub(crate) fn families() -> Html {
     let ctx = use_store();
     let s = &ctx.0;
     let t = texts(s.lang);

@@ -12,7 +12,7 @@ use crate::page::marks::wire_name;
 use crate::texts::words::family_name;
 
 #[function_component(FamilyPanel)]
-pub fn family_panel(props: &CheckProps) -> Html {
+pub(crate) fn family_panel(props: &CheckProps) -> Html {
     let lang = use_store().0.lang;
     let check = &props.check;
     let Some(family) = check.family else {
@@ -34,7 +34,7 @@ pub fn family_panel(props: &CheckProps) -> Html {
 
 /// One family's check as a labelled section (`data-family`), named by a
 /// heading with id `heading_id`, busy while it runs.
-pub fn family_section(check: &Check, heading_id: &str, body: Html) -> Html {
+pub(crate) fn family_section(check: &Check, heading_id: &str, body: Html) -> Html {
     let Some(family) = check.family else {
         return body;
     };

@@ -7,7 +7,7 @@ use crate::page::state::Action;
 use crate::texts::page_texts::texts;
 
 #[function_component(LangSwitch)]
-pub fn lang_switch() -> Html {
+pub(crate) fn lang_switch() -> Html {
     let ctx = use_store();
     let lang = ctx.0.lang;
     let t = texts(lang);

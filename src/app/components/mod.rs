@@ -25,16 +25,16 @@
 //! [`practice::practice_check`] with the same grid, verdict and tables; the
 //! UPnP result has `data-upnp` (`answered`, `no_answer`, `error`).
 
-pub mod check_props;
-pub mod families;
-pub mod family_panel;
-pub mod guide;
-pub mod lang_switch;
-pub mod page;
-pub mod practice;
-pub mod print_head;
-pub mod progress;
-pub mod proxy_warning;
-pub mod result;
-pub mod single_check;
-pub mod start;
+pub(super) mod check_props;
+pub(super) mod families;
+pub(super) mod family_panel;
+pub(super) mod guide;
+pub(super) mod lang_switch;
+pub(super) mod page;
+pub(super) mod practice;
+pub(super) mod print_head;
+pub(super) mod progress;
+pub(super) mod proxy_warning;
+pub(super) mod result;
+pub(super) mod single_check;
+pub(super) mod start;

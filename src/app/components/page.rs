@@ -14,12 +14,12 @@ use crate::texts::page_texts::texts;
 use crate::texts::words::{about_plan, title};
 
 #[derive(Properties, PartialEq)]
-pub struct PageProps {
+pub(crate) struct PageProps {
     pub parent_origin: Option<String>,
 }
 
 #[function_component(Page)]
-pub fn page(props: &PageProps) -> Html {
+pub(crate) fn page(props: &PageProps) -> Html {
     let ctx = use_store();
     let s = &ctx.0;
     let t = texts(s.lang);

@@ -8,7 +8,7 @@ use crate::texts::page_texts::texts;
 use crate::texts::words::about_plan;
 
 #[function_component(PrintHead)]
-pub fn print_head() -> Html {
+pub(crate) fn print_head() -> Html {
     let ctx = use_store();
     let (lang, t) = (ctx.0.lang, texts(ctx.0.lang));
     html! {

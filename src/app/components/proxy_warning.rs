@@ -6,13 +6,13 @@ use yew::prelude::*;
 use crate::app::store::use_texts;
 
 #[derive(Properties, PartialEq)]
-pub struct ProxyWarningProps {
+pub(crate) struct ProxyWarningProps {
     /// Whether the probe saw signs of a proxy (`via_proxy`).
     pub shown: bool,
 }
 
 #[function_component(ProxyWarning)]
-pub fn proxy_warning(props: &ProxyWarningProps) -> Html {
+pub(crate) fn proxy_warning(props: &ProxyWarningProps) -> Html {
     let (_, t) = use_texts();
     if !props.shown {
         return html! {};

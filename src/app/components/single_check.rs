@@ -14,7 +14,7 @@ use crate::app::store::use_texts;
 use crate::page::check::Status;
 
 #[function_component(SingleCheck)]
-pub fn single_check(props: &CheckProps) -> Html {
+pub(crate) fn single_check(props: &CheckProps) -> Html {
     let (_, t) = use_texts();
     let check = &props.check;
     match &check.status {

@@ -11,7 +11,7 @@ use crate::texts::page_texts::texts;
 use crate::texts::words::{about_plan, family_name};
 
 #[function_component(StartView)]
-pub fn start_view() -> Html {
+pub(crate) fn start_view() -> Html {
     let ctx = use_store();
     let s = &ctx.0;
     let t = texts(s.lang);

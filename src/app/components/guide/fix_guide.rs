@@ -14,7 +14,7 @@ use crate::texts::page_texts::texts;
 /// Shown once a check has a verdict; the worst verdict of the run decides
 /// whether the breach steps appear.
 #[function_component(GuideView)]
-pub fn guide_view() -> Html {
+pub(crate) fn guide_view() -> Html {
     let ctx = use_store();
     let s = &ctx.0;
     let Some(level) = s.worst_level() else {

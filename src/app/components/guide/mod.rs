@@ -1,5 +1,5 @@
 //! How to fix it: the router picker with its numbered steps, the steps on
 //! the server and what to do if data may have been exposed.
 
-pub mod fix_guide;
-pub mod steps;
+pub(crate) mod fix_guide;
+pub(crate) mod steps;

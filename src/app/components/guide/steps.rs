@@ -7,7 +7,7 @@ use crate::texts::guide::Guide;
 use crate::texts::page_texts::texts;
 
 #[derive(Properties, PartialEq)]
-pub struct StepsProps {
+pub(crate) struct StepsProps {
     pub guide: Guide,
     /// Heading level of the guide's name.
     pub level: u8,
@@ -15,7 +15,7 @@ pub struct StepsProps {
 
 /// A guide as a heading, its intro and numbered steps.
 #[function_component(GuideSteps)]
-pub fn guide_steps(props: &StepsProps) -> Html {
+pub(crate) fn guide_steps(props: &StepsProps) -> Html {
     let t = texts(use_store().0.lang);
     let g = &props.guide;
     let heading = if props.level <= 2 {

@@ -1,5 +1,5 @@
 //! The practice check's part of the page: the offer with its own consent,
 //! then each of its checks with grid, verdict, UPnP result and device steps.
 
-pub mod practice_check;
-pub mod practice_section;
+pub(crate) mod practice_check;
+pub(crate) mod practice_section;

@@ -17,7 +17,7 @@ use crate::page::practice_check::{device_steps, upnp_words};
 use crate::texts::practice_texts::practice_texts;
 
 #[function_component(PracticeCheckView)]
-pub fn practice_check_view(props: &CheckProps) -> Html {
+pub(crate) fn practice_check_view(props: &CheckProps) -> Html {
     let (lang, _) = use_texts();
     let p = practice_texts(lang);
     let check = &props.check;

@@ -45,7 +45,7 @@ fn start_practice(ctx: &Ctx) {
 }
 
 #[function_component(PracticeView)]
-pub fn practice_view() -> Html {
+pub(crate) fn practice_view() -> Html {
     let ctx = use_store();
     let s = &ctx.0;
     let (lang, p) = (s.lang, practice_texts(s.lang));

@@ -10,7 +10,7 @@ use crate::page::marks::wire_name;
 use crate::texts::words::{about_group, progress, queued_line};
 
 #[function_component(CheckProgress)]
-pub fn check_progress(props: &CheckProps) -> Html {
+pub(crate) fn check_progress(props: &CheckProps) -> Html {
     let (lang, t) = use_texts();
     let check = &props.check;
     // Ids must not repeat when both families' bars are on the page.

@@ -1,5 +1,5 @@
 //! A check while it runs: its progress and a grid per group that fills in
 //! as ports arrive.
 
-pub mod check_progress;
-pub mod port_grid;
+pub(crate) mod check_progress;
+pub(crate) mod port_grid;

@@ -9,7 +9,7 @@ use crate::texts::page_texts::texts;
 use crate::texts::words::state_word;
 
 #[derive(Properties, PartialEq)]
-pub struct PortGridProps {
+pub(crate) struct PortGridProps {
     pub lang: Lang,
     /// The grid's accessible name (`Ports 440 bis 449`).
     pub label: AttrValue,
@@ -18,7 +18,7 @@ pub struct PortGridProps {
 }
 
 #[function_component(PortGrid)]
-pub fn port_grid(props: &PortGridProps) -> Html {
+pub(crate) fn port_grid(props: &PortGridProps) -> Html {
     let t = texts(props.lang);
     html! {
         <ul class="grid" aria-label={props.label.clone()}>

@@ -11,7 +11,7 @@ use crate::page::state::{Action, CopyStatus};
 use crate::texts::page_texts::texts;
 
 #[function_component(Actions)]
-pub fn actions() -> Html {
+pub(crate) fn actions() -> Html {
     let ctx = use_store();
     let s = &ctx.0;
     let t = texts(s.lang);

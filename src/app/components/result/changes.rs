@@ -10,7 +10,7 @@ use crate::texts::changes::{change_lines, changes, heading};
 use crate::texts::words::family_name;
 
 #[function_component(ChangesView)]
-pub fn changes_view(props: &CheckProps) -> Html {
+pub(crate) fn changes_view(props: &CheckProps) -> Html {
     let ctx = use_store();
     let (lang, _) = use_texts();
     let check = &props.check;

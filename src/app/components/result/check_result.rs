@@ -17,7 +17,7 @@ use crate::app::store::use_texts;
 use crate::texts::words::{checked_line, format_timestamp};
 
 #[function_component(CheckResult)]
-pub fn check_result(props: &CheckProps) -> Html {
+pub(crate) fn check_result(props: &CheckProps) -> Html {
     let (lang, _) = use_texts();
     let check = &props.check;
     let meta = check.report().map(|r| {

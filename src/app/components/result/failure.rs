@@ -11,13 +11,13 @@ use crate::texts::page_texts::texts;
 use crate::texts::words::retry_in;
 
 #[derive(Properties, PartialEq)]
-pub struct FailureProps {
+pub(crate) struct FailureProps {
     pub failure: Failure,
 }
 
 /// A clear message for each way a check can fail, and a way forward.
 #[function_component(FailureView)]
-pub fn failure_view(props: &FailureProps) -> Html {
+pub(crate) fn failure_view(props: &FailureProps) -> Html {
     let ctx = use_store();
     let lang = ctx.0.lang;
     let t = texts(lang);

@@ -11,7 +11,7 @@ use crate::texts::explain::explain;
 use crate::texts::words::level_word;
 
 #[function_component(Findings)]
-pub fn findings(props: &CheckProps) -> Html {
+pub(crate) fn findings(props: &CheckProps) -> Html {
     let (lang, t) = use_texts();
     let check = &props.check;
     let findings = check.report().map_or(&[][..], |r| &r.verdict.findings);

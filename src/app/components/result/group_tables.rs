@@ -13,7 +13,7 @@ use crate::texts::explain::control_observation;
 use crate::texts::words::{about_group, state_word};
 
 #[function_component(GroupTables)]
-pub fn group_tables(props: &CheckProps) -> Html {
+pub(crate) fn group_tables(props: &CheckProps) -> Html {
     let (lang, t) = use_texts();
     let check = &props.check;
     let Some(r) = check.report() else {

@@ -8,7 +8,7 @@ use crate::app::store::use_texts;
 use crate::page::origins::family_limit;
 
 #[function_component(Limits)]
-pub fn limits(props: &CheckProps) -> Html {
+pub(crate) fn limits(props: &CheckProps) -> Html {
     let (lang, t) = use_texts();
     let check = &props.check;
     // Beside the other family's result the limit speaks of that family.

@@ -11,7 +11,7 @@ use crate::texts::page_texts::texts;
 use crate::texts::words::{state_meaning, state_word};
 
 #[derive(Properties, PartialEq)]
-pub struct PortTableProps {
+pub(crate) struct PortTableProps {
     pub lang: Lang,
     pub ports: Vec<PortResult>,
     pub caption: AttrValue,
@@ -28,7 +28,7 @@ pub struct PortTableProps {
 }
 
 #[function_component(PortTable)]
-pub fn port_table(props: &PortTableProps) -> Html {
+pub(crate) fn port_table(props: &PortTableProps) -> Html {
     let t = texts(props.lang);
     let region_name = match &props.context_id {
         Some(context) => format!("{context} {}", props.heading_id),

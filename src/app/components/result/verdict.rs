@@ -8,7 +8,7 @@ use crate::page::marks::{level_icon, wire_name};
 use crate::texts::words::{level_sentence, level_word};
 
 #[function_component(VerdictView)]
-pub fn verdict_view(props: &CheckProps) -> Html {
+pub(crate) fn verdict_view(props: &CheckProps) -> Html {
     let (lang, _) = use_texts();
     let check = &props.check;
     let Some(level) = check.report().map(|r| r.verdict.level) else {
