@@ -25,7 +25,7 @@ mod native {
     use portcheck::probe::server;
     use tracing_subscriber::EnvFilter;
 
-    pub fn main() -> ExitCode {
+    pub(super) fn main() -> ExitCode {
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
         if let Some(done) = manual::dispatch(&args) {
             return done;

@@ -32,7 +32,7 @@ fn local_tcp_address_of(listen: SocketAddr) -> SocketAddr {
 }
 
 /// Whether an HTTP response head starts with a 200 status line.
-pub fn is_ok_status(head: &[u8]) -> bool {
+pub(crate) fn is_ok_status(head: &[u8]) -> bool {
     let line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let mut parts = line.split(|&b| b == b' ');
     matches!(

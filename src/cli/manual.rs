@@ -14,11 +14,11 @@ use clap_complete::Shell;
 use super::Cli;
 
 /// The subcommand's name on the command line.
-pub const SUBCOMMAND: &str = "manual";
+pub(crate) const SUBCOMMAND: &str = "manual";
 
 /// Shells with a completion script: the shell and the file name its
 /// vendor folder expects.
-pub const COMPLETIONS: [(Shell, &str); 3] = [
+pub(crate) const COMPLETIONS: [(Shell, &str); 3] = [
     (Shell::Bash, "portcheck.bash"),
     (Shell::Zsh, "_portcheck"),
     (Shell::Fish, "portcheck.fish"),
@@ -69,7 +69,7 @@ fn command() -> Command {
 /// Writes `portcheck.1`, one `portcheck-<subcommand>.1` per visible
 /// subcommand, and the completion scripts named in [`COMPLETIONS`] into
 /// `dir` (created if missing); the paths written.
-pub fn write(dir: &Path) -> io::Result<Vec<PathBuf>> {
+pub(crate) fn write(dir: &Path) -> io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut cli = Cli::command().disable_help_subcommand(true);
     cli.build();

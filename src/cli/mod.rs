@@ -25,6 +25,7 @@ use crate::probe::config::{ConfigError, ServeArgs, Settings};
     long_about = None
 )]
 pub struct Cli {
+    /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -47,7 +48,9 @@ pub enum Command {
 /// What `portcheck` was asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Task {
+    /// Serve the page and the API.
     Serve,
+    /// Ask a running probe whether it is healthy.
     Healthcheck,
 }
 

@@ -12,77 +12,78 @@ use crate::texts::Lang;
 
 /// Where `portcheck check` asks when no URL is given and the options file
 /// names no public origin.
-pub const DEFAULT_URL: &str = "http://127.0.0.1:8080";
+pub(crate) const DEFAULT_URL: &str = "http://127.0.0.1:8080";
 
 /// The options file read for the public origin when no `--config` is given
 /// and it exists (where the Debian package puts it).
-pub const SYSTEM_CONFIG: &str = "/etc/portcheck/portcheck.toml";
+pub(crate) const SYSTEM_CONFIG: &str = "/etc/portcheck/portcheck.toml";
 
+/// The options of `portcheck check`.
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// The probe to ask (its page's origin, e.g. https://portcheck.example).
     /// Default: `public_origin` of the options file (--config, else
     /// /etc/portcheck/portcheck.toml if it exists), else http://127.0.0.1:8080.
     #[arg(value_name = "URL")]
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
 
     /// The options file of `portcheck serve`, read for its `public_origin`.
     #[arg(long, value_name = "FILE", env = "PORTCHECK_CONFIG")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
 
     /// Language of the texts. Default: from LC_ALL, LC_MESSAGES or LANG;
     /// German when none of them names English.
     #[arg(long, value_enum)]
-    pub lang: Option<LangArg>,
+    pub(crate) lang: Option<LangArg>,
 
     /// Check the probe's port plan of this name (sent as `?plan=NAME`);
     /// the probe's standard plan when not given.
     #[arg(long, value_name = "NAME")]
-    pub plan: Option<String>,
+    pub(crate) plan: Option<String>,
 
     /// The address family to check: the IPv4 or IPv6 origin the probe's
     /// /api/v1/site names (when it is of the URL's site, see
     /// --site-domain), else the URL reached over that family only; `both`
     /// checks each in turn.
     #[arg(long, value_enum)]
-    pub family: Option<FamilyArg>,
+    pub(crate) family: Option<FamilyArg>,
 
     /// A domain the probe's IPv4 and IPv6 origins may be on, besides the
     /// URL's own host (repeatable): e.g. check.example admits
     /// v4.check.example for a probe at www.check.example. Subdomains count;
     /// an IP address admits itself only. Other origins are refused.
     #[arg(long = "site-domain", value_name = "DOMAIN", value_parser = super::fetch::origins::parse_site_host)]
-    pub site_domain: Vec<super::fetch::origins::SiteHost>,
+    pub(crate) site_domain: Vec<super::fetch::origins::SiteHost>,
 
     /// A port the practice forwards on purpose (repeatable), e.g. 443: it
     /// raises no exposure finding when open, but its identification
     /// findings still count; found closed or filtered it is a warning.
     /// 445 can never be expected.
     #[arg(long = "expect-open", value_name = "PORT")]
-    pub expect_open: Vec<u16>,
+    pub(crate) expect_open: Vec<u16>,
 
     /// Output: text for people, json (the report plus the evaluation),
     /// nagios (Monitoring Plugins), checkmk (local check lines).
     #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    pub(crate) format: Format,
 
     /// The longest the whole check may take (e.g. 90s, 2m).
     #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = humantime::parse_duration)]
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
 
     /// A notice (e.g. 443 reachable) is a WARNING rather than OK.
     #[arg(long)]
-    pub warn_on_notice: bool,
+    pub(crate) warn_on_notice: bool,
 
     /// The JSON of a previous check (`--format json` or the probe's
     /// /api/v1/scan): the text output then says which ports opened or
     /// closed and which findings are new or resolved since.
     #[arg(long, value_name = "FILE")]
-    pub compare: Option<PathBuf>,
+    pub(crate) compare: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LangArg {
+pub(crate) enum LangArg {
     De,
     En,
 }
@@ -97,7 +98,7 @@ impl From<LangArg> for Lang {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FamilyArg {
+pub(crate) enum FamilyArg {
     #[value(name = "4")]
     V4,
     #[value(name = "6")]
@@ -106,7 +107,7 @@ pub enum FamilyArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
     Nagios,
@@ -115,7 +116,7 @@ pub enum Format {
 
 /// The language from the locale variables, in POSIX order of precedence:
 /// `LC_ALL`, `LC_MESSAGES`, `LANG` (the first that is set and not empty).
-pub fn locale_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
+pub(crate) fn locale_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
     ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .filter_map(|name| var(name).filter(|v| !v.is_empty()))

@@ -13,7 +13,7 @@ use crate::texts::Lang;
 use crate::texts::words::family_name;
 
 /// The local check lines of `run`, each ending with a newline.
-pub fn render(run: &Run, lang: Lang) -> String {
+pub(super) fn render(run: &Run, lang: Lang) -> String {
     let mut out = String::new();
     for c in &run.checks {
         let suffix = c

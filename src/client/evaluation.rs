@@ -15,7 +15,7 @@ use crate::plan::SMB_SERVICE;
 use crate::verdict::level_of;
 
 /// The port that may never be expected open: SMB.
-pub const NEVER_EXPECTED: u16 = 445;
+pub(super) const NEVER_EXPECTED: u16 = 445;
 
 /// Findings that say no more than "this port is open".
 const EXPOSURE_ONLY: [FindingId; 3] = [
@@ -27,7 +27,7 @@ const EXPOSURE_ONLY: [FindingId; 3] = [
 /// A monitoring state, with the Monitoring Plugins exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum MonitorState {
+pub(super) enum MonitorState {
     Ok,
     Warning,
     Critical,
@@ -36,7 +36,7 @@ pub enum MonitorState {
 
 impl MonitorState {
     /// The plugin exit code, also the Checkmk local check's state.
-    pub fn code(self) -> u8 {
+    pub(super) fn code(self) -> u8 {
         match self {
             MonitorState::Ok => 0,
             MonitorState::Warning => 1,
@@ -46,7 +46,7 @@ impl MonitorState {
     }
 
     /// As the status line spells it.
-    pub fn word(self) -> &'static str {
+    pub(super) fn word(self) -> &'static str {
         match self {
             MonitorState::Ok => "OK",
             MonitorState::Warning => "WARNING",
@@ -67,7 +67,7 @@ impl MonitorState {
     }
 
     /// The worse of two states.
-    pub fn worst(self, other: MonitorState) -> MonitorState {
+    pub(super) fn worst(self, other: MonitorState) -> MonitorState {
         if other.rank() > self.rank() {
             other
         } else {
@@ -78,7 +78,7 @@ impl MonitorState {
 
 /// One expected port and what the check found there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExpectedPort {
+pub(super) struct ExpectedPort {
     pub port: u16,
     /// Its state; absent when the plan did not check the port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,7 +89,7 @@ pub struct ExpectedPort {
 
 /// The client's judgement of one report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Evaluation {
+pub(super) struct Evaluation {
     pub state: MonitorState,
     /// Whether a notice counts as a warning (`--warn-on-notice`).
     pub warn_on_notice: bool,
@@ -100,7 +100,7 @@ pub struct Evaluation {
 
 /// What the client was told to accept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Expectations {
+pub(super) struct Expectations {
     /// Ports forwarded on purpose, ascending, without duplicates, never 445.
     pub open: Vec<u16>,
     /// A notice is a warning.
@@ -109,7 +109,7 @@ pub struct Expectations {
 
 impl Expectations {
     /// The expectations, or the one port that may not be expected.
-    pub fn new(mut open: Vec<u16>, warn_on_notice: bool) -> Result<Expectations, u16> {
+    pub(super) fn new(mut open: Vec<u16>, warn_on_notice: bool) -> Result<Expectations, u16> {
         if open.contains(&NEVER_EXPECTED) {
             return Err(NEVER_EXPECTED);
         }
@@ -123,14 +123,14 @@ impl Expectations {
 }
 
 /// Why 445 cannot be expected, for the error message.
-pub fn never_expected_reason() -> String {
+pub(super) fn never_expected_reason() -> String {
     format!(
         "--expect-open {NEVER_EXPECTED} refused: port {NEVER_EXPECTED} ({SMB_SERVICE}, Windows file sharing) must never be reachable from the internet, so it cannot be an expected forwarding"
     )
 }
 
 /// Judges `report` under `expect`.
-pub fn evaluate(report: &Report, expect: &Expectations) -> Evaluation {
+pub(super) fn evaluate(report: &Report, expect: &Expectations) -> Evaluation {
     let results = || report.ports.iter().chain(&report.control);
     let expected: Vec<ExpectedPort> = expect
         .open
@@ -172,7 +172,7 @@ pub fn evaluate(report: &Report, expect: &Expectations) -> Evaluation {
 
 /// The state of a result `level` whose expected ports were all open
 /// (`all_met`) or not.
-pub fn state_of(level: Level, all_met: bool, warn_on_notice: bool) -> MonitorState {
+pub(super) fn state_of(level: Level, all_met: bool, warn_on_notice: bool) -> MonitorState {
     let by_level = match level {
         Level::Ok => MonitorState::Ok,
         Level::Notice if warn_on_notice => MonitorState::Warning,
@@ -190,7 +190,7 @@ pub fn state_of(level: Level, all_met: bool, warn_on_notice: bool) -> MonitorSta
 impl Evaluation {
     /// The state of the part of the check about `ports` (a plan group's):
     /// its findings and its expected ports only.
-    pub fn state_for(&self, ports: &[u16]) -> MonitorState {
+    pub(super) fn state_for(&self, ports: &[u16]) -> MonitorState {
         let findings: Vec<_> = self
             .verdict
             .findings

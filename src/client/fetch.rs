@@ -25,7 +25,7 @@ use reqwest::header::{ACCEPT, RETRY_AFTER};
 use url::Url;
 
 pub mod clean;
-pub mod origins;
+pub(super) mod origins;
 
 use super::outcome::{Foreign, Part, Problem};
 use crate::api::{Family, PortEvent, Queued, Report, SiteInfo, bounds};
@@ -36,7 +36,7 @@ use origins::{SiteHost, same_origin, same_site};
 
 /// The probe's base URL from what the user gave: http or https with a
 /// host; a path is kept (a probe behind a proxy under `/portcheck/`).
-pub fn base_url(given: &str) -> Result<Url, Problem> {
+pub(super) fn base_url(given: &str) -> Result<Url, Problem> {
     let mut url = Url::parse(given.trim()).map_err(|e| Problem::BadUrl(format!("{given}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(Problem::BadUrl(format!(
@@ -53,7 +53,7 @@ pub fn base_url(given: &str) -> Result<Url, Problem> {
 }
 
 /// An HTTP client whose connections use only `family`, if one is given.
-pub fn client(family: Option<Family>) -> Result<reqwest::Client, Problem> {
+pub(super) fn client(family: Option<Family>) -> Result<reqwest::Client, Problem> {
     let local: Option<IpAddr> = family.map(|f| match f {
         Family::Ipv4 => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         Family::Ipv6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
@@ -133,7 +133,10 @@ async fn body_within(resp: &mut reqwest::Response, limit: usize) -> Result<Vec<u
 
 /// The operator's settings (`/api/v1/site`); `None` when the probe does
 /// not answer with them, an error when the answer passes its bound.
-pub async fn site(client: &reqwest::Client, base: &Url) -> Result<Option<SiteInfo>, Problem> {
+pub(super) async fn site(
+    client: &reqwest::Client,
+    base: &Url,
+) -> Result<Option<SiteInfo>, Problem> {
     let Ok(url) = base.join("api/v1/site") else {
         return Ok(None);
     };
@@ -154,7 +157,7 @@ pub async fn site(client: &reqwest::Client, base: &Url) -> Result<Option<SiteInf
 /// that family when its site names one of the same site as `base` (the
 /// rule of [`origins`], with the `--site-domain`s given), else
 /// `base` itself; a named origin of another site is refused.
-pub fn origin_for(
+pub(super) fn origin_for(
     site: Option<&SiteInfo>,
     family: Family,
     base: &Url,
@@ -179,7 +182,7 @@ pub fn origin_for(
 
 /// What the check has got to, for live progress.
 #[derive(Debug, Clone, Copy)]
-pub enum Step<'a> {
+pub(super) enum Step<'a> {
     /// Waiting for a free scan slot.
     Queued(Queued),
     /// A port's state is known: `done` of `total`.
@@ -193,7 +196,7 @@ pub enum Step<'a> {
 /// The check of the address this request comes from, with `plan` if one
 /// is named; `on_step` learns of a wait in the queue and of each port
 /// (with the count done and the plan's total).
-pub async fn check(
+pub(super) async fn check(
     client: &reqwest::Client,
     base: &Url,
     plan: Option<&str>,

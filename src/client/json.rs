@@ -14,7 +14,7 @@ use crate::api::Report;
 use crate::texts::Lang;
 
 /// The JSON of `run`, one line with a newline.
-pub fn render(run: &Run, lang: Lang) -> String {
+pub(super) fn render(run: &Run, lang: Lang) -> String {
     let mut top = json!({ "state": run.state() });
     let fields = |c: &Checked| match &c.result {
         Ok(done) => json!({ "report": done.report, "evaluation": done.evaluation }),
@@ -46,7 +46,7 @@ fn merge(into: &mut Value, from: Value) {
 /// The report in a previous check's JSON: this format's output (the first
 /// check's report when there are several) or a bare report of
 /// `/api/v1/scan`.
-pub fn previous_report(text: &str) -> Result<Report, String> {
+pub(super) fn previous_report(text: &str) -> Result<Report, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let report = if let Some(r) = value.get("report") {
         r.clone()

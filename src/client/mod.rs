@@ -13,15 +13,15 @@
 //! enters.
 
 pub mod args;
-pub mod checkmk;
-pub mod evaluation;
+mod checkmk;
+mod evaluation;
 pub mod fetch;
-pub mod json;
-pub mod nagios;
-pub mod outcome;
-pub mod progress;
-pub mod text;
-pub mod words;
+mod json;
+mod nagios;
+mod outcome;
+mod progress;
+mod text;
+mod words;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;

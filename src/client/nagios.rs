@@ -11,7 +11,7 @@ use crate::texts::explain::explain;
 use crate::texts::words::{family_name, level_word};
 
 /// The plugin output of `run`, ending with a newline.
-pub fn render(run: &Run, lang: Lang) -> String {
+pub(super) fn render(run: &Run, lang: Lang) -> String {
     let summary: Vec<String> = run
         .checks
         .iter()

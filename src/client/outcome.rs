@@ -13,7 +13,7 @@ use crate::texts::words::{family_name, retry_in};
 
 /// Why there is no result.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
+pub(super) enum Problem {
     /// The URL (or the origin the probe named) cannot be used.
     BadUrl(String),
     /// `--expect-open 445`.
@@ -34,7 +34,7 @@ pub enum Problem {
 
 /// How another origin came up.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Foreign {
+pub(super) enum Foreign {
     /// The probe redirected a request there.
     Redirect,
     /// `/api/v1/site` names it for an address family, but it is not of the
@@ -45,7 +45,7 @@ pub enum Foreign {
 /// A part of the probe's answer that a bound of [`crate::api::bounds`]
 /// limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
+pub(super) enum Part {
     /// The body of a refusal or error (HTTP status).
     ErrorBody(u16),
     /// The answer of `/api/v1/site`.
@@ -60,7 +60,7 @@ pub enum Part {
 
 impl Part {
     /// The bound, in bytes.
-    pub fn limit(self) -> usize {
+    pub(super) fn limit(self) -> usize {
         use crate::api::bounds;
         match self {
             Part::ErrorBody(_) | Part::Site => bounds::BODY,
@@ -87,7 +87,7 @@ impl Part {
 }
 
 /// A size for people: `1 MiB`, `64 KiB`, else in bytes.
-pub fn size_words(bytes: usize) -> String {
+pub(super) fn size_words(bytes: usize) -> String {
     const KIB: usize = 1 << 10;
     const MIB: usize = 1 << 20;
     match bytes {
@@ -100,7 +100,7 @@ pub fn size_words(bytes: usize) -> String {
 impl Problem {
     /// The problem in one line in `lang` (the probe's own reasons, which it
     /// gives in English, follow after a colon).
-    pub fn text(&self, lang: Lang) -> String {
+    pub(super) fn text(&self, lang: Lang) -> String {
         let de = lang == Lang::De;
         match self {
             Problem::BadUrl(why) => match lang {
@@ -171,7 +171,7 @@ impl Problem {
 
 /// A finished check.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Done {
+pub(super) struct Done {
     pub report: Report,
     /// The plan the probe announced for this check.
     pub plan: Plan,
@@ -181,7 +181,7 @@ pub struct Done {
 impl Done {
     /// The report with the client's verdict (expected ports accepted), the
     /// one every format shows.
-    pub fn judged_report(&self) -> Report {
+    pub(super) fn judged_report(&self) -> Report {
         Report {
             verdict: self.evaluation.verdict.clone(),
             ..self.report.clone()
@@ -191,13 +191,13 @@ impl Done {
 
 /// One check: of the URL's own family (`family` none) or of one family.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Checked {
+pub(super) struct Checked {
     pub family: Option<Family>,
     pub result: Result<Done, Problem>,
 }
 
 impl Checked {
-    pub fn state(&self) -> MonitorState {
+    pub(super) fn state(&self) -> MonitorState {
         match &self.result {
             Ok(done) => done.evaluation.state,
             Err(_) => MonitorState::Unknown,
@@ -205,7 +205,7 @@ impl Checked {
     }
 
     /// `IPv4: ` before a family's texts, nothing for a check of the URL.
-    pub fn prefix(&self) -> String {
+    pub(super) fn prefix(&self) -> String {
         self.family
             .map(|f| format!("{}: ", family_name(f)))
             .unwrap_or_default()
@@ -214,7 +214,7 @@ impl Checked {
 
 /// Everything a run produced.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Run {
+pub(super) struct Run {
     pub checks: Vec<Checked>,
     /// The report given with `--compare`.
     pub previous: Option<Report>,
@@ -222,7 +222,7 @@ pub struct Run {
 
 impl Run {
     /// A run that failed before any check.
-    pub fn failed(problem: Problem) -> Run {
+    pub(super) fn failed(problem: Problem) -> Run {
         Run {
             checks: vec![Checked {
                 family: None,
@@ -233,7 +233,7 @@ impl Run {
     }
 
     /// The worst state of its checks.
-    pub fn state(&self) -> MonitorState {
+    pub(super) fn state(&self) -> MonitorState {
         self.checks
             .iter()
             .map(Checked::state)
@@ -251,7 +251,7 @@ pub(crate) mod fixtures {
 
     /// A check where only `open` answered (everything else filtered), in
     /// 412 ms, with `expect` expected open.
-    pub fn done(open: &[u16], expect: &[u16]) -> Done {
+    pub(crate) fn done(open: &[u16], expect: &[u16]) -> Done {
         let plan = Plan::standard();
         let mut report = plan.sample_forwarded("198.51.100.7".parse().unwrap(), open);
         for p in report.ports.iter_mut().chain(report.control.iter_mut()) {
@@ -269,7 +269,7 @@ pub(crate) mod fixtures {
         }
     }
 
-    pub fn run(family: Option<Family>, done: Done) -> Run {
+    pub(crate) fn run(family: Option<Family>, done: Done) -> Run {
         Run {
             checks: vec![Checked {
                 family,

@@ -13,7 +13,7 @@ use super::words::progress_line;
 
 /// Where progress goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Progress {
+pub(super) enum Progress {
     /// One line on the terminal (stdout), rewritten in place.
     Live,
     /// A plain line per port on stderr.
@@ -24,7 +24,7 @@ pub enum Progress {
 
 impl Progress {
     /// Shows how far the check has got.
-    pub fn step(self, step: Step<'_>, lang: Lang) {
+    pub(super) fn step(self, step: Step<'_>, lang: Lang) {
         let line = match step {
             Step::Queued(q) => queued_line(q.position, q.wait_s, lang),
             Step::Port { event, done, total } => progress_line(event, done, total, lang),
@@ -42,7 +42,7 @@ impl Progress {
     }
 
     /// Clears the live line before the result is printed.
-    pub fn finish(self) {
+    pub(super) fn finish(self) {
         if self == Progress::Live {
             let mut out = std::io::stdout().lock();
             let _ = write!(out, "\r\x1b[2K");

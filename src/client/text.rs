@@ -12,7 +12,7 @@ use crate::texts::summary::report_summary;
 use crate::texts::words::family_name;
 
 /// The text of `run`.
-pub fn render(run: &Run, lang: Lang) -> String {
+pub(super) fn render(run: &Run, lang: Lang) -> String {
     let sections: Vec<String> = run
         .checks
         .iter()

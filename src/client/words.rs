@@ -11,7 +11,7 @@ use crate::texts::explain::explain;
 use crate::texts::words::{level_sentence, level_word, port_list, state_word};
 
 /// One expected port and whether it was found open.
-pub fn expected_line(e: &ExpectedPort, lang: Lang) -> String {
+pub(super) fn expected_line(e: &ExpectedPort, lang: Lang) -> String {
     let port = e.port;
     match (e.state, lang) {
         (_, Lang::De) if e.met => format!("Erwartet offen: Port {port} – offen, wie erwartet"),
@@ -32,7 +32,7 @@ pub fn expected_line(e: &ExpectedPort, lang: Lang) -> String {
 /// The result in one line: the level and the findings' titles, or the
 /// level's sentence when there is no finding; expected ports that are
 /// missing follow.
-pub fn one_line(eval: &Evaluation, plan: &Plan, lang: Lang) -> String {
+pub(super) fn one_line(eval: &Evaluation, plan: &Plan, lang: Lang) -> String {
     let v = &eval.verdict;
     let mut parts = vec![if v.findings.is_empty() {
         level_sentence(v.level, plan, lang)
@@ -61,7 +61,7 @@ pub fn one_line(eval: &Evaluation, plan: &Plan, lang: Lang) -> String {
 }
 
 /// A port's state as soon as the probe knows it, with how far the check is.
-pub fn progress_line(e: &PortEvent, done: usize, total: usize, lang: Lang) -> String {
+pub(super) fn progress_line(e: &PortEvent, done: usize, total: usize, lang: Lang) -> String {
     let r = &e.result;
     format!(
         "[{done:>2}/{total}] {:<5} {:<14} {}",

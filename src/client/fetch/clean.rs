@@ -25,7 +25,7 @@ use serde_json::Value;
 
 /// `s` with line breaks and tabs as spaces and without other control or
 /// format characters.
-pub fn text(s: &str) -> Cow<'_, str> {
+pub(crate) fn text(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| breaks_line(c) || removed(c)) {
         return Cow::Borrowed(s);
     }
@@ -41,7 +41,7 @@ pub fn text(s: &str) -> Cow<'_, str> {
 /// keys are kept: only known keys are read, and they never reach output).
 /// Text that is no JSON comes back cleaned as a whole; it fails to decode
 /// anyway.
-pub fn json(raw: &str) -> String {
+pub(crate) fn json(raw: &str) -> String {
     // Without an escape, the strings are as raw as the text: nothing to do
     // when the text is clean (the common case, kept cheap for long streams).
     if !raw.contains('\\') && matches!(text(raw), Cow::Borrowed(_)) {

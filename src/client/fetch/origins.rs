@@ -23,7 +23,7 @@ use url::{Host, Url};
 
 /// A host the probe's family origins may be on (`--site-domain`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SiteHost {
+pub(crate) enum SiteHost {
     /// A domain name (lowercase, punycode, without a final dot): itself and
     /// its subdomains.
     Domain(String),
@@ -33,7 +33,7 @@ pub enum SiteHost {
 
 impl SiteHost {
     /// The host of `url`, if it has one.
-    pub fn of(url: &Url) -> Option<SiteHost> {
+    pub(crate) fn of(url: &Url) -> Option<SiteHost> {
         Some(match url.host()? {
             Host::Domain(d) => SiteHost::Domain(d.trim_end_matches('.').to_owned()),
             Host::Ipv4(ip) => SiteHost::Ip(ip.into()),
@@ -57,7 +57,7 @@ impl SiteHost {
 
 /// Reads a `--site-domain`: a domain name (`check.example`) or an IP
 /// address (`192.0.2.1`, `::1`, `[::1]`).
-pub fn parse_site_host(s: &str) -> Result<SiteHost, String> {
+pub(crate) fn parse_site_host(s: &str) -> Result<SiteHost, String> {
     let s = s.trim();
     if let Ok(ip) = s.trim_matches(|c| c == '[' || c == ']').parse::<IpAddr>() {
         return Ok(SiteHost::Ip(ip));
@@ -72,7 +72,7 @@ pub fn parse_site_host(s: &str) -> Result<SiteHost, String> {
 
 /// Whether `named`, an origin the probe at `base` names for an address
 /// family, belongs to the same site (the rule of this module).
-pub fn same_site(base: &Url, named: &Url, site_domains: &[SiteHost]) -> bool {
+pub(crate) fn same_site(base: &Url, named: &Url, site_domains: &[SiteHost]) -> bool {
     if base.scheme() == "https" && named.scheme() != "https" {
         return false;
     }
@@ -86,7 +86,7 @@ pub fn same_site(base: &Url, named: &Url, site_domains: &[SiteHost]) -> bool {
 }
 
 /// Whether `to` is of the same origin (scheme, host, port) as `from`.
-pub fn same_origin(from: &Url, to: &Url) -> bool {
+pub(crate) fn same_origin(from: &Url, to: &Url) -> bool {
     from.origin() == to.origin()
 }
 
