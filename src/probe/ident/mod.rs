@@ -115,12 +115,10 @@ use crate::probe::metrics::Held;
 
 pub(crate) mod io;
 mod progress;
+pub use progress::read_in_pieces;
 pub mod services;
 mod steps;
 pub mod text;
-
-pub use progress::read_in_pieces;
-pub use steps::{Step, steps_for};
 
 /// How long and how much identification may spend on one port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,30 +144,32 @@ impl Budget {
 /// Most connections identification holds open to one port at a time: the
 /// SMB step's five dialect negotiations, the SMB1 question and two session
 /// setups (TLS uses three, plain one).
-pub const MAX_CONNECTIONS_PER_PORT: usize = services::smb::DIALECTS.len() + 3;
+pub(crate) const MAX_CONNECTIONS_PER_PORT: usize = services::smb::DIALECTS.len() + 3;
 
 /// The scan's own connection to a port it found open, handed to
 /// identification.
 #[derive(Debug)]
-pub struct Opened {
+pub(crate) struct Opened {
     pub stream: TcpStream,
     /// When the handshake ended.
     pub connected_at: Instant,
     /// The handshake's round-trip time.
     pub rtt: Duration,
-    /// Keeps the socket counted among the scan's while it is held.
+    /// Keeps the socket counted among the scan's while it is held (never
+    /// read: dropping it is what counts).
+    #[allow(dead_code)]
     pub counted: Held,
 }
 
 /// Shortest wait for a service to close the scan's connection unasked.
-pub const CLOSED_AT_ONCE_MIN: Duration = Duration::from_millis(20);
+pub(crate) const CLOSED_AT_ONCE_MIN: Duration = Duration::from_millis(20);
 
 /// How long after the handshake a close still counts as "at once": a
 /// service that closes the moment it accepts is seen one round trip after
 /// the handshake ended (the probe's ACK there, its FIN or RST back); half a
 /// round trip more covers the link's jitter, and a busy server gets at
 /// least [`CLOSED_AT_ONCE_MIN`].
-pub fn closed_at_once_within(rtt: Duration) -> Duration {
+pub(crate) fn closed_at_once_within(rtt: Duration) -> Duration {
     (rtt * 3 / 2).max(CLOSED_AT_ONCE_MIN)
 }
 
@@ -203,7 +203,7 @@ pub async fn identify(addr: SocketAddr, expects: Service, budget: Budget) -> Por
 /// that takes connections and drops them) ends identification there, as the
 /// protocols' own connections would each find it closed too, one after the
 /// other, a round trip or two each.
-pub async fn identify_on(
+pub(crate) async fn identify_on(
     addr: SocketAddr,
     expects: Service,
     budget: Budget,

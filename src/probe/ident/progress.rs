@@ -65,7 +65,7 @@ impl ResponseProgress {
 
     /// Where the body of a whole answer starts: just past its first empty
     /// line, if it has one.
-    pub fn body_start(buf: &[u8]) -> Option<usize> {
+    pub(crate) fn body_start(buf: &[u8]) -> Option<usize> {
         ResponseProgress::default().head_end(buf)
     }
 
@@ -118,6 +118,7 @@ pub struct LineProgress {
 }
 
 impl LineProgress {
+    /// Whether `buf`, the bytes so far, hold a whole line; reads each byte once over the calls.
     pub fn complete(&mut self, buf: &[u8]) -> bool {
         let new = buf.get(self.scanned..).unwrap_or_default();
         match new.iter().position(|&b| b == b'\n') {

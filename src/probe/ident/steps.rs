@@ -22,7 +22,7 @@ use crate::plan::Service;
 
 /// A conversation identification can have with a TCP service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Step {
+pub(super) enum Step {
     /// SMB2/3 negotiate, SMB1, session setup.
     Smb,
     /// A TLS handshake, then `GET /` over it.
@@ -52,7 +52,7 @@ pub enum Step {
 /// nothing else recognised (a silent port ends identification before).
 /// Kerberos comes last (a service that is something else has usually said
 /// so by then); NetBIOS is followed by SMB on the same port.
-pub fn steps_for(service: Service) -> &'static [Step] {
+pub(super) fn steps_for(service: Service) -> &'static [Step] {
     use Step::*;
     match service {
         Service::Smb => &[Smb, Tls, Plain, Rdp, Kerberos],

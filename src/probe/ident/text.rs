@@ -6,14 +6,14 @@
 pub use crate::probe::ident::progress::LineProgress;
 
 /// Bytes of a line banner the probe reads.
-pub const MAX_BANNER: usize = 512;
+pub(crate) const MAX_BANNER: usize = 512;
 /// Characters kept of a banner, header or title.
 pub const MAX_TEXT: usize = 200;
 /// Bytes of a greeting (SSH, FTP, Telnet, MySQL, VNC) the probe reads.
 pub const MAX_GREETING: usize = 1024;
 
 /// Printable text only, at most `max` characters.
-pub fn clip(s: &str, max: usize) -> String {
+pub(crate) fn clip(s: &str, max: usize) -> String {
     s.chars()
         .filter(|c| !c.is_control())
         .take(max)
@@ -23,7 +23,7 @@ pub fn clip(s: &str, max: usize) -> String {
 }
 
 /// Printable ASCII of a header value or banner line, at most [`MAX_TEXT`].
-pub fn printable(bytes: &[u8]) -> String {
+pub(crate) fn printable(bytes: &[u8]) -> String {
     let s: String = bytes
         .iter()
         .filter(|b| (0x20..0x7f).contains(*b))

@@ -19,12 +19,12 @@ const TERMINATOR: u8 = 0xff;
 const RESPONSE: u8 = 0x04;
 
 /// Longest PRELOGIN answer the probe reads (a real one is under 100 bytes).
-pub const MAX_RESPONSE: usize = 1024;
+pub(crate) const MAX_RESPONSE: usize = 1024;
 
 /// PRELOGIN: TDS header (type 0x12, end of message, length 41), then the
 /// option table (VERSION, ENCRYPTION, INSTOPT, THREADID, terminator) and
 /// its data: version 0, encryption off, default instance, thread 0.
-pub const PRELOGIN: [u8; 41] = [
+pub(crate) const PRELOGIN: [u8; 41] = [
     0x12, 0x01, 0x00, 0x29, 0x00, 0x00, 0x01, 0x00, // header
     0x00, 0x00, 0x15, 0x00, 0x06, // VERSION at 21, 6 bytes
     0x01, 0x00, 0x1b, 0x00, 0x01, // ENCRYPTION at 27, 1 byte

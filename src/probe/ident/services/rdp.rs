@@ -22,7 +22,7 @@ pub const CONNECTION_REQUEST: [u8; 19] = [
 ];
 
 /// Longest Connection Confirm the probe reads (a real one has 19 bytes).
-pub const MAX_CONFIRM: usize = 512;
+pub(crate) const MAX_CONFIRM: usize = 512;
 
 /// The length of what follows a TPKT header (version 3, reserved 0), `None`
 /// for a header that is not TPKT or announces less than an X.224 header.

@@ -21,13 +21,15 @@ pub const MAX_OFFER: usize = 256;
 /// The version a server announced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Version {
+    /// The major version (3).
     pub major: u16,
+    /// The minor version.
     pub minor: u16,
 }
 
 impl Version {
     /// `3.8`, as the report shows it.
-    pub fn label(self) -> String {
+    pub(crate) fn label(self) -> String {
         format!("{}.{}", self.major, self.minor)
     }
 

@@ -21,14 +21,19 @@ use crate::probe::ident::text::{MAX_TEXT, printable};
 /// What the first bytes of a service showed it to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Greeting {
+    /// An SSH server's identification line.
     Ssh(SshDetails),
+    /// An FTP server's greeting.
     Ftp(FtpDetails),
     /// An RFB server and the version it announced.
     Vnc(vnc::Version),
+    /// A MySQL server's handshake.
     Mysql(MysqlDetails),
+    /// A Telnet server's option negotiation.
     Telnet(TelnetDetails),
     /// A line of text from something else (SMTP, POP3, …).
     Other(String),
+    /// No bytes, or none that tell anything.
     Nothing,
 }
 
@@ -93,7 +98,7 @@ pub fn classify(buf: &[u8], expected: Service) -> Greeting {
 
 /// An SSH version line, `SSH-protoversion-softwareversion SP comments`
 /// (RFC 4253 4.2).
-pub fn parse_ssh(line: &[u8]) -> Option<SshDetails> {
+pub(crate) fn parse_ssh(line: &[u8]) -> Option<SshDetails> {
     let rest = line.strip_prefix(b"SSH-")?;
     let dash = rest.iter().position(|&b| b == b'-')?;
     let protocol = printable(&rest[..dash]);
@@ -119,7 +124,7 @@ pub fn parse_ssh(line: &[u8]) -> Option<SshDetails> {
 /// An FTP greeting line: a reply code a server may greet with (RFC 959
 /// 5.4: 120, 220, 421), then text. Without `expected`, only a line that
 /// names FTP and not SMTP.
-pub fn parse_ftp(line: &[u8], expected: bool) -> Option<FtpDetails> {
+pub(crate) fn parse_ftp(line: &[u8], expected: bool) -> Option<FtpDetails> {
     let [a, b, c, sep, ..] = *line else {
         return None;
     };

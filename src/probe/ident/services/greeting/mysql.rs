@@ -9,7 +9,7 @@ use crate::probe::ident::text::{MAX_GREETING, printable};
 /// The whole length (header included) of the packet at the start of `buf`
 /// when it looks like a server's first packet: a 3-byte length, sequence 0,
 /// and a handshake (10) or error (0xFF) marker.
-pub fn packet_len(buf: &[u8]) -> Option<usize> {
+pub(crate) fn packet_len(buf: &[u8]) -> Option<usize> {
     let [l0, l1, l2, seq, kind, ..] = *buf else {
         return None;
     };

@@ -22,6 +22,7 @@ const MAX_OPTIONS: usize = 32;
 /// What a Telnet server's bytes said, and the probe's answer to them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Negotiation {
+    /// The options the server asked for or offered.
     pub details: TelnetDetails,
     /// IAC WONT/DONT for every DO/WILL, in order.
     pub refusal: Vec<u8>,
@@ -29,7 +30,7 @@ pub struct Negotiation {
 
 /// Whether a server's bytes open with a negotiation command (IAC followed
 /// by WILL, WONT, DO, DONT or SB): Telnet.
-pub fn opens(buf: &[u8]) -> bool {
+pub(crate) fn opens(buf: &[u8]) -> bool {
     matches!(buf, [IAC, SB..=DONT, ..])
 }
 

@@ -41,9 +41,13 @@ pub fn request(host: &str) -> Vec<u8> {
 /// What an HTTP answer says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
+    /// The status code.
     pub status: u16,
+    /// The `Server` header.
     pub server: Option<String>,
+    /// The page's `<title>`.
     pub title: Option<String>,
+    /// The router or device admin interface the answer names, if any.
     pub admin_interface: Option<String>,
 }
 
@@ -122,7 +126,7 @@ pub fn parse_response(buf: &[u8]) -> Option<Response> {
 }
 
 /// The text of the first `<title>` element, whitespace collapsed.
-pub fn title_of(body: &[u8]) -> Option<String> {
+pub(crate) fn title_of(body: &[u8]) -> Option<String> {
     let start = find_ci(body, b"<title")?;
     let after = &body[start..];
     let open_end = after.iter().position(|&b| b == b'>')? + 1;
@@ -181,7 +185,11 @@ const ADMIN_SIGNATURES: &[(&str, &[&str])] = &[
 /// Titles and `Server` headers are trusted more than the page: in the body
 /// only a signature next to a password field counts (a shop selling a
 /// FRITZ!Box is not a FRITZ!Box).
-pub fn recognise_admin(title: Option<&str>, server: Option<&str>, body: &[u8]) -> Option<String> {
+pub(crate) fn recognise_admin(
+    title: Option<&str>,
+    server: Option<&str>,
+    body: &[u8],
+) -> Option<String> {
     let lower = |s: Option<&str>| s.unwrap_or("").to_ascii_lowercase();
     let (t, s) = (lower(title), lower(server));
     let page = String::from_utf8_lossy(body).to_ascii_lowercase();

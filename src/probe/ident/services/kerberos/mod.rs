@@ -79,7 +79,7 @@ impl KrbError {
 }
 
 /// RFC 4120 §7.5.9 name of an error code the probe is likely to see.
-pub fn error_name(code: i32) -> Option<&'static str> {
+pub(crate) fn error_name(code: i32) -> Option<&'static str> {
     Some(match code {
         6 => "KDC_ERR_C_PRINCIPAL_UNKNOWN",
         7 => "KDC_ERR_S_PRINCIPAL_UNKNOWN",

@@ -54,7 +54,7 @@ async fn negotiate_one(
 
 /// What a server said to an SMB1 negotiate offering only `NT LM 0.12`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Smb1Question {
+pub(super) enum Smb1Question {
     Accepted {
         signing_required: bool,
     },
@@ -170,7 +170,7 @@ pub(crate) async fn probe_smb(
 /// Combine the answers of one SMB identification: the per-dialect
 /// negotiations (in [`smb::DIALECTS`] order), the SMB1 question and the two
 /// session setups. `None` when nothing answered as SMB.
-pub fn smb_details(
+pub(super) fn smb_details(
     answers: &[Option<smb::NegotiateAnswer>],
     smb1: Option<Smb1Question>,
     guest: Option<smb::SessionOutcome>,

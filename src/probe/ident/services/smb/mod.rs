@@ -18,7 +18,6 @@ pub mod ntlm;
 
 mod conversation;
 pub(crate) use conversation::probe_smb;
-pub use conversation::smb_details;
 
 /// SMB2/3 dialects the probe offers, one at a time, ascending.
 pub const DIALECTS: [u16; 5] = [0x0202, 0x0210, 0x0300, 0x0302, 0x0311];
@@ -35,19 +34,18 @@ const CMD_SESSION_SETUP: u16 = 1;
 const SMB1_NEGOTIATE: u8 = 0x72;
 
 /// NTSTATUS values the probe tells apart.
-pub const STATUS_SUCCESS: u32 = 0;
-pub const STATUS_MORE_PROCESSING_REQUIRED: u32 = 0xC000_0016;
+pub(crate) const STATUS_SUCCESS: u32 = 0;
+pub(crate) const STATUS_MORE_PROCESSING_REQUIRED: u32 = 0xC000_0016;
 
 /// SMB2 session flags (MS-SMB2 2.2.6).
-pub const SESSION_FLAG_IS_GUEST: u16 = 0x0001;
-pub const SESSION_FLAG_IS_NULL: u16 = 0x0002;
+pub(crate) const SESSION_FLAG_IS_NULL: u16 = 0x0002;
 
 /// The answer did not have the shape of the message it should be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Malformed(pub &'static str);
 
 /// Printable name of a dialect, as nmap and Microsoft write it.
-pub fn dialect_name(d: u16) -> Option<&'static str> {
+pub(crate) fn dialect_name(d: u16) -> Option<&'static str> {
     Some(match d {
         0x0202 => "2.0.2",
         0x0210 => "2.1",
@@ -185,14 +183,14 @@ fn u64_at(b: &[u8], at: usize) -> Result<u64, Malformed> {
 
 /// The fields of an SMB2 response header the probe needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Smb2Header {
+pub(crate) struct Smb2Header {
     pub status: u32,
     pub command: u16,
     pub session_id: u64,
 }
 
 /// Read an SMB2 response header (the message without its 4-byte frame).
-pub fn parse_smb2_header(msg: &[u8]) -> Result<Smb2Header, Malformed> {
+pub(crate) fn parse_smb2_header(msg: &[u8]) -> Result<Smb2Header, Malformed> {
     if msg.get(..4) != Some(&SMB2_MAGIC[..]) {
         return Err(Malformed("not SMB2"));
     }
@@ -215,11 +213,16 @@ pub fn parse_smb2_header(msg: &[u8]) -> Result<Smb2Header, Malformed> {
 pub enum NegotiateAnswer {
     /// It chose `dialect`; `signing_required` from its security mode.
     Accepted {
+        /// The dialect chosen, e.g. `0x0311`.
         dialect: u16,
+        /// Whether the server requires signing.
         signing_required: bool,
     },
     /// An SMB2 error: it speaks SMB2 but not the offered dialect(s).
-    Refused { status: u32 },
+    Refused {
+        /// The NTSTATUS code of the error.
+        status: u32,
+    },
     /// An SMB1 answer to an SMB2 request: an SMB1-only server.
     Smb1Only,
 }
@@ -252,7 +255,10 @@ pub fn parse_negotiate_response(msg: &[u8]) -> Result<NegotiateAnswer, Malformed
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Smb1Answer {
     /// It chose `NT LM 0.12`.
-    Accepted { signing_required: bool },
+    Accepted {
+        /// Whether the server requires signing.
+        signing_required: bool,
+    },
     /// An SMB answer that declines SMB1 (an error, no dialect chosen, or an
     /// SMB2 answer).
     Refused,
@@ -305,8 +311,11 @@ pub fn session_setup_request(message_id: u64, session_id: u64, token: &[u8]) -> 
 /// The answer to a SESSION_SETUP.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionSetupAnswer {
+    /// The NTSTATUS code.
     pub status: u32,
+    /// The session the server assigned.
     pub session_id: u64,
+    /// The SMB2 session flags (guest, null session).
     pub session_flags: u16,
     /// The security blob (SPNEGO), within the message.
     pub token: Vec<u8>,
@@ -350,16 +359,19 @@ pub fn parse_session_setup_response(msg: &[u8]) -> Result<SessionSetupAnswer, Ma
 
 /// How a session setup without a password ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionOutcome {
+pub(crate) enum SessionOutcome {
     /// Granted; `flags` are the SMB2 session flags.
     Granted { flags: u16 },
     /// Refused with this NTSTATUS (logon failure, access denied, …).
-    Refused { status: u32 },
+    Refused {
+        /// The NTSTATUS code of the error.
+        status: u32,
+    },
 }
 
 /// Whether a session granted to an unknown user is guest access: granted and
 /// not merely a null session.
-pub fn is_guest_grant(o: SessionOutcome) -> bool {
+pub(crate) fn is_guest_grant(o: SessionOutcome) -> bool {
     matches!(o, SessionOutcome::Granted { flags } if flags & SESSION_FLAG_IS_NULL == 0)
 }
 

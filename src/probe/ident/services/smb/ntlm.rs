@@ -11,6 +11,7 @@ use hmac::{Hmac, Mac};
 use md4::{Digest, Md4};
 use md5::Md5;
 
+/// The first 8 bytes of every NTLM message.
 pub const SIGNATURE: &[u8; 8] = b"NTLMSSP\0";
 
 const NEGOTIATE_UNICODE: u32 = 0x0000_0001;
@@ -57,8 +58,11 @@ pub fn negotiate_message(anonymous: bool) -> Vec<u8> {
 /// What the probe needs from a CHALLENGE_MESSAGE (type 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Challenge {
+    /// The server's 8-byte challenge.
     pub server_challenge: [u8; 8],
+    /// The negotiate flags.
     pub flags: u32,
+    /// The AV pairs (target info), as sent.
     pub target_info: Vec<u8>,
 }
 
@@ -101,7 +105,7 @@ fn hmac_md5(key: &[u8], parts: &[&[u8]]) -> [u8; 16] {
 }
 
 /// NTOWFv2 for `user`/`domain` with the empty password.
-pub fn ntowf_v2_empty_password(user: &str, domain: &str) -> [u8; 16] {
+pub(crate) fn ntowf_v2_empty_password(user: &str, domain: &str) -> [u8; 16] {
     let nt_hash: [u8; 16] = Md4::digest(utf16le("")).into();
     let ident = utf16le(&(user.to_uppercase() + domain));
     hmac_md5(&nt_hash, &[&ident])

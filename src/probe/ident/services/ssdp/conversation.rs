@@ -14,7 +14,7 @@ use crate::probe::ident::io::udp::{Datagrams, Received};
 
 /// Search for a UPnP device at `target`'s port 1900, waiting
 /// [`wait_for`]`(rtt)` after the last search.
-pub async fn check(target: IpAddr, rtt: Option<Duration>) -> UpnpResult {
+pub(crate) async fn check(target: IpAddr, rtt: Option<Duration>) -> UpnpResult {
     search(SocketAddr::new(target, SSDP_PORT), wait_for(rtt)).await
 }
 
@@ -22,7 +22,7 @@ pub async fn check(target: IpAddr, rtt: Option<Duration>) -> UpnpResult {
 /// up to `wait` after the last search. A second search follows a quarter of
 /// `wait` after the first if nothing has answered by then (a datagram or
 /// its answer may be lost), so silence costs `1.25 × wait`, not two waits.
-pub async fn search(to: SocketAddr, wait: Duration) -> UpnpResult {
+pub(super) async fn search(to: SocketAddr, wait: Duration) -> UpnpResult {
     let started = Instant::now();
     let mut result = UpnpResult {
         answer: UpnpAnswer::NoAnswer,

@@ -26,7 +26,9 @@ use crate::probe::ident::io::udp::UdpBudget;
 use crate::probe::ident::text::printable;
 
 mod conversation;
-pub use conversation::{check, search};
+pub(crate) use conversation::check;
+#[cfg(test)]
+use conversation::search;
 
 /// The port UPnP devices listen on for SSDP searches (UDA 1.1, 1.3.2).
 pub const SSDP_PORT: u16 = 1900;
@@ -36,11 +38,11 @@ pub const SSDP_PORT: u16 = 1900;
 pub const MAX_DATAGRAM: usize = 2048;
 
 /// Searches sent at most: one, and one more if nothing answered it.
-pub const MAX_SEARCHES: u8 = 2;
+pub(crate) const MAX_SEARCHES: u8 = 2;
 
 /// Datagrams read at most per check, from the visitor's address (others
 /// are dropped uncounted).
-pub const MAX_DATAGRAMS: usize = 8;
+pub(crate) const MAX_DATAGRAMS: usize = 8;
 
 /// What the UDP layer may spend on one check.
 pub(crate) const BUDGET: UdpBudget = UdpBudget {
@@ -60,7 +62,7 @@ const NETWORK_WAIT: (Duration, Duration) = (Duration::from_millis(100), Duration
 
 /// How long to wait for an answer to one search, given the visitor's
 /// round-trip time when the probe knows it (the upper bound otherwise).
-pub fn wait_for(rtt: Option<Duration>) -> Duration {
+pub(crate) fn wait_for(rtt: Option<Duration>) -> Duration {
     let (floor, ceiling) = NETWORK_WAIT;
     let network = rtt.map_or(ceiling, |rtt| rtt.saturating_mul(4).clamp(floor, ceiling));
     DEVICE_DELAY + network
@@ -68,7 +70,7 @@ pub fn wait_for(rtt: Option<Duration>) -> Duration {
 
 /// The search target: root devices. Every UPnP device, an Internet
 /// Gateway Device included, answers for it.
-pub const SEARCH_TARGET: &str = "upnp:rootdevice";
+pub(crate) const SEARCH_TARGET: &str = "upnp:rootdevice";
 
 /// The M-SEARCH the probe sends to `to` (the visitor's own address).
 /// `MX: 1` lets a device that honours it wait at most one second.
@@ -84,9 +86,13 @@ pub fn m_search(to: SocketAddr) -> Vec<u8> {
 /// the header is missing or empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SsdpAnswer {
+    /// The `SERVER` header.
     pub server: Option<String>,
+    /// The `LOCATION` header (the device description's URL).
     pub location: Option<String>,
+    /// The `ST` header (the search target answered).
     pub st: Option<String>,
+    /// The `USN` header (the device's unique name).
     pub usn: Option<String>,
 }
 

@@ -20,13 +20,15 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 /// chain; real ones are a few KiB).
 pub const MAX_FLIGHT: usize = 32 * 1024;
 
+/// The record version of TLS 1.0.
 pub const TLS1_0: u16 = 0x0301;
+/// The record version of TLS 1.1.
 pub const TLS1_1: u16 = 0x0302;
-pub const TLS1_2: u16 = 0x0303;
-pub const TLS1_3: u16 = 0x0304;
+pub(crate) const TLS1_2: u16 = 0x0303;
+pub(crate) const TLS1_3: u16 = 0x0304;
 
 /// Name of a protocol version as the API reports it.
-pub fn version_name(v: u16) -> Option<&'static str> {
+pub(crate) fn version_name(v: u16) -> Option<&'static str> {
     Some(match v {
         TLS1_0 => "TLSv1.0",
         TLS1_1 => "TLSv1.1",
@@ -37,7 +39,8 @@ pub fn version_name(v: u16) -> Option<&'static str> {
 }
 
 /// Whether a version is older than TLS 1.2.
-pub fn is_outdated(name: &str) -> bool {
+#[cfg(test)]
+pub(crate) fn is_outdated(name: &str) -> bool {
     matches!(name, "TLSv1.0" | "TLSv1.1")
 }
 
@@ -94,7 +97,9 @@ pub enum LegacyAnswer {
     /// A ServerHello with `version`; `certificate` is the end-entity
     /// certificate (DER) when the Certificate message came with it.
     Hello {
+        /// The version the server chose.
         version: u16,
+        /// The end-entity certificate (DER), when it came along.
         certificate: Option<Vec<u8>>,
     },
     /// An alert: the server refused (usually protocol_version).
