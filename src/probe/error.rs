@@ -18,7 +18,7 @@ use crate::probe::visitor::undeclared_proxy::ProxyNotTrusted;
 
 /// Every way an API request can fail.
 #[derive(Debug)]
-pub enum ApiError {
+pub(crate) enum ApiError {
     BadForwarding(BadForwarding),
     NotAllowed(NotAllowed),
     RateLimited(Duration),
@@ -54,7 +54,7 @@ impl From<Refused> for ApiError {
 }
 
 impl ApiError {
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             ApiError::BadForwarding(_) | ApiError::UnknownPlan(_) => StatusCode::BAD_REQUEST,
             ApiError::NotAllowed(_) | ApiError::CrossSite => StatusCode::FORBIDDEN,
@@ -127,12 +127,12 @@ impl ApiError {
     }
 
     /// The error's code on the wire.
-    pub fn code(&self) -> ErrorCode {
+    pub(crate) fn code(&self) -> ErrorCode {
         self.code_and_message().0
     }
 
     /// The JSON body the client gets (also sent as the stream's `error` event).
-    pub fn body(&self) -> ErrorBody {
+    pub(crate) fn body(&self) -> ErrorBody {
         if let ApiError::Internal(detail) = self {
             tracing::error!(detail, "request failed inside the probe");
         }

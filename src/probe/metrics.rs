@@ -83,7 +83,7 @@ fn registered<M: Metric + Clone>(r: &mut Registry, name: &str, help: &str, metri
 }
 
 impl Metrics {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut r = Registry::with_prefix("portcheck");
         let r = &mut r;
         Metrics {
@@ -133,7 +133,7 @@ impl Metrics {
     }
 
     /// Count a completed scan.
-    pub fn record_scan(&self, report: &Report) {
+    pub(crate) fn record_scan(&self, report: &Report) {
         let labels = ScanLabels {
             family: json_name(report.target.family),
             level: json_name(report.verdict.level),
@@ -154,7 +154,7 @@ impl Metrics {
     }
 
     /// Count a refused scan request.
-    pub fn record_refused(&self, code: ErrorCode) {
+    pub(crate) fn record_refused(&self, code: ErrorCode) {
         let code = json_name(code);
         self.refusal_log.record(&code);
         self.refused.get_or_create(&RefusedLabels { code }).inc();
@@ -173,10 +173,10 @@ impl Metrics {
 
 /// Counts one in a gauge while alive (an open socket, a running scan).
 #[derive(Debug)]
-pub struct Held(Gauge);
+pub(crate) struct Held(Gauge);
 
 impl Held {
-    pub fn new(gauge: &Gauge) -> Self {
+    pub(crate) fn new(gauge: &Gauge) -> Self {
         gauge.inc();
         Held(gauge.clone())
     }
@@ -189,7 +189,7 @@ impl Drop for Held {
 }
 
 /// `GET /metrics`: the exposition in the OpenMetrics text format.
-pub async fn exposition(State(metrics): State<Metrics>) -> Response {
+pub(crate) async fn exposition(State(metrics): State<Metrics>) -> Response {
     (
         [(
             header::CONTENT_TYPE,
@@ -201,7 +201,7 @@ pub async fn exposition(State(metrics): State<Metrics>) -> Response {
 }
 
 /// Only `/metrics`, for a separate metrics listener.
-pub fn router(metrics: Metrics) -> Router {
+pub(crate) fn router(metrics: Metrics) -> Router {
     Router::new()
         .route("/metrics", get(exposition))
         .with_state(metrics)

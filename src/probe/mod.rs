@@ -20,13 +20,13 @@
 
 pub mod admission;
 pub mod config;
-pub mod error;
+mod error;
 pub mod ident;
-pub mod metrics;
-pub mod routes;
+mod metrics;
+mod routes;
 pub mod scan;
 pub mod server;
-pub mod shutdown;
+mod shutdown;
 pub mod state;
-pub mod visitor;
-pub mod www;
+pub(crate) mod visitor;
+mod www;

@@ -37,17 +37,16 @@ use crate::verdict;
 mod connect;
 mod timing;
 
-pub use connect::{IcmpError, Outcome, classify_error, second_syn_after};
+pub(crate) use connect::Outcome;
 
-pub use timing::{
-    LOSSY_MAX_ATTEMPTS, MAX_ATTEMPTS, RttEstimate, Timing, attempts_allowed, timeout_for,
-};
+pub use timing::Timing;
+pub(crate) use timing::{RttEstimate, attempts_allowed, timeout_for};
 
 /// How a scan runs, besides its target: timeouts, the identification
 /// budget (`None` turns identification off), and the gauge that counts the
 /// scan's open sockets (the running probe's own).
 #[derive(Debug, Clone)]
-pub struct ScanSetup {
+pub(crate) struct ScanSetup {
     pub timing: Timing,
     pub identify: Option<ident::Budget>,
     pub sockets: Gauge,
@@ -58,7 +57,7 @@ impl ScanSetup {
     /// identification together: every attempt a silent port may get, each
     /// at the ceiling, then one identification budget. [`scan`] enforces it
     /// with a deadline.
-    pub fn worst_case(&self, plan: &Plan) -> Duration {
+    pub(crate) fn worst_case(&self, plan: &Plan) -> Duration {
         let has_ports = plan.entries().next().is_some();
         timing::worst_case(self.timing, self.identify.map(|b| b.time), has_ports)
     }
@@ -97,7 +96,7 @@ pub async fn scan_with(
 /// ports, each within its own budget. The `port` event is sent at connect
 /// time, so the page shows an open port at once; what identification learnt
 /// is in the final report's `details`, and the verdict uses it.
-pub async fn scan(
+pub(crate) async fn scan(
     target: IpAddr,
     plan: &Plan,
     setup: &ScanSetup,

@@ -16,14 +16,14 @@ use tokio_util::task::TaskTracker;
 
 /// The probe's shutdown: begun once, then drained within the grace period.
 #[derive(Debug, Clone)]
-pub struct Shutdown {
+pub(crate) struct Shutdown {
     token: CancellationToken,
     tasks: TaskTracker,
     grace: Duration,
 }
 
 impl Shutdown {
-    pub fn new(grace: Duration) -> Self {
+    pub(crate) fn new(grace: Duration) -> Self {
         Shutdown {
             token: CancellationToken::new(),
             tasks: TaskTracker::new(),
@@ -32,22 +32,22 @@ impl Shutdown {
     }
 
     /// Stop taking new work. Idempotent.
-    pub fn begin(&self) {
+    pub(crate) fn begin(&self) {
         self.token.cancel();
     }
 
     /// Whether shutdown has begun.
-    pub fn is_begun(&self) -> bool {
+    pub(crate) fn is_begun(&self) -> bool {
         self.token.is_cancelled()
     }
 
     /// Completes once shutdown has begun.
-    pub async fn begun(&self) {
+    pub(crate) async fn begun(&self) {
         self.token.cancelled().await;
     }
 
     /// Run `task` as work that shutdown waits for.
-    pub fn spawn<F>(&self, task: F) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(&self, task: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
@@ -57,7 +57,7 @@ impl Shutdown {
 
     /// Begin shutdown and wait for the tracked work, at most the grace
     /// period. True when everything finished in time.
-    pub async fn drain(&self) -> bool {
+    pub(crate) async fn drain(&self) -> bool {
         self.begin();
         self.tasks.close();
         tokio::time::timeout(self.grace, self.tasks.wait())

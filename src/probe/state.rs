@@ -41,7 +41,7 @@ use crate::probe::www::assets::Assets;
 /// What the listener knows about the connection a request arrived on; the
 /// handlers read it with axum's `ConnectInfo` (tests mock it).
 #[derive(Debug, Clone, Copy)]
-pub struct ConnInfo {
+pub(crate) struct ConnInfo {
     pub peer: Peer,
     /// TCP's round-trip estimate for the connection (`TCP_INFO`), when known.
     pub rtt: Option<RttEstimate>,
@@ -52,21 +52,24 @@ pub struct ProbeState {
     /// The plans a scan can pick by name, the default first:
     /// [`Plan::catalogue`] (tests choose others).
     pub plans: Vec<Plan>,
-    pub policy: TargetPolicy,
-    pub trust: Trust,
+    pub(crate) policy: TargetPolicy,
+    pub(crate) trust: Trust,
     /// Timeouts, identification budget and this probe's socket gauge.
-    pub scan: ScanSetup,
+    pub(crate) scan: ScanSetup,
+    /// The scan rate limit per network.
     pub limiter: RateLimit,
     /// Every request's allowance, per site network.
-    pub requests: RateLimit,
+    pub(crate) requests: RateLimit,
+    /// The scan slots and their queue.
     pub slots: ScanSlots,
     /// Running connections and scans, and the signal to stop taking more.
-    pub shutdown: Shutdown,
-    pub page: Page,
+    pub(crate) shutdown: Shutdown,
+    pub(crate) page: Page,
+    /// The Prometheus counters.
     pub metrics: Metrics,
-    pub metrics_mode: MetricsMode,
+    pub(crate) metrics_mode: MetricsMode,
     /// Every connection is closed after this long (a queued request too).
-    pub connection_lifetime: Duration,
+    pub(crate) connection_lifetime: Duration,
 }
 
 impl FromRef<Arc<ProbeState>> for Page {
@@ -84,21 +87,21 @@ impl FromRef<Arc<ProbeState>> for Metrics {
 /// An admitted scan: whom to scan (and whether a proxy seems to stand in
 /// for the visitor), what the handshake said about the path, and the scan
 /// slot it holds until it ends.
-pub struct Admitted {
+pub(crate) struct Admitted {
     pub target: Target,
     pub rtt: Option<RttEstimate>,
     pub slot: ScanSlot,
 }
 
 /// A scan request waiting in the queue for a slot.
-pub struct Waiting {
+pub(crate) struct Waiting {
     pub target: Target,
     pub rtt: Option<RttEstimate>,
     pub place: InQueue,
 }
 
 /// A request's way to its scan: it may run now, or it waits.
-pub enum Admission {
+pub(crate) enum Admission {
     Now(Admitted),
     Queued(Waiting),
 }
@@ -145,7 +148,7 @@ impl ProbeState {
 
     /// The plan a request's query picks (`?plan=NAME`), the default plan
     /// without one. Any other value, or two of them, is refused.
-    pub fn plan(&self, query: Option<&str>) -> Result<&Plan, ApiError> {
+    pub(crate) fn plan(&self, query: Option<&str>) -> Result<&Plan, ApiError> {
         let mut named = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
             .filter(|(key, _)| key == "plan")
             .map(|(_, value)| value);
@@ -162,7 +165,7 @@ impl ProbeState {
     }
 
     /// The address this request must be checked at.
-    pub fn visitor(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<IpAddr, ApiError> {
+    pub(crate) fn visitor(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<IpAddr, ApiError> {
         let values = headers
             .get_all(self.trust.header.name())
             .iter()
@@ -173,7 +176,7 @@ impl ProbeState {
     /// Count one request of any kind against the site network of the
     /// address it comes from (the visitor a trusted proxy names, else the
     /// peer), or refuse it with the wait. Counted in the metrics.
-    pub fn count_request(
+    pub(crate) fn count_request(
         &self,
         conn: &ConnInfo,
         path: &str,
@@ -196,7 +199,7 @@ impl ProbeState {
 
     /// The address this request must be checked at, marked when the request
     /// shows signs of a proxy the probe does not trust.
-    pub fn target(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Target, ApiError> {
+    pub(crate) fn target(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Target, ApiError> {
         undeclared_proxy::refuse(&self.policy, &self.trust, conn.peer, headers)?;
         let ip = self.visitor(conn, headers)?;
         let proxied = via_proxy(conn.peer, ip, headers, &self.trust);
@@ -205,7 +208,11 @@ impl ProbeState {
 
     /// Admit one scan for the request, or queue it, or say why not (and
     /// count refusals).
-    pub fn admit(&self, conn: &ConnInfo, headers: &HeaderMap) -> Result<Admission, ApiError> {
+    pub(crate) fn admit(
+        &self,
+        conn: &ConnInfo,
+        headers: &HeaderMap,
+    ) -> Result<Admission, ApiError> {
         self.try_admit(conn, headers).inspect_err(|e| {
             self.metrics.record_refused(e.code());
         })
@@ -235,7 +242,7 @@ impl ProbeState {
 
     /// Wait in the queue (at most [`ProbeState::queue_limit`]), telling
     /// `on_place` each new place, then count the scan like [`Self::admit`].
-    pub async fn wait_turn(
+    pub(crate) async fn wait_turn(
         &self,
         queued: Waiting,
         on_place: impl FnMut(usize),
@@ -256,7 +263,7 @@ impl ProbeState {
 
     /// The longest one scan of any offered plan holds its slot (its
     /// enforced worst case; for the queue's estimates and wait limit).
-    pub fn scan_bound(&self) -> Duration {
+    pub(crate) fn scan_bound(&self) -> Duration {
         self.plans
             .iter()
             .map(|plan| self.scan.worst_case(plan))
@@ -267,12 +274,12 @@ impl ProbeState {
     /// The longest a visitor waits in the queue before it is refused: the
     /// queue's limit, but at most half the connection's lifetime, so that
     /// the scan still has time to run on the same connection.
-    pub fn queue_limit(&self) -> Duration {
+    pub(crate) fn queue_limit(&self) -> Duration {
         queue::queue_limit(self.slots.shares(), self.scan_bound()).min(self.connection_lifetime / 2)
     }
 
     /// The `queued` event for a visitor at `position` in the queue.
-    pub fn queued(&self, position: usize) -> crate::api::Queued {
+    pub(crate) fn queued(&self, position: usize) -> crate::api::Queued {
         let wait = queue::wait_estimate(position, self.slots.shares().total, self.scan_bound());
         crate::api::Queued {
             position: u32::try_from(position).unwrap_or(u32::MAX),
@@ -286,6 +293,6 @@ impl ProbeState {
 /// healthcheck`, a container's health check, a local Prometheus), so that
 /// a flood cannot make the service look dead. A request a proxy forwards
 /// for a visitor counts at the visitor's address, so it is counted.
-pub fn uncounted(from: IpAddr, path: &str) -> bool {
+pub(crate) fn uncounted(from: IpAddr, path: &str) -> bool {
     normalise(from).is_loopback() && matches!(path, "/healthz" | "/metrics")
 }

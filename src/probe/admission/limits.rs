@@ -64,7 +64,7 @@ pub struct RequestSettings {
 
 impl RequestSettings {
     /// The allowance as the limiter's settings, in a table of `table_size`.
-    pub fn rate(self, table_size: usize) -> RateSettings {
+    pub(crate) fn rate(self, table_size: usize) -> RateSettings {
         RateSettings {
             burst: self.burst,
             refill: Duration::from_secs(1) / self.per_second.max(1),
@@ -83,26 +83,21 @@ pub enum Refused {
 }
 
 /// How long to suggest waiting when the probe is busy.
-pub const BUSY_RETRY: Duration = Duration::from_secs(5);
+pub(crate) const BUSY_RETRY: Duration = Duration::from_secs(5);
 
 /// Most hosts of one site with an allowance of their own: every address of
 /// an IPv4 /24.
-pub const HOSTS_PER_SITE: usize = 256;
+pub(crate) const HOSTS_PER_SITE: usize = 256;
 
 /// A site holds at most this fraction of the table (1/16) in host entries.
 const SITE_SHARE_OF_TABLE: usize = 16;
 
-/// The rate-limit key of an address: IPv4 as is, IPv6 by its /64.
-pub fn limit_prefix(ip: IpAddr) -> IpAddr {
-    network(ip, NetworkLevel::Host).prefix
-}
-
 /// A key of the limiter's table (a keyed hash of a network).
-pub type Key = u64;
+pub(crate) type Key = u64;
 
 /// The keys one visitor is counted under: its host and its site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Keys {
+pub(crate) struct Keys {
     pub host: Key,
     pub site: Key,
 }
@@ -133,7 +128,7 @@ struct SiteEntry {
 /// The limiter's table, with time as nanoseconds since an origin the caller
 /// chooses (pure: tests give the time).
 #[derive(Debug)]
-pub struct RateBook {
+pub(crate) struct RateBook {
     period: u64,
     tolerance: u64,
     capacity: usize,
@@ -151,7 +146,7 @@ fn nanos(d: Duration) -> u64 {
 }
 
 impl RateBook {
-    pub fn new(settings: RateSettings) -> Self {
+    pub(crate) fn new(settings: RateSettings) -> Self {
         let period = nanos(settings.refill).max(1);
         let burst = u64::from(settings.burst.max(1));
         let capacity = settings.table_size.max(1);
@@ -169,12 +164,13 @@ impl RateBook {
 
     /// Most hosts of one site with an allowance of their own in this table:
     /// [`HOSTS_PER_SITE`], at most a sixteenth of the table (at least 1).
-    pub fn host_cap(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn host_cap(&self) -> usize {
         self.host_cap
     }
 
     /// Count one scan for the visitor with `keys` at time `now`.
-    pub fn check(&mut self, keys: Keys, now: u64) -> Result<(), Refused> {
+    pub(crate) fn check(&mut self, keys: Keys, now: u64) -> Result<(), Refused> {
         let slot = if self.hosts.contains_key(&keys.host) {
             Slot::Host(keys.host)
         } else if self
@@ -192,7 +188,7 @@ impl RateBook {
 
     /// Count one request for a network that is counted alone, as a site of
     /// its own with one host (the request limit per site).
-    pub fn check_network(&mut self, key: Key, now: u64) -> Result<(), Refused> {
+    pub(crate) fn check_network(&mut self, key: Key, now: u64) -> Result<(), Refused> {
         self.check(
             Keys {
                 host: key,
@@ -309,7 +305,7 @@ impl RateBook {
     }
 
     /// Forget every allowance that has refilled completely.
-    pub fn forget_refilled(&mut self, now: u64) {
+    pub(crate) fn forget_refilled(&mut self, now: u64) {
         while let Some(&(t, slot)) = self.by_tat.first() {
             if t > now {
                 break;
@@ -320,16 +316,17 @@ impl RateBook {
     }
 
     /// Allowances remembered (hosts' and sites' shared ones).
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.hosts.len() + self.shared
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Sites with a record (at most [`Self::len`]).
-    pub fn sites(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn sites(&self) -> usize {
         self.sites.len()
     }
 }
@@ -342,7 +339,7 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    pub fn new(settings: RateSettings) -> Self {
+    pub(crate) fn new(settings: RateSettings) -> Self {
         RateLimit {
             book: Mutex::new(RateBook::new(settings)),
             origin: Instant::now(),
@@ -355,7 +352,7 @@ impl RateLimit {
     }
 
     /// The table keys of `ip`: its host and its site network.
-    pub fn keys(&self, ip: IpAddr) -> Keys {
+    pub(crate) fn keys(&self, ip: IpAddr) -> Keys {
         Keys {
             host: self.key(network(ip, NetworkLevel::Host)),
             site: self.key(network(ip, NetworkLevel::Site)),
@@ -379,14 +376,14 @@ impl RateLimit {
 
     /// Count one request for the site network of `ip` (all its hosts
     /// together), or say how long it must wait.
-    pub fn check_site(&self, ip: IpAddr) -> Result<(), Refused> {
+    pub(crate) fn check_site(&self, ip: IpAddr) -> Result<(), Refused> {
         let key = self.key(network(ip, NetworkLevel::Site));
         let now = self.now();
         self.book().check_network(key, now)
     }
 
     /// Forget every network whose allowance has refilled completely.
-    pub fn sweep(&self) {
+    pub(crate) fn sweep(&self) {
         let now = self.now();
         self.book().forget_refilled(now);
     }
@@ -396,13 +393,14 @@ impl RateLimit {
         self.book().len()
     }
 
+    /// Whether no allowance is remembered (no scan was counted).
     pub fn is_empty(&self) -> bool {
         self.book().is_empty()
     }
 }
 
 /// Whole seconds to put in `Retry-After` (at least 1).
-pub fn retry_after_secs(d: Duration) -> u64 {
+pub(crate) fn retry_after_secs(d: Duration) -> u64 {
     let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
     secs.max(1)
 }

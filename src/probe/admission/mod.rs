@@ -8,8 +8,8 @@
 //! - [`queue`]: the scan slots as the probe runs them, with queue places.
 //! - [`refusal_log`]: refused requests in the log, a line a minute at most.
 
-pub mod limits;
-pub mod network;
+pub(crate) mod limits;
+pub(crate) mod network;
 pub mod queue;
-pub mod refusal_log;
-pub mod slots;
+pub(crate) mod refusal_log;
+mod slots;

@@ -14,14 +14,14 @@ use crate::probe::visitor::policy::normalise;
 
 /// A network prefix: the address with the bits past `len` cleared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Network {
+pub(crate) struct Network {
     pub prefix: IpAddr,
     pub len: u8,
 }
 
 /// The level a network is counted at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NetworkLevel {
+pub(crate) enum NetworkLevel {
     /// IPv4 /32, IPv6 /64: one subscriber.
     Host,
     /// IPv4 /24, IPv6 /48: one site or operator.
@@ -40,7 +40,7 @@ impl NetworkLevel {
 }
 
 /// The network of `ip` at `level` (IPv4-mapped IPv6 counts as IPv4).
-pub fn network(ip: IpAddr, level: NetworkLevel) -> Network {
+pub(crate) fn network(ip: IpAddr, level: NetworkLevel) -> Network {
     let ip = normalise(ip);
     let len = level.len(ip);
     let prefix = match ip {
@@ -58,13 +58,13 @@ pub fn network(ip: IpAddr, level: NetworkLevel) -> Network {
 
 /// The host and site networks of `ip`, the two levels limits count at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Networks {
+pub(crate) struct Networks {
     pub host: Network,
     pub site: Network,
 }
 
 impl Networks {
-    pub fn of(ip: IpAddr) -> Self {
+    pub(crate) fn of(ip: IpAddr) -> Self {
         Networks {
             host: network(ip, NetworkLevel::Host),
             site: network(ip, NetworkLevel::Site),

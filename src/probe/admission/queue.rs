@@ -19,7 +19,7 @@ use crate::probe::admission::slots::{Request, Shares, SlotBook, Ticket};
 
 /// Where a ticket stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
+pub(crate) enum Place {
     /// Waiting; 1 is next.
     Queued(usize),
     /// The scan may run.
@@ -80,7 +80,9 @@ pub struct InQueue {
 
 /// A request's way in: a slot now, or a place in the queue.
 pub enum Entry {
+    /// A slot is free: the scan runs now and holds it.
     Running(ScanSlot),
+    /// All slots are taken: a place in the queue.
     Queued(InQueue),
 }
 
@@ -89,7 +91,7 @@ fn lock(inner: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
 }
 
 impl ScanSlots {
-    pub fn new(max: usize) -> Self {
+    pub(crate) fn new(max: usize) -> Self {
         ScanSlots {
             inner: Arc::new(Mutex::new(Inner {
                 book: SlotBook::new(Shares::of(max)),
@@ -98,12 +100,13 @@ impl ScanSlots {
         }
     }
 
-    pub fn shares(&self) -> Shares {
+    pub(crate) fn shares(&self) -> Shares {
         lock(&self.inner).book.shares()
     }
 
     /// Scans running now.
-    pub fn running(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn running(&self) -> usize {
         lock(&self.inner).book.running()
     }
 
@@ -133,13 +136,14 @@ impl ScanSlots {
 
 impl InQueue {
     /// The place in the queue right now.
-    pub fn place(&self) -> Place {
+    #[cfg(test)]
+    pub(crate) fn place(&self) -> Place {
         *self.place.borrow()
     }
 
     /// Wait for the slot, telling `on_place` each new place; give up (and
     /// leave the queue) after `limit`.
-    pub async fn wait(
+    pub(crate) async fn wait(
         mut self,
         limit: Duration,
         mut on_place: impl FnMut(usize),
@@ -160,14 +164,14 @@ impl InQueue {
 
 /// The longest a visitor at `position` should wait: one scan's bound for
 /// each full round of `slots` ahead of it.
-pub fn wait_estimate(position: usize, slots: usize, bound: Duration) -> Duration {
+pub(crate) fn wait_estimate(position: usize, slots: usize, bound: Duration) -> Duration {
     let rounds = position.div_ceil(slots.max(1)).max(1);
     bound.saturating_mul(u32::try_from(rounds).unwrap_or(u32::MAX))
 }
 
 /// How long a visitor may stay in the queue before it is refused as busy:
 /// the estimate for the last place in the queue, plus one scan.
-pub fn queue_limit(shares: Shares, bound: Duration) -> Duration {
+pub(crate) fn queue_limit(shares: Shares, bound: Duration) -> Duration {
     wait_estimate(shares.queue, shares.total, bound).saturating_add(bound)
 }
 

@@ -12,18 +12,18 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// At most one line per this long.
-pub const EVERY: Duration = Duration::from_secs(60);
+pub(crate) const EVERY: Duration = Duration::from_secs(60);
 
 /// Refusals not yet told, by code, and when the last line was written.
 #[derive(Debug, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     counts: BTreeMap<String, u64>,
     last_line: Option<Instant>,
 }
 
 impl Tally {
     /// Count one refusal of `code` at `now`; the line to write, if it is time.
-    pub fn note(&mut self, code: &str, now: Instant) -> Option<String> {
+    pub(crate) fn note(&mut self, code: &str, now: Instant) -> Option<String> {
         *self.counts.entry(code.to_owned()).or_default() += 1;
         let since = self.last_line.map(|t| now.saturating_duration_since(t));
         if since.is_some_and(|d| d < EVERY) {
@@ -47,11 +47,11 @@ impl Tally {
 
 /// The probe's refusal log.
 #[derive(Debug, Default)]
-pub struct RefusalLog(Mutex<Tally>);
+pub(crate) struct RefusalLog(Mutex<Tally>);
 
 impl RefusalLog {
     /// Count a refusal of `code` (its wire name) and log when it is time.
-    pub fn record(&self, code: &str) {
+    pub(crate) fn record(&self, code: &str) {
         let line = self
             .0
             .lock()

@@ -15,7 +15,7 @@ use crate::probe::admission::network::{Network, Networks};
 
 /// How many slots and queue places there are, and each network's share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shares {
+pub(crate) struct Shares {
     pub total: usize,
     pub per_host: usize,
     pub per_site: usize,
@@ -27,7 +27,7 @@ pub struct Shares {
 impl Shares {
     /// The shares the probe uses for `total` slots: a host network 1/16 of
     /// them, a site network 1/8, a queue half as long as there are slots.
-    pub fn of(total: usize) -> Self {
+    pub(crate) fn of(total: usize) -> Self {
         let total = total.max(1);
         let queue = (total / 2).max(1);
         Shares {
@@ -42,11 +42,11 @@ impl Shares {
 }
 
 /// One request for a slot.
-pub type Ticket = u64;
+pub(super) type Ticket = u64;
 
 /// The answer to a request for a slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Request {
+pub(super) enum Request {
     /// A slot is held under this ticket.
     Running(Ticket),
     /// The ticket waits in the queue.
@@ -80,7 +80,7 @@ impl Counts {
 
 /// The slots held, the queue, and each network's part of both.
 #[derive(Debug)]
-pub struct SlotBook {
+pub(super) struct SlotBook {
     shares: Shares,
     next: Ticket,
     running: HashMap<Ticket, Networks>,
@@ -90,7 +90,7 @@ pub struct SlotBook {
 }
 
 impl SlotBook {
-    pub fn new(shares: Shares) -> Self {
+    pub(super) fn new(shares: Shares) -> Self {
         SlotBook {
             shares,
             next: 0,
@@ -101,7 +101,7 @@ impl SlotBook {
         }
     }
 
-    pub fn shares(&self) -> Shares {
+    pub(super) fn shares(&self) -> Shares {
         self.shares
     }
 
@@ -118,7 +118,7 @@ impl SlotBook {
     }
 
     /// Ask for a slot for a visitor from `nets`.
-    pub fn request(&mut self, nets: Networks) -> Request {
+    pub(super) fn request(&mut self, nets: Networks) -> Request {
         let ticket = self.next;
         if self.may_run(nets) {
             self.next += 1;
@@ -141,7 +141,7 @@ impl SlotBook {
 
     /// Give up `ticket`, running or queued; returns the queued tickets that
     /// run now, in queue order.
-    pub fn release(&mut self, ticket: Ticket) -> Vec<Ticket> {
+    pub(super) fn release(&mut self, ticket: Ticket) -> Vec<Ticket> {
         if let Some(nets) = self.running.remove(&ticket) {
             self.running_per_net.remove(nets);
         } else if let Some(i) = self.queue.iter().position(|(t, _)| *t == ticket) {
@@ -172,7 +172,7 @@ impl SlotBook {
     }
 
     /// Place in the queue (1 = next), `None` if not queued.
-    pub fn position(&self, ticket: Ticket) -> Option<usize> {
+    pub(super) fn position(&self, ticket: Ticket) -> Option<usize> {
         self.queue
             .iter()
             .position(|(t, _)| *t == ticket)
@@ -180,16 +180,13 @@ impl SlotBook {
     }
 
     /// Every queued ticket with its place.
-    pub fn queued(&self) -> impl Iterator<Item = (Ticket, usize)> + '_ {
+    pub(super) fn queued(&self) -> impl Iterator<Item = (Ticket, usize)> + '_ {
         self.queue.iter().enumerate().map(|(i, (t, _))| (*t, i + 1))
     }
 
-    pub fn running(&self) -> usize {
+    #[cfg(test)]
+    pub(super) fn running(&self) -> usize {
         self.running.len()
-    }
-
-    pub fn is_running(&self, ticket: Ticket) -> bool {
-        self.running.contains_key(&ticket)
     }
 }
 

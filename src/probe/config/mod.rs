@@ -19,12 +19,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches};
 
-pub use options::Options;
+pub(crate) use options::Options;
 pub use settings::{ConfigError, Settings, Site};
-pub use values::{
-    Accent, ContactUri, Listen, MetricsMode, Net, Origin, PlainText, TrustedProxy,
-    contrast_with_white,
-};
+pub use values::{Listen, MetricsMode, TrustedProxy};
 
 /// The options file and the options of `portcheck serve`, each also read
 /// from an environment variable named after it.
@@ -38,7 +35,7 @@ pub struct ServeArgs {
     pub config: Option<PathBuf>,
 
     #[command(flatten)]
-    pub options: Options,
+    pub(crate) options: Options,
 }
 
 /// The rules every option follows: `--rate-burst` is also read from
@@ -54,7 +51,7 @@ impl ServeArgs {
     /// The settings from the parsed matches of `serve` or `healthcheck`
     /// (`given`): the options file they name, with the flags and environment
     /// variables they hold laid over it.
-    pub fn settle(given: &ArgMatches) -> Result<Settings, ConfigError> {
+    pub(crate) fn settle(given: &ArgMatches) -> Result<Settings, ConfigError> {
         let config = ServeArgs::from_arg_matches(given)
             .map_err(|e| ConfigError(e.to_string()))?
             .config;

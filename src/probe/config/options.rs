@@ -23,7 +23,7 @@ use crate::probe::visitor::forwarded::ForwardedHeader;
 /// of the TOML file given with `--config`.
 #[derive(Debug, Default, Args, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct Options {
+pub(crate) struct Options {
     /// Address and port to listen on (`[::]:8080` listens on IPv6 and
     /// IPv4), or `unix:PATH`, a Unix socket created with mode 0660: only the
     /// probe's user and group can connect, so put the reverse proxy in that
@@ -203,7 +203,7 @@ pub struct Options {
 impl Options {
     /// The settings these options ask for, with the defaults where they say
     /// nothing, refused if they cannot work.
-    pub fn settings(self) -> Result<Settings, ConfigError> {
+    pub(crate) fn settings(self) -> Result<Settings, ConfigError> {
         let d = Settings::default();
         let ms = |v: Option<u64>, d| v.map_or(d, Duration::from_millis);
         let secs = |v: Option<u64>, d| v.map_or(d, Duration::from_secs);

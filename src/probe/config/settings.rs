@@ -16,39 +16,61 @@ use crate::probe::visitor::forwarded::ForwardedHeader;
 /// The resolved configuration the server runs with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
+    /// Where to listen (`--listen`).
     pub listen: Listen,
+    /// Proxies whose forwarding header is believed (`--trusted-proxy`).
     pub trusted_proxies: Vec<TrustedProxy>,
+    /// The one header the trusted proxies write (`--forwarded-header`).
     pub forwarded_header: ForwardedHeader,
+    /// Networks that may be checked although not global (`--allow-target`).
     pub allow_targets: Vec<IpNet>,
     /// Loopback may be checked (a laptop checking itself), only when asked.
     pub allow_loopback: bool,
+    /// Connect timeouts per attempt (`--timeout-floor-ms`, `--timeout-ceiling-ms`).
     pub timing: Timing,
+    /// The scan rate limit per network (`--rate-burst`, `--rate-refill-secs`, `--rate-table-size`).
     pub rate: RateSettings,
     /// Every request's allowance per site network (its table is as large
     /// as the rate limiter's).
     pub requests: RequestSettings,
+    /// Most scans running at once (`--max-scans`).
     pub max_scans: usize,
+    /// Most open client connections (`--max-connections`).
     pub max_connections: usize,
+    /// Most open connections from one host network (`--max-connections-per-address`).
     pub max_connections_per_address: usize,
+    /// Time a client has to send a request's headers (`--header-timeout-secs`).
     pub header_timeout: Duration,
+    /// Any connection is closed after this long (`--connection-lifetime-secs`).
     pub connection_lifetime: Duration,
+    /// Time running scans get to finish on shutdown (`--shutdown-grace-secs`).
     pub shutdown_grace: Duration,
     /// `None`: the page built into the binary.
     pub www: Option<PathBuf>,
+    /// What the operator says about the site.
     pub site: Site,
+    /// Whether and where metrics are served (`--metrics`).
     pub metrics: MetricsMode,
 }
 
 /// What the operator says about the site: origins, branding, contacts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Site {
+    /// The origin visitors see the page under (`--public-origin`).
     pub public_origin: Option<String>,
+    /// Origin of the IPv4-only hostname (`--ipv4-origin`).
     pub ipv4_origin: Option<String>,
+    /// Origin of the IPv6-only hostname (`--ipv6-origin`).
     pub ipv6_origin: Option<String>,
+    /// Sites allowed to embed the check (`--embed-origin`).
     pub embed_origins: Vec<String>,
+    /// The page's accent colour, `#RRGGBB` (`--accent-color`).
     pub accent_color: Option<String>,
+    /// Name of the organisation offering the check (`--org-name`).
     pub org_name: Option<String>,
+    /// Where practices get help (`--help-contact`).
     pub help_contact: Option<String>,
+    /// Contact for security reports, served as security.txt (`--security-contact`).
     pub security_contact: Option<String>,
 }
 
@@ -103,7 +125,7 @@ impl std::error::Error for ConfigError {}
 
 impl Settings {
     /// Reject settings that cannot work, with the reason.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         let err = |m: &str| Err(ConfigError(m.to_owned()));
         if self.timing.floor.is_zero() {
             return err("timeout_floor_ms must be at least 1");

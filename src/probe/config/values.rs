@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer};
 
 /// An address or CIDR; a bare address is a single-host network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Net(pub IpNet);
+pub(crate) struct Net(pub IpNet);
 
 fn net(s: &str) -> Result<Net, String> {
     if let Ok(net) = s.parse::<IpNet>() {
@@ -28,6 +28,7 @@ fn net(s: &str) -> Result<Net, String> {
 /// that only the reverse proxy can reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Listen {
+    /// A TCP address and port.
     Tcp(SocketAddr),
     /// An absolute path; the socket is created there with mode 0660.
     Unix(PathBuf),
@@ -68,7 +69,9 @@ fn listen(s: &str) -> Result<Listen, String> {
 /// socket (which only the proxy can open).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrustedProxy {
+    /// Requests from this network.
     Net(IpNet),
+    /// The connections on the probe's Unix socket.
     Unix,
 }
 
@@ -83,7 +86,7 @@ fn trusted_proxy(s: &str) -> Result<TrustedProxy, String> {
 
 /// A web origin (`https://host[:port]`, no path), normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin(pub String);
+pub(crate) struct Origin(pub String);
 
 fn origin(s: &str) -> Result<Origin, String> {
     let url = url::Url::parse(s).map_err(|e| format!("`{s}` is not a URL: {e}"))?;
@@ -105,7 +108,7 @@ fn origin(s: &str) -> Result<Origin, String> {
 /// A `#RRGGBB` accent colour that keeps 4.5:1 contrast with white, as
 /// lower-case `#rrggbb`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Accent(pub String);
+pub(crate) struct Accent(pub String);
 
 fn accent(s: &str) -> Result<Accent, String> {
     let hex = s.strip_prefix('#').unwrap_or(s);
@@ -123,7 +126,7 @@ fn accent(s: &str) -> Result<Accent, String> {
 }
 
 /// WCAG 2.1 contrast ratio of an sRGB colour against white.
-pub fn contrast_with_white(rgb: [u8; 3]) -> f64 {
+pub(crate) fn contrast_with_white(rgb: [u8; 3]) -> f64 {
     let lin = |c: u8| {
         let c = f64::from(c) / 255.0;
         if c <= 0.04045 {
@@ -138,7 +141,7 @@ pub fn contrast_with_white(rgb: [u8; 3]) -> f64 {
 
 /// Text shown on the page: one line, no markup characters, at most 200 chars.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlainText(pub String);
+pub(crate) struct PlainText(pub String);
 
 fn plain_text(s: &str) -> Result<PlainText, String> {
     if s.is_empty()
@@ -154,7 +157,7 @@ fn plain_text(s: &str) -> Result<PlainText, String> {
 
 /// A security contact: a `mailto:`, `https:` or `tel:` URI.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContactUri(pub String);
+pub(crate) struct ContactUri(pub String);
 
 fn contact_uri(s: &str) -> Result<ContactUri, String> {
     let url = url::Url::parse(s).map_err(|e| format!("`{s}` is not a URI: {e}"))?;

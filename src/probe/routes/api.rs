@@ -39,7 +39,7 @@ use crate::verdict;
 type AppState = Arc<ProbeState>;
 
 /// The API routes; CORS for the site's own and embedding origins.
-pub fn router(site: &Site) -> Router<AppState> {
+pub(crate) fn router(site: &Site) -> Router<AppState> {
     let api = Router::new()
         .route("/api/v1/whoami", get(whoami))
         .route("/api/v1/scan", get(scan_json))

@@ -17,9 +17,9 @@
 //! - [`headers`]: CSP, frame-ancestors and hardening headers.
 //! - [`metrics`]: Prometheus metrics, aggregate only.
 
-pub mod api;
-pub mod origin_guard;
-pub mod text_answer;
+pub(super) mod api;
+pub(super) mod origin_guard;
+pub(super) mod text_answer;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,7 +41,7 @@ use crate::probe::www::headers::{Kind, security_headers};
 use crate::probe::www::{self, Page};
 
 /// Every route of the probe, sharing `state`.
-pub fn router(state: Arc<ProbeState>) -> Router {
+pub(super) fn router(state: Arc<ProbeState>) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .merge(api::router(state.page.site()))
@@ -88,7 +88,7 @@ async fn refuse_connect(req: Request, next: Next) -> Response {
 /// connection limits per network bound its connections: a flood then
 /// costs the probe next to nothing, instead of a 429 for every request it
 /// can write.
-pub const REFUSAL_PAUSE: Duration = Duration::from_secs(1);
+pub(super) const REFUSAL_PAUSE: Duration = Duration::from_secs(1);
 
 /// Every request counts against its site network's request allowance
 /// ([`ProbeState::count_request`]); beyond it, 429 with `Retry-After`

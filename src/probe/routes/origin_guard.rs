@@ -33,7 +33,7 @@ use crate::probe::www::headers::cors_origins;
 
 /// Why a request may not start a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// A method other than `GET`.
     NotGet,
     /// A browser request started by a page of another site.
@@ -42,7 +42,11 @@ pub enum Refusal {
 
 /// Whether a request with `method` and `headers` may start a check, given
 /// the origins (own and embedding) that may start one from anywhere.
-pub fn judge(method: &Method, headers: &HeaderMap, allowed: &[String]) -> Result<(), Refusal> {
+pub(crate) fn judge(
+    method: &Method,
+    headers: &HeaderMap,
+    allowed: &[String],
+) -> Result<(), Refusal> {
     if method != Method::GET {
         return Err(Refusal::NotGet);
     }
@@ -88,7 +92,7 @@ fn names_host(origin: &str, headers: &HeaderMap) -> bool {
 
 /// Extractor for the handlers that start a check: refuses (and counts) a
 /// request [`judge`] refuses, before anything else of the handler runs.
-pub struct MayStartCheck;
+pub(crate) struct MayStartCheck;
 
 impl FromRequestParts<Arc<ProbeState>> for MayStartCheck {
     type Rejection = ApiError;

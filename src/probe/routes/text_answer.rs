@@ -14,7 +14,7 @@ use crate::texts::summary::report_summary;
 
 /// The language of a text answer when the request prefers `text/plain`,
 /// `None` when JSON is the answer.
-pub fn negotiate(headers: &HeaderMap) -> Option<Lang> {
+pub(crate) fn negotiate(headers: &HeaderMap) -> Option<Lang> {
     let accept = headers.get(header::ACCEPT)?.to_str().ok()?;
     if !prefers_text(accept) {
         return None;
@@ -27,7 +27,7 @@ pub fn negotiate(headers: &HeaderMap) -> Option<Lang> {
 }
 
 /// The report as text in `lang`, `text/plain; charset=utf-8`.
-pub fn response(report: &Report, plan: &Plan, lang: Lang) -> Response {
+pub(crate) fn response(report: &Report, plan: &Plan, lang: Lang) -> Response {
     let mut resp = report_summary(report, plan, lang).into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -29,7 +29,7 @@ use crate::probe::metrics::Held;
 
 /// What one connection attempt saw.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// An answer: the port's final state.
     Answer {
         state: PortState,
@@ -45,7 +45,7 @@ pub enum Outcome {
 /// An ICMP error the kernel queued for a socket: where it came from
 /// (`SO_EE_ORIGIN_*`), its type and code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IcmpError {
+pub(crate) struct IcmpError {
     pub origin: u8,
     pub kind: u8,
     pub code: u8,
@@ -53,17 +53,17 @@ pub struct IcmpError {
 
 impl IcmpError {
     /// Whether it is an ICMP or ICMPv6 message at all (not a local error).
-    pub fn from_network(self) -> bool {
+    pub(crate) fn is_from_network(self) -> bool {
         self.origin == libc::SO_EE_ORIGIN_ICMP || self.origin == libc::SO_EE_ORIGIN_ICMP6
     }
 }
 
 /// Classify a failed `connect()` by its errno and, for a refusal, by the
 /// ICMP error queued with it (none for a TCP reset).
-pub fn classify_error(err: &io::Error, icmp: Option<IcmpError>, rtt: Duration) -> Outcome {
+pub(crate) fn classify_error(err: &io::Error, icmp: Option<IcmpError>, rtt: Duration) -> Outcome {
     let answer = |state, reason| Outcome::Answer { state, reason, rtt };
     match err.raw_os_error() {
-        Some(libc::ECONNREFUSED) if icmp.is_some_and(IcmpError::from_network) => {
+        Some(libc::ECONNREFUSED) if icmp.is_some_and(IcmpError::is_from_network) => {
             answer(PortState::Filtered, Reason::Unreachable)
         }
         Some(libc::ECONNREFUSED | libc::ECONNRESET) => answer(PortState::Closed, Reason::Refused),
@@ -77,11 +77,11 @@ pub fn classify_error(err: &io::Error, icmp: Option<IcmpError>, rtt: Duration) -
 }
 
 /// Longest gap between a port's first and second SYN.
-pub const SECOND_SYN_MAX_GAP: Duration = Duration::from_millis(25);
+pub(super) const SECOND_SYN_MAX_GAP: Duration = Duration::from_millis(25);
 
 /// When the second SYN of a silent port goes out: an eighth of the current
 /// timeout after the first, at most [`SECOND_SYN_MAX_GAP`].
-pub fn second_syn_after(timeout: Duration) -> Duration {
+pub(crate) fn second_syn_after(timeout: Duration) -> Duration {
     (timeout / 8).min(SECOND_SYN_MAX_GAP)
 }
 
@@ -239,7 +239,7 @@ fn last_look(stream: TcpStream, counted: Held, sent: Instant) -> Attempt {
 /// What one attempt saw, and its connection when the port was open (for
 /// identification, still counted among the scan's sockets).
 #[derive(Debug)]
-pub struct Attempt {
+pub(super) struct Attempt {
     pub outcome: Outcome,
     pub connection: Option<Opened>,
 }
@@ -272,7 +272,7 @@ fn opened(stream: TcpStream, counted: Held, rtt: Duration) -> Attempt {
 
 /// The port's first two attempts, the second sent early: the first answer
 /// of either, or silence, with the number of attempts made.
-pub async fn first_attempts(
+pub(super) async fn first_attempts(
     addr: SocketAddr,
     timeout: watch::Receiver<Duration>,
     sockets: &Gauge,
@@ -307,7 +307,7 @@ pub async fn first_attempts(
 }
 
 /// A later attempt (after loss was seen), its SYN sent at once.
-pub async fn retry(
+pub(super) async fn retry(
     addr: SocketAddr,
     timeout: watch::Receiver<Duration>,
     sockets: &Gauge,

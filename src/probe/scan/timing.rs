@@ -12,14 +12,16 @@ use std::time::Duration;
 /// Connect timeout bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timing {
+    /// Shortest connect timeout per attempt, however short the round trip.
     pub floor: Duration,
+    /// Longest connect timeout per attempt, used until the round trip is known.
     pub ceiling: Duration,
 }
 
 impl Timing {
     /// The longest one attempt can wait: the ceiling, or the floor when it
     /// is set above the ceiling.
-    pub fn longest(self) -> Duration {
+    pub(crate) fn longest(self) -> Duration {
         self.ceiling.max(self.floor)
     }
 }
@@ -37,7 +39,7 @@ pub struct RttEstimate {
 impl RttEstimate {
     /// From a connection's `TCP_INFO` (the visitor's own request): its
     /// smoothed round-trip time and variation.
-    pub fn from_tcp_info(srtt: Duration, rttvar: Duration) -> Self {
+    pub(crate) fn from_tcp_info(srtt: Duration, rttvar: Duration) -> Self {
         RttEstimate {
             srtt,
             rttvar,
@@ -46,7 +48,7 @@ impl RttEstimate {
     }
 
     /// After the first measurement R: SRTT = R, RTTVAR = R/2 (RFC 6298 2.2).
-    pub fn first(sample: Duration) -> Self {
+    pub(crate) fn first(sample: Duration) -> Self {
         RttEstimate {
             srtt: sample,
             rttvar: sample / 2,
@@ -56,7 +58,7 @@ impl RttEstimate {
 
     /// Another measurement R' (RFC 6298 2.3, alpha 1/8, beta 1/4):
     /// RTTVAR = 3/4·RTTVAR + 1/4·|SRTT − R'|, SRTT = 7/8·SRTT + 1/8·R'.
-    pub fn update(self, sample: Duration) -> Self {
+    pub(crate) fn update(self, sample: Duration) -> Self {
         let deviation = self.srtt.abs_diff(sample);
         RttEstimate {
             rttvar: self.rttvar.saturating_mul(3).saturating_add(deviation) / 4,
@@ -67,13 +69,13 @@ impl RttEstimate {
 
     /// The estimate after one more measurement, starting one if there was
     /// none.
-    pub fn with(estimate: Option<Self>, sample: Duration) -> Self {
+    pub(crate) fn with(estimate: Option<Self>, sample: Duration) -> Self {
         estimate.map_or_else(|| Self::first(sample), |e| e.update(sample))
     }
 
     /// TCP's retransmission timeout for this estimate: SRTT + 4·RTTVAR, and
     /// never below the longest answer seen.
-    pub fn rto(self) -> Duration {
+    pub(crate) fn rto(self) -> Duration {
         self.srtt
             .saturating_add(self.rttvar.saturating_mul(4))
             .max(self.longest)
@@ -82,7 +84,7 @@ impl RttEstimate {
 
 /// The per-attempt timeout: the estimate's RTO within the bounds, the
 /// ceiling while nothing is known (behind a proxy, before the first answer).
-pub fn timeout_for(estimate: Option<RttEstimate>, timing: Timing) -> Duration {
+pub(crate) fn timeout_for(estimate: Option<RttEstimate>, timing: Timing) -> Duration {
     match estimate {
         None => timing.longest(),
         Some(e) => e.rto().clamp(timing.floor, timing.longest()),
@@ -90,15 +92,15 @@ pub fn timeout_for(estimate: Option<RttEstimate>, timing: Timing) -> Duration {
 }
 
 /// Attempts per port before silence is called "filtered".
-pub const MAX_ATTEMPTS: u8 = 2;
+pub(crate) const MAX_ATTEMPTS: u8 = 2;
 
 /// Attempts per silent port once the scan has seen packet loss (a port that
 /// answered only on a retry): on a lossy path two lost SYNs in a row are
 /// common, so silence needs more tries before it means "filtered".
-pub const LOSSY_MAX_ATTEMPTS: u8 = 4;
+pub(crate) const LOSSY_MAX_ATTEMPTS: u8 = 4;
 
 /// Attempts a silent port gets: more once loss has been seen.
-pub fn attempts_allowed(loss_seen: bool) -> u8 {
+pub(crate) fn attempts_allowed(loss_seen: bool) -> u8 {
     if loss_seen {
         LOSSY_MAX_ATTEMPTS
     } else {
@@ -111,7 +113,7 @@ pub fn attempts_allowed(loss_seen: bool) -> u8 {
 /// ceiling. An open port found at the very end is then identified within
 /// `identify` (the per-port budget; identification of all open ports runs
 /// in parallel).
-pub fn worst_case(timing: Timing, identify: Option<Duration>, has_ports: bool) -> Duration {
+pub(super) fn worst_case(timing: Timing, identify: Option<Duration>, has_ports: bool) -> Duration {
     if !has_ports {
         return Duration::ZERO;
     }

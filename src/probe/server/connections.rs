@@ -17,7 +17,7 @@ use crate::probe::admission::network::{Network, Networks};
 
 /// The connection limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Caps {
+pub(super) struct Caps {
     pub total: usize,
     pub per_host: usize,
     pub per_site: usize,
@@ -27,7 +27,7 @@ pub struct Caps {
 impl Caps {
     /// The limits the probe uses: a site network may hold eight host
     /// networks' worth, and 1/16 of `total` (at least one) is headroom.
-    pub fn new(total: usize, per_host: usize) -> Self {
+    pub(super) fn new(total: usize, per_host: usize) -> Self {
         let total = total.max(1);
         let per_host = per_host.max(1);
         Caps {
@@ -40,11 +40,11 @@ impl Caps {
 }
 
 /// One open connection.
-pub type ConnId = u64;
+pub(super) type ConnId = u64;
 
 /// A connection let in, and one to shed for it, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Accepted {
+pub(super) struct Accepted {
     pub id: ConnId,
     pub shed: Option<ConnId>,
 }
@@ -58,7 +58,7 @@ struct Open {
 
 /// Every open connection (oldest first) and each network's count.
 #[derive(Debug)]
-pub struct ConnectionTable {
+pub(super) struct ConnectionTable {
     caps: Caps,
     next: ConnId,
     open: BTreeMap<ConnId, Open>,
@@ -66,7 +66,7 @@ pub struct ConnectionTable {
 }
 
 impl ConnectionTable {
-    pub fn new(caps: Caps) -> Self {
+    pub(super) fn new(caps: Caps) -> Self {
         ConnectionTable {
             caps,
             next: 0,
@@ -80,7 +80,7 @@ impl ConnectionTable {
     }
 
     /// Let a connection from `peer` in (`None`: a trusted proxy), or not.
-    pub fn open(&mut self, peer: Option<IpAddr>) -> Option<Accepted> {
+    pub(super) fn open(&mut self, peer: Option<IpAddr>) -> Option<Accepted> {
         let total = self.open.len();
         let Some(ip) = peer else {
             return (total < self.caps.total).then(|| self.insert(None, None));
@@ -131,7 +131,7 @@ impl ConnectionTable {
     }
 
     /// A connection closed.
-    pub fn close(&mut self, id: ConnId) {
+    pub(super) fn close(&mut self, id: ConnId) {
         let Some(open) = self.open.remove(&id) else {
             return;
         };
@@ -145,14 +145,6 @@ impl ConnectionTable {
                 }
             }
         }
-    }
-
-    pub fn len(&self) -> usize {
-        self.open.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.open.is_empty()
     }
 }
 

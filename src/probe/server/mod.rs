@@ -19,7 +19,7 @@
 //! - [`connections`]: open connections counted by network, whom to shed.
 //! - [`shutdown`]: stop taking work, let running work finish.
 
-pub mod connections;
+mod connections;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -49,7 +49,7 @@ use crate::probe::state::{ConnInfo, ProbeState};
 use crate::probe::visitor::forwarded::Peer;
 
 /// Largest request head accepted (request line and headers).
-pub const MAX_HEADER_BYTES: usize = 8 * 1024;
+pub(crate) const MAX_HEADER_BYTES: usize = 8 * 1024;
 /// Read buffer per connection (hyper's minimum).
 const READ_BUFFER_BYTES: usize = 8 * 1024;
 
@@ -57,7 +57,7 @@ const READ_BUFFER_BYTES: usize = 8 * 1024;
 /// smoothed round-trip time and its variation (after the handshake alone,
 /// the variation is half the one measurement, as RFC 6298 starts it).
 #[cfg(target_os = "linux")]
-pub fn handshake_rtt(stream: &TcpStream) -> Option<RttEstimate> {
+pub(crate) fn handshake_rtt(stream: &TcpStream) -> Option<RttEstimate> {
     use std::os::fd::AsRawFd;
     // SAFETY: tcp_info is plain old data; getsockopt writes at most `len`
     // bytes into it and reports how many.
@@ -86,11 +86,13 @@ pub fn handshake_rtt(_stream: &TcpStream) -> Option<RttEstimate> {
 }
 
 /// Mode of the probe's Unix socket: its user and group may connect.
-pub const UNIX_SOCKET_MODE: u32 = 0o660;
+pub(crate) const UNIX_SOCKET_MODE: u32 = 0o660;
 
 /// What the probe accepts connections on.
 pub enum Listener {
+    /// A TCP listener.
     Tcp(TcpListener),
+    /// A Unix socket (for a reverse proxy on this host).
     Unix(UnixListener),
 }
 
@@ -243,7 +245,7 @@ impl Connections {
 /// Most sockets one scan can hold at once: for each port of the longest
 /// plan, the connection that found it open (or the two SYNs' sockets before
 /// that) and identification's connections.
-pub fn sockets_per_scan_at_most() -> usize {
+pub(crate) fn sockets_per_scan_at_most() -> usize {
     let ports = crate::plan::Plan::catalogue()
         .iter()
         .map(crate::plan::Plan::len)
@@ -253,7 +255,7 @@ pub fn sockets_per_scan_at_most() -> usize {
 }
 
 /// Open files kept free for everything else (listeners, the page, logs).
-pub const FILES_IN_RESERVE: u64 = 64;
+pub(crate) const FILES_IN_RESERVE: u64 = 64;
 
 /// How many scans `open_files` can serve beside `max_connections` client
 /// connections, each scan at its most (at least one).

@@ -35,7 +35,7 @@ pub enum ForwardedHeader {
 }
 
 impl ForwardedHeader {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             ForwardedHeader::XForwardedFor => "x-forwarded-for",
             ForwardedHeader::Forwarded => "forwarded",
@@ -45,7 +45,7 @@ impl ForwardedHeader {
 
 /// The other end of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Peer {
+pub(crate) enum Peer {
     /// A TCP peer at this address.
     Ip(IpAddr),
     /// A process on this host that connected to the probe's Unix socket.
@@ -55,7 +55,7 @@ pub enum Peer {
 impl Peer {
     /// The peer as an address: a Unix socket peer is on this host, so it
     /// stands for loopback (and is refused as a target like loopback).
-    pub fn ip(self) -> IpAddr {
+    pub(crate) fn ip(self) -> IpAddr {
         match self {
             Peer::Ip(ip) => normalise(ip),
             Peer::Unix => IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -77,7 +77,7 @@ impl From<SocketAddr> for Peer {
 
 /// The operator's trusted proxies.
 #[derive(Debug, Clone, Default)]
-pub struct Trust {
+pub(crate) struct Trust {
     pub proxies: Vec<IpNet>,
     /// The proxy on the Unix socket (`--trusted-proxy unix`).
     pub unix: bool,
@@ -87,13 +87,13 @@ pub struct Trust {
 impl Trust {
     /// Whether `ip` is inside a trusted proxy network (for the hops a
     /// forwarding header names, and TCP peers).
-    pub fn is_trusted(&self, ip: IpAddr) -> bool {
+    pub(crate) fn is_trusted(&self, ip: IpAddr) -> bool {
         let ip = normalise(ip);
         self.proxies.iter().any(|net| net.contains(&ip))
     }
 
     /// Whether the peer of a connection is a trusted proxy.
-    pub fn trusts(&self, peer: Peer) -> bool {
+    pub(crate) fn trusts(&self, peer: Peer) -> bool {
         match peer {
             Peer::Ip(ip) => self.is_trusted(ip),
             Peer::Unix => self.unix,
@@ -101,18 +101,18 @@ impl Trust {
     }
 
     /// Whether any proxy is trusted at all.
-    pub fn any(&self) -> bool {
+    pub(crate) fn any(&self) -> bool {
         self.unix || !self.proxies.is_empty()
     }
 }
 
 /// A trusted proxy sent a forwarding header that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadForwarding(pub &'static str);
+pub(crate) struct BadForwarding(pub &'static str);
 
 /// The client address for a request from `peer` carrying `values` (every line
 /// of the configured forwarding header, in order).
-pub fn client_address<'a>(
+pub(crate) fn client_address<'a>(
     peer: impl Into<Peer>,
     values: impl IntoIterator<Item = &'a [u8]>,
     trust: &Trust,

@@ -8,7 +8,7 @@
 //! - [`undeclared_proxy`]: a reverse proxy on loopback nobody declared.
 //! - [`policy`]: which addresses may be checked at all.
 
-pub mod forwarded;
-pub mod policy;
-pub mod proxied;
-pub mod undeclared_proxy;
+pub(crate) mod forwarded;
+pub(crate) mod policy;
+pub(crate) mod proxied;
+pub(crate) mod undeclared_proxy;

@@ -18,13 +18,13 @@ use ipnet::IpNet;
 
 /// Turn IPv4-mapped IPv6 (`::ffff:a.b.c.d`, what a dual-stack socket reports
 /// for IPv4 peers) into plain IPv4, so policy and rate limits see one form.
-pub fn normalise(ip: IpAddr) -> IpAddr {
+pub(crate) fn normalise(ip: IpAddr) -> IpAddr {
     ip.to_canonical()
 }
 
 /// A refused target and the reason, phrased for the error message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NotAllowed {
+pub(crate) struct NotAllowed {
     /// Name of the special-purpose range the address belongs to.
     pub range: &'static str,
     /// For an IPv6 form that carries an IPv4 address (NAT64, 6to4, …): the
@@ -33,7 +33,7 @@ pub struct NotAllowed {
 }
 
 impl NotAllowed {
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         let what = match self.embedded {
             Some(v4) => format!("{} address carrying a {v4}", self.range),
             None => self.range.to_owned(),
@@ -46,7 +46,7 @@ impl NotAllowed {
 
 /// The operator's target policy: global addresses, plus the allow list.
 #[derive(Debug, Clone, Default)]
-pub struct TargetPolicy {
+pub(crate) struct TargetPolicy {
     allow: Vec<IpNet>,
     /// `--allow-loopback`: loopback is on the allow list.
     loopback: bool,
@@ -56,7 +56,7 @@ impl TargetPolicy {
     /// `allow` is the operator's `--allow-target` list; `loopback` adds
     /// 127.0.0.0/8 and ::1 to it (`--allow-loopback`; IPv4-mapped forms
     /// are normalised to IPv4 before the check).
-    pub fn new(mut allow: Vec<IpNet>, loopback: bool) -> Self {
+    pub(crate) fn new(mut allow: Vec<IpNet>, loopback: bool) -> Self {
         if loopback {
             allow.extend(loopback_nets());
         }
@@ -64,15 +64,11 @@ impl TargetPolicy {
     }
 
     /// Whether the operator allowed loopback with `--allow-loopback`.
-    pub fn allows_loopback(&self) -> bool {
+    pub(crate) fn allows_loopback(&self) -> bool {
         self.loopback
     }
 
-    pub fn allow_list(&self) -> &[IpNet] {
-        &self.allow
-    }
-
-    pub fn check(&self, ip: IpAddr) -> Result<(), NotAllowed> {
+    pub(crate) fn check(&self, ip: IpAddr) -> Result<(), NotAllowed> {
         let ip = normalise(ip);
         if self.allow.iter().any(|net| net.contains(&ip)) {
             return Ok(());
@@ -93,7 +89,7 @@ fn loopback_nets() -> Vec<IpNet> {
 
 /// The non-global range `ip` belongs to, if any (IANA IPv4 and IPv6
 /// special-purpose address registries, plus multicast and reserved space).
-pub fn special_purpose(ip: IpAddr) -> Option<&'static str> {
+pub(crate) fn special_purpose(ip: IpAddr) -> Option<&'static str> {
     match normalise(ip) {
         IpAddr::V4(v4) => special_v4(v4),
         IpAddr::V6(v6) => special_v6(v6),
@@ -131,7 +127,7 @@ const EMBEDDINGS: &[(u128, u8, &str, u32)] = &[
 ];
 
 /// The IPv6 form `ip` belongs to and the IPv4 address it carries.
-pub fn embedded_v4(ip: Ipv6Addr) -> Option<(&'static str, Ipv4Addr)> {
+pub(crate) fn embedded_v4(ip: Ipv6Addr) -> Option<(&'static str, Ipv4Addr)> {
     let bits = u128::from(ip);
     EMBEDDINGS.iter().find_map(|(net, len, name, shift)| {
         let v4 = Ipv4Addr::from((bits >> shift) as u32);

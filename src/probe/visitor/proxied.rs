@@ -27,11 +27,11 @@ use crate::probe::visitor::policy::normalise;
 type ReadEntry = fn(&str) -> Option<IpAddr>;
 
 /// Headers a proxy writes about a request it passes on.
-pub const PROXY_HEADERS: [&str; 4] = ["via", "x-forwarded-for", "forwarded", "x-real-ip"];
+pub(crate) const PROXY_HEADERS: [&str; 4] = ["via", "x-forwarded-for", "forwarded", "x-real-ip"];
 
 /// Whether a request from `peer`, whose client was found to be `client`,
 /// carries signs of a proxy the probe does not trust.
-pub fn via_proxy(
+pub(crate) fn via_proxy(
     peer: impl Into<Peer>,
     client: IpAddr,
     headers: &HeaderMap,

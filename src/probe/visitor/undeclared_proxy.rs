@@ -23,7 +23,7 @@ use crate::probe::visitor::proxied::via_proxy;
 /// Whether a request from `peer` with `headers` came through a proxy the
 /// operator did not declare, where that would make the probe check itself:
 /// loopback is allowed explicitly and no proxy is trusted.
-pub fn undeclared(
+pub(crate) fn undeclared(
     policy: &TargetPolicy,
     trust: &Trust,
     peer: impl Into<Peer>,
@@ -39,10 +39,10 @@ pub fn undeclared(
 /// A request forwarded by a reverse proxy the probe does not know of; the
 /// API answers it with `proxy_not_trusted`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProxyNotTrusted;
+pub(crate) struct ProxyNotTrusted;
 
 /// Refuse a request [`undeclared`] finds; the first refusal is logged.
-pub fn refuse(
+pub(crate) fn refuse(
     policy: &TargetPolicy,
     trust: &Trust,
     peer: impl Into<Peer>,

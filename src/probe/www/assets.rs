@@ -26,18 +26,18 @@ use axum::body::Bytes;
 struct Built;
 
 /// Trunk's placeholder for the per-response CSP nonce.
-pub const NONCE_PLACEHOLDER: &str = "{{__TRUNK NONCE__}}";
+pub(crate) const NONCE_PLACEHOLDER: &str = "{{__TRUNK NONCE__}}";
 
 /// A content encoding the client accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     Brotli,
     Gzip,
     Identity,
 }
 
 impl Encoding {
-    pub fn header_value(self) -> Option<&'static str> {
+    pub(crate) fn header_value(self) -> Option<&'static str> {
         match self {
             Encoding::Brotli => Some("br"),
             Encoding::Gzip => Some("gzip"),
@@ -48,7 +48,7 @@ impl Encoding {
 
 /// Pick the best encoding from an `Accept-Encoding` header: brotli, then gzip,
 /// then none, honouring `q=0` refusals.
-pub fn choose_encoding(accept: Option<&str>) -> Encoding {
+pub(crate) fn choose_encoding(accept: Option<&str>) -> Encoding {
     let Some(accept) = accept else {
         return Encoding::Identity;
     };
@@ -83,7 +83,7 @@ pub fn choose_encoding(accept: Option<&str>) -> Encoding {
 
 /// Whether a file name carries a content hash (Trunk: `name-<16 hex>.ext`,
 /// `name-<16 hex>_bg.wasm`), so it can be cached for a year.
-pub fn is_hashed_name(path: &str) -> bool {
+pub(crate) fn is_hashed_name(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
@@ -101,7 +101,7 @@ fn is_compressible(content_type: &str) -> bool {
 }
 
 /// One file of the page.
-pub struct Asset {
+pub(crate) struct Asset {
     pub body: Bytes,
     pub content_type: String,
     /// Strong ETag of the uncompressed body (quoted).
@@ -141,7 +141,7 @@ impl Asset {
 
     /// The body in `enc`, or in the next best encoding whose variant exists
     /// already, with the encoding actually used. Never compresses.
-    pub fn encoded(&self, enc: Encoding) -> (Bytes, Encoding) {
+    pub(crate) fn encoded(&self, enc: Encoding) -> (Bytes, Encoding) {
         if enc == Encoding::Identity || !self.worth_compressing() {
             return (self.body.clone(), Encoding::Identity);
         }
@@ -167,7 +167,7 @@ impl Asset {
     }
 
     /// The ETag of the representation in `enc`.
-    pub fn etag_for(&self, enc: Encoding) -> String {
+    pub(crate) fn etag_for(&self, enc: Encoding) -> String {
         match enc.header_value() {
             None => self.etag.clone(),
             Some(e) => format!("{}-{e}\"", self.etag.trim_end_matches('"')),
@@ -196,13 +196,13 @@ fn compress_gzip(data: &[u8]) -> io::Result<Vec<u8>> {
 
 /// The page's files by URL path (`/index.html`, `/embed.js`, …).
 #[derive(Default)]
-pub struct Assets {
+pub(crate) struct Assets {
     files: HashMap<String, Asset>,
 }
 
 impl Assets {
     /// The page built into the binary.
-    pub fn embedded() -> Assets {
+    pub(crate) fn embedded() -> Assets {
         let files = Built::iter().filter_map(|name| {
             let file = Built::get(&name)?;
             Some((name.into_owned(), file.data.into_owned()))
@@ -211,7 +211,7 @@ impl Assets {
     }
 
     /// The page from a folder, read once.
-    pub fn from_dir(dir: &Path) -> io::Result<Assets> {
+    pub(crate) fn from_dir(dir: &Path) -> io::Result<Assets> {
         let mut files = Vec::new();
         let mut stack = vec![dir.to_path_buf()];
         while let Some(d) = stack.pop() {
@@ -231,7 +231,7 @@ impl Assets {
 
     /// The page from its files. `FILE.br` and `FILE.gz` next to `FILE` are
     /// its precompressed variants, not files of their own.
-    pub fn from_files(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Assets {
+    pub(crate) fn from_files(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Assets {
         let mut plain = HashMap::new();
         let mut variants = Vec::new();
         for (name, data) in files {
@@ -266,30 +266,30 @@ impl Assets {
     /// Make every compressed variant the build did not provide. The probe
     /// runs this on a thread of its own at start; until it is done, requests
     /// get the variants that exist.
-    pub fn prepare(&self) {
+    pub(crate) fn prepare(&self) {
         for asset in self.files.values() {
             asset.prepare();
         }
     }
 
-    pub fn get(&self, path: &str) -> Option<&Asset> {
+    pub(crate) fn get(&self, path: &str) -> Option<&Asset> {
         self.files.get(path)
     }
 
     /// `index.html` with `nonce` in place of Trunk's placeholder.
-    pub fn index(&self, nonce: &str) -> Option<String> {
+    pub(crate) fn index(&self, nonce: &str) -> Option<String> {
         let asset = self.files.get("/index.html")?;
         let html = std::str::from_utf8(&asset.body).ok()?;
         Some(html.replace(NONCE_PLACEHOLDER, nonce))
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
 }
 
 /// A fresh CSP nonce: 128 random bits, hex.
-pub fn new_nonce() -> String {
+pub(crate) fn new_nonce() -> String {
     use std::hash::BuildHasher;
     let mut bytes = [0u8; 16];
     if getrandom::fill(&mut bytes).is_err() {

@@ -13,7 +13,7 @@ use crate::probe::config::Site;
 
 /// What kind of response the headers are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind<'a> {
+pub(crate) enum Kind<'a> {
     /// The page (`index.html`) with its nonce; `embed` for the `/embed` view.
     Page { nonce: &'a str, embed: bool },
     /// A file host pages load from other sites (`/embed.js`).
@@ -24,7 +24,7 @@ pub enum Kind<'a> {
 
 /// Origins the page may talk to and that may read the API: the public
 /// origin and the IPv4-only / IPv6-only origins.
-pub fn own_origins(site: &Site) -> Vec<String> {
+pub(crate) fn own_origins(site: &Site) -> Vec<String> {
     [&site.public_origin, &site.ipv4_origin, &site.ipv6_origin]
         .into_iter()
         .flatten()
@@ -33,7 +33,7 @@ pub fn own_origins(site: &Site) -> Vec<String> {
 }
 
 /// Origins whose scripts may read the API (CORS): own origins and embedders.
-pub fn cors_origins(site: &Site) -> Vec<String> {
+pub(crate) fn cors_origins(site: &Site) -> Vec<String> {
     let mut v = own_origins(site);
     for o in &site.embed_origins {
         if !v.contains(o) {
@@ -46,7 +46,7 @@ pub fn cors_origins(site: &Site) -> Vec<String> {
 const PERMISSIONS_POLICY: &str = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()";
 
 /// The Content-Security-Policy for a response.
-pub fn content_security_policy(site: &Site, kind: Kind<'_>) -> String {
+pub(crate) fn content_security_policy(site: &Site, kind: Kind<'_>) -> String {
     match kind {
         Kind::Page { nonce, embed } => {
             let mut connect = vec!["'self'".to_owned()];
@@ -72,7 +72,7 @@ pub fn content_security_policy(site: &Site, kind: Kind<'_>) -> String {
 }
 
 /// Every security header for a response of `kind`.
-pub fn security_headers(site: &Site, kind: Kind<'_>) -> Vec<(HeaderName, HeaderValue)> {
+pub(crate) fn security_headers(site: &Site, kind: Kind<'_>) -> Vec<(HeaderName, HeaderValue)> {
     let mut h = Vec::with_capacity(8);
     let mut push = |name: HeaderName, value: String| {
         if let Ok(v) = HeaderValue::from_str(&value) {

@@ -13,8 +13,8 @@
 //! extension is a real 404, so a broken asset link shows up as an error
 //! instead of an HTML page parsed as JavaScript.
 
-pub mod assets;
-pub mod headers;
+pub(super) mod assets;
+pub(super) mod headers;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -33,7 +33,7 @@ use headers::{Kind, security_headers};
 /// What the page's routes need: the built files, the site settings and the
 /// `security.txt` made from them at start. Cloning is cheap.
 #[derive(Clone)]
-pub struct Page(Arc<PageParts>);
+pub(crate) struct Page(Arc<PageParts>);
 
 struct PageParts {
     assets: Assets,
@@ -42,7 +42,7 @@ struct PageParts {
 }
 
 impl Page {
-    pub fn new(assets: Assets, site: Site) -> Self {
+    pub(crate) fn new(assets: Assets, site: Site) -> Self {
         let expires = SystemTime::now() + Duration::from_secs(365 * 24 * 3600);
         let security_txt = security_txt(&site, expires);
         Page(Arc::new(PageParts {
@@ -52,18 +52,18 @@ impl Page {
         }))
     }
 
-    pub fn site(&self) -> &Site {
+    pub(crate) fn site(&self) -> &Site {
         &self.0.site
     }
 
-    pub fn assets(&self) -> &Assets {
+    pub(crate) fn assets(&self) -> &Assets {
         &self.0.assets
     }
 }
 
 /// The page, its files, `/theme.css` and (with a contact) `security.txt`;
 /// every other path is a file or a page route.
-pub fn router<S>(page: &Page) -> Router<S>
+pub(crate) fn router<S>(page: &Page) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
     Page: FromRef<S>,
@@ -76,13 +76,13 @@ where
 }
 
 /// Whether `path` names a page route rather than a file.
-pub fn is_page_route(path: &str) -> bool {
+pub(crate) fn is_page_route(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or("");
     !last.contains('.')
 }
 
 /// Whether a page route is the embed view.
-pub fn is_embed_route(path: &str) -> bool {
+pub(crate) fn is_embed_route(path: &str) -> bool {
     path == "/embed" || path.starts_with("/embed/")
 }
 
@@ -205,7 +205,7 @@ async fn security_txt_file(State(page): State<Page>) -> Response {
 }
 
 /// The theme stylesheet. The colour was validated as `#rrggbb` at start.
-pub fn theme_css(site: &Site) -> String {
+pub(crate) fn theme_css(site: &Site) -> String {
     match &site.accent_color {
         Some(c) => format!(":root {{ --accent: {c}; }}\n"),
         None => "/* no operator theme: the page's own colours apply */\n".to_owned(),
@@ -213,7 +213,7 @@ pub fn theme_css(site: &Site) -> String {
 }
 
 /// The RFC 9116 `security.txt`, when the operator gave a contact.
-pub fn security_txt(site: &Site, expires: std::time::SystemTime) -> Option<String> {
+pub(crate) fn security_txt(site: &Site, expires: std::time::SystemTime) -> Option<String> {
     let contact = site.security_contact.as_ref()?;
     let mut text = format!(
         "Contact: {contact}\nExpires: {}\nPreferred-Languages: de, en\n",

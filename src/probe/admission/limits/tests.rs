@@ -10,6 +10,11 @@ fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()
 }
 
+/// The rate-limit key of an address: IPv4 as is, IPv6 by its /64.
+fn limit_prefix(ip: IpAddr) -> IpAddr {
+    network(ip, NetworkLevel::Host).prefix
+}
+
 /// A table with explicit time, and the key maker of a running limiter.
 struct Lab {
     book: RateBook,

@@ -5,6 +5,12 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use super::*;
 
+impl SlotBook {
+    fn is_running(&self, ticket: Ticket) -> bool {
+        self.running.contains_key(&ticket)
+    }
+}
+
 fn v6(site: u16, subnet: u16, host: u16) -> Networks {
     Networks::of(IpAddr::V6(Ipv6Addr::new(
         0x2001, 0xdb8, site, subnet, 0, 0, 0, host,

@@ -5,6 +5,16 @@ use std::net::Ipv6Addr;
 
 use super::*;
 
+impl ConnectionTable {
+    fn len(&self) -> usize {
+        self.open.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.open.is_empty()
+    }
+}
+
 fn v6(site: u16, subnet: u16, host: u16) -> Option<IpAddr> {
     Some(IpAddr::V6(Ipv6Addr::new(
         0x2001, 0xdb8, site, subnet, 0, 0, 0, host,
