@@ -23,7 +23,7 @@
 //!   and size). Both record in one `io::Limits` which budget ran out.
 //! - Over UDP today: [`services::ssdp`], the UPnP check, which a plan asks
 //!   for with `Plan::upnp` and the report carries as `Report::upnp`. A UDP
-//!   entry of a plan (issue 21) will be a `PlannedPort` with
+//!   entry of a plan will be a `PlannedPort` with
 //!   `Transport::Udp`; the scan then hands it to the service's UDP
 //!   conversation instead of the connect scan.
 //!

@@ -8,7 +8,7 @@
 //! dropped without a trace: it does not count against the answer cap, it
 //! does not end the wait and it does not shorten it. Otherwise a third
 //! party could spray the ephemeral ports and turn a visitor's exposed
-//! service into "no answer" (issue 23).
+//! service into "no answer".
 //!
 //! What the layer cannot do is as important as what it does: it is opened
 //! on the one `SocketAddr` the caller passes (the scan's target) and has no
