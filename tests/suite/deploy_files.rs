@@ -194,8 +194,8 @@ fn options_named_in_deployment_files_exist() {
 /// loopback), whatever it writes into `X-Forwarded-For`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn example_configuration_believes_only_the_unix_socket() {
-    use crate::support::relay::unix_get;
-    use crate::support::{TempDir, forged_forwarding, ip, within};
+    use crate::support::relay::forwarded_whoami;
+    use crate::support::{TempDir, forged_forwarding, ip};
     use portcheck::api::{ErrorCode, Target};
     use std::os::unix::fs::PermissionsExt;
 
@@ -236,17 +236,7 @@ async fn example_configuration_believes_only_the_unix_socket() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o660);
-    let (status, body) = within(
-        "whoami over the socket",
-        unix_get(
-            &socket,
-            "/api/v1/whoami",
-            &[("X-Forwarded-For", "198.51.100.7")],
-        ),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let who: Target = serde_json::from_str(&body).expect("whoami");
+    let who = forwarded_whoami(&socket).await;
     assert_eq!(who, Target::new(ip("198.51.100.7")));
 
     // The same configuration on TCP: a local process names nothing.

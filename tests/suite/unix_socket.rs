@@ -8,7 +8,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::sync::Arc;
 
-use crate::support::relay::unix_get;
+use crate::support::relay::{forwarded_whoami, unix_get};
 use crate::support::*;
 use portcheck::api::{ErrorCode, Report, Target};
 use portcheck::probe::config::{Listen, TrustedProxy};
@@ -41,17 +41,7 @@ async fn the_proxy_on_the_unix_socket_names_the_visitor() {
         .await
     });
 
-    let (status, body) = within(
-        "whoami",
-        unix_get(
-            &socket,
-            "/api/v1/whoami",
-            &[("X-Forwarded-For", "198.51.100.7")],
-        ),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let who: Target = serde_json::from_str(&body).expect("whoami");
+    let who = forwarded_whoami(&socket).await;
     assert_eq!(who, Target::new(ip("198.51.100.7")));
 
     let (status, body) = within(

@@ -86,3 +86,19 @@ pub async fn unix_get(socket: &Path, target: &str, headers: &[(&str, &str)]) -> 
         .unwrap_or_else(|| panic!("status line: {head}"));
     (status, body.to_owned())
 }
+
+/// Whom the probe behind `socket` sees for a request that names
+/// 198.51.100.7 in `X-Forwarded-For` (the proxy's header on the socket).
+pub async fn forwarded_whoami(socket: &Path) -> portcheck::api::Target {
+    let (status, body) = super::within(
+        "whoami over the socket",
+        unix_get(
+            socket,
+            "/api/v1/whoami",
+            &[("X-Forwarded-For", "198.51.100.7")],
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("whoami")
+}
