@@ -27,6 +27,7 @@ pub mod bounds;
 mod details;
 mod queued;
 mod service_details;
+pub mod services;
 mod upnp;
 
 pub use details::{
@@ -41,11 +42,16 @@ pub use service_details::{
     NetbiosSession, PostgresDetails, RdpDetails, RdpSecurity, ServiceDetails, SshDetails,
     TelnetDetails, VncDetails,
 };
+pub use services::{
+    DnsDetails, ExchangeDetails, ExchangeSupport, LdapDetails, MdnsDetails, MssqlBrowserDetails,
+    MssqlInstance, NetbiosName, NetbiosNsDetails, NtpDetails, PortmapperDetails,
+    ReportedServiceDetails, RpcProgram, SipDetails, SnmpDetails, WsDiscoveryDetails,
+};
 
 /// A port's role in its plan group, part of the `port` event.
 pub use crate::plan::PortGroup;
 pub use crate::plan::service_name;
-use crate::plan::{Group, Plan, is_false};
+use crate::plan::{Group, Plan, Transport, is_false};
 
 /// Address family of a checked address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -112,6 +118,11 @@ pub enum PortState {
     Closed,
     /// No answer, or an ICMP "prohibited"/"unreachable": something drops it.
     Filtered,
+    /// UDP only: nothing answered the question. Not proof that nothing
+    /// listens: the question or its answer may have been dropped (nmap's
+    /// `open|filtered`).
+    #[serde(rename = "open|filtered")]
+    OpenFiltered,
     /// The probe itself could not test the port (for example out of sockets).
     Error,
 }
@@ -141,6 +152,17 @@ pub enum Reason {
     Prohibited,
     /// The probe ran out of sockets or memory for this port (state error).
     LocalError,
+    /// UDP: the service's parser accepted a datagram from the visitor's
+    /// address as the answer to the question (state open).
+    Answered,
+    /// UDP: a datagram came back from the asked port that is no answer the
+    /// service's parser knows (state open, as nmap says; no finding).
+    UnparsedAnswer,
+    /// UDP: nothing answered within the wait, on every attempt (state
+    /// open|filtered).
+    NoAnswer,
+    /// UDP: an ICMP or ICMPv6 port unreachable came back (state closed).
+    PortUnreachable,
 }
 
 /// One port's result.
@@ -150,6 +172,10 @@ pub struct PortResult {
     pub port: u16,
     /// IANA service name (see [`service_name`]).
     pub service: String,
+    /// TCP unless the result says UDP (the same port number may be in a
+    /// plan over both).
+    #[serde(default, skip_serializing_if = "Transport::is_tcp")]
+    pub transport: Transport,
     /// What the port did.
     pub state: PortState,
     /// Why the scan read the state that way.

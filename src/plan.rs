@@ -138,6 +138,28 @@ pub enum Service {
     Postgres,
     /// IPP (printers).
     Ipp,
+    /// SSDP, the UPnP search (UDP).
+    Ssdp,
+    /// A DNS server: is it an open resolver (UDP).
+    Dns,
+    /// An NTP server, and `monlist` (UDP).
+    Ntp,
+    /// An SNMP agent with the community `public` (UDP).
+    Snmp,
+    /// The NetBIOS name service (UDP 137).
+    NetbiosNs,
+    /// Multicast DNS answering unicast queries (UDP 5353).
+    Mdns,
+    /// WS-Discovery (UDP 3702).
+    WsDiscovery,
+    /// The SQL Server resolution service (UDP 1434).
+    MssqlBrowser,
+    /// SIP, a phone system (UDP 5060).
+    Sip,
+    /// The RPC portmapper (111, TCP and UDP).
+    Portmapper,
+    /// LDAP's root DSE: over TCP, and over UDP as CLDAP (389).
+    Ldap,
 }
 
 /// How a plan's port is reached.
@@ -183,6 +205,14 @@ impl PlannedPort {
             service: service_name(port).to_owned(),
             expects,
             transport: Transport::Tcp,
+        }
+    }
+
+    /// The UDP port with its IANA name, expecting `expects`.
+    pub fn udp(port: u16, expects: Service) -> Self {
+        PlannedPort {
+            transport: Transport::Udp,
+            ..PlannedPort::new(port, expects)
         }
     }
 }

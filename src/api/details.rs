@@ -29,6 +29,10 @@ pub struct PortDetails {
     /// databases, IPP, NetBIOS), each a field of its own.
     #[serde(flatten)]
     pub service: super::ServiceDetails,
+    /// The services network operators report (most over UDP), each a
+    /// field of its own.
+    #[serde(flatten)]
+    pub reported: super::ReportedServiceDetails,
     /// Set when a budget ended identification before it was complete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<IdentLimit>,
@@ -116,6 +120,9 @@ pub struct HttpDetails {
     /// title, `Server` header or page (for example `FRITZ!Box`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_interface: Option<String>,
+    /// An Exchange server's web access recognised in the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<super::ExchangeDetails>,
 }
 
 /// A Kerberos KDC's answer to an AS-REQ for a made-up principal in a

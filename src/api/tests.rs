@@ -8,6 +8,7 @@ fn smb_open(rtt_ms: Option<f64>, details: Option<Box<PortDetails>>) -> PortResul
     PortResult {
         port: 445,
         service: service_name(445).into(),
+        transport: Transport::Tcp,
         state: PortState::Open,
         reason: Reason::Connected,
         rtt_ms,
@@ -43,6 +44,7 @@ fn port_event_is_flat() {
         result: PortResult {
             port: 450,
             service: service_name(450).into(),
+            transport: Transport::Tcp,
             state: PortState::Filtered,
             reason: Reason::Timeout,
             rtt_ms: None,

@@ -390,6 +390,7 @@ mod sizes {
                 server: s(),
                 title: s(),
                 admin_interface: s(),
+                exchange: None,
             }),
             kerberos: Some(KerberosDetails {
                 message: KerberosMessage::KrbError,
@@ -437,6 +438,7 @@ mod sizes {
                     error_code: Some(0x82),
                 }),
             },
+            reported: ReportedServiceDetails::default(),
             limit: Some(IdentLimit::Bytes),
         }
     }

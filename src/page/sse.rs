@@ -15,6 +15,7 @@
 use serde::Deserialize;
 
 use crate::api::bounds;
+use crate::plan::Transport;
 
 use crate::api::{
     self, ErrorBody, GroupPorts, PortEvent, PortGroup, PortResult, PortState, Queued, Reason,
@@ -186,6 +187,8 @@ struct WirePort {
     group_name: Option<String>,
     port: u16,
     service: String,
+    #[serde(default)]
+    transport: Transport,
     state: PortState,
     reason: Reason,
     #[serde(default)]
@@ -199,6 +202,7 @@ impl From<WirePort> for PortResult {
         PortResult {
             port: w.port,
             service: w.service,
+            transport: w.transport,
             state: w.state,
             reason: w.reason,
             rtt_ms: w.rtt_ms,

@@ -223,6 +223,7 @@ mod tests {
             .map(|port| PortResult {
                 port,
                 service: crate::api::service_name(port).into(),
+                transport: crate::plan::Transport::Tcp,
                 state: if port == 445 {
                     PortState::Open
                 } else {

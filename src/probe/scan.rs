@@ -387,6 +387,7 @@ fn port_result(
     PortResult {
         port: port.port,
         service: port.service.clone(),
+        transport: port.transport,
         state,
         reason,
         rtt_ms: rtt.map(|d| (d.as_secs_f64() * 1e5).round() / 100.0),

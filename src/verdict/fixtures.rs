@@ -22,6 +22,7 @@ impl Plan {
             PortState::Open => Reason::Connected,
             PortState::Closed => Reason::Refused,
             PortState::Filtered => Reason::Timeout,
+            PortState::OpenFiltered => Reason::NoAnswer,
             PortState::Error => Reason::LocalError,
         };
         PortResult {
@@ -29,6 +30,7 @@ impl Plan {
             service: self
                 .service(port)
                 .map_or_else(|| service_name(port).to_owned(), |s| s.service.clone()),
+            transport: self.service(port).map(|s| s.transport).unwrap_or_default(),
             state,
             reason,
             rtt_ms: state.answered().then_some(0.2),

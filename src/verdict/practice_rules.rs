@@ -63,6 +63,18 @@ fn expected(expects: Service) -> Option<(FindingId, Severity)> {
         Service::Ipp => Some((PrinterExposed, Warning)),
         Service::Ssh => Some((SshExposed, Notice)),
         Service::Smb | Service::Https | Service::Http | Service::Kerberos => None,
+        // The reported services' findings come from what they answered.
+        Service::Ssdp
+        | Service::Dns
+        | Service::Ntp
+        | Service::Snmp
+        | Service::NetbiosNs
+        | Service::Mdns
+        | Service::WsDiscovery
+        | Service::MssqlBrowser
+        | Service::Sip
+        | Service::Portmapper
+        | Service::Ldap => None,
     }
 }
 

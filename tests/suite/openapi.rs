@@ -41,11 +41,13 @@ fn openapi_names_every_value() {
         every_name!(RdpSecurity: Rdp, Tls, Credssp, CredsspEarlyUserAuth, Other),
         every_name!(MssqlEncryption: Off, On, NotSupported, Required, Other),
         every_name!(NetbiosSession: Positive, Negative, Retarget),
-        every_name!(Reason: Connected, Refused, Timeout, Unreachable, Prohibited, LocalError),
-        every_name!(PortState: Open, Closed, Filtered, Error),
+        every_name!(Reason: Connected, Refused, Timeout, Unreachable, Prohibited, LocalError,
+            Answered, UnparsedAnswer, NoAnswer, PortUnreachable),
+        every_name!(PortState: Open, Closed, Filtered, OpenFiltered, Error),
         every_name!(IdentLimit: Time, Bytes),
         every_name!(Service: Smb, Https, Http, Kerberos, Rdp, Vnc, Ftp, Ssh, Telnet, Netbios, Mysql,
-            Mssql, Postgres, Ipp),
+            Mssql, Postgres, Ipp, Ssdp, Dns, Ntp, Snmp, NetbiosNs, Mdns, WsDiscovery, MssqlBrowser,
+            Sip, Portmapper, Ldap),
         every_name!(Transport: Tcp, Udp),
     ]
     .concat();

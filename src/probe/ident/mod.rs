@@ -119,6 +119,7 @@ pub use progress::read_in_pieces;
 pub mod services;
 mod steps;
 pub mod text;
+pub(crate) mod udp;
 
 /// How long and how much identification may spend on one port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

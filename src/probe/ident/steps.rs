@@ -67,6 +67,18 @@ pub(super) fn steps_for(service: Service) -> &'static [Step] {
         Service::Postgres => &[Postgres, Plain, Rdp, Tls, Smb, Kerberos],
         // The session service first, then SMB on the same port.
         Service::Netbios => &[Netbios, Smb, Plain, Rdp, Tls, Kerberos],
+        // Over TCP until their own steps exist.
+        Service::Portmapper | Service::Ldap => &[Plain, Rdp, Tls, Smb, Kerberos],
+        // UDP services: one question each, no TCP step (`super::udp`).
+        Service::Ssdp
+        | Service::Dns
+        | Service::Ntp
+        | Service::Snmp
+        | Service::NetbiosNs
+        | Service::Mdns
+        | Service::WsDiscovery
+        | Service::MssqlBrowser
+        | Service::Sip => &[],
     }
 }
 

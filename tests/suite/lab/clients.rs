@@ -428,6 +428,7 @@ pub fn nmap_state_word(state: PortState) -> &'static str {
         PortState::Open => "open",
         PortState::Closed => "closed",
         PortState::Filtered => "filtered",
+        PortState::OpenFiltered => "open|filtered",
         PortState::Error => "error",
     }
 }

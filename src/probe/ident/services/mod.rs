@@ -8,7 +8,12 @@
 //! [`rdp`], [`vnc`], [`greeting`] (SSH, FTP, with [`greeting::telnet`] and
 //! [`greeting::mysql`]), [`mssql`], [`postgres`], [`netbios`] (the session
 //! service) and [`ipp`] (read from the HTTP answer). Over UDP: [`ssdp`]
-//! (UPnP).
+//! (UPnP). The services network operators report to practices, most of
+//! them over UDP, are in [`reported`].
+//!
+//! A UDP service gives the scan a [`UdpQuestion`]: what to send, and how
+//! to read what comes back; `ident::udp::question` picks it by the plan
+//! entry's service.
 
 pub mod greeting;
 pub mod http;
@@ -18,7 +23,32 @@ pub mod mssql;
 pub mod netbios;
 pub mod postgres;
 pub mod rdp;
+pub mod reported;
 pub mod smb;
 pub mod ssdp;
 pub mod tls;
 pub mod vnc;
+
+/// What a UDP service module gives the scan: the datagrams to send and how
+/// to read what comes back.
+pub(crate) struct UdpQuestion {
+    /// Datagrams to send, in order (most services one; NTP its client
+    /// request, then `monlist`).
+    pub(crate) datagrams: Vec<Vec<u8>>,
+    /// Reads one datagram from the visitor's address into the port's
+    /// details; true when it was a well-formed answer to the question.
+    pub(crate) read: Box<dyn Fn(&[u8], &mut crate::api::PortDetails) -> bool + Send + Sync>,
+    /// Whether an answer may come from another source port than the one
+    /// asked (SSDP, WS-Discovery); otherwise only datagrams from the asked
+    /// port count.
+    pub(crate) any_source_port: bool,
+}
+
+impl std::fmt::Debug for UdpQuestion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UdpQuestion")
+            .field("datagrams", &self.datagrams.len())
+            .field("any_source_port", &self.any_source_port)
+            .finish_non_exhaustive()
+    }
+}

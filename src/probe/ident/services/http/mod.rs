@@ -58,6 +58,7 @@ impl From<Response> for HttpDetails {
             server: r.server,
             title: r.title,
             admin_interface: r.admin_interface,
+            exchange: None,
         }
     }
 }

@@ -1,0 +1,7 @@
+//! The services that network operators report to practices (CERT-Bund
+//! passes on Shadowserver's daily scans): open resolvers, time servers,
+//! SNMP agents, name and discovery services, the SQL Server resolution
+//! service, phone systems, the RPC portmapper, directory servers and
+//! Exchange's web access. Each module is one protocol-specific, harmless
+//! question (nothing that could change anything on the device) and the
+//! pure parser of its answer.

