@@ -34,6 +34,10 @@ pub const SSE_EVENT: usize = 2 << 20;
 /// keep-alive. The time bound is the client's `--timeout`.
 pub const STREAM: usize = 4 << 20;
 
+/// A file the client reads back with `--compare`: its own JSON output,
+/// which holds at most one stream's worth per address family.
+pub const COMPARE_FILE: usize = 2 * STREAM;
+
 /// A whole answer that is not a stream: an error body (4xx, 5xx) or
 /// `/api/v1/site`.
 pub const BODY: usize = 64 << 10;

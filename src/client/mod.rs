@@ -158,11 +158,26 @@ fn url_given(args: &CheckArgs) -> Result<String, Problem> {
 }
 
 fn read_previous(path: &Path) -> Result<crate::api::Report, Problem> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Problem::Compare(format!("{}: {e}", path.display())))?;
+    let fail = |e: &dyn std::fmt::Display| Problem::Compare(format!("{}: {e}", path.display()));
+    let text = read_bounded(path, crate::api::bounds::COMPARE_FILE).map_err(|e| fail(&e))?;
     // Saved from a probe: its strings are the server's.
-    json::previous_report(&fetch::clean::json(&text))
-        .map_err(|e| Problem::Compare(format!("{}: {e}", path.display())))
+    json::previous_report(&fetch::clean::json(&text)).map_err(|e| fail(&e))
+}
+
+/// The file at `path` as text, refused when it is longer than `limit`
+/// bytes (a report the client wrote is far smaller): reading stops there.
+fn read_bounded(path: &Path, limit: usize) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    let file = std::fs::File::open(path)?;
+    file.take(limit as u64 + 1).read_to_string(&mut text)?;
+    if text.len() > limit {
+        return Err(std::io::Error::other(format!(
+            "longer than {} MiB, not a report of portcheck check",
+            limit >> 20
+        )));
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -179,6 +194,22 @@ mod tests {
 
     fn args(line: &[&str]) -> CheckArgs {
         Line::parse_from([&["portcheck-check"], line].concat()).args
+    }
+
+    #[test]
+    fn a_compare_file_over_the_bound_is_refused_before_it_is_read_whole() {
+        let dir = std::env::temp_dir().join(format!("portcheck-compare-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("big.json");
+        std::fs::write(&path, vec![b' '; 2048]).unwrap();
+        let err = read_bounded(&path, 1024).unwrap_err();
+        assert!(err.to_string().contains("not a report"), "{err}");
+        assert_eq!(read_bounded(&path, 2048).unwrap().len(), 2048);
+        let Err(Problem::Compare(why)) = read_previous(&path) else {
+            panic!("blank file accepted");
+        };
+        assert!(why.contains("big.json"), "{why}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
