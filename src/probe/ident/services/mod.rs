@@ -29,6 +29,9 @@ pub mod ssdp;
 pub mod tls;
 pub mod vnc;
 
+/// Reads one datagram into a port's details; true for a well-formed answer.
+pub(crate) type ReadAnswer = Box<dyn Fn(&[u8], &mut crate::api::PortDetails) -> bool + Send + Sync>;
+
 /// What a UDP service module gives the scan: the datagrams to send and how
 /// to read what comes back.
 pub(crate) struct UdpQuestion {
@@ -37,7 +40,7 @@ pub(crate) struct UdpQuestion {
     pub(crate) datagrams: Vec<Vec<u8>>,
     /// Reads one datagram from the visitor's address into the port's
     /// details; true when it was a well-formed answer to the question.
-    pub(crate) read: Box<dyn Fn(&[u8], &mut crate::api::PortDetails) -> bool + Send + Sync>,
+    pub(crate) read: ReadAnswer,
     /// Whether an answer may come from another source port than the one
     /// asked (SSDP, WS-Discovery); otherwise only datagrams from the asked
     /// port count.
