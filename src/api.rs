@@ -33,7 +33,7 @@ mod upnp;
 pub use details::{
     HttpDetails, IdentLimit, KerberosDetails, KerberosMessage, PortDetails, SmbDetails, TlsDetails,
 };
-pub use upnp::{UpnpAnswer, UpnpResult};
+pub use upnp::UpnpDetails;
 
 pub use queued::Queued;
 
@@ -243,7 +243,10 @@ impl GroupPorts {
 /// The results of `group`'s ports among `results` (a report's range or
 /// control list), in the report's order.
 pub fn results_of<'a>(group: &Group, results: &'a [PortResult]) -> Vec<&'a PortResult> {
-    results.iter().filter(|p| group.contains(p.port)).collect()
+    results
+        .iter()
+        .filter(|p| group.contains(p.port, p.transport))
+        .collect()
 }
 
 /// Data of the `started` event.
@@ -410,10 +413,6 @@ pub struct Report {
     /// The per-attempt connect timeout the scan ended with, in milliseconds
     /// (adapted to the visitor's round-trip time).
     pub timeout_ms: u64,
-    /// The UPnP check from outside, for plans that include it; absent
-    /// otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upnp: Option<UpnpResult>,
 }
 
 /// Machine-readable error codes.

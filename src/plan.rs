@@ -5,8 +5,10 @@
 //! instead of one port) and its control ports: neighbours that tell a
 //! forwarded range (range answers, neighbours silent) from a host that
 //! answers on every port. Every port carries its IANA service name, the
-//! service expected there and its transport (TCP today; the UPnP check over
-//! UDP is still asked for with [`Plan::upnp`]).
+//! service expected there and its transport (TCP, or UDP for the services
+//! that answer datagrams: UPnP's SSDP and the services network operators
+//! report). The same port number can be in a plan over both transports
+//! (111, 389), so every lookup of a port takes its [`Transport`] too.
 //!
 //! Probe and page compile this one module: the probe scans
 //! [`Plan::standard`] and announces it in the stream's `started` event; the
@@ -95,7 +97,28 @@ pub fn service_name(port: u16) -> &'static str {
         5901 => "vnc-1",
         8080 => "http-proxy",
         8443 => "https-alt",
+        53 => "domain",
+        111 => "rpcbind",
+        123 => "ntp",
+        137 => "netbios-ns",
+        161 => "snmp",
+        389 => "ldap",
+        1434 => "ms-sql-m",
+        1900 => "upnp",
+        3702 => "ws-discovery",
+        5060 => "sip",
+        5353 => "mdns",
         _ => "unknown",
+    }
+}
+
+/// IANA service name of a port over `transport`, as nmap prints it
+/// (`nmap-services`): the TCP name ([`service_name`]) except where the UDP
+/// name differs (5353: `mdns` over TCP, `zeroconf` over UDP).
+pub fn service_name_over(port: u16, transport: Transport) -> &'static str {
+    match (port, transport) {
+        (5353, Transport::Udp) => "zeroconf",
+        _ => service_name(port),
     }
 }
 
@@ -179,6 +202,15 @@ impl Transport {
     pub fn is_tcp(&self) -> bool {
         *self == Transport::Tcp
     }
+
+    /// The port as people and nmap write it: `445` over TCP (as the page
+    /// always did), `1900/udp` over UDP.
+    pub fn label(self, port: u16) -> String {
+        match self {
+            Transport::Tcp => port.to_string(),
+            Transport::Udp => format!("{port}/udp"),
+        }
+    }
 }
 
 /// One port of a plan: its number, the service expected there and how it
@@ -211,9 +243,15 @@ impl PlannedPort {
     /// The UDP port with its IANA name, expecting `expects`.
     pub fn udp(port: u16, expects: Service) -> Self {
         PlannedPort {
+            service: service_name_over(port, Transport::Udp).to_owned(),
             transport: Transport::Udp,
             ..PlannedPort::new(port, expects)
         }
+    }
+
+    /// Whether this is the entry of `port` over `transport`.
+    pub fn is(&self, port: u16, transport: Transport) -> bool {
+        self.port == port && self.transport == transport
     }
 }
 
@@ -239,12 +277,13 @@ impl Group {
         self.control.iter().map(|s| s.port).collect()
     }
 
-    /// Whether `port` is one of this group's range or control ports.
-    pub fn contains(&self, port: u16) -> bool {
+    /// Whether `port` over `transport` is one of this group's range or
+    /// control ports.
+    pub fn contains(&self, port: u16, transport: Transport) -> bool {
         self.ports
             .iter()
             .chain(&self.control)
-            .any(|s| s.port == port)
+            .any(|s| s.is(port, transport))
     }
 
     /// The range for people: `440–449` for a run of consecutive ports,
@@ -298,10 +337,6 @@ pub struct Plan {
     pub title: Title,
     /// The port groups, each a range and its control ports.
     pub groups: Vec<Group>,
-    /// Whether a scan of this plan also asks the visitor's address whether
-    /// a UPnP service answers from outside (one SSDP search, UDP 1900).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub upnp: bool,
 }
 
 impl Group {
@@ -356,7 +391,6 @@ impl Plan {
                 "Port ranges 440–449 and 80–89",
             ),
             groups: vec![Group::forwarded_https(), Group::forwarded_http()],
-            upnp: false,
         }
     }
 
@@ -368,7 +402,6 @@ impl Plan {
             name: PRACTICE.into(),
             title: Title::new("Weitere gefährliche Dienste", "Other dangerous services"),
             groups: practice_plan::groups(),
-            upnp: true,
         }
     }
 
@@ -424,20 +457,25 @@ impl Plan {
         self.len() == 0
     }
 
-    /// The plan's entry for `port`.
-    pub fn service(&self, port: u16) -> Option<&PlannedPort> {
-        self.entries().map(|(_, _, s)| s).find(|s| s.port == port)
+    /// The plan's entry for `port` over `transport`.
+    pub fn service(&self, port: u16, transport: Transport) -> Option<&PlannedPort> {
+        self.entries()
+            .map(|(_, _, s)| s)
+            .find(|s| s.is(port, transport))
     }
 
-    /// The group `port` belongs to (as range or control port).
-    pub fn group_of(&self, port: u16) -> Option<&Group> {
-        self.groups.iter().find(|g| g.contains(port))
+    /// The group `port` over `transport` belongs to (as range or control
+    /// port).
+    pub fn group_of(&self, port: u16, transport: Transport) -> Option<&Group> {
+        self.groups.iter().find(|g| g.contains(port, transport))
     }
 
-    /// The service the plan expects on `port` ([`Service::Http`] for ports
-    /// the plan does not know).
-    pub fn expects(&self, port: u16) -> Service {
-        self.service(port).map(|s| s.expects).unwrap_or_default()
+    /// The service the plan expects on `port` over `transport`
+    /// ([`Service::Http`] for ports the plan does not know).
+    pub fn expects(&self, port: u16, transport: Transport) -> Service {
+        self.service(port, transport)
+            .map(|s| s.expects)
+            .unwrap_or_default()
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::api::{
     Finding, FindingId, Level, PortDetails, PortResult, PortState, Severity, Verdict,
 };
-use crate::plan::{HTTP_SERVICE, HTTPS_SERVICE, Plan, SMB_SERVICE};
+use crate::plan::{HTTP_SERVICE, HTTPS_SERVICE, Plan, PlannedPort, SMB_SERVICE, Transport};
 
 /// How many ports of a group's range must answer (open or closed), with every
 /// control port of the group silent, before the pattern is called a forwarded
@@ -15,12 +15,14 @@ use crate::plan::{HTTP_SERVICE, HTTPS_SERVICE, Plan, SMB_SERVICE};
 /// the whole range answer.
 pub(crate) const RANGE_ANSWER_THRESHOLD: usize = 3;
 
-/// The results for `ports`.
+/// The results for the plan entries `ports` (number and transport).
 fn among<'a>(
     results: &'a [PortResult],
-    ports: &'a [u16],
+    ports: &'a [PlannedPort],
 ) -> impl Iterator<Item = &'a PortResult> + 'a {
-    results.iter().filter(|p| ports.contains(&p.port))
+    results
+        .iter()
+        .filter(|p| ports.iter().any(|e| e.is(p.port, p.transport)))
 }
 
 /// Services whose open port is a finding of its own, by IANA name.
@@ -33,10 +35,14 @@ const EXPOSED_SERVICES: [(FindingId, Severity, &str); 3] = [
 /// Evaluate the findings for a scan of `plan`: `range` holds the results of
 /// every group's range ports, `control` those of every group's control ports.
 /// A finding whose ports all belong to one group names it.
+///
+/// UDP results get no finding from their state or name alone (an `open`
+/// UDP port may be an answer nobody understood): only the rules of their
+/// services, from what they answered, give them one.
 pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Verdict {
     let open_range: Vec<&PortResult> = range
         .iter()
-        .filter(|p| p.state == PortState::Open)
+        .filter(|p| p.state == PortState::Open && p.transport == Transport::Tcp)
         .collect();
     let mut findings: Vec<Finding> = EXPOSED_SERVICES
         .iter()
@@ -56,6 +62,7 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
     let services = practice_rules::service_findings(plan, range.iter().chain(control));
     let named: Vec<u16> = services.iter().flat_map(|f| f.ports.clone()).collect();
     findings.extend(services);
+    findings.extend(upnp::finding(plan, range.iter().chain(control)));
 
     // Every other open port of a range: neither an exposed service by name
     // nor a port that answered as a KDC or a service of its own.
@@ -75,12 +82,11 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
     ));
 
     for group in &plan.groups {
-        let (ports, controls) = (group.port_numbers(), group.control_numbers());
-        let answering: Vec<u16> = among(range, &ports)
+        let answering: Vec<u16> = among(range, &group.ports)
             .filter(|p| p.state.answered())
             .map(|p| p.port)
             .collect();
-        let mut controls = among(control, &controls).peekable();
+        let mut controls = among(control, &group.control).peekable();
         let controls_silent =
             controls.peek().is_some() && controls.all(|p| p.state == PortState::Filtered);
         if answering.len() >= RANGE_ANSWER_THRESHOLD && controls_silent {
@@ -119,11 +125,24 @@ pub(crate) fn rank(findings: &mut [Finding]) {
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
 }
 
-/// The name of the one group all of `ports` belong to, if there is one.
+/// The name of the one group all of `ports` belong to, if there is one. A
+/// finding names port numbers only, so a number planned in two groups (111
+/// over TCP in one, over UDP in another) names none.
 fn sole_group(plan: &Plan, ports: &[u16]) -> Option<String> {
-    let mut groups = ports.iter().map(|&p| plan.group_of(p).map(|g| &g.name));
-    let first = groups.next().flatten()?;
-    groups.all(|g| g == Some(first)).then(|| first.clone())
+    let mut candidates = plan.groups.iter().filter(|g| {
+        ports
+            .iter()
+            .all(|&p| g.ports.iter().chain(&g.control).any(|e| e.port == p))
+    });
+    let only = candidates.next()?;
+    let unique = ports.iter().all(|&p| {
+        plan.groups
+            .iter()
+            .filter(|g| g.ports.iter().chain(&g.control).any(|e| e.port == p))
+            .count()
+            == 1
+    });
+    (unique && candidates.next().is_none() && !ports.is_empty()).then(|| only.name.clone())
 }
 
 /// Findings from what identification learnt on open ports: a Kerberos KDC,
@@ -195,7 +214,7 @@ fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Option<Finding
 #[cfg(any(test, feature = "fixtures"))]
 pub(crate) mod fixtures;
 mod practice_rules;
-pub mod upnp;
+mod upnp;
 
 #[cfg(test)]
 mod tests;

@@ -33,6 +33,9 @@ pub struct PortDetails {
     /// field of its own.
     #[serde(flatten)]
     pub reported: super::ReportedServiceDetails,
+    /// What a UPnP device said in its answer to the SSDP search (1900/udp).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upnp: Option<super::UpnpDetails>,
     /// Set when a budget ended identification before it was complete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<IdentLimit>,

@@ -439,27 +439,24 @@ mod sizes {
                 }),
             },
             reported: ReportedServiceDetails::default(),
+            upnp: Some(UpnpDetails {
+                server: s(),
+                location: s(),
+                st: s(),
+                usn: s(),
+            }),
             limit: Some(IdentLimit::Bytes),
         }
     }
 
     /// The report of `plan` with every port open and every port carrying
-    /// [`everything`], and a UPnP answer with every header at its longest.
+    /// [`everything`] (a UPnP answer with every header at its longest
+    /// among it).
     fn largest_report(plan: &Plan) -> Report {
         let mut report = plan.sample_report("2001:db8::7".parse().unwrap(), |_, _| PortState::Open);
         for p in report.ports.iter_mut().chain(report.control.iter_mut()) {
             p.details = Some(Box::new(everything()));
         }
-        report.upnp = Some(UpnpResult {
-            answer: UpnpAnswer::Answered,
-            port: 1900,
-            sent: 2,
-            waited_ms: 3000,
-            server: Some(long()),
-            location: Some(long()),
-            st: Some(long()),
-            usn: Some(long()),
-        });
         report
     }
 

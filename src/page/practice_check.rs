@@ -9,8 +9,8 @@
 //! its result belonged to the earlier one.
 
 use super::check::{Check, CheckEvent, Phase, progress_of, worst_level_of};
-use crate::api::{Family, FindingId, Report, UpnpAnswer, UpnpResult};
-use crate::plan::Plan;
+use crate::api::{Family, FindingId, PortResult, PortState, Reason, Report};
+use crate::plan::{Plan, Service};
 use crate::texts::Lang;
 use crate::texts::explain::{PRACTICE_FINDINGS, device_step};
 use crate::texts::summary::report_summary;
@@ -108,7 +108,7 @@ impl Practice {
                 out.push_str(&format!("=== {} ===\n", family_name(family)));
             }
             out.push_str(&report_summary(r, &c.plan, lang));
-            out.push_str(&upnp_line(r, lang));
+            out.push_str(&upnp_line(r, &c.plan, lang));
             for step in device_steps(r, lang) {
                 out.push_str(&format!("- {step}\n"));
             }
@@ -117,44 +117,81 @@ impl Practice {
     }
 }
 
-/// The UPnP result in words, honest about silence.
-pub(crate) fn upnp_words(upnp: &UpnpResult, lang: Lang) -> String {
-    let said = [upnp.server.as_deref(), upnp.location.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
-    match (upnp.answer, lang) {
-        (UpnpAnswer::Answered, Lang::De) => format!(
-            "Ein UPnP-Dienst hat aus dem Internet geantwortet (UDP-Port {}). Er gibt an: {said}",
-            upnp.port
-        ),
-        (UpnpAnswer::Answered, Lang::En) => format!(
-            "A UPnP service answered from the internet (UDP port {}). It says: {said}",
-            upnp.port
-        ),
-        (UpnpAnswer::NoAnswer, Lang::De) => format!(
-            "Keine Antwort auf die UPnP-Suche (UDP-Port {}). Das ist ein gutes Zeichen, aber kein Beweis: UDP-Antworten können verloren gehen oder gefiltert werden.",
-            upnp.port
-        ),
-        (UpnpAnswer::NoAnswer, Lang::En) => format!(
-            "No answer to the UPnP search (UDP port {}). That is a good sign but no proof: UDP answers can be lost or filtered.",
-            upnp.port
-        ),
-        (UpnpAnswer::Error, Lang::De) => {
-            "Die UPnP-Suche konnte nicht gesendet werden; UPnP ist nicht geprüft.".into()
-        }
-        (UpnpAnswer::Error, Lang::En) => {
-            "The UPnP search could not be sent; UPnP was not checked.".into()
-        }
+/// The result of the plan's UPnP entry (1900/udp in the practice plan),
+/// if the plan has one.
+pub(crate) fn upnp_result<'a>(report: &'a Report, plan: &Plan) -> Option<&'a PortResult> {
+    report
+        .ports
+        .iter()
+        .chain(&report.control)
+        .find(|p| plan.expects(p.port, p.transport) == Service::Ssdp)
+}
+
+/// The page's mark for the UPnP entry's outcome (`data-upnp`): `answered`,
+/// `no_answer`, `closed`, `filtered`, `unparsed_answer` or `error`.
+pub(crate) fn upnp_mark(upnp: &PortResult) -> &'static str {
+    match (upnp.state, upnp.reason) {
+        (PortState::Open, Reason::Answered) => "answered",
+        (PortState::Open, _) => "unparsed_answer",
+        (PortState::OpenFiltered, _) => "no_answer",
+        (PortState::Closed, _) => "closed",
+        (PortState::Filtered, _) => "filtered",
+        (PortState::Error, _) => "error",
     }
 }
 
-/// `UPnP: …` for the summary, empty when the report has no UPnP result.
-fn upnp_line(report: &Report, lang: Lang) -> String {
-    report
-        .upnp
-        .as_ref()
+/// The UPnP entry's result in words, honest about silence.
+pub(crate) fn upnp_words(upnp: &PortResult, lang: Lang) -> String {
+    let said = upnp.details.as_ref().and_then(|d| d.upnp.as_ref());
+    let said = said
+        .map(|u| [u.server.as_deref(), u.location.as_deref()])
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let port = upnp.port;
+    match (upnp_mark(upnp), lang) {
+        ("answered", Lang::De) => format!(
+            "Ein UPnP-Dienst hat aus dem Internet geantwortet (UDP-Port {port}). Er gibt an: {said}"
+        ),
+        ("answered", Lang::En) => format!(
+            "A UPnP service answered from the internet (UDP port {port}). It says: {said}"
+        ),
+        ("no_answer", Lang::De) => format!(
+            "Keine Antwort auf die UPnP-Suche (UDP-Port {port}). Das ist ein gutes Zeichen, aber kein Beweis: UDP-Antworten können verloren gehen oder gefiltert werden."
+        ),
+        ("no_answer", Lang::En) => format!(
+            "No answer to the UPnP search (UDP port {port}). That is a good sign but no proof: UDP answers can be lost or filtered."
+        ),
+        ("closed", Lang::De) => format!(
+            "Ihr Anschluss meldet, dass auf UDP-Port {port} nichts lauscht: kein UPnP-Dienst von außen erreichbar."
+        ),
+        ("closed", Lang::En) => format!(
+            "Your connection reports that nothing listens on UDP port {port}: no UPnP service reachable from outside."
+        ),
+        ("filtered", Lang::De) => format!(
+            "Die UPnP-Suche (UDP-Port {port}) wurde unterwegs abgewiesen: von außen nicht erreichbar."
+        ),
+        ("filtered", Lang::En) => format!(
+            "The UPnP search (UDP port {port}) was rejected on the way: not reachable from outside."
+        ),
+        ("unparsed_answer", Lang::De) => format!(
+            "Auf UDP-Port {port} hat etwas geantwortet, aber nicht wie ein UPnP-Dienst."
+        ),
+        ("unparsed_answer", Lang::En) => format!(
+            "Something answered on UDP port {port}, but not as a UPnP service does."
+        ),
+        (_, Lang::De) => {
+            "Die UPnP-Suche konnte nicht gesendet werden; UPnP ist nicht geprüft.".into()
+        }
+        (_, Lang::En) => "The UPnP search could not be sent; UPnP was not checked.".into(),
+    }
+}
+
+/// `UPnP: …` for the summary, empty when the plan has no UPnP entry.
+fn upnp_line(report: &Report, plan: &Plan, lang: Lang) -> String {
+    upnp_result(report, plan)
         .map(|u| format!("UPnP: {}\n", upnp_words(u, lang)))
         .unwrap_or_default()
 }

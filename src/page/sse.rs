@@ -19,7 +19,7 @@ use crate::plan::Transport;
 
 use crate::api::{
     self, ErrorBody, GroupPorts, PortEvent, PortGroup, PortResult, PortState, Queued, Reason,
-    Report, Started, Target, UpnpResult, Verdict,
+    Report, Started, Target, Verdict,
 };
 
 /// One dispatched event.
@@ -225,8 +225,6 @@ struct WireReport {
     duration_ms: u64,
     #[serde(default)]
     timeout_ms: u64,
-    #[serde(default)]
-    upnp: Option<UpnpResult>,
 }
 
 /// A `port` event; `None` when it names no group.
@@ -248,7 +246,6 @@ fn report(w: WireReport) -> Report {
         started_at: w.started_at,
         duration_ms: w.duration_ms,
         timeout_ms: w.timeout_ms,
-        upnp: w.upnp,
     }
 }
 

@@ -1,8 +1,10 @@
 //! The practice check's ports: the doors besides the forwarded ranges that
 //! small offices leave open, grouped by kind of service, each with why it
-//! is on the list.
+//! is on the list. Most groups are TCP doors; the services network
+//! operators report to practices (CERT-Bund passing on Shadowserver's
+//! scans) are mostly UDP, and so are their groups.
 
-use super::{Group, PlannedPort, Service};
+use super::{Group, PlannedPort, Service, Transport};
 
 /// One door: its port and what identification tries first there.
 type Door = (u16, Service);
@@ -51,21 +53,61 @@ const PRINTERS: &[Door] = &[(631, Service::Ipp)];
 /// pages of routers, NAS and appliances.
 const WEB_ADMIN: &[Door] = &[(8080, Service::Http), (8443, Service::Https)];
 
+/// Directory services over TCP: the RPC portmapper (111) lists the RPC
+/// programs of a Unix server or NAS; LDAP (389) answering an anonymous
+/// root DSE read is usually a Windows domain controller.
+const DIRECTORY: &[Door] = &[(111, Service::Portmapper), (389, Service::Ldap)];
+
+/// UDP services abused to flood others by reflection (a small question, a
+/// large answer sent to a forged sender): open DNS resolvers, the
+/// portmapper, NTP (`monlist`), SNMP, connectionless LDAP, the SQL Server
+/// resolution service, and UPnP's SSDP, which also lets anyone ask the
+/// router for forwardings. Shadowserver reports each of them daily.
+const REFLECTION: &[Door] = &[
+    (53, Service::Dns),
+    (111, Service::Portmapper),
+    (123, Service::Ntp),
+    (161, Service::Snmp),
+    (389, Service::Ldap),
+    (1434, Service::MssqlBrowser),
+    (1900, Service::Ssdp),
+];
+
+/// UDP services that tell anyone the names of computers, devices and
+/// their services: the NetBIOS name service, WS-Discovery (printers,
+/// scanners) and multicast DNS answering from outside.
+const NAME_SERVICES: &[Door] = &[
+    (137, Service::NetbiosNs),
+    (3702, Service::WsDiscovery),
+    (5353, Service::Mdns),
+];
+
+/// A phone system's SIP port (UDP 5060), scanned for toll fraud.
+const TELEPHONY: &[Door] = &[(5060, Service::Sip)];
+
 /// The practice plan's groups, in the order the page shows them.
 pub(super) fn groups() -> Vec<Group> {
+    use Transport::{Tcp, Udp};
     [
-        ("remote-access", REMOTE_ACCESS),
-        ("file-sharing", FILE_SHARING),
-        ("databases", DATABASES),
-        ("printers", PRINTERS),
-        ("web-admin", WEB_ADMIN),
+        ("remote-access", Tcp, REMOTE_ACCESS),
+        ("file-sharing", Tcp, FILE_SHARING),
+        ("databases", Tcp, DATABASES),
+        ("printers", Tcp, PRINTERS),
+        ("web-admin", Tcp, WEB_ADMIN),
+        ("directory", Tcp, DIRECTORY),
+        ("reflection", Udp, REFLECTION),
+        ("name-services", Udp, NAME_SERVICES),
+        ("telephony", Udp, TELEPHONY),
     ]
     .into_iter()
-    .map(|(name, doors)| Group {
+    .map(|(name, transport, doors)| Group {
         name: name.to_owned(),
         ports: doors
             .iter()
-            .map(|&(port, first)| PlannedPort::new(port, first))
+            .map(|&(port, first)| match transport {
+                Tcp => PlannedPort::new(port, first),
+                Udp => PlannedPort::udp(port, first),
+            })
             .collect(),
         control: Vec::new(),
     })

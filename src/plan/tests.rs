@@ -11,10 +11,10 @@ fn the_https_range_and_its_neighbours() {
     assert_eq!(https.port_numbers(), (440..=449).collect::<Vec<_>>());
     assert_eq!(https.control_numbers(), vec![438, 439, 450, 451]);
     assert_eq!(https.label(), "440–449");
-    assert_eq!(p.expects(445), Service::Smb);
-    assert_eq!(p.expects(443), Service::Https);
-    assert_eq!(p.expects(441), Service::Http);
-    assert_eq!(p.expects(9), Service::Http);
+    assert_eq!(p.expects(445, crate::plan::Transport::Tcp), Service::Smb);
+    assert_eq!(p.expects(443, crate::plan::Transport::Tcp), Service::Https);
+    assert_eq!(p.expects(441, crate::plan::Transport::Tcp), Service::Http);
+    assert_eq!(p.expects(9, crate::plan::Transport::Tcp), Service::Http);
 }
 
 #[test]
@@ -31,15 +31,15 @@ fn the_standard_plan_is_both_ranges_with_their_neighbours() {
     range.sort_unstable();
     assert_eq!(p.range_ports(), range);
     assert_eq!(p.control_ports(), vec![78, 79, 90, 91, 438, 439, 450, 451]);
-    assert_eq!(p.expects(88), Service::Kerberos);
-    assert_eq!(p.expects(80), Service::Http);
-    assert_eq!(p.expects(445), Service::Smb);
+    assert_eq!(p.expects(88, crate::plan::Transport::Tcp), Service::Kerberos);
+    assert_eq!(p.expects(80, crate::plan::Transport::Tcp), Service::Http);
+    assert_eq!(p.expects(445, crate::plan::Transport::Tcp), Service::Smb);
     for tls in [443, 444, 448] {
-        assert_eq!(p.expects(tls), Service::Https, "{tls}");
+        assert_eq!(p.expects(tls, crate::plan::Transport::Tcp), Service::Https, "{tls}");
     }
-    assert_eq!(p.group_of(91).map(|g| g.name.as_str()), Some("80-89"));
-    assert_eq!(p.group_of(451).map(|g| g.name.as_str()), Some("440-449"));
-    assert!(p.group_of(92).is_none());
+    assert_eq!(p.group_of(91, crate::plan::Transport::Tcp).map(|g| g.name.as_str()), Some("80-89"));
+    assert_eq!(p.group_of(451, crate::plan::Transport::Tcp).map(|g| g.name.as_str()), Some("440-449"));
+    assert!(p.group_of(92, crate::plan::Transport::Tcp).is_none());
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn wire_shape() {
     let both = Plan::standard();
     let back: Plan = serde_json::from_str(&serde_json::to_string(&both).unwrap()).unwrap();
     assert_eq!(back, both);
-    let kdc = serde_json::to_value(both.service(88).unwrap()).unwrap();
+    let kdc = serde_json::to_value(both.service(88, crate::plan::Transport::Tcp).unwrap()).unwrap();
     assert_eq!(
         kdc,
         serde_json::json!({"port":88,"service":"kerberos-sec","protocol":"kerberos"})
@@ -96,9 +96,9 @@ fn wire_shape() {
 #[test]
 fn group_lookup() {
     let p = Plan::standard();
-    assert_eq!(p.group_of(438).map(|g| g.name.as_str()), Some("440-449"));
-    assert_eq!(p.group_of(80).map(|g| g.name.as_str()), Some("80-89"));
-    assert!(p.group_of(8080).is_none());
+    assert_eq!(p.group_of(438, crate::plan::Transport::Tcp).map(|g| g.name.as_str()), Some("440-449"));
+    assert_eq!(p.group_of(80, crate::plan::Transport::Tcp).map(|g| g.name.as_str()), Some("80-89"));
+    assert!(p.group_of(8080, crate::plan::Transport::Tcp).is_none());
 }
 
 #[test]
@@ -118,10 +118,10 @@ fn the_practice_plan_is_the_other_doors_without_control_ports() {
         let numbers = group.port_numbers();
         assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{}", group.name);
     }
-    assert_eq!(p.expects(3389), Service::Rdp);
-    assert_eq!(p.expects(5901), Service::Vnc);
-    assert_eq!(p.expects(139), Service::Netbios);
-    assert_eq!(p.expects(3306), Service::Mysql);
+    assert_eq!(p.expects(3389, crate::plan::Transport::Tcp), Service::Rdp);
+    assert_eq!(p.expects(5901, crate::plan::Transport::Tcp), Service::Vnc);
+    assert_eq!(p.expects(139, crate::plan::Transport::Tcp), Service::Netbios);
+    assert_eq!(p.expects(3306, crate::plan::Transport::Tcp), Service::Mysql);
 }
 
 #[test]

@@ -248,7 +248,6 @@ mod tests {
             started_at: String::new(),
             duration_ms: 420,
             timeout_ms: 150,
-            upnp: None,
         };
         m.record_scan(&report);
         m.record_refused(ErrorCode::RateLimited);

@@ -16,6 +16,11 @@
 //! identification, which watches it for a service that closes unasked. Running out of sockets gives the port the state `error`, never a
 //! panic. An open port is then identified (`ident`) on connections of its
 //! own, within a fixed per-port budget, while the scan goes on.
+//!
+//! UDP entries run beside the connect scan from the start, each one
+//! conversation with its service's question (`udp`): their states are
+//! nmap's for a UDP scan (`open`, `open|filtered`, `closed`, `filtered`),
+//! and their `port` event is sent when the conversation ends.
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
@@ -30,12 +35,13 @@ use tokio::sync::watch;
 use crate::api::{
     GroupPorts, PortDetails, PortEvent, PortGroup, PortResult, PortState, Reason, Report, Target,
 };
-use crate::plan::{Plan, PlannedPort, Service};
+use crate::plan::{Plan, PlannedPort, Service, Transport};
 use crate::probe::ident;
 use crate::verdict;
 
 mod connect;
 mod timing;
+pub(crate) mod udp;
 
 pub(crate) use connect::Outcome;
 
@@ -58,8 +64,12 @@ impl ScanSetup {
     /// at the ceiling, then one identification budget. [`scan`] enforces it
     /// with a deadline.
     pub(crate) fn worst_case(&self, plan: &Plan) -> Duration {
-        let has_ports = plan.entries().next().is_some();
-        timing::worst_case(self.timing, self.identify.map(|b| b.time), has_ports)
+        let has = |t: Transport| plan.entries().any(|(_, _, p)| p.transport == t);
+        let tcp = timing::worst_case(self.timing, self.identify.map(|b| b.time), has(Transport::Tcp));
+        match has(Transport::Udp) {
+            true => tcp.max(udp::worst_case()),
+            false => tcp,
+        }
     }
 }
 
@@ -110,8 +120,12 @@ pub(crate) async fn scan(
     let mut ports = Ports::new(target, setup, timeouts.watch());
     // Every port of every group at once: the scan's duration does not grow
     // with the number of ports or groups.
+    let wait_rtt = rtt_hint.map(|r| r.srtt);
     for (index, group, port) in plan.entries() {
-        ports.launch((index, group), port.clone(), 0);
+        match port.transport {
+            Transport::Tcp => ports.launch((index, group), port.clone(), 0),
+            Transport::Udp => ports.ask((index, group), port.clone(), wait_rtt),
+        }
     }
     let mut settled = Settled::default();
     let details = ports
@@ -128,7 +142,6 @@ pub(crate) async fn scan(
         started_at: humantime::format_rfc3339_millis(started_at).to_string(),
         duration_ms: millis(started.elapsed()),
         timeout_ms: millis(timeouts.current()),
-        upnp: None,
     }
 }
 
@@ -192,14 +205,26 @@ struct Attempted {
 
 type Running<'a, T> = FuturesUnordered<Pin<Box<dyn Future<Output = T> + Send + 'a>>>;
 
-/// The ports in flight: connect attempts, and identification of the ports
-/// found open.
+/// A port's entry by number and transport: how results and details find
+/// each other (the same number can be planned over TCP and UDP).
+type PortKey = (u16, Transport);
+
+/// One finished UDP conversation, with where its port belongs.
+struct Asked {
+    place: (usize, PortGroup),
+    port: PlannedPort,
+    conversation: Option<udp::Conversation>,
+}
+
+/// The ports in flight: connect attempts, identification of the ports
+/// found open, and UDP conversations.
 struct Ports<'a> {
     target: IpAddr,
     setup: &'a ScanSetup,
     timeout: watch::Receiver<Duration>,
     pending: Running<'a, Attempted>,
-    identifying: Running<'static, (u16, PortDetails)>,
+    identifying: Running<'static, (PortKey, PortDetails)>,
+    asking: Running<'static, Asked>,
 }
 
 impl<'a> Ports<'a> {
@@ -210,7 +235,29 @@ impl<'a> Ports<'a> {
             timeout,
             pending: FuturesUnordered::new(),
             identifying: FuturesUnordered::new(),
+            asking: FuturesUnordered::new(),
         }
+    }
+
+    /// Start the UDP conversation of `port`, with a fresh random
+    /// transaction id; `rtt` sizes its wait. An entry whose service has no
+    /// question is not asked (`conversation` none: reported as not tested).
+    fn ask(&mut self, place: (usize, PortGroup), port: PlannedPort, rtt: Option<Duration>) {
+        let to = SocketAddr::new(self.target, port.port);
+        let id = u32::from_ne_bytes(ident::io::random_bytes::<4>());
+        let question = ident::udp::question(port.expects, id, to);
+        let wait = udp::wait_for(port.expects, rtt);
+        self.asking.push(Box::pin(async move {
+            let conversation = match question {
+                Some(q) => Some(udp::converse(to, q, wait).await),
+                None => None,
+            };
+            Asked {
+                place,
+                port,
+                conversation,
+            }
+        }));
     }
 
     /// Start the next attempt on `port`, which has had `tries`. The first
@@ -245,13 +292,19 @@ impl<'a> Ports<'a> {
         settled: &mut Settled,
         deadline: tokio::time::Instant,
         on_port: &mut impl FnMut(PortEvent),
-    ) -> Vec<(u16, PortDetails)> {
+    ) -> Vec<(PortKey, PortDetails)> {
         let mut details = Vec::new();
-        while !(self.pending.is_empty() && self.identifying.is_empty()) {
+        while !(self.pending.is_empty() && self.identifying.is_empty() && self.asking.is_empty()) {
             let done = tokio::select! {
                 Some(done) = self.pending.next(), if !self.pending.is_empty() => done,
                 Some(found) = self.identifying.next(), if !self.identifying.is_empty() => {
                     details.push(found);
+                    continue;
+                }
+                Some(asked) = self.asking.next(), if !self.asking.is_empty() => {
+                    let (result, found) = udp_result(&asked.port, asked.conversation);
+                    details.push(((asked.port.port, Transport::Udp), found));
+                    settled.push(plan, asked.place, result, on_port);
                     continue;
                 }
                 _ = tokio::time::sleep_until(deadline) => break,
@@ -308,7 +361,7 @@ impl<'a> Ports<'a> {
         let addr = SocketAddr::new(self.target, number);
         self.identifying.push(Box::pin(async move {
             let found = ident::identify_on(addr, expects, budget, opened).await;
-            (number, found)
+            ((number, Transport::Tcp), found)
         }));
     }
 }
@@ -348,7 +401,7 @@ impl Settled {
                 PortGroup::Range => &self.range,
                 PortGroup::Control => &self.control,
             };
-            if done.iter().any(|r| r.port == port.port) {
+            if done.iter().any(|r| port.is(r.port, r.transport)) {
                 continue;
             }
             let result = port_result(port, (PortState::Error, Reason::LocalError), None, 0);
@@ -358,23 +411,45 @@ impl Settled {
 
     /// Range and control results, ascending, with what identification
     /// found on each port.
-    fn with_details(self, details: Vec<(u16, PortDetails)>) -> (Vec<PortResult>, Vec<PortResult>) {
+    fn with_details(
+        self,
+        details: Vec<(PortKey, PortDetails)>,
+    ) -> (Vec<PortResult>, Vec<PortResult>) {
         let Settled {
             mut range,
             mut control,
         } = self;
-        range.sort_by_key(|r| r.port);
-        control.sort_by_key(|r| r.port);
-        for (port, found) in details {
+        // By number, TCP before UDP of the same number.
+        range.sort_by_key(|r| (r.port, r.transport == Transport::Udp));
+        control.sort_by_key(|r| (r.port, r.transport == Transport::Udp));
+        for ((port, transport), found) in details {
             if let Some(r) = range
                 .iter_mut()
                 .chain(control.iter_mut())
-                .find(|r| r.port == port)
+                .find(|r| (r.port, r.transport) == (port, transport))
             {
                 r.details = (!found.is_empty()).then(|| Box::new(found));
             }
         }
         (range, control)
+    }
+}
+
+/// A UDP entry's result and details from its conversation; an entry that
+/// was not asked is the probe's failure to test it.
+fn udp_result(
+    port: &PlannedPort,
+    conversation: Option<udp::Conversation>,
+) -> (PortResult, PortDetails) {
+    match conversation {
+        Some(c) => (
+            port_result(port, (c.state, c.reason), c.rtt, c.attempts),
+            c.details,
+        ),
+        None => (
+            port_result(port, (PortState::Error, Reason::LocalError), None, 0),
+            PortDetails::default(),
+        ),
     }
 }
 

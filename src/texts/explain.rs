@@ -14,7 +14,7 @@ use super::Lang;
 use super::words::port_list;
 use crate::api::results_of;
 use crate::api::{Finding, FindingId, PortResult, PortState, Report};
-use crate::plan::{Group, Plan};
+use crate::plan::{Group, Plan, Transport};
 
 /// A finding in plain words.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -201,7 +201,11 @@ fn group_of<'a>(finding: &Finding, plan: &'a Plan) -> Option<&'a Group> {
         .group
         .as_ref()
         .and_then(|name| plan.groups.iter().find(|g| &g.name == name));
-    named.or_else(|| finding.ports.first().and_then(|&p| plan.group_of(p)))
+    named.or_else(|| {
+        let &p = finding.ports.first()?;
+        plan.group_of(p, Transport::Tcp)
+            .or_else(|| plan.group_of(p, Transport::Udp))
+    })
 }
 
 /// A forwarded range, told from the port the forwarding was meant for: the

@@ -12,49 +12,43 @@ use std::net::IpAddr;
 
 use super::evaluate;
 use crate::api::{GroupPorts, PortResult, PortState, Reason, Report, Target};
-use crate::plan::{Plan, PortGroup, service_name};
+use crate::plan::{Plan, PlannedPort, PortGroup, Service, Transport};
 
 impl Plan {
     /// A result of `port` in `state` as a scan records it (the reason that
-    /// goes with the state, a round-trip time when the port answered).
+    /// goes with the state, a round-trip time when the port answered): the
+    /// plan's TCP entry of that number, else its UDP entry, else an
+    /// unplanned TCP port.
     pub fn sample_result(&self, port: u16, state: PortState) -> PortResult {
-        let reason = match state {
-            PortState::Open => Reason::Connected,
-            PortState::Closed => Reason::Refused,
-            PortState::Filtered => Reason::Timeout,
-            PortState::OpenFiltered => Reason::NoAnswer,
-            PortState::Error => Reason::LocalError,
-        };
-        PortResult {
-            port,
-            service: self
-                .service(port)
-                .map_or_else(|| service_name(port).to_owned(), |s| s.service.clone()),
-            transport: self.service(port).map(|s| s.transport).unwrap_or_default(),
-            state,
-            reason,
-            rtt_ms: state.answered().then_some(0.2),
-            attempts: 1,
-            details: None,
-        }
+        let entry = self
+            .service(port, Transport::Tcp)
+            .or_else(|| self.service(port, Transport::Udp))
+            .cloned()
+            .unwrap_or_else(|| PlannedPort::new(port, Service::Http));
+        sample_of(&entry, state)
     }
 
     /// The report of a scan of this plan from `ip` in which every port has
     /// the state `state_of(role, port)` gives it, with its verdict; started
-    /// 2026-11-29 08:15 UTC, 812 ms long.
+    /// 2026-11-29 08:15 UTC, 812 ms long. A number planned over TCP and UDP
+    /// gets the same state over both.
     pub fn sample_report(
         &self,
         ip: IpAddr,
         state_of: impl Fn(PortGroup, u16) -> PortState,
     ) -> Report {
-        let results = |role: PortGroup, ports: Vec<u16>| -> Vec<PortResult> {
-            ports
-                .into_iter()
-                .map(|p| self.sample_result(p, state_of(role, p)))
-                .collect()
+        let results = |role: PortGroup| -> Vec<PortResult> {
+            let mut v: Vec<PortResult> = self
+                .entries()
+                .filter(|(_, r, _)| *r == role)
+                .map(|(_, _, e)| sample_of(e, state_of(role, e.port)))
+                .collect();
+            v.sort_by_key(|r| (r.port, r.transport == Transport::Udp));
+            v.dedup_by_key(|r| (r.port, r.transport));
+            v
         };
-        let ports = results(PortGroup::Range, self.range_ports());
-        let control = results(PortGroup::Control, self.control_ports());
+        let ports = results(PortGroup::Range);
+        let control = results(PortGroup::Control);
         Report {
             target: Target::new(ip),
             verdict: evaluate(self, &ports, &control),
@@ -64,7 +58,6 @@ impl Plan {
             started_at: "2026-11-29T08:15:00Z".into(),
             duration_ms: 812,
             timeout_ms: 900,
-            upnp: None,
         }
     }
 
@@ -77,6 +70,31 @@ impl Plan {
             PortGroup::Range if open.contains(&port) => PortState::Open,
             PortGroup::Range => PortState::Closed,
         })
+    }
+}
+
+/// A result of the plan entry `entry` in `state`, with the reason a scan
+/// over its transport records for that state.
+fn sample_of(entry: &PlannedPort, state: PortState) -> PortResult {
+    let reason = match (entry.transport, state) {
+        (Transport::Tcp, PortState::Open) => Reason::Connected,
+        (Transport::Tcp, PortState::Closed) => Reason::Refused,
+        (Transport::Tcp, PortState::Filtered) => Reason::Timeout,
+        (Transport::Udp, PortState::Open) => Reason::Answered,
+        (Transport::Udp, PortState::Closed) => Reason::PortUnreachable,
+        (Transport::Udp, PortState::Filtered) => Reason::Unreachable,
+        (_, PortState::OpenFiltered) => Reason::NoAnswer,
+        (_, PortState::Error) => Reason::LocalError,
+    };
+    PortResult {
+        port: entry.port,
+        service: entry.service.clone(),
+        transport: entry.transport,
+        state,
+        reason,
+        rtt_ms: state.answered().then_some(0.2),
+        attempts: 1,
+        details: None,
     }
 }
 

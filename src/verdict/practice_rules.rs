@@ -97,7 +97,7 @@ fn of_port(plan: &Plan, p: &PortResult) -> Option<(FindingId, Severity)> {
     if let Some(found) = details.and_then(recognised) {
         return Some(found);
     }
-    let expects = plan.service(p.port).map(|s| s.expects)?;
+    let expects = plan.service(p.port, p.transport).map(|s| s.expects)?;
     if details.is_some_and(|d| recognised_other(d, expects)) {
         return None;
     }

@@ -11,7 +11,6 @@ fn https_range() -> Plan {
         name: "https-range".into(),
         title: Default::default(),
         groups: vec![crate::plan::Group::forwarded_https()],
-        upnp: false,
     }
 }
 

@@ -3,15 +3,15 @@
 //! live region, the summary and the UPnP words.
 
 use crate::api::{
-    Family, FindingId, PortEvent, PortGroup, PortState, Report, Started, Target, UpnpAnswer,
-    UpnpResult,
+    Family, FindingId, PortDetails, PortEvent, PortGroup, PortResult, PortState, Reason, Report,
+    Started, Target, UpnpDetails,
 };
 use crate::page::check::Phase;
 use crate::page::check::{CheckEvent, Status};
 use crate::page::practice_check::{device_steps, stream_query, upnp_words};
 use crate::page::sse::StreamMsg;
 use crate::page::state::{Action, PageState};
-use crate::plan::Plan;
+use crate::plan::{Plan, Transport};
 use crate::texts::Lang;
 
 use crate::texts::practice_texts::{offer_what, practice_texts};
@@ -34,18 +34,30 @@ fn settled_page() -> PageState {
     s
 }
 
-fn upnp(answer: UpnpAnswer) -> UpnpResult {
-    UpnpResult {
-        answer,
-        port: 1900,
-        sent: 1,
-        waited_ms: 30,
-        server: (answer == UpnpAnswer::Answered).then(|| "OpenWRT UPnP/1.1 MiniUPnPd/2.3".into()),
-        location: (answer == UpnpAnswer::Answered)
-            .then(|| "http://192.168.1.1:5000/rootDesc.xml".into()),
-        st: None,
-        usn: None,
+/// How the UPnP entry (1900/udp) ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UpnpAnswer {
+    Answered,
+    NoAnswer,
+}
+
+/// The 1900/udp result: answered with a device's headers, or silent.
+fn upnp(answer: UpnpAnswer) -> PortResult {
+    let mut r = Plan::practice().sample_result(1900, PortState::OpenFiltered);
+    assert_eq!(r.transport, Transport::Udp);
+    if answer == UpnpAnswer::Answered {
+        (r.state, r.reason) = (PortState::Open, Reason::Answered);
+        r.details = Some(Box::new(PortDetails {
+            upnp: Some(UpnpDetails {
+                server: Some("OpenWRT UPnP/1.1 MiniUPnPd/2.3".into()),
+                location: Some("http://192.168.1.1:5000/rootDesc.xml".into()),
+                st: None,
+                usn: None,
+            }),
+            ..PortDetails::default()
+        }));
     }
+    r
 }
 
 /// A practice report: 3389 and 3306 open (RDP and a database by their
@@ -64,8 +76,13 @@ fn practice_report(answer: UpnpAnswer) -> Report {
         finding(FindingId::DatabaseExposed, 3306),
     ];
     let u = upnp(answer);
-    crate::verdict::upnp::apply(&mut r.verdict, &u);
-    r.upnp = Some(u);
+    let slot = r
+        .ports
+        .iter_mut()
+        .find(|p| (p.port, p.transport) == (1900, Transport::Udp))
+        .expect("1900/udp planned");
+    *slot = u;
+    r.verdict = crate::verdict::evaluate(&Plan::practice(), &r.ports, &r.control);
     r
 }
 

@@ -15,7 +15,6 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use futures_util::future::join;
 use futures_util::{FutureExt, Stream};
 use tokio::sync::mpsc;
 use tokio_stream::StreamExt;
@@ -27,14 +26,12 @@ use crate::api::{Plans, PortEvent, Report, SiteInfo, Started, Target, event};
 use crate::plan::Plan;
 use crate::probe::config::Site;
 use crate::probe::error::ApiError;
-use crate::probe::ident::services::ssdp;
 use crate::probe::metrics::Held;
 use crate::probe::routes::origin_guard::MayStartCheck;
 use crate::probe::routes::text_answer;
 use crate::probe::scan;
 use crate::probe::state::{Admission, Admitted, ConnInfo, ProbeState};
 use crate::probe::www::headers::cors_origins;
-use crate::verdict;
 
 type AppState = Arc<ProbeState>;
 
@@ -91,9 +88,9 @@ async fn whoami(
     Ok(Json(st.target(&conn, &headers)?))
 }
 
-/// Run an admitted scan as a tracked task, reporting events to `on_port`,
-/// with the UPnP check beside it when the plan asks for one; the task ends
-/// with the report (counted and logged), `None` if it failed.
+/// Run an admitted scan as a tracked task, reporting events to `on_port`;
+/// the task ends with the report (counted and logged), `None` if it
+/// failed.
 fn spawn_scan(
     st: &AppState,
     plan: Plan,
@@ -105,21 +102,9 @@ fn spawn_scan(
         let Admitted { target, rtt, slot } = admitted;
         let running = Held::new(&st.metrics.scans_running);
         let scan = scan::scan(target.ip, &plan, &st.scan, rtt, on_port);
-        // The UPnP search runs beside the connect scan, not after it.
-        let search = async {
-            match plan.upnp {
-                true => Some(ssdp::check(target.ip, rtt.map(|r| r.srtt)).await),
-                false => None,
-            }
-        };
-        let (report, found) = join(AssertUnwindSafe(scan).catch_unwind(), search).await;
-        let mut report = report.ok();
+        let mut report = AssertUnwindSafe(scan).catch_unwind().await.ok();
         if let Some(report) = &mut report {
             report.target = target;
-            if let Some(found) = found {
-                verdict::upnp::apply(&mut report.verdict, &found);
-                report.upnp = Some(found);
-            }
         }
         drop((running, slot));
         if let Some(report) = &report {

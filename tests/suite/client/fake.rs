@@ -95,7 +95,7 @@ impl Reply {
             for r in results {
                 let event = PortEvent {
                     group,
-                    group_name: plan.group_of(r.port).map(|g| g.name.clone()),
+                    group_name: plan.group_of(r.port, r.transport).map(|g| g.name.clone()),
                     result: r.clone(),
                 };
                 events.push(("port", json(&event)));

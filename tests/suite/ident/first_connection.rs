@@ -96,7 +96,6 @@ async fn scan_one(addr: SocketAddr) -> (PortState, Option<PortDetails>) {
             ports: vec![PlannedPort::new(addr.port(), Service::Http)],
             control: vec![],
         }],
-        upnp: false,
     };
     let timing = Timing {
         floor: Duration::from_millis(150),

@@ -96,7 +96,7 @@ fn identification_against_real_servers_matches_nmap() {
         let details: Vec<PortDetails> = futures_util::future::join_all(
             targets
                 .iter()
-                .map(|a| identify(*a, Plan::standard().expects(a.port()), budget)),
+                .map(|a| identify(*a, Plan::standard().expects(a.port(), portcheck::plan::Transport::Tcp), budget)),
         )
         .await;
         let started = Instant::now();

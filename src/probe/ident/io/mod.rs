@@ -8,6 +8,7 @@
 //! visitor's own address), and the UDP side accepts answers only from that
 //! address.
 
+pub(crate) mod icmp;
 pub(crate) mod tcp;
 pub(crate) mod udp;
 

@@ -123,7 +123,11 @@ async fn the_stream_and_the_report_carry_the_flag_and_the_groups() {
     assert_eq!(ports.len(), started.plan.len());
     for p in &ports {
         let port = p["port"].as_u64().and_then(|n| u16::try_from(n).ok());
-        let group = port.and_then(|n| started.plan.group_of(n));
+        let transport = match p["transport"].as_str() {
+            Some("udp") => crate::plan::Transport::Udp,
+            _ => crate::plan::Transport::Tcp,
+        };
+        let group = port.and_then(|n| started.plan.group_of(n, transport));
         assert_eq!(p["group_name"].as_str(), group.map(|g| g.name.as_str()));
     }
     let report: Report = events(&stream.body, event::FINISHED)

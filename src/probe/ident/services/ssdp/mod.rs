@@ -3,69 +3,57 @@
 //! can ask it to open forwardings (a router must answer SSDP on its LAN
 //! side only).
 //!
-//! What goes out: from one ephemeral UDP socket, at most [`MAX_SEARCHES`]
+//! What goes out: the practice plan's 1900/udp entry asks it like every
+//! UDP entry (`scan::udp`): from one ephemeral UDP socket, at most two
 //! M-SEARCH datagrams (the second only when nothing answered the first
 //! within a quarter of the wait), to the visitor's own address, port 1900,
-//! and nothing else. What comes in: only datagrams from that address count,
-//! at most [`MAX_DATAGRAMS`] of them are read, each cut to [`MAX_DATAGRAM`]
-//! bytes; datagrams from any other address are dropped without counting
-//! and without ending the wait (the UDP layer, `io::udp`). The wait is
-//! short and adapts to the visitor's round-trip time ([`wait_for`]).
-//! Silence is reported as "no answer", never as "no UPnP": UDP answers can
-//! be lost or filtered.
+//! and nothing else. What comes in: a device may answer from another port
+//! than 1900 ([`question`] says `any_source_port`), so the socket is
+//! unconnected, and only datagrams from the visitor's address count, at
+//! most eight of them, each cut to [`MAX_DATAGRAM`] bytes; datagrams from
+//! any other address are dropped without counting and without ending the
+//! wait (the UDP layer, `io::udp`). The wait is short and adapts to the
+//! visitor's round-trip time, plus [`DEVICE_DELAY`]. Silence is reported
+//! as `open|filtered`, never as "no UPnP": UDP answers can be lost or
+//! filtered.
 //!
 //! This file holds the pure part (the search the probe sends, the parser of
-//! a device's answer, the budget), property-tested and fuzzed without a
-//! socket; `conversation` runs it over the UDP layer. A plan asks for it
-//! with `Plan::upnp`; the report carries it as `Report::upnp`.
+//! a device's answer), property-tested and fuzzed without a socket; the
+//! answer goes into the port's `details.upnp`.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::probe::ident::io::udp::UdpBudget;
+use super::UdpQuestion;
+use crate::api::UpnpDetails;
 use crate::probe::ident::text::printable;
-
-mod conversation;
-pub(crate) use conversation::check;
-#[cfg(test)]
-use conversation::search;
 
 /// The port UPnP devices listen on for SSDP searches (UDA 1.1, 1.3.2).
 pub const SSDP_PORT: u16 = 1900;
 
-/// At most this many bytes of one datagram are read; the rest of a longer
-/// datagram is discarded by the socket.
+/// At most this many bytes of one datagram are read (the UDP layer's cut,
+/// `scan::udp::MAX_DATAGRAM`); the parser reads no further either.
 pub const MAX_DATAGRAM: usize = 2048;
-
-/// Searches sent at most: one, and one more if nothing answered it.
-pub(crate) const MAX_SEARCHES: u8 = 2;
-
-/// Datagrams read at most per check, from the visitor's address (others
-/// are dropped uncounted).
-pub(crate) const MAX_DATAGRAMS: usize = 8;
-
-/// What the UDP layer may spend on one check.
-pub(crate) const BUDGET: UdpBudget = UdpBudget {
-    sends: MAX_SEARCHES,
-    answers: MAX_DATAGRAMS,
-    datagram: MAX_DATAGRAM,
-};
 
 /// What a device may add to its round-trip time before it answers: the
 /// search's `MX: 1` lets it wait up to one second.
-const DEVICE_DELAY: Duration = Duration::from_secs(1);
+pub(crate) const DEVICE_DELAY: Duration = Duration::from_secs(1);
 
-/// Bounds of the network part of the wait: four round-trip times within
-/// these. So one search waits 1.1–1.5 s; with the second search a quarter
-/// of that later, silence costs at most 1.875 s.
-const NETWORK_WAIT: (Duration, Duration) = (Duration::from_millis(100), Duration::from_millis(500));
-
-/// How long to wait for an answer to one search, given the visitor's
-/// round-trip time when the probe knows it (the upper bound otherwise).
-pub(crate) fn wait_for(rtt: Option<Duration>) -> Duration {
-    let (floor, ceiling) = NETWORK_WAIT;
-    let network = rtt.map_or(ceiling, |rtt| rtt.saturating_mul(4).clamp(floor, ceiling));
-    DEVICE_DELAY + network
+/// The SSDP question for the visitor's `to` (its address and port 1900):
+/// one M-SEARCH, answers from any port of that address, the first `200`
+/// answer read into `details.upnp`.
+pub(crate) fn question(to: SocketAddr) -> UdpQuestion {
+    UdpQuestion {
+        datagrams: vec![m_search(to)],
+        read: Box::new(|datagram, details| match parse_answer(datagram) {
+            Some(a) => {
+                details.upnp = Some(a.into());
+                true
+            }
+            None => false,
+        }),
+        any_source_port: true,
+    }
 }
 
 /// The search target: root devices. Every UPnP device, an Internet
@@ -94,6 +82,17 @@ pub struct SsdpAnswer {
     pub st: Option<String>,
     /// The `USN` header (the device's unique name).
     pub usn: Option<String>,
+}
+
+impl From<SsdpAnswer> for UpnpDetails {
+    fn from(a: SsdpAnswer) -> Self {
+        UpnpDetails {
+            server: a.server,
+            location: a.location,
+            st: a.st,
+            usn: a.usn,
+        }
+    }
 }
 
 /// Parse one datagram as an answer to an M-SEARCH: an `HTTP/1.x 200`
