@@ -221,15 +221,37 @@ pub struct GroupPorts {
     pub ports: Vec<u16>,
     /// The control ports, ascending.
     pub control: Vec<u16>,
+    /// Which of the group's port numbers are reached over UDP, ascending
+    /// (absent when none): a result belongs to the group when its number
+    /// and its transport match.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub udp: Vec<u16>,
 }
 
 impl From<&Group> for GroupPorts {
     fn from(g: &Group) -> Self {
+        let mut udp: Vec<u16> = g
+            .ports
+            .iter()
+            .chain(&g.control)
+            .filter(|p| p.transport == Transport::Udp)
+            .map(|p| p.port)
+            .collect();
+        udp.sort_unstable();
         GroupPorts {
             name: g.name.clone(),
             ports: g.port_numbers(),
             control: g.control_numbers(),
+            udp,
         }
+    }
+}
+
+impl GroupPorts {
+    /// Whether the result of `port` over `transport` belongs to this group.
+    pub fn contains(&self, port: u16, transport: Transport) -> bool {
+        let listed = self.ports.contains(&port) || self.control.contains(&port);
+        listed && self.udp.contains(&port) == (transport == Transport::Udp)
     }
 }
 

@@ -185,8 +185,11 @@ pub enum Service {
     Ldap,
 }
 
-/// How a plan's port is reached.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// How a plan's port is reached (ordered TCP before UDP, as results of
+/// one number are listed).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Transport {
     /// A TCP connect scan, then identification on connections of its own.

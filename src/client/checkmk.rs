@@ -44,17 +44,12 @@ pub(super) fn render(run: &Run, lang: Lang) -> String {
 }
 
 fn group_line(done: &Done, group: &Group, suffix: &str, lang: Lang) -> String {
-    let ports: Vec<u16> = group
-        .port_numbers()
-        .into_iter()
-        .chain(group.control_numbers())
-        .collect();
     let r = &done.report;
     let results: Vec<_> = r
         .ports
         .iter()
         .chain(&r.control)
-        .filter(|p| ports.contains(&p.port))
+        .filter(|p| group.contains(p.port, p.transport))
         .collect();
     let open = results
         .iter()
@@ -62,20 +57,16 @@ fn group_line(done: &Done, group: &Group, suffix: &str, lang: Lang) -> String {
         .count();
     let reachable = results.iter().filter(|p| p.state.answered()).count();
     let total = results.len();
-    let state = done.evaluation.state_for(&ports);
+    let state = done.evaluation.state_for(group);
     // The group's own findings and expected ports, as one line.
     let mut eval = done.evaluation.clone();
-    let findings: Vec<Finding> = eval
-        .verdict
-        .findings
-        .into_iter()
-        .filter(|f| f.ports.iter().any(|p| ports.contains(p)))
-        .collect();
+    let findings: Vec<Finding> = done.evaluation.findings_of(group);
     eval.verdict = Verdict {
         level: crate::verdict::level_of(&findings),
         findings,
     };
-    eval.expected.retain(|e| ports.contains(&e.port));
+    eval.expected
+        .retain(|e| group.contains(e.port, crate::plan::Transport::Tcp));
     // Texts about "the plan's ports" name this group's only.
     let own = Plan {
         groups: vec![group.clone()],

@@ -10,8 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{FindingId, Level, PortState, Report, Verdict};
-use crate::plan::SMB_SERVICE;
+use crate::api::{Finding, FindingId, Level, PortState, Report, Verdict};
+use crate::plan::{Group, SMB_SERVICE, Transport};
 use crate::verdict::level_of;
 
 /// The port that may never be expected open: SMB.
@@ -136,7 +136,10 @@ pub(super) fn evaluate(report: &Report, expect: &Expectations) -> Evaluation {
         .open
         .iter()
         .map(|&port| {
-            let state = results().find(|p| p.port == port).map(|p| p.state);
+            // A forwarding on purpose is a TCP port.
+            let state = results()
+                .find(|p| p.port == port && p.transport.is_tcp())
+                .map(|p| p.state);
             ExpectedPort {
                 port,
                 state,
@@ -188,22 +191,37 @@ pub(super) fn state_of(level: Level, all_met: bool, warn_on_notice: bool) -> Mon
 }
 
 impl Evaluation {
-    /// The state of the part of the check about `ports` (a plan group's):
-    /// its findings and its expected ports only.
-    pub(super) fn state_for(&self, ports: &[u16]) -> MonitorState {
-        let findings: Vec<_> = self
-            .verdict
-            .findings
-            .iter()
-            .filter(|f| f.ports.iter().any(|p| ports.contains(p)))
-            .cloned()
-            .collect();
+    /// The state of the part of the check about `group`: its findings and
+    /// its expected ports only.
+    pub(super) fn state_for(&self, group: &Group) -> MonitorState {
+        let findings = self.findings_of(group);
         let all_met = self
             .expected
             .iter()
-            .filter(|e| ports.contains(&e.port))
+            .filter(|e| group.contains(e.port, Transport::Tcp))
             .all(|e| e.met);
         state_of(level_of(&findings), all_met, self.warn_on_notice)
+    }
+
+    /// The findings about `group`: those that name it, and those that name
+    /// no group but one of its port numbers (a finding names numbers only,
+    /// so one that spans groups counts for each).
+    pub(super) fn findings_of(&self, group: &Group) -> Vec<Finding> {
+        let numbers: Vec<u16> = group
+            .ports
+            .iter()
+            .chain(&group.control)
+            .map(|e| e.port)
+            .collect();
+        self.verdict
+            .findings
+            .iter()
+            .filter(|f| match &f.group {
+                Some(name) => *name == group.name,
+                None => f.ports.iter().any(|p| numbers.contains(p)),
+            })
+            .cloned()
+            .collect()
     }
 }
 

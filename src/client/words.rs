@@ -65,7 +65,7 @@ pub(super) fn progress_line(e: &PortEvent, done: usize, total: usize, lang: Lang
     let r = &e.result;
     format!(
         "[{done:>2}/{total}] {:<5} {:<14} {}",
-        r.port,
+        r.transport.label(r.port),
         r.service,
         state_word(r.state, lang)
     )

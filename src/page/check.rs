@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use super::sse::StreamMsg;
 use crate::api::{Family, Level, PortGroup, PortResult, PortState, Queued, Report};
-use crate::plan::{Group, Plan};
+use crate::plan::{Group, Plan, Transport};
 use crate::texts::failure::Failure;
 
 /// What the page shows, derived from its checks.
@@ -62,13 +62,19 @@ pub enum Status {
     Failed(Failure),
 }
 
-/// A port as a grid shows it: number, service name, state once known.
+/// A port as a grid shows it: number, transport, service name, state once
+/// known.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Cell {
     pub port: u16,
+    pub transport: Transport,
     pub service: String,
     pub state: Option<PortState>,
 }
+
+/// A result's place in a check's maps: its number and transport (the same
+/// number can be planned over TCP and UDP).
+pub(crate) type PortKey = (u16, Transport);
 
 /// One check against one origin: its plan, progress and result.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,10 +88,10 @@ pub struct Check {
     pub status: Status,
     /// While the probe is busy: the place in its queue, until `started`.
     pub queued: Option<Queued>,
-    /// The range ports' results so far, by port.
-    pub range: BTreeMap<u16, PortResult>,
-    /// The control ports' results so far, by port.
-    pub control: BTreeMap<u16, PortResult>,
+    /// The range ports' results so far, by port and transport.
+    pub range: BTreeMap<PortKey, PortResult>,
+    /// The control ports' results so far, by port and transport.
+    pub control: BTreeMap<PortKey, PortResult>,
 }
 
 impl Check {
@@ -117,12 +123,16 @@ impl Check {
                     PortGroup::Range => &mut self.range,
                     PortGroup::Control => &mut self.control,
                 };
-                map.insert(p.result.port, p.result);
+                map.insert((p.result.port, p.result.transport), p.result);
             }
             CheckEvent::Stream(StreamMsg::Finished(report)) => {
                 // The report is authoritative, also for ports whose events
                 // were missed.
-                let by_port = |v: &[PortResult]| v.iter().map(|p| (p.port, p.clone())).collect();
+                let by_port = |v: &[PortResult]| {
+                    v.iter()
+                        .map(|p| ((p.port, p.transport), p.clone()))
+                        .collect()
+                };
                 self.range = by_port(&report.ports);
                 self.control = by_port(&report.control);
                 self.status = Status::Done(report);
@@ -139,16 +149,30 @@ impl Check {
         self.status != Status::Running
     }
 
-    /// Range ports of the plan known so far, and how many the plan has.
+    /// Range ports of the plan known so far, and how many the plan has
+    /// (a number planned over TCP and UDP counts twice).
     pub(crate) fn progress(&self) -> (usize, usize) {
-        let range = self.plan.range_ports();
-        let done = range.iter().filter(|p| self.range.contains_key(p)).count();
+        let mut range: Vec<PortKey> = self
+            .plan
+            .entries()
+            .filter(|(_, role, _)| *role == PortGroup::Range)
+            .map(|(_, _, e)| (e.port, e.transport))
+            .collect();
+        range.sort_unstable();
+        range.dedup();
+        let done = range.iter().filter(|k| self.range.contains_key(k)).count();
         (done, range.len())
     }
 
-    /// State of a range port, `None` while it is still being checked.
+    /// State of a TCP range port, `None` while it is still being checked.
     pub(crate) fn port_state(&self, port: u16) -> Option<PortState> {
-        self.range.get(&port).map(|p| p.state)
+        self.state_of(port, Transport::Tcp)
+    }
+
+    /// State of a range port over `transport`, `None` while it is still
+    /// being checked.
+    pub(crate) fn state_of(&self, port: u16, transport: Transport) -> Option<PortState> {
+        self.range.get(&(port, transport)).map(|p| p.state)
     }
 
     /// The range ports of `group` as the grid shows them.
@@ -158,8 +182,9 @@ impl Check {
             .iter()
             .map(|s| Cell {
                 port: s.port,
+                transport: s.transport,
                 service: s.service.clone(),
-                state: self.port_state(s.port),
+                state: self.state_of(s.port, s.transport),
             })
             .collect()
     }

@@ -30,6 +30,7 @@ pub(crate) fn state_icon(state: Option<PortState>) -> &'static str {
         Some(PortState::Open) => "!",
         Some(PortState::Closed) => "○",
         Some(PortState::Filtered) => "✓",
+        Some(PortState::OpenFiltered) => "~",
         Some(PortState::Error) => "?",
     }
 }

@@ -155,9 +155,9 @@ pub(crate) fn upnp_words(upnp: &PortResult, lang: Lang) -> String {
         ("answered", Lang::De) => format!(
             "Ein UPnP-Dienst hat aus dem Internet geantwortet (UDP-Port {port}). Er gibt an: {said}"
         ),
-        ("answered", Lang::En) => format!(
-            "A UPnP service answered from the internet (UDP port {port}). It says: {said}"
-        ),
+        ("answered", Lang::En) => {
+            format!("A UPnP service answered from the internet (UDP port {port}). It says: {said}")
+        }
         ("no_answer", Lang::De) => format!(
             "Keine Antwort auf die UPnP-Suche (UDP-Port {port}). Das ist ein gutes Zeichen, aber kein Beweis: UDP-Antworten können verloren gehen oder gefiltert werden."
         ),
@@ -176,12 +176,12 @@ pub(crate) fn upnp_words(upnp: &PortResult, lang: Lang) -> String {
         ("filtered", Lang::En) => format!(
             "The UPnP search (UDP port {port}) was rejected on the way: not reachable from outside."
         ),
-        ("unparsed_answer", Lang::De) => format!(
-            "Auf UDP-Port {port} hat etwas geantwortet, aber nicht wie ein UPnP-Dienst."
-        ),
-        ("unparsed_answer", Lang::En) => format!(
-            "Something answered on UDP port {port}, but not as a UPnP service does."
-        ),
+        ("unparsed_answer", Lang::De) => {
+            format!("Auf UDP-Port {port} hat etwas geantwortet, aber nicht wie ein UPnP-Dienst.")
+        }
+        ("unparsed_answer", Lang::En) => {
+            format!("Something answered on UDP port {port}, but not as a UPnP service does.")
+        }
         (_, Lang::De) => {
             "Die UPnP-Suche konnte nicht gesendet werden; UPnP ist nicht geprüft.".into()
         }

@@ -31,14 +31,29 @@ fn the_standard_plan_is_both_ranges_with_their_neighbours() {
     range.sort_unstable();
     assert_eq!(p.range_ports(), range);
     assert_eq!(p.control_ports(), vec![78, 79, 90, 91, 438, 439, 450, 451]);
-    assert_eq!(p.expects(88, crate::plan::Transport::Tcp), Service::Kerberos);
+    assert_eq!(
+        p.expects(88, crate::plan::Transport::Tcp),
+        Service::Kerberos
+    );
     assert_eq!(p.expects(80, crate::plan::Transport::Tcp), Service::Http);
     assert_eq!(p.expects(445, crate::plan::Transport::Tcp), Service::Smb);
     for tls in [443, 444, 448] {
-        assert_eq!(p.expects(tls, crate::plan::Transport::Tcp), Service::Https, "{tls}");
+        assert_eq!(
+            p.expects(tls, crate::plan::Transport::Tcp),
+            Service::Https,
+            "{tls}"
+        );
     }
-    assert_eq!(p.group_of(91, crate::plan::Transport::Tcp).map(|g| g.name.as_str()), Some("80-89"));
-    assert_eq!(p.group_of(451, crate::plan::Transport::Tcp).map(|g| g.name.as_str()), Some("440-449"));
+    assert_eq!(
+        p.group_of(91, crate::plan::Transport::Tcp)
+            .map(|g| g.name.as_str()),
+        Some("80-89")
+    );
+    assert_eq!(
+        p.group_of(451, crate::plan::Transport::Tcp)
+            .map(|g| g.name.as_str()),
+        Some("440-449")
+    );
     assert!(p.group_of(92, crate::plan::Transport::Tcp).is_none());
 }
 
@@ -96,8 +111,16 @@ fn wire_shape() {
 #[test]
 fn group_lookup() {
     let p = Plan::standard();
-    assert_eq!(p.group_of(438, crate::plan::Transport::Tcp).map(|g| g.name.as_str()), Some("440-449"));
-    assert_eq!(p.group_of(80, crate::plan::Transport::Tcp).map(|g| g.name.as_str()), Some("80-89"));
+    assert_eq!(
+        p.group_of(438, crate::plan::Transport::Tcp)
+            .map(|g| g.name.as_str()),
+        Some("440-449")
+    );
+    assert_eq!(
+        p.group_of(80, crate::plan::Transport::Tcp)
+            .map(|g| g.name.as_str()),
+        Some("80-89")
+    );
     assert!(p.group_of(8080, crate::plan::Transport::Tcp).is_none());
 }
 
@@ -105,13 +128,24 @@ fn group_lookup() {
 fn the_practice_plan_is_the_other_doors_without_control_ports() {
     let p = Plan::practice();
     assert_eq!(p.name, PRACTICE);
-    let mut ports = p.range_ports();
-    ports.sort_unstable();
+    let over = |t: Transport| -> Vec<u16> {
+        let mut v: Vec<u16> = p
+            .entries()
+            .filter(|(_, _, e)| e.transport == t)
+            .map(|(_, _, e)| e.port)
+            .collect();
+        v.sort_unstable();
+        v
+    };
     assert_eq!(
-        ports,
+        over(Transport::Tcp),
         [
-            21, 22, 23, 139, 445, 631, 1433, 3306, 3389, 5432, 5900, 5901, 8080, 8443
+            21, 22, 23, 111, 139, 389, 445, 631, 1433, 3306, 3389, 5432, 5900, 5901, 8080, 8443
         ]
+    );
+    assert_eq!(
+        over(Transport::Udp),
+        [53, 111, 123, 137, 161, 389, 1434, 1900, 3702, 5060, 5353]
     );
     assert!(p.control_ports().is_empty());
     for group in &p.groups {
@@ -120,7 +154,10 @@ fn the_practice_plan_is_the_other_doors_without_control_ports() {
     }
     assert_eq!(p.expects(3389, crate::plan::Transport::Tcp), Service::Rdp);
     assert_eq!(p.expects(5901, crate::plan::Transport::Tcp), Service::Vnc);
-    assert_eq!(p.expects(139, crate::plan::Transport::Tcp), Service::Netbios);
+    assert_eq!(
+        p.expects(139, crate::plan::Transport::Tcp),
+        Service::Netbios
+    );
     assert_eq!(p.expects(3306, crate::plan::Transport::Tcp), Service::Mysql);
 }
 
@@ -167,4 +204,113 @@ fn entries_keep_their_wire_names() {
     assert!(json(&udp).ends_with(r#","transport":"udp"}"#));
     let back: PlannedPort = serde_json::from_str(&json(&udp)).expect("read back");
     assert_eq!(back, udp);
+}
+
+/// The groups of the services network operators report, as the shared
+/// design names them, each of one transport.
+#[test]
+fn the_practice_plan_has_the_reported_services_groups() {
+    let p = Plan::practice();
+    let group = |name: &str| {
+        let g = p.groups.iter().find(|g| g.name == name).expect(name);
+        let transports: Vec<Transport> = g.ports.iter().map(|e| e.transport).collect();
+        let services: Vec<(u16, Service)> = g.ports.iter().map(|e| (e.port, e.expects)).collect();
+        (transports, services)
+    };
+    use Service::*;
+    let (t, s) = group("directory");
+    assert!(t.iter().all(|t| *t == Transport::Tcp));
+    assert_eq!(s, [(111, Portmapper), (389, Ldap)]);
+    let (t, s) = group("reflection");
+    assert!(t.iter().all(|t| *t == Transport::Udp));
+    assert_eq!(
+        s,
+        [
+            (53, Dns),
+            (111, Portmapper),
+            (123, Ntp),
+            (161, Snmp),
+            (389, Ldap),
+            (1434, MssqlBrowser),
+            (1900, Ssdp)
+        ]
+    );
+    let (t, s) = group("name-services");
+    assert!(t.iter().all(|t| *t == Transport::Udp));
+    assert_eq!(s, [(137, NetbiosNs), (3702, WsDiscovery), (5353, Mdns)]);
+    let (t, s) = group("telephony");
+    assert!(t.iter().all(|t| *t == Transport::Udp));
+    assert_eq!(s, [(5060, Sip)]);
+}
+
+/// 111 and 389 are planned over TCP and UDP: every lookup by number takes
+/// the transport and finds the entry and group of that transport.
+#[test]
+fn lookups_match_the_transport() {
+    let p = Plan::practice();
+    let name = |port, t| p.group_of(port, t).map(|g| g.name.as_str());
+    assert_eq!(name(111, Transport::Tcp), Some("directory"));
+    assert_eq!(name(111, Transport::Udp), Some("reflection"));
+    assert_eq!(name(389, Transport::Tcp), Some("directory"));
+    assert_eq!(name(389, Transport::Udp), Some("reflection"));
+    assert_eq!(name(1900, Transport::Tcp), None);
+    assert_eq!(name(3389, Transport::Udp), None);
+    assert_eq!(p.expects(1900, Transport::Udp), Service::Ssdp);
+    assert_eq!(p.expects(1900, Transport::Tcp), Service::Http, "unplanned");
+    assert_eq!(
+        p.service(111, Transport::Udp).map(|e| e.transport),
+        Some(Transport::Udp)
+    );
+    let directory = p
+        .groups
+        .iter()
+        .find(|g| g.name == "directory")
+        .expect("directory");
+    assert!(directory.contains(389, Transport::Tcp));
+    assert!(!directory.contains(389, Transport::Udp));
+    // The results of a group are those of its entries' transports.
+    let report = p.sample_report("198.51.100.7".parse().expect("ip"), |_, _| {
+        crate::api::PortState::Filtered
+    });
+    let of = crate::api::results_of(directory, &report.ports);
+    let keys: Vec<(u16, Transport)> = of.iter().map(|r| (r.port, r.transport)).collect();
+    assert_eq!(keys, [(111, Transport::Tcp), (389, Transport::Tcp)]);
+    // And the groups by number say which of their numbers are UDP.
+    let groups = crate::api::GroupPorts::of(&p);
+    let reflection = groups
+        .iter()
+        .find(|g| g.name == "reflection")
+        .expect("reflection");
+    assert!(reflection.contains(111, Transport::Udp));
+    assert!(!reflection.contains(111, Transport::Tcp));
+    let dir = groups
+        .iter()
+        .find(|g| g.name == "directory")
+        .expect("directory");
+    assert!(dir.contains(111, Transport::Tcp) && dir.udp.is_empty());
+}
+
+/// nmap's names (`nmap-services`); only 5353 differs between TCP and UDP.
+#[test]
+fn udp_entries_carry_nmaps_udp_names() {
+    let p = Plan::practice();
+    let name = |port| p.service(port, Transport::Udp).map(|e| e.service.as_str());
+    for (port, want) in [
+        (53, "domain"),
+        (111, "rpcbind"),
+        (123, "ntp"),
+        (137, "netbios-ns"),
+        (161, "snmp"),
+        (389, "ldap"),
+        (1434, "ms-sql-m"),
+        (1900, "upnp"),
+        (3702, "ws-discovery"),
+        (5060, "sip"),
+        (5353, "zeroconf"),
+    ] {
+        assert_eq!(name(port), Some(want), "{port}/udp");
+    }
+    assert_eq!(service_name_over(5353, Transport::Tcp), "mdns");
+    assert_eq!(Transport::Udp.label(1900), "1900/udp");
+    assert_eq!(Transport::Tcp.label(445), "445");
 }

@@ -40,7 +40,8 @@ struct ScanLabels {
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct PortLabels {
-    port: u16,
+    /// The number for TCP (`445`), with the transport for UDP (`1900/udp`).
+    port: String,
     state: String,
 }
 
@@ -146,7 +147,7 @@ impl Metrics {
                 .inc();
         }
         for p in report.ports.iter().chain(&report.control) {
-            let (port, state) = (p.port, json_name(p.state));
+            let (port, state) = (p.transport.label(p.port), json_name(p.state));
             self.ports.get_or_create(&PortLabels { port, state }).inc();
         }
         // Milliseconds to seconds; precision loss is irrelevant here.

@@ -65,7 +65,11 @@ impl ScanSetup {
     /// with a deadline.
     pub(crate) fn worst_case(&self, plan: &Plan) -> Duration {
         let has = |t: Transport| plan.entries().any(|(_, _, p)| p.transport == t);
-        let tcp = timing::worst_case(self.timing, self.identify.map(|b| b.time), has(Transport::Tcp));
+        let tcp = timing::worst_case(
+            self.timing,
+            self.identify.map(|b| b.time),
+            has(Transport::Tcp),
+        );
         match has(Transport::Udp) {
             true => tcp.max(udp::worst_case()),
             false => tcp,

@@ -64,15 +64,21 @@ fn results(report: &Report) -> impl Iterator<Item = &PortResult> {
     report.ports.iter().chain(&report.control)
 }
 
+/// The open TCP ports. Opened and closed ports are TCP's: a UDP port's
+/// changes show in its findings (an `open|filtered` UDP port that answers
+/// next time may only have lost its datagram before).
 fn open_ports(report: &Report) -> Vec<u16> {
     results(report)
-        .filter(|p| p.state == PortState::Open)
+        .filter(|p| p.state == PortState::Open && p.transport.is_tcp())
         .map(|p| p.port)
         .collect()
 }
 
 fn checked_ports(report: &Report) -> Vec<u16> {
-    results(report).map(|p| p.port).collect()
+    results(report)
+        .filter(|p| p.transport.is_tcp())
+        .map(|p| p.port)
+        .collect()
 }
 
 /// The findings of `report` whose kind `other` does not have.

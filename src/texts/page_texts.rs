@@ -38,10 +38,10 @@ pub(crate) struct Texts {
     pub grid_label: &'static str,
 
     /// Port states in words, in the order of `PortState`: open, closed,
-    /// filtered, error.
-    pub state_words: [&'static str; 4],
+    /// filtered, open|filtered (UDP: no answer), error.
+    pub state_words: [&'static str; 5],
     /// What each port state means, in the same order.
-    pub state_meanings: [&'static str; 4],
+    pub state_meanings: [&'static str; 5],
     /// Result levels in words, in the order of `Level`: ok, notice,
     /// warning, critical.
     pub level_words: [&'static str; 4],
@@ -139,12 +139,14 @@ const DE: Texts = Texts {
         "offen",
         "erreichbar, geschlossen",
         "gefiltert",
+        "keine Antwort",
         "nicht geprüft",
     ],
     state_meanings: [
         "Ein Dienst nimmt Verbindungen an: aus dem Internet erreichbar.",
         "Die Adresse antwortet, aber kein Dienst wartet. Oft ein Zeichen für eine Weiterleitung.",
         "Keine Antwort: Router oder Firewall blocken. So soll es sein.",
+        "Keine Antwort auf die Frage über UDP. Über UDP ist das kein Beweis, dass dort nichts lauscht: Frage oder Antwort können unterwegs verworfen werden.",
         "Der Prüfdienst konnte diesen Port nicht prüfen.",
     ],
     level_words: ["Unauffällig", "Hinweis", "Warnung", "Kritisch"],
@@ -241,11 +243,18 @@ const EN: Texts = Texts {
     grid_label: "Ports {ports}",
     port_pending: "checking",
 
-    state_words: ["open", "reachable, closed", "filtered", "not tested"],
+    state_words: [
+        "open",
+        "reachable, closed",
+        "filtered",
+        "no answer",
+        "not tested",
+    ],
     state_meanings: [
         "A service accepts connections: reachable from the internet.",
         "The address answers, but no service is waiting. Often a sign of forwarding.",
         "No answer: the router or a firewall blocks it. This is how it should be.",
+        "No answer to the question over UDP. Over UDP this is no proof that nothing listens: the question or its answer may have been dropped on the way.",
         "The checking service could not test this port.",
     ],
     level_words: ["No findings", "Notice", "Warning", "Critical"],

@@ -1,7 +1,7 @@
 //! The fixed texts of the practice check's offer and result, in German and
 //! English (the finding texts are in `explain::practice_findings`).
 
-use crate::plan::Plan;
+use crate::plan::{Plan, Transport};
 use crate::texts::Lang;
 use crate::texts::words::port_list;
 
@@ -11,6 +11,8 @@ pub(crate) struct PracticeTexts {
     pub offer_heading: &'static str,
     /// With `{count}` and `{ports}`: see [`offer_what`].
     pub offer_what: &'static str,
+    /// With `{count}` and `{ports}` of the UDP entries: see
+    /// [`offer_udp`].
     pub offer_upnp: &'static str,
     /// The consent sentence right above the button.
     pub consent: &'static str,
@@ -24,8 +26,8 @@ pub(crate) struct PracticeTexts {
 
 const DE: PracticeTexts = PracticeTexts {
     offer_heading: "Weitere gefährliche Dienste prüfen",
-    offer_what: "Praxen und kleine Büros lassen oft weitere Türen offen: Fernzugriff auf Windows-Rechner (Remote Desktop), Bildschirm-Fernsteuerung (VNC), Dateiübertragung, Datenbanken, Drucker und Verwaltungsseiten. Diese zweite Prüfung versucht {count} weitere Ports an Ihrer Adresse: {ports}.",
-    offer_upnp: "Außerdem fragt sie einmal per UDP (Port 1900), ob der UPnP-Dienst Ihres Routers aus dem Internet antwortet. Es wird nichts angemeldet und nichts gelesen.",
+    offer_what: "Praxen und kleine Büros lassen oft weitere Türen offen: Fernzugriff auf Windows-Rechner (Remote Desktop), Bildschirm-Fernsteuerung (VNC), Dateiübertragung, Datenbanken, Drucker, Verwaltungsseiten und Verzeichnisdienste. Diese zweite Prüfung versucht {count} weitere Ports an Ihrer Adresse: {ports}.",
+    offer_upnp: "Außerdem stellt sie per UDP je eine harmlose Frage an {count} Dienste, die Netzbetreiber und CERT-Bund in ihren Meldungen nennen, darunter den UPnP-Dienst Ihres Routers (1900): {ports}. Es wird nichts angemeldet und nichts verändert.",
     consent: "Mit dem Klick willigen Sie ein, dass diese Seite auch diese Ports und UPnP an der Adresse prüft, von der Sie gerade zugreifen – sonst nichts.",
     button: "Weitere Dienste jetzt prüfen",
     running_heading: "Weitere Dienste werden geprüft",
@@ -37,8 +39,8 @@ const DE: PracticeTexts = PracticeTexts {
 
 const EN: PracticeTexts = PracticeTexts {
     offer_heading: "Check other dangerous services",
-    offer_what: "Practices and small offices often leave more doors open: remote login to Windows computers (Remote Desktop), remote screen control (VNC), file transfer, databases, printers and administration pages. This second check tries {count} more ports at your address: {ports}.",
-    offer_upnp: "It also asks once over UDP (port 1900) whether your router's UPnP service answers from the internet. Nothing is logged in to and nothing is read.",
+    offer_what: "Practices and small offices often leave more doors open: remote login to Windows computers (Remote Desktop), remote screen control (VNC), file transfer, databases, printers, administration pages and directory services. This second check tries {count} more ports at your address: {ports}.",
+    offer_upnp: "It also asks {count} services that network operators and CERT-Bund name in their reports one harmless question each over UDP, among them your router's UPnP service (1900): {ports}. Nothing is logged in to and nothing is changed.",
     consent: "By clicking you agree that this page also checks these ports and UPnP at the address you are visiting from – nothing else.",
     button: "Check other services now",
     running_heading: "Checking other services",
@@ -56,12 +58,28 @@ pub(crate) fn practice_texts(lang: Lang) -> &'static PracticeTexts {
     }
 }
 
-/// What the offer says it checks, with the ports of `plan` (the practice
-/// plan the page expects).
+/// What the offer says it checks over TCP, with the TCP ports of `plan`
+/// (the practice plan the page expects).
 pub(crate) fn offer_what(plan: &Plan, lang: Lang) -> String {
-    let ports = plan.range_ports();
-    practice_texts(lang)
-        .offer_what
+    fill(practice_texts(lang).offer_what, plan, Transport::Tcp, lang)
+}
+
+/// What the offer says it asks over UDP, with the UDP ports of `plan`.
+pub(crate) fn offer_udp(plan: &Plan, lang: Lang) -> String {
+    fill(practice_texts(lang).offer_upnp, plan, Transport::Udp, lang)
+}
+
+/// `template` with `{count}` and `{ports}` of `plan`'s entries over
+/// `transport`.
+fn fill(template: &str, plan: &Plan, transport: Transport, lang: Lang) -> String {
+    let mut ports: Vec<u16> = plan
+        .entries()
+        .filter(|(_, _, p)| p.transport == transport)
+        .map(|(_, _, p)| p.port)
+        .collect();
+    ports.sort_unstable();
+    ports.dedup();
+    template
         .replace("{count}", &ports.len().to_string())
         .replace("{ports}", &port_list(&ports, lang))
 }

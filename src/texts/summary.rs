@@ -70,11 +70,18 @@ pub(crate) fn report_summary(report: &Report, plan: &Plan, lang: Lang) -> String
         line(format!("Ports {}:", group.label()));
         for p in results_of(group, &report.ports) {
             let state = state_word(p.state, lang);
-            line(format!("  {:<5} {:<14} {state}", p.port, p.service));
+            let port = p.transport.label(p.port);
+            line(format!("  {port:<5} {:<14} {state}", p.service));
         }
         let control: Vec<String> = results_of(group, &report.control)
             .iter()
-            .map(|p| format!("{} {}", p.port, state_word(p.state, lang)))
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    p.transport.label(p.port),
+                    state_word(p.state, lang)
+                )
+            })
             .collect();
         let neighbours = pick("Nachbar-Ports:", "Neighbouring ports:");
         line(format!("{neighbours} {}", control.join(", ")));

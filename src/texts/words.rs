@@ -47,10 +47,20 @@ pub(crate) fn about_plan(template: &str, plan: &Plan, lang: Lang) -> String {
     template.replace("{ports}", &plan_words(plan, lang))
 }
 
-/// A text with `{ports}` filled in with one group's range in words.
+/// A text with `{ports}` filled in with one group's range in words, and
+/// `(UDP)` after them for a group reached over UDP.
 #[cfg(any(target_arch = "wasm32", test))]
 pub(crate) fn about_group(template: &str, group: &Group, lang: Lang) -> String {
-    template.replace("{ports}", &range_words(&group.port_numbers(), lang))
+    let mut words = range_words(&group.port_numbers(), lang);
+    if group
+        .ports
+        .iter()
+        .chain(&group.control)
+        .any(|p| p.transport == crate::plan::Transport::Udp)
+    {
+        words.push_str(" (UDP)");
+    }
+    template.replace("{ports}", &words)
 }
 
 /// Name of an address family.
@@ -211,6 +221,7 @@ mod tests {
                 PortState::Open,
                 PortState::Closed,
                 PortState::Filtered,
+                PortState::OpenFiltered,
                 PortState::Error,
             ] {
                 assert!(!state_word(s, lang).is_empty());
@@ -300,13 +311,25 @@ mod tests {
             PortState::Open,
             PortState::Closed,
             PortState::Filtered,
+            PortState::OpenFiltered,
             PortState::Error,
         ];
         let words = states.map(|s| state_word(s, Lang::En));
         assert_eq!(
             words,
-            ["open", "reachable, closed", "filtered", "not tested"]
+            [
+                "open",
+                "reachable, closed",
+                "filtered",
+                "no answer",
+                "not tested"
+            ]
         );
+        // Silence over UDP is never told as absence.
+        for lang in Lang::ALL {
+            let m = state_meaning(PortState::OpenFiltered, lang).to_lowercase();
+            assert!(m.contains("kein beweis") || m.contains("no proof"), "{m}");
+        }
         let levels = [Level::Ok, Level::Notice, Level::Warning, Level::Critical];
         let words = levels.map(|l| level_word(l, Lang::De));
         assert_eq!(words, ["Unauffällig", "Hinweis", "Warnung", "Kritisch"]);

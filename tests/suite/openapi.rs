@@ -4,7 +4,7 @@
 
 use portcheck::api::{
     ErrorCode, FindingId, IdentLimit, MssqlEncryption, NetbiosSession, PortState, RdpSecurity,
-    Reason, UpnpAnswer,
+    Reason,
 };
 use portcheck::plan::{Service, Transport};
 
@@ -37,7 +37,6 @@ fn openapi_names_every_value() {
             AdminInterfaceExposed, HttpExposed, KerberosExposed, RdpExposed, VncNoAuth, VncExposed,
             DatabaseExposed, TelnetExposed, FtpExposed, PrinterExposed, SshExposed, NetbiosExposed,
             UpnpExposed),
-        every_name!(UpnpAnswer: Answered, NoAnswer, Error),
         every_name!(RdpSecurity: Rdp, Tls, Credssp, CredsspEarlyUserAuth, Other),
         every_name!(MssqlEncryption: Off, On, NotSupported, Required, Other),
         every_name!(NetbiosSession: Positive, Negative, Retarget),
@@ -85,8 +84,9 @@ fn openapi_names_every_value() {
         "via_proxy:",
         "groups:",
         "group_name:",
-        "UpnpResult:",
-        "waited_ms:",
+        "UpnpDetails:",
+        "upnp:",
+        "st:",
         "location:",
         "usn:",
         // The practice check's services.

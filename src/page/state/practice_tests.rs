@@ -14,7 +14,7 @@ use crate::page::state::{Action, PageState};
 use crate::plan::{Plan, Transport};
 use crate::texts::Lang;
 
-use crate::texts::practice_texts::{offer_what, practice_texts};
+use crate::texts::practice_texts::{offer_udp, offer_what, practice_texts};
 
 fn target() -> Target {
     Target::new("198.51.100.7".parse().expect("ip"))
@@ -138,8 +138,10 @@ fn a_practice_check_from_consent_to_report_keeps_the_page_plan() {
             result: port,
         }),
     ));
-    assert_eq!(s.practice.checks[0].progress(), (1, 14));
-    assert_eq!(s.announcement(), "Weitere Dienste: 1 von 14 Ports geprüft");
+    let total = Plan::practice().len();
+    assert_eq!(total, 27, "16 TCP and 11 UDP entries");
+    assert_eq!(s.practice.checks[0].progress(), (1, total));
+    assert_eq!(s.announcement(), "Weitere Dienste: 1 von 27 Ports geprüft");
     let report = practice_report(UpnpAnswer::Answered);
     s.apply(practice_msg(
         &s,
@@ -291,11 +293,22 @@ fn the_stream_query_names_the_practice_plan() {
 #[test]
 fn the_offer_names_the_plan_s_ports_in_both_languages() {
     let de = offer_what(&Plan::practice(), Lang::De);
-    assert!(de.contains("14 weitere Ports"), "{de}");
+    assert!(de.contains("16 weitere Ports"), "{de}");
     assert!(de.contains("5901, 8080 und 8443"), "{de}");
     let en = offer_what(&Plan::practice(), Lang::En);
     assert!(
-        en.contains("14 more ports") && en.contains("8080 and 8443"),
+        en.contains("16 more ports") && en.contains("8080 and 8443"),
+        "{en}"
+    );
+    let de = offer_udp(&Plan::practice(), Lang::De);
+    assert!(de.contains("11 Dienste"), "{de}");
+    assert!(
+        de.contains("53, 111, 123") && de.contains("5060 und 5353"),
+        "{de}"
+    );
+    let en = offer_udp(&Plan::practice(), Lang::En);
+    assert!(
+        en.contains("asks 11 services") && en.contains("(1900)"),
         "{en}"
     );
     for lang in [Lang::De, Lang::En] {

@@ -60,7 +60,11 @@ fn a_check_from_consent_to_report() {
     assert_eq!(s.progress(), (1, 20));
     assert_eq!(s.port_state(445), Some(PortState::Open));
     assert_eq!(s.port_state(440), None);
-    assert!(s.checks[0].control.contains_key(&450));
+    assert!(
+        s.checks[0]
+            .control
+            .contains_key(&(450, crate::plan::Transport::Tcp))
+    );
     assert_eq!(s.announcement(), "1 von 20 Ports geprüft");
     s.apply(msg(run, StreamMsg::Finished(Box::new(report()))));
     assert_eq!(s.progress(), (20, 20));

@@ -288,13 +288,31 @@ mod tests {
     #[test]
     fn port_plans() {
         let plan = crate::plan::Plan::standard();
-        assert_eq!(steps_for(plan.expects(445, crate::plan::Transport::Tcp))[0], Step::Smb);
-        assert_eq!(steps_for(plan.expects(443, crate::plan::Transport::Tcp))[0], Step::Tls);
-        assert_eq!(steps_for(plan.expects(448, crate::plan::Transport::Tcp))[0], Step::Tls);
-        assert_eq!(steps_for(plan.expects(440, crate::plan::Transport::Tcp))[0], Step::Plain);
+        assert_eq!(
+            steps_for(plan.expects(445, crate::plan::Transport::Tcp))[0],
+            Step::Smb
+        );
+        assert_eq!(
+            steps_for(plan.expects(443, crate::plan::Transport::Tcp))[0],
+            Step::Tls
+        );
+        assert_eq!(
+            steps_for(plan.expects(448, crate::plan::Transport::Tcp))[0],
+            Step::Tls
+        );
+        assert_eq!(
+            steps_for(plan.expects(440, crate::plan::Transport::Tcp))[0],
+            Step::Plain
+        );
         let both = crate::plan::Plan::standard();
-        assert_eq!(steps_for(both.expects(88, crate::plan::Transport::Tcp))[0], Step::Kerberos);
-        assert_eq!(steps_for(both.expects(80, crate::plan::Transport::Tcp))[0], Step::Plain);
+        assert_eq!(
+            steps_for(both.expects(88, crate::plan::Transport::Tcp))[0],
+            Step::Kerberos
+        );
+        assert_eq!(
+            steps_for(both.expects(80, crate::plan::Transport::Tcp))[0],
+            Step::Plain
+        );
         let every = [Step::Smb, Step::Tls, Step::Plain, Step::Kerberos, Step::Rdp];
         let standard = [
             Service::Smb,
@@ -308,6 +326,8 @@ mod tests {
             .groups
             .iter()
             .flat_map(|g| &g.ports)
+            // Steps are TCP conversations; UDP entries ask their question.
+            .filter(|s| s.transport == crate::plan::Transport::Tcp)
             .map(|s| s.expects);
         for first in standard.into_iter().chain(firsts) {
             let tried = steps_for(first);

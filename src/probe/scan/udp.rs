@@ -134,7 +134,11 @@ pub(crate) struct Conversation {
 
 /// Ask the visitor's `to` the `question`, waiting `wait` after each
 /// sending (see the module doc).
-pub(crate) async fn converse(to: SocketAddr, question: UdpQuestion, wait: Duration) -> Conversation {
+pub(crate) async fn converse(
+    to: SocketAddr,
+    question: UdpQuestion,
+    wait: Duration,
+) -> Conversation {
     let mut details = PortDetails::default();
     let mut heard = Heard::default();
     let per_round = u8::try_from(question.datagrams.len()).unwrap_or(u8::MAX);

@@ -185,7 +185,12 @@ async fn hostile(b: Behaviour) -> Hostile {
 /// busy the machine is.
 async fn check(h: &Hostile, as_port: u16) -> PortDetails {
     let started = tokio::time::Instant::now();
-    let d = identify(h.addr, Plan::standard().expects(as_port, portcheck::plan::Transport::Tcp), BUDGET).await;
+    let d = identify(
+        h.addr,
+        Plan::standard().expects(as_port, portcheck::plan::Transport::Tcp),
+        BUDGET,
+    )
+    .await;
     let took = started.elapsed();
     assert!(
         took <= BUDGET.time + SLACK,
@@ -293,12 +298,25 @@ async fn memory_stays_bounded_under_floods() {
     let lies = hostile(Behaviour::LyingTls).await;
     let garbage = hostile(Behaviour::Garbage).await;
     // Warm up (lazy statics, TLS config) before measuring.
-    let _ = identify(flood.addr, Plan::standard().expects(440, portcheck::plan::Transport::Tcp), BUDGET).await;
+    let _ = identify(
+        flood.addr,
+        Plan::standard().expects(440, portcheck::plan::Transport::Tcp),
+        BUDGET,
+    )
+    .await;
     let before = rss_kib();
     let mut all = Vec::new();
     for _ in 0..20 {
-        all.push(identify(flood.addr, Plan::standard().expects(440, portcheck::plan::Transport::Tcp), BUDGET));
-        all.push(identify(lies.addr, Plan::standard().expects(443, portcheck::plan::Transport::Tcp), BUDGET));
+        all.push(identify(
+            flood.addr,
+            Plan::standard().expects(440, portcheck::plan::Transport::Tcp),
+            BUDGET,
+        ));
+        all.push(identify(
+            lies.addr,
+            Plan::standard().expects(443, portcheck::plan::Transport::Tcp),
+            BUDGET,
+        ));
         all.push(identify(
             garbage.addr,
             Plan::standard().expects(445, portcheck::plan::Transport::Tcp),
@@ -388,7 +406,12 @@ async fn a_port_that_closes_at_once_is_not_tried_again_and_again() {
                 drop(s);
             }
         });
-        let d = identify(addr, Plan::standard().expects(as_port, portcheck::plan::Transport::Tcp), BUDGET).await;
+        let d = identify(
+            addr,
+            Plan::standard().expects(as_port, portcheck::plan::Transport::Tcp),
+            BUDGET,
+        )
+        .await;
         task.abort();
         assert_eq!(
             accepted.load(Ordering::SeqCst),

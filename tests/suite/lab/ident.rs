@@ -93,11 +93,13 @@ fn identification_against_real_servers_matches_nmap() {
     ]
     .map(|(ip, port)| SocketAddr::new(ip, port));
     let (details, report, took) = lab.in_probe(async move || {
-        let details: Vec<PortDetails> = futures_util::future::join_all(
-            targets
-                .iter()
-                .map(|a| identify(*a, Plan::standard().expects(a.port(), portcheck::plan::Transport::Tcp), budget)),
-        )
+        let details: Vec<PortDetails> = futures_util::future::join_all(targets.iter().map(|a| {
+            identify(
+                *a,
+                Plan::standard().expects(a.port(), portcheck::plan::Transport::Tcp),
+                budget,
+            )
+        }))
         .await;
         let started = Instant::now();
         let plan = Plan::standard();

@@ -10,8 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
-use portcheck::api::{Family, PortDetails, PortState, Report, UpnpAnswer};
+use portcheck::api::{Family, PortDetails, PortResult, PortState, Reason, Report};
 use portcheck::plan::Plan;
+use portcheck::plan::Transport;
 
 use super::clients::{attr, compare, format_rows, nmap_xml, port_spec, scan_ports};
 use crate::support::browser::wire_name;
@@ -40,6 +41,29 @@ pub const TOOLS: &[&str] = &[
 /// that the default intensity names (seen in the lab: same names and
 /// versions at 0, 2 and 7).
 pub const VERSION_INTENSITY: &str = "0";
+
+/// How the UPnP entry (1900/udp) must end: answered, or anything else
+/// (`open|filtered` where the router drops it, `closed` where the host
+/// says nothing listens: the state is compared with nmap's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UpnpAnswer {
+    Answered,
+    NoAnswer,
+}
+
+/// The report's 1900/udp result.
+fn upnp_of(r: &Report) -> Option<&PortResult> {
+    r.ports
+        .iter()
+        .find(|p| (p.port, p.transport) == (1900, Transport::Udp))
+}
+
+fn upnp_answer(p: &PortResult) -> UpnpAnswer {
+    match (p.state, p.reason) {
+        (PortState::Open, Reason::Answered) => UpnpAnswer::Answered,
+        _ => UpnpAnswer::NoAnswer,
+    }
+}
 
 /// What a practice host must show.
 struct Expect {
@@ -93,10 +117,11 @@ fn finding_names(r: &Report) -> BTreeSet<String> {
     r.verdict.findings.iter().map(|f| wire_name(f.id)).collect()
 }
 
+/// The open TCP ports (UDP entries are compared on their own).
 fn open_ports(r: &Report) -> Vec<u16> {
     r.ports
         .iter()
-        .filter(|p| p.state == PortState::Open)
+        .filter(|p| p.state == PortState::Open && p.transport == Transport::Tcp)
         .map(|p| p.port)
         .collect()
 }
@@ -150,7 +175,7 @@ fn practice_check_against_real_services_matches_nmap() {
             }
             // The SSDP search goes to the visitor's address in the family
             // checked; only the upnpwan router answers it.
-            let upnp = report.upnp.as_ref().map(|u| u.answer);
+            let upnp = upnp_of(&report).map(upnp_answer);
             if upnp != Some(expect.upnp) {
                 mine.push(format!("upnp {upnp:?}, expected {:?}", expect.upnp));
             }
@@ -247,7 +272,9 @@ fn check_versions(lab: &Lab, reports: &[(&str, IpAddr, Report)]) -> Vec<String> 
     let services = nmap_services(&xml);
     let mut problems = Vec::new();
     for (_, addr, report) in reports {
-        for port in report.ports.iter().filter(|p| p.state == PortState::Open) {
+        let open_tcp =
+            |p: &&PortResult| p.state == PortState::Open && p.transport == Transport::Tcp;
+        for port in report.ports.iter().filter(open_tcp) {
             if NOT_VERSION_CHECKED.contains(&port.port) {
                 continue;
             }
@@ -343,7 +370,7 @@ fn check_upnp(lab: &Lab, reports: &[(&str, IpAddr, Report)]) -> Vec<String> {
         let Some((_, report)) = routers.iter().find(|(a, _)| *a == addr) else {
             continue;
         };
-        let Some(upnp) = report.upnp.as_ref() else {
+        let Some(upnp) = upnp_of(report) else {
             problems.push(format!("{addr}: no UPnP result"));
             continue;
         };
@@ -351,16 +378,28 @@ fn check_upnp(lab: &Lab, reports: &[(&str, IpAddr, Report)]) -> Vec<String> {
             .split("<script id=\"upnp-info\"")
             .nth(1)
             .and_then(|s| attr(s, "output"));
-        println!("{addr}: nmap upnp-info {script:?}; portcheck {upnp:?}");
-        let agree = match (upnp.answer, &script, &upnp.server) {
+        let server = upnp
+            .details
+            .as_ref()
+            .and_then(|d| d.upnp.as_ref())
+            .and_then(|u| u.server.clone());
+        // nmap's state of 1900/udp, in the API's wire names.
+        let nmap_state = host
+            .split("<port protocol=\"udp\" portid=\"1900\"")
+            .nth(1)
+            .and_then(|p| p.split("<state ").nth(1))
+            .and_then(|s| attr(s, "state"));
+        let ours = wire_name(upnp.state);
+        println!("{addr}: nmap {nmap_state:?} upnp-info {script:?}; portcheck {ours} {upnp:?}");
+        let agree = match (upnp_answer(upnp), &script, &server) {
             (UpnpAnswer::Answered, Some(out), Some(server)) => out.contains(server.as_str()),
             (UpnpAnswer::NoAnswer, None, None) => true,
             _ => false,
         };
-        if !agree {
+        if !agree || nmap_state.as_deref() != Some(ours.as_str()) {
             problems.push(format!(
-                "{addr}: UPnP {:?} (server {:?}), nmap upnp-info {script:?}",
-                upnp.answer, upnp.server
+                "{addr}: UPnP {ours} {:?} (server {server:?}), nmap {nmap_state:?} upnp-info {script:?}",
+                upnp.reason
             ));
         }
     }

@@ -81,7 +81,10 @@ fn group_of(ports: &[u16]) -> Option<String> {
     let plan = Plan::standard();
     let names: BTreeSet<Option<&str>> = ports
         .iter()
-        .map(|&p| plan.group_of(p, portcheck::plan::Transport::Tcp).map(|g| g.name.as_str()))
+        .map(|&p| {
+            plan.group_of(p, portcheck::plan::Transport::Tcp)
+                .map(|g| g.name.as_str())
+        })
         .collect();
     match names.into_iter().collect::<Vec<_>>()[..] {
         [Some(name)] => Some(name.to_owned()),

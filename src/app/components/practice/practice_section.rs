@@ -17,7 +17,7 @@ use crate::page::practice_check::stream_query;
 use crate::page::state::Action;
 use crate::plan::Plan;
 use crate::texts::guide::{breach_guide, practice_guide};
-use crate::texts::practice_texts::{offer_what, practice_texts};
+use crate::texts::practice_texts::{offer_udp, offer_what, practice_texts};
 
 /// Starts the practice check against the same origins as the main check.
 fn start_practice(ctx: &Ctx) {
@@ -67,7 +67,7 @@ pub(crate) fn practice_view() -> Html {
             <section class="card practice-offer no-print" aria-labelledby="practice-offer-heading">
                 <h2 id="practice-offer-heading">{ p.offer_heading }</h2>
                 <p>{ offer_what(&Plan::practice(), lang) }</p>
-                <p>{ p.offer_upnp }</p>
+                <p>{ offer_udp(&Plan::practice(), lang) }</p>
                 <p id="practice-consent-text">{ p.consent }</p>
                 <button type="button" class="primary" id="practice-consent"
                     aria-describedby="practice-consent-text" {onclick}>{ p.button }</button>

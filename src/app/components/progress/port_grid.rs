@@ -27,8 +27,8 @@ pub(crate) fn port_grid(props: &PortGridProps) -> Html {
                 let word = c.state.map_or(t.port_pending, |st| state_word(st, props.lang));
                 html! {
                     <li class={classes!("cell", format!("state-{hook}"))}
-                        data-port={c.port.to_string()} data-state={hook.clone()}>
-                        <span class="cell-port">{ c.port }</span>
+                        data-port={c.transport.label(c.port)} data-state={hook.clone()}>
+                        <span class="cell-port">{ c.transport.label(c.port) }</span>
                         <span class="cell-service">{ &c.service }</span>
                         <span class="cell-state">
                             <span class="icon" aria-hidden="true">{ state_icon(c.state) }</span>

@@ -42,7 +42,7 @@ pub(crate) fn group_tables(props: &CheckProps) -> Html {
             // In print the control table gives way to one line.
             let states: Vec<String> = control
                 .iter()
-                .map(|p| format!("{} {}", p.port, state_word(p.state, lang)))
+                .map(|p| format!("{} {}", p.transport.label(p.port), state_word(p.state, lang)))
                 .collect();
             let control_id = format!("control-{side}-{}", g.name);
             // Each group's neighbours get a name of their own.

@@ -1,4 +1,5 @@
-//! Ports as a table: number, service, state in words and what it means.
+//! Ports as a table: number (`1900/udp` for UDP), service, state in words
+//! and what it means.
 //! The table sits in its own labelled scroll region, so on a narrow screen
 //! only the table scrolls sideways, never the page (WCAG 1.4.10 Reflow).
 
@@ -52,13 +53,13 @@ pub(crate) fn port_table(props: &PortTableProps) -> Html {
                 { for props.ports.iter().map(|p| {
                     let hook = state_hook(Some(p.state));
                     let (dp, ds) = if props.hooks {
-                        (Some(p.port.to_string()), Some(hook.clone()))
+                        (Some(p.transport.label(p.port)), Some(hook.clone()))
                     } else {
                         (None, None)
                     };
                     html! {
                         <tr class={format!("state-{hook}")} data-port={dp} data-state={ds}>
-                            <th scope="row">{ p.port }</th>
+                            <th scope="row">{ p.transport.label(p.port) }</th>
                             <td>{ &p.service }</td>
                             <td class="state-cell">
                                 <span class="icon" aria-hidden="true">{ state_icon(Some(p.state)) }</span>

@@ -216,7 +216,10 @@ mod tests {
         use Unreachable::*;
         assert!(counts_for(&error(Port, host, "198.51.100.7:161"), to));
         assert!(!counts_for(&error(Port, router, "198.51.100.7:161"), to));
-        assert!(counts_for(&error(Prohibited, router, "198.51.100.7:161"), to));
+        assert!(counts_for(
+            &error(Prohibited, router, "198.51.100.7:161"),
+            to
+        ));
         assert!(counts_for(&error(Other, router, "198.51.100.7:161"), to));
         assert!(!counts_for(&error(Other, router, "198.51.100.7:162"), to));
         assert!(!counts_for(&error(Port, host, "198.51.100.8:161"), to));

@@ -173,7 +173,10 @@ impl Datagrams {
             }
             // The error queue first: an error can stand for the answer
             // that will not come.
-            match self.socket.try_io(Interest::ERROR, || icmp::next_error(&self.socket)) {
+            match self
+                .socket
+                .try_io(Interest::ERROR, || icmp::next_error(&self.socket))
+            {
                 Ok(Some(error)) => match icmp::counts(&error, self.to) {
                     true => return Received::Icmp(error.kind),
                     false => continue,
@@ -270,8 +273,7 @@ mod icmp {
             while !cmsg.is_null() {
                 let header = &*cmsg;
                 let data = libc::CMSG_DATA(cmsg);
-                let len = (header.cmsg_len as usize)
-                    .saturating_sub(libc::CMSG_LEN(0) as usize);
+                let len = (header.cmsg_len as usize).saturating_sub(libc::CMSG_LEN(0) as usize);
                 let end = control.as_ptr().add(control.len());
                 let len = len.min(end.offset_from(data).max(0) as usize);
                 records.push((

@@ -66,7 +66,10 @@ async fn an_answering_device_makes_upnp_exposed_with_its_details() {
 
     let r = report(&st, from, "practice").await;
     let upnp = upnp(&r);
-    assert_eq!((upnp.state, upnp.reason), (PortState::Open, Reason::Answered));
+    assert_eq!(
+        (upnp.state, upnp.reason),
+        (PortState::Open, Reason::Answered)
+    );
     assert_eq!(upnp.service, "upnp");
     assert_eq!(
         said(upnp),

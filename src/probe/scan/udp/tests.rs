@@ -121,7 +121,10 @@ fn the_wait_adapts_within_its_bounds() {
     assert_eq!(wait_for(Service::Ssdp, None), ms(1500));
     assert_eq!(wait_for(Service::Ssdp, Some(ms(1))), ms(1100));
     assert_eq!(wait_for(Service::Ssdp, Some(ms(80))), ms(1320));
-    assert_eq!(wait_for(Service::Ssdp, Some(Duration::from_secs(2))), ms(1500));
+    assert_eq!(
+        wait_for(Service::Ssdp, Some(Duration::from_secs(2))),
+        ms(1500)
+    );
     assert_eq!(worst_case(), ms(1875));
 }
 
@@ -165,7 +168,11 @@ async fn an_answer_is_open_with_its_details() {
     for ip in loopbacks() {
         let to = responder(ip).await;
         let c = converse(to, ping(), WAIT).await;
-        assert_eq!((c.state, c.reason), (PortState::Open, Reason::Answered), "{ip}");
+        assert_eq!(
+            (c.state, c.reason),
+            (PortState::Open, Reason::Answered),
+            "{ip}"
+        );
         assert_eq!(c.attempts, 1, "{ip}");
         assert!(c.rtt.is_some_and(|r| r < WAIT), "{ip}");
         assert_eq!(c.details.banner.as_deref(), Some("pong"), "{ip}");

@@ -128,7 +128,10 @@ async fn a_flood_is_read_only_up_to_the_cap() {
     let r = search(addr, WAIT).await;
     assert!(!answered(&r), "read past the cap");
     // The junk came from the asked port: something listens (nmap: open).
-    assert_eq!((r.state, r.reason), (PortState::Open, Reason::UnparsedAnswer));
+    assert_eq!(
+        (r.state, r.reason),
+        (PortState::Open, Reason::UnparsedAnswer)
+    );
     assert_eq!(r.details.limit, Some(crate::api::IdentLimit::Bytes));
     assert_eq!(r.attempts, 1, "searched again after the cap");
 }
