@@ -57,10 +57,10 @@ fn group_line(done: &Done, group: &Group, suffix: &str, lang: Lang) -> String {
         .count();
     let reachable = results.iter().filter(|p| p.state.answered()).count();
     let total = results.len();
-    let state = done.evaluation.state_for(group);
+    let state = done.evaluation.state_for(group, &done.plan);
     // The group's own findings and expected ports, as one line.
     let mut eval = done.evaluation.clone();
-    let findings: Vec<Finding> = done.evaluation.findings_of(group);
+    let findings: Vec<Finding> = done.evaluation.findings_of(group, &done.plan);
     eval.verdict = Verdict {
         level: crate::verdict::level_of(&findings),
         findings,

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{Finding, FindingId, Level, PortState, Report, Verdict};
-use crate::plan::{Group, SMB_SERVICE, Transport};
+use crate::plan::{Group, Plan, SMB_SERVICE, Transport};
 use crate::verdict::level_of;
 
 /// The port that may never be expected open: SMB.
@@ -193,8 +193,8 @@ pub(super) fn state_of(level: Level, all_met: bool, warn_on_notice: bool) -> Mon
 impl Evaluation {
     /// The state of the part of the check about `group`: its findings and
     /// its expected ports only.
-    pub(super) fn state_for(&self, group: &Group) -> MonitorState {
-        let findings = self.findings_of(group);
+    pub(super) fn state_for(&self, group: &Group, plan: &Plan) -> MonitorState {
+        let findings = self.findings_of(group, plan);
         let all_met = self
             .expected
             .iter()
@@ -203,21 +203,28 @@ impl Evaluation {
         state_of(level_of(&findings), all_met, self.warn_on_notice)
     }
 
-    /// The findings about `group`: those that name it, and those that name
-    /// no group but one of its port numbers (a finding names numbers only,
-    /// so one that spans groups counts for each).
-    pub(super) fn findings_of(&self, group: &Group) -> Vec<Finding> {
+    /// The findings about `group` of `plan`: those that name it, and those
+    /// that name no group of the plan but one of its port numbers (a
+    /// finding names numbers only, so one that spans groups counts for
+    /// each; the number 111 of a finding naming `reflection` is not
+    /// `directory`'s 111/tcp).
+    pub(super) fn findings_of(&self, group: &Group, plan: &Plan) -> Vec<Finding> {
         let numbers: Vec<u16> = group
             .ports
             .iter()
             .chain(&group.control)
             .map(|e| e.port)
             .collect();
+        let named = |f: &Finding| {
+            f.group
+                .clone()
+                .filter(|name| plan.groups.iter().any(|g| &g.name == name))
+        };
         self.verdict
             .findings
             .iter()
-            .filter(|f| match &f.group {
-                Some(name) => *name == group.name,
+            .filter(|f| match named(f) {
+                Some(name) => name == group.name,
                 None => f.ports.iter().any(|p| numbers.contains(p)),
             })
             .cloned()
@@ -228,7 +235,6 @@ impl Evaluation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::Plan;
 
     /// Only `open` answers, everything else filtered.
     fn single(open: &[u16]) -> Report {
