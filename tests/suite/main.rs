@@ -36,5 +36,6 @@ mod package;
 mod privacy;
 mod quiet_log;
 mod reverse_proxy;
+mod udp;
 mod undeclared_proxy;
 mod unix_socket;
