@@ -107,7 +107,9 @@ fn fail(run: u32, failure: Failure) -> Action {
 fn port(plan: &Plan, group: PortGroup, port: u16, state: PortState) -> StreamMsg {
     StreamMsg::Port(PortEvent {
         group,
-        group_name: plan.group_of(port).map(|g| g.name.clone()),
+        group_name: plan
+            .group_of(port, portcheck::plan::Transport::Tcp)
+            .map(|g| g.name.clone()),
         result: plan.sample_result(port, state),
     })
 }
@@ -414,7 +416,6 @@ fn two_group_plan() -> Plan {
             group("20-23", 20..=23, [19, 24]),
             group("8000-8003", 8000..=8003, [7999, 8004]),
         ],
-        upnp: false,
     }
 }
 
@@ -538,7 +539,8 @@ async fn a_proxy_is_named_before_consent_and_beside_the_result() {
 /// A practice report: RDP open on 3389, the rest silent, and a UPnP
 /// service that answered with `server`.
 fn practice_report(server: &str) -> Report {
-    use portcheck::api::{Finding, FindingId, Severity, UpnpAnswer, UpnpResult};
+    use portcheck::api::{PortDetails, Reason, UpnpDetails};
+    use portcheck::plan::Transport;
     let plan = Plan::practice();
     let mut r = plan.sample_report("198.51.100.7".parse().unwrap(), |_, p| {
         if p == 3389 {
@@ -547,24 +549,22 @@ fn practice_report(server: &str) -> Report {
             PortState::Filtered
         }
     });
-    r.verdict.findings = vec![Finding {
-        id: FindingId::RdpExposed,
-        severity: Severity::Critical,
-        ports: vec![3389],
-        group: Some("remote-access".into()),
-    }];
-    let upnp = UpnpResult {
-        answer: UpnpAnswer::Answered,
-        port: 1900,
-        sent: 1,
-        waited_ms: 20,
-        server: Some(server.into()),
-        location: Some("http://192.168.1.1:5000/rootDesc.xml".into()),
-        st: None,
-        usn: None,
-    };
-    portcheck::verdict::upnp::apply(&mut r.verdict, &upnp);
-    r.upnp = Some(upnp);
+    let upnp = r
+        .ports
+        .iter_mut()
+        .find(|p| (p.port, p.transport) == (1900, Transport::Udp))
+        .expect("1900/udp planned");
+    (upnp.state, upnp.reason) = (PortState::Open, Reason::Answered);
+    upnp.details = Some(Box::new(PortDetails {
+        upnp: Some(UpnpDetails {
+            server: Some(server.into()),
+            location: Some("http://192.168.1.1:5000/rootDesc.xml".into()),
+            st: None,
+            usn: None,
+        }),
+        ..PortDetails::default()
+    }));
+    r.verdict = portcheck::verdict::evaluate(&plan, &r.ports, &r.control);
     r
 }
 
@@ -616,7 +616,8 @@ async fn the_practice_check_runs_with_its_grid_then_shows_findings_and_upnp() {
     ));
     let root = mount(s.clone()).await;
     let section = q(&root, "[data-practice=\"running\"]").expect("running practice check");
-    assert_eq!(all(&section, "[data-port]").len(), 14);
+    assert_eq!(all(&section, "[data-port]").len(), plan.len());
+    assert!(q(&section, "[data-port=\"1900/udp\"]").is_some());
     assert_eq!(
         q(&section, "[data-port=\"3389\"]")
             .unwrap()
@@ -626,7 +627,7 @@ async fn the_practice_check_runs_with_its_grid_then_shows_findings_and_upnp() {
     );
     assert_eq!(
         text(&q(&root, "#live").unwrap()),
-        "Weitere Dienste: 1 von 14 Ports geprüft"
+        format!("Weitere Dienste: 1 von {} Ports geprüft", plan.len())
     );
     // The main result stays as it was.
     assert!(q(&root, "[data-verdict=\"critical\"]").is_some());

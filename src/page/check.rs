@@ -165,6 +165,7 @@ impl Check {
     }
 
     /// State of a TCP range port, `None` while it is still being checked.
+    #[cfg(test)]
     pub(crate) fn port_state(&self, port: u16) -> Option<PortState> {
         self.state_of(port, Transport::Tcp)
     }

@@ -23,7 +23,8 @@
 //! it (`data-practice` = `running`/`settled`, heading
 //! `id="practice-heading"`), each of its checks drawn by
 //! [`practice::practice_check`] with the same grid, verdict and tables; the
-//! UPnP result has `data-upnp` (`answered`, `no_answer`, `error`).
+//! UPnP result has `data-upnp` (`answered`, `no_answer`, `closed`,
+//! `filtered`, `unparsed_answer`, `error`).
 
 pub(super) mod check_props;
 pub(super) mod families;

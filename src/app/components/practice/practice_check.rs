@@ -1,6 +1,7 @@
 //! One check of the practice plan: its live grid while it runs, then its
-//! verdict, findings, the UPnP result, what to do on the devices and its
-//! port tables; with both families, under the family's name.
+//! verdict, findings, the UPnP entry's result in words (its 1900/udp row
+//! is in the port tables too), what to do on the devices and its port
+//! tables; with both families, under the family's name.
 
 use yew::prelude::*;
 
@@ -13,7 +14,7 @@ use crate::app::components::result::verdict::VerdictView;
 use crate::app::store::use_texts;
 use crate::page::check::Status;
 use crate::page::marks::wire_name;
-use crate::page::practice_check::{device_steps, upnp_words};
+use crate::page::practice_check::{device_steps, upnp_mark, upnp_result, upnp_words};
 use crate::texts::practice_texts::practice_texts;
 
 #[function_component(PracticeCheckView)]
@@ -35,9 +36,9 @@ pub(crate) fn practice_check_view(props: &CheckProps) -> Html {
                     <p>{ p.nothing_found }</p>
                 }
                 <Findings check={check.clone()} />
-                if let Some(upnp) = &report.upnp {
+                if let Some(upnp) = upnp_result(report, &check.plan) {
                     <h3>{ p.upnp_heading }</h3>
-                    <p class="upnp" data-upnp={wire_name(&upnp.answer)}>{ upnp_words(upnp, lang) }</p>
+                    <p class="upnp" data-upnp={upnp_mark(upnp)}>{ upnp_words(upnp, lang) }</p>
                 }
                 if !steps.is_empty() {
                     <h3>{ p.steps_heading }</h3>
