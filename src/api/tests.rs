@@ -199,3 +199,46 @@ fn kerberos_details_round_trip() {
     );
     assert_eq!(serde_json::to_value(&d).unwrap(), wire);
 }
+
+/// 111 and 389 are planned over TCP and UDP: a group's results and its
+/// numbers by group match the transport too.
+#[test]
+fn group_results_match_the_transport() {
+    use crate::plan::{Plan, Transport};
+    let p = Plan::practice();
+    let directory = p
+        .groups
+        .iter()
+        .find(|g| g.name == "directory")
+        .expect("directory");
+    // The results of a group are those of its entries' transports.
+    let results: Vec<PortResult> = p
+        .entries()
+        .map(|(_, _, e)| PortResult {
+            port: e.port,
+            service: e.service.clone(),
+            transport: e.transport,
+            state: PortState::Filtered,
+            reason: Reason::Timeout,
+            rtt_ms: None,
+            attempts: 2,
+            details: None,
+        })
+        .collect();
+    let of = results_of(directory, &results);
+    let keys: Vec<(u16, Transport)> = of.iter().map(|r| (r.port, r.transport)).collect();
+    assert_eq!(keys, [(111, Transport::Tcp), (389, Transport::Tcp)]);
+    // And the groups by number say which of their numbers are UDP.
+    let groups = GroupPorts::of(&p);
+    let reflection = groups
+        .iter()
+        .find(|g| g.name == "reflection")
+        .expect("reflection");
+    assert!(reflection.contains(111, Transport::Udp));
+    assert!(!reflection.contains(111, Transport::Tcp));
+    let dir = groups
+        .iter()
+        .find(|g| g.name == "directory")
+        .expect("directory");
+    assert!(dir.contains(111, Transport::Tcp) && dir.udp.is_empty());
+}

@@ -268,26 +268,6 @@ fn lookups_match_the_transport() {
         .expect("directory");
     assert!(directory.contains(389, Transport::Tcp));
     assert!(!directory.contains(389, Transport::Udp));
-    // The results of a group are those of its entries' transports.
-    let report = p.sample_report("198.51.100.7".parse().expect("ip"), |_, _| {
-        crate::api::PortState::Filtered
-    });
-    let of = crate::api::results_of(directory, &report.ports);
-    let keys: Vec<(u16, Transport)> = of.iter().map(|r| (r.port, r.transport)).collect();
-    assert_eq!(keys, [(111, Transport::Tcp), (389, Transport::Tcp)]);
-    // And the groups by number say which of their numbers are UDP.
-    let groups = crate::api::GroupPorts::of(&p);
-    let reflection = groups
-        .iter()
-        .find(|g| g.name == "reflection")
-        .expect("reflection");
-    assert!(reflection.contains(111, Transport::Udp));
-    assert!(!reflection.contains(111, Transport::Tcp));
-    let dir = groups
-        .iter()
-        .find(|g| g.name == "directory")
-        .expect("directory");
-    assert!(dir.contains(111, Transport::Tcp) && dir.udp.is_empty());
 }
 
 /// nmap's names (`nmap-services`); only 5353 differs between TCP and UDP.

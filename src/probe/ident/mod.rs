@@ -21,11 +21,11 @@
 //!   close) and `io::udp` (a few datagrams to the visitor's own address,
 //!   answers counted and accepted only from that address, capped in number
 //!   and size). Both record in one `io::Limits` which budget ran out.
-//! - Over UDP today: [`services::ssdp`], the UPnP check, which a plan asks
-//!   for with `Plan::upnp` and the report carries as `Report::upnp`. A UDP
-//!   entry of a plan will be a `PlannedPort` with
-//!   `Transport::Udp`; the scan then hands it to the service's UDP
-//!   conversation instead of the connect scan.
+//! - Over UDP: a plan entry with `Transport::Udp` is not connect-scanned;
+//!   the scan (`scan::udp`) asks it the question its service gives
+//!   ([`udp::question`], one match: [`services::ssdp`] for UPnP, the
+//!   reported services in [`services::reported`]) and reads the answer into
+//!   the port's details (`upnp` for SSDP).
 //!
 //! # What is asked
 //!
@@ -41,7 +41,7 @@
 //! | PostgreSQL | `Postgres`, 5432 | an SSLRequest: `postgres` with `tls` |
 //! | IPP | `Plain`, 631 | `ipp` when the `Server` header of the `GET /` answer names CUPS or IPP |
 //! | NetBIOS | `Netbios`, 139 | a session request to `*SMBSERVER`: `netbios` with `session`, then SMB as on 445 |
-//! | SSDP/UPnP | UDP 1900, plans with `upnp` | one M-SEARCH (two if the first got no answer): `upnp` with `answer`, `server`, `location`, `st`, `usn` |
+//! | SSDP/UPnP | 1900/udp (`Service::Ssdp`) | one M-SEARCH (two if the first got no answer): state `open`/`answered` with `upnp`: `server`, `location`, `st`, `usn` |
 //!
 //! When the first guess is wrong, the others follow within the budget
 //! (Kerberos last, unless the answer to `GET /` looked like Kerberos; a
@@ -73,10 +73,11 @@
 //! answer, 512 bytes for a banner, 1 KiB for a greeting, 256 bytes for a
 //! VNC offer, 512 bytes for an RDP confirm, 1 KiB for a TDS answer,
 //! 256 bytes for a PostgreSQL answer, 16 for a NetBIOS one, 8 KiB for a
-//! Kerberos message. Over UDP (SSDP): at most 2 datagrams out, the second
-//! a quarter of the wait after the first and only if nothing answered; at
-//! most 8 datagrams of the visitor's read, 2048 bytes each; a wait of
-//! 1.1–1.5 s after the last search, adapted to the round-trip time.
+//! Kerberos message. Over UDP (every UDP entry): its question at most
+//! twice, the second a quarter of the wait after the first and only if
+//! nothing came back; at most 8 datagrams of the visitor's read, 2048
+//! bytes each; a wait of four round-trip times within 0.1–0.5 s plus the
+//! service's delay (1 s for SSDP) after the last sending.
 //! Datagrams from any other address are dropped without counting and
 //! without ending or shortening the wait. A budget that ran out is reported
 //! (`"limit": "time"` or `"bytes"`, `IdentLimit`), never hidden; silence
