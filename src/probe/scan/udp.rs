@@ -253,4 +253,6 @@ impl Talk<'_> {
 }
 
 #[cfg(test)]
+mod ssdp_tests;
+#[cfg(test)]
 mod tests;

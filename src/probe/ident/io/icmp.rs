@@ -15,7 +15,29 @@
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use super::udp::{IcmpError, Unreachable};
+/// Which ICMP or ICMPv6 "destination unreachable" came back for a datagram
+/// to the visitor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unreachable {
+    /// Port unreachable (ICMP 3/3, ICMPv6 1/4): nothing listens there.
+    Port,
+    /// Administratively prohibited (ICMP 3/9, 3/10, 3/13; ICMPv6 1/1, 1/5,
+    /// 1/6): a firewall rejects it.
+    Prohibited,
+    /// Another code (host, network or protocol unreachable, …).
+    Other,
+}
+
+/// One error the kernel queued for the socket, as far as the scan cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IcmpError {
+    /// What kind of unreachable it was.
+    pub(crate) kind: Unreachable,
+    /// Who sent it (the visitor's address, or a router on the way).
+    pub(crate) offender: Option<IpAddr>,
+    /// The destination of the datagram it is about.
+    pub(crate) about: Option<SocketAddr>,
+}
 
 /// `SOL_IP` / `IP_RECVERR`: an IPv4 socket's queued error.
 const IPV4_RECORD: (i32, i32) = (0, 11);

@@ -33,13 +33,14 @@
 //! way to name another host.
 
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use tokio::io::Interest;
 use tokio::net::UdpSocket;
 use tokio::time::{Instant, timeout_at};
 
 use super::Limits;
+pub(crate) use super::icmp::{IcmpError, Unreachable};
 
 /// How much one UDP check may send and read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,30 +51,6 @@ pub(crate) struct UdpBudget {
     pub(crate) answers: usize,
     /// Bytes kept of one datagram; the socket discards the rest.
     pub(crate) datagram: usize,
-}
-
-/// Which ICMP or ICMPv6 "destination unreachable" came back for a datagram
-/// to the visitor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Unreachable {
-    /// Port unreachable (ICMP 3/3, ICMPv6 1/4): nothing listens there.
-    Port,
-    /// Administratively prohibited (ICMP 3/9, 3/10, 3/13; ICMPv6 1/1, 1/5,
-    /// 1/6): a firewall rejects it.
-    Prohibited,
-    /// Another code (host, network or protocol unreachable, …).
-    Other,
-}
-
-/// One error the kernel queued for the socket, as far as the scan cares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct IcmpError {
-    /// What kind of unreachable it was.
-    pub(crate) kind: Unreachable,
-    /// Who sent it (the visitor's address, or a router on the way).
-    pub(crate) offender: Option<IpAddr>,
-    /// The destination of the datagram it is about.
-    pub(crate) about: Option<SocketAddr>,
 }
 
 /// What one wait for a datagram gave.
