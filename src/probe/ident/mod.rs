@@ -23,7 +23,7 @@
 //!   and size). Both record in one `io::Limits` which budget ran out.
 //! - Over UDP: a plan entry with `Transport::Udp` is not connect-scanned;
 //!   the scan (`scan::udp`) asks it the question its service gives
-//!   ([`udp::question`], one match: [`services::ssdp`] for UPnP, the
+//!   (`udp::question`, one match: [`services::ssdp`] for UPnP, the
 //!   reported services in [`services::reported`]) and reads the answer into
 //!   the port's details (`upnp` for SSDP).
 //!
