@@ -12,7 +12,7 @@ use portcheck::api::{
     Family, HttpDetails, KerberosDetails, KerberosMessage, PortResult, PortState, Reason, Report,
     SmbDetails, TlsDetails,
 };
-use portcheck::plan::Plan;
+use portcheck::plan::{Plan, Transport};
 
 use crate::support::browser::wire_name;
 use crate::support::lab::{Lab, in_ns, output_text};
@@ -26,7 +26,11 @@ pub fn plan_port_spec() -> String {
 /// nmap's `-p` list for every port of `plan`, runs of consecutive ports
 /// joined.
 pub fn port_spec(plan: &Plan) -> String {
-    let mut ports: Vec<u16> = plan.entries().map(|(_, _, s)| s.port).collect();
+    let mut ports: Vec<u16> = plan
+        .entries()
+        .filter(|(_, _, s)| s.transport == Transport::Tcp)
+        .map(|(_, _, s)| s.port)
+        .collect();
     ports.sort_unstable();
     ports.dedup();
     let mut runs: Vec<(u16, u16)> = Vec::new();
@@ -497,12 +501,14 @@ pub struct Row {
     pub difference: Option<&'static str>,
 }
 
-/// Compare a report with nmap's view of the same host, port by port.
+/// Compare a report's TCP ports with nmap's TCP view of the same host,
+/// port by port (UDP entries are compared with `nmap -sU` on their own).
 pub fn compare(family: Family, report: &Report, nmap: &BTreeMap<u16, NmapPort>) -> Vec<Row> {
     report
         .ports
         .iter()
         .chain(&report.control)
+        .filter(|pc| pc.transport == Transport::Tcp)
         .map(|pc| {
             let nm = nmap.get(&pc.port).cloned().unwrap_or(NmapPort {
                 state: "missing".into(),
