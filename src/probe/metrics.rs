@@ -240,6 +240,15 @@ mod tests {
                 details: None,
             })
             .collect();
+        let mut ports = ports;
+        // A UDP entry is counted apart from a TCP port of its number.
+        ports.push(PortResult {
+            port: 445,
+            transport: crate::plan::Transport::Udp,
+            state: PortState::OpenFiltered,
+            reason: Reason::NoAnswer,
+            ..ports[0].clone()
+        });
         let report = Report {
             target: Target::new("198.51.100.77".parse().unwrap()),
             verdict: verdict::evaluate(&plan, &ports, &[]),
@@ -260,6 +269,12 @@ mod tests {
         );
         assert!(text.contains(r#"portcheck_findings_total{finding="smb-exposed"} 1"#));
         assert!(text.contains(r#"portcheck_port_results_total{port="445",state="open"} 1"#));
+        assert!(
+            text.contains(
+                r#"portcheck_port_results_total{port="445/udp",state="open|filtered"} 1"#
+            ),
+            "{text}"
+        );
         assert!(text.contains(r#"portcheck_refused_total{code="rate_limited"} 2"#));
         assert!(text.contains("portcheck_scan_duration_seconds_count 1"));
         assert!(text.contains("portcheck_open_sockets"));
