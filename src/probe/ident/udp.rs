@@ -9,8 +9,12 @@ use crate::plan::Service;
 /// transaction id for protocols that carry one (random per check, so an
 /// answer can be matched to the question).
 pub(crate) fn question(service: Service, id: u32) -> Option<UdpQuestion> {
-    let _ = id;
     match service {
+        Service::Dns => Some(super::services::reported::dns::question(id)),
+        Service::Ntp => Some(super::services::reported::ntp::question(id)),
+        Service::Snmp => Some(super::services::reported::snmp::question(id)),
+        Service::NetbiosNs => Some(super::services::reported::netbios_ns::question(id)),
+        Service::Mdns => Some(super::services::reported::mdns::question(id)),
         Service::Smb
         | Service::Https
         | Service::Http
@@ -26,11 +30,6 @@ pub(crate) fn question(service: Service, id: u32) -> Option<UdpQuestion> {
         | Service::Postgres
         | Service::Ipp => None,
         Service::Ssdp
-        | Service::Dns
-        | Service::Ntp
-        | Service::Snmp
-        | Service::NetbiosNs
-        | Service::Mdns
         | Service::WsDiscovery
         | Service::MssqlBrowser
         | Service::Sip
