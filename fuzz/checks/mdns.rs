@@ -5,7 +5,6 @@
 //! assertion is a finding.
 
 use portcheck::probe::ident::services::reported::mdns;
-use portcheck::probe::ident::text::MAX_TEXT;
 
 /// Everything target `mdns` asks of the parser about one input: lists
 /// within their caps, texts printable and short.
@@ -16,8 +15,9 @@ pub fn check(data: &[u8]) {
     if let Some(d) = mdns::parse(data, id) {
         assert!(d.services.len() <= mdns::MAX_SERVICES);
         assert!(d.names.len() <= mdns::MAX_NAMES);
+        assert!(d.services.iter().all(|s| s.is_ascii()));
         for t in d.services.iter().chain(&d.names) {
-            assert!(!t.is_empty() && t.chars().count() <= MAX_TEXT);
+            assert!(!t.is_empty() && t.chars().count() <= mdns::MAX_NAME_TEXT);
             assert!(!t.chars().any(char::is_control));
         }
     }

@@ -4,7 +4,6 @@
 //! reads back as it was built. Fuzzed as target `mdns` (fuzz/).
 
 use portcheck::probe::ident::services::reported::mdns;
-use portcheck::probe::ident::text::MAX_TEXT;
 use proptest::prelude::*;
 
 /// `name` as DNS labels.
@@ -47,7 +46,7 @@ proptest! {
             prop_assert!(d.services.len() <= mdns::MAX_SERVICES);
             prop_assert!(d.names.len() <= mdns::MAX_NAMES);
             for t in d.services.iter().chain(&d.names) {
-                prop_assert!(!t.is_empty() && t.chars().count() <= MAX_TEXT);
+                prop_assert!(!t.is_empty() && t.chars().count() <= mdns::MAX_NAME_TEXT);
                 prop_assert!(!t.chars().any(char::is_control));
             }
         }

@@ -16,7 +16,9 @@
 //! records owned by `_services._dns-sd._udp.local`) and, when the
 //! responder adds them, host and instance names (owners of A/AAAA records,
 //! SRV targets, targets of other PTR records), each through
-//! `ident::text` and both lists capped. The message is decoded by
+//! `ident::text` and cut to [`MAX_NAME_TEXT`] characters (service types
+//! printable ASCII, names printable UTF-8), both lists capped
+//! ([`MAX_SERVICES`], [`MAX_NAMES`]). The message is decoded by
 //! `simple-dns` with the same guard as [`super::dns`].
 
 use simple_dns::rdata::RData;
@@ -25,7 +27,7 @@ use simple_dns::{CLASS, Name, Packet, PacketFlag, QCLASS, QTYPE, Question, TYPE}
 use super::dns::counts_fit;
 use crate::api::{MdnsDetails, PortDetails};
 use crate::probe::ident::services::UdpQuestion;
-use crate::probe::ident::text::{MAX_TEXT, clip};
+use crate::probe::ident::text::{clip, printable};
 
 /// The port mDNS responders listen on.
 pub const MDNS_PORT: u16 = 5353;
@@ -36,10 +38,16 @@ pub const MDNS_PORT: u16 = 5353;
 pub const MAX_DATAGRAM: usize = 1500;
 
 /// Service types reported at most.
-pub const MAX_SERVICES: usize = 32;
+pub const MAX_SERVICES: usize = 16;
 
 /// Host and instance names reported at most.
-pub const MAX_NAMES: usize = 16;
+pub const MAX_NAMES: usize = 8;
+
+/// Characters kept of a service type or a name. A service type is ASCII
+/// and at most 28 characters (`_` and a service name of at most 15,
+/// RFC 6335 5.1, then `._tcp.local`); an instance label is at most 63
+/// bytes (RFC 6763 4.1.1).
+pub const MAX_NAME_TEXT: usize = 64;
 
 /// The DNS-SD meta-query's name (RFC 6763 9).
 pub const SERVICE_LIST: &str = "_services._dns-sd._udp.local";
@@ -65,9 +73,18 @@ pub fn request(id: u16) -> Vec<u8> {
     })
 }
 
-/// A name as text: printable and at most [`MAX_TEXT`] characters.
+/// A host or instance name as text: printable (instance names may be
+/// UTF-8) and at most [`MAX_NAME_TEXT`] characters.
 fn text(name: &Name<'_>) -> String {
-    clip(&name.to_string(), MAX_TEXT)
+    clip(&name.to_string(), MAX_NAME_TEXT)
+}
+
+/// A service type as text: printable ASCII, at most [`MAX_NAME_TEXT`]
+/// characters.
+fn service_text(name: &Name<'_>) -> String {
+    let mut text = printable(name.to_string().as_bytes());
+    text.truncate(MAX_NAME_TEXT);
+    text.trim_end().to_owned()
 }
 
 /// Adds `value` to `list` unless it is empty, already there, or the list
@@ -101,7 +118,7 @@ pub fn parse(datagram: &[u8], id: u16) -> Option<MdnsDetails> {
         let owner = text(&record.name);
         match &record.rdata {
             RData::PTR(target) if owner.eq_ignore_ascii_case(SERVICE_LIST) => {
-                add(&mut details.services, text(&target.0), MAX_SERVICES);
+                add(&mut details.services, service_text(&target.0), MAX_SERVICES);
             }
             RData::PTR(target) => add(&mut details.names, text(&target.0), MAX_NAMES),
             RData::SRV(srv) => add(&mut details.names, text(&srv.target), MAX_NAMES),
@@ -209,7 +226,8 @@ mod tests {
     fn lists_are_capped_and_texts_printable() {
         let mut p = Packet::new_reply(5);
         let list = Name::new_unchecked(SERVICE_LIST);
-        let names: Vec<String> = (0..40).map(|i| format!("_s{i}\n._tcp.local")).collect();
+        let mut names: Vec<String> = (0..40).map(|i| format!("_s{i}\n._tcp.local")).collect();
+        names[1] = format!("_{}.{}._tcp.local", "x".repeat(40), "y".repeat(40));
         for n in &names {
             let ptr = RData::PTR(PTR(Name::new_unchecked(n)));
             p.answers
@@ -218,6 +236,8 @@ mod tests {
         let d = parse(&p.build_bytes_vec_compressed().expect("bytes"), 5).expect("an answer");
         assert_eq!(d.services.len(), MAX_SERVICES);
         assert_eq!(d.services[0], "_s0._tcp.local");
+        let cut = format!("_{}.{}", "x".repeat(40), "y".repeat(22));
+        assert_eq!(d.services[1], cut);
         assert!(d.services.iter().all(|s| !s.chars().any(char::is_control)));
     }
 

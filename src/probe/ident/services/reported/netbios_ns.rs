@@ -19,9 +19,10 @@
 //! `mac` is reported).
 //!
 //! Hand-written: the format is a fixed header, one resource record and a
-//! counted table of 18-byte entries, read in one pass; no maintained crate
-//! parses NetBIOS name service messages (docs/dependencies.md), and a DNS
-//! decoder would reject the answer's NetBIOS-encoded name and NBSTAT data.
+//! counted table of 18-byte entries, read in one pass. A DNS decoder
+//! rejects the answer's NetBIOS-encoded name and NBSTAT data, and the one
+//! crate that reads it would bring a second DNS decoder
+//! (docs/dependencies.md).
 
 use crate::api::{NetbiosName, NetbiosNsDetails, PortDetails};
 use crate::probe::ident::services::UdpQuestion;
@@ -35,7 +36,7 @@ pub const NBNS_PORT: u16 = 137;
 pub const MAX_DATAGRAM: usize = 4700;
 
 /// Names reported at most.
-pub const MAX_NAMES: usize = 32;
+pub const MAX_NAMES: usize = 16;
 
 /// The resource record type of a node status request and answer.
 const NBSTAT: u16 = 0x21;
