@@ -438,7 +438,46 @@ mod sizes {
                     error_code: Some(0x82),
                 }),
             },
-            reported: ReportedServiceDetails::default(),
+            reported: ReportedServiceDetails {
+                dns: Some(DnsDetails {
+                    recursion_available: true,
+                    rcode: "RESERVED".into(),
+                    answers: u16::MAX,
+                }),
+                ntp: Some(NtpDetails {
+                    version: Some(4),
+                    stratum: Some(16),
+                    monlist: true,
+                    monlist_entries: Some(600),
+                }),
+                snmp: Some(SnmpDetails {
+                    version: "v2c".into(),
+                    sys_descr: s(),
+                    error_status: Some(u32::MAX),
+                }),
+                // The cap of 16 names, each 15 printable ASCII characters
+                // at their longest in JSON (quotes, escaped).
+                netbios_ns: Some(NetbiosNsDetails {
+                    names: vec![
+                        NetbiosName {
+                            name: "\"".repeat(15),
+                            suffix: 0x20,
+                            group: true,
+                        };
+                        16
+                    ],
+                    computer: Some("\"".repeat(15)),
+                    workgroup: Some("\"".repeat(15)),
+                    mac: Some("00:15:5d:01:02:0a".into()),
+                }),
+                // 16 service types of 64 ASCII characters and 8 names of
+                // 64 characters (UTF-8: up to 3 bytes each), the caps.
+                mdns: Some(MdnsDetails {
+                    services: vec!["\"".repeat(64); 16],
+                    names: vec!["\u{fffd}".repeat(64); 8],
+                }),
+                ..ReportedServiceDetails::default()
+            },
             upnp: Some(UpnpDetails {
                 server: s(),
                 location: s(),

@@ -11,18 +11,28 @@ use std::path::{Path, PathBuf};
 
 #[path = "../../fuzz/checks/databases.rs"]
 mod databases;
+#[path = "../../fuzz/checks/dns.rs"]
+mod dns;
 #[path = "../../fuzz/checks/greeting.rs"]
 mod greeting;
 #[path = "../../fuzz/checks/http.rs"]
 mod http;
 #[path = "../../fuzz/checks/kerberos.rs"]
 mod kerberos;
+#[path = "../../fuzz/checks/mdns.rs"]
+mod mdns;
 #[path = "../../fuzz/checks/netbios.rs"]
 mod netbios;
+#[path = "../../fuzz/checks/netbios_ns.rs"]
+mod netbios_ns;
+#[path = "../../fuzz/checks/ntp.rs"]
+mod ntp;
 #[path = "../../fuzz/checks/rdp.rs"]
 mod rdp;
 #[path = "../../fuzz/checks/smb.rs"]
 mod smb;
+#[path = "../../fuzz/checks/snmp.rs"]
+mod snmp;
 #[path = "../../fuzz/checks/ssdp.rs"]
 mod ssdp;
 #[path = "../../fuzz/checks/tls.rs"]
@@ -32,14 +42,19 @@ mod tls;
 type Check = fn(&[u8]);
 
 /// Each fuzz target (a `[[bin]]` of `fuzz/Cargo.toml`) and its checks.
-const TARGETS: [(&str, Check); 9] = [
+const TARGETS: [(&str, Check); 14] = [
     ("databases", databases::check),
+    ("dns", dns::check),
     ("greeting", greeting::check),
     ("http", http::check),
     ("kerberos", kerberos::check),
+    ("mdns", mdns::check),
     ("netbios", netbios::check),
+    ("netbios_ns", netbios_ns::check),
+    ("ntp", ntp::check),
     ("rdp", rdp::check),
     ("smb", smb::check),
+    ("snmp", snmp::check),
     ("ssdp", ssdp::check),
     ("tls", tls::check),
 ];

@@ -113,6 +113,27 @@ fn openapi_names_every_value() {
         "ipp:",
         "netbios:",
         "session:",
+        // The reported services.
+        "dns:",
+        "recursion_available:",
+        "rcode:",
+        "answers:",
+        "ntp:",
+        "stratum:",
+        "monlist:",
+        "monlist_entries:",
+        "snmp:",
+        "sys_descr:",
+        "error_status:",
+        "netbios_ns:",
+        "suffix:",
+        "group:",
+        "computer:",
+        "workgroup:",
+        "mac:",
+        "mdns:",
+        "services:",
+        "names:",
     ] {
         assert!(spec.contains(field), "docs/openapi.yaml lacks {field}");
     }

@@ -42,6 +42,11 @@
 //! | IPP | `Plain`, 631 | `ipp` when the `Server` header of the `GET /` answer names CUPS or IPP |
 //! | NetBIOS | `Netbios`, 139 | a session request to `*SMBSERVER`: `netbios` with `session`, then SMB as on 445 |
 //! | SSDP/UPnP | 1900/udp (`Service::Ssdp`) | one M-SEARCH (two if the first got no answer): state `open`/`answered` with `upnp`: `server`, `location`, `st`, `usn` |
+//! | DNS | UDP 53 | one query for `. NS` with recursion desired, no EDNS (17 bytes): `dns` with `recursion_available`, `rcode`, `answers` |
+//! | NTP | UDP 123 | a client request (mode 3, 48 bytes), then ntpd's `monlist` (mode 7, `MON_GETLIST_1`, 8 bytes): `ntp` with `version`, `stratum`, `monlist`, `monlist_entries` (at most 600) |
+//! | SNMP | UDP 161 | one v2c GetRequest for `sysDescr.0` with the community `public` (43 bytes): `snmp` with `version`, `sys_descr` (at most 200 characters), `error_status` |
+//! | NetBIOS name service | UDP 137 | a node status request for `*` (50 bytes): `netbios_ns` with `names` (at most 16, 15 characters each), `computer`, `workgroup`, `mac` |
+//! | mDNS | UDP 5353 | a legacy unicast query (from an ephemeral port, QU bit set) for PTR `_services._dns-sd._udp.local` (46 bytes): `mdns` with `services` (at most 16) and `names` (at most 8), 64 characters each |
 //!
 //! When the first guess is wrong, the others follow within the budget
 //! (Kerberos last, unless the answer to `GET /` looked like Kerberos; a
@@ -78,6 +83,11 @@
 //! nothing came back; at most 8 datagrams of the visitor's read, 2048
 //! bytes each; a wait of four round-trip times within 0.1–0.5 s plus the
 //! service's delay (1 s for SSDP) after the last sending.
+//! The reported services' parsers read a DNS answer of at most 512 bytes,
+//! mDNS and SNMP answers within the datagram cap, a NetBIOS node status up
+//! to its first 16 names, and the 48-byte header of an NTP answer or the
+//! 8-byte one of a `monlist` answer; a DNS header whose record counts the
+//! datagram cannot hold is rejected before the message is decoded.
 //! Datagrams from any other address are dropped without counting and
 //! without ending or shortening the wait. A budget that ran out is reported
 //! (`"limit": "time"` or `"bytes"`, `IdentLimit`), never hidden; silence

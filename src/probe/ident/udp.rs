@@ -6,7 +6,7 @@
 
 use std::net::SocketAddr;
 
-use super::services::{UdpQuestion, ssdp};
+use super::services::{UdpQuestion, reported, ssdp};
 use crate::plan::Service;
 
 /// The question for a UDP entry expecting `service`; `id` is the
@@ -14,9 +14,13 @@ use crate::plan::Service;
 /// answer can be matched to the question); `to` is the visitor's address
 /// and port asked, for protocols that name it (SSDP's `HOST`).
 pub(crate) fn question(service: Service, id: u32, to: SocketAddr) -> Option<UdpQuestion> {
-    let _ = id;
     match service {
         Service::Ssdp => Some(ssdp::question(to)),
+        Service::Dns => Some(reported::dns::question(id)),
+        Service::Ntp => Some(reported::ntp::question(id)),
+        Service::Snmp => Some(reported::snmp::question(id)),
+        Service::NetbiosNs => Some(reported::netbios_ns::question(id)),
+        Service::Mdns => Some(reported::mdns::question(id)),
         Service::Smb
         | Service::Https
         | Service::Http
@@ -31,12 +35,7 @@ pub(crate) fn question(service: Service, id: u32, to: SocketAddr) -> Option<UdpQ
         | Service::Mssql
         | Service::Postgres
         | Service::Ipp => None,
-        Service::Dns
-        | Service::Ntp
-        | Service::Snmp
-        | Service::NetbiosNs
-        | Service::Mdns
-        | Service::WsDiscovery
+        Service::WsDiscovery
         | Service::MssqlBrowser
         | Service::Sip
         | Service::Portmapper
