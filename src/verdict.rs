@@ -6,7 +6,7 @@
 use crate::api::{
     Finding, FindingId, Level, PortDetails, PortResult, PortState, Severity, Verdict,
 };
-use crate::plan::{HTTP_SERVICE, HTTPS_SERVICE, Plan, SMB_SERVICE};
+use crate::plan::{HTTP_SERVICE, HTTPS_SERVICE, Plan, SMB_SERVICE, Transport};
 
 /// How many ports of a group's range must answer (open or closed), with every
 /// control port of the group silent, before the pattern is called a forwarded
@@ -34,9 +34,11 @@ const EXPOSED_SERVICES: [(FindingId, Severity, &str); 3] = [
 /// every group's range ports, `control` those of every group's control ports.
 /// A finding whose ports all belong to one group names it.
 pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Verdict {
+    // Open TCP ports: an open UDP port has a finding only from what its
+    // service answered (the reported services' rules below).
     let open_range: Vec<&PortResult> = range
         .iter()
-        .filter(|p| p.state == PortState::Open)
+        .filter(|p| p.state == PortState::Open && p.transport == Transport::Tcp)
         .collect();
     let mut findings: Vec<Finding> = EXPOSED_SERVICES
         .iter()
@@ -54,7 +56,14 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
     findings.extend(ident);
     // RDP, VNC, databases, … (on any plan): ports with a finding of their own.
     let services = practice_rules::service_findings(plan, range.iter().chain(control));
-    let named: Vec<u16> = services.iter().flat_map(|f| f.ports.clone()).collect();
+    // DNS, NTP, SNMP, LDAP, Exchange, …: what the reported services
+    // answered; their groups are set by port and transport.
+    let reported = practice_rules::reported(plan, range.iter().chain(control));
+    let named: Vec<u16> = services
+        .iter()
+        .chain(&reported)
+        .flat_map(|f| f.ports.clone())
+        .collect();
     findings.extend(services);
 
     // Every other open port of a range: neither an exposed service by name
@@ -105,7 +114,11 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
 
     for f in &mut findings {
         f.group = sole_group(plan, &f.ports);
+        if f.reports.is_empty() {
+            f.reports = report_names(f.id);
+        }
     }
+    findings.extend(reported);
     rank(&mut findings);
     Verdict {
         level: level_of(&findings),
@@ -181,21 +194,25 @@ pub(crate) fn level_of(findings: &[Finding]) -> Level {
         .unwrap_or(Level::Ok)
 }
 
-/// A finding about `ports`, none when there are no ports. Its group is set
-/// once all findings are known.
+/// A finding about `ports`, none when there are no ports. Its group and
+/// report are set once all findings are known.
 fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Option<Finding> {
-    (!ports.is_empty()).then_some(Finding {
-        id,
-        severity,
-        ports,
-        group: None,
-    })
+    (!ports.is_empty()).then(|| Finding::new(id, severity, ports))
+}
+
+/// The names of the Shadowserver reports that list finding `id`, when the
+/// id alone tells (see [`reports::report_of`]).
+pub(crate) fn report_names(id: FindingId) -> Vec<String> {
+    reports::report_of(id)
+        .map(|r| vec![r.name.to_owned()])
+        .unwrap_or_default()
 }
 
 #[cfg(any(test, feature = "fixtures"))]
 pub(crate) mod fixtures;
 mod practice_rules;
+pub(crate) mod reports;
 pub mod upnp;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -552,6 +552,7 @@ fn practice_report(server: &str) -> Report {
         severity: Severity::Critical,
         ports: vec![3389],
         group: Some("remote-access".into()),
+        reports: Vec::new(),
     }];
     let upnp = UpnpResult {
         answer: UpnpAnswer::Answered,

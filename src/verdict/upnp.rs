@@ -3,7 +3,7 @@
 
 use crate::api::{Finding, FindingId, Severity, UpnpAnswer, UpnpResult, Verdict};
 
-use super::{level_of, rank};
+use super::{level_of, rank, report_names};
 
 /// Add what the UPnP check found to `verdict`: `upnp-exposed` (critical)
 /// when a device answered; nothing for "no answer", which proves nothing.
@@ -11,12 +11,9 @@ pub fn apply(verdict: &mut Verdict, upnp: &UpnpResult) {
     if upnp.answer != UpnpAnswer::Answered {
         return;
     }
-    verdict.findings.push(Finding {
-        id: FindingId::UpnpExposed,
-        severity: Severity::Critical,
-        ports: vec![upnp.port],
-        group: None,
-    });
+    let mut finding = Finding::new(FindingId::UpnpExposed, Severity::Critical, vec![upnp.port]);
+    finding.reports = report_names(FindingId::UpnpExposed);
+    verdict.findings.push(finding);
     rank(&mut verdict.findings);
     verdict.level = level_of(&verdict.findings);
 }

@@ -36,7 +36,9 @@ fn openapi_names_every_value() {
             ScanIncomplete, SmbGuestAccess, Smb1Enabled, SmbSigningNotRequired, TlsOutdated,
             AdminInterfaceExposed, HttpExposed, KerberosExposed, RdpExposed, VncNoAuth, VncExposed,
             DatabaseExposed, TelnetExposed, FtpExposed, PrinterExposed, SshExposed, NetbiosExposed,
-            UpnpExposed),
+            UpnpExposed, DnsOpenResolver, NtpExposed, NtpMonlist, SnmpPublic, NetbiosNsExposed,
+            MdnsExposed, WsDiscoveryExposed, MssqlBrowserExposed, SipExposed, PortmapperExposed,
+            LdapExposed, CldapExposed, ExchangeExposed, ExchangeUnsupported),
         every_name!(UpnpAnswer: Answered, NoAnswer, Error),
         every_name!(RdpSecurity: Rdp, Tls, Credssp, CredsspEarlyUserAuth, Other),
         every_name!(MssqlEncryption: Off, On, NotSupported, Required, Other),
@@ -113,6 +115,8 @@ fn openapi_names_every_value() {
         "ipp:",
         "netbios:",
         "session:",
+        // The Shadowserver reports a finding is listed in.
+        "reports:",
     ] {
         assert!(spec.contains(field), "docs/openapi.yaml lacks {field}");
     }

@@ -238,6 +238,7 @@ mod tests {
                 severity: Severity::Critical,
                 ports: vec![3389, 13389],
                 group: None,
+                reports: Vec::new(),
             };
             let de = explain_practice(&f, Lang::De).expect("German");
             let en = explain_practice(&f, Lang::En).expect("English");
@@ -264,6 +265,7 @@ mod tests {
             severity: Severity::Critical,
             ports: vec![3389],
             group: None,
+            reports: Vec::new(),
         };
         for (id, what) in [
             (FindingId::RdpExposed, "Remote Desktop"),
