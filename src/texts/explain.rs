@@ -6,6 +6,7 @@
 //! plan, never from a constant.
 
 mod practice_findings;
+mod reported_findings;
 
 use practice_findings::explain_practice;
 pub(crate) use practice_findings::{PRACTICE_FINDINGS, device_step};

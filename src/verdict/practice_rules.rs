@@ -217,7 +217,10 @@ fn reported_ids(plan: &Plan, p: &PortResult) -> Vec<FindingId> {
         (r.mssql_browser.is_some(), MssqlBrowserExposed),
         (r.sip.is_some(), SipExposed),
         (r.portmapper.is_some(), PortmapperExposed),
-        (r.ldap.is_some(), if udp { CldapExposed } else { LdapExposed }),
+        (
+            r.ldap.is_some(),
+            if udp { CldapExposed } else { LdapExposed },
+        ),
     ];
     ids.extend(present.iter().filter(|(on, _)| *on).map(|(_, id)| *id));
     if let Some(exchange) = d.http.as_ref().and_then(|h| h.exchange.as_ref()) {
@@ -264,7 +267,9 @@ pub(super) fn reported<'a>(
             }
             _ => {
                 let mut f = Finding::new(id, reported_severity(id), vec![port]);
-                f.reports = report_of(id).map(|r| vec![r.name.to_owned()]).unwrap_or_default();
+                f.reports = report_of(id)
+                    .map(|r| vec![r.name.to_owned()])
+                    .unwrap_or_default();
                 findings.push((f, vec![(port, transport)]));
             }
         }
@@ -295,5 +300,7 @@ fn group_of(plan: &Plan, at: &[(u16, Transport)]) -> Option<String> {
         .then(|| first.name.clone())
 }
 
+#[cfg(test)]
+mod reported_tests;
 #[cfg(test)]
 mod tests;

@@ -62,7 +62,11 @@ pub(crate) struct ShadowserverReport {
     pub level: ShadowserverLevel,
 }
 
-const fn report(name: &'static str, kind: &'static str, level: ShadowserverLevel) -> ShadowserverReport {
+const fn report(
+    name: &'static str,
+    kind: &'static str,
+    level: ShadowserverLevel,
+) -> ShadowserverReport {
     ShadowserverReport { name, kind, level }
 }
 
@@ -99,8 +103,7 @@ pub(crate) const DNS: ShadowserverReport = report("DNS Open Resolvers", "scan_dn
 /// NTP Version: an NTP server answering a version query.
 pub(crate) const NTP: ShadowserverReport = report("NTP Version", "scan_ntp", Medium);
 /// NTP Monitor: an NTP server answering `monlist`.
-pub(crate) const NTP_MONITOR: ShadowserverReport =
-    report("NTP Monitor", "scan_ntpmonitor", Medium);
+pub(crate) const NTP_MONITOR: ShadowserverReport = report("NTP Monitor", "scan_ntpmonitor", Medium);
 /// Open SNMP: an agent answering the community `public`.
 pub(crate) const SNMP: ShadowserverReport = report("Open SNMP", "scan_snmp", High);
 /// Open Netbios: the NetBIOS name service on UDP 137.
@@ -108,8 +111,11 @@ pub(crate) const NETBIOS: ShadowserverReport = report("Open Netbios", "scan_netb
 /// Open mDNS Report.
 pub(crate) const MDNS: ShadowserverReport = report("Open mDNS Report", "scan_mdns", Medium);
 /// Accessible WS-Discovery Service.
-pub(crate) const WS_DISCOVERY: ShadowserverReport =
-    report("Accessible WS-Discovery Service", "scan_ws_discovery", Medium);
+pub(crate) const WS_DISCOVERY: ShadowserverReport = report(
+    "Accessible WS-Discovery Service",
+    "scan_ws_discovery",
+    Medium,
+);
 /// Open MS-SQL Server Resolution Service: UDP 1434.
 pub(crate) const MSSQL_BROWSER: ShadowserverReport =
     report("Open MS-SQL Server Resolution Service", "scan_mssql", High);
@@ -122,8 +128,7 @@ pub(crate) const PORTMAPPER: ShadowserverReport =
 pub(crate) const LDAP_TCP: ShadowserverReport =
     report("Open LDAP (TCP) Services", "scan_ldap_tcp", High);
 /// Open LDAP Services: connectionless LDAP over UDP 389.
-pub(crate) const LDAP_UDP: ShadowserverReport =
-    report("Open LDAP Services", "scan_ldap_udp", High);
+pub(crate) const LDAP_UDP: ShadowserverReport = report("Open LDAP Services", "scan_ldap_udp", High);
 /// Vulnerable Exchange Server: builds with known holes, and versions past
 /// their end of support.
 pub(crate) const EXCHANGE: ShadowserverReport =
@@ -200,9 +205,18 @@ pub(crate) fn report_of(id: FindingId) -> Option<ShadowserverReport> {
         // versions are fields of the reports above, not reports; an
         // Exchange in support may or may not be listed as vulnerable
         // (that depends on its patches, which portcheck cannot see).
-        DatabaseExposed | NetbiosExposed | KerberosExposed | UnexpectedOpen | RangeReachable
-        | ScanIncomplete | SmbGuestAccess | Smb1Enabled | SmbSigningNotRequired | TlsOutdated
-        | AdminInterfaceExposed | ExchangeExposed => return None,
+        DatabaseExposed
+        | NetbiosExposed
+        | KerberosExposed
+        | UnexpectedOpen
+        | RangeReachable
+        | ScanIncomplete
+        | SmbGuestAccess
+        | Smb1Enabled
+        | SmbSigningNotRequired
+        | TlsOutdated
+        | AdminInterfaceExposed
+        | ExchangeExposed => return None,
     })
 }
 
@@ -312,9 +326,15 @@ mod tests {
             },
             ..Default::default()
         };
-        assert_eq!(database_report(Some(&mysql), Some(Service::Postgres)), Some(MYSQL));
+        assert_eq!(
+            database_report(Some(&mysql), Some(Service::Postgres)),
+            Some(MYSQL)
+        );
         assert_eq!(database_report(Some(&mssql), Some(Service::Mysql)), None);
-        assert_eq!(database_report(None, Some(Service::Postgres)), Some(POSTGRES));
+        assert_eq!(
+            database_report(None, Some(Service::Postgres)),
+            Some(POSTGRES)
+        );
         assert_eq!(database_report(None, Some(Service::Mssql)), None);
     }
 }
