@@ -12,13 +12,20 @@ use std::net::IpAddr;
 
 use super::evaluate;
 use crate::api::{GroupPorts, PortResult, PortState, Reason, Report, Target};
-use crate::plan::{Plan, PortGroup, service_name};
+use crate::plan::{Plan, PortGroup, Transport, service_name};
 
 impl Plan {
     /// A result of `port` in `state` as a scan records it (the reason that
     /// goes with the state, a round-trip time when the port answered).
+    /// A UDP entry's open port answered (a datagram its parser accepted),
+    /// a closed one sent ICMP port unreachable.
     pub fn sample_result(&self, port: u16, state: PortState) -> PortResult {
+        let udp = self
+            .service(port)
+            .is_some_and(|s| s.transport == Transport::Udp);
         let reason = match state {
+            PortState::Open if udp => Reason::Answered,
+            PortState::Closed if udp => Reason::PortUnreachable,
             PortState::Open => Reason::Connected,
             PortState::Closed => Reason::Refused,
             PortState::Filtered => Reason::Timeout,

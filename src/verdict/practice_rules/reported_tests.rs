@@ -569,6 +569,29 @@ fn the_ssdp_entry_answered_is_upnp_exposed() {
 }
 
 #[test]
+fn a_sample_report_of_a_plan_with_udp_entries_reads_them_as_answered() {
+    // The fixture's UDP results: open is `answered`, so the SSDP entry of
+    // a sample report is upnp-exposed; open|filtered gives nothing.
+    let plan = plan();
+    let ip = "198.51.100.7".parse().expect("ip");
+    let r = plan.sample_report(ip, |_, p| {
+        if p == 1900 {
+            PortState::Open
+        } else {
+            PortState::OpenFiltered
+        }
+    });
+    let ssdp = r.ports.iter().find(|p| p.port == 1900).expect("1900");
+    assert_eq!(
+        (ssdp.transport, ssdp.reason),
+        (Transport::Udp, Reason::Answered)
+    );
+    assert_eq!(one(&r.verdict), Some(UpnpExposed));
+    let silent = plan.sample_report(ip, |_, _| PortState::OpenFiltered);
+    assert_eq!(silent.verdict.findings, vec![]);
+}
+
+#[test]
 fn an_open_udp_port_is_never_unexpected_open() {
     // A UDP entry in a range that answered but has no rule (a DNS server
     // refusing recursion): open, as nmap says, and no finding.
