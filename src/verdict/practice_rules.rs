@@ -102,6 +102,7 @@ fn recognised_other(d: &PortDetails, expects: Service) -> bool {
         || d.kerberos.is_some()
         || d.banner.is_some()
         || d.service != Default::default()
+        || d.reported != Default::default()
 }
 
 /// The service `plan` expects on `p`'s port over `p`'s transport (the same

@@ -465,6 +465,15 @@ fn ldap_over_tcp_and_cldap_over_udp_are_two_findings_in_their_groups() {
     );
     // An open TCP port with LDAP's answer has no unexpected-open beside it.
     assert_eq!(one(&judge(&[tcp])), Some(LdapExposed));
+    // LDAP on the practice plan's database port is LDAP, not a database
+    // judged by the port's number.
+    let practice = Plan::practice();
+    let mut on_3306 = practice.sample_result(3306, PortState::Open);
+    on_3306.details = Some(Box::new(ldap()));
+    assert_eq!(
+        one(&evaluate(&practice, &[on_3306], &[])),
+        Some(LdapExposed)
+    );
 }
 
 #[test]
