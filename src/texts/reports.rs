@@ -51,7 +51,7 @@ pub(crate) struct ReportTexts {
 #[cfg(any(target_arch = "wasm32", test))]
 const DE: ReportTexts = ReportTexts {
     heading: "Eine Meldung von CERT-Bund oder Ihrem Provider erhalten?",
-    intro: "Das CERT-Bund des BSI gibt die täglichen Internet-Scans der Shadowserver Foundation an die Netzbetreiber weiter; Provider wie die Telekom schreiben ihren Kunden dann einen Brief oder eine E-Mail. Darin steht meist ein englischer Name wie „Open SNMP“. Hier finden Sie, was die Namen bedeuten. Die Prüfung unten zeigt, ob der gemeldete Dienst an Ihrer Adresse noch antwortet – zum Beispiel, nachdem er abgeschaltet wurde.",
+    intro: "Das CERT-Bund des BSI gibt die täglichen Internet-Scans der Shadowserver Foundation an die Netzbetreiber weiter; Provider wie die Telekom schreiben ihren Kunden dann einen Brief oder eine E-Mail. Die Meldung nennt den Dienst, der an Ihrer Adresse aus dem Internet antwortet; die Berichte von Shadowserver führen ihn unter englischen Namen wie „Open SNMP“. Hier finden Sie diese Namen und was sie bedeuten. Die Prüfung unten zeigt, ob der gemeldete Dienst an Ihrer Adresse noch antwortet – zum Beispiel, nachdem er abgeschaltet wurde.",
     list_label: "Namen in den Meldungen und was sie bedeuten",
     check_intro: "Die Prüfung der weiteren Dienste fragt jeden dieser Dienste einmal harmlos an Ihrer Adresse an und sagt bei jedem Befund, unter welchem Namen die Meldungen ihn führen.",
     button: "Gemeldete Dienste jetzt prüfen",
@@ -60,7 +60,7 @@ const DE: ReportTexts = ReportTexts {
 #[cfg(any(target_arch = "wasm32", test))]
 const EN: ReportTexts = ReportTexts {
     heading: "Received a report from CERT-Bund or your provider?",
-    intro: "CERT-Bund at the BSI passes the Shadowserver Foundation's daily internet scans on to network operators; providers such as Telekom then write to their customers by letter or e-mail. Such a report usually names an English category like \"Open SNMP\". Here you find what the names mean. The check below shows whether the reported service still answers at your address – for example after it was switched off.",
+    intro: "CERT-Bund at the BSI passes the Shadowserver Foundation's daily internet scans on to network operators; providers such as Telekom then write to their customers by letter or e-mail. The report names the service that answers from the internet at your address; Shadowserver's reports list it under names like \"Open SNMP\". Here you find these names and what they mean. The check below shows whether the reported service still answers at your address – for example after it was switched off.",
     list_label: "Names in the reports and what they mean",
     check_intro: "The check of other services asks each of these services once, harmlessly, at your address, and says for every finding under which name the reports list it.",
     button: "Check the reported services now",
