@@ -179,14 +179,11 @@ fn counts(p: &PortResult) -> bool {
 
 /// What the reported services answered on one port, as finding ids: each
 /// rule reads the service's details, filled by identification.
-fn reported_ids(plan: &Plan, p: &PortResult) -> Vec<FindingId> {
+fn reported_ids(p: &PortResult) -> Vec<FindingId> {
     use FindingId::*;
     let mut ids = Vec::new();
     let udp = p.transport == Transport::Udp;
-    // SSDP has no details of its own here: the 1900/udp entry answered.
-    if udp && p.reason == Reason::Answered && expects(plan, p) == Some(Service::Ssdp) {
-        ids.push(UpnpExposed);
-    }
+    // UPnP (the SSDP entry, 1900/udp) has its rule in `verdict::upnp`.
     let Some(d) = p.details.as_deref() else {
         return ids;
     };
@@ -250,7 +247,7 @@ pub(super) fn reported<'a>(
     let mut hits: Vec<(FindingId, u16, Transport)> = ports
         .filter(|p| counts(p))
         .flat_map(|p| {
-            reported_ids(plan, p)
+            reported_ids(p)
                 .into_iter()
                 .map(|id| (id, p.port, p.transport))
         })

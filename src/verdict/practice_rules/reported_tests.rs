@@ -554,48 +554,24 @@ fn exchange_is_recognised_on_any_web_port_and_unsupported_is_critical() {
 }
 
 #[test]
-fn the_ssdp_entry_answered_is_upnp_exposed() {
-    let ssdp = |state, reason| result(1900, Transport::Udp, state, reason, None);
-    let v = judge(&[ssdp(PortState::Open, Reason::Answered)]);
-    assert_eq!(
-        listed(&v),
-        vec![(
-            UpnpExposed,
-            Severity::Critical,
-            vec![1900],
-            Some("reflection".into()),
-            vec!["Open SSDP".into()]
-        )]
-    );
-    assert_eq!(
-        judge(&[ssdp(PortState::OpenFiltered, Reason::NoAnswer)]).findings,
-        vec![]
-    );
-    assert_eq!(
-        judge(&[ssdp(PortState::Open, Reason::UnparsedAnswer)]).findings,
-        vec![]
-    );
-}
-
-#[test]
 fn a_sample_report_of_a_plan_with_udp_entries_reads_them_as_answered() {
-    // The fixture's UDP results: open is `answered`, so the SSDP entry of
-    // a sample report is upnp-exposed; open|filtered gives nothing.
+    // The fixture's UDP results: open is `answered`; without what the
+    // service said there is still no finding, and open|filtered gives none.
     let plan = plan();
     let ip = "198.51.100.7".parse().expect("ip");
     let r = plan.sample_report(ip, |_, p| {
-        if p == 1900 {
+        if p == 161 {
             PortState::Open
         } else {
             PortState::OpenFiltered
         }
     });
-    let ssdp = r.ports.iter().find(|p| p.port == 1900).expect("1900");
+    let snmp = r.ports.iter().find(|p| p.port == 161).expect("161");
     assert_eq!(
-        (ssdp.transport, ssdp.reason),
+        (snmp.transport, snmp.reason),
         (Transport::Udp, Reason::Answered)
     );
-    assert_eq!(one(&r.verdict), Some(UpnpExposed));
+    assert_eq!(r.verdict.findings, vec![]);
     let silent = plan.sample_report(ip, |_, _| PortState::OpenFiltered);
     assert_eq!(silent.verdict.findings, vec![]);
 }
@@ -699,7 +675,6 @@ fn every_finding_with_a_report_has_the_report_s_severity() {
         answered(123, ntp(Some(3), true)),
         answered(161, snmp(Some("printer"))),
         answered(137, netbios_ns(&["EMPFANG-PC"])),
-        answered(1900, PortDetails::default()),
         result(
             8443,
             Transport::Tcp,
@@ -743,8 +718,10 @@ fn every_finding_with_a_report_has_the_report_s_severity() {
         }
     }
     for id in crate::verdict::tests::all_finding_ids() {
-        if report_of(id).is_some() {
+        // upnp-exposed has its own rule and tests (`verdict::upnp`).
+        if report_of(id).is_some() && id != UpnpExposed {
             assert!(seen.contains(&id), "{id:?} not exercised");
         }
     }
+    assert_eq!(severity_for(UpnpExposed, reports::SSDP), Severity::Critical);
 }
