@@ -33,9 +33,11 @@ const EXPOSED_SERVICES: [(FindingId, Severity, &str); 3] = [
 /// Evaluate the findings for a scan of `plan`: `range` holds the results of
 /// every group's range ports, `control` those of every group's control ports.
 /// A finding whose ports all belong to one group names it.
+///
+/// UDP results get no finding from their state or name alone (an `open`
+/// UDP port may be an answer nobody understood): only the rules of their
+/// services, from what they answered, give them one.
 pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Verdict {
-    // Open TCP ports: an open UDP port has a finding only from what its
-    // service answered (the reported services' rules below).
     let open_range: Vec<&PortResult> = range
         .iter()
         .filter(|p| p.state == PortState::Open && p.transport == Transport::Tcp)
