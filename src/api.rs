@@ -388,6 +388,39 @@ pub enum FindingId {
     NetbiosExposed,
     /// The router's UPnP service answers from the internet.
     UpnpExposed,
+    /// A DNS server answers a recursive query from the internet with
+    /// recursion: an open resolver, abused for reflection floods.
+    DnsOpenResolver,
+    /// An NTP server answers a client request from the internet.
+    NtpExposed,
+    /// An NTP server answers `monlist` (mode 7): a reflection amplifier.
+    NtpMonlist,
+    /// An SNMP agent answers with the community `public`: the device's
+    /// description to anyone, and a reflection amplifier.
+    SnmpPublic,
+    /// The NetBIOS name service (UDP 137) tells anyone the computer and
+    /// workgroup names.
+    NetbiosNsExposed,
+    /// An mDNS responder lists its services to anyone.
+    MdnsExposed,
+    /// A WS-Discovery device (printer, scanner, computer) answers a Probe.
+    WsDiscoveryExposed,
+    /// The SQL Server resolution service (UDP 1434) lists its instances.
+    MssqlBrowserExposed,
+    /// A SIP server (a phone system) answers OPTIONS.
+    SipExposed,
+    /// The RPC portmapper lists the RPC programs of the host.
+    PortmapperExposed,
+    /// An LDAP server (TCP) answers an anonymous root DSE read: on a
+    /// Windows network, a domain controller.
+    LdapExposed,
+    /// Connectionless LDAP (CLDAP, UDP 389) answers: a domain controller
+    /// and a reflection amplifier.
+    CldapExposed,
+    /// An Exchange server's web access (Outlook on the web) answers.
+    ExchangeExposed,
+    /// The Exchange server's version no longer gets security updates.
+    ExchangeUnsupported,
 }
 
 /// One conclusion the verdict rules drew from the port states.
@@ -403,6 +436,26 @@ pub struct Finding {
     /// finding belongs to that one group; absent when they span groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// The names of the Shadowserver reports (which CERT-Bund passes on to
+    /// network operators) that list what this finding is about, e.g.
+    /// `Open SNMP`; empty (and absent) when no report covers it. Mostly
+    /// one; `database-exposed` over MySQL and PostgreSQL has two.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<String>,
+}
+
+impl Finding {
+    /// A finding about `ports`, with no group and no report yet (the
+    /// verdict sets both once all findings are known).
+    pub fn new(id: FindingId, severity: Severity, ports: Vec<u16>) -> Self {
+        Finding {
+            id,
+            severity,
+            ports,
+            group: None,
+            reports: Vec::new(),
+        }
+    }
 }
 
 /// The rules' conclusion of a report: its level and what was found.

@@ -60,7 +60,14 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
     findings.extend(ident);
     // RDP, VNC, databases, … (on any plan): ports with a finding of their own.
     let services = practice_rules::service_findings(plan, range.iter().chain(control));
-    let named: Vec<u16> = services.iter().flat_map(|f| f.ports.clone()).collect();
+    // DNS, NTP, SNMP, LDAP, Exchange, …: what the reported services
+    // answered; their groups are set by port and transport.
+    let reported = practice_rules::reported(plan, range.iter().chain(control));
+    let named: Vec<u16> = services
+        .iter()
+        .chain(&reported)
+        .flat_map(|f| f.ports.clone())
+        .collect();
     findings.extend(services);
     findings.extend(upnp::finding(plan, range.iter().chain(control)));
 
@@ -111,7 +118,11 @@ pub fn evaluate(plan: &Plan, range: &[PortResult], control: &[PortResult]) -> Ve
 
     for f in &mut findings {
         f.group = sole_group(plan, &f.ports);
+        if f.reports.is_empty() {
+            f.reports = report_names(f.id);
+        }
     }
+    findings.extend(reported);
     rank(&mut findings);
     Verdict {
         level: level_of(&findings),
@@ -200,21 +211,25 @@ pub(crate) fn level_of(findings: &[Finding]) -> Level {
         .unwrap_or(Level::Ok)
 }
 
-/// A finding about `ports`, none when there are no ports. Its group is set
-/// once all findings are known.
+/// A finding about `ports`, none when there are no ports. Its group and
+/// report are set once all findings are known.
 fn finding(id: FindingId, severity: Severity, ports: Vec<u16>) -> Option<Finding> {
-    (!ports.is_empty()).then_some(Finding {
-        id,
-        severity,
-        ports,
-        group: None,
-    })
+    (!ports.is_empty()).then(|| Finding::new(id, severity, ports))
+}
+
+/// The names of the Shadowserver reports that list finding `id`, when the
+/// id alone tells (see [`reports::report_of`]).
+pub(crate) fn report_names(id: FindingId) -> Vec<String> {
+    reports::report_of(id)
+        .map(|r| vec![r.name.to_owned()])
+        .unwrap_or_default()
 }
 
 #[cfg(any(test, feature = "fixtures"))]
 pub(crate) mod fixtures;
 mod practice_rules;
+pub(crate) mod reports;
 mod upnp;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -605,6 +605,120 @@ async fn the_practice_check_is_offered_after_the_result_with_its_own_consent() {
 }
 
 #[wasm_bindgen_test]
+async fn a_practice_with_a_report_finds_its_names_and_a_button_to_check_them() {
+    for (lang, heading, button, meaning) in [
+        (
+            Lang::De,
+            "Eine Meldung von CERT-Bund oder Ihrem Provider erhalten?",
+            "Gemeldete Dienste jetzt prüfen",
+            "Standard-Kennwort „public“",
+        ),
+        (
+            Lang::En,
+            "Received a report from CERT-Bund or your provider?",
+            "Check the reported services now",
+            "default password \"public\"",
+        ),
+    ] {
+        let root = mount(done(lang, celle_report())).await;
+        let section = q(&root, ".report-names").expect("the report section");
+        let h = q(&section, "#report-names-heading").expect("its heading");
+        assert_eq!(h.tag_name(), "H2");
+        assert_eq!(text(&h), heading);
+        assert_eq!(
+            section.get_attribute("aria-labelledby").as_deref(),
+            Some("report-names-heading")
+        );
+        let names: Vec<String> = all(&section, "dt[data-report]").iter().map(text).collect();
+        for name in [
+            "DNS Open Resolvers",
+            "Open SNMP",
+            "NTP Monitor",
+            "Accessible SMB Service",
+        ] {
+            assert!(
+                names.iter().any(|n| n == name),
+                "{lang:?}: no {name} in {names:?}"
+            );
+        }
+        assert_eq!(all(&section, "dd").len(), names.len());
+        let snmp = q(&section, "dt[data-report=\"Open SNMP\"]").unwrap();
+        assert_eq!(snmp.get_attribute("lang").as_deref(), Some("en"));
+        assert!(text(&section).contains(meaning), "{}", text(&section));
+        let b = q(&section, "#report-names-check").expect("its button");
+        assert_eq!(b.tag_name(), "BUTTON");
+        assert_eq!(text(&b), button);
+        assert_eq!(
+            b.get_attribute("aria-describedby").as_deref(),
+            Some("report-names-consent")
+        );
+        root.remove();
+    }
+    // Not before the main result, and gone once the practice check runs.
+    let root = mount(PageState::new(Lang::De, false)).await;
+    assert!(q(&root, ".report-names").is_none());
+    root.remove();
+    let root = mount(done(Lang::En, celle_report())).await;
+    click(&root, "#report-names-check").await;
+    assert!(
+        q(&root, ".report-names").is_none(),
+        "the section stays after consent"
+    );
+    assert!(
+        q(&root, "[data-practice]").is_some(),
+        "the practice check did not start"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn each_finding_names_the_report_that_lists_it() {
+    let mut s = done(Lang::De, celle_report());
+    s.apply(Action::StartPractice { both: false });
+    let run = s.practice.run;
+    let mut report = practice_report("MiniUPnPd/2.3");
+    report.verdict.findings[0].reports = vec!["Accessible RDP Report".into()];
+    s.apply(practice_msg(run, StreamMsg::Finished(Box::new(report))));
+    for (lang, line) in [
+        (
+            Lang::De,
+            "In Meldungen von CERT-Bund/Shadowserver: „Accessible RDP Report“",
+        ),
+        (
+            Lang::En,
+            "In CERT-Bund/Shadowserver reports: “Accessible RDP Report”",
+        ),
+    ] {
+        let mut s = s.clone();
+        s.apply(Action::SetLang(lang));
+        let root = mount(s).await;
+        let rdp = q(
+            &root,
+            "[data-practice] [data-finding=\"rdp-exposed\"] .finding-reports",
+        )
+        .expect("the report line of rdp-exposed");
+        assert_eq!(text(&rdp), line);
+        let upnp = q(
+            &root,
+            "[data-practice] [data-finding=\"upnp-exposed\"] .finding-reports",
+        )
+        .expect("the report line of upnp-exposed");
+        assert!(text(&upnp).contains("Open SSDP"), "{}", text(&upnp));
+        // The printed report says what it documents, with the check's time.
+        let print = text(&q(&root, ".print-evidence").expect("the print head's evidence"));
+        let when = match lang {
+            Lang::De => "am 29.11.2026, 08:15 UTC",
+            Lang::En => "on 2026-11-29 08:15 UTC",
+        };
+        assert!(
+            print.contains(when) && print.contains("§ 390 SGB V"),
+            "{print}"
+        );
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
 async fn the_practice_check_runs_with_its_grid_then_shows_findings_and_upnp() {
     let mut s = done(Lang::De, celle_report());
     s.apply(Action::StartPractice { both: false });

@@ -175,6 +175,7 @@ fn finding_names_its_group_only_when_it_has_one() {
         severity: Severity::Critical,
         ports: vec![88],
         group: None,
+        reports: Vec::new(),
     };
     assert_eq!(
         serde_json::to_string(&f).unwrap(),

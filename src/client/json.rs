@@ -3,7 +3,9 @@
 //! input of a later `--compare`.
 //!
 //! `{"state": "ok|warning|critical|unknown", "report": {…}, "evaluation":
-//! {…}}` for one check of the URL; with `--family`, `"checks": [{"family": "ipv4",
+//! {…}, "evidence": "sentence"}` for one check of the URL (`evidence` says
+//! what the dated report documents and what it does not, in the output's
+//! language; each finding in `report` names its `reports`); with `--family`, `"checks": [{"family": "ipv4",
 //! …}, …]` instead of `report` and `evaluation`. A check without a result
 //! has `"error": "sentence"` in place of them.
 
@@ -12,12 +14,17 @@ use serde_json::{Value, json};
 use super::outcome::{Checked, Run};
 use crate::api::Report;
 use crate::texts::Lang;
+use crate::texts::evidence::evidence;
 
 /// The JSON of `run`, one line with a newline.
 pub(super) fn render(run: &Run, lang: Lang) -> String {
     let mut top = json!({ "state": run.state() });
     let fields = |c: &Checked| match &c.result {
-        Ok(done) => json!({ "report": done.report, "evaluation": done.evaluation }),
+        Ok(done) => json!({
+            "report": done.report,
+            "evaluation": done.evaluation,
+            "evidence": evidence(&done.report.started_at, lang),
+        }),
         Err(problem) => json!({ "error": problem.text(lang) }),
     };
     match run.checks.as_slice() {
@@ -79,6 +86,20 @@ mod tests {
         assert_eq!(v["evaluation"]["expected"][0]["port"], 443);
         assert_eq!(v["evaluation"]["expected"][0]["met"], true);
         assert_eq!(v["report"]["verdict"]["level"], "notice");
+        // 443 open: https-exposed, listed in Shadowserver's Accessible SSL.
+        assert_eq!(
+            v["report"]["verdict"]["findings"][0]["reports"][0],
+            "Accessible SSL"
+        );
+        let evidence = v["evidence"].as_str().expect("evidence");
+        assert!(
+            evidence.starts_with("This report documents a test of the connection from outside on "),
+            "{evidence}"
+        );
+        assert!(
+            evidence.contains("not a certificate and not legal advice"),
+            "{evidence}"
+        );
         assert_eq!(previous_report(&out), Ok(checked.report.clone()));
         let bare = serde_json::to_string(&checked.report).unwrap();
         assert_eq!(previous_report(&bare), Ok(checked.report));

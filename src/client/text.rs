@@ -77,6 +77,16 @@ mod tests {
             out.contains("\nExpected open: port 443 – open as expected\n"),
             "{out}"
         );
+        // Each finding names the report CERT-Bund passes on, and the
+        // report says what it documents.
+        assert!(
+            out.contains("\n  In CERT-Bund/Shadowserver reports: “Accessible SMB Service”\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("This report documents a test of the connection from outside on "),
+            "{out}"
+        );
         assert!(
             out.contains("\nWhat changed since the previous check:\n- Newly open: port 445\n"),
             "{out}"

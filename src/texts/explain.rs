@@ -6,6 +6,7 @@
 //! plan, never from a constant.
 
 mod practice_findings;
+mod reported_findings;
 
 use practice_findings::explain_practice;
 pub(crate) use practice_findings::{PRACTICE_FINDINGS, device_step};
@@ -110,7 +111,21 @@ pub(crate) fn explain(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation
             | FindingId::PrinterExposed
             | FindingId::SshExposed
             | FindingId::NetbiosExposed
-            | FindingId::UpnpExposed,
+            | FindingId::UpnpExposed
+            | FindingId::DnsOpenResolver
+            | FindingId::NtpExposed
+            | FindingId::NtpMonlist
+            | FindingId::SnmpPublic
+            | FindingId::NetbiosNsExposed
+            | FindingId::MdnsExposed
+            | FindingId::WsDiscoveryExposed
+            | FindingId::MssqlBrowserExposed
+            | FindingId::SipExposed
+            | FindingId::PortmapperExposed
+            | FindingId::LdapExposed
+            | FindingId::CldapExposed
+            | FindingId::ExchangeExposed
+            | FindingId::ExchangeUnsupported,
             _,
         ) => return explain_practice(finding, lang).unwrap_or_default(),
         (FindingId::ScanIncomplete, Lang::De) => (

@@ -2,8 +2,9 @@
 //! German and English: the language, the page's fixed texts (one struct per
 //! language, so a text missing in one does not compile), the words that
 //! carry numbers, ports and states, what each finding means, why a check
-//! failed, what changed between two checks, the router fix guides and the
-//! plain-text summary of a report.
+//! failed, what changed between two checks, the router fix guides, the
+//! plain-text summary of a report, the names of the reports network
+//! operators pass on, and what a dated report documents.
 //!
 //! It sits above the shared model (`plan`, `api`, `verdict`) and below
 //! everything that shows a result: the page (`page`, `app`), the probe's
@@ -13,6 +14,7 @@
 //! has text in both languages.
 
 pub(crate) mod changes;
+pub(crate) mod evidence;
 pub(crate) mod explain;
 pub mod failure;
 pub mod guide;
@@ -22,6 +24,7 @@ pub(crate) mod page_texts;
 // exist for their tests.
 #[cfg(any(target_arch = "wasm32", test))]
 pub(crate) mod practice_texts;
+pub(crate) mod reports;
 pub(crate) mod summary;
 pub(crate) mod words;
 

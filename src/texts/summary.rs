@@ -6,8 +6,10 @@
 //! in each family's section (`page::run_summary`).
 
 use super::Lang;
+use super::evidence::evidence;
 use super::explain::{control_observation, explain};
 use super::page_texts::texts;
+use super::reports::reports_line;
 use super::words::{family_name, format_timestamp, level_sentence, level_word, state_word, title};
 use crate::api::{Report, results_of};
 use crate::plan::Plan;
@@ -63,6 +65,9 @@ pub(crate) fn report_summary(report: &Report, plan: &Plan, lang: Lang) -> String
             line(format!("  {}", e.what));
             let urgent = pick("Wie dringend:", "How urgent:");
             line(format!("  {urgent} {}", e.urgency));
+            if let Some(reports) = reports_line(f, lang) {
+                line(format!("  {reports}"));
+            }
         }
     }
     for group in &plan.groups {
@@ -94,6 +99,8 @@ pub(crate) fn report_summary(report: &Report, plan: &Plan, lang: Lang) -> String
         pick("Dauer der Prüfung:", "Duration of the check:"),
         report.duration_ms
     ));
+    line(String::new());
+    line(evidence(&report.started_at, lang));
     out
 }
 
@@ -127,6 +134,8 @@ mod tests {
                 "88    kerberos-sec   erreichbar, geschlossen",
                 "Nachbar-Ports: 78 gefiltert",
                 "Dauer der Prüfung: 812 ms",
+                "  In Meldungen von CERT-Bund/Shadowserver: „Accessible SMB Service“\n",
+                "Dieser Bericht dokumentiert eine Prüfung des Anschlusses von außen am 29.11.2026, 08:15 UTC",
             ],
         );
     }

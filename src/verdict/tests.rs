@@ -52,6 +52,90 @@ pub(super) fn control_of(plan: &Plan, state: PortState) -> Vec<PortResult> {
         .collect()
 }
 
+/// Every finding id. The match below stops compiling when a variant is
+/// added, so this list cannot silently miss one.
+pub(crate) fn all_finding_ids() -> Vec<FindingId> {
+    let all = vec![
+        FindingId::SmbExposed,
+        FindingId::UnexpectedOpen,
+        FindingId::HttpsExposed,
+        FindingId::RangeReachable,
+        FindingId::ScanIncomplete,
+        FindingId::SmbGuestAccess,
+        FindingId::Smb1Enabled,
+        FindingId::SmbSigningNotRequired,
+        FindingId::TlsOutdated,
+        FindingId::AdminInterfaceExposed,
+        FindingId::HttpExposed,
+        FindingId::KerberosExposed,
+        FindingId::RdpExposed,
+        FindingId::VncNoAuth,
+        FindingId::VncExposed,
+        FindingId::DatabaseExposed,
+        FindingId::TelnetExposed,
+        FindingId::FtpExposed,
+        FindingId::PrinterExposed,
+        FindingId::SshExposed,
+        FindingId::NetbiosExposed,
+        FindingId::UpnpExposed,
+        FindingId::DnsOpenResolver,
+        FindingId::NtpExposed,
+        FindingId::NtpMonlist,
+        FindingId::SnmpPublic,
+        FindingId::NetbiosNsExposed,
+        FindingId::MdnsExposed,
+        FindingId::WsDiscoveryExposed,
+        FindingId::MssqlBrowserExposed,
+        FindingId::SipExposed,
+        FindingId::PortmapperExposed,
+        FindingId::LdapExposed,
+        FindingId::CldapExposed,
+        FindingId::ExchangeExposed,
+        FindingId::ExchangeUnsupported,
+    ];
+    for id in &all {
+        match id {
+            FindingId::SmbExposed
+            | FindingId::UnexpectedOpen
+            | FindingId::HttpsExposed
+            | FindingId::RangeReachable
+            | FindingId::ScanIncomplete
+            | FindingId::SmbGuestAccess
+            | FindingId::Smb1Enabled
+            | FindingId::SmbSigningNotRequired
+            | FindingId::TlsOutdated
+            | FindingId::AdminInterfaceExposed
+            | FindingId::HttpExposed
+            | FindingId::KerberosExposed
+            | FindingId::RdpExposed
+            | FindingId::VncNoAuth
+            | FindingId::VncExposed
+            | FindingId::DatabaseExposed
+            | FindingId::TelnetExposed
+            | FindingId::FtpExposed
+            | FindingId::PrinterExposed
+            | FindingId::SshExposed
+            | FindingId::NetbiosExposed
+            | FindingId::UpnpExposed
+            | FindingId::DnsOpenResolver
+            | FindingId::NtpExposed
+            | FindingId::NtpMonlist
+            | FindingId::SnmpPublic
+            | FindingId::NetbiosNsExposed
+            | FindingId::MdnsExposed
+            | FindingId::WsDiscoveryExposed
+            | FindingId::MssqlBrowserExposed
+            | FindingId::SipExposed
+            | FindingId::PortmapperExposed
+            | FindingId::LdapExposed
+            | FindingId::CldapExposed
+            | FindingId::ExchangeExposed
+            | FindingId::ExchangeUnsupported => {}
+        }
+    }
+    all
+}
+
 pub(super) fn ids(v: &Verdict) -> Vec<FindingId> {
     v.findings.iter().map(|f| f.id).collect()
 }

@@ -19,12 +19,7 @@ pub(super) fn finding<'a>(
         .map(|p| p.port)
         .collect();
     ports.sort_unstable();
-    (!ports.is_empty()).then_some(Finding {
-        id: FindingId::UpnpExposed,
-        severity: Severity::Critical,
-        ports,
-        group: None,
-    })
+    (!ports.is_empty()).then(|| Finding::new(FindingId::UpnpExposed, Severity::Critical, ports))
 }
 
 #[cfg(test)]

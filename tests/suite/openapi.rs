@@ -36,7 +36,9 @@ fn openapi_names_every_value() {
             ScanIncomplete, SmbGuestAccess, Smb1Enabled, SmbSigningNotRequired, TlsOutdated,
             AdminInterfaceExposed, HttpExposed, KerberosExposed, RdpExposed, VncNoAuth, VncExposed,
             DatabaseExposed, TelnetExposed, FtpExposed, PrinterExposed, SshExposed, NetbiosExposed,
-            UpnpExposed),
+            UpnpExposed, DnsOpenResolver, NtpExposed, NtpMonlist, SnmpPublic, NetbiosNsExposed,
+            MdnsExposed, WsDiscoveryExposed, MssqlBrowserExposed, SipExposed, PortmapperExposed,
+            LdapExposed, CldapExposed, ExchangeExposed, ExchangeUnsupported),
         every_name!(RdpSecurity: Rdp, Tls, Credssp, CredsspEarlyUserAuth, Other),
         every_name!(MssqlEncryption: Off, On, NotSupported, Required, Other),
         every_name!(NetbiosSession: Positive, Negative, Retarget),
@@ -134,6 +136,8 @@ fn openapi_names_every_value() {
         "mdns:",
         "services:",
         "names:",
+        // The Shadowserver reports a finding is listed in.
+        "reports:",
     ] {
         assert!(spec.contains(field), "docs/openapi.yaml lacks {field}");
     }

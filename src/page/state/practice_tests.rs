@@ -92,6 +92,7 @@ fn finding(id: FindingId, port: u16) -> crate::api::Finding {
         severity: crate::api::Severity::Critical,
         ports: vec![port],
         group: None,
+        reports: Vec::new(),
     }
 }
 

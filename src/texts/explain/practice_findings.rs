@@ -1,15 +1,18 @@
 //! The practice check's findings in plain words: remote desktop, VNC,
 //! databases, Telnet, FTP, printers, SSH, NetBIOS and the router's UPnP
-//! service, each with what to do on the device itself. German first.
+//! service, each with what to do on the device itself. German first. The
+//! services network operators report (DNS, NTP, SNMP, …) have their texts
+//! in [`super::reported_findings`].
 
 use super::Explanation;
+use super::reported_findings;
 use crate::api::{Finding, FindingId};
 use crate::texts::Lang;
 use crate::texts::words::port_list;
 
 /// The findings of the practice check, in the order the page lists their
-/// device steps.
-pub(crate) const PRACTICE_FINDINGS: [FindingId; 10] = [
+/// device steps: the most urgent first.
+pub(crate) const PRACTICE_FINDINGS: [FindingId; 24] = [
     FindingId::RdpExposed,
     FindingId::VncNoAuth,
     FindingId::VncExposed,
@@ -17,8 +20,22 @@ pub(crate) const PRACTICE_FINDINGS: [FindingId; 10] = [
     FindingId::TelnetExposed,
     FindingId::NetbiosExposed,
     FindingId::UpnpExposed,
-    FindingId::FtpExposed,
+    FindingId::ExchangeUnsupported,
+    FindingId::ExchangeExposed,
+    FindingId::LdapExposed,
+    FindingId::CldapExposed,
+    FindingId::SnmpPublic,
+    FindingId::NetbiosNsExposed,
+    FindingId::MssqlBrowserExposed,
+    FindingId::SipExposed,
     FindingId::PrinterExposed,
+    FindingId::DnsOpenResolver,
+    FindingId::NtpMonlist,
+    FindingId::NtpExposed,
+    FindingId::PortmapperExposed,
+    FindingId::MdnsExposed,
+    FindingId::WsDiscoveryExposed,
+    FindingId::FtpExposed,
     FindingId::SshExposed,
 ];
 
@@ -27,13 +44,18 @@ type Texts = [&'static str; 4];
 
 /// Explains a finding of the practice check; `None` for other findings.
 pub(super) fn explain_practice(finding: &Finding, lang: Lang) -> Option<Explanation> {
-    let [title, what, attacker, urgency] = texts(finding.id, lang)?;
+    let [title, what, attacker, urgency] =
+        texts(finding.id, lang).or_else(|| reported_findings::texts(finding.id, lang))?;
     let ports = port_list(&finding.ports, lang);
+    let urgency = match reported_findings::router_step(finding.id, lang) {
+        Some(router) => format!("{urgency} {router}"),
+        None => urgency.to_owned(),
+    };
     Some(Explanation {
         title: title.replace("{ports}", &ports),
         what: what.replace("{ports}", &ports),
         attacker: attacker.into(),
-        urgency: urgency.into(),
+        urgency,
     })
 }
 
@@ -67,13 +89,13 @@ fn texts(id: FindingId, lang: Lang) -> Option<Texts> {
             "Bildschirm-Fernsteuerung (VNC, Port {ports}) ist aus dem Internet erreichbar",
             "Auf Port {ports} antwortet ein VNC-Server. VNC zeigt den Bildschirm eines Rechners aus der Ferne und lässt ihn steuern. Er verlangt ein Passwort.",
             "Angreifer probieren an VNC-Servern automatisch Passwörter durch. Das klassische VNC-Passwort hat höchstens acht Zeichen. Wer es errät, sieht und bedient den Rechner.",
-            "Bald, in den nächsten Tagen. Die Weiterleitung entfernen und für den Fernzugriff ein VPN nutzen.",
+            "Sofort. Lassen Sie die Weiterleitung noch heute entfernen und nutzen Sie für den Fernzugriff ein VPN.",
         ],
         (FindingId::VncExposed, Lang::En) => [
             "Remote screen control (VNC, port {ports}) can be reached from the internet",
             "A VNC server answers on port {ports}. VNC shows a computer's screen from afar and lets someone control it. It asks for a password.",
             "Attackers try passwords on VNC servers automatically. The classic VNC password has at most eight characters. Whoever guesses it sees and uses the computer.",
-            "Soon, within days. Remove the forwarding and use a VPN for remote access.",
+            "Right now. Have the forwarding removed today and use a VPN for remote access.",
         ],
         (FindingId::DatabaseExposed, Lang::De) => [
             "Datenbank-Server (Port {ports}) ist aus dem Internet erreichbar",
@@ -139,13 +161,13 @@ fn texts(id: FindingId, lang: Lang) -> Option<Texts> {
             "Drucker (IPP, Port {ports}) ist aus dem Internet erreichbar",
             "Auf Port {ports} antwortet der Druckdienst IPP, meist ein Drucker oder ein Druckserver.",
             "Jeder kann sehen, welcher Drucker das ist und welche Software er hat, und oft auch darauf drucken. Veraltete Drucker-Software hat bekannte Lücken, über die Angreifer ins Netz gelangen können.",
-            "Bald, in den nächsten Tagen. Die Weiterleitung entfernen; ein Drucker gehört nur ins eigene Netz.",
+            "Sofort. Lassen Sie die Weiterleitung noch heute entfernen; ein Drucker gehört nur ins eigene Netz.",
         ],
         (FindingId::PrinterExposed, Lang::En) => [
             "Printer (IPP, port {ports}) can be reached from the internet",
             "The printing service IPP answers on port {ports}, usually a printer or a print server.",
             "Anyone can see which printer this is and what software it runs, and often print on it too. Outdated printer software has known holes attackers can use to get into the network.",
-            "Soon, within days. Remove the forwarding; a printer belongs on your own network only.",
+            "Right now. Have the forwarding removed today; a printer belongs on your own network only.",
         ],
         (FindingId::SshExposed, Lang::De) => [
             "SSH-Fernzugang (Port {ports}) ist aus dem Internet erreichbar",
@@ -166,6 +188,9 @@ fn texts(id: FindingId, lang: Lang) -> Option<Texts> {
 /// What to do on the device itself for a finding of the practice check:
 /// one step, `None` for other findings.
 pub(crate) fn device_step(id: FindingId, lang: Lang) -> Option<&'static str> {
+    if let Some(step) = reported_findings::device_step(id, lang) {
+        return Some(step);
+    }
     Some(match (id, lang) {
         (FindingId::RdpExposed, Lang::De) => {
             "Remote Desktop: die Weiterleitung entfernen und den Zugang nur über ein VPN erlauben. Am Rechner die Netzwerkebenen-Authentifizierung (NLA) eingeschaltet lassen, Konten nach Fehlversuchen sperren und Windows aktuell halten. Fernwartung besser über eine Sitzung, die die Praxis selbst startet."
@@ -238,6 +263,7 @@ mod tests {
                 severity: Severity::Critical,
                 ports: vec![3389, 13389],
                 group: None,
+                reports: Vec::new(),
             };
             let de = explain_practice(&f, Lang::De).expect("German");
             let en = explain_practice(&f, Lang::En).expect("English");
@@ -264,6 +290,7 @@ mod tests {
             severity: Severity::Critical,
             ports: vec![3389],
             group: None,
+            reports: Vec::new(),
         };
         for (id, what) in [
             (FindingId::RdpExposed, "Remote Desktop"),

@@ -4,60 +4,9 @@
 use super::*;
 use crate::api::{PortGroup, Severity};
 
-/// Every finding id. The match below stops compiling when a variant is
-/// added, so this list cannot silently miss one.
+/// Every finding id (the verdict's tests keep the exhaustive list).
 fn all_ids() -> Vec<FindingId> {
-    let all = vec![
-        FindingId::SmbExposed,
-        FindingId::UnexpectedOpen,
-        FindingId::HttpsExposed,
-        FindingId::RangeReachable,
-        FindingId::ScanIncomplete,
-        FindingId::SmbGuestAccess,
-        FindingId::Smb1Enabled,
-        FindingId::SmbSigningNotRequired,
-        FindingId::TlsOutdated,
-        FindingId::AdminInterfaceExposed,
-        FindingId::HttpExposed,
-        FindingId::KerberosExposed,
-        FindingId::RdpExposed,
-        FindingId::VncNoAuth,
-        FindingId::VncExposed,
-        FindingId::DatabaseExposed,
-        FindingId::TelnetExposed,
-        FindingId::FtpExposed,
-        FindingId::PrinterExposed,
-        FindingId::SshExposed,
-        FindingId::NetbiosExposed,
-        FindingId::UpnpExposed,
-    ];
-    for id in &all {
-        match id {
-            FindingId::SmbExposed
-            | FindingId::UnexpectedOpen
-            | FindingId::HttpsExposed
-            | FindingId::RangeReachable
-            | FindingId::ScanIncomplete
-            | FindingId::SmbGuestAccess
-            | FindingId::Smb1Enabled
-            | FindingId::SmbSigningNotRequired
-            | FindingId::TlsOutdated
-            | FindingId::AdminInterfaceExposed
-            | FindingId::HttpExposed
-            | FindingId::KerberosExposed
-            | FindingId::RdpExposed
-            | FindingId::VncNoAuth
-            | FindingId::VncExposed
-            | FindingId::DatabaseExposed
-            | FindingId::TelnetExposed
-            | FindingId::FtpExposed
-            | FindingId::PrinterExposed
-            | FindingId::SshExposed
-            | FindingId::NetbiosExposed
-            | FindingId::UpnpExposed => {}
-        }
-    }
-    all
+    crate::verdict::tests::all_finding_ids()
 }
 
 #[test]
@@ -69,6 +18,7 @@ fn every_finding_is_explained_in_both_languages() {
                 severity: Severity::Warning,
                 ports,
                 group: None,
+                reports: Vec::new(),
             };
             let de = explain(&f, &Plan::standard(), Lang::De);
             let en = explain(&f, &Plan::standard(), Lang::En);
@@ -95,6 +45,7 @@ fn port_lists_appear_in_texts() {
         severity: Severity::Warning,
         ports: vec![440, 448],
         group: None,
+        reports: Vec::new(),
     };
     assert_eq!(
         explain(&f, &Plan::standard(), Lang::De).title,
@@ -159,6 +110,7 @@ fn ranges_are_named_from_the_plan() {
         severity: Severity::Warning,
         ports: vec![8000, 8001, 8002],
         group: Some("8000-8003".into()),
+        reports: Vec::new(),
     };
     let e = explain(&f, &plan, Lang::De);
     assert_eq!(
@@ -187,6 +139,7 @@ fn each_range_names_the_forwarding_it_came_from() {
         severity: Severity::Warning,
         ports: group.port_numbers(),
         group: Some(group.name.clone()),
+        reports: Vec::new(),
     };
     let (https, http) = (&plan.groups[0], &plan.groups[1]);
     let de = explain(&finding(https), &plan, Lang::De);

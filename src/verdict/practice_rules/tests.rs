@@ -117,7 +117,7 @@ fn each_service_has_its_finding_and_severity() {
     use Severity::*;
     let plan = Plan::practice();
     let cases: [(u16, PortDetails, FindingId, Severity); 5] = [
-        (5901, vnc(Some(false)), VncExposed, Warning),
+        (5901, vnc(Some(false)), VncExposed, Critical),
         (22, ssh(), SshExposed, Notice),
         (
             631,
@@ -129,7 +129,7 @@ fn each_service_has_its_finding_and_severity() {
                 })
             },
             PrinterExposed,
-            Warning,
+            Critical,
         ),
         (
             21,
@@ -189,8 +189,10 @@ fn an_unrecognised_open_port_is_judged_by_its_number() {
         ..PortDetails::default()
     };
     let v = judge(&plan, &[(3306, None), (5432, Some(limit)), (5900, None)]);
-    assert_eq!(ids(&v), vec![DatabaseExposed, VncExposed]);
-    assert_eq!(v.findings[0].ports, vec![3306, 5432]);
+    // Both critical, in id order (vnc-exposed follows its Shadowserver
+    // report, Accessible VNC Service: high).
+    assert_eq!(ids(&v), vec![VncExposed, DatabaseExposed]);
+    assert_eq!(v.findings[1].ports, vec![3306, 5432]);
     // A web server on the database port is no database: unexpected.
     let v = judge(&plan, &[(3306, Some(web()))]);
     assert_eq!(ids(&v), vec![UnexpectedOpen]);

@@ -1,7 +1,8 @@
 //! The practice check in each browser engine against the real `portcheck serve`: after
 //! the main result the page offers it, runs `?plan=practice` on consent,
 //! moves focus to its heading and shows its verdict, findings and the UPnP
-//! result, in both languages, axe clean. A stand-in UPnP device answers on
+//! result, in both languages, axe clean (with the section on CERT-Bund's
+//! report names beside the offer, and each finding's report name). A stand-in UPnP device answers on
 //! loopback UDP 1900, so the page shows `upnp-exposed` with what it said;
 //! 445 is open from the page tests' listeners, so SMB shows up too.
 
@@ -50,9 +51,9 @@ async fn the_practice_check_is_offered_run_and_explained_in_both_languages() {
     const TEST: &str = "the_practice_check_is_offered_run_and_explained_in_both_languages";
     page_test(TEST, &["--rate-burst", "1000"], |c, probe| async move {
         upnp_device();
-        for (lang, offer, upnp_words) in [
-            ("de", "Weitere gefährliche Dienste prüfen", "UPnP-Dienst hat aus dem Internet geantwortet"),
-            ("en", "Check other dangerous services", "UPnP service answered from the internet"),
+        for (lang, offer, upnp_words, reports) in [
+            ("de", "Weitere gefährliche Dienste prüfen", "UPnP-Dienst hat aus dem Internet geantwortet", "Eine Meldung von CERT-Bund oder Ihrem Provider erhalten?"),
+            ("en", "Check other dangerous services", "UPnP service answered from the internet", "Received a report from CERT-Bund or your provider?"),
         ] {
             open_start(&c, &probe.url(&format!("/?lang={lang}"))).await;
             click(&c, "#consent").await;
@@ -60,6 +61,9 @@ async fn the_practice_check_is_offered_run_and_explained_in_both_languages() {
             wait_js(&c, "the offer", "document.querySelector('#practice-consent')").await;
             let text = inner_text(&c, ".practice-offer").await;
             assert!(text.contains(offer), "{lang}: {text}");
+            // The report names' section is beside the offer, in the same axe run.
+            let names = inner_text(&c, ".report-names").await;
+            assert!(names.contains(reports) && names.contains("Open SNMP"), "{lang}: {names}");
             assert_axe_clean(&c, &format!("practice offered ({lang})")).await;
 
             click(&c, "#practice-consent").await;
@@ -77,6 +81,8 @@ async fn the_practice_check_is_offered_run_and_explained_in_both_languages() {
             let ids = practice_findings(&c).await;
             assert!(ids.contains("upnp-exposed"), "{lang}: {ids}");
             assert!(ids.contains("smb-exposed"), "{lang}: {ids}");
+            let smb = inner_text(&c, "[data-practice] [data-finding=smb-exposed] .finding-reports").await;
+            assert!(smb.contains("Accessible SMB Service"), "{lang}: {smb}");
             assert_eq!(
                 js(&c, "return document.querySelector('[data-practice] [data-verdict]').dataset.verdict").await,
                 "critical"

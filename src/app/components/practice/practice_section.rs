@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use super::practice_check::PracticeCheckView;
+use super::report_section::ReportSection;
 use crate::api::Level;
 use crate::app::components::guide::steps::GuideSteps;
 use crate::app::dom::focus_by_id;
@@ -64,14 +65,17 @@ pub(crate) fn practice_view() -> Html {
             Callback::from(move |_| start_practice(&ctx))
         };
         return html! {
+            <>
             <section class="card practice-offer no-print" aria-labelledby="practice-offer-heading">
                 <h2 id="practice-offer-heading">{ p.offer_heading }</h2>
                 <p>{ offer_what(&Plan::practice(), lang) }</p>
                 <p>{ offer_udp(&Plan::practice(), lang) }</p>
                 <p id="practice-consent-text">{ p.consent }</p>
                 <button type="button" class="primary" id="practice-consent"
-                    aria-describedby="practice-consent-text" {onclick}>{ p.button }</button>
+                    aria-describedby="practice-consent-text" onclick={onclick.clone()}>{ p.button }</button>
             </section>
+            <ReportSection onstart={onclick} />
+            </>
         };
     }
     let running = phase == Phase::Running;

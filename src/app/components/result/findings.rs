@@ -1,5 +1,6 @@
 //! The findings of a finished check, most severe first, each with what it
-//! means, what an attacker could do and how urgent it is.
+//! means, what an attacker could do, how urgent it is and under which name
+//! CERT-Bund's and Shadowserver's reports list it.
 
 use yew::prelude::*;
 
@@ -8,6 +9,7 @@ use crate::app::components::check_props::CheckProps;
 use crate::app::store::use_texts;
 use crate::page::marks::{level_icon, wire_name};
 use crate::texts::explain::explain;
+use crate::texts::reports::reports_line;
 use crate::texts::words::level_word;
 
 #[function_component(Findings)]
@@ -38,6 +40,9 @@ pub(crate) fn findings(props: &CheckProps) -> Html {
                         <p>{ e.what }</p>
                         <p class="no-print"><strong>{ t.attacker_label }</strong>{ " " }{ e.attacker }</p>
                         <p><strong>{ t.urgency_label }</strong>{ " " }{ e.urgency }</p>
+                        if let Some(line) = reports_line(f, lang) {
+                            <p class="finding-reports">{ line }</p>
+                        }
                     </li>
                 }
             }) }
