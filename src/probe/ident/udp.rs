@@ -2,14 +2,17 @@
 //! to the service module's [`UdpQuestion`]. A service without a UDP
 //! question is not scanned over UDP.
 
+use std::net::SocketAddr;
+
 use super::services::UdpQuestion;
+use super::services::reported::{ldap, mssql_browser, portmapper, sip, ws_discovery};
 use crate::plan::Service;
 
 /// The question for a UDP entry expecting `service`; `id` is the
 /// transaction id for protocols that carry one (random per check, so an
-/// answer can be matched to the question).
-pub(crate) fn question(service: Service, id: u32) -> Option<UdpQuestion> {
-    let _ = id;
+/// answer can be matched to the question); `to` is the address asked
+/// (the visitor's), which some questions name (SIP's request URI).
+pub(crate) fn question(service: Service, id: u32, to: SocketAddr) -> Option<UdpQuestion> {
     match service {
         Service::Smb
         | Service::Https
@@ -30,11 +33,11 @@ pub(crate) fn question(service: Service, id: u32) -> Option<UdpQuestion> {
         | Service::Ntp
         | Service::Snmp
         | Service::NetbiosNs
-        | Service::Mdns
-        | Service::WsDiscovery
-        | Service::MssqlBrowser
-        | Service::Sip
-        | Service::Portmapper
-        | Service::Ldap => None,
+        | Service::Mdns => None,
+        Service::WsDiscovery => Some(ws_discovery::question(id)),
+        Service::MssqlBrowser => Some(mssql_browser::question(id)),
+        Service::Sip => Some(sip::question(id, to)),
+        Service::Portmapper => Some(portmapper::question(id)),
+        Service::Ldap => Some(ldap::question(id)),
     }
 }

@@ -5,3 +5,9 @@
 //! Exchange's web access. Each module is one protocol-specific, harmless
 //! question (nothing that could change anything on the device) and the
 //! pure parser of its answer.
+
+pub mod ldap;
+pub mod mssql_browser;
+pub mod portmapper;
+pub mod sip;
+pub mod ws_discovery;
