@@ -7,7 +7,7 @@
 //! What goes out: one anonymous search (no bind, no credentials; a search
 //! reads only) of the root DSE: base `""`, scope base, filter
 //! `(objectClass=*)`, attributes `namingContexts`, `defaultNamingContext`,
-//! `dnsHostName`, `supportedLDAPVersion`: [`request`], 114 bytes; over
+//! `dnsHostName`, `supportedLDAPVersion`: [`request`], 112–115 bytes; over
 //! UDP as one datagram, over TCP on a fresh connection that is reset
 //! after the answer. What comes back: a `SearchResultEntry` and a
 //! `SearchResultDone`, read with Rusticata's `ldap-parser` (the parser
@@ -319,8 +319,8 @@ pub(crate) mod tests {
             let attributes: Vec<&str> = s.attributes.iter().map(|a| a.0.as_ref()).collect();
             assert_eq!(attributes, ATTRIBUTES);
         }
-        assert_eq!(request(1).len(), 114);
-        assert_eq!(request(0x7fff_ffff).len(), 117);
+        assert_eq!(request(1).len(), 112);
+        assert_eq!(request(0x7fff_ffff).len(), 115);
         assert!(!question(1).any_source_port);
     }
 
