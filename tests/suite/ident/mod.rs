@@ -2,8 +2,14 @@
 //! loopback, and the details through the real API.
 
 mod api;
+mod exchange_props;
 mod first_connection;
 mod hostile;
+mod ldap_props;
+mod mssql_browser_props;
+mod portmapper_props;
 mod props;
 mod service_props;
+mod sip_props;
+mod ws_discovery_props;
 pub(crate) mod services;
