@@ -13,7 +13,12 @@ pub fn check(data: &[u8]) {
         assert!(data.len() <= wsd::MAX_ANSWER);
         assert!(m.details.types.len() <= wsd::MAX_MATCHES);
         assert!(m.details.xaddrs.len() <= wsd::MAX_XADDRS);
-        let texts = m.details.types.iter().chain(&m.details.xaddrs).chain(&m.relates_to);
+        let texts = m
+            .details
+            .types
+            .iter()
+            .chain(&m.details.xaddrs)
+            .chain(&m.relates_to);
         for t in texts {
             assert!(t.chars().count() <= MAX_TEXT);
             assert!(!t.chars().any(char::is_control));

@@ -3,8 +3,8 @@
 //! adding a variant without naming it here does not compile.
 
 use portcheck::api::{
-    ErrorCode, FindingId, IdentLimit, MssqlEncryption, NetbiosSession, PortState, RdpSecurity,
-    Reason, UpnpAnswer,
+    ErrorCode, ExchangeSupport, FindingId, IdentLimit, MssqlEncryption, NetbiosSession, PortState,
+    RdpSecurity, Reason, UpnpAnswer,
 };
 use portcheck::plan::{Service, Transport};
 
@@ -41,6 +41,7 @@ fn openapi_names_every_value() {
         every_name!(RdpSecurity: Rdp, Tls, Credssp, CredsspEarlyUserAuth, Other),
         every_name!(MssqlEncryption: Off, On, NotSupported, Required, Other),
         every_name!(NetbiosSession: Positive, Negative, Retarget),
+        every_name!(ExchangeSupport: Supported, Ended, Unknown),
         every_name!(Reason: Connected, Refused, Timeout, Unreachable, Prohibited, LocalError,
             Answered, UnparsedAnswer, NoAnswer, PortUnreachable),
         every_name!(PortState: Open, Closed, Filtered, OpenFiltered, Error),
@@ -113,6 +114,30 @@ fn openapi_names_every_value() {
         "ipp:",
         "netbios:",
         "session:",
+        // The reported services.
+        "exchange:",
+        "build:",
+        "product:",
+        "support:",
+        "ws_discovery:",
+        "types:",
+        "xaddrs:",
+        "mssql_browser:",
+        "instances:",
+        "instance:",
+        "tcp_port:",
+        "sip:",
+        "user_agent:",
+        "portmapper:",
+        "programs:",
+        "program:",
+        "protocol:",
+        "ldap:",
+        "naming_contexts:",
+        "dns_host_name:",
+        "default_naming_context:",
+        "supported_ldap_versions:",
+        "result_code:",
     ] {
         assert!(spec.contains(field), "docs/openapi.yaml lacks {field}");
     }

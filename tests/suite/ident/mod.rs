@@ -10,6 +10,6 @@ mod mssql_browser_props;
 mod portmapper_props;
 mod props;
 mod service_props;
+pub(crate) mod services;
 mod sip_props;
 mod ws_discovery_props;
-pub(crate) mod services;

@@ -4,7 +4,9 @@
 //! Probe is well-formed and carries a version 4 UUID. Fuzzed too (fuzz
 //! target `ws_discovery`).
 
-use portcheck::probe::ident::services::reported::ws_discovery::{self as wsd, MAX_MATCHES, MAX_XADDRS};
+use portcheck::probe::ident::services::reported::ws_discovery::{
+    self as wsd, MAX_MATCHES, MAX_XADDRS,
+};
 use portcheck::probe::ident::text::MAX_TEXT;
 use proptest::prelude::*;
 

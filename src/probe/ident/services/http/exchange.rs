@@ -57,16 +57,17 @@ pub fn product(build: &str) -> (Option<&'static str>, ExchangeSupport) {
 /// Whether a `Location` value points to Outlook on the web.
 fn is_owa_location(location: &str) -> bool {
     let lower = location.to_ascii_lowercase();
-    let path = lower
-        .split_once("://")
-        .map_or(lower.as_str(), |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
+    let path = lower.split_once("://").map_or(lower.as_str(), |(_, rest)| {
+        rest.find('/').map_or("", |i| &rest[i..])
+    });
     let path = path.split(['?', '#']).next().unwrap_or("");
     path == "/owa" || path.starts_with("/owa/")
 }
 
 /// Exchange in an HTTP answer's `X-OWA-Version` and `Location` header
 /// values: `None` unless one of them shows it. A version header that is
-/// no dotted number still shows OWA, with the build unknown.
+/// no dotted number (two to four parts of at most six digits) still shows
+/// OWA, with the build unknown.
 pub fn recognise(owa_version: Option<&[u8]>, location: Option<&[u8]>) -> Option<ExchangeDetails> {
     let version = owa_version.map(printable).filter(|v| !v.is_empty());
     let redirect = location.is_some_and(|l| is_owa_location(&printable(l)));
@@ -74,12 +75,13 @@ pub fn recognise(owa_version: Option<&[u8]>, location: Option<&[u8]>) -> Option<
         return None;
     }
     let build = version.filter(|v| {
-        v.split('.').count() >= 2
-            && v
-                .split('.')
+        (2..=4).contains(&v.split('.').count())
+            && v.split('.')
                 .all(|p| !p.is_empty() && p.len() <= 6 && p.bytes().all(|b| b.is_ascii_digit()))
     });
-    let (product, support) = build.as_deref().map_or((None, ExchangeSupport::Unknown), product);
+    let (product, support) = build
+        .as_deref()
+        .map_or((None, ExchangeSupport::Unknown), product);
     Some(ExchangeDetails {
         build,
         product: product.map(str::to_owned),
@@ -94,12 +96,30 @@ mod tests {
 
     #[test]
     fn builds_and_their_support() {
-        assert_eq!(product("15.2.2562.17"), (Some("Exchange Server Subscription Edition"), Supported));
-        assert_eq!(product("15.2.3000.1"), (Some("Exchange Server Subscription Edition"), Supported));
-        assert_eq!(product("15.2.1748.10"), (Some("Exchange Server 2019"), Ended));
-        assert_eq!(product("15.2.221.12"), (Some("Exchange Server 2019"), Ended));
-        assert_eq!(product("15.1.2507.6"), (Some("Exchange Server 2016"), Ended));
-        assert_eq!(product("15.0.1497.2"), (Some("Exchange Server 2013"), Ended));
+        assert_eq!(
+            product("15.2.2562.17"),
+            (Some("Exchange Server Subscription Edition"), Supported)
+        );
+        assert_eq!(
+            product("15.2.3000.1"),
+            (Some("Exchange Server Subscription Edition"), Supported)
+        );
+        assert_eq!(
+            product("15.2.1748.10"),
+            (Some("Exchange Server 2019"), Ended)
+        );
+        assert_eq!(
+            product("15.2.221.12"),
+            (Some("Exchange Server 2019"), Ended)
+        );
+        assert_eq!(
+            product("15.1.2507.6"),
+            (Some("Exchange Server 2016"), Ended)
+        );
+        assert_eq!(
+            product("15.0.1497.2"),
+            (Some("Exchange Server 2013"), Ended)
+        );
         assert_eq!(product("14.3.513.0"), (Some("Exchange Server 2010"), Ended));
         assert_eq!(product("15.2"), (None, Unknown));
         assert_eq!(product("8.3.517.0"), (None, Unknown));
@@ -112,7 +132,8 @@ mod tests {
         assert_eq!(d.build.as_deref(), Some("15.1.2507.39"));
         assert_eq!(d.product.as_deref(), Some("Exchange Server 2016"));
         assert_eq!(d.support, Ended);
-        let redirect = recognise(None, Some(b"https://mail.praxis.example/owa/")).expect("exchange");
+        let redirect =
+            recognise(None, Some(b"https://mail.praxis.example/owa/")).expect("exchange");
         assert_eq!(
             redirect,
             ExchangeDetails {

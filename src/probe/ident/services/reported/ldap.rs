@@ -41,7 +41,7 @@ pub const ATTRIBUTES: [&str; 4] = [
 ];
 
 /// Naming contexts reported at most (a domain controller has five).
-pub const MAX_CONTEXTS: usize = 16;
+pub const MAX_CONTEXTS: usize = 6;
 /// LDAP versions reported at most.
 pub const MAX_VERSIONS: usize = 4;
 
@@ -87,12 +87,12 @@ pub fn request(id: u32) -> Vec<u8> {
         .flat_map(|a| element(0x04, a.as_bytes()))
         .collect();
     let search = [
-        element(0x04, b""),          // baseObject ""
-        element(0x0a, &[0]),         // scope baseObject
-        element(0x0a, &[0]),         // derefAliases never
-        element(0x02, &[0]),         // sizeLimit 0
-        element(0x02, &[0]),         // timeLimit 0
-        element(0x01, &[0]),         // typesOnly FALSE
+        element(0x04, b""),            // baseObject ""
+        element(0x0a, &[0]),           // scope baseObject
+        element(0x0a, &[0]),           // derefAliases never
+        element(0x02, &[0]),           // sizeLimit 0
+        element(0x02, &[0]),           // timeLimit 0
+        element(0x01, &[0]),           // typesOnly FALSE
         element(0x87, b"objectClass"), // filter: present
         element(0x30, &attributes),
     ]
@@ -213,7 +213,8 @@ pub fn parse(buf: &[u8]) -> Option<LdapDetails> {
 
 /// Fold the root DSE's attributes into `details`.
 fn read_entry(entry: &SearchResultEntry<'_>, details: &mut LdapDetails) {
-    let text = |v: &[u8]| Some(clip(&String::from_utf8_lossy(v), MAX_TEXT)).filter(|t| !t.is_empty());
+    let text =
+        |v: &[u8]| Some(clip(&String::from_utf8_lossy(v), MAX_TEXT)).filter(|t| !t.is_empty());
     for attribute in &entry.attributes {
         let name = attribute.attr_type.0.as_ref();
         let values = attribute.attr_vals.iter().map(|v| v.0.as_ref());
@@ -229,7 +230,9 @@ fn read_entry(entry: &SearchResultEntry<'_>, details: &mut LdapDetails) {
             details.dns_host_name = values.filter_map(text).next();
         } else if name.eq_ignore_ascii_case("supportedLDAPVersion") {
             for v in values {
-                let version = std::str::from_utf8(v).ok().and_then(|s| s.trim().parse().ok());
+                let version = std::str::from_utf8(v)
+                    .ok()
+                    .and_then(|s| s.trim().parse().ok());
                 match version {
                     Some(v) if details.supported_ldap_versions.len() < MAX_VERSIONS => {
                         details.supported_ldap_versions.push(v);
@@ -246,13 +249,15 @@ fn read_entry(entry: &SearchResultEntry<'_>, details: &mut LdapDetails) {
 pub(crate) fn question(id: u32) -> UdpQuestion {
     UdpQuestion {
         datagrams: vec![request(id)],
-        read: Box::new(|datagram: &[u8], details: &mut PortDetails| match parse(datagram) {
-            Some(d) => {
-                details.reported.ldap = Some(d);
-                true
-            }
-            None => false,
-        }),
+        read: Box::new(
+            |datagram: &[u8], details: &mut PortDetails| match parse(datagram) {
+                Some(d) => {
+                    details.reported.ldap = Some(d);
+                    true
+                }
+                None => false,
+            },
+        ),
         any_source_port: false,
     }
 }
@@ -267,7 +272,15 @@ pub(crate) async fn probe_ldap(
     limits: &Limits,
 ) -> Option<LdapDetails> {
     let id = u32::from_be_bytes(crate::probe::ident::io::random_bytes::<4>());
-    let answer = ask(addr, &request(id), MAX_ANSWER, deadline, limits, answer_complete).await?;
+    let answer = ask(
+        addr,
+        &request(id),
+        MAX_ANSWER,
+        deadline,
+        limits,
+        answer_complete,
+    )
+    .await?;
     parse(&answer)
 }
 
@@ -281,14 +294,25 @@ pub(crate) mod tests {
         let attrs: Vec<u8> = attributes
             .iter()
             .flat_map(|(name, values)| {
-                let vals: Vec<u8> = values.iter().flat_map(|v| element(0x04, v.as_bytes())).collect();
-                element(0x30, &[element(0x04, name.as_bytes()), element(0x31, &vals)].concat())
+                let vals: Vec<u8> = values
+                    .iter()
+                    .flat_map(|v| element(0x04, v.as_bytes()))
+                    .collect();
+                element(
+                    0x30,
+                    &[element(0x04, name.as_bytes()), element(0x31, &vals)].concat(),
+                )
             })
             .collect();
         let entry = element(0x64, &[element(0x04, b""), element(0x30, &attrs)].concat());
         let done = element(
             0x65,
-            &[element(0x0a, &[code]), element(0x04, b""), element(0x04, b"")].concat(),
+            &[
+                element(0x0a, &[code]),
+                element(0x04, b""),
+                element(0x04, b""),
+            ]
+            .concat(),
         );
         [
             element(0x30, &[element(0x02, &[id]), entry].concat()),

@@ -21,7 +21,11 @@ pub const CLNT_UCAST_EX: u8 = 0x03;
 const SVR_RESP: u8 = 0x05;
 
 /// Instances reported at most (a host rarely runs more than a few).
-pub const MAX_INSTANCES: usize = 16;
+pub const MAX_INSTANCES: usize = 8;
+
+/// Characters kept of a name or version (server names have at most 15,
+/// instance names at most 16).
+pub const MAX_NAME: usize = 64;
 
 /// The request: one byte.
 pub fn request() -> Vec<u8> {
@@ -53,7 +57,10 @@ pub fn parse(datagram: &[u8]) -> Option<MssqlBrowserDetails> {
         let mut instance = MssqlInstance::default();
         let mut fields = record.split(|&b| b == b';');
         while let (Some(key), Some(value)) = (fields.next(), fields.next()) {
-            let text = || Some(printable(value)).filter(|t| !t.is_empty());
+            let text = || {
+                let t: String = printable(value).chars().take(MAX_NAME).collect();
+                Some(t.trim_end().to_owned()).filter(|t| !t.is_empty())
+            };
             if key.eq_ignore_ascii_case(b"ServerName") {
                 instance.server = text();
             } else if key.eq_ignore_ascii_case(b"InstanceName") {
@@ -96,13 +103,15 @@ fn split_records(data: &[u8]) -> impl Iterator<Item = &[u8]> {
 pub(crate) fn question(_id: u32) -> UdpQuestion {
     UdpQuestion {
         datagrams: vec![request()],
-        read: Box::new(|datagram: &[u8], details: &mut PortDetails| match parse(datagram) {
-            Some(d) => {
-                details.reported.mssql_browser = Some(d);
-                true
-            }
-            None => false,
-        }),
+        read: Box::new(
+            |datagram: &[u8], details: &mut PortDetails| match parse(datagram) {
+                Some(d) => {
+                    details.reported.mssql_browser = Some(d);
+                    true
+                }
+                None => false,
+            },
+        ),
         any_source_port: false,
     }
 }
@@ -157,7 +166,10 @@ mod tests {
         assert_eq!(d.instances[0].instance.as_deref(), Some("B"));
         assert_eq!(d.instances[0].tcp_port, None);
         let many = "ServerName;A;InstanceName;B;;".repeat(40);
-        assert_eq!(parse(&svr_resp(&many)).unwrap().instances.len(), MAX_INSTANCES);
+        assert_eq!(
+            parse(&svr_resp(&many)).unwrap().instances.len(),
+            MAX_INSTANCES
+        );
         // No port number, a port out of range, control bytes.
         let odd = svr_resp("ServerName;A\x01\x02;tcp;99999;;");
         let d = parse(&odd).unwrap();

@@ -30,7 +30,7 @@ const PMAP_VERS: u32 = 2;
 const PMAPPROC_DUMP: u32 = 4;
 
 /// Registrations kept at most (an NFS server has about twenty).
-pub const MAX_PROGRAMS: usize = 64;
+pub const MAX_PROGRAMS: usize = 32;
 
 /// Longest reply the probe reads over TCP.
 pub const MAX_REPLY: usize = 8 * 1024;
@@ -220,7 +220,12 @@ pub(crate) mod tests {
     fn an_nfs_server() {
         let m = reply(
             9,
-            &[(100_000, 2, 6, 111), (100_000, 2, 17, 111), (100_003, 3, 6, 2049), (300_000, 1, 99, 1)],
+            &[
+                (100_000, 2, 6, 111),
+                (100_000, 2, 17, 111),
+                (100_003, 3, 6, 2049),
+                (300_000, 1, 99, 1),
+            ],
         );
         let d = parse(&m, 9).expect("a reply");
         assert_eq!(d.programs.len(), 4);
@@ -236,7 +241,13 @@ pub(crate) mod tests {
                 port: 2049,
             }
         );
-        assert_eq!((d.programs[3].name.as_deref(), d.programs[3].protocol.as_str()), (None, "99"));
+        assert_eq!(
+            (
+                d.programs[3].name.as_deref(),
+                d.programs[3].protocol.as_str()
+            ),
+            (None, "99")
+        );
         let mut details = PortDetails::default();
         assert!((question(9).read)(&m, &mut details));
         assert_eq!(details.reported.portmapper, Some(d));
@@ -248,7 +259,10 @@ pub(crate) mod tests {
         // Cut inside the second entry: the first is kept.
         assert_eq!(parse(&m[..m.len() - 12], 1).unwrap().programs.len(), 1);
         let many: Vec<_> = (0..200).map(|i| (100_000 + i, 1, 6, i)).collect();
-        assert_eq!(parse(&reply(1, &many), 1).unwrap().programs.len(), MAX_PROGRAMS);
+        assert_eq!(
+            parse(&reply(1, &many), 1).unwrap().programs.len(),
+            MAX_PROGRAMS
+        );
         // Another transaction, a call, a denied reply, a failed one.
         assert_eq!(parse(&m, 2), None);
         assert_eq!(parse(&request(1), 1), None);

@@ -93,9 +93,7 @@ fn status_of(line: &[u8]) -> Option<u16> {
     if !code.iter().all(u8::is_ascii_digit) || rest.get(3).is_some_and(|&b| b != b' ') {
         return None;
     }
-    let code = code
-        .iter()
-        .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    let code = code.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
     (100..=699).contains(&code).then_some(code)
 }
 
@@ -105,20 +103,22 @@ fn status_of(line: &[u8]) -> Option<u16> {
 pub(crate) fn question(id: u32, to: SocketAddr) -> UdpQuestion {
     UdpQuestion {
         datagrams: vec![request(to, id)],
-        read: Box::new(|datagram: &[u8], details: &mut PortDetails| match parse(datagram) {
-            Some(d) => {
-                let keep = details
-                    .reported
-                    .sip
-                    .as_ref()
-                    .is_none_or(|old| old.status < 200);
-                if keep {
-                    details.reported.sip = Some(d);
+        read: Box::new(
+            |datagram: &[u8], details: &mut PortDetails| match parse(datagram) {
+                Some(d) => {
+                    let keep = details
+                        .reported
+                        .sip
+                        .as_ref()
+                        .is_none_or(|old| old.status < 200);
+                    if keep {
+                        details.reported.sip = Some(d);
+                    }
+                    true
                 }
-                true
-            }
-            None => false,
-        }),
+                None => false,
+            },
+        ),
         any_source_port: false,
     }
 }
@@ -167,7 +167,10 @@ mod tests {
             (404, Some("AVM FRITZ!Box 7590"), Some("x"))
         );
         let long = format!("SIP/2.0 200 OK\r\nServer: {}\r\n\r\n", "x".repeat(5000));
-        assert_eq!(parse(long.as_bytes()).unwrap().server.unwrap().len(), MAX_TEXT);
+        assert_eq!(
+            parse(long.as_bytes()).unwrap().server.unwrap().len(),
+            MAX_TEXT
+        );
     }
 
     #[test]
@@ -175,8 +178,14 @@ mod tests {
         let q = question(1, to());
         let mut details = PortDetails::default();
         assert!((q.read)(b"SIP/2.0 100 Trying\r\n\r\n", &mut details));
-        assert!((q.read)(b"SIP/2.0 200 OK\r\nServer: a\r\n\r\n", &mut details));
-        assert!((q.read)(b"SIP/2.0 200 OK\r\nServer: b\r\n\r\n", &mut details));
+        assert!((q.read)(
+            b"SIP/2.0 200 OK\r\nServer: a\r\n\r\n",
+            &mut details
+        ));
+        assert!((q.read)(
+            b"SIP/2.0 200 OK\r\nServer: b\r\n\r\n",
+            &mut details
+        ));
         let sip = details.reported.sip.expect("sip");
         assert_eq!((sip.status, sip.server.as_deref()), (200, Some("a")));
     }

@@ -32,10 +32,10 @@ use crate::probe::ident::text::{MAX_TEXT, clip};
 pub const MAX_ANSWER: usize = 16 * 1024;
 /// Nodes an answer may have (elements, texts, attributes and namespaces).
 const MAX_NODES: u32 = 2048;
-/// `Types` kept at most (one per ProbeMatch).
-pub const MAX_MATCHES: usize = 8;
-/// `XAddrs` kept at most.
-pub const MAX_XADDRS: usize = 8;
+/// `Types` kept at most (one per ProbeMatch; a device answers with one).
+pub const MAX_MATCHES: usize = 4;
+/// `XAddrs` kept at most (a device has one or two).
+pub const MAX_XADDRS: usize = 4;
 
 const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
 /// WS-Discovery's namespaces: the 2005/04 draft that Windows uses, and
@@ -131,9 +131,15 @@ pub fn parse(datagram: &[u8]) -> Option<Matches> {
         .and_then(|r| r.text())
         .map(|t| clip(t, MAX_TEXT));
     let mut details = WsDiscoveryDetails::default();
-    for m in matches.children().filter(|c| is(c, &DISCOVERY, "ProbeMatch")) {
+    for m in matches
+        .children()
+        .filter(|c| is(c, &DISCOVERY, "ProbeMatch"))
+    {
         if let Some(types) = child(m, &DISCOVERY, "Types").and_then(|t| t.text()) {
-            let types = clip(&types.split_whitespace().collect::<Vec<_>>().join(" "), MAX_TEXT);
+            let types = clip(
+                &types.split_whitespace().collect::<Vec<_>>().join(" "),
+                MAX_TEXT,
+            );
             if !types.is_empty() && details.types.len() < MAX_MATCHES {
                 details.types.push(types);
             }
@@ -159,8 +165,8 @@ pub(crate) fn question(_id: u32) -> UdpQuestion {
     let id = message_id(random_bytes::<16>());
     UdpQuestion {
         datagrams: vec![request(&id)],
-        read: Box::new(move |datagram: &[u8], details: &mut PortDetails| {
-            match parse(datagram) {
+        read: Box::new(
+            move |datagram: &[u8], details: &mut PortDetails| match parse(datagram) {
                 Some(m) if m.relates_to.as_deref() == Some(id.as_str()) => {
                     let found = details.reported.ws_discovery.get_or_insert_default();
                     for t in m.details.types {
@@ -176,8 +182,8 @@ pub(crate) fn question(_id: u32) -> UdpQuestion {
                     true
                 }
                 _ => false,
-            }
-        }),
+            },
+        ),
         any_source_port: true,
     }
 }
@@ -221,7 +227,10 @@ pub(crate) mod tests {
             .descendants()
             .find(|n| is(n, &DISCOVERY, "Probe"))
             .expect("a Probe");
-        assert_eq!(child(probe, &DISCOVERY, "Types").and_then(|t| t.text()), Some("wsdp:Device"));
+        assert_eq!(
+            child(probe, &DISCOVERY, "Types").and_then(|t| t.text()),
+            Some("wsdp:Device")
+        );
         // Not an answer to itself.
         assert_eq!(parse(&r), None);
         let q = question(0);
@@ -238,7 +247,10 @@ pub(crate) mod tests {
         assert_eq!(m.details.types, ["wsdp:Device pub:Computer"]);
         assert_eq!(
             m.details.xaddrs,
-            ["http://192.0.2.5:5357/6b9a2c52", "http://[2001:db8::5]:5357/6b9a2c52"]
+            [
+                "http://192.0.2.5:5357/6b9a2c52",
+                "http://[2001:db8::5]:5357/6b9a2c52"
+            ]
         );
     }
 
@@ -249,7 +261,10 @@ pub(crate) mod tests {
         let start = text.find("urn:uuid:").unwrap();
         let id = &text[start..start + 45];
         let mut details = PortDetails::default();
-        assert!(!(q.read)(wsdd_answer("urn:uuid:other").as_bytes(), &mut details));
+        assert!(!(q.read)(
+            wsdd_answer("urn:uuid:other").as_bytes(),
+            &mut details
+        ));
         assert_eq!(details, PortDetails::default());
         assert!((q.read)(wsdd_answer(id).as_bytes(), &mut details));
         // The same answer again (SOAP-over-UDP repeats datagrams): no doubles.
@@ -280,7 +295,11 @@ pub(crate) mod tests {
         assert_eq!(m.details.types.len(), MAX_MATCHES);
         assert_eq!(m.details.xaddrs.len(), MAX_XADDRS);
         // Too many nodes.
-        let nodes = wsdd_answer("x").replacen("<wsd:ProbeMatches>", &format!("<wsd:ProbeMatches>{}", "<a/>".repeat(3000)), 1);
+        let nodes = wsdd_answer("x").replacen(
+            "<wsd:ProbeMatches>",
+            &format!("<wsd:ProbeMatches>{}", "<a/>".repeat(3000)),
+            1,
+        );
         assert_eq!(parse(nodes.as_bytes()), None);
     }
 }
