@@ -41,3 +41,34 @@ pub(crate) fn question(service: Service, id: u32, to: SocketAddr) -> Option<UdpQ
         Service::Ldap => Some(ldap::question(id)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reported_services_have_a_question_and_tcp_services_none() {
+        let to: SocketAddr = "198.51.100.7:5060".parse().unwrap();
+        for service in [
+            Service::WsDiscovery,
+            Service::MssqlBrowser,
+            Service::Sip,
+            Service::Portmapper,
+            Service::Ldap,
+        ] {
+            let q = question(service, 7, to).expect("a question");
+            assert_eq!(q.datagrams.len(), 1, "{service:?}");
+            // Small: at most one of SSDP's datagrams in size.
+            assert!(q.datagrams[0].len() <= 1024, "{service:?}");
+            assert_eq!(q.any_source_port, service == Service::WsDiscovery);
+        }
+        for service in [
+            Service::Smb,
+            Service::Https,
+            Service::Mssql,
+            Service::Netbios,
+        ] {
+            assert!(question(service, 7, to).is_none(), "{service:?}");
+        }
+    }
+}

@@ -61,7 +61,7 @@ pub fn request_tcp(xid: u32) -> Vec<u8> {
 /// the last (a `DUMP` reply is one fragment).
 pub fn record_len(mark: [u8; 4]) -> Option<usize> {
     let mark = u32::from_be_bytes(mark);
-    (mark & LAST_FRAGMENT != 0).then(|| (mark & !LAST_FRAGMENT) as usize)
+    (mark & LAST_FRAGMENT != 0).then_some((mark & !LAST_FRAGMENT) as usize)
 }
 
 /// XDR words from the front of a buffer.
