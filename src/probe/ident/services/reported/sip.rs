@@ -207,7 +207,10 @@ mod tests {
         assert_eq!(parse(b"SIP/2.0 486").map(|d| d.status), Some(486));
         // Blanks before the status line are tolerated (RFC 3261 7.5 lets
         // a receiver skip what precedes it), a line before it is not.
-        assert_eq!(parse(b"\t SIP/2.0 200 OK\r\n\r\n").map(|d| d.status), Some(200));
+        assert_eq!(
+            parse(b"\t SIP/2.0 200 OK\r\n\r\n").map(|d| d.status),
+            Some(200)
+        );
         assert_eq!(parse(b"\nSIP/2.0 200 OK\r\n\r\n"), None);
     }
 }
