@@ -9,6 +9,7 @@ mod ldap_props;
 mod mssql_browser_props;
 mod portmapper_props;
 mod props;
+mod reported_tcp;
 mod service_props;
 pub(crate) mod services;
 mod sip_props;
