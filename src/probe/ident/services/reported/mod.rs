@@ -4,7 +4,8 @@
 //! service, phone systems, the RPC portmapper, directory servers and
 //! Exchange's web access. Each module is one protocol-specific, harmless
 //! question (nothing that could change anything on the device) and the
-//! pure parser of its answer.
+//! pure parser of its answer. Exchange's web access needs no question of
+//! its own: it is read from the HTTP answer (`super::http::exchange`).
 
 pub mod ldap;
 pub mod mssql_browser;
