@@ -3,7 +3,8 @@
 //! mark), a stand-in directory server answers the LDAP step's root DSE
 //! search in two writes and keeps the connection open (the step must see
 //! the search's end, not wait for a close). Each is identified with its
-//! plan entry's first step and nothing else is tried.
+//! plan entry's first step and nothing else is tried. Services that
+//! announce 16 MiB stop at the steps' byte caps and say so.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -194,4 +195,35 @@ async fn a_domain_controller_shows_its_root_dse_over_tcp() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// Announces a 16 MiB answer and sends bytes until the probe goes away.
+fn flood(mut s: TcpStream, header: &'static [u8]) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut request = [0u8; 256];
+        if !matches!(s.read(&mut request).await, Ok(n) if n > 0) {
+            return;
+        }
+        if s.write_all(header).await.is_err() {
+            return;
+        }
+        let junk = [0x04u8; 4096];
+        for _ in 0..4096 {
+            if s.write_all(&junk).await.is_err() {
+                return;
+            }
+        }
+    })
+}
+
+#[tokio::test]
+async fn oversized_answers_stop_at_their_caps() {
+    let rpc = stand_in(|s| flood(s, &[0x81, 0x00, 0x00, 0x00])).await;
+    let d = within("identification", identify(rpc, Service::Portmapper, BUDGET)).await;
+    assert_eq!(d.reported.portmapper, None);
+    assert_eq!(d.limit, Some(portcheck::api::IdentLimit::Bytes));
+    let ldap = stand_in(|s| flood(s, &[0x30, 0x84, 0x01, 0x00, 0x00, 0x00])).await;
+    let d = within("identification", identify(ldap, Service::Ldap, BUDGET)).await;
+    assert_eq!(d.reported.ldap, None);
+    assert_eq!(d.limit, Some(portcheck::api::IdentLimit::Bytes));
 }
