@@ -13,8 +13,11 @@
 //!   fixed policy): Exchange Server 2010 (14.x) extended support ended
 //!   October 13, 2020; Exchange Server 2013 (15.0) ended April 11, 2023;
 //!   Exchange Server 2016 (15.1) and Exchange Server 2019 (15.2) ended
-//!   October 14, 2025 (the paid Extended Security Update period after it
-//!   ran until April 2026 and is over too).
+//!   October 14, 2025. The paid Extended Security Update (ESU) program for
+//!   2016 and 2019 that followed (the Exchange team's announcements: period
+//!   1 October 2025 to April 2026, period 2 May to the end of October 2026,
+//!   "no further extension planned") has ended too; an ESU customer's
+//!   server between those dates would have been reported as ended.
 //! - "Exchange Server build numbers and release dates": Exchange Server
 //!   Subscription Edition (SE), released July 1, 2025, keeps the major and
 //!   minor version of 2019 (15.2); its first build, SE RTM, is
