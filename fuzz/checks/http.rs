@@ -23,7 +23,16 @@ pub fn check(data: &[u8]) {
                 .as_ref()
                 .is_none_or(|t| t.chars().count() <= text::MAX_TEXT)
         );
+        if let Some(e) = &r.exchange {
+            assert!(e.build.as_ref().is_none_or(|b| b.len() <= text::MAX_TEXT));
+            assert!(e.product.is_none() || e.build.is_some());
+        }
         let _ = ipp::recognise(&r.into());
+    }
+    // Exchange's recognition on any header values.
+    let half = data.len() / 2;
+    if let Some(e) = http::exchange::recognise(Some(&data[..half]), Some(&data[half..])) {
+        assert!(e.build.as_ref().is_none_or(|b| b.len() <= text::MAX_TEXT));
     }
     if let Some(b) = text::banner_line(data) {
         assert!(b.len() <= text::MAX_TEXT);

@@ -8,12 +8,13 @@
 //! gigabytes in seconds.
 //!
 //! Every bound is far above what a probe sends. The largest report it can
-//! write is below 353 KB: that is the standard plan (28 ports) with every
-//! port open and carrying the details of every protocol at once, each text
-//! 300 characters (the longest any field is clipped to) of 2-byte
-//! characters; a real port carries one service's details, so real reports
-//! are several times smaller (the practice plan's 14 ports: 179 KB the same
-//! way). A `started` event is about 2 KB, an error body or `/api/v1/site`
+//! write is below 496 KB: that is the standard plan (28 ports) with every
+//! port open and carrying the details of every protocol at once (of the
+//! services network operators report, the largest one: a port answers as
+//! one of them), each text 300 characters (the longest any field is
+//! clipped to) of 2-byte characters and each list at its cap; a real port
+//! carries one service's details, so real reports are several times
+//! smaller (the practice plan's 14 ports: 250 KB the same way). A `started` event is about 2 KB, an error body or `/api/v1/site`
 //! under 2 KB even with 300-character texts. `client::fetch`'s test
 //! `the_largest_answers_fit_the_bounds` builds these answers and keeps
 //! the margins (an event at least 4 times the largest report, the stream

@@ -363,7 +363,8 @@ mod sizes {
     }
 
     /// Every detail of every protocol at once, each text at its longest:
-    /// more than any real port carries (a port answers as one service).
+    /// more than any real port carries (a port answers as one service); of
+    /// the reported services, the largest ([`reported_services`]).
     fn everything() -> PortDetails {
         let s = || Some(long());
         PortDetails {
@@ -390,7 +391,11 @@ mod sizes {
                 server: s(),
                 title: s(),
                 admin_interface: s(),
-                exchange: None,
+                exchange: Some(ExchangeDetails {
+                    build: Some("999999.".repeat(4)),
+                    product: Some("Exchange Server Subscription Edition".into()),
+                    support: ExchangeSupport::Unknown,
+                }),
             }),
             kerberos: Some(KerberosDetails {
                 message: KerberosMessage::KrbError,
@@ -438,23 +443,52 @@ mod sizes {
                     error_code: Some(0x82),
                 }),
             },
-            reported: ReportedServiceDetails {
+            reported: largest(reported_services()),
+            upnp: Some(UpnpDetails {
+                server: s(),
+                location: s(),
+                st: s(),
+                usn: s(),
+            }),
+            limit: Some(IdentLimit::Bytes),
+        }
+    }
+
+    /// Each reported service's details at their caps, one service per
+    /// value: a port carries at most one of them (a UDP entry asks one
+    /// question; over TCP the portmapper and LDAP steps end identification
+    /// when they answer).
+    fn reported_services() -> Vec<ReportedServiceDetails> {
+        let s = || Some(long());
+        // The SQL Server resolution service's names are clipped shorter.
+        let name = || Some("ä".repeat(64));
+        vec![
+            ReportedServiceDetails {
                 dns: Some(DnsDetails {
                     recursion_available: true,
                     rcode: "RESERVED".into(),
                     answers: u16::MAX,
                 }),
+                ..ReportedServiceDetails::default()
+            },
+            ReportedServiceDetails {
                 ntp: Some(NtpDetails {
                     version: Some(4),
                     stratum: Some(16),
                     monlist: true,
                     monlist_entries: Some(600),
                 }),
+                ..ReportedServiceDetails::default()
+            },
+            ReportedServiceDetails {
                 snmp: Some(SnmpDetails {
                     version: "v2c".into(),
                     sys_descr: s(),
                     error_status: Some(u32::MAX),
                 }),
+                ..ReportedServiceDetails::default()
+            },
+            ReportedServiceDetails {
                 // The cap of 16 names, each 15 printable ASCII characters
                 // at their longest in JSON (quotes, escaped).
                 netbios_ns: Some(NetbiosNsDetails {
@@ -470,6 +504,9 @@ mod sizes {
                     workgroup: Some("\"".repeat(15)),
                     mac: Some("00:15:5d:01:02:0a".into()),
                 }),
+                ..ReportedServiceDetails::default()
+            },
+            ReportedServiceDetails {
                 // 16 service types of 64 ASCII characters and 8 names of
                 // 64 characters (UTF-8: up to 3 bytes each), the caps.
                 mdns: Some(MdnsDetails {
@@ -478,14 +515,69 @@ mod sizes {
                 }),
                 ..ReportedServiceDetails::default()
             },
-            upnp: Some(UpnpDetails {
-                server: s(),
-                location: s(),
-                st: s(),
-                usn: s(),
-            }),
-            limit: Some(IdentLimit::Bytes),
-        }
+            ReportedServiceDetails {
+                ws_discovery: Some(WsDiscoveryDetails {
+                    types: vec![long(); 4],
+                    xaddrs: vec![long(); 4],
+                }),
+                ..ReportedServiceDetails::default()
+            },
+            ReportedServiceDetails {
+                mssql_browser: Some(MssqlBrowserDetails {
+                    instances: vec![
+                        MssqlInstance {
+                            server: name(),
+                            instance: name(),
+                            version: name(),
+                            tcp_port: Some(65535),
+                        };
+                        8
+                    ],
+                }),
+                ..ReportedServiceDetails::default()
+            },
+            ReportedServiceDetails {
+                sip: Some(SipDetails {
+                    status: 200,
+                    server: s(),
+                    user_agent: s(),
+                }),
+                ..ReportedServiceDetails::default()
+            },
+            ReportedServiceDetails {
+                portmapper: Some(PortmapperDetails {
+                    programs: vec![
+                        RpcProgram {
+                            program: u32::MAX,
+                            name: Some("portmapper".into()),
+                            version: u32::MAX,
+                            protocol: u32::MAX.to_string(),
+                            port: u32::MAX,
+                        };
+                        32
+                    ],
+                }),
+                ..ReportedServiceDetails::default()
+            },
+            ReportedServiceDetails {
+                ldap: Some(LdapDetails {
+                    naming_contexts: vec![long(); 6],
+                    dns_host_name: s(),
+                    default_naming_context: s(),
+                    supported_ldap_versions: vec![u32::MAX; 4],
+                    result_code: Some(u32::MAX),
+                }),
+                ..ReportedServiceDetails::default()
+            },
+        ]
+    }
+
+    /// The largest of `candidates` in JSON.
+    fn largest(candidates: Vec<ReportedServiceDetails>) -> ReportedServiceDetails {
+        candidates
+            .into_iter()
+            .max_by_key(|r| serde_json::to_string(r).map_or(0, |j| j.len()))
+            .unwrap_or_default()
     }
 
     /// The report of `plan` with every port open and every port carrying

@@ -108,10 +108,7 @@ fn recognised_other(d: &PortDetails, expects: Service) -> bool {
 /// The service `plan` expects on `p`'s port over `p`'s transport (the same
 /// number can be in a plan over TCP and UDP).
 pub(super) fn expects(plan: &Plan, p: &PortResult) -> Option<Service> {
-    plan.entries()
-        .map(|(_, _, s)| s)
-        .find(|s| s.port == p.port && s.transport == p.transport)
-        .map(|s| s.expects)
+    plan.service(p.port, p.transport).map(|s| s.expects)
 }
 
 /// The finding of one open port, if it has one.

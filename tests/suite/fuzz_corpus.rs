@@ -19,16 +19,24 @@ mod greeting;
 mod http;
 #[path = "../../fuzz/checks/kerberos.rs"]
 mod kerberos;
+#[path = "../../fuzz/checks/ldap.rs"]
+mod ldap;
 #[path = "../../fuzz/checks/mdns.rs"]
 mod mdns;
+#[path = "../../fuzz/checks/mssql_browser.rs"]
+mod mssql_browser;
 #[path = "../../fuzz/checks/netbios.rs"]
 mod netbios;
 #[path = "../../fuzz/checks/netbios_ns.rs"]
 mod netbios_ns;
 #[path = "../../fuzz/checks/ntp.rs"]
 mod ntp;
+#[path = "../../fuzz/checks/portmapper.rs"]
+mod portmapper;
 #[path = "../../fuzz/checks/rdp.rs"]
 mod rdp;
+#[path = "../../fuzz/checks/sip.rs"]
+mod sip;
 #[path = "../../fuzz/checks/smb.rs"]
 mod smb;
 #[path = "../../fuzz/checks/snmp.rs"]
@@ -37,26 +45,33 @@ mod snmp;
 mod ssdp;
 #[path = "../../fuzz/checks/tls.rs"]
 mod tls;
+#[path = "../../fuzz/checks/ws_discovery.rs"]
+mod ws_discovery;
 
 /// What a fuzz target asks of its parsers about one input.
 type Check = fn(&[u8]);
 
 /// Each fuzz target (a `[[bin]]` of `fuzz/Cargo.toml`) and its checks.
-const TARGETS: [(&str, Check); 14] = [
+const TARGETS: [(&str, Check); 19] = [
     ("databases", databases::check),
     ("dns", dns::check),
     ("greeting", greeting::check),
     ("http", http::check),
     ("kerberos", kerberos::check),
+    ("ldap", ldap::check),
     ("mdns", mdns::check),
+    ("mssql_browser", mssql_browser::check),
     ("netbios", netbios::check),
     ("netbios_ns", netbios_ns::check),
     ("ntp", ntp::check),
+    ("portmapper", portmapper::check),
     ("rdp", rdp::check),
+    ("sip", sip::check),
     ("smb", smb::check),
     ("snmp", snmp::check),
     ("ssdp", ssdp::check),
     ("tls", tls::check),
+    ("ws_discovery", ws_discovery::check),
 ];
 
 fn fuzz_dir() -> PathBuf {

@@ -3,8 +3,8 @@
 //! adding a variant without naming it here does not compile.
 
 use portcheck::api::{
-    ErrorCode, FindingId, IdentLimit, MssqlEncryption, NetbiosSession, PortState, RdpSecurity,
-    Reason,
+    ErrorCode, ExchangeSupport, FindingId, IdentLimit, MssqlEncryption, NetbiosSession, PortState,
+    RdpSecurity, Reason,
 };
 use portcheck::plan::{Service, Transport};
 
@@ -42,6 +42,7 @@ fn openapi_names_every_value() {
         every_name!(RdpSecurity: Rdp, Tls, Credssp, CredsspEarlyUserAuth, Other),
         every_name!(MssqlEncryption: Off, On, NotSupported, Required, Other),
         every_name!(NetbiosSession: Positive, Negative, Retarget),
+        every_name!(ExchangeSupport: Supported, Ended, Unknown),
         every_name!(Reason: Connected, Refused, Timeout, Unreachable, Prohibited, LocalError,
             Answered, UnparsedAnswer, NoAnswer, PortUnreachable),
         every_name!(PortState: Open, Closed, Filtered, OpenFiltered, Error),
@@ -138,6 +139,29 @@ fn openapi_names_every_value() {
         "names:",
         // The Shadowserver reports a finding is listed in.
         "reports:",
+        "exchange:",
+        "build:",
+        "product:",
+        "support:",
+        "ws_discovery:",
+        "types:",
+        "xaddrs:",
+        "mssql_browser:",
+        "instances:",
+        "instance:",
+        "tcp_port:",
+        "sip:",
+        "user_agent:",
+        "portmapper:",
+        "programs:",
+        "program:",
+        "protocol:",
+        "ldap:",
+        "naming_contexts:",
+        "dns_host_name:",
+        "default_naming_context:",
+        "supported_ldap_versions:",
+        "result_code:",
     ] {
         assert!(spec.contains(field), "docs/openapi.yaml lacks {field}");
     }

@@ -15,6 +15,9 @@ pub struct LdapDetails {
     /// `defaultNamingContext` (Active Directory), if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_naming_context: Option<String>,
+    /// `supportedLDAPVersion`, e.g. `[3, 2]` (capped).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supported_ldap_versions: Vec<u32>,
     /// The result code of the search when it was not success.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_code: Option<u32>,

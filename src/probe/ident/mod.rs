@@ -41,6 +41,12 @@
 //! | PostgreSQL | `Postgres`, 5432 | an SSLRequest: `postgres` with `tls` |
 //! | IPP | `Plain`, 631 | `ipp` when the `Server` header of the `GET /` answer names CUPS or IPP |
 //! | NetBIOS | `Netbios`, 139 | a session request to `*SMBSERVER`: `netbios` with `session`, then SMB as on 445 |
+//! | Exchange (OWA) | in the HTTP answer of `Plain` and `Tls`, every port | nothing more: an `X-OWA-Version` header or a `Location` to `/owa/` → `http.exchange` with `build` (2–4 numbers), `product`, `support` (`supported`, `ended`, `unknown`; [`services::http::exchange`]) |
+//! | RPC portmapper | `Portmapper`, 111/tcp; UDP 111 | one `PMAPPROC_DUMP` call (40 bytes; 44 over TCP with the record mark, a reply of at most 8 KiB read): `portmapper` with `programs` (at most 32: `program`, `name`, `version`, `protocol`, `port`) |
+//! | LDAP, CLDAP | `Ldap`, 389/tcp; UDP 389 | one anonymous search of the root DSE, no bind (112–115 bytes; at most 16 KiB read over TCP): `ldap` with `naming_contexts` (at most 6), `dns_host_name`, `default_naming_context`, `supported_ldap_versions` (at most 4), `result_code` |
+//! | WS-Discovery | UDP 3702 | one Probe for `wsdp:Device` with a random MessageID (624 bytes), answers from any source port of the visitor's address that relate to it (at most 16 KiB parsed, no DTD, at most 2048 nodes): `ws_discovery` with `types`, `xaddrs` (at most 4 each) |
+//! | SQL Server resolution | UDP 1434 | `CLNT_UCAST_EX` (1 byte): `mssql_browser` with `instances` (at most 8: `server`, `instance`, `version` of at most 64 characters, `tcp_port`) |
+//! | SIP | UDP 5060 | one `OPTIONS` with `Max-Forwards: 0` to the visitor's address (348–416 bytes): `sip` with `status`, `server`, `user_agent` (a final answer replaces a provisional one) |
 //! | SSDP/UPnP | 1900/udp (`Service::Ssdp`) | one M-SEARCH (two if the first got no answer): state `open`/`answered` with `upnp`: `server`, `location`, `st`, `usn` |
 //! | DNS | UDP 53 | one query for `. NS` with recursion desired, no EDNS (17 bytes): `dns` with `recursion_available`, `rcode`, `answers` |
 //! | NTP | UDP 123 | a client request (mode 3, 48 bytes), then ntpd's `monlist` (mode 7, `MON_GETLIST_1`, 8 bytes): `ntp` with `version`, `stratum`, `monlist`, `monlist_entries` (at most 600) |

@@ -16,6 +16,7 @@ use tokio::time::Instant;
 use super::Budget;
 use super::io::Limits;
 use super::services::greeting::{Hint, Plain, probe_plain};
+use super::services::reported::{ldap, portmapper};
 use super::services::{ipp, kerberos, mssql, netbios, postgres, rdp, smb, tls};
 use crate::api::{IdentLimit, PortDetails};
 use crate::plan::Service;
@@ -40,6 +41,10 @@ pub(super) enum Step {
     Postgres,
     /// NetBIOS session service: a session request (SMB follows).
     Netbios,
+    /// The RPC portmapper: a `DUMP` call.
+    Portmapper,
+    /// LDAP: an anonymous search of the root DSE.
+    Ldap,
 }
 
 /// What to try on a port whose plan entry expects `service`, most likely
@@ -67,8 +72,8 @@ pub(super) fn steps_for(service: Service) -> &'static [Step] {
         Service::Postgres => &[Postgres, Plain, Rdp, Tls, Smb, Kerberos],
         // The session service first, then SMB on the same port.
         Service::Netbios => &[Netbios, Smb, Plain, Rdp, Tls, Kerberos],
-        // Over TCP until their own steps exist.
-        Service::Portmapper | Service::Ldap => &[Plain, Rdp, Tls, Smb, Kerberos],
+        Service::Portmapper => &[Portmapper, Plain, Rdp, Tls, Smb, Kerberos],
+        Service::Ldap => &[Ldap, Plain, Rdp, Tls, Smb, Kerberos],
         // UDP services: one question each, no TCP step (`super::udp`).
         Service::Ssdp
         | Service::Dns
@@ -199,6 +204,14 @@ impl Run {
                 &mut found.service.postgres,
                 postgres::probe_postgres(addr, until, limits).await,
             ),
+            Step::Portmapper => fold(
+                &mut found.reported.portmapper,
+                portmapper::probe_portmapper(addr, until, limits).await,
+            ),
+            Step::Ldap => fold(
+                &mut found.reported.ldap,
+                ldap::probe_ldap(addr, until, limits).await,
+            ),
             // Not the end: SMB is asked next on the same port.
             Step::Netbios => {
                 found.service.netbios = netbios::probe_netbios(addr, until, limits).await;
@@ -281,6 +294,8 @@ mod tests {
             Service::Mssql => Step::Mssql,
             Service::Postgres => Step::Postgres,
             Service::Netbios => Step::Netbios,
+            Service::Portmapper => Step::Portmapper,
+            Service::Ldap => Step::Ldap,
             _ => Step::Plain,
         }
     }

@@ -6,21 +6,30 @@
 
 use std::net::SocketAddr;
 
-use super::services::{UdpQuestion, reported, ssdp};
+use super::services::reported::{
+    dns, ldap, mdns, mssql_browser, netbios_ns, ntp, portmapper, sip, snmp, ws_discovery,
+};
+use super::services::{UdpQuestion, ssdp};
 use crate::plan::Service;
 
 /// The question for a UDP entry expecting `service`; `id` is the
 /// transaction id for protocols that carry one (random per check, so an
 /// answer can be matched to the question); `to` is the visitor's address
-/// and port asked, for protocols that name it (SSDP's `HOST`).
+/// and port asked, for protocols that name it (SSDP's `HOST`, SIP's
+/// request URI).
 pub(crate) fn question(service: Service, id: u32, to: SocketAddr) -> Option<UdpQuestion> {
     match service {
         Service::Ssdp => Some(ssdp::question(to)),
-        Service::Dns => Some(reported::dns::question(id)),
-        Service::Ntp => Some(reported::ntp::question(id)),
-        Service::Snmp => Some(reported::snmp::question(id)),
-        Service::NetbiosNs => Some(reported::netbios_ns::question(id)),
-        Service::Mdns => Some(reported::mdns::question(id)),
+        Service::Dns => Some(dns::question(id)),
+        Service::Ntp => Some(ntp::question(id)),
+        Service::Snmp => Some(snmp::question(id)),
+        Service::NetbiosNs => Some(netbios_ns::question(id)),
+        Service::Mdns => Some(mdns::question(id)),
+        Service::WsDiscovery => Some(ws_discovery::question(id)),
+        Service::MssqlBrowser => Some(mssql_browser::question(id)),
+        Service::Sip => Some(sip::question(id, to)),
+        Service::Portmapper => Some(portmapper::question(id)),
+        Service::Ldap => Some(ldap::question(id)),
         Service::Smb
         | Service::Https
         | Service::Http
@@ -35,11 +44,6 @@ pub(crate) fn question(service: Service, id: u32, to: SocketAddr) -> Option<UdpQ
         | Service::Mssql
         | Service::Postgres
         | Service::Ipp => None,
-        Service::WsDiscovery
-        | Service::MssqlBrowser
-        | Service::Sip
-        | Service::Portmapper
-        | Service::Ldap => None,
     }
 }
 
@@ -49,8 +53,7 @@ mod tests {
     use crate::plan::{Plan, Transport};
 
     /// Every UDP entry of every plan is asked a question: the scan never
-    /// lists a UDP port it did not test. (Holds once every reported
-    /// service's module gives its question.)
+    /// lists a UDP port it did not test.
     #[test]
     fn every_udp_entry_of_every_plan_has_a_question() {
         let to: SocketAddr = "198.51.100.7:9".parse().expect("addr");
@@ -62,6 +65,45 @@ mod tests {
                     assert!(q.is_some_and(|q| !q.datagrams.is_empty()));
                 }
             }
+        }
+    }
+
+    /// The questions are small (none over 1 KiB, NTP's two the only pair),
+    /// only SSDP and WS-Discovery take answers from other source ports, and
+    /// TCP services have none.
+    #[test]
+    fn the_questions_are_small_and_tcp_services_have_none() {
+        let to: SocketAddr = "198.51.100.7:5060".parse().expect("addr");
+        for service in [
+            Service::Ssdp,
+            Service::Dns,
+            Service::Ntp,
+            Service::Snmp,
+            Service::NetbiosNs,
+            Service::Mdns,
+            Service::WsDiscovery,
+            Service::MssqlBrowser,
+            Service::Sip,
+            Service::Portmapper,
+            Service::Ldap,
+        ] {
+            let q = question(service, 7, to).expect("a question");
+            let expected = if service == Service::Ntp { 2 } else { 1 };
+            assert_eq!(q.datagrams.len(), expected, "{service:?}");
+            assert!(q.datagrams.iter().all(|d| d.len() <= 1024), "{service:?}");
+            assert_eq!(
+                q.any_source_port,
+                matches!(service, Service::Ssdp | Service::WsDiscovery),
+                "{service:?}"
+            );
+        }
+        for service in [
+            Service::Smb,
+            Service::Https,
+            Service::Mssql,
+            Service::Netbios,
+        ] {
+            assert!(question(service, 7, to).is_none(), "{service:?}");
         }
     }
 }

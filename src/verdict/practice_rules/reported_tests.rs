@@ -62,7 +62,6 @@ fn plan() -> Plan {
             group("telephony", udp(&[(5060, Service::Sip)])),
             group("web-admin", vec![PlannedPort::new(8443, Service::Https)]),
         ],
-        upnp: false,
     }
 }
 

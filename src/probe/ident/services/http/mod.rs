@@ -20,7 +20,8 @@ pub use crate::probe::ident::progress::ResponseProgress;
 use crate::probe::ident::text::{MAX_TEXT, clip, printable};
 
 pub(crate) mod conversation;
-use crate::api::HttpDetails;
+pub mod exchange;
+use crate::api::{ExchangeDetails, HttpDetails};
 
 /// The `Host` header value for a service at `addr` (IPv6 in brackets).
 pub fn host_header(addr: SocketAddr) -> String {
@@ -49,6 +50,8 @@ pub struct Response {
     pub title: Option<String>,
     /// The router or device admin interface the answer names, if any.
     pub admin_interface: Option<String>,
+    /// Exchange's web access, if the answer shows it ([`exchange`]).
+    pub exchange: Option<ExchangeDetails>,
 }
 
 impl From<Response> for HttpDetails {
@@ -58,7 +61,7 @@ impl From<Response> for HttpDetails {
             server: r.server,
             title: r.title,
             admin_interface: r.admin_interface,
-            exchange: None,
+            exchange: r.exchange,
         }
     }
 }
@@ -105,6 +108,16 @@ pub fn parse_response(buf: &[u8]) -> Option<Response> {
     }
     let head_end = ResponseProgress::body_start(buf).unwrap_or(buf.len());
     let head = &buf[line_end.min(head_end)..head_end];
+    let header = |name: &[u8]| {
+        head.split(|&b| b == b'\n').find_map(|l| {
+            let colon = l.iter().position(|&b| b == b':')?;
+            l[..colon]
+                .trim_ascii()
+                .eq_ignore_ascii_case(name)
+                .then(|| l[colon + 1..].trim_ascii())
+                .filter(|v| !v.is_empty())
+        })
+    };
     let server = head
         .split(|&b| b == b'\n')
         .filter_map(|l| {
@@ -115,6 +128,7 @@ pub fn parse_response(buf: &[u8]) -> Option<Response> {
                 .then(|| printable(&l[colon + 1..]))
         })
         .find(|s| !s.is_empty());
+    let exchange = exchange::recognise(header(b"x-owa-version"), header(b"location"));
     let body = &buf[head_end..];
     let title = title_of(body);
     let admin_interface = recognise_admin(title.as_deref(), server.as_deref(), body);
@@ -123,6 +137,7 @@ pub fn parse_response(buf: &[u8]) -> Option<Response> {
         server,
         title,
         admin_interface,
+        exchange,
     })
 }
 
@@ -251,6 +266,21 @@ mod tests {
             recognise_admin(None, Some("Speedport Smart 4"), b"").as_deref(),
             Some("Speedport")
         );
+    }
+
+    #[test]
+    fn outlook_on_the_web() {
+        let owa = b"HTTP/1.1 302 Found\r\nLocation: https://mail.praxis.example/owa/\r\nX-OWA-Version: 15.2.1748.10\r\nServer: Microsoft-IIS/10.0\r\n\r\n";
+        let details = HttpDetails::from(parse_response(owa).expect("http"));
+        let exchange = details.exchange.expect("exchange");
+        assert_eq!(exchange.build.as_deref(), Some("15.2.1748.10"));
+        assert_eq!(exchange.product.as_deref(), Some("Exchange Server 2019"));
+        assert_eq!(exchange.support, crate::api::ExchangeSupport::Ended);
+        let redirect = b"HTTP/1.1 302 Found\r\nlocation: /owa/\r\n\r\n";
+        assert!(parse_response(redirect).unwrap().exchange.is_some());
+        // Headers in the body do not count.
+        let body = b"HTTP/1.1 200 OK\r\n\r\nX-OWA-Version: 15.1.1.1\r\n";
+        assert_eq!(parse_response(body).unwrap().exchange, None);
     }
 
     #[test]
