@@ -313,8 +313,10 @@ xmlns:wscn="http://schemas.microsoft.com/windows/2006/08/wdp/scan">
 # ---------------------------------------------------------------- OWA
 
 class OwaHandler(http.server.BaseHTTPRequestHandler):
-    server_version = "Microsoft-IIS/10.0"
-    sys_version = ""
+    protocol_version = "HTTP/1.1"
+
+    def version_string(self):
+        return "Microsoft-IIS/10.0"
 
     def answer(self, body):
         host = self.headers.get("Host") or "mail.praxis.lab"
@@ -332,6 +334,8 @@ class OwaHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("X-Powered-By", "ASP.NET")
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(page)))
+        self.send_header("Connection", "close")
+        self.close_connection = True
         self.end_headers()
         if body:
             self.wfile.write(page)
