@@ -31,7 +31,7 @@
 #
 # What a daemon writes stays in the lab: configuration, pid files,
 # databases and logs live in the lab directory; a daemon that insists on a
-# packaged path (/run for avahi-daemon, rpcbind, kamailio; Samba's
+# packaged path (/run for chronyd, avahi-daemon, rpcbind; Samba's
 # directories for nmbd) gets a private mount namespace with a tmpfs or a
 # lab directory there. chronyd runs with -x (it never adjusts the clock,
 # which namespaces do not separate) and without CAP_SYS_TIME.
@@ -120,7 +120,9 @@ cmdport 0
 pidfile $d/chronyd.pid
 driftfile $d/drift
 EOF
-  service "$1" "chronyd-$1" setpriv --bounding-set=-sys_time --inh-caps=-sys_time \
+  # Its command socket would go to /run/chrony: a private /run instead.
+  service "$1" "chronyd-$1" "${PRIVATE_MOUNTS[@]}" /run:0755 -- \
+    setpriv --bounding-set=-sys_time --inh-caps=-sys_time \
     chronyd -x -d -u root -f "$d/chrony.conf"
 }
 
