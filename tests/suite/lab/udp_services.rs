@@ -21,6 +21,9 @@
 //!   state equals nmap's (the wire names are nmap's: `open`,
 //!   `open|filtered`, `closed`, `filtered`), the findings are exactly the
 //!   expected ones, and the details carry the known texts.
+//!
+//! And `udp_hosts_leave_nothing_behind`: the daemons' teardown, for a lab
+//! dropped by its owner and for a build that fails after `udpsvc`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
@@ -30,7 +33,10 @@ use portcheck::plan::{Plan, Transport};
 
 use super::clients::{attr, nmap_xml};
 use crate::support::browser::wire_name;
-use crate::support::lab::{Lab, in_ns, output_text};
+use crate::support::lab::{
+    self, Lab, await_ready, fresh_prefix, in_ns, namespaces_with_prefix, output_text, process_gone,
+    spawn_holder,
+};
 
 /// The UDP services' hosts of the lab.
 pub const VISITORS: [&str; 4] = ["udpsvc", "udpalt", "udpdrop", "udpreject"];
@@ -921,4 +927,112 @@ fn probe_details(visitor: &str, family: Family, report: &Report) -> Vec<String> 
         }
     }
     problems
+}
+
+/// The packaged directories of the UDP hosts' daemons: the lab must add,
+/// remove or change nothing there (each daemon keeps its files in the lab
+/// directory or in a private mount namespace).
+fn daemon_system_files() -> Vec<String> {
+    let dirs = [
+        "/var/lib/snmp",
+        "/run/chrony",
+        "/var/lib/chrony",
+        "/var/lib/ldap",
+        "/etc/ldap/slapd.d",
+        "/run/slapd",
+        "/run/kamailio",
+        "/run/avahi-daemon",
+        "/etc/avahi/services",
+        "/run/rpcbind",
+        "/run/dnsmasq",
+        "/var/lib/misc",
+        "/var/log/samba",
+        "/run/samba",
+        "/var/lib/samba",
+        "/var/cache/samba",
+    ];
+    let out = std::process::Command::new("find")
+        .args(dirs)
+        .args(["-printf", "%y %p\\n"])
+        .output()
+        .expect("find");
+    let mut files: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(String::from)
+        .collect();
+    files.sort();
+    files
+}
+
+/// Every namespace and process of lab `prefix` gone, and its directory.
+fn leftovers(prefix: &str, dir: &std::path::Path, pids: &[u32]) -> Vec<String> {
+    let mut left: Vec<String> = namespaces_with_prefix(prefix)
+        .into_iter()
+        .map(|n| format!("namespace {n}"))
+        .collect();
+    if dir.exists() {
+        left.push(format!("directory {}", dir.display()));
+    }
+    left.extend(
+        pids.iter()
+            .filter(|p| !process_gone(**p))
+            .map(|p| format!("process {p}")),
+    );
+    left
+}
+
+#[test]
+fn udp_hosts_leave_nothing_behind() {
+    let test = "udp_hosts_leave_nothing_behind";
+    if !crate::support::gate::gate(test, lab::ready()) {
+        return;
+    }
+    let _one = lab::serial();
+    let before = daemon_system_files();
+
+    let lab = Lab::start(&VISITORS);
+    let (prefix, dir, pids) = (lab.prefix.clone(), lab.dir.clone(), lab.pids());
+    // dnsmasq, chronyd, snmpd, nmbd, avahi-daemon, wsdd, rpcbind, slapd,
+    // kamailio (several), five stand-ins and the two probes.
+    assert!(
+        pids.len() >= 16,
+        "expected every daemon to run; got {pids:?}"
+    );
+    drop(lab);
+    let left = leftovers(&prefix, &dir, &pids);
+    assert!(left.is_empty(), "drop: left behind {left:?}");
+
+    // A build that fails once udpsvc's daemons run removes what it built.
+    let prefix = fresh_prefix();
+    let mut holder = spawn_holder(
+        &prefix,
+        &VISITORS,
+        &[("PORTCHECK_LAB_FAIL_AFTER", "udpsvc")],
+        std::process::Stdio::piped(),
+    );
+    assert!(
+        await_ready(&mut holder).is_none(),
+        "the failing build said READY"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = holder.try_wait().expect("try_wait") {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the failing build's holder did not exit within 60 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(!status.success(), "the failing build exited {status}");
+    let dir = std::env::temp_dir().join(format!("portcheck-lab-{prefix}"));
+    let left = leftovers(&prefix, &dir, &[]);
+    assert!(left.is_empty(), "failed build: left behind {left:?}");
+
+    assert_eq!(
+        before,
+        daemon_system_files(),
+        "the UDP hosts' daemons changed their packaged directories"
+    );
 }
