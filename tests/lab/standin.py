@@ -21,6 +21,10 @@ needs (tests/lab/udp.sh says why for each):
           Probes only on its multicast socket: a unicast Probe to the
           host's address (the only kind that reaches it from the internet)
           goes unanswered.
+  mssql   UDP 1434: answers the SQL Server resolution service's instance
+          list requests (CLNT_BCAST_EX 0x02, CLNT_UCAST_EX 0x03) with one
+          SQL Server Express instance. SQL Server's browser service has
+          no Linux package.
   owa     TCP (TLS): answers every request like Exchange's web access
           (Outlook on the web): `/` redirects to /owa/, every answer
           carries X-OWA-Version. No Exchange runs on Linux.
@@ -310,6 +314,19 @@ xmlns:wscn="http://schemas.microsoft.com/windows/2006/08/wdp/scan">
     return [reply.encode()]
 
 
+# ---------------------------------------------------------------- SQL Server resolution service
+
+MSSQL_INSTANCES = ("ServerName;PRAXIS-SQL;InstanceName;SQLEXPRESS;IsClustered;No;"
+                   "Version;15.0.2000.5;tcp;1433;;")
+
+
+def mssql_answer(data, _peer):
+    if data[:1] not in (b"\x02", b"\x03") or len(data) > 64:
+        return None
+    body = MSSQL_INSTANCES.encode("ascii")
+    return [b"\x05" + struct.pack("<H", len(body)) + body]
+
+
 # ---------------------------------------------------------------- OWA
 
 class OwaHandler(http.server.BaseHTTPRequestHandler):
@@ -371,7 +388,7 @@ def serve_owa(port, cert, key):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("service", choices=["ntp", "cldap", "mdns", "wsd", "owa"])
+    parser.add_argument("service", choices=["ntp", "cldap", "mdns", "wsd", "mssql", "owa"])
     parser.add_argument("--port", type=int)
     parser.add_argument("--cert")
     parser.add_argument("--key")
@@ -384,6 +401,8 @@ def main():
         serve_udp(args.port or 5353, mdns_answer)
     elif args.service == "wsd":
         serve_udp(args.port or 3702, wsd_answer)
+    elif args.service == "mssql":
+        serve_udp(args.port or 1434, mssql_answer)
     else:
         serve_owa(args.port or 8443, args.cert, args.key)
 

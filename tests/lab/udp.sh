@@ -18,7 +18,8 @@
 #        |-- udpalt    .59 :31::59  stand-ins: NTP with monlist 123, CLDAP
 #        |                          389/udp, mDNS answering off-link 5353,
 #        |                          WS-Discovery answering a unicast Probe
-#        |                          3702, Exchange web access (TLS) 8443
+#        |                          3702, SQL Server's resolution service
+#        |                          1434, Exchange web access (TLS) 8443
 #        |-- udpdrop   .60 :31::60  its firewall drops every UDP datagram
 #        `-- udpreject .61 :31::61  its firewall rejects UDP: ICMP port
 #                                   unreachable on the reflection and
@@ -323,12 +324,12 @@ build_udpalt() {
   udp_host udpalt 59
   certificate
   local s
-  for s in ntp cldap mdns wsd; do
+  for s in ntp cldap mdns wsd mssql; do
     service udpalt "standin-$s" "$PY" "$HERE/standin.py" "$s"
   done
   service udpalt standin-owa "$PY" "$HERE/standin.py" owa --port 8443 \
     --cert "$DIR/tls.crt" --key "$DIR/tls.key"
-  wait_udp udpalt 123 389 3702 5353
+  wait_udp udpalt 123 389 1434 3702 5353
   wait_listening udpalt 8443
   visitor udpalt udpalt 198.51.100.59 2001:db8:31::59
 }

@@ -4,7 +4,8 @@
 //! rpcbind, slapd and kamailio on `udpsvc`; stand-ins where no Debian
 //! package answers the way the check must see it (tests/lab/standin.py:
 //! NTP with `monlist`, CLDAP, mDNS answering off-link, WS-Discovery
-//! answering a unicast Probe, Exchange's web access) on `udpalt`; and two
+//! answering a unicast Probe, SQL Server's resolution service, Exchange's
+//! web access) on `udpalt`; and two
 //! hosts whose firewalls drop (`udpdrop`) or reject (`udpreject`) UDP.
 //!
 //! nmap is the oracle: `-sU -sV --version-intensity 0` (the version probes
@@ -53,6 +54,8 @@ const AD_HOST: &str = "dc1.praxis.lab";
 const MDNS_SERVICES: [&str; 3] = ["_smb._tcp.local", "_http._tcp.local", "_ipp._tcp.local"];
 const WSD_TYPES: &str = "wsdp:Device wprt:PrintDeviceType wscn:ScanDeviceType";
 const OWA_BUILD: &str = "15.2.1544.4";
+const SQL_INSTANCE: &str = "SQLEXPRESS";
+const SQL_VERSION: &str = "15.0.2000.5";
 /// The port of the Exchange stand-in (HTTPS): one of the practice plan's
 /// web ports.
 const OWA_PORT: u16 = 8443;
@@ -128,6 +131,7 @@ const EXPECT: [Expect; 4] = [
         udp: &[
             (123, OPEN, OPEN),
             (389, OPEN, OPEN),
+            (1434, OPEN, OPEN),
             (3702, SILENT, SILENT),
             (5353, OPEN, OPEN),
         ],
@@ -138,6 +142,7 @@ const EXPECT: [Expect; 4] = [
             "cldap-exposed",
             "mdns-exposed",
             "ws-discovery-exposed",
+            "mssql-browser-exposed",
             "exchange-exposed",
             "exchange-unsupported",
         ],
@@ -534,6 +539,13 @@ fn lab_details(
                 service(5353).contains("DNS-based service discovery"),
                 format!("5353 -sV {:?}", service(5353)),
             );
+            want(
+                service(1434).contains(&format!("Microsoft SQL Server {SQL_VERSION}")),
+                format!(
+                    "1434 -sV {:?}, expected SQL Server {SQL_VERSION}",
+                    service(1434)
+                ),
+            );
             let wsd = script(host, udp, 3702, "wsdd-discover");
             want(
                 wsd.contains("wprt:PrintDeviceType wscn:ScanDeviceType"),
@@ -891,6 +903,18 @@ fn probe_details(visitor: &str, family: Family, report: &Report) -> Vec<String> 
                         .all(|s| m.services.iter().any(|x| x == s))
                 }),
                 &format!("5353/udp: services {MDNS_SERVICES:?}"),
+                &d,
+            );
+            let d = udp(1434);
+            want(
+                d.reported.mssql_browser.as_ref().is_some_and(|m| {
+                    m.instances.iter().any(|i| {
+                        i.instance.as_deref() == Some(SQL_INSTANCE)
+                            && i.version.as_deref() == Some(SQL_VERSION)
+                            && i.tcp_port == Some(1433)
+                    })
+                }),
+                &format!("1434/udp: instance {SQL_INSTANCE} {SQL_VERSION} on 1433"),
                 &d,
             );
             let d = udp(3702);
