@@ -847,13 +847,13 @@ fn probe_details(visitor: &str, family: Family, report: &Report) -> Vec<String> 
                     &d,
                 );
             }
-            for d in [udp(111), tcp(111)] {
+            for (t, d) in [(UDP, udp(111)), (TCP, tcp(111))] {
                 want(
                     d.reported
                         .portmapper
                         .as_ref()
                         .is_some_and(|m| m.programs.iter().any(|p| p.program == 100000)),
-                    "111: rpcbind lists the portmapper (100000)",
+                    &format!("111/{t}: rpcbind lists the portmapper (100000)"),
                     &d,
                 );
             }
