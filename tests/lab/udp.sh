@@ -99,13 +99,18 @@ wait_udp() { # NAME PORT...
   done
 }
 
-# dnsmasq as an open resolver: recursion offered to anyone, every name
-# answered from local data (no upstream server, no system files).
+# dnsmasq as an open resolver: recursion offered to anyone, answered from
+# local data (no upstream server, no system files): the address and IPv6
+# address of every name, and the root zone's name servers (`. NS`, what
+# the probe asks, as a resolver answers it from its root hints; here one
+# of them, a.root-servers.net, in wire format).
+ROOT_NS_RDATA=01610c726f6f742d73657276657273036e657400
 dns_server() { # NAME ADDR4 ADDR6
   service "$1" "dnsmasq-$1" dnsmasq --keep-in-foreground --log-facility=- --conf-file=/dev/null \
     --user=root --group=root --pid-file="$DIR/dnsmasq-$1.pid" --no-resolv --no-hosts --no-poll \
     --bind-interfaces --listen-address="$2" --listen-address="$3" --port=53 \
-    --address="/#/$2" --address="/#/$3" --host-record="resolver.praxis.lab,$2,$3"
+    --address="/#/$2" --address="/#/$3" --host-record="resolver.praxis.lab,$2,$3" \
+    --dns-rr=".,2,$ROOT_NS_RDATA"
 }
 
 # chronyd serving its own clock at stratum 10 to anyone, never adjusting

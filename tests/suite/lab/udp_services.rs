@@ -811,11 +811,10 @@ fn probe_details(visitor: &str, family: Family, report: &Report) -> Vec<String> 
         "udpsvc" => {
             let d = udp(53);
             want(
-                d.reported
-                    .dns
-                    .as_ref()
-                    .is_some_and(|x| x.recursion_available),
-                "53/udp: dnsmasq offers recursion (RA)",
+                d.reported.dns.as_ref().is_some_and(|x| {
+                    x.recursion_available && x.rcode == "NOERROR" && x.answers >= 1
+                }),
+                "53/udp: dnsmasq offers recursion (RA) and answers (NOERROR)",
                 &d,
             );
             let d = udp(123);
