@@ -7,7 +7,10 @@ Prints one JSON line: ports compared, ports where the states are identical,
 the differences (each marked with its known explanation or "UNEXPLAINED"),
 and, when TRUTH is given ("443:open,445:open,441:closed,...,*:filtered"), how
 many ports each tool got right. The explained differences are the ones
-lab tests accept (see tests/suite/lab/clients.rs, explained_difference).
+lab tests accept (see tests/suite/lab/clients.rs, explained_difference, and
+tests/suite/lab/udp_services.rs, explained). Ports are matched by transport
+and number (111 and 389 can be in a plan over TCP and UDP); a report entry
+without `transport` is TCP.
 """
 
 import json
@@ -15,7 +18,11 @@ import sys
 import xml.etree.ElementTree as ET
 
 
-def explain(family, pc_state, pc_reason, nm_state, nm_reason, timeout_ms):
+def explain(family, transport, port, pc_state, pc_reason, nm_state, nm_reason, timeout_ms):
+    if (transport, port, pc_state, pc_reason, nm_state) == (
+        "udp", 3702, "open", "answered", "open|filtered"
+    ):
+        return "nmap has no WS-Discovery probe: -sU sends 3702 an empty datagram"
     if (
         family == "ipv6"
         and (pc_state, pc_reason) == ("filtered", "timeout")
@@ -33,7 +40,8 @@ def main():
     nmap = {}
     for port in root.iter("port"):
         state = port.find("state")
-        nmap[int(port.get("portid"))] = (state.get("state"), state.get("reason"))
+        key = (port.get("protocol", "tcp"), int(port.get("portid")))
+        nmap[key] = (state.get("state"), state.get("reason"))
     truth = {}
     if len(sys.argv) > 3:
         for item in sys.argv[3].split(","):
@@ -42,14 +50,17 @@ def main():
     family = report["target"]["family"]
     out = {"ports": 0, "same_state": 0, "differences": [], "pc_right": 0, "nmap_right": 0}
     for p in report["ports"] + report["control"]:
-        nm_state, nm_reason = nmap.get(p["port"], ("missing", "missing"))
+        transport = p.get("transport", "tcp")
+        nm_state, nm_reason = nmap.get((transport, p["port"]), ("missing", "missing"))
         out["ports"] += 1
         if p["state"] == nm_state:
             out["same_state"] += 1
         else:
-            why = explain(family, p["state"], p["reason"], nm_state, nm_reason, report["timeout_ms"])
+            why = explain(family, transport, p["port"], p["state"], p["reason"], nm_state,
+                          nm_reason, report["timeout_ms"])
+            name = p["port"] if transport == "tcp" else f'{p["port"]}/udp'
             out["differences"].append(
-                f'{p["port"]}: portcheck {p["state"]}/{p["reason"]}, nmap {nm_state}/{nm_reason}: '
+                f'{name}: portcheck {p["state"]}/{p["reason"]}, nmap {nm_state}/{nm_reason}: '
                 f'{why or "UNEXPLAINED"}'
             )
         if truth:

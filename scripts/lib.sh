@@ -224,6 +224,9 @@ setup_lab() {
   # The practice check's services (tests/lab/practice.sh).
   need_debs xrdp tigervnc-standalone-server tigervnc-tools mariadb-server postgresql vsftpd \
     openssh-server openssh-client inetutils-telnetd cups-daemon miniupnpd miniupnpd-nftables
+  # The UDP services' hosts (tests/lab/udp.sh); chrony rather than ntpsec
+  # because `chronyd -x` never touches the clock, which namespaces share.
+  need_debs dnsmasq chrony snmpd snmp samba avahi-daemon wsdd rpcbind slapd ldap-utils kamailio
 }
 
 # Build the page into dist/ (release profile for wasm, wasm-opt -Oz).

@@ -58,7 +58,8 @@
 #                       444, TLS 1.0 only on 448; a router login page (HTTP) on 440
 #
 # The practice check's hosts (remote, office, upnpwan, upnplan: real RDP,
-# VNC, database, FTP, SSH, Telnet, IPP and UPnP services) are in practice.sh.
+# VNC, database, FTP, SSH, Telnet, IPP and UPnP services) are in practice.sh,
+# the UDP services' hosts (udpsvc, udpalt, udpdrop, udpreject) in udp.sh.
 # Every namespace routes only the lab prefixes and has `unreachable default`
 # for IPv4 and IPv6. Link i joins inet and host i: 198.51.100.(8i+1)/29 and 2001:db8:i::1/64 on
 # the inet side, .(8i+2) and ::2 on the host side. Private addresses exist
@@ -842,6 +843,8 @@ build_crowdwan() {
 
 # shellcheck source=tests/lab/practice.sh
 source "$HERE/practice.sh"
+# shellcheck source=tests/lab/udp.sh
+source "$HERE/udp.sh"
 
 # ---------------------------------------------------------------- safety
 

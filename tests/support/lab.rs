@@ -45,6 +45,17 @@ const TOOLS: &[&str] = &[
     "krb5kdc",
     "kdb5_util",
     "kinit",
+    // The UDP services' hosts (tests/lab/udp.sh).
+    "dnsmasq",
+    "chronyd",
+    "snmpd",
+    "nmbd",
+    "nmblookup",
+    "avahi-daemon",
+    "wsdd",
+    "rpcbind",
+    "slapd",
+    "kamailio",
 ];
 
 /// Flags every lab probe gets: the lab scans one address many times, far

@@ -12,5 +12,6 @@ mod plugin;
 mod practice;
 mod record;
 mod teardown;
+mod udp_services;
 mod visitors;
 mod wan;
