@@ -364,10 +364,11 @@ mod sizes {
 
     /// Every detail of every protocol at once, each text at its longest:
     /// more than any real port carries (a port answers as one service); of
-    /// the reported services, the largest ([`reported_services`]).
+    /// the reported services and the UPnP answer, the largest
+    /// ([`reported_services`]).
     fn everything() -> PortDetails {
         let s = || Some(long());
-        PortDetails {
+        let tcp = PortDetails {
             smb: Some(SmbDetails {
                 dialects: ["2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"]
                     .map(Into::into)
@@ -443,15 +444,29 @@ mod sizes {
                     error_code: Some(0x82),
                 }),
             },
-            reported: largest(reported_services()),
+            reported: ReportedServiceDetails::default(),
+            upnp: None,
+            limit: Some(IdentLimit::Bytes),
+        };
+        // A UDP entry answers one question: the UPnP answer or one reported
+        // service, whichever is larger.
+        let upnp = PortDetails {
             upnp: Some(UpnpDetails {
                 server: s(),
                 location: s(),
                 st: s(),
                 usn: s(),
             }),
-            limit: Some(IdentLimit::Bytes),
-        }
+            ..tcp.clone()
+        };
+        let reported = PortDetails {
+            reported: largest(reported_services()),
+            ..tcp
+        };
+        [upnp, reported]
+            .into_iter()
+            .max_by_key(|d| serde_json::to_string(d).map_or(0, |j| j.len()))
+            .expect("two candidates")
     }
 
     /// Each reported service's details at their caps, one service per
