@@ -68,6 +68,28 @@ mod tests {
         }
     }
 
+    /// What the practice check sends over UDP, per entry and in all, as
+    /// `docs/security-model.md` states it: every question is small, and
+    /// the whole check's stays under 2 KiB (twice that if nothing answers
+    /// and every question is sent again).
+    #[test]
+    fn the_practice_checks_udp_questions_are_small_in_all() {
+        let plan = Plan::practice();
+        let mut total = 0;
+        for (_, _, entry) in plan.entries() {
+            if entry.transport != Transport::Udp {
+                continue;
+            }
+            let to = SocketAddr::from(([198, 51, 100, 7], entry.port));
+            let q = question(entry.expects, u32::MAX, to).expect("a question");
+            let bytes: usize = q.datagrams.iter().map(Vec::len).sum();
+            eprintln!("{}/udp {:?}: {bytes} bytes", entry.port, entry.expects);
+            total += bytes;
+        }
+        eprintln!("practice plan, UDP questions: {total} bytes");
+        assert!(total <= 2048, "{total}");
+    }
+
     /// The questions are small (none over 1 KiB, NTP's two the only pair),
     /// only SSDP and WS-Discovery take answers from other source ports, and
     /// TCP services have none.
