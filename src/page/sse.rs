@@ -18,8 +18,8 @@ use crate::api::bounds;
 use crate::plan::Transport;
 
 use crate::api::{
-    self, ErrorBody, GroupPorts, PortEvent, PortGroup, PortResult, PortState, Queued, Reason,
-    Report, Started, Target, Verdict,
+    self, ErrorBody, GroupPorts, PortDetails, PortEvent, PortGroup, PortResult, PortState, Queued,
+    Reason, Report, Started, Target, UpnpDetails, Verdict,
 };
 
 /// One dispatched event.
@@ -172,8 +172,8 @@ pub enum StreamMsg {
 }
 
 /// The page reads port results through these mirrors of the API types: the
-/// same JSON fields, but without `#[serde(flatten)]` and without per-port
-/// `details`, which the page does not show. Both cost much wasm code in the
+/// same JSON fields, but without `#[serde(flatten)]` and with only the one
+/// per-port detail the page shows (what a UPnP device said of itself). Both cost much wasm code in the
 /// deserializer, and the page's download budget is tight. The round-trip test
 /// below fails if a field the page reads is renamed in `api`.
 ///
@@ -195,6 +195,15 @@ struct WirePort {
     rtt_ms: Option<f64>,
     #[serde(default)]
     attempts: u8,
+    #[serde(default)]
+    details: Option<WireDetails>,
+}
+
+/// Of a port's details, the UPnP answer; the rest is skipped unread.
+#[derive(Deserialize)]
+struct WireDetails {
+    #[serde(default)]
+    upnp: Option<UpnpDetails>,
 }
 
 impl From<WirePort> for PortResult {
@@ -207,7 +216,12 @@ impl From<WirePort> for PortResult {
             reason: w.reason,
             rtt_ms: w.rtt_ms,
             attempts: w.attempts,
-            details: None,
+            details: w.details.and_then(|d| d.upnp).map(|upnp| {
+                Box::new(PortDetails {
+                    upnp: Some(upnp),
+                    ..PortDetails::default()
+                })
+            }),
         }
     }
 }
@@ -423,7 +437,29 @@ mod tests {
         let data = serde_json::to_string(&with_details).unwrap();
         assert_eq!(
             decode(&ev("port", &data)).unwrap(),
-            Some(StreamMsg::Port(event))
+            Some(StreamMsg::Port(event.clone()))
+        );
+        // What a UPnP device said is read, the rest of the details not.
+        let upnp = UpnpDetails {
+            server: Some("Linux UPnP/1.0 MiniUPnPd/2.3".into()),
+            location: Some("http://192.0.2.1:5000/rootDesc.xml".into()),
+            st: Some("upnp:rootdevice".into()),
+            usn: None,
+        };
+        with_details.result.details = Some(Box::new(PortDetails {
+            banner: Some("SSH-2.0-x".into()),
+            upnp: Some(upnp.clone()),
+            ..Default::default()
+        }));
+        let data = serde_json::to_string(&with_details).unwrap();
+        let mut read = event;
+        read.result.details = Some(Box::new(PortDetails {
+            upnp: Some(upnp),
+            ..Default::default()
+        }));
+        assert_eq!(
+            decode(&ev("port", &data)).unwrap(),
+            Some(StreamMsg::Port(read))
         );
     }
 
