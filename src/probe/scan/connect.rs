@@ -25,6 +25,7 @@ use tokio::sync::watch;
 
 use crate::api::{PortState, Reason};
 use crate::probe::ident::Opened;
+use crate::probe::ident::io::udp::receive_errors;
 use crate::probe::metrics::Held;
 
 /// What one connection attempt saw.
@@ -92,23 +93,8 @@ fn open_socket(addr: SocketAddr) -> io::Result<Socket> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
     socket.set_nonblocking(true)?;
     socket.set_linger(Some(Duration::ZERO))?;
-    let (level, name) = match addr {
-        SocketAddr::V4(_) => (libc::SOL_IP, libc::IP_RECVERR),
-        SocketAddr::V6(_) => (libc::SOL_IPV6, libc::IPV6_RECVERR),
-    };
-    let on: libc::c_int = 1;
-    // SAFETY: an int option on a valid socket; the length matches.
-    let rc = unsafe {
-        libc::setsockopt(
-            socket.as_raw_fd(),
-            level,
-            name,
-            (&raw const on).cast(),
-            libc::socklen_t::try_from(std::mem::size_of::<libc::c_int>()).unwrap_or(4),
-        )
-    };
     // Without it a refusal by ICMP reads as closed, as it always did.
-    let _ = rc;
+    let _ = receive_errors(&socket, addr);
     Ok(socket)
 }
 

@@ -181,6 +181,8 @@ impl Datagrams {
     }
 }
 
+pub(crate) use icmp::receive_errors;
+
 /// Reading ICMP errors from the socket's error queue (Linux).
 #[cfg(target_os = "linux")]
 mod icmp {
@@ -196,8 +198,9 @@ mod icmp {
     pub(super) use crate::probe::ident::io::icmp::is_pending_icmp;
 
     /// Turn on `IP_RECVERR` (`IPV6_RECVERR`): ICMP errors about what the
-    /// socket sends go to its error queue.
-    pub(super) fn receive_errors(socket: &UdpSocket, to: SocketAddr) -> io::Result<()> {
+    /// socket sends go to its error queue (a UDP socket here, the scan's
+    /// TCP sockets in `scan::connect`).
+    pub(crate) fn receive_errors(socket: &impl AsRawFd, to: SocketAddr) -> io::Result<()> {
         let (level, name) = match to {
             SocketAddr::V4(_) => (libc::SOL_IP, libc::IP_RECVERR),
             SocketAddr::V6(_) => (libc::SOL_IPV6, libc::IPV6_RECVERR),
@@ -292,7 +295,7 @@ mod icmp {
 
     use super::IcmpError;
 
-    pub(super) fn receive_errors(_: &UdpSocket, _: SocketAddr) -> io::Result<()> {
+    pub(crate) fn receive_errors<S>(_: &S, _: SocketAddr) -> io::Result<()> {
         Ok(())
     }
 
