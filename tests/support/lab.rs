@@ -404,6 +404,46 @@ pub fn output_text(out: &Output) -> String {
     )
 }
 
+/// Every file and directory below `dirs`, as `TYPE PATH` lines sorted (a
+/// missing directory adds none): compared before and after a lab, it shows
+/// what the lab's daemons added, removed or turned into something else in
+/// their packaged directories.
+pub fn files_below(dirs: &[&str]) -> Vec<String> {
+    let mut files = Vec::new();
+    for d in dirs {
+        if let Ok(out) = Command::new("find")
+            .args([d, "-printf", "%y %p\\n"])
+            .output()
+        {
+            files.extend(
+                String::from_utf8_lossy(&out.stdout)
+                    .lines()
+                    .map(String::from),
+            );
+        }
+    }
+    files.sort();
+    files
+}
+
+/// What a lab `prefix` left behind: its namespaces, its state directory
+/// `dir`, and which of its processes `pids` still live.
+pub fn leftovers(prefix: &str, dir: &std::path::Path, pids: &[u32]) -> Vec<String> {
+    let mut left: Vec<String> = namespaces_with_prefix(prefix)
+        .into_iter()
+        .map(|n| format!("namespace {n}"))
+        .collect();
+    if dir.exists() {
+        left.push(format!("directory {}", dir.display()));
+    }
+    left.extend(
+        pids.iter()
+            .filter(|p| !process_gone(**p))
+            .map(|p| format!("process {p}")),
+    );
+    left
+}
+
 pub fn namespaces_with_prefix(prefix: &str) -> Vec<String> {
     let out = Command::new("ip")
         .args(["netns", "list"])

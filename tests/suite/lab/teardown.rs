@@ -6,51 +6,19 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::gate;
-use crate::support::lab::{
-    self, Lab, await_ready, fresh_prefix, namespaces_with_prefix, pids_in, process_gone,
-    spawn_holder,
-};
-
-/// What a lab left behind: namespaces, its state directory, live processes.
-fn leftovers(prefix: &str, dir: &std::path::Path, pids: &[u32]) -> Vec<String> {
-    let mut left: Vec<String> = namespaces_with_prefix(prefix)
-        .into_iter()
-        .map(|n| format!("namespace {n}"))
-        .collect();
-    if dir.exists() {
-        left.push(format!("directory {}", dir.display()));
-    }
-    left.extend(
-        pids.iter()
-            .filter(|p| !process_gone(**p))
-            .map(|p| format!("process {p}")),
-    );
-    left
-}
+use crate::support::lab::{self, Lab, await_ready, fresh_prefix, leftovers, pids_in, spawn_holder};
 
 /// Every file below Samba's and MIT Kerberos' packaged directories: the
 /// lab's smbd and krb5kdc must not add any.
 fn system_files() -> Vec<String> {
-    let mut files = Vec::new();
-    for d in [
+    lab::files_below(&[
         "/var/log/samba",
         "/run/samba",
         "/var/lib/samba",
         "/var/cache/samba",
         "/etc/krb5kdc",
         "/var/lib/krb5kdc",
-    ] {
-        let out = Command::new("find").arg(d).output();
-        if let Ok(out) = out {
-            files.extend(
-                String::from_utf8_lossy(&out.stdout)
-                    .lines()
-                    .map(String::from),
-            );
-        }
-    }
-    files.sort();
-    files
+    ])
 }
 
 /// Start a holder for a lab with Samba and NAT, wait for READY, record what

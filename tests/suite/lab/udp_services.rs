@@ -35,8 +35,7 @@ use portcheck::plan::{Plan, Transport};
 use super::clients::{attr, nmap_xml};
 use crate::support::browser::wire_name;
 use crate::support::lab::{
-    self, Lab, await_ready, fresh_prefix, in_ns, namespaces_with_prefix, output_text, process_gone,
-    spawn_holder,
+    self, Lab, await_ready, fresh_prefix, in_ns, leftovers, output_text, spawn_holder,
 };
 
 /// The UDP services' hosts of the lab.
@@ -974,34 +973,7 @@ fn daemon_system_files() -> Vec<String> {
         "/var/lib/samba",
         "/var/cache/samba",
     ];
-    let out = std::process::Command::new("find")
-        .args(dirs)
-        .args(["-printf", "%y %p\\n"])
-        .output()
-        .expect("find");
-    let mut files: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(String::from)
-        .collect();
-    files.sort();
-    files
-}
-
-/// Every namespace and process of lab `prefix` gone, and its directory.
-fn leftovers(prefix: &str, dir: &std::path::Path, pids: &[u32]) -> Vec<String> {
-    let mut left: Vec<String> = namespaces_with_prefix(prefix)
-        .into_iter()
-        .map(|n| format!("namespace {n}"))
-        .collect();
-    if dir.exists() {
-        left.push(format!("directory {}", dir.display()));
-    }
-    left.extend(
-        pids.iter()
-            .filter(|p| !process_gone(**p))
-            .map(|p| format!("process {p}")),
-    );
-    left
+    lab::files_below(&dirs)
 }
 
 #[test]
