@@ -195,10 +195,18 @@ setup_web() {
 # The three engines the page's end-to-end tests run in (tests/support/browser.rs):
 # Chromium with chromedriver, Firefox ESR with geckodriver (not packaged in
 # Debian 12: built from crates.io), WebKitGTK with WebKitWebDriver (under Xvfb).
+# Each is installed only when missing, so a rerun installs nothing.
 setup_browser() {
   need_debs chromium chromium-driver firefox-esr webkit2gtk-driver xvfb locales
   setup_geckodriver
   setup_webkit_locale
+  note "browsers: Chromium $(deb_version chromium), Firefox ESR $(deb_version firefox-esr)" \
+    "with $(geckodriver --version 2>/dev/null | head -n 1), WebKitGTK $(deb_version webkit2gtk-driver)"
+}
+
+# The installed version of a Debian package.
+deb_version() {
+  dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "(not installed)"
 }
 
 setup_geckodriver() {

@@ -83,38 +83,6 @@ async fn one_24_filling_the_connections_does_not_keep_a_newcomer_out() {
     );
 }
 
-/// Run `test` on a thread of its own in a network namespace of its own
-/// (root): lo up, with `v6_addresses` on it, all gone when the thread ends.
-fn in_own_netns<F, Fut>(v6_addresses: Vec<String>, test: F)
-where
-    F: FnOnce() -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ()>,
-{
-    let run = std::thread::spawn(move || {
-        // SAFETY: unshare with a flag only changes this thread's namespace.
-        let rc = unsafe { libc::unshare(libc::CLONE_NEWNET) };
-        assert_eq!(rc, 0, "unshare: {}", std::io::Error::last_os_error());
-        let ip_cmd = |args: &[&str]| {
-            let ok = std::process::Command::new("ip")
-                .args(args)
-                .status()
-                .expect("run ip")
-                .success();
-            assert!(ok, "ip {args:?}");
-        };
-        ip_cmd(&["link", "set", "lo", "up"]);
-        for a in &v6_addresses {
-            ip_cmd(&["-6", "addr", "add", a, "dev", "lo", "nodad"]);
-        }
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime")
-            .block_on(test());
-    });
-    run.join().expect("the test in its namespace");
-}
-
 /// Many addresses of one IPv6 /64 against a visitor from another network.
 #[test]
 fn one_ipv6_64_cannot_take_the_connections() {
@@ -123,7 +91,7 @@ fn one_ipv6_64_cannot_take_the_connections() {
     }
     let mut addresses: Vec<String> = (1..=8).map(|h| format!("2001:db8:14a:1::{h}/64")).collect();
     addresses.push("2001:db8:14b::1/64".into());
-    in_own_netns(addresses, || async {
+    in_own_netns(&addresses, || async {
         let mut s = few_connections();
         s.listen = "[2001:db8:14b::1]:0".parse().unwrap();
         let server = TestServer::start(s).await;
@@ -163,7 +131,7 @@ fn slow_targets_cannot_hog_the_slots() {
     if !require_root("fairness::slow_targets_cannot_hog_the_slots") {
         return;
     }
-    in_own_netns(Vec::new(), || async {
+    in_own_netns(&[] as &[&str], || async {
         // Every attempt at a silent port waits 15 s, so the hogs' scans are
         // still running when the last of the 16 streams opens, however slow
         // a loaded machine is to open them (at the default 150 ms floor a

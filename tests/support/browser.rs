@@ -134,7 +134,20 @@ pub struct Options {
     pub hosts: Vec<(String, IpAddr)>,
     /// Further command-line arguments for the browser.
     pub args: Vec<String>,
+    /// The page and its origins are on documentation addresses
+    /// (198.51.100.0/24, 2001:db8::/32), which stand for the public
+    /// addresses of real visitors and operators: Chromium's local-network
+    /// access checks are off, as Chromium classes 2001:db8::/32 as a local
+    /// network and would block the page's fetch from a public-looking
+    /// origin to it (navigating there works). The other engines have no
+    /// such checks on.
+    pub documentation_addresses: bool,
 }
+
+/// What [`Options::documentation_addresses`] turns off in Chromium.
+const CHROMIUM_NO_LOCAL_NETWORK_CHECKS: &str = "--disable-features=LocalNetworkAccessChecks,\
+    BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,\
+    PrivateNetworkAccessRespectPreflightResults";
 
 /// A child process leading a process group of its own (its children stay
 /// in it); the whole group is killed and the leader reaped on drop. The
@@ -420,6 +433,9 @@ fn capabilities(
             rules.extend(options.resolver_rules.clone());
             if !rules.is_empty() {
                 args.push(format!("--host-resolver-rules={}", rules.join(",")));
+            }
+            if options.documentation_addresses {
+                args.push(CHROMIUM_NO_LOCAL_NETWORK_CHECKS.to_owned());
             }
             args.extend(options.args.iter().cloned());
             args.push(format!("--user-data-dir={}", profile.display()));

@@ -1,15 +1,16 @@
 //! The one test harness of the integration suite: the skip/CI gate, the
 //! probe (in this process or as the real binary, always on a port the kernel
 //! picked and read back), loopback listeners that look open or filtered,
-//! Server-Sent Events, a browser (Chromium, Firefox or WebKit) driven over
-//! WebDriver with axe-core, a relay that slows answers down, and the
-//! network lab. Test modules import what they need from here and nowhere
+//! Server-Sent Events, a network namespace of a test's own, a browser
+//! (Chromium, Firefox or WebKit) driven over WebDriver with axe-core, a
+//! relay that slows answers down, and the network lab. Test modules import what they need from here and nowhere
 //! else, so a helper exists once.
 #![allow(dead_code)] // Each test module uses a different part.
 
 pub mod browser;
 pub mod gate;
 pub mod lab;
+pub mod netns;
 pub mod ports;
 pub mod probe;
 pub mod relay;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use gate::{gate, is_root, require_root};
+pub use netns::in_own_netns;
 pub use ports::{filtered_port, open_ports};
 pub use probe::{
     ProbeProcess, TestServer, client_from, default_settings, forged_forwarding, settings,

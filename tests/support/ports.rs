@@ -23,6 +23,35 @@ pub async fn open_ports(addr: &str, ports: &[u16]) -> OpenPorts {
     OpenPorts { _listeners: v }
 }
 
+/// Listeners on `addrs` that accept every connection and close it at once
+/// (open ports that say nothing), while they and the current runtime live.
+pub struct AcceptingPorts {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for AcceptingPorts {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+pub async fn accepting_ports(addrs: &[(&str, u16)]) -> AcceptingPorts {
+    let mut tasks = Vec::new();
+    for &(host, port) in addrs {
+        let l = TcpListener::bind(SocketAddr::new(ip(host), port))
+            .await
+            .unwrap_or_else(|e| panic!("bind {host}:{port}: {e}"));
+        tasks.push(tokio::spawn(async move {
+            while let Ok((conn, _)) = l.accept().await {
+                drop(conn);
+            }
+        }));
+    }
+    AcceptingPorts { tasks }
+}
+
 /// A port that looks filtered: a listener with a full accept queue, so the
 /// kernel drops further SYNs without answering, as a firewall's drop does.
 pub struct FilteredPort {

@@ -80,14 +80,8 @@ fn dual_stack_lab_visitor_sees_both_families_on_the_page() {
 
     let options = Options {
         resolver_rules: Some(rules),
-        // The lab's addresses are documentation prefixes. With Chromium's
-        // local-network access checks on, the page's fetch to the lab's IPv6
-        // origin fails ("Failed to fetch") while navigating to it works:
-        // Chromium does not treat 2001:db8::/32 like the public addresses
-        // real visitors have. The checks are off for this lab only.
-        args: vec![
-            "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults".into(),
-        ],
+        // The lab's addresses are documentation prefixes.
+        documentation_addresses: true,
         ..Options::default()
     };
     // Chromium and its driver start inside the visitor's namespace.
