@@ -109,7 +109,8 @@ pub(crate) struct Texts {
     pub footer: &'static str,
     /// The result page the probe renders (no script): a form post that
     /// was not the page's consent form, how to print, what the language
-    /// link does, and the router list's hint.
+    /// link does (in the other language, as the link's text), and the
+    /// router list's hint.
     pub form_invalid: &'static str,
     pub print_hint: &'static str,
     pub lang_link_note: &'static str,
@@ -223,7 +224,7 @@ const DE: Texts = Texts {
     footer: "Keine Cookies, keine Statistik, keine Inhalte von anderen Anbietern. Ihre Adresse wird nicht gespeichert.",
     form_invalid: "Die Anfrage war nicht das Einverständnis-Formular dieser Seite. Bitte starten Sie die Prüfung auf der Startseite.",
     print_hint: "Zum Drucken oder Speichern als PDF nutzen Sie die Druckfunktion Ihres Browsers (Strg+P); gedruckt wird der Bericht ohne Anleitung.",
-    lang_link_note: "Startet eine neue Prüfung auf Englisch",
+    lang_link_note: "(starts a new check)",
     router_pick: "Öffnen Sie Ihren Router, dann erscheinen die Schritte dafür.",
     help_label: "Hilfe bei der Behebung:",
     offered_by: "Ein Angebot von",
@@ -334,7 +335,7 @@ const EN: Texts = Texts {
     footer: "No cookies, no statistics, no content from other providers. Your address is not stored.",
     form_invalid: "The request was not this page's consent form. Please start the check on the start page.",
     print_hint: "To print or save as PDF, use your browser's print function (Ctrl+P); the report prints without the guide.",
-    lang_link_note: "Starts a new check in German",
+    lang_link_note: "(startet eine neue Prüfung)",
     router_pick: "Open your router to see its steps.",
     help_label: "Help with the fix:",
     offered_by: "Offered by",

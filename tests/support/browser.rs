@@ -122,9 +122,26 @@ pub fn ready() -> Result<(), String> {
     Engine::current().installed()
 }
 
+/// What of a page's code the browser runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scripts {
+    /// JavaScript and WebAssembly, as browsers ship.
+    #[default]
+    All,
+    /// JavaScript without WebAssembly, as under Edge's "JavaScript JIT"
+    /// policy: Chromium's `--js-flags=--jitless`, Firefox's
+    /// `javascript.options.wasm` off.
+    NoWasm,
+    /// No JavaScript at all: Chromium's `--blink-settings=scriptEnabled=false`,
+    /// Firefox's `javascript.enabled` off.
+    None,
+}
+
 /// How to start the browser beyond the common settings.
 #[derive(Default)]
 pub struct Options {
+    /// Whether the browser runs JavaScript and WebAssembly.
+    pub scripts: Scripts,
     /// Chromium's `--host-resolver-rules` as given (Chromium only; the
     /// lab's tests use it).
     pub resolver_rules: Option<String>,
@@ -421,6 +438,11 @@ fn capabilities(
             if !rules.is_empty() {
                 args.push(format!("--host-resolver-rules={}", rules.join(",")));
             }
+            match options.scripts {
+                Scripts::All => {}
+                Scripts::NoWasm => args.push("--js-flags=--jitless".to_owned()),
+                Scripts::None => args.push("--blink-settings=scriptEnabled=false".to_owned()),
+            }
             args.extend(options.args.iter().cloned());
             args.push(format!("--user-data-dir={}", profile.display()));
             json!({ "goog:chromeOptions": { "binary": CHROMIUM, "args": args } })
@@ -441,10 +463,17 @@ fn capabilities(
                 firefox_profile.display().to_string(),
             ];
             args.extend(options.args.iter().cloned());
+            let (javascript, wasm) = match options.scripts {
+                Scripts::All => (true, true),
+                Scripts::NoWasm => (true, false),
+                Scripts::None => (false, false),
+            };
             json!({ "browserName": "firefox", "moz:firefoxOptions": {
                 "binary": FIREFOX,
                 "args": args,
                 "prefs": {
+                    "javascript.enabled": javascript,
+                    "javascript.options.wasm": wasm,
                     "intl.accept_languages": "de-DE, de",
                     // Lets the test read the clipboard back without the
                     // paste prompt a visitor would see.
@@ -461,6 +490,11 @@ fn capabilities(
             assert!(
                 options.resolver_rules.is_none(),
                 "resolver rules are Chromium's"
+            );
+            assert_eq!(
+                options.scripts,
+                Scripts::All,
+                "switching scripts off is not wired up for WebKitGTK"
             );
             let mut args = vec![
                 "--automation".to_owned(),

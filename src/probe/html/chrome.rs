@@ -74,19 +74,27 @@ pub(crate) fn consent_form(
 pub(crate) fn chrome(view: &View<'_>, plan: &Plan, main: &str, restart: bool) -> String {
     let (lang, t) = (view.lang, texts(view.lang));
     let other = lang.other();
-    let label = if restart {
-        t.lang_link_note
+    // The link's name starts with its visible text (WCAG 2.5.3); on a
+    // result page it adds, unseen, that it starts over.
+    let link = if restart {
+        format!(
+            "<a class=\"lang-switch\" id=\"lang-link\" href=\"{}\" lang=\"{}\" hreflang=\"{}\">{} <span class=\"visually-hidden\">{}</span></a>",
+            Esc(&view.href_in(other)),
+            other.code(),
+            other.code(),
+            Esc(t.lang_switch),
+            Esc(t.lang_link_note),
+        )
     } else {
-        t.lang_switch_label
+        format!(
+            "<a class=\"lang-switch\" id=\"lang-link\" href=\"{}\" lang=\"{}\" hreflang=\"{}\" aria-label=\"{}\">{}</a>",
+            Esc(&view.href_in(other)),
+            other.code(),
+            other.code(),
+            Esc(t.lang_switch_label),
+            Esc(t.lang_switch),
+        )
     };
-    let link = format!(
-        "<a class=\"lang-switch\" id=\"lang-link\" href=\"{}\" lang=\"{}\" hreflang=\"{}\" aria-label=\"{}\">{}</a>",
-        Esc(&view.href_in(other)),
-        other.code(),
-        other.code(),
-        Esc(label),
-        Esc(t.lang_switch),
-    );
     let name = title(plan);
     let mut out = String::new();
     let _ = write!(
@@ -97,7 +105,7 @@ pub(crate) fn chrome(view: &View<'_>, plan: &Plan, main: &str, restart: bool) ->
     if view.embed {
         let _ = write!(
             out,
-            "<div class=\"embed-bar no-print\"><h1 class=\"embed-title\">{}</h1>{link}</div>",
+            "<header class=\"embed-bar no-print\"><h1 class=\"embed-title\">{}</h1>{link}</header>",
             Esc(&name)
         );
     } else {

@@ -273,7 +273,7 @@ fn the_embed_view_has_no_chrome_and_keeps_its_query() {
     assert!(form.starts_with("<div id=\"static-page\" class=\"page embedded\">"));
     assert!(!form.contains("masthead"));
     assert!(!form.contains("footer"));
-    assert!(form.contains("class=\"embed-bar no-print\""));
+    assert!(form.contains("<header class=\"embed-bar no-print\">"));
     assert!(
         form.contains("href=\"?origin=https%3A%2F%2Fverband.example&amp;lang=en\""),
         "{form}"

@@ -32,6 +32,10 @@ pub(crate) const NONCE_PLACEHOLDER: &str = "{{__TRUNK NONCE__}}";
 /// (in the visitor's language), which the app replaces when it starts.
 pub(crate) const START_PLACEHOLDER: &str = "{{PORTCHECK START}}";
 
+/// `www/index.html`'s placeholder for the language of `<html lang>`, the
+/// form's language (the app sets it again when it starts).
+pub(crate) const LANG_PLACEHOLDER: &str = "{{PORTCHECK LANG}}";
+
 /// A content encoding the client accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Encoding {
@@ -280,13 +284,15 @@ impl Assets {
         self.files.get(path)
     }
 
-    /// `index.html` with `nonce` in place of Trunk's placeholder and
-    /// `start` (the consent form) in place of [`START_PLACEHOLDER`].
-    pub(crate) fn index(&self, nonce: &str, start: &str) -> Option<String> {
+    /// `index.html` with `nonce` in place of Trunk's placeholder, `lang`
+    /// (a language code) in place of [`LANG_PLACEHOLDER`] and `start` (the
+    /// consent form) in place of [`START_PLACEHOLDER`].
+    pub(crate) fn index(&self, nonce: &str, lang: &str, start: &str) -> Option<String> {
         let asset = self.files.get("/index.html")?;
         let html = std::str::from_utf8(&asset.body).ok()?;
         Some(
             html.replace(NONCE_PLACEHOLDER, nonce)
+                .replace(LANG_PLACEHOLDER, lang)
                 .replace(START_PLACEHOLDER, start),
         )
     }
@@ -448,15 +454,17 @@ mod tests {
 
     #[test]
     fn index_gets_the_nonce() {
-        let html = format!("<script nonce=\"{NONCE_PLACEHOLDER}\">x</script>{START_PLACEHOLDER}");
+        let html = format!(
+            "<html lang=\"{LANG_PLACEHOLDER}\"><script nonce=\"{NONCE_PLACEHOLDER}\">x</script>{START_PLACEHOLDER}"
+        );
         let assets = Assets::from_files([("index.html".to_owned(), html.into_bytes())]);
         let n = new_nonce();
         assert_eq!(n.len(), 32);
         assert_ne!(n, new_nonce());
         assert_eq!(
-            assets.index(&n, "<form></form>").unwrap(),
-            format!("<script nonce=\"{n}\">x</script><form></form>")
+            assets.index(&n, "en", "<form></form>").unwrap(),
+            format!("<html lang=\"en\"><script nonce=\"{n}\">x</script><form></form>")
         );
-        assert!(Assets::default().index(&n, "").is_none());
+        assert!(Assets::default().index(&n, "de", "").is_none());
     }
 }

@@ -171,7 +171,7 @@ pub(crate) async fn serve(State(page): State<Page>, req: Request) -> Response {
 fn index(page: &Page, view: &View<'_>) -> Response {
     let nonce = new_nonce();
     let start = html::start_chrome(view, &Plan::standard());
-    let Some(html) = page.0.assets.index(&nonce, &start) else {
+    let Some(html) = page.0.assets.index(&nonce, view.lang.code(), &start) else {
         return (
             StatusCode::NOT_FOUND,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

@@ -12,7 +12,7 @@ use super::{ProbeAnswer, ask, ask_with, state};
 use crate::api::Report;
 use crate::probe::state::ProbeState;
 use crate::probe::www::Page;
-use crate::probe::www::assets::{Assets, NONCE_PLACEHOLDER, START_PLACEHOLDER};
+use crate::probe::www::assets::{Assets, LANG_PLACEHOLDER, NONCE_PLACEHOLDER, START_PLACEHOLDER};
 use crate::texts::Lang;
 use crate::texts::page_texts::texts;
 use crate::texts::words::marks::wire_name;
@@ -27,7 +27,7 @@ fn probe(adjust: impl FnOnce(&mut crate::probe::config::Settings)) -> Arc<ProbeS
         adjust(s);
     });
     let index = format!(
-        "<!doctype html><html><head><script type=\"module\" nonce=\"{NONCE_PLACEHOLDER}\">x</script></head><body>{START_PLACEHOLDER}</body></html>"
+        "<!doctype html><html lang=\"{LANG_PLACEHOLDER}\"><head><script type=\"module\" nonce=\"{NONCE_PLACEHOLDER}\">x</script></head><body>{START_PLACEHOLDER}</body></html>"
     );
     let files = [
         ("index.html".to_owned(), index.into_bytes()),
@@ -254,6 +254,8 @@ async fn the_page_carries_the_form_in_the_requests_language() {
     )
     .await;
     assert!(en.body.contains(texts(Lang::En).consent_button));
+    assert!(en.body.contains("<html lang=\"en\">"));
+    assert!(de.body.contains("<html lang=\"de\">"));
     assert_eq!(en.header("vary"), Some("accept-language"));
     let asked = ask(
         &st,
