@@ -60,7 +60,8 @@ pub(crate) fn choose(query_lang: Option<&str>, browser_languages: &[String]) -> 
 }
 
 /// The items of an `Accept` or `Accept-Language` list with their quality (`q`, 1 when absent; 0 for an unreadable one).
-#[cfg(not(target_arch = "wasm32"))]
+// The probe's (native); the page reads the browser's list (`choose`).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(crate) fn ranked(list: &str) -> impl Iterator<Item = (&str, f32)> {
     list.split(',').filter_map(|item| {
         let mut parts = item.split(';');
@@ -79,7 +80,7 @@ pub(crate) fn ranked(list: &str) -> impl Iterator<Item = (&str, f32)> {
 
 /// The first language of an `Accept-Language` list (by quality, then
 /// order) that the texts exist in; German when none does.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(crate) fn from_accept_language(list: &str) -> Lang {
     let mut best: Option<(Lang, f32)> = None;
     for (tag, q) in ranked(list) {
@@ -96,7 +97,7 @@ pub(crate) fn from_accept_language(list: &str) -> Lang {
 /// The language of a page the probe renders: a valid `?lang=` value wins,
 /// then the request's `Accept-Language`, German by default (the page's
 /// [`choose`] reads the browser's list the same way).
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(crate) fn for_request(query_lang: Option<&str>, accept_language: &str) -> Lang {
     query_lang
         .and_then(Lang::from_tag)
