@@ -13,7 +13,9 @@
 //!    consent given; anything else is 400 with what was wrong;
 //! 3. the same admission as `GET /api/v1/scan` (the requester's own
 //!    address, the rate limit, the scan slots and their queue), the same
-//!    scan task ([`api::spawn_scan`]);
+//!    scan task ([`api::spawn_scan`]); the answer waits for the scan, which
+//!    fits in the connection's lifetime as the JSON report's does (the
+//!    queue waits at most half of it, `ProbeState::queue_limit`);
 //! 4. no cookie, nothing kept: the page holds the result, and "check
 //!    again" is the same form once more.
 //!
