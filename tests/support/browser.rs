@@ -137,6 +137,16 @@ pub enum Scripts {
     None,
 }
 
+/// Whether this run's engine can be started with `scripts`: WebKitGTK has
+/// no setting for WebAssembly alone (JavaScriptCore's `JSC_useWebAssembly`
+/// in the driver's environment does not reach MiniBrowser's pages).
+pub fn can_run(scripts: Scripts) -> Result<(), String> {
+    if Engine::current() == Engine::Webkit && scripts == Scripts::NoWasm {
+        return Err("WebKitGTK cannot switch off WebAssembly alone".to_owned());
+    }
+    Ok(())
+}
+
 /// How to start the browser beyond the common settings.
 #[derive(Default)]
 pub struct Options {
@@ -491,16 +501,17 @@ fn capabilities(
                 options.resolver_rules.is_none(),
                 "resolver rules are Chromium's"
             );
-            assert_eq!(
-                options.scripts,
-                Scripts::All,
-                "switching scripts off is not wired up for WebKitGTK"
-            );
             let mut args = vec![
                 "--automation".to_owned(),
                 // The clipboard readable from the page, without a prompt.
                 "--javascript-can-access-clipboard=true".to_owned(),
             ];
+            // MiniBrowser takes every WebKitSettings property as an option.
+            match options.scripts {
+                Scripts::All => {}
+                Scripts::NoWasm => panic!("{}", can_run(Scripts::NoWasm).unwrap_err()),
+                Scripts::None => args.push("--enable-javascript=false".to_owned()),
+            }
             args.extend(options.args.iter().cloned());
             json!({ "webkitgtk:browserOptions": { "binary": MINIBROWSER, "args": args } })
         }

@@ -29,9 +29,9 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::support::browser::{
-    Options, Scripts, WAIT, assert_axe_clean, js, wait_js, with_browser,
+    Options, Scripts, WAIT, assert_axe_clean, can_run, js, wait_js, with_browser,
 };
-use crate::support::{ProbeProcess, get_json};
+use crate::support::{ProbeProcess, gate, get_json};
 
 use super::page::{prepare, probe};
 
@@ -42,6 +42,17 @@ const FINDINGS: [&str; 4] = [
     "https-exposed",
     "http-exposed",
 ];
+
+/// `page::prepare`, for an engine that can run without `scripts`.
+async fn prepare_without(
+    test: &str,
+    scripts: Scripts,
+) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+    if !gate::gate(test, can_run(scripts)) {
+        return None;
+    }
+    prepare(test).await
+}
 
 fn scripts(scripts: Scripts) -> Options {
     Options {
@@ -189,7 +200,12 @@ async fn both_languages(c: &Client, probe: &ProbeProcess, axe: bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn without_webassembly_the_form_gets_the_whole_result() {
-    let Some(_one) = prepare("without_webassembly_the_form_gets_the_whole_result").await else {
+    let Some(_one) = prepare_without(
+        "without_webassembly_the_form_gets_the_whole_result",
+        Scripts::NoWasm,
+    )
+    .await
+    else {
         return;
     };
     let probe = probe(&["--rate-burst", "1000"]);
@@ -284,7 +300,11 @@ fn serve_page(listener: TcpListener, body: String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
 async fn the_embed_view_without_webassembly_checks_inside_its_iframe() {
-    let Some(_one) = prepare("the_embed_view_without_webassembly_checks_inside_its_iframe").await
+    let Some(_one) = prepare_without(
+        "the_embed_view_without_webassembly_checks_inside_its_iframe",
+        Scripts::NoWasm,
+    )
+    .await
     else {
         return;
     };
