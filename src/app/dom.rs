@@ -118,6 +118,16 @@ pub(super) fn post_height(origin: &str, height: u32) {
     let _ = parent.post_message(&outer, origin);
 }
 
+/// Removes the element with `id`, if there is one.
+pub(super) fn remove_by_id(id: &str) {
+    if let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        el.remove();
+    }
+}
+
 /// Moves keyboard focus to the element with `id`, if there is one.
 pub(super) fn focus_by_id(id: &str) {
     if let Some(el) = window()

@@ -16,6 +16,7 @@ use yew::prelude::*;
 use crate::page::embed::{is_embed_path, parent_origin};
 use crate::page::state::{Action, PageState};
 use crate::texts::lang::choose;
+use crate::texts::words::marks::STATIC_PAGE_ID;
 use crate::texts::words::title;
 use store::{Ctx, Store};
 
@@ -87,7 +88,10 @@ pub fn app(props: &AppProps) -> Html {
     }
 }
 
-/// Mount the page into the document body.
+/// Mount the page into the document body, in place of the consent form
+/// the probe wrote for browsers that cannot run the app: from here on the
+/// app's own start view asks for consent and shows the check live.
 pub fn start() {
+    dom::remove_by_id(STATIC_PAGE_ID);
     yew::Renderer::<App>::with_props(AppProps::from_location()).render();
 }

@@ -1,9 +1,8 @@
 //! The page's logic that is not DOM: one check's model and where a run of
 //! checks is, the page's state machine, the opt-in practice check after
 //! the main result, the run's summary for the IT service provider, the
-//! Server-Sent Events parser, both address families' origins, the embed
-//! view's side of the iframe protocol and the marks (wire names, icons) the
-//! DOM carries. Its words come from `crate::texts`.
+//! Server-Sent Events parser, both address families' origins, and the embed
+//! view's side of the iframe protocol. Its words come from `crate::texts`.
 //!
 //! It compiles natively as well as for wasm32, so plain `cargo test` walks
 //! whole checks through the reducer and checks that the stream parser copes
@@ -25,8 +24,6 @@ pub mod state;
 // Used only by the components (wasm32); natively they exist for their tests.
 #[cfg(any(target_arch = "wasm32", test))]
 pub(crate) mod embed;
-#[cfg(any(target_arch = "wasm32", test))]
-pub(crate) mod marks;
 #[cfg(any(target_arch = "wasm32", test))]
 pub(crate) mod origins;
 #[cfg(any(target_arch = "wasm32", test))]

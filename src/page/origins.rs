@@ -9,8 +9,6 @@
 //! check reaches only this computer, not the file server.
 
 use crate::api::{Family, SiteInfo};
-use crate::texts::Lang;
-use crate::texts::page_texts::texts;
 
 /// Where the scan stream lives on each origin.
 pub(crate) const STREAM_PATH: &str = "/api/v1/scan/stream";
@@ -38,21 +36,12 @@ pub(crate) fn stream_url(origin: &str) -> String {
     format!("{}{STREAM_PATH}", origin.trim_end_matches('/'))
 }
 
-/// What a result over `family` cannot tell, in plain words; `beside`: shown
-/// beside the other family's result, so it speaks of "the IPv4 result".
-pub(crate) fn family_limit(family: Family, beside: bool, lang: Lang) -> &'static str {
-    let t = texts(lang);
-    match (family, beside) {
-        (Family::Ipv4, true) => t.dual_limit_ipv4,
-        (Family::Ipv6, true) => t.dual_limit_ipv6,
-        (Family::Ipv4, false) => t.limit_cgnat,
-        (Family::Ipv6, false) => t.limit_ipv6,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::texts::Lang;
+    use crate::texts::page_texts::texts;
+    use crate::texts::words::family_limit;
 
     #[test]
     fn both_origins_are_needed_for_a_dual_check() {

@@ -5,9 +5,9 @@
 //! text the probe and the terminal client give.
 
 use super::check::{Check, Status};
-use super::origins::family_limit;
 use crate::texts::Lang;
 use crate::texts::summary::report_summary;
+use crate::texts::words::family_limit;
 use crate::texts::words::family_name;
 
 /// The summary of the run's checks: the report of a check that stands

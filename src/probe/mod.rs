@@ -4,6 +4,8 @@
 //! - [`routes`]: every route as one router: the API, its text answer and
 //!   the origin guard.
 //! - [`www`]: the built page, its files and headers.
+//! - [`html`]: the consent form and the result page as HTML the probe
+//!   writes, for browsers without WebAssembly or JavaScript.
 //! - [`error`]: the API's one error type and its JSON.
 //! - [`metrics`]: Prometheus metrics, aggregate only.
 //! - [`shutdown`]: stop taking work, let running work finish.
@@ -21,6 +23,7 @@
 pub mod admission;
 pub mod config;
 mod error;
+mod html;
 pub mod ident;
 mod metrics;
 mod routes;

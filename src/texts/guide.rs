@@ -55,7 +55,6 @@ pub enum Router {
 
 impl Router {
     /// Every router, in the order the page lists them.
-    #[cfg(any(target_arch = "wasm32", test))]
     pub const ALL: [Router; 7] = [
         Router::DigiboxPremium,
         Router::DigiboxStandard,
@@ -137,20 +136,17 @@ pub fn router_guide(router: Router, lang: Lang) -> Guide {
 }
 
 /// The steps for the server behind the router.
-#[cfg(any(target_arch = "wasm32", test))]
 pub(crate) fn server_guide(lang: Lang) -> Guide {
     load(lang, "server")
 }
 
 /// The router steps after the practice check: remove the forwardings,
 /// turn UPnP off, VPN instead of forwarding.
-#[cfg(any(target_arch = "wasm32", test))]
 pub(crate) fn practice_guide(lang: Lang) -> Guide {
     load(lang, "practice")
 }
 
 /// What to do if data may have been exposed.
-#[cfg(any(target_arch = "wasm32", test))]
 pub(crate) fn breach_guide(lang: Lang) -> Guide {
     load(lang, "breach")
 }

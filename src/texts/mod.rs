@@ -20,9 +20,6 @@ pub mod failure;
 pub mod guide;
 pub(crate) mod lang;
 pub(crate) mod page_texts;
-// The practice check's texts: only the page (wasm32) shows them; natively they
-// exist for their tests.
-#[cfg(any(target_arch = "wasm32", test))]
 pub(crate) mod practice_texts;
 pub(crate) mod reports;
 pub(crate) mod summary;

@@ -107,7 +107,14 @@ pub(crate) struct Texts {
     pub wait_until_retry: &'static str,
 
     pub footer: &'static str,
-    pub noscript: &'static str,
+    /// The result page the probe renders (no script): a form post that
+    /// was not the page's consent form, how to print, what the language
+    /// link does (in the other language, as the link's text), and the
+    /// router list's hint.
+    pub form_invalid: &'static str,
+    pub print_hint: &'static str,
+    pub lang_link_note: &'static str,
+    pub router_pick: &'static str,
     pub help_label: &'static str,
     pub offered_by: &'static str,
 }
@@ -215,7 +222,10 @@ const DE: Texts = Texts {
     wait_until_retry: "Sie können gleich wieder prüfen.",
 
     footer: "Keine Cookies, keine Statistik, keine Inhalte von anderen Anbietern. Ihre Adresse wird nicht gespeichert.",
-    noscript: "Diese Seite braucht JavaScript, um die Prüfung zu starten.",
+    form_invalid: "Die Anfrage war nicht das Einverständnis-Formular dieser Seite. Bitte starten Sie die Prüfung auf der Startseite.",
+    print_hint: "Zum Drucken oder Speichern als PDF nutzen Sie die Druckfunktion Ihres Browsers (Strg+P); gedruckt wird der Bericht ohne Anleitung.",
+    lang_link_note: "(starts a new check)",
+    router_pick: "Öffnen Sie Ihren Router, dann erscheinen die Schritte dafür.",
     help_label: "Hilfe bei der Behebung:",
     offered_by: "Ein Angebot von",
 };
@@ -323,7 +333,10 @@ const EN: Texts = Texts {
     wait_until_retry: "You can check again in a moment.",
 
     footer: "No cookies, no statistics, no content from other providers. Your address is not stored.",
-    noscript: "This page needs JavaScript to run the check.",
+    form_invalid: "The request was not this page's consent form. Please start the check on the start page.",
+    print_hint: "To print or save as PDF, use your browser's print function (Ctrl+P); the report prints without the guide.",
+    lang_link_note: "(startet eine neue Prüfung)",
+    router_pick: "Open your router to see its steps.",
     help_label: "Help with the fix:",
     offered_by: "Offered by",
 };

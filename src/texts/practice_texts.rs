@@ -6,6 +6,9 @@ use crate::texts::Lang;
 use crate::texts::words::port_list;
 
 /// Every fixed text of the practice check's part of the page.
+// The probe's result page shows the offer and the result's heading; the
+// running and UPnP parts exist only on the app's page.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 #[derive(Debug)]
 pub(crate) struct PracticeTexts {
     pub offer_heading: &'static str,

@@ -10,6 +10,8 @@ use super::page_texts::texts;
 use crate::api::{Family, Level, PortState};
 use crate::plan::{Group, Plan};
 
+pub(crate) mod marks;
+
 /// The ports of a group in words: `440 bis 449` for a run of consecutive
 /// ports, otherwise a list (`80 und 443`).
 pub(crate) fn range_words(ports: &[u16], lang: Lang) -> String {
@@ -49,7 +51,6 @@ pub(crate) fn about_plan(template: &str, plan: &Plan, lang: Lang) -> String {
 
 /// A text with `{ports}` filled in with one group's range in words, and
 /// `(UDP)` after them for a group reached over UDP.
-#[cfg(any(target_arch = "wasm32", test))]
 pub(crate) fn about_group(template: &str, group: &Group, lang: Lang) -> String {
     let mut words = range_words(&group.port_numbers(), lang);
     if group
@@ -77,7 +78,6 @@ pub(crate) fn state_word(state: PortState, lang: Lang) -> &'static str {
 }
 
 /// One sentence on what a port state means.
-#[cfg(any(target_arch = "wasm32", test))]
 pub(crate) fn state_meaning(state: PortState, lang: Lang) -> &'static str {
     texts(lang).state_meanings[state as usize]
 }
@@ -150,7 +150,6 @@ pub(crate) fn retry_in(secs: u64, lang: Lang) -> String {
 }
 
 /// Date, address and duration line of a finished check.
-#[cfg(target_arch = "wasm32")]
 pub(crate) fn checked_line(when: &str, ip: &str, duration_ms: u64, lang: Lang) -> String {
     match lang {
         Lang::De => format!("Geprüft am {when} · Adresse {ip} · Dauer {duration_ms} ms"),
@@ -210,6 +209,18 @@ pub(crate) fn format_timestamp(rfc3339: &str, lang: Lang) -> String {
         Lang::En => format!("{y}-{mo}-{d} {hm} UTC"),
     }
 }
+/// What a result over `family` cannot tell, in plain words; `beside`: shown
+/// beside the other family's result, so it speaks of "the IPv4 result".
+pub(crate) fn family_limit(family: Family, beside: bool, lang: Lang) -> &'static str {
+    let t = texts(lang);
+    match (family, beside) {
+        (Family::Ipv4, true) => t.dual_limit_ipv4,
+        (Family::Ipv6, true) => t.dual_limit_ipv6,
+        (Family::Ipv4, false) => t.limit_cgnat,
+        (Family::Ipv6, false) => t.limit_ipv6,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,7 @@ mod lab;
 mod loopback;
 mod module_stack;
 mod monitoring;
+mod no_script;
 mod openapi;
 mod package;
 mod privacy;

@@ -1,6 +1,6 @@
 //! The running binary, at its most verbose log level, never writes a visitor's
-//! address: not for a scan, a stream, a rate-limited request, a refused
-//! target, nor during shutdown.
+//! address: not for a scan, a stream, the consent form's post, a
+//! rate-limited request, a refused target, nor during shutdown.
 
 use crate::support::*;
 use reqwest::StatusCode;
@@ -52,7 +52,23 @@ async fn trace_logs_never_contain_the_visitor_address() {
     assert_eq!(stream.status(), StatusCode::OK);
     let events = read_events(stream).await;
     assert_eq!(events.last().unwrap().name, "finished");
-    let _ = get(&client, url("/api/v1/scan")).await;
+    // The consent form's check (the page without WebAssembly), and another
+    // site's form, refused.
+    let form = |headers: &[(&'static str, &'static str)]| {
+        let mut req = client
+            .post(url("/"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("consent=yes&lang=en");
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req.send()
+    };
+    let foreign = form(&[("sec-fetch-site", "cross-site")]).await.unwrap();
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    let page = form(&[("sec-fetch-site", "same-origin")]).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains(VISITOR));
     let limited = get(&client, url("/api/v1/scan")).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     let _ = get(&client, url("/no/such/page.js")).await;

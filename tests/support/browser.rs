@@ -122,9 +122,36 @@ pub fn ready() -> Result<(), String> {
     Engine::current().installed()
 }
 
+/// What of a page's code the browser runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scripts {
+    /// JavaScript and WebAssembly, as browsers ship.
+    #[default]
+    All,
+    /// JavaScript without WebAssembly, as under Edge's "JavaScript JIT"
+    /// policy: Chromium's `--js-flags=--jitless`, Firefox's
+    /// `javascript.options.wasm` off.
+    NoWasm,
+    /// No JavaScript at all: Chromium's `--blink-settings=scriptEnabled=false`,
+    /// Firefox's `javascript.enabled` off.
+    None,
+}
+
+/// Whether this run's engine can be started with `scripts`: WebKitGTK has
+/// no setting for WebAssembly alone (JavaScriptCore's `JSC_useWebAssembly`
+/// in the driver's environment does not reach MiniBrowser's pages).
+pub fn can_run(scripts: Scripts) -> Result<(), String> {
+    if Engine::current() == Engine::Webkit && scripts == Scripts::NoWasm {
+        return Err("WebKitGTK cannot switch off WebAssembly alone".to_owned());
+    }
+    Ok(())
+}
+
 /// How to start the browser beyond the common settings.
 #[derive(Default)]
 pub struct Options {
+    /// Whether the browser runs JavaScript and WebAssembly.
+    pub scripts: Scripts,
     /// Chromium's `--host-resolver-rules` as given (Chromium only; the
     /// lab's tests use it).
     pub resolver_rules: Option<String>,
@@ -437,6 +464,11 @@ fn capabilities(
             if options.documentation_addresses {
                 args.push(CHROMIUM_NO_LOCAL_NETWORK_CHECKS.to_owned());
             }
+            match options.scripts {
+                Scripts::All => {}
+                Scripts::NoWasm => args.push("--js-flags=--jitless".to_owned()),
+                Scripts::None => args.push("--blink-settings=scriptEnabled=false".to_owned()),
+            }
             args.extend(options.args.iter().cloned());
             args.push(format!("--user-data-dir={}", profile.display()));
             json!({ "goog:chromeOptions": { "binary": CHROMIUM, "args": args } })
@@ -457,10 +489,17 @@ fn capabilities(
                 firefox_profile.display().to_string(),
             ];
             args.extend(options.args.iter().cloned());
+            let (javascript, wasm) = match options.scripts {
+                Scripts::All => (true, true),
+                Scripts::NoWasm => (true, false),
+                Scripts::None => (false, false),
+            };
             json!({ "browserName": "firefox", "moz:firefoxOptions": {
                 "binary": FIREFOX,
                 "args": args,
                 "prefs": {
+                    "javascript.enabled": javascript,
+                    "javascript.options.wasm": wasm,
                     "intl.accept_languages": "de-DE, de",
                     // Lets the test read the clipboard back without the
                     // paste prompt a visitor would see.
@@ -483,6 +522,12 @@ fn capabilities(
                 // The clipboard readable from the page, without a prompt.
                 "--javascript-can-access-clipboard=true".to_owned(),
             ];
+            // MiniBrowser takes every WebKitSettings property as an option.
+            match options.scripts {
+                Scripts::All => {}
+                Scripts::NoWasm => panic!("{}", can_run(Scripts::NoWasm).unwrap_err()),
+                Scripts::None => args.push("--enable-javascript=false".to_owned()),
+            }
             args.extend(options.args.iter().cloned());
             json!({ "webkitgtk:browserOptions": { "binary": MINIBROWSER, "args": args } })
         }

@@ -8,8 +8,8 @@ use crate::app::components::progress::check_progress::CheckProgress;
 use crate::app::components::result::check_result::CheckResult;
 use crate::app::store::use_store;
 use crate::page::check::{Check, Status};
-use crate::page::marks::wire_name;
 use crate::texts::words::family_name;
+use crate::texts::words::marks::wire_name;
 
 #[function_component(FamilyPanel)]
 pub(crate) fn family_panel(props: &CheckProps) -> Html {

@@ -68,10 +68,11 @@ pub(crate) fn page(props: &PageProps) -> Html {
                     <h1>{ about_plan(t.tagline, &s.plan, s.lang) }</h1>
                 </header>
             } else {
-                <div class="embed-bar no-print">
+                // A banner landmark, as the masthead is: nothing outside one.
+                <header class="embed-bar no-print">
                     <h1 class="embed-title">{ name }</h1>
                     <LangSwitch />
-                </div>
+                </header>
             }
             <main id="main">
                 { body }

@@ -91,7 +91,7 @@ async fn whoami(
 /// Run an admitted scan as a tracked task, reporting events to `on_port`;
 /// the task ends with the report (counted and logged), `None` if it
 /// failed.
-fn spawn_scan(
+pub(super) fn spawn_scan(
     st: &AppState,
     plan: Plan,
     admitted: Admitted,
@@ -120,7 +120,7 @@ fn spawn_scan(
 }
 
 /// A scan task that ended without a report.
-const SCAN_FAILED: ApiError = ApiError::Internal("scan task panicked");
+pub(super) const SCAN_FAILED: ApiError = ApiError::Internal("scan task panicked");
 
 /// The report as JSON, or as text when the request prefers `text/plain`.
 async fn scan_json(

@@ -8,6 +8,8 @@
 //! in-process with `oneshot` and a mocked connection.
 //!
 //! - [`api`]: the API routes: whoami, scan, scan stream, site.
+//! - [`form_check`]: the consent form's post (`POST /`, `POST /embed`),
+//!   answered with a result page for browsers without WebAssembly.
 //! - [`error`]: the API's error responses.
 //! - [`text_answer`]: the scan report as text for `Accept: text/plain`.
 //! - [`origin_guard`]: only the probe's own pages and embedding sites may
@@ -18,6 +20,7 @@
 //! - [`metrics`]: Prometheus metrics, aggregate only.
 
 pub(super) mod api;
+pub(super) mod form_check;
 pub(super) mod origin_guard;
 pub(super) mod text_answer;
 
@@ -45,6 +48,9 @@ pub(super) fn router(state: Arc<ProbeState>) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .merge(api::router(state.page.site()))
+        // The page's two views: `GET` is the page, `POST` its consent form.
+        .route("/", get(www::serve).post(form_check::check))
+        .route("/embed", get(www::serve).post(form_check::check))
         .merge(www::router(&state.page));
     app = match state.metrics_mode {
         MetricsMode::On => app.route("/metrics", get(metrics::exposition)),

@@ -18,8 +18,11 @@
 //! 4. Neither header: not a browser (curl, the terminal client, monitoring),
 //!    allowed.
 //!
-//! Only `GET` starts a check: axum would answer `HEAD` with the `GET`
-//! handler, so a `HEAD` (or any other method) is refused with 405 first.
+//! Only `GET` starts a check through the API: axum would answer `HEAD` with
+//! the `GET` handler, so a `HEAD` (or any other method) is refused with 405
+//! first. The consent form's `POST` (`routes::form_check`) passes the same
+//! origin rules ([`judge_origin`], [`refuse_cross_site`]): a form on another
+//! site that posts to the probe is refused like its `fetch` would be.
 
 use std::sync::Arc;
 
@@ -50,6 +53,12 @@ pub(crate) fn judge(
     if method != Method::GET {
         return Err(Refusal::NotGet);
     }
+    judge_origin(headers, allowed)
+}
+
+/// Whether a browser request with `headers` comes from a page that may
+/// start a check: rules 1–4 above, whatever the method.
+pub(crate) fn judge_origin(headers: &HeaderMap, allowed: &[String]) -> Result<(), Refusal> {
     let one = |name: &str| {
         let mut values = headers.get_all(name).iter();
         match (values.next(), values.next()) {
@@ -88,6 +97,18 @@ fn names_host(origin: &str, headers: &HeaderMap) -> bool {
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .is_some_and(|host| !host.is_empty() && host.trim().eq_ignore_ascii_case(authority))
+}
+
+/// Refuses (and counts) a request that [`judge_origin`] refuses: the
+/// consent form's post, which is no `GET`.
+pub(crate) fn refuse_cross_site(st: &ProbeState, headers: &HeaderMap) -> Result<(), ApiError> {
+    match judge_origin(headers, &cors_origins(st.page.site())) {
+        Ok(()) => Ok(()),
+        Err(_) => {
+            st.metrics.record_refused(ApiError::CrossSite.code());
+            Err(ApiError::CrossSite)
+        }
+    }
 }
 
 /// Extractor for the handlers that start a check: refuses (and counts) a

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use crate::api::Report;
 use crate::plan::Plan;
 use crate::texts::Lang;
+use crate::texts::lang::{from_accept_language, ranked};
 use crate::texts::summary::report_summary;
 
 /// The language of a text answer when the request prefers `text/plain`,
@@ -23,7 +24,7 @@ pub(crate) fn negotiate(headers: &HeaderMap) -> Option<Lang> {
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    Some(language(languages))
+    Some(from_accept_language(languages))
 }
 
 /// The report as text in `lang`, `text/plain; charset=utf-8`.
@@ -44,23 +45,6 @@ pub(crate) fn response(report: &Report, plan: &Plan, lang: Lang) -> Response {
     resp
 }
 
-/// Media ranges with their quality (`q`, 1 when absent; 0 for an unreadable one).
-fn ranked(list: &str) -> impl Iterator<Item = (&str, f32)> {
-    list.split(',').filter_map(|item| {
-        let mut parts = item.split(';');
-        let name = parts.next()?.trim();
-        if name.is_empty() {
-            return None;
-        }
-        let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .map(|q| q.trim().parse::<f32>().unwrap_or(0.0))
-            .next()
-            .unwrap_or(1.0);
-        Some((name, q))
-    })
-}
-
 /// Whether an `Accept` header ranks `text/plain` above JSON. `*/*` and
 /// `application/*` count for JSON, the default.
 fn prefers_text(accept: &str) -> bool {
@@ -75,21 +59,6 @@ fn prefers_text(accept: &str) -> bool {
         }
     }
     text > 0.0 && text > json
-}
-
-/// The first language of an `Accept-Language` list (by quality, then
-/// order) that the texts exist in; German when none does.
-fn language(list: &str) -> Lang {
-    let mut best: Option<(Lang, f32)> = None;
-    for (tag, q) in ranked(list) {
-        if let Some(lang) = Lang::from_tag(tag)
-            && q > 0.0
-            && best.is_none_or(|(_, b)| q > b)
-        {
-            best = Some((lang, q));
-        }
-    }
-    best.map(|(l, _)| l).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -115,15 +84,6 @@ mod tests {
         ] {
             assert!(prefers_text(accept), "{accept:?}");
         }
-    }
-
-    #[test]
-    fn language_by_quality_then_order_german_by_default() {
-        assert_eq!(language(""), Lang::De);
-        assert_eq!(language("fr, en-GB;q=0.8, de;q=0.7"), Lang::En);
-        assert_eq!(language("en;q=0.3, de-AT"), Lang::De);
-        assert_eq!(language("en-US,en;q=0.9"), Lang::En);
-        assert_eq!(language("en;q=0, fr"), Lang::De);
     }
 
     #[test]

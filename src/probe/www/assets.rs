@@ -28,6 +28,14 @@ struct Built;
 /// Trunk's placeholder for the per-response CSP nonce.
 pub(crate) const NONCE_PLACEHOLDER: &str = "{{__TRUNK NONCE__}}";
 
+/// `www/index.html`'s placeholder for the consent form the probe writes
+/// (in the visitor's language), which the app replaces when it starts.
+pub(crate) const START_PLACEHOLDER: &str = "{{PORTCHECK START}}";
+
+/// `www/index.html`'s placeholder for the language of `<html lang>`, the
+/// form's language (the app sets it again when it starts).
+pub(crate) const LANG_PLACEHOLDER: &str = "{{PORTCHECK LANG}}";
+
 /// A content encoding the client accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Encoding {
@@ -276,11 +284,30 @@ impl Assets {
         self.files.get(path)
     }
 
-    /// `index.html` with `nonce` in place of Trunk's placeholder.
-    pub(crate) fn index(&self, nonce: &str) -> Option<String> {
+    /// `index.html` with `nonce` in place of Trunk's placeholder, `lang`
+    /// (a language code) in place of [`LANG_PLACEHOLDER`] and `start` (the
+    /// consent form) in place of [`START_PLACEHOLDER`].
+    pub(crate) fn index(&self, nonce: &str, lang: &str, start: &str) -> Option<String> {
         let asset = self.files.get("/index.html")?;
         let html = std::str::from_utf8(&asset.body).ok()?;
-        Some(html.replace(NONCE_PLACEHOLDER, nonce))
+        Some(
+            html.replace(NONCE_PLACEHOLDER, nonce)
+                .replace(LANG_PLACEHOLDER, lang)
+                .replace(START_PLACEHOLDER, start),
+        )
+    }
+
+    /// The page's stylesheets (Trunk's hashed `style-….css`), for the
+    /// pages the probe writes whole.
+    pub(crate) fn stylesheets(&self) -> Vec<String> {
+        let mut sheets: Vec<String> = self
+            .files
+            .keys()
+            .filter(|path| path.ends_with(".css"))
+            .cloned()
+            .collect();
+        sheets.sort();
+        sheets
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -427,15 +454,17 @@ mod tests {
 
     #[test]
     fn index_gets_the_nonce() {
-        let html = format!("<script nonce=\"{NONCE_PLACEHOLDER}\">x</script>");
+        let html = format!(
+            "<html lang=\"{LANG_PLACEHOLDER}\"><script nonce=\"{NONCE_PLACEHOLDER}\">x</script>{START_PLACEHOLDER}"
+        );
         let assets = Assets::from_files([("index.html".to_owned(), html.into_bytes())]);
         let n = new_nonce();
         assert_eq!(n.len(), 32);
         assert_ne!(n, new_nonce());
         assert_eq!(
-            assets.index(&n).unwrap(),
-            format!("<script nonce=\"{n}\">x</script>")
+            assets.index(&n, "en", "<form></form>").unwrap(),
+            format!("<html lang=\"en\"><script nonce=\"{n}\">x</script><form></form>")
         );
-        assert!(Assets::default().index(&n).is_none());
+        assert!(Assets::default().index(&n, "de", "").is_none());
     }
 }

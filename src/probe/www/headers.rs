@@ -5,7 +5,11 @@
 //! Pages get `script-src 'self' 'nonce-…' 'wasm-unsafe-eval'` (Trunk's
 //! loader is the only inline script; WebAssembly needs `wasm-unsafe-eval`),
 //! no `'unsafe-inline'` anywhere, and `connect-src` limited to the probe's own
-//! origins. Everything that is not a page gets `default-src 'none'`.
+//! origins. The result page of a form check (rendered by the probe, see
+//! `probe::html`) runs no script at all: its policy has no `script-src`, so
+//! `default-src 'none'` forbids every script. Both may submit forms only to
+//! the probe itself (`form-action 'self'`: the consent form and "check
+//! again"). Everything that is not a page gets `default-src 'none'`.
 
 use axum::http::{HeaderName, HeaderValue, header};
 
@@ -16,6 +20,9 @@ use crate::probe::config::Site;
 pub(crate) enum Kind<'a> {
     /// The page (`index.html`) with its nonce; `embed` for the `/embed` view.
     Page { nonce: &'a str, embed: bool },
+    /// The probe's own HTML (a form check's result or refusal): no script;
+    /// `embed` for the `/embed` view.
+    Rendered { embed: bool },
     /// A file host pages load from other sites (`/embed.js`).
     SharedAsset,
     /// Anything else: API, assets, errors.
@@ -47,23 +54,31 @@ const PERMISSIONS_POLICY: &str = "accelerometer=(), camera=(), geolocation=(), g
 
 /// The Content-Security-Policy for a response.
 pub(crate) fn content_security_policy(site: &Site, kind: Kind<'_>) -> String {
+    let ancestors = |embed: bool| {
+        if embed && !site.embed_origins.is_empty() {
+            site.embed_origins.join(" ")
+        } else {
+            "'none'".to_owned()
+        }
+    };
     match kind {
         Kind::Page { nonce, embed } => {
             let mut connect = vec!["'self'".to_owned()];
             connect.extend(own_origins(site));
-            let ancestors = if embed && !site.embed_origins.is_empty() {
-                site.embed_origins.join(" ")
-            } else {
-                "'none'".to_owned()
-            };
             format!(
                 "default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
                  style-src 'self'; img-src 'self' data:; font-src 'self'; manifest-src 'self'; \
-                 connect-src {}; base-uri 'none'; form-action 'none'; object-src 'none'; \
-                 frame-ancestors {ancestors}",
-                connect.join(" ")
+                 connect-src {}; base-uri 'none'; form-action 'self'; object-src 'none'; \
+                 frame-ancestors {}",
+                connect.join(" "),
+                ancestors(embed)
             )
         }
+        Kind::Rendered { embed } => format!(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; \
+             form-action 'self'; frame-ancestors {}",
+            ancestors(embed)
+        ),
         Kind::SharedAsset | Kind::Other => {
             "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
                 .to_owned()
@@ -89,7 +104,10 @@ pub(crate) fn security_headers(site: &Site, kind: Kind<'_>) -> Vec<(HeaderName, 
         HeaderName::from_static("permissions-policy"),
         PERMISSIONS_POLICY.into(),
     );
-    let embed = matches!(kind, Kind::Page { embed: true, .. });
+    let embed = matches!(
+        kind,
+        Kind::Page { embed: true, .. } | Kind::Rendered { embed: true }
+    );
     if !embed {
         push(header::X_FRAME_OPTIONS, "DENY".into());
     }
@@ -158,6 +176,31 @@ mod tests {
         assert!(!csp.contains("kammer"), "embedders do not get connect-src");
         assert!(csp.ends_with("frame-ancestors 'none'"));
         assert!(csp.starts_with("default-src 'none'"));
+        assert!(
+            csp.contains("form-action 'self';"),
+            "the consent form posts"
+        );
+    }
+
+    #[test]
+    fn rendered_pages_run_no_script_and_post_only_to_the_probe() {
+        let s = site();
+        for embed in [false, true] {
+            let csp = content_security_policy(&s, Kind::Rendered { embed });
+            assert!(!csp.contains("script-src"), "{csp}");
+            assert!(!csp.contains("unsafe"), "{csp}");
+            assert!(csp.starts_with("default-src 'none';"), "{csp}");
+            assert!(csp.contains("style-src 'self';"), "{csp}");
+            assert!(csp.contains("form-action 'self';"), "{csp}");
+            let h = security_headers(&s, Kind::Rendered { embed });
+            assert_eq!(get(&h, "x-frame-options").is_none(), embed);
+        }
+        let framed = content_security_policy(&s, Kind::Rendered { embed: true });
+        assert!(
+            framed.ends_with("frame-ancestors https://www.kammer.example https://verband.example")
+        );
+        let alone = content_security_policy(&s, Kind::Rendered { embed: false });
+        assert!(alone.ends_with("frame-ancestors 'none'"));
     }
 
     #[test]

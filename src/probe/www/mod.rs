@@ -9,7 +9,9 @@
 //! - [`headers`]: CSP, frame-ancestors and the other hardening headers.
 //!
 //! A path whose last segment has no extension (`/`, `/embed`) is a page route
-//! and gets `index.html` with a fresh CSP nonce; a missing file with an
+//! and gets `index.html` with a fresh CSP nonce and the consent form in the
+//! request's language (`?lang=`, else `Accept-Language`; see
+//! [`crate::probe::html`]); a missing file with an
 //! extension is a real 404, so a broken asset link shows up as an error
 //! instead of an HTML page parsed as JavaScript.
 
@@ -22,11 +24,14 @@ use std::time::{Duration, SystemTime};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use crate::plan::Plan;
 use crate::probe::config::Site;
+use crate::probe::html::{self, View};
+use crate::texts::lang::for_request;
 use assets::{Assets, choose_encoding, new_nonce};
 use headers::{Kind, security_headers};
 
@@ -39,16 +44,19 @@ struct PageParts {
     assets: Assets,
     site: Site,
     security_txt: Option<String>,
+    stylesheets: Vec<String>,
 }
 
 impl Page {
     pub(crate) fn new(assets: Assets, site: Site) -> Self {
         let expires = SystemTime::now() + Duration::from_secs(365 * 24 * 3600);
         let security_txt = security_txt(&site, expires);
+        let stylesheets = assets.stylesheets();
         Page(Arc::new(PageParts {
             assets,
             site,
             security_txt,
+            stylesheets,
         }))
     }
 
@@ -58,6 +66,25 @@ impl Page {
 
     pub(crate) fn assets(&self) -> &Assets {
         &self.0.assets
+    }
+
+    /// How a page the probe writes for a request to `uri` is shown: in
+    /// `lang` when given, else the request's language; the embed view
+    /// under `/embed`.
+    pub(crate) fn view(&self, uri: &Uri, headers: &HeaderMap, lang: Option<&str>) -> View<'_> {
+        let query = uri.query();
+        let accept = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let asked = lang.map(str::to_owned).or_else(|| html::query_lang(query));
+        View {
+            lang: for_request(asked.as_deref(), accept),
+            embed: is_embed_route(uri.path()),
+            keep: html::query_without_lang(query),
+            site: &self.0.site,
+            stylesheets: &self.0.stylesheets,
+        }
     }
 }
 
@@ -91,10 +118,11 @@ fn is_shared_asset(path: &str) -> bool {
     path == "/embed.js"
 }
 
-async fn serve(State(page): State<Page>, req: Request) -> Response {
+/// A page route or one of the page's files.
+pub(crate) async fn serve(State(page): State<Page>, req: Request) -> Response {
     let path = req.uri().path();
     if is_page_route(path) {
-        return index(&page, is_embed_route(path));
+        return index(&page, &page.view(req.uri(), req.headers(), None));
     }
     let Some(asset) = page.0.assets.get(path) else {
         return not_found();
@@ -140,9 +168,10 @@ async fn serve(State(page): State<Page>, req: Request) -> Response {
     (headers, Body::from(body)).into_response()
 }
 
-fn index(page: &Page, embed: bool) -> Response {
+fn index(page: &Page, view: &View<'_>) -> Response {
     let nonce = new_nonce();
-    let Some(html) = page.0.assets.index(&nonce) else {
+    let start = html::start_chrome(view, &Plan::standard());
+    let Some(html) = page.0.assets.index(&nonce, view.lang.code(), &start) else {
         return (
             StatusCode::NOT_FOUND,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -155,7 +184,7 @@ fn index(page: &Page, embed: bool) -> Response {
         &page.0.site,
         Kind::Page {
             nonce: &nonce,
-            embed,
+            embed: view.embed,
         },
     ));
     put(
@@ -165,6 +194,8 @@ fn index(page: &Page, embed: bool) -> Response {
     );
     // A fresh nonce per response: never reuse a cached copy.
     put(&mut headers, header::CACHE_CONTROL, "no-store");
+    // The form speaks the language the request asked for.
+    put(&mut headers, header::VARY, "accept-language");
     (headers, html).into_response()
 }
 

@@ -9,6 +9,7 @@
 //! all of it and runs them, a plain `cargo test` lists them as ignored.
 
 mod dual_stack;
+mod no_wasm;
 mod page;
 mod practice;
 mod proxy;

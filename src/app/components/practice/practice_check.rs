@@ -13,9 +13,9 @@ use crate::app::components::result::group_tables::GroupTables;
 use crate::app::components::result::verdict::VerdictView;
 use crate::app::store::use_texts;
 use crate::page::check::Status;
-use crate::page::marks::wire_name;
 use crate::page::practice_check::{device_steps, upnp_mark, upnp_result, upnp_words};
 use crate::texts::practice_texts::practice_texts;
+use crate::texts::words::marks::wire_name;
 
 #[function_component(PracticeCheckView)]
 pub(crate) fn practice_check_view(props: &CheckProps) -> Html {

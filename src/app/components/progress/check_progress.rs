@@ -6,7 +6,7 @@ use yew::prelude::*;
 use super::port_grid::PortGrid;
 use crate::app::components::check_props::CheckProps;
 use crate::app::store::use_texts;
-use crate::page::marks::wire_name;
+use crate::texts::words::marks::wire_name;
 use crate::texts::words::{about_group, progress, queued_line};
 
 #[function_component(CheckProgress)]

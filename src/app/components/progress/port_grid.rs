@@ -3,9 +3,9 @@
 use yew::prelude::*;
 
 use crate::page::check::Cell;
-use crate::page::marks::{state_hook, state_icon};
 use crate::texts::Lang;
 use crate::texts::page_texts::texts;
+use crate::texts::words::marks::{state_hook, state_icon};
 use crate::texts::words::state_word;
 
 #[derive(Properties, PartialEq)]

@@ -7,10 +7,10 @@ use yew::prelude::*;
 use crate::api::Level;
 use crate::app::components::check_props::CheckProps;
 use crate::app::store::use_texts;
-use crate::page::marks::{level_icon, wire_name};
 use crate::texts::explain::explain;
 use crate::texts::reports::reports_line;
 use crate::texts::words::level_word;
+use crate::texts::words::marks::{level_icon, wire_name};
 
 #[function_component(Findings)]
 pub(crate) fn findings(props: &CheckProps) -> Html {

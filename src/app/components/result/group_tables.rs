@@ -8,8 +8,8 @@ use crate::api::PortResult;
 use crate::api::results_of;
 use crate::app::components::check_props::CheckProps;
 use crate::app::store::use_texts;
-use crate::page::marks::wire_name;
 use crate::texts::explain::control_observation;
+use crate::texts::words::marks::wire_name;
 use crate::texts::words::{about_group, state_word};
 
 #[function_component(GroupTables)]

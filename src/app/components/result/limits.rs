@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::app::components::check_props::CheckProps;
 use crate::app::store::use_texts;
-use crate::page::origins::family_limit;
+use crate::texts::words::family_limit;
 
 #[function_component(Limits)]
 pub(crate) fn limits(props: &CheckProps) -> Html {

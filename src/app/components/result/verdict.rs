@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::app::components::check_props::CheckProps;
 use crate::app::store::use_texts;
-use crate::page::marks::{level_icon, wire_name};
+use crate::texts::words::marks::{level_icon, wire_name};
 use crate::texts::words::{level_sentence, level_word};
 
 #[function_component(VerdictView)]

@@ -14,6 +14,7 @@ use crate::probe::config::Settings;
 use crate::probe::state::ConnInfo;
 use crate::probe::www::assets::{Assets, NONCE_PLACEHOLDER};
 
+mod form_check;
 mod plans;
 mod requests;
 mod upnp;
@@ -54,6 +55,17 @@ async fn ask(
     path: &str,
     headers: &[(&str, &str)],
 ) -> ProbeAnswer {
+    ask_with(st, from, (method, path), headers, "").await
+}
+
+/// [`ask`] with a request body.
+async fn ask_with(
+    st: &Arc<ProbeState>,
+    from: &str,
+    (method, path): (Method, &str),
+    headers: &[(&str, &str)],
+    body: &str,
+) -> ProbeAnswer {
     let conn = ConnInfo {
         peer: SocketAddr::new(ip(from), 40_000).into(),
         rtt: None,
@@ -64,7 +76,7 @@ async fn ask(
     }
     let resp = router(st.clone())
         .layer(MockConnectInfo(conn))
-        .oneshot(req.body(Body::empty()).expect("request"))
+        .oneshot(req.body(Body::from(body.to_owned())).expect("request"))
         .await
         .expect("infallible");
     let (parts, body) = resp.into_parts();

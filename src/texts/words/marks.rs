@@ -9,6 +9,11 @@ use serde::Serialize;
 
 use crate::api::{Level, PortState};
 
+/// The id of the consent form the probe writes into `index.html` for
+/// browsers without WebAssembly (`probe::html`); the app removes it when
+/// it starts, so only one start view is on the page.
+pub(crate) const STATIC_PAGE_ID: &str = "static-page";
+
 /// The name serde gives a unit variant (`smb-exposed`, `critical`, `ipv6`).
 pub(crate) fn wire_name(value: &impl Serialize) -> String {
     serde_json::to_string(value)
@@ -23,7 +28,6 @@ pub(crate) fn state_hook(state: Option<PortState>) -> String {
 }
 
 /// Icon beside a port state; decorative, the word is always there too.
-#[cfg(target_arch = "wasm32")]
 pub(crate) fn state_icon(state: Option<PortState>) -> &'static str {
     match state {
         None => "…",
@@ -36,7 +40,6 @@ pub(crate) fn state_icon(state: Option<PortState>) -> &'static str {
 }
 
 /// Icon beside a level; decorative, the word is always there too.
-#[cfg(target_arch = "wasm32")]
 pub(crate) fn level_icon(level: Level) -> &'static str {
     match level {
         Level::Ok => "✓",
