@@ -14,7 +14,9 @@ use web_sys::{ReadableStreamDefaultReader, Response};
 use crate::api::{SiteInfo, Target};
 use crate::page::check::CheckEvent;
 use crate::page::sse::{SseParser, StreamMsg, decode};
+use crate::texts::Lang;
 use crate::texts::failure::{Failure, classify_response};
+use crate::texts::guide::{GuideSet, bundle_path};
 
 pub(super) const WHOAMI: &str = "/api/v1/whoami";
 pub(super) const SITE: &str = "/api/v1/site";
@@ -54,6 +56,16 @@ pub(super) async fn whoami() -> Option<Target> {
 /// The operator's name and help contact; `None` if the probe has none.
 pub(super) async fn site() -> Option<SiteInfo> {
     get_json(SITE).await
+}
+
+/// One language's fix guides from the page's own origin; `None` when they
+/// could not be had.
+pub(super) async fn guides(lang: Lang) -> Option<GuideSet> {
+    let resp = get(&bundle_path(lang), "application/json").await?;
+    if !resp.ok() {
+        return None;
+    }
+    GuideSet::parse(&text(&resp).await?)
 }
 
 /// Runs one check against the stream at `url`, handing every event of it

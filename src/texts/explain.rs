@@ -238,11 +238,15 @@ fn range_reachable(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
             .find(|s| matches!(s.service.as_str(), "https" | "http"))
     });
     let instead = match (meant, lang) {
-        (Some(s), Lang::De) => format!("Statt nur Port {} ({})", s.port, s.service.to_uppercase()),
+        (Some(s), Lang::De) => format!(
+            "Statt nur Port {} ({})",
+            s.port,
+            s.service.to_ascii_uppercase()
+        ),
         (Some(s), Lang::En) => format!(
             "instead of just port {} ({})",
             s.port,
-            s.service.to_uppercase()
+            s.service.to_ascii_uppercase()
         ),
         (None, Lang::De) => "Statt nur eines Ports".into(),
         (None, Lang::En) => "instead of just one port".into(),

@@ -33,6 +33,7 @@ mod module_stack;
 mod monitoring;
 mod openapi;
 mod package;
+mod page_bytes;
 mod privacy;
 mod quiet_log;
 mod reverse_proxy;
