@@ -75,15 +75,16 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
     {
-        // The fix guides are not part of a first visit: fetched when a
-        // result shows them, again after a failure when the visitor asks.
+        // The fix guides and the practice check's finding texts are not part
+        // of a first visit: fetched when a result shows them, again after a
+        // failure when the visitor asks.
         let d = state.dispatcher();
         let wanted = state.0.guides_to_fetch().filter(|_| props.fetch_whoami);
         use_effect_with(wanted, move |wanted| {
             if let Some(lang) = *wanted {
                 d.dispatch(Action::GuidesLoading(lang));
                 wasm_bindgen_futures::spawn_local(async move {
-                    d.dispatch(Action::GuidesLoaded(lang, net::guides(lang).await));
+                    d.dispatch(Action::GuidesLoaded(lang, net::later_texts(lang).await));
                 });
             }
         });

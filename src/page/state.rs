@@ -53,8 +53,9 @@ impl CopyStatus {
     }
 }
 
-/// One language's fix guides, which the page fetches from its own origin
-/// when a result shows them (they are not part of a first visit).
+/// One language's fix guides and practice finding texts, which the page
+/// fetches from its own origin when a result shows them (they are not part
+/// of a first visit): `Loaded` once both are here.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Guides {
     /// Not needed yet, or asked again after a failure.

@@ -6,6 +6,10 @@
 //! plan, never from a constant.
 
 mod practice_findings;
+pub(crate) mod practice_set;
+// The practice check's finding texts are compiled in natively; the page
+// fetches them (`practice_set`), except in its component tests.
+#[cfg(any(not(target_arch = "wasm32"), feature = "fixtures"))]
 mod reported_findings;
 
 use practice_findings::explain_practice;

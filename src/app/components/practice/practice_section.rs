@@ -88,7 +88,12 @@ pub(crate) fn practice_view() -> Html {
         <section class="card practice" data-practice={if running { "running" } else { "settled" }}
             aria-labelledby="practice-heading" aria-busy={running.to_string()}>
             <h2 id="practice-heading" tabindex="-1">{ heading }</h2>
-            { for s.practice.checks.iter().map(|c| html! { <PracticeCheckView check={c.clone()} /> }) }
+            if running || matches!(s.guides(lang), Guides::Loaded(_)) {
+                { for s.practice.checks.iter().map(|c| html! { <PracticeCheckView check={c.clone()} /> }) }
+            } else {
+                // The findings' texts come with the guides.
+                <GuidesPending />
+            }
             if worst.is_some_and(|l| l > Level::Ok) {
                 <div class="no-print">
                     if let Guides::Loaded(g) = s.guides(lang) {
