@@ -18,7 +18,7 @@ use portcheck::page::state::{Action, PageState};
 use portcheck::plan::{Group, Plan, PlannedPort, Service, Transport};
 use portcheck::texts::Lang;
 use portcheck::texts::failure::Failure;
-use portcheck::texts::guide::{Router, router_guide};
+use portcheck::texts::guide::{GuideSet, Router};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -127,10 +127,35 @@ fn failed(lang: Lang, failure: Failure) -> PageState {
     s
 }
 
+/// One language's fix guides as the page fetches them from its origin (the
+/// runner's server has none): the files joined as scripts/guide-bundle does.
+fn guides(lang: Lang) -> GuideSet {
+    macro_rules! bundle {
+        ($dir:literal: $($name:literal),*) => {
+            [$(format!("[\"{}\",{}]", $name, include_str!(concat!("../guides/", $dir, "/", $name, ".json")))),*]
+        };
+    }
+    let files = match lang {
+        Lang::De => {
+            bundle!("de": "digibox-premium", "digibox-standard", "digibox-smart", "fritzbox",
+            "speedport", "lancom", "other", "server", "breach", "practice")
+        }
+        Lang::En => {
+            bundle!("en": "digibox-premium", "digibox-standard", "digibox-smart", "fritzbox",
+            "speedport", "lancom", "other", "server", "breach", "practice")
+        }
+    };
+    GuideSet::parse(&format!("[{}]", files.join(","))).expect("the guides parse")
+}
+
+/// A settled check, with the guides of both languages already fetched.
 fn done(lang: Lang, report: Report) -> PageState {
     let mut s = PageState::new(lang, false);
     s.apply(Action::Start);
     s.apply(msg(s.run, StreamMsg::Finished(Box::new(report))));
+    for l in [Lang::De, Lang::En] {
+        s.apply(Action::GuidesLoaded(l, Some(guides(l))));
+    }
     s
 }
 
@@ -292,7 +317,7 @@ async fn picking_a_router_shows_its_numbered_steps() {
         guide.get_attribute("data-router").as_deref(),
         Some("fritzbox")
     );
-    let expected = router_guide(Router::FritzBox, Lang::En);
+    let expected = guides(Lang::En).router(Router::FritzBox);
     let steps = all(&guide, "ol.steps > li");
     assert_eq!(steps.len(), expected.steps.len());
     assert!(text(&steps[1]).contains("Internet → Freigaben → Portfreigaben"));
@@ -303,6 +328,31 @@ async fn picking_a_router_shows_its_numbered_steps() {
         Some("digibox-smart")
     );
     assert!(text(&guide).contains("11.1.2.102"));
+}
+
+#[wasm_bindgen_test]
+async fn guides_still_loading_are_announced_and_a_failure_offers_to_try_again() {
+    let mut s = PageState::new(Lang::De, false);
+    s.apply(Action::Start);
+    s.apply(msg(s.run, StreamMsg::Finished(Box::new(celle_report()))));
+    s.apply(Action::GuidesLoading(Lang::De));
+    let root = mount(s.clone()).await;
+    let status = q(&root, "[data-guides=\"loading\"]").expect("a loading status");
+    assert_eq!(status.get_attribute("role").as_deref(), Some("status"));
+    assert_eq!(text(&status), "Die Anleitungen werden geladen …");
+    assert!(q(&root, "input[name=router]").is_none());
+    root.remove();
+
+    s.apply(Action::GuidesLoaded(Lang::De, None));
+    let root = mount(s).await;
+    let failed = q(&root, "[data-guides=\"failed\"]").expect("the failure");
+    assert!(q(&failed, "[role=alert]").is_some());
+    assert!(text(&failed).contains("konnten nicht geladen werden"));
+    click(&root, "[data-guides=\"failed\"] button").await;
+    // Asked again (this test has no probe to answer): loading once more.
+    assert!(q(&root, "[data-guides=\"failed\"]").is_none());
+    assert!(q(&root, "[data-guides=\"loading\"]").is_some());
+    root.remove();
 }
 
 #[wasm_bindgen_test]

@@ -29,7 +29,8 @@ pub struct AppProps {
     #[prop_or_default]
     pub parent_origin: Option<String>,
     /// Ask the probe for the visitor's address and the operator's details on
-    /// start (off in tests that have no probe).
+    /// start, and for the fix guides once a result shows them (off in tests
+    /// that have no probe).
     #[prop_or(true)]
     pub fetch_whoami: bool,
 }
@@ -70,6 +71,21 @@ pub fn app(props: &AppProps) -> Html {
                     if let Some(site) = net::site().await {
                         d.dispatch(Action::Site(site));
                     }
+                });
+            }
+        });
+    }
+    {
+        // The fix guides and the practice check's finding texts are not part
+        // of a first visit: fetched when a result shows them, again after a
+        // failure when the visitor asks.
+        let d = state.dispatcher();
+        let wanted = state.0.guides_to_fetch().filter(|_| props.fetch_whoami);
+        use_effect_with(wanted, move |wanted| {
+            if let Some(lang) = *wanted {
+                d.dispatch(Action::GuidesLoading(lang));
+                wasm_bindgen_futures::spawn_local(async move {
+                    d.dispatch(Action::GuidesLoaded(lang, net::later_texts(lang).await));
                 });
             }
         });

@@ -14,23 +14,45 @@ use web_sys::{ReadableStreamDefaultReader, Response};
 use crate::api::{SiteInfo, Target};
 use crate::page::check::CheckEvent;
 use crate::page::sse::{SseParser, StreamMsg, decode};
+use crate::texts::Lang;
+use crate::texts::explain::practice_set::{self, PracticeSet};
 use crate::texts::failure::{Failure, classify_response};
+use crate::texts::guide::{GuideSet, bundle_path};
 
 pub(super) const WHOAMI: &str = "/api/v1/whoami";
 pub(super) const SITE: &str = "/api/v1/site";
 
-/// `GET url` with an `Accept` header; `None` when no answer came at all.
-async fn get(url: &str, accept: &str) -> Option<Response> {
+/// Sends `GET url` with an `Accept` header at once; the answer is awaited
+/// later (so that two requests can be under way together).
+fn send(url: &str, accept: &str) -> Option<JsFuture> {
     let init = web_sys::RequestInit::new();
     init.set_method("GET");
     let headers = web_sys::Headers::new().ok()?;
     headers.set("Accept", accept).ok()?;
     init.set_headers(&headers);
     let request = web_sys::Request::new_with_str_and_init(url, &init).ok()?;
-    let answer = JsFuture::from(web_sys::window()?.fetch_with_request(&request))
-        .await
-        .ok()?;
-    answer.dyn_into::<Response>().ok()
+    Some(JsFuture::from(
+        web_sys::window()?.fetch_with_request(&request),
+    ))
+}
+
+/// The answer to a request [`send`] sent; `None` when none came at all.
+async fn answer(sent: Option<JsFuture>) -> Option<Response> {
+    sent?.await.ok()?.dyn_into::<Response>().ok()
+}
+
+/// `GET url` with an `Accept` header; `None` when no answer came at all.
+async fn get(url: &str, accept: &str) -> Option<Response> {
+    answer(send(url, accept)).await
+}
+
+/// The body of a 2xx answer.
+async fn ok_text(sent: Option<JsFuture>) -> Option<String> {
+    let resp = answer(sent).await?;
+    if !resp.ok() {
+        return None;
+    }
+    text(&resp).await
 }
 
 async fn text(resp: &Response) -> Option<String> {
@@ -54,6 +76,22 @@ pub(super) async fn whoami() -> Option<Target> {
 /// The operator's name and help contact; `None` if the probe has none.
 pub(super) async fn site() -> Option<SiteInfo> {
     get_json(SITE).await
+}
+
+/// What a result shows later in one language, from the page's own origin:
+/// the fix guides, and the practice check's finding texts (kept in
+/// `practice_set`); both requests at once. `None` when either could not be
+/// had.
+pub(super) async fn later_texts(lang: Lang) -> Option<GuideSet> {
+    let json = "application/json";
+    let guides = send(&bundle_path(lang), json);
+    let practice = (!practice_set::installed(lang)).then(|| send(&practice_set::path(lang), json));
+    let guides = GuideSet::parse(&ok_text(guides).await?)?;
+    if let Some(sent) = practice {
+        let set = PracticeSet::parse(&ok_text(sent).await?)?;
+        practice_set::install(lang, set);
+    }
+    Some(guides)
 }
 
 /// Runs one check against the stream at `url`, handing every event of it

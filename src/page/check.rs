@@ -9,8 +9,6 @@
 //! says where a run of checks is, for the main check and the practice
 //! check alike.
 
-use std::collections::BTreeMap;
-
 use super::sse::StreamMsg;
 use crate::api::{Family, Level, PortGroup, PortResult, PortState, Queued, Report};
 use crate::plan::{Group, Plan, Transport};
@@ -76,6 +74,34 @@ pub(crate) struct Cell {
 /// number can be planned over TCP and UDP).
 pub(crate) type PortKey = (u16, Transport);
 
+/// Port results by port and transport. A check has a few dozen, so a list
+/// searched in order does, and it keeps a map's code out of the page's wasm.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PortResults(Vec<PortResult>);
+
+impl PortResults {
+    /// Adds a result, or replaces the one of the same port and transport.
+    fn insert(&mut self, result: PortResult) {
+        let key = (result.port, result.transport);
+        match self.0.iter_mut().find(|p| (p.port, p.transport) == key) {
+            Some(known) => *known = result,
+            None => self.0.push(result),
+        }
+    }
+
+    /// The result of a port over a transport, if known.
+    pub(crate) fn get(&self, (port, transport): PortKey) -> Option<&PortResult> {
+        self.0
+            .iter()
+            .find(|p| p.port == port && p.transport == transport)
+    }
+
+    /// Whether no result is known yet.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// One check against one origin: its plan, progress and result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
@@ -89,9 +115,9 @@ pub struct Check {
     /// While the probe is busy: the place in its queue, until `started`.
     pub queued: Option<Queued>,
     /// The range ports' results so far, by port and transport.
-    pub range: BTreeMap<PortKey, PortResult>,
+    pub range: PortResults,
     /// The control ports' results so far, by port and transport.
-    pub control: BTreeMap<PortKey, PortResult>,
+    pub control: PortResults,
 }
 
 impl Check {
@@ -101,8 +127,8 @@ impl Check {
             plan,
             status: Status::Running,
             queued: None,
-            range: BTreeMap::new(),
-            control: BTreeMap::new(),
+            range: PortResults::default(),
+            control: PortResults::default(),
         }
     }
 
@@ -123,16 +149,12 @@ impl Check {
                     PortGroup::Range => &mut self.range,
                     PortGroup::Control => &mut self.control,
                 };
-                map.insert((p.result.port, p.result.transport), p.result);
+                map.insert(p.result);
             }
             CheckEvent::Stream(StreamMsg::Finished(report)) => {
                 // The report is authoritative, also for ports whose events
                 // were missed.
-                let by_port = |v: &[PortResult]| {
-                    v.iter()
-                        .map(|p| ((p.port, p.transport), p.clone()))
-                        .collect()
-                };
+                let by_port = |v: &[PortResult]| PortResults(v.to_vec());
                 self.range = by_port(&report.ports);
                 self.control = by_port(&report.control);
                 self.status = Status::Done(report);
@@ -152,15 +174,18 @@ impl Check {
     /// Range ports of the plan known so far, and how many the plan has
     /// (a number planned over TCP and UDP counts twice).
     pub(crate) fn progress(&self) -> (usize, usize) {
-        let mut range: Vec<PortKey> = self
-            .plan
-            .entries()
-            .filter(|(_, role, _)| *role == PortGroup::Range)
-            .map(|(_, _, e)| (e.port, e.transport))
-            .collect();
-        range.sort_unstable();
-        range.dedup();
-        let done = range.iter().filter(|k| self.range.contains_key(k)).count();
+        // Each port and transport once; a few dozen, so no sort is needed.
+        let mut range: Vec<PortKey> = Vec::new();
+        for (_, role, e) in self.plan.entries() {
+            let key = (e.port, e.transport);
+            if role == PortGroup::Range && !range.contains(&key) {
+                range.push(key);
+            }
+        }
+        let done = range
+            .iter()
+            .filter(|k| self.range.get(**k).is_some())
+            .count();
         (done, range.len())
     }
 
@@ -173,7 +198,7 @@ impl Check {
     /// State of a range port over `transport`, `None` while it is still
     /// being checked.
     pub(crate) fn state_of(&self, port: u16, transport: Transport) -> Option<PortState> {
-        self.range.get(&(port, transport)).map(|p| p.state)
+        self.range.get((port, transport)).map(|p| p.state)
     }
 
     /// The range ports of `group` as the grid shows them.

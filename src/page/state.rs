@@ -14,7 +14,9 @@ use crate::plan::Plan;
 use crate::texts::Lang;
 #[cfg(test)]
 use crate::texts::failure::Failure;
-use crate::texts::guide::Router;
+use std::rc::Rc;
+
+use crate::texts::guide::{GuideSet, Router};
 use crate::texts::page_texts::texts;
 use crate::texts::words::{finished_announcement, progress};
 
@@ -51,6 +53,23 @@ impl CopyStatus {
     }
 }
 
+/// One language's fix guides and practice finding texts, which the page
+/// fetches from its own origin when a result shows them (they are not part
+/// of a first visit): `Loaded` once both are here.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Guides {
+    /// Not needed yet, or asked again after a failure.
+    #[default]
+    NotAsked,
+    /// The request is on its way.
+    Loading,
+    /// The guides are here.
+    Loaded(Rc<GuideSet>),
+    /// The request failed or the answer did not parse: the page says so
+    /// and offers to try again.
+    Failed,
+}
+
 /// Everything the page shows, changed only by [`PageState::apply`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageState {
@@ -79,6 +98,8 @@ pub struct PageState {
     pub previous: Vec<Report>,
     /// The opt-in practice check after the main result.
     pub practice: Practice,
+    /// The fix guides, German and English.
+    pub guides: [Guides; 2],
 }
 
 /// What can happen to the page: the visitor's choices and the probe's answers.
@@ -124,6 +145,12 @@ pub enum Action {
         /// What happened.
         event: CheckEvent,
     },
+    /// The request for a language's guides went out.
+    GuidesLoading(Lang),
+    /// A language's guides arrived (`None`: the request failed).
+    GuidesLoaded(Lang, Option<GuideSet>),
+    /// "Try again" after the guides failed to load.
+    RetryGuides(Lang),
 }
 
 impl PageState {
@@ -141,7 +168,20 @@ impl PageState {
             site: SiteInfo::default(),
             previous: Vec::new(),
             practice: Practice::default(),
+            guides: Default::default(),
         }
+    }
+
+    /// The fix guides in `lang`.
+    pub(crate) fn guides(&self, lang: Lang) -> &Guides {
+        &self.guides[lang as usize]
+    }
+
+    /// The language whose guides the page should fetch now: the page's own,
+    /// once a result shows the guides and none were asked for yet.
+    pub(crate) fn guides_to_fetch(&self) -> Option<Lang> {
+        (self.worst_level().is_some() && *self.guides(self.lang) == Guides::NotAsked)
+            .then_some(self.lang)
     }
 
     /// Where the run of checks is.
@@ -198,6 +238,15 @@ impl PageState {
             Action::PracticeCheck { run, family, event } => {
                 self.practice.on_event(run, family, event);
             }
+            Action::GuidesLoading(l) => self.guides[l as usize] = Guides::Loading,
+            Action::GuidesLoaded(l, set) => {
+                self.guides[l as usize] =
+                    set.map_or(Guides::Failed, |g| Guides::Loaded(Rc::new(g)));
+            }
+            Action::RetryGuides(l) if self.guides[l as usize] == Guides::Failed => {
+                self.guides[l as usize] = Guides::NotAsked;
+            }
+            Action::RetryGuides(_) => {}
         }
     }
 

@@ -6,6 +6,10 @@
 //! plan, never from a constant.
 
 mod practice_findings;
+pub(crate) mod practice_set;
+// The practice check's finding texts are compiled in natively; the page
+// fetches them (`practice_set`), except in its component tests.
+#[cfg(any(not(target_arch = "wasm32"), feature = "fixtures"))]
 mod reported_findings;
 
 use practice_findings::explain_practice;
@@ -238,11 +242,15 @@ fn range_reachable(finding: &Finding, plan: &Plan, lang: Lang) -> Explanation {
             .find(|s| matches!(s.service.as_str(), "https" | "http"))
     });
     let instead = match (meant, lang) {
-        (Some(s), Lang::De) => format!("Statt nur Port {} ({})", s.port, s.service.to_uppercase()),
+        (Some(s), Lang::De) => format!(
+            "Statt nur Port {} ({})",
+            s.port,
+            s.service.to_ascii_uppercase()
+        ),
         (Some(s), Lang::En) => format!(
             "instead of just port {} ({})",
             s.port,
-            s.service.to_uppercase()
+            s.service.to_ascii_uppercase()
         ),
         (None, Lang::De) => "Statt nur eines Ports".into(),
         (None, Lang::En) => "instead of just one port".into(),

@@ -1,5 +1,8 @@
-//! The fix guides: one JSON file per router (and for the server and the
-//! breach steps) and language under `guides/`, compiled into the page.
+//! The fix guides: one JSON file per router (and for the server, the
+//! breach and the practice check's steps) and language under `guides/`.
+//! The page fetches them from its own origin when a result shows them
+//! ([`bundle_path`]): `scripts/guide-bundle` joins each language's files
+//! into one bundle of the built page, so a first visit does not carry them.
 //!
 //! Keeping them as data lets an operator correct a menu path by editing one
 //! file, without touching a component. The tests make sure every file parses
@@ -84,21 +87,12 @@ impl Router {
     }
 }
 
-macro_rules! guide_files {
-    ($($name:literal),* $(,)?) => {
-        fn source(lang: Lang, name: &str) -> Option<&'static str> {
-            match (lang, name) {
-                $(
-                    (Lang::De, $name) => Some(include_str!(concat!("../../guides/de/", $name, ".json"))),
-                    (Lang::En, $name) => Some(include_str!(concat!("../../guides/en/", $name, ".json"))),
-                )*
-                _ => None,
-            }
-        }
-    };
-}
-
-guide_files!(
+/// Every guide file's name, as in `guides/<lang>/<name>.json`: the routers'
+/// slugs, then the server, breach and practice steps. `scripts/guide-bundle`
+/// writes each language's files into one `guides/<lang>.json` of the built
+/// page; a test below checks that the folders hold exactly these files.
+#[cfg(test)]
+pub(crate) const NAMES: [&str; 10] = [
     "digibox-premium",
     "digibox-standard",
     "digibox-smart",
@@ -109,46 +103,105 @@ guide_files!(
     "server",
     "breach",
     "practice",
-);
+];
 
-/// Reads a compiled-in guide. The tests below parse every file, so a broken
-/// file fails `cargo test`; should one reach a build anyway, the page shows
-/// the problem instead of crashing.
-fn load(lang: Lang, name: &str) -> Guide {
-    match source(lang, name).map(serde_json::from_str::<Guide>) {
-        Some(Ok(g)) => g,
-        Some(Err(e)) => broken(format!("guides/{}/{name}.json: {e}", lang.code())),
-        None => broken(format!("guides/{}/{name}.json is missing", lang.code())),
+/// Where the page fetches one language's guides, on its own origin. The
+/// first visit does not need them (they appear with a result), so they are
+/// not compiled into the page's wasm.
+pub fn bundle_path(lang: Lang) -> String {
+    format!("/guides/{}.json", lang.code())
+}
+
+/// One language's guides with their file names: the bundle the page
+/// fetches, a list of pairs (`[["fritzbox", {…}], …]`, which reads with
+/// less code in the page's wasm than a map).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct GuideSet(Vec<(String, Guide)>);
+
+impl GuideSet {
+    /// Reads a bundle; `None` if it does not parse.
+    pub fn parse(json: &str) -> Option<GuideSet> {
+        serde_json::from_str(json).ok()
+    }
+
+    /// A guide by file name. A name the bundle lacks (a bundle from another
+    /// build) shows the problem instead of crashing.
+    fn get(&self, name: &str) -> Guide {
+        let found = self.0.iter().find(|(n, _)| n == name);
+        found.map(|(_, g)| g.clone()).unwrap_or_else(|| Guide {
+            name: "?".into(),
+            intro: format!("guides: {name} is missing"),
+            steps: Vec::new(),
+        })
+    }
+
+    /// The steps for a router.
+    pub fn router(&self, router: Router) -> Guide {
+        self.get(router.slug())
+    }
+
+    /// The steps for the server behind the router.
+    pub(crate) fn server(&self) -> Guide {
+        self.get("server")
+    }
+
+    /// The router steps after the practice check: remove the forwardings,
+    /// turn UPnP off, VPN instead of forwarding.
+    pub(crate) fn practice(&self) -> Guide {
+        self.get("practice")
+    }
+
+    /// What to do if data may have been exposed.
+    pub(crate) fn breach(&self) -> Guide {
+        self.get("breach")
     }
 }
 
-fn broken(why: String) -> Guide {
-    Guide {
-        name: "?".into(),
-        intro: why,
-        steps: Vec::new(),
+/// One language's guides compiled into the native binary, read once: the
+/// probe's result page for browsers without WebAssembly shows them from
+/// the same files the page's bundle is made of. Should a file not parse
+/// (the tests parse every one), each guide says it is missing instead.
+#[cfg(any(not(target_arch = "wasm32"), test))]
+pub(crate) fn built_in(lang: Lang) -> &'static GuideSet {
+    static SETS: std::sync::OnceLock<[GuideSet; 2]> = std::sync::OnceLock::new();
+    let sets = SETS
+        .get_or_init(|| [Lang::De, Lang::En].map(|l| compiled(l).unwrap_or(GuideSet(Vec::new()))));
+    match lang {
+        Lang::De => &sets[0],
+        Lang::En => &sets[1],
     }
 }
 
-/// The steps for a router.
-pub fn router_guide(router: Router, lang: Lang) -> Guide {
-    load(lang, router.slug())
-}
-
-/// The steps for the server behind the router.
-pub(crate) fn server_guide(lang: Lang) -> Guide {
-    load(lang, "server")
-}
-
-/// The router steps after the practice check: remove the forwardings,
-/// turn UPnP off, VPN instead of forwarding.
-pub(crate) fn practice_guide(lang: Lang) -> Guide {
-    load(lang, "practice")
-}
-
-/// What to do if data may have been exposed.
-pub(crate) fn breach_guide(lang: Lang) -> Guide {
-    load(lang, "breach")
+/// The guide files of one language as `scripts/guide-bundle` puts them
+/// together, from the same files; `None` if one does not parse.
+#[cfg(any(not(target_arch = "wasm32"), test))]
+fn compiled(lang: Lang) -> Option<GuideSet> {
+    macro_rules! files {
+        ($($name:literal),*) => {
+            match lang {
+                Lang::De => [$(($name, include_str!(concat!("../../guides/de/", $name, ".json")))),*],
+                Lang::En => [$(($name, include_str!(concat!("../../guides/en/", $name, ".json")))),*],
+            }
+        };
+    }
+    let files = files!(
+        "digibox-premium",
+        "digibox-standard",
+        "digibox-smart",
+        "fritzbox",
+        "speedport",
+        "lancom",
+        "other",
+        "server",
+        "breach",
+        "practice"
+    );
+    let body: Vec<String> = files
+        .iter()
+        .map(|(name, json)| format!("[\"{name}\",{json}]"))
+        .collect();
+    GuideSet::parse(&format!("[{}]", body.join(",")))
 }
 
 #[cfg(test)]
@@ -156,14 +209,45 @@ mod tests {
     use super::*;
 
     fn all_guides(lang: Lang) -> Vec<(String, Guide)> {
-        let mut v: Vec<(String, Guide)> = Router::ALL
+        let set = built_in(lang);
+        NAMES
             .iter()
-            .map(|r| (r.slug().to_string(), router_guide(*r, lang)))
-            .collect();
-        v.push(("server".into(), server_guide(lang)));
-        v.push(("breach".into(), breach_guide(lang)));
-        v.push(("practice".into(), practice_guide(lang)));
-        v
+            .map(|name| (name.to_string(), set.get(name)))
+            .collect()
+    }
+
+    #[test]
+    fn the_folders_hold_exactly_the_named_files() {
+        for lang in Lang::ALL {
+            let dir = format!("{}/guides/{}", env!("CARGO_MANIFEST_DIR"), lang.code());
+            let mut found: Vec<String> = std::fs::read_dir(&dir)
+                .expect("the guides folder")
+                .filter_map(|e| {
+                    let name = e.ok()?.file_name().into_string().ok()?;
+                    name.strip_suffix(".json").map(str::to_owned)
+                })
+                .collect();
+            found.sort();
+            let mut named: Vec<String> = NAMES.iter().map(|n| n.to_string()).collect();
+            named.sort();
+            assert_eq!(found, named, "{dir}");
+        }
+        let routers: Vec<&str> = Router::ALL.iter().map(|r| r.slug()).collect();
+        assert_eq!(&NAMES[..routers.len()], routers.as_slice());
+    }
+
+    #[test]
+    fn every_guide_file_parses_in_both_languages() {
+        for lang in Lang::ALL {
+            assert!(compiled(lang).is_some(), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn a_missing_guide_says_so() {
+        let set = GuideSet::parse("[]").unwrap();
+        assert!(set.server().intro.contains("server is missing"));
+        assert_eq!(GuideSet::parse("[[\"server\", 1]]"), None);
     }
 
     #[test]
@@ -193,7 +277,7 @@ mod tests {
     #[test]
     fn router_guides_cover_firmware_forwarding_and_upnp() {
         for r in Router::ALL {
-            let g = router_guide(r, Lang::En);
+            let g = built_in(Lang::En).router(r);
             let all: String = g
                 .steps
                 .iter()
@@ -210,7 +294,8 @@ mod tests {
 
     #[test]
     fn server_and_breach_steps_say_what_the_issue_requires() {
-        let server: String = server_guide(Lang::De)
+        let server: String = built_in(Lang::De)
+            .server()
             .steps
             .iter()
             .map(|s| format!("{} {}", s.title, s.text))
@@ -218,7 +303,8 @@ mod tests {
         for needle in ["Jeder", "SMBv1", "Firewall", "VPN", "445"] {
             assert!(server.contains(needle), "server guide lacks {needle}");
         }
-        let breach: String = breach_guide(Lang::En)
+        let breach: String = built_in(Lang::En)
+            .breach()
             .steps
             .iter()
             .map(|s| s.text.clone())
@@ -230,7 +316,8 @@ mod tests {
 
     #[test]
     fn practice_steps_remove_forwardings_turn_upnp_off_and_use_a_vpn() {
-        let all: String = practice_guide(Lang::En)
+        let all: String = built_in(Lang::En)
+            .practice()
             .steps
             .iter()
             .map(|s| format!("{} {}", s.title, s.text))

@@ -88,6 +88,9 @@ pub(crate) struct Texts {
     pub router_hint: &'static str,
     pub router_none: &'static str,
     pub menu_label: &'static str,
+    /// The fix guides are fetched when a result shows them.
+    pub guides_loading: &'static str,
+    pub guides_failed: &'static str,
     pub server_heading: &'static str,
     pub breach_heading: &'static str,
 
@@ -203,6 +206,8 @@ const DE: Texts = Texts {
     router_hint: "Der Name steht meist auf einem Aufkleber am Gerät.",
     router_none: "Wählen Sie oben Ihren Router, dann erscheinen die Schritte dafür.",
     menu_label: "Menü:",
+    guides_loading: "Die Anleitungen werden geladen …",
+    guides_failed: "Die Anleitungen konnten nicht geladen werden. Prüfen Sie die Internetverbindung und versuchen Sie es noch einmal.",
     server_heading: "Am Server hinter dem Router",
     breach_heading: "Wenn Daten offen gelegen haben könnten",
 
@@ -314,6 +319,8 @@ const EN: Texts = Texts {
     router_hint: "The name is usually on a sticker on the device.",
     router_none: "Choose your router above to see the steps for it.",
     menu_label: "Menu:",
+    guides_loading: "Loading the guides …",
+    guides_failed: "The guides could not be loaded. Check your internet connection and try again.",
     server_heading: "On the server behind the router",
     breach_heading: "If data may have been exposed",
 

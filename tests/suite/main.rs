@@ -34,6 +34,7 @@ mod monitoring;
 mod no_script;
 mod openapi;
 mod package;
+mod page_bytes;
 mod privacy;
 mod quiet_log;
 mod reverse_proxy;

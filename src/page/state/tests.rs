@@ -63,7 +63,8 @@ fn a_check_from_consent_to_report() {
     assert!(
         s.checks[0]
             .control
-            .contains_key(&(450, crate::plan::Transport::Tcp))
+            .get((450, crate::plan::Transport::Tcp))
+            .is_some()
     );
     assert_eq!(s.announcement(), "1 von 20 Ports geprüft");
     s.apply(msg(run, StreamMsg::Finished(Box::new(report()))));
@@ -243,4 +244,49 @@ fn check_again_keeps_the_last_reports_to_compare_with() {
     let second = Plan::standard().sample_forwarded(target().ip, &[445]);
     s.apply(msg(s.run, StreamMsg::Finished(Box::new(second))));
     assert_eq!(s.previous_of(&s.checks[0]), Some(&first));
+}
+
+#[test]
+fn the_guides_are_fetched_once_a_result_shows_them_in_the_page_language() {
+    let mut s = PageState::new(Lang::En, false);
+    assert_eq!(
+        s.guides_to_fetch(),
+        None,
+        "a first visit does not need them"
+    );
+    s.apply(Action::Start);
+    s.apply(msg(1, port_msg(PortGroup::Range, 445, PortState::Open)));
+    assert_eq!(s.guides_to_fetch(), None, "no verdict yet");
+    s.apply(msg(1, StreamMsg::Finished(Box::new(report()))));
+    assert_eq!(s.guides_to_fetch(), Some(Lang::En));
+    s.apply(Action::GuidesLoading(Lang::En));
+    assert_eq!(s.guides_to_fetch(), None, "asked once");
+    s.apply(Action::GuidesLoaded(
+        Lang::En,
+        Some(crate::texts::guide::built_in(Lang::En).clone()),
+    ));
+    assert!(matches!(s.guides(Lang::En), Guides::Loaded(_)));
+    // The other language is fetched when the visitor switches to it.
+    s.apply(Action::SetLang(Lang::De));
+    assert_eq!(s.guides_to_fetch(), Some(Lang::De));
+}
+
+#[test]
+fn failed_guides_are_asked_again_only_when_the_visitor_says_so() {
+    let mut s = PageState::new(Lang::De, false);
+    s.apply(Action::Start);
+    s.apply(msg(1, StreamMsg::Finished(Box::new(report()))));
+    s.apply(Action::GuidesLoading(Lang::De));
+    s.apply(Action::GuidesLoaded(Lang::De, None));
+    assert_eq!(*s.guides(Lang::De), Guides::Failed);
+    assert_eq!(s.guides_to_fetch(), None, "no retry loop");
+    s.apply(Action::RetryGuides(Lang::De));
+    assert_eq!(s.guides_to_fetch(), Some(Lang::De));
+    // A stray retry does not throw loaded guides away.
+    s.apply(Action::GuidesLoaded(
+        Lang::De,
+        Some(crate::texts::guide::built_in(Lang::De).clone()),
+    ));
+    s.apply(Action::RetryGuides(Lang::De));
+    assert!(matches!(s.guides(Lang::De), Guides::Loaded(_)));
 }

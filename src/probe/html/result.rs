@@ -19,9 +19,7 @@ use crate::plan::Plan;
 use crate::texts::Lang;
 use crate::texts::evidence::evidence;
 use crate::texts::explain::{control_observation, explain};
-use crate::texts::guide::{
-    Guide, Router, breach_guide, practice_guide, router_guide, server_guide,
-};
+use crate::texts::guide::{Guide, Router, built_in};
 use crate::texts::page_texts::{Texts, texts};
 use crate::texts::practice_texts::{offer_udp, offer_what, practice_texts};
 use crate::texts::reports::reports_line;
@@ -300,7 +298,7 @@ fn guide(m: &mut String, view: &View<'_>, level: Level, practice: bool) {
         let _ = write!(m, "{}</p>", Esc(contact));
     }
     if practice {
-        steps(m, &practice_guide(lang), lang, true);
+        steps(m, &built_in(lang).practice(), lang, true);
     } else {
         let _ = write!(
             m,
@@ -310,7 +308,7 @@ fn guide(m: &mut String, view: &View<'_>, level: Level, practice: bool) {
             Esc(t.router_pick)
         );
         for r in Router::ALL {
-            let g = router_guide(r, lang);
+            let g = built_in(lang).router(r);
             let _ = write!(
                 m,
                 "<details class=\"router-guide\" id=\"router-{slug}\" data-router=\"{slug}\">\
@@ -322,10 +320,10 @@ fn guide(m: &mut String, view: &View<'_>, level: Level, practice: bool) {
             m.push_str("</details>");
         }
         m.push_str("</div>");
-        steps(m, &server_guide(lang), lang, true);
+        steps(m, &built_in(lang).server(), lang, true);
     }
     if level >= Level::Warning {
-        steps(m, &breach_guide(lang), lang, true);
+        steps(m, &built_in(lang).breach(), lang, true);
     }
     m.push_str("</section>");
 }

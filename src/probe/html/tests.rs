@@ -6,7 +6,7 @@ use super::*;
 use crate::api::{Finding, Level, PortState, Report, Severity};
 use crate::plan::Plan;
 use crate::texts::explain::explain;
-use crate::texts::guide::{Router, router_guide};
+use crate::texts::guide::{Router, built_in};
 use crate::texts::page_texts::texts;
 use crate::texts::summary::report_summary;
 use crate::texts::words::{level_word, state_word};
@@ -147,7 +147,7 @@ fn each_verdict_level_is_rendered() {
             "{level}"
         );
         // The breach steps only for a warning or worse.
-        let breach = crate::texts::guide::breach_guide(Lang::En).name;
+        let breach = built_in(Lang::En).breach().name;
         assert_eq!(
             page.contains(&esc(&breach)),
             r.verdict.level >= Level::Warning,
@@ -170,7 +170,7 @@ fn every_router_guide_opens_without_a_script() {
         &Plan::standard(),
     );
     for r in Router::ALL {
-        let g = router_guide(r, Lang::De);
+        let g = built_in(Lang::De).router(r);
         holds(
             &page,
             &[

@@ -18,6 +18,9 @@ use std::sync::OnceLock;
 
 use axum::body::Bytes;
 
+use crate::texts::Lang;
+use crate::texts::explain::practice_set;
+
 /// Trunk's output folder, compiled in. Missing at build time means "no page";
 /// the API works without it. Debug builds read the folder at run time.
 #[derive(rust_embed::RustEmbed)]
@@ -267,6 +270,16 @@ impl Assets {
                 _ => &asset.gzip,
             };
             let _ = slot.set(Some(Bytes::from(data)));
+        }
+        if !plain.is_empty() {
+            // The practice check's finding texts, which the page fetches
+            // when it offers the check: made here from the compiled texts.
+            for lang in [Lang::De, Lang::En] {
+                let path = practice_set::path(lang);
+                let body = serde_json::to_vec(&practice_set::compiled(lang)).unwrap_or_default();
+                let asset = Asset::new(&path, body);
+                plain.insert(path, asset);
+            }
         }
         Assets { files: plain }
     }

@@ -5,6 +5,8 @@
 //! in [`super::reported_findings`].
 
 use super::Explanation;
+use super::practice_set;
+#[cfg(any(not(target_arch = "wasm32"), feature = "fixtures"))]
 use super::reported_findings;
 use crate::api::{Finding, FindingId};
 use crate::texts::Lang;
@@ -40,25 +42,49 @@ pub(crate) const PRACTICE_FINDINGS: [FindingId; 24] = [
 ];
 
 /// One finding's texts: title (with `{ports}`), what, attacker, urgency.
+#[cfg(any(not(target_arch = "wasm32"), feature = "fixtures"))]
 type Texts = [&'static str; 4];
 
-/// Explains a finding of the practice check; `None` for other findings.
+/// Explains a finding of the practice check; `None` for other findings, and
+/// in the page while its language's finding texts have not arrived.
 pub(super) fn explain_practice(finding: &Finding, lang: Lang) -> Option<Explanation> {
-    let [title, what, attacker, urgency] =
-        texts(finding.id, lang).or_else(|| reported_findings::texts(finding.id, lang))?;
+    let t = practice_set::lookup(finding.id, lang)?;
     let ports = port_list(&finding.ports, lang);
-    let urgency = match reported_findings::router_step(finding.id, lang) {
-        Some(router) => format!("{urgency} {router}"),
-        None => urgency.to_owned(),
+    let urgency = match &t.router_step {
+        Some(router) => format!("{} {router}", t.urgency),
+        None => t.urgency.clone(),
     };
     Some(Explanation {
-        title: title.replace("{ports}", &ports),
-        what: what.replace("{ports}", &ports),
-        attacker: attacker.into(),
+        title: t.title.replace("{ports}", &ports),
+        what: t.what.replace("{ports}", &ports),
+        attacker: t.attacker.clone(),
         urgency,
     })
 }
 
+/// What to do on the device itself for a finding of the practice check:
+/// one step, `None` for other findings.
+pub(crate) fn device_step(id: FindingId, lang: Lang) -> Option<&'static str> {
+    practice_set::lookup(id, lang)?.device_step.as_deref()
+}
+
+/// The texts of a finding as this file and [`reported_findings`] hold them:
+/// title (with `{ports}`), what, attacker, urgency, then the device step and
+/// the router step.
+#[cfg(any(not(target_arch = "wasm32"), feature = "fixtures"))]
+pub(super) fn compiled(
+    id: FindingId,
+    lang: Lang,
+) -> Option<(Texts, Option<&'static str>, Option<&'static str>)> {
+    let texts = texts(id, lang).or_else(|| reported_findings::texts(id, lang))?;
+    Some((
+        texts,
+        compiled_device_step(id, lang),
+        reported_findings::router_step(id, lang),
+    ))
+}
+
+#[cfg(any(not(target_arch = "wasm32"), feature = "fixtures"))]
 fn texts(id: FindingId, lang: Lang) -> Option<Texts> {
     Some(match (id, lang) {
         (FindingId::RdpExposed, Lang::De) => [
@@ -185,9 +211,8 @@ fn texts(id: FindingId, lang: Lang) -> Option<Texts> {
     })
 }
 
-/// What to do on the device itself for a finding of the practice check:
-/// one step, `None` for other findings.
-pub(crate) fn device_step(id: FindingId, lang: Lang) -> Option<&'static str> {
+#[cfg(any(not(target_arch = "wasm32"), feature = "fixtures"))]
+fn compiled_device_step(id: FindingId, lang: Lang) -> Option<&'static str> {
     if let Some(step) = reported_findings::device_step(id, lang) {
         return Some(step);
     }

@@ -156,7 +156,8 @@ async fn consent_scan_verdict_guide_copy_and_language() {
         let verdict_text = js(&c, "return document.querySelector('[data-verdict]').innerText").await;
         assert!(verdict_text.as_str().unwrap().contains("Kritisch"), "{verdict_text}");
 
-        // Pick a router, see its steps.
+        // Pick a router, see its steps (the guides come with the result).
+        wait_js(&c, "the router choice", "document.querySelector('label[for=router-digibox-premium]')").await;
         click(&c, "label[for=router-digibox-premium]").await;
         wait_js(&c, "the router guide", "document.querySelector('#router-guide[data-router=digibox-premium]')").await;
         let steps = js(&c, "return [...document.querySelectorAll('#router-guide ol.steps > li')].map(e => e.innerText)").await;
@@ -193,8 +194,8 @@ async fn consent_scan_verdict_guide_copy_and_language() {
         assert!(verdict_text.as_str().unwrap().contains("Critical"), "{verdict_text}");
         let url = c.current_url().await.unwrap();
         assert!(url.as_str().contains("lang=en"), "{url}");
-        let guide = js(&c, "return document.querySelector('#router-guide').innerText").await;
-        assert!(guide.as_str().unwrap().contains("Update the firmware"), "{guide}");
+        // The English guides are fetched after the switch.
+        wait_js(&c, "the English router guide", "document.querySelector('#router-guide')?.innerText.includes('Update the firmware')").await;
 
         // Check again runs a fresh check and says what changed: nothing.
         click(&c, "#check-again").await;
@@ -247,6 +248,12 @@ pub(super) async fn every_state_is_clean(c: &Client, probe: &ProbeProcess, narro
             Value::Bool(true),
             "the running state ended before axe finished"
         );
+        wait_js(
+            c,
+            "the router choice",
+            "document.querySelector('label[for=router-fritzbox]')",
+        )
+        .await;
         click(c, "label[for=router-fritzbox]").await;
         wait_js(c, "router guide", "document.querySelector('#router-guide')").await;
         let tables = js(
@@ -286,7 +293,9 @@ async fn keyboard_only_walkthrough() {
         // Focus moved to the result heading.
         wait_js(&c, "focus on the result heading", "document.activeElement?.id === 'phase-heading'").await;
 
-        // Tab on to the router choice and pick one with the keyboard.
+        // Tab on to the router choice (there once the guides came with the
+        // result) and pick one with the keyboard.
+        wait_js(&c, "the router choice", "document.querySelector('input[name=router]')").await;
         let on_radio = press_until(&c, &tab, "document.activeElement?.name", "router", 40).await;
         assert!(on_radio, "Tab never reached the router choice");
         press(&c, " ").await;

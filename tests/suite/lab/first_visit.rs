@@ -1,16 +1,26 @@
-//! Benchmark (ignored; needs root, Chromium and the built page): the page's
-//! first visit right after a probe starts against a warm visit, in Chromium
-//! inside the lab's 80 ms WAN visitor (`wan80`), so every request pays a real
-//! round trip and TCP's slow start. Each round starts a fresh probe (the
-//! debug binary, serving `dist/` as built, with the variants Trunk's
-//! post-build hook wrote), visits once, visits again with a fresh browser
-//! (a cold browser cache, a warm probe), and stops the probe. Times are
-//! `performance.now()` in the page when the consent button is there and when
-//! the verdict is shown (read by WebDriver polls every 50 ms, so each is up
-//! to about 50 ms late). Prints the medians; asserts nothing about time.
+//! Benchmark (ignored; needs root, a browser and the built page): the
+//! page's first visit and a warm one, in the browser `PORTCHECK_BROWSER`
+//! names (Chromium when unset) inside the lab's 80 ms WAN visitor
+//! (`wan80`), so every request pays a real round trip and TCP's slow start.
+//! Each round starts a fresh probe (the debug binary, serving the built
+//! page with the variants Trunk's post-build hook wrote), opens a fresh
+//! browser (an empty cache), visits once (the first visit), visits again
+//! in the same browser (a warm cache: the hashed assets come from it), and
+//! stops the probe. Each visit gives the consent to the check. Times are
+//! `performance.now()` in the page when the consent button is there, when
+//! the verdict is shown (after the click) and when the router guides can
+//! be picked (they are fetched once a result shows them), read by
+//! WebDriver polls every 50 ms, so each is up to about 50 ms late.
+//!
+//! With `PORTCHECK_BENCH_REFERENCE_WWW=DIR` every round measures that
+//! build of the page (for instance the one before a change) too, in turns
+//! with `dist/`, and the summary gives each median as a ratio of the
+//! reference's in the same run. Prints the medians; asserts nothing about
+//! time.
 //!
 //! ```sh
-//! cargo test --test suite -- --ignored --nocapture lab::first_visit   # root
+//! PORTCHECK_BROWSER=firefox PORTCHECK_BENCH_REFERENCE_WWW=/tmp/dist-before \
+//!   cargo test --test suite -- --ignored --nocapture lab::first_visit   # root
 //! ```
 
 use std::process::{Command, Stdio};
@@ -37,107 +47,212 @@ fn bench_first_visit_after_start_vs_warm() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
     let base = format!("http://{}:{PORT}", lab.get("PROBE_IPV4"));
-    let (mut first, mut warm) = (Vec::new(), Vec::new());
+    let dist = browser::dist().display().to_string();
+    let reference = std::env::var("PORTCHECK_BENCH_REFERENCE_WWW").ok();
+    let builds: Vec<(&str, String)> = std::iter::once(("dist", dist))
+        .chain(reference.map(|r| ("reference", r)))
+        .collect();
+    // Per build: each round's (first visit, warm visit).
+    let mut times: Vec<Vec<(Visit, Visit)>> = vec![Vec::new(); builds.len()];
     for round in 0..rounds {
-        let mut probe = Command::new("ip")
-            .args([
-                "netns",
-                "exec",
-                lab.probe_ns(),
-                env!("CARGO_BIN_EXE_portcheck"),
-            ])
-            .args(["serve", "--listen", &format!("[::]:{PORT}")])
-            .args([
-                "--allow-target",
-                "198.51.100.0/24",
-                "--allow-target",
-                "2001:db8::/32",
-            ])
-            .args(["--rate-burst", "100000", "--rate-refill-secs", "1"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start a probe");
-        let healthy = (0..400).any(|_| {
-            let out = in_ns(
-                lab.probe_ns(),
-                "curl",
-                &[
-                    "-sf",
-                    "-o",
-                    "/dev/null",
-                    "--max-time",
-                    "1",
-                    &format!("{base}/healthz"),
-                ],
-            );
-            out.status.success() || {
-                std::thread::sleep(std::time::Duration::from_millis(25));
-                false
-            }
-        });
-        assert!(healthy, "the fresh probe did not become healthy");
-        let url = format!("{base}/?lang=de");
-        let f = visit(&visitor.ns, &url);
-        let w = visit(&visitor.ns, &url);
-        let _ = probe.kill();
-        let _ = probe.wait();
-        println!(
-            "round {round}: first visit consent {:.0} ms, verdict {:.0} ms; warm visit consent {:.0} ms, verdict {:.0} ms",
-            f.0, f.1, w.0, w.1
-        );
-        first.push(f);
-        warm.push(w);
+        for (b, (name, www)) in builds.iter().enumerate() {
+            let mut probe = Command::new("ip")
+                .args([
+                    "netns",
+                    "exec",
+                    lab.probe_ns(),
+                    env!("CARGO_BIN_EXE_portcheck"),
+                ])
+                .args(["serve", "--listen", &format!("[::]:{PORT}"), "--www", www])
+                .args([
+                    "--allow-target",
+                    "198.51.100.0/24",
+                    "--allow-target",
+                    "2001:db8::/32",
+                ])
+                .args(["--rate-burst", "100000", "--rate-refill-secs", "1"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start a probe");
+            let healthy = (0..400).any(|_| {
+                let out = in_ns(
+                    lab.probe_ns(),
+                    "curl",
+                    &[
+                        "-sf",
+                        "-o",
+                        "/dev/null",
+                        "--max-time",
+                        "1",
+                        &format!("{base}/healthz"),
+                    ],
+                );
+                out.status.success() || {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                    false
+                }
+            });
+            assert!(healthy, "the fresh probe did not become healthy");
+            let (first, warm) = visit_twice(&visitor.ns, &format!("{base}/?lang=de"));
+            let _ = probe.kill();
+            let _ = probe.wait();
+            println!("round {round}, {name}: first visit {first}; warm visit {warm}");
+            times[b].push((first, warm));
+        }
     }
-    let median = |xs: &[(f64, f64)], pick: fn(&(f64, f64)) -> f64| {
+    let median = |xs: &[(Visit, Visit)], pick: &Pick| {
         let mut v: Vec<f64> = xs.iter().map(pick).collect();
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    println!(
-        "FIRST VISIT SUMMARY (wan80, {rounds} rounds, medians): consent first {:.0} ms / warm {:.0} ms; \
-         verdict first {:.0} ms / warm {:.0} ms",
-        median(&first, |t| t.0),
-        median(&warm, |t| t.0),
-        median(&first, |t| t.1),
-        median(&warm, |t| t.1),
-    );
+    let picks: [(&str, &Pick); 6] = [
+        ("consent first", &|t| t.0.consent),
+        ("consent warm", &|t| t.1.consent),
+        ("verdict first", &|t| t.0.verdict),
+        ("verdict warm", &|t| t.1.verdict),
+        ("guides first", &|t| t.0.guides),
+        ("guides warm", &|t| t.1.guides),
+    ];
+    let engine = browser::Engine::current().name();
+    for (b, (name, _)) in builds.iter().enumerate() {
+        let line: Vec<String> = picks
+            .iter()
+            .map(|(what, pick)| {
+                let m = median(&times[b], pick);
+                match times.get(1).filter(|_| b == 0) {
+                    Some(reference) => {
+                        format!("{what} {m:.0} ms ({:.2})", m / median(reference, pick))
+                    }
+                    None => format!("{what} {m:.0} ms"),
+                }
+            })
+            .collect();
+        println!(
+            "FIRST VISIT SUMMARY ({engine}, wan80, {rounds} rounds, medians, {name}{}): {}",
+            if b == 0 && builds.len() > 1 {
+                "; ratio to the reference"
+            } else {
+                ""
+            },
+            line.join(", ")
+        );
+    }
 }
 
-/// One visit with a fresh browser inside namespace `ns`: milliseconds from
-/// navigation to the consent button and to the shown verdict.
-fn visit(ns: &str, url: &str) -> (f64, f64) {
+/// Reads one time from a round's (first visit, warm visit).
+type Pick = dyn Fn(&(Visit, Visit)) -> f64;
+
+/// Milliseconds from navigation to a usable consent button, to the shown
+/// verdict (after the click) and to the router guides.
+#[derive(Debug, Clone, Copy)]
+struct Visit {
+    consent: f64,
+    verdict: f64,
+    guides: f64,
+}
+
+impl std::fmt::Display for Visit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "consent {:.0} ms, verdict {:.0} ms, guides {:.0} ms",
+            self.consent, self.verdict, self.guides
+        )
+    }
+}
+
+/// Two visits of `url` in one fresh browser inside namespace `ns`: the
+/// first with an empty cache, the second with what the first left in it.
+fn visit_twice(ns: &str, url: &str) -> (Visit, Visit) {
     let url = url.to_owned();
-    let options = Options {
-        resolver_rules: None,
+    let args = if browser::Engine::current() == browser::Engine::Chromium {
         // As in page.rs: the lab's documentation addresses are not public to
         // Chromium's local-network checks.
-        args: vec![
+        vec![
             "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults".into(),
-        ],
+        ]
+    } else {
+        Vec::new()
+    };
+    let options = Options {
+        resolver_rules: None,
+        args,
         ..Options::default()
     };
     in_namespace(ns, async move || {
         with_browser(options, async |c| {
-            c.goto(&url).await.expect("open the page");
-            wait_js(
-                &c,
-                "the consent button",
-                "document.querySelector('#consent')",
-            )
-            .await;
-            let consent = js(&c, "return performance.now()")
-                .await
-                .as_f64()
-                .unwrap_or(f64::NAN);
-            click(&c, "#consent").await;
-            wait_js(&c, "a verdict", "document.querySelector('[data-verdict]')").await;
-            let verdict = js(&c, "return performance.now()")
-                .await
-                .as_f64()
-                .unwrap_or(f64::NAN);
-            (consent, verdict)
+            let mut visits = Vec::new();
+            for _ in 0..2 {
+                open(&c, &url).await;
+                visits.push(visit(&c).await);
+            }
+            (visits[0], visits[1])
         })
         .await
     })
+}
+
+/// Navigates to `url` and waits for the consent button. Chromium in a lab
+/// namespace sometimes reports a network change while the lab's links
+/// settle and shows its error page (`ERR_NETWORK_CHANGED`) instead; then
+/// the navigation is made again, which fetched nothing the first time, so
+/// the visit's times count from the navigation that loaded the page.
+async fn open(c: &fantoccini::Client, url: &str) {
+    for attempt in 0..3 {
+        c.goto(url).await.expect("open the page");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let state = js(
+                c,
+                "return document.querySelector('#consent') ? 'ready' \
+                 : (document.body && document.body.innerText.includes('ERR_NETWORK_CHANGED') ? 'changed' : 'waiting')",
+            )
+            .await;
+            match state.as_str() {
+                Some("ready") => return,
+                Some("changed") => {
+                    println!("attempt {attempt}: the browser saw a network change; opening again");
+                    break;
+                }
+                _ if std::time::Instant::now() > deadline => {
+                    panic!("no consent button after 60 s")
+                }
+                _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
+    }
+    panic!("the browser kept seeing network changes");
+}
+
+/// The times of one visit the browser has just started.
+async fn visit(c: &fantoccini::Client) -> Visit {
+    let now = async || {
+        js(c, "return performance.now()")
+            .await
+            .as_f64()
+            .unwrap_or(f64::NAN)
+    };
+    wait_js(
+        c,
+        "the consent button",
+        "document.querySelector('#consent')",
+    )
+    .await;
+    let consent = now().await;
+    click(c, "#consent").await;
+    wait_js(c, "a verdict", "document.querySelector('[data-verdict]')").await;
+    let verdict = now().await;
+    wait_js(
+        c,
+        "the router guides",
+        "document.querySelector('input[name=router]')",
+    )
+    .await;
+    let guides = now().await;
+    Visit {
+        consent,
+        verdict,
+        guides,
+    }
 }

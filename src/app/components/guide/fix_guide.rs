@@ -4,11 +4,11 @@
 
 use yew::prelude::*;
 
-use super::steps::GuideSteps;
+use super::steps::{GuideSteps, GuidesPending};
 use crate::api::Level;
 use crate::app::store::use_store;
-use crate::page::state::Action;
-use crate::texts::guide::{Router, breach_guide, router_guide, server_guide};
+use crate::page::state::{Action, Guides};
+use crate::texts::guide::Router;
 use crate::texts::page_texts::texts;
 
 /// Shown once a check has a verdict; the worst verdict of the run decides
@@ -27,7 +27,10 @@ pub(crate) fn guide_view() -> Html {
     } else {
         t.guide_intro_act
     };
-    let chosen = s.router.map(|r| (r, router_guide(r, lang)));
+    let guides = match s.guides(lang) {
+        Guides::Loaded(g) => Some(g.clone()),
+        _ => None,
+    };
     html! {
         <section class="card guide no-print" aria-labelledby="guide-heading">
             <h2 id="guide-heading">{ t.guide_heading }</h2>
@@ -41,34 +44,38 @@ pub(crate) fn guide_view() -> Html {
                     { contact }
                 </p>
             }
-            <fieldset class="routers">
-                <legend>{ t.router_question }</legend>
-                <p class="small">{ t.router_hint }</p>
-                { for Router::ALL.iter().map(|&r| {
-                    let id = format!("router-{}", r.slug());
-                    let onchange = {
-                        let ctx = ctx.clone();
-                        Callback::from(move |_| ctx.dispatch(Action::PickRouter(r)))
-                    };
-                    html! {
-                        <div class="router-option">
-                            <input type="radio" name="router" id={id.clone()} value={r.slug()}
-                                checked={s.router == Some(r)} {onchange} />
-                            <label for={id}>{ router_guide(r, lang).name }</label>
-                        </div>
-                    }
-                }) }
-            </fieldset>
-            if let Some((router, guide)) = chosen {
-                <div class="router-guide" data-router={router.slug()} id="router-guide">
-                    <GuideSteps guide={guide} level={3} />
-                </div>
+            if let Some(g) = guides {
+                <fieldset class="routers">
+                    <legend>{ t.router_question }</legend>
+                    <p class="small">{ t.router_hint }</p>
+                    { for Router::ALL.iter().map(|&r| {
+                        let id = format!("router-{}", r.slug());
+                        let onchange = {
+                            let ctx = ctx.clone();
+                            Callback::from(move |_| ctx.dispatch(Action::PickRouter(r)))
+                        };
+                        html! {
+                            <div class="router-option">
+                                <input type="radio" name="router" id={id.clone()} value={r.slug()}
+                                    checked={s.router == Some(r)} {onchange} />
+                                <label for={id}>{ g.router(r).name }</label>
+                            </div>
+                        }
+                    }) }
+                </fieldset>
+                if let Some(router) = s.router {
+                    <div class="router-guide" data-router={router.slug()} id="router-guide">
+                        <GuideSteps guide={g.router(router)} level={3} />
+                    </div>
+                } else {
+                    <p class="muted">{ t.router_none }</p>
+                }
+                <GuideSteps guide={g.server()} level={3} />
+                if level >= Level::Warning {
+                    <GuideSteps guide={g.breach()} level={3} />
+                }
             } else {
-                <p class="muted">{ t.router_none }</p>
-            }
-            <GuideSteps guide={server_guide(lang)} level={3} />
-            if level >= Level::Warning {
-                <GuideSteps guide={breach_guide(lang)} level={3} />
+                <GuidesPending />
             }
         </section>
     }

@@ -3,8 +3,29 @@
 use yew::prelude::*;
 
 use crate::app::store::use_store;
+use crate::page::state::{Action, Guides};
 use crate::texts::guide::Guide;
 use crate::texts::page_texts::texts;
+
+/// In place of guides that are not here yet: a status while they load, or
+/// what went wrong with a button to try again.
+#[function_component(GuidesPending)]
+pub(crate) fn guides_pending() -> Html {
+    let ctx = use_store();
+    let s = &ctx.0;
+    let (lang, t) = (s.lang, texts(s.lang));
+    if *s.guides(lang) == Guides::Failed {
+        let onclick = Callback::from(move |_| ctx.dispatch(Action::RetryGuides(lang)));
+        html! {
+            <div class="guides-failed" data-guides="failed">
+                <p role="alert">{ t.guides_failed }</p>
+                <button type="button" {onclick}>{ t.try_again }</button>
+            </div>
+        }
+    } else {
+        html! { <p class="muted" role="status" data-guides="loading">{ t.guides_loading }</p> }
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct StepsProps {

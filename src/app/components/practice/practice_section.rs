@@ -7,7 +7,7 @@ use yew::prelude::*;
 use super::practice_check::PracticeCheckView;
 use super::report_section::ReportSection;
 use crate::api::Level;
-use crate::app::components::guide::steps::GuideSteps;
+use crate::app::components::guide::steps::{GuideSteps, GuidesPending};
 use crate::app::dom::focus_by_id;
 use crate::app::net;
 use crate::app::store::{Ctx, use_store};
@@ -15,9 +15,8 @@ use crate::page::check::Phase;
 use crate::page::check::worst_level_of;
 use crate::page::origins::{STREAM_PATH, dual_origins, stream_url};
 use crate::page::practice_check::stream_query;
-use crate::page::state::Action;
+use crate::page::state::{Action, Guides};
 use crate::plan::Plan;
-use crate::texts::guide::{breach_guide, practice_guide};
 use crate::texts::practice_texts::{offer_udp, offer_what, practice_texts};
 
 /// Starts the practice check against the same origins as the main check.
@@ -89,12 +88,21 @@ pub(crate) fn practice_view() -> Html {
         <section class="card practice" data-practice={if running { "running" } else { "settled" }}
             aria-labelledby="practice-heading" aria-busy={running.to_string()}>
             <h2 id="practice-heading" tabindex="-1">{ heading }</h2>
-            { for s.practice.checks.iter().map(|c| html! { <PracticeCheckView check={c.clone()} /> }) }
+            if running || matches!(s.guides(lang), Guides::Loaded(_)) {
+                { for s.practice.checks.iter().map(|c| html! { <PracticeCheckView check={c.clone()} /> }) }
+            } else {
+                // The findings' texts come with the guides.
+                <GuidesPending />
+            }
             if worst.is_some_and(|l| l > Level::Ok) {
                 <div class="no-print">
-                    <GuideSteps guide={practice_guide(lang)} level={3} />
-                    if worst >= Some(Level::Warning) {
-                        <GuideSteps guide={breach_guide(lang)} level={3} />
+                    if let Guides::Loaded(g) = s.guides(lang) {
+                        <GuideSteps guide={g.practice()} level={3} />
+                        if worst >= Some(Level::Warning) {
+                            <GuideSteps guide={g.breach()} level={3} />
+                        }
+                    } else {
+                        <GuidesPending />
                     }
                 </div>
             }
