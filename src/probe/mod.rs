@@ -22,6 +22,7 @@
 
 pub mod admission;
 pub mod config;
+mod encoding;
 mod error;
 mod html;
 pub mod ident;

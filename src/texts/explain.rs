@@ -12,8 +12,9 @@ pub(crate) mod practice_set;
 #[cfg(any(not(target_arch = "wasm32"), feature = "fixtures"))]
 mod reported_findings;
 
-use practice_findings::explain_practice;
-pub(crate) use practice_findings::{PRACTICE_FINDINGS, device_step};
+pub(crate) use practice_findings::PRACTICE_FINDINGS;
+pub(crate) use practice_set::device_step;
+use practice_set::explain_practice;
 
 use super::Lang;
 use super::words::port_list;

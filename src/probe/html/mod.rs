@@ -71,6 +71,8 @@ pub(crate) struct View<'a> {
     /// The built page's stylesheets (paths), for pages the probe writes
     /// whole.
     pub stylesheets: &'a [String],
+    /// How the response may be compressed (`Accept-Encoding`).
+    pub encoding: crate::probe::encoding::Encoding,
 }
 
 impl View<'_> {

@@ -19,6 +19,7 @@ fn view(site: &Site, lang: Lang, embed: bool) -> View<'_> {
         keep: String::new(),
         site,
         stylesheets: &[],
+        encoding: crate::probe::encoding::Encoding::Identity,
     }
 }
 

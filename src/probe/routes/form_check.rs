@@ -33,6 +33,7 @@ use super::api::{SCAN_FAILED, spawn_scan};
 use super::origin_guard;
 use crate::api::ErrorCode;
 use crate::plan::Plan;
+use crate::probe::encoding::encode_page;
 use crate::probe::error::ApiError;
 use crate::probe::html::{View, failure_page, result_page};
 use crate::probe::state::{Admission, ConnInfo, ProbeState};
@@ -205,7 +206,12 @@ fn rendered(
     if let Some(secs) = retry_after_s {
         headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
-    (status, headers, Body::from(html)).into_response()
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    let (encoding, body) = encode_page(html, view.encoding);
+    if let Some(encoding) = encoding {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    (status, headers, Body::from(body)).into_response()
 }
 
 #[cfg(test)]

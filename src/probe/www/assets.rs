@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 
 use axum::body::Bytes;
 
+use crate::probe::encoding::Encoding;
 use crate::texts::Lang;
 use crate::texts::explain::practice_set;
 
@@ -38,59 +39,6 @@ pub(crate) const START_PLACEHOLDER: &str = "{{PORTCHECK START}}";
 /// `www/index.html`'s placeholder for the language of `<html lang>`, the
 /// form's language (the app sets it again when it starts).
 pub(crate) const LANG_PLACEHOLDER: &str = "{{PORTCHECK LANG}}";
-
-/// A content encoding the client accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Encoding {
-    Brotli,
-    Gzip,
-    Identity,
-}
-
-impl Encoding {
-    pub(crate) fn header_value(self) -> Option<&'static str> {
-        match self {
-            Encoding::Brotli => Some("br"),
-            Encoding::Gzip => Some("gzip"),
-            Encoding::Identity => None,
-        }
-    }
-}
-
-/// Pick the best encoding from an `Accept-Encoding` header: brotli, then gzip,
-/// then none, honouring `q=0` refusals.
-pub(crate) fn choose_encoding(accept: Option<&str>) -> Encoding {
-    let Some(accept) = accept else {
-        return Encoding::Identity;
-    };
-    let mut br = false;
-    let mut gzip = false;
-    let mut star = false;
-    for item in accept.split(',') {
-        let mut parts = item.split(';');
-        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let refused = parts.any(|p| {
-            let p = p.trim();
-            p.strip_prefix("q=")
-                .and_then(|q| q.trim().parse::<f32>().ok())
-                .is_some_and(|q| q <= 0.0)
-        });
-        let ok = !refused;
-        match name.as_str() {
-            "br" => br = ok,
-            "gzip" | "x-gzip" => gzip = ok,
-            "*" => star = ok,
-            _ => {}
-        }
-    }
-    if br || (star && !accept.contains("br")) {
-        Encoding::Brotli
-    } else if gzip || (star && !accept.contains("gzip")) {
-        Encoding::Gzip
-    } else {
-        Encoding::Identity
-    }
-}
 
 /// Whether a file name carries a content hash (Trunk: `name-<16 hex>.ext`,
 /// `name-<16 hex>_bg.wasm`), so it can be cached for a year.
@@ -352,25 +300,6 @@ pub(crate) fn new_nonce() -> String {
 mod tests {
     use super::*;
     use std::io::Read;
-
-    #[test]
-    fn encoding_negotiation() {
-        assert_eq!(choose_encoding(None), Encoding::Identity);
-        assert_eq!(
-            choose_encoding(Some("gzip, deflate, br, zstd")),
-            Encoding::Brotli
-        );
-        assert_eq!(choose_encoding(Some("gzip")), Encoding::Gzip);
-        assert_eq!(choose_encoding(Some("br;q=0, gzip")), Encoding::Gzip);
-        assert_eq!(
-            choose_encoding(Some("br;q=0, gzip;q=0")),
-            Encoding::Identity
-        );
-        assert_eq!(choose_encoding(Some("identity")), Encoding::Identity);
-        assert_eq!(choose_encoding(Some("*")), Encoding::Brotli);
-        assert_eq!(choose_encoding(Some("BR;q=0.5")), Encoding::Brotli);
-        assert_eq!(choose_encoding(Some("garbage;;;q=x,,")), Encoding::Identity);
-    }
 
     #[test]
     fn hashed_names() {

@@ -30,9 +30,10 @@ use axum::routing::get;
 
 use crate::plan::Plan;
 use crate::probe::config::Site;
+use crate::probe::encoding::{choose_encoding, encode_page};
 use crate::probe::html::{self, View};
 use crate::texts::lang::for_request;
-use assets::{Assets, choose_encoding, new_nonce};
+use assets::{Assets, new_nonce};
 use headers::{Kind, security_headers};
 
 /// What the page's routes need: the built files, the site settings and the
@@ -84,6 +85,11 @@ impl Page {
             keep: html::query_without_lang(query),
             site: &self.0.site,
             stylesheets: &self.0.stylesheets,
+            encoding: choose_encoding(
+                headers
+                    .get(header::ACCEPT_ENCODING)
+                    .and_then(|v| v.to_str().ok()),
+            ),
         }
     }
 }
@@ -195,8 +201,16 @@ fn index(page: &Page, view: &View<'_>) -> Response {
     // A fresh nonce per response: never reuse a cached copy.
     put(&mut headers, header::CACHE_CONTROL, "no-store");
     // The form speaks the language the request asked for.
-    put(&mut headers, header::VARY, "accept-language");
-    (headers, html).into_response()
+    put(
+        &mut headers,
+        header::VARY,
+        "accept-language, accept-encoding",
+    );
+    let (encoding, body) = encode_page(html, view.encoding);
+    if let Some(encoding) = encoding {
+        put(&mut headers, header::CONTENT_ENCODING, encoding);
+    }
+    (headers, body).into_response()
 }
 
 fn not_found() -> Response {

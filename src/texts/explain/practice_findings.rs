@@ -4,13 +4,10 @@
 //! services network operators report (DNS, NTP, SNMP, …) have their texts
 //! in [`super::reported_findings`].
 
-use super::Explanation;
-use super::practice_set;
 #[cfg(any(not(target_arch = "wasm32"), feature = "fixtures"))]
 use super::reported_findings;
-use crate::api::{Finding, FindingId};
+use crate::api::FindingId;
 use crate::texts::Lang;
-use crate::texts::words::port_list;
 
 /// The findings of the practice check, in the order the page lists their
 /// device steps: the most urgent first.
@@ -44,29 +41,6 @@ pub(crate) const PRACTICE_FINDINGS: [FindingId; 24] = [
 /// One finding's texts: title (with `{ports}`), what, attacker, urgency.
 #[cfg(any(not(target_arch = "wasm32"), feature = "fixtures"))]
 type Texts = [&'static str; 4];
-
-/// Explains a finding of the practice check; `None` for other findings, and
-/// in the page while its language's finding texts have not arrived.
-pub(super) fn explain_practice(finding: &Finding, lang: Lang) -> Option<Explanation> {
-    let t = practice_set::lookup(finding.id, lang)?;
-    let ports = port_list(&finding.ports, lang);
-    let urgency = match &t.router_step {
-        Some(router) => format!("{} {router}", t.urgency),
-        None => t.urgency.clone(),
-    };
-    Some(Explanation {
-        title: t.title.replace("{ports}", &ports),
-        what: t.what.replace("{ports}", &ports),
-        attacker: t.attacker.clone(),
-        urgency,
-    })
-}
-
-/// What to do on the device itself for a finding of the practice check:
-/// one step, `None` for other findings.
-pub(crate) fn device_step(id: FindingId, lang: Lang) -> Option<&'static str> {
-    practice_set::lookup(id, lang)?.device_step.as_deref()
-}
 
 /// The texts of a finding as this file and [`reported_findings`] hold them:
 /// title (with `{ports}`), what, attacker, urgency, then the device step and
@@ -273,62 +247,4 @@ fn compiled_device_step(id: FindingId, lang: Lang) -> Option<&'static str> {
         }
         _ => return None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::Severity;
-
-    #[test]
-    fn every_practice_finding_has_texts_and_a_device_step_in_both_languages() {
-        for id in PRACTICE_FINDINGS {
-            let f = Finding {
-                id,
-                severity: Severity::Critical,
-                ports: vec![3389, 13389],
-                group: None,
-                reports: Vec::new(),
-            };
-            let de = explain_practice(&f, Lang::De).expect("German");
-            let en = explain_practice(&f, Lang::En).expect("English");
-            assert_ne!(de, en, "{id:?} not translated");
-            for e in [&de, &en] {
-                for t in [&e.title, &e.what, &e.attacker, &e.urgency] {
-                    assert!(!t.trim().is_empty(), "{id:?}: an empty text");
-                    assert!(!t.contains('{'), "{id:?}: a placeholder left");
-                }
-                assert!(e.title.contains("3389"), "{id:?}: title without ports");
-            }
-            let (d, e) = (device_step(id, Lang::De), device_step(id, Lang::En));
-            assert!(
-                d.is_some_and(|s| !s.is_empty()) && d != e,
-                "{id:?}: device step"
-            );
-        }
-    }
-
-    #[test]
-    fn remote_access_texts_say_what_it_is_and_to_use_a_vpn() {
-        let f = |id| Finding {
-            id,
-            severity: Severity::Critical,
-            ports: vec![3389],
-            group: None,
-            reports: Vec::new(),
-        };
-        for (id, what) in [
-            (FindingId::RdpExposed, "Remote Desktop"),
-            (FindingId::VncNoAuth, "VNC"),
-        ] {
-            for lang in [Lang::De, Lang::En] {
-                let e = explain_practice(&f(id), lang).expect("explained");
-                assert!(e.what.contains(what), "{id:?} {lang:?}: what it is");
-            }
-        }
-        let rdp = explain_practice(&f(FindingId::RdpExposed), Lang::De).expect("RDP");
-        assert!(rdp.urgency.contains("VPN nutzen statt einer Weiterleitung"));
-        assert!(explain_practice(&f(FindingId::SmbExposed), Lang::De).is_none());
-        assert!(device_step(FindingId::SmbExposed, Lang::En).is_none());
-    }
 }

@@ -14,8 +14,10 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::FindingId;
+use super::Explanation;
+use crate::api::{Finding, FindingId};
 use crate::texts::Lang;
+use crate::texts::words::port_list;
 
 /// One finding's texts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,9 +107,34 @@ pub(super) fn lookup(id: FindingId, lang: Lang) -> Option<&'static FindingTexts>
     set(lang)?.0.iter().find(|t| t.id == id)
 }
 
+/// Explains a finding of the practice check; `None` for other findings, and
+/// in the page while its language's finding texts have not arrived.
+pub(super) fn explain_practice(finding: &Finding, lang: Lang) -> Option<Explanation> {
+    let t = lookup(finding.id, lang)?;
+    let ports = port_list(&finding.ports, lang);
+    let urgency = match &t.router_step {
+        Some(router) => format!("{} {router}", t.urgency),
+        None => t.urgency.clone(),
+    };
+    Some(Explanation {
+        title: t.title.replace("{ports}", &ports),
+        what: t.what.replace("{ports}", &ports),
+        attacker: t.attacker.clone(),
+        urgency,
+    })
+}
+
+/// What to do on the device itself for a finding of the practice check:
+/// one step, `None` for other findings.
+pub(crate) fn device_step(id: FindingId, lang: Lang) -> Option<&'static str> {
+    lookup(id, lang)?.device_step.as_deref()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Severity;
+    use crate::texts::explain::PRACTICE_FINDINGS;
 
     #[test]
     fn the_served_set_reads_back_as_it_was_written() {
@@ -119,5 +146,57 @@ mod tests {
         }
         assert_eq!(PracticeSet::parse("{}"), None);
         assert_eq!(path(Lang::En), "/texts/practice-en.json");
+    }
+
+    #[test]
+    fn every_practice_finding_has_texts_and_a_device_step_in_both_languages() {
+        for id in PRACTICE_FINDINGS {
+            let f = Finding {
+                id,
+                severity: Severity::Critical,
+                ports: vec![3389, 13389],
+                group: None,
+                reports: Vec::new(),
+            };
+            let de = explain_practice(&f, Lang::De).expect("German");
+            let en = explain_practice(&f, Lang::En).expect("English");
+            assert_ne!(de, en, "{id:?} not translated");
+            for e in [&de, &en] {
+                for t in [&e.title, &e.what, &e.attacker, &e.urgency] {
+                    assert!(!t.trim().is_empty(), "{id:?}: an empty text");
+                    assert!(!t.contains('{'), "{id:?}: a placeholder left");
+                }
+                assert!(e.title.contains("3389"), "{id:?}: title without ports");
+            }
+            let (d, e) = (device_step(id, Lang::De), device_step(id, Lang::En));
+            assert!(
+                d.is_some_and(|s| !s.is_empty()) && d != e,
+                "{id:?}: device step"
+            );
+        }
+    }
+
+    #[test]
+    fn remote_access_texts_say_what_it_is_and_to_use_a_vpn() {
+        let f = |id| Finding {
+            id,
+            severity: Severity::Critical,
+            ports: vec![3389],
+            group: None,
+            reports: Vec::new(),
+        };
+        for (id, what) in [
+            (FindingId::RdpExposed, "Remote Desktop"),
+            (FindingId::VncNoAuth, "VNC"),
+        ] {
+            for lang in [Lang::De, Lang::En] {
+                let e = explain_practice(&f(id), lang).expect("explained");
+                assert!(e.what.contains(what), "{id:?} {lang:?}: what it is");
+            }
+        }
+        let rdp = explain_practice(&f(FindingId::RdpExposed), Lang::De).expect("RDP");
+        assert!(rdp.urgency.contains("VPN nutzen statt einer Weiterleitung"));
+        assert!(explain_practice(&f(FindingId::SmbExposed), Lang::De).is_none());
+        assert!(device_step(FindingId::SmbExposed, Lang::En).is_none());
     }
 }

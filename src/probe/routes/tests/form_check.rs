@@ -256,7 +256,8 @@ async fn the_page_carries_the_form_in_the_requests_language() {
     assert!(en.body.contains(texts(Lang::En).consent_button));
     assert!(en.body.contains("<html lang=\"en\">"));
     assert!(de.body.contains("<html lang=\"de\">"));
-    assert_eq!(en.header("vary"), Some("accept-language"));
+    assert_eq!(en.header("vary"), Some("accept-language, accept-encoding"));
+    assert_eq!(en.header("content-encoding"), None);
     let asked = ask(
         &st,
         "127.84.12.5",
