@@ -87,24 +87,6 @@ impl Router {
     }
 }
 
-/// Every guide file's name, as in `guides/<lang>/<name>.json`: the routers'
-/// slugs, then the server, breach and practice steps. `scripts/guide-bundle`
-/// writes each language's files into one `guides/<lang>.json` of the built
-/// page; a test below checks that the folders hold exactly these files.
-#[cfg(test)]
-pub(crate) const NAMES: [&str; 10] = [
-    "digibox-premium",
-    "digibox-standard",
-    "digibox-smart",
-    "fritzbox",
-    "speedport",
-    "lancom",
-    "other",
-    "server",
-    "breach",
-    "practice",
-];
-
 /// Where the page fetches one language's guides, on its own origin. The
 /// first visit does not need them (they appear with a result), so they are
 /// not compiled into the page's wasm.
@@ -173,31 +155,44 @@ pub(crate) fn built_in(lang: Lang) -> &'static GuideSet {
     }
 }
 
+/// Every guide file, named once: `NAMES` (as in `guides/<lang>/<name>.json`:
+/// the routers' slugs, then the server, breach and practice steps; a test
+/// below checks that the folders hold exactly these files) and `files`,
+/// each language's files compiled in. `scripts/guide-bundle` writes each
+/// language's files into one `guides/<lang>.json` of the built page.
+macro_rules! guide_files {
+    ($($name:literal),* $(,)?) => {
+        #[cfg(test)]
+        pub(crate) const NAMES: &[&str] = &[$($name),*];
+
+        #[cfg(any(not(target_arch = "wasm32"), test))]
+        fn files(lang: Lang) -> &'static [(&'static str, &'static str)] {
+            match lang {
+                Lang::De => &[$(($name, include_str!(concat!("../../guides/de/", $name, ".json")))),*],
+                Lang::En => &[$(($name, include_str!(concat!("../../guides/en/", $name, ".json")))),*],
+            }
+        }
+    };
+}
+
+guide_files!(
+    "digibox-premium",
+    "digibox-standard",
+    "digibox-smart",
+    "fritzbox",
+    "speedport",
+    "lancom",
+    "other",
+    "server",
+    "breach",
+    "practice",
+);
+
 /// The guide files of one language as `scripts/guide-bundle` puts them
 /// together, from the same files; `None` if one does not parse.
 #[cfg(any(not(target_arch = "wasm32"), test))]
 fn compiled(lang: Lang) -> Option<GuideSet> {
-    macro_rules! files {
-        ($($name:literal),*) => {
-            match lang {
-                Lang::De => [$(($name, include_str!(concat!("../../guides/de/", $name, ".json")))),*],
-                Lang::En => [$(($name, include_str!(concat!("../../guides/en/", $name, ".json")))),*],
-            }
-        };
-    }
-    let files = files!(
-        "digibox-premium",
-        "digibox-standard",
-        "digibox-smart",
-        "fritzbox",
-        "speedport",
-        "lancom",
-        "other",
-        "server",
-        "breach",
-        "practice"
-    );
-    let body: Vec<String> = files
+    let body: Vec<String> = files(lang)
         .iter()
         .map(|(name, json)| format!("[\"{name}\",{json}]"))
         .collect();

@@ -10,7 +10,9 @@ use super::evidence::evidence;
 use super::explain::{control_observation, explain};
 use super::page_texts::texts;
 use super::reports::reports_line;
-use super::words::{family_name, format_timestamp, level_sentence, level_word, state_word, title};
+use super::words::{
+    family_name, format_timestamp, level_sentence, level_word, port_states, state_word, title,
+};
 use crate::api::{Report, results_of};
 use crate::plan::Plan;
 
@@ -78,16 +80,7 @@ pub(crate) fn report_summary(report: &Report, plan: &Plan, lang: Lang) -> String
             let port = p.transport.label(p.port);
             line(format!("  {port:<5} {:<14} {state}", p.service));
         }
-        let control: Vec<String> = results_of(group, &report.control)
-            .iter()
-            .map(|p| {
-                format!(
-                    "{} {}",
-                    p.transport.label(p.port),
-                    state_word(p.state, lang)
-                )
-            })
-            .collect();
+        let control = port_states(results_of(group, &report.control), lang);
         let neighbours = pick("Nachbar-Ports:", "Neighbouring ports:");
         line(format!("{neighbours} {}", control.join(", ")));
         if let Some(o) = control_observation(report, group, lang) {

@@ -7,7 +7,7 @@
 
 use super::Lang;
 use super::page_texts::texts;
-use crate::api::{Family, Level, PortState};
+use crate::api::{Family, Level, PortResult, PortState};
 use crate::plan::{Group, Plan};
 
 pub(crate) mod marks;
@@ -70,6 +70,24 @@ pub(crate) fn family_name(family: Family) -> &'static str {
         Family::Ipv4 => "IPv4",
         Family::Ipv6 => "IPv6",
     }
+}
+
+/// Each port as `443 open`, `1900/udp open|filtered` (in `lang`): the one
+/// line the control ports of a group get in print and in the summary.
+pub(crate) fn port_states<'a>(
+    ports: impl IntoIterator<Item = &'a PortResult>,
+    lang: Lang,
+) -> Vec<String> {
+    ports
+        .into_iter()
+        .map(|p| {
+            format!(
+                "{} {}",
+                p.transport.label(p.port),
+                state_word(p.state, lang)
+            )
+        })
+        .collect()
 }
 
 /// Short word for a port state.

@@ -800,6 +800,25 @@ impl Shown {
     }
 }
 
+/// Answers every request on `listener` with the page `html`, on a thread
+/// of its own for the rest of the test process (a host page of another
+/// origin for the embed tests).
+pub fn serve_html(listener: std::net::TcpListener, html: String) {
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = conn.read(&mut buf);
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}",
+                html.len()
+            );
+        }
+    });
+}
+
 /// A value's JSON name (`"open"`, `"critical"`).
 pub fn wire_name(v: impl serde::Serialize) -> String {
     match serde_json::to_value(v) {

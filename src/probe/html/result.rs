@@ -27,7 +27,7 @@ use crate::texts::summary::report_summary;
 use crate::texts::words::marks::{level_icon, state_hook, state_icon, wire_name};
 use crate::texts::words::{
     about_group, about_plan, checked_line, family_limit, format_timestamp, level_sentence,
-    level_word, retry_in, state_meaning, state_word, title,
+    level_word, port_states, retry_in, state_meaning, state_word, title,
 };
 
 /// The page for a finished check of `plan`.
@@ -195,16 +195,7 @@ fn port_tables(m: &mut String, report: &Report, plan: &Plan, lang: Lang, t: &Tex
         } else {
             format!("{} ({})", t.control_heading, g.label())
         };
-        let states: Vec<String> = control
-            .iter()
-            .map(|p| {
-                format!(
-                    "{} {}",
-                    p.transport.label(p.port),
-                    state_word(p.state, lang)
-                )
-            })
-            .collect();
+        let states = port_states(control.iter().copied(), lang);
         m.push_str("<div class=\"control\">");
         let id = format!("control-own-{}", g.name);
         table(m, &control, lang, (&heading, &id, t.control_heading), false);

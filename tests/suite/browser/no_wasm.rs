@@ -29,7 +29,7 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::support::browser::{
-    Options, Scripts, WAIT, assert_axe_clean, can_run, js, wait_js, with_browser,
+    Options, Scripts, WAIT, assert_axe_clean, can_run, js, serve_html, wait_js, with_browser,
 };
 use crate::support::{ProbeProcess, get_json};
 
@@ -286,19 +286,7 @@ fn serve_page(listener: TcpListener, body: String) {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Host</title></head>\
          <body><h1>Association</h1>{body}</body></html>"
     );
-    std::thread::spawn(move || {
-        use std::io::{Read, Write};
-        for conn in listener.incoming() {
-            let Ok(mut conn) = conn else { continue };
-            let mut buf = [0u8; 4096];
-            let _ = conn.read(&mut buf);
-            let _ = write!(
-                conn,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}",
-                html.len()
-            );
-        }
-    });
+    serve_html(listener, html);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::support::browser::{
     Options, allow_clipboard_read, assert_axe_clean, click, dist, inner_text, js, js_text,
-    port_states, serial, wait_js, with_browser,
+    port_states, serial, serve_html, wait_js, with_browser,
 };
 use crate::support::ports::{kdc_for_good, open_for_good};
 use crate::support::throttle::Throttle;
@@ -325,19 +325,7 @@ fn serve_host_page(l: TcpListener, probe_base: &str) {
          <script src=\"{probe_base}/embed.js\" data-lang=\"en\" async></script>\
          <p id=\"after\">after</p></body></html>"
     );
-    std::thread::spawn(move || {
-        use std::io::{Read, Write};
-        for conn in l.incoming() {
-            let Ok(mut conn) = conn else { continue };
-            let mut buf = [0u8; 4096];
-            let _ = conn.read(&mut buf);
-            let _ = write!(
-                conn,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}",
-                html.len()
-            );
-        }
-    });
+    serve_html(l, html);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

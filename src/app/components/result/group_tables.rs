@@ -10,7 +10,7 @@ use crate::app::components::check_props::CheckProps;
 use crate::app::store::use_texts;
 use crate::texts::explain::control_observation;
 use crate::texts::words::marks::wire_name;
-use crate::texts::words::{about_group, state_word};
+use crate::texts::words::{about_group, port_states};
 
 #[function_component(GroupTables)]
 pub(crate) fn group_tables(props: &CheckProps) -> Html {
@@ -40,10 +40,7 @@ pub(crate) fn group_tables(props: &CheckProps) -> Html {
             };
             let control = owned(results_of(g, &r.control));
             // In print the control table gives way to one line.
-            let states: Vec<String> = control
-                .iter()
-                .map(|p| format!("{} {}", p.transport.label(p.port), state_word(p.state, lang)))
-                .collect();
+            let states = port_states(&control, lang);
             let control_id = format!("control-{side}-{}", g.name);
             // Each group's neighbours get a name of their own.
             let control_heading: AttrValue = if groups.len() == 1 {
