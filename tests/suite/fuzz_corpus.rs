@@ -101,13 +101,25 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 
 #[test]
 fn every_target_has_its_checks_and_a_seed_corpus() {
-    let manifest = std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).expect("fuzz/Cargo.toml");
-    let mut bins: Vec<&str> = manifest
-        .lines()
-        .filter_map(|l| l.strip_prefix("name = \""))
-        .filter_map(|l| l.strip_suffix('"'))
-        .filter(|n| *n != "portcheck-fuzz")
-        .collect();
+    // Parsed as cargo parses it: a key given twice in one `[[bin]]` (a
+    // merge that interleaved two targets) is an error here too.
+    #[derive(serde::Deserialize)]
+    struct Bin {
+        name: String,
+        path: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        bin: Vec<Bin>,
+    }
+    let text = std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).expect("fuzz/Cargo.toml");
+    let manifest: Manifest =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("fuzz/Cargo.toml does not parse: {e}"));
+    for b in &manifest.bin {
+        assert_eq!(b.path, format!("fuzz_targets/{}.rs", b.name), "{}", b.name);
+        assert!(fuzz_dir().join(&b.path).is_file(), "{}", b.path);
+    }
+    let mut bins: Vec<&str> = manifest.bin.iter().map(|b| b.name.as_str()).collect();
     bins.sort_unstable();
     let listed: Vec<&str> = TARGETS.iter().map(|(n, _)| *n).collect();
     assert_eq!(bins, listed, "fuzz/Cargo.toml's targets and this file's");
