@@ -358,6 +358,9 @@ async fn embed_view_posts_its_height_to_the_host_page() {
         assert_eq!(content, json!(h1), "posted height differs from the content height");
         click(&c, "#consent").await;
         wait_js(&c, "verdict in the frame", "document.querySelector('[data-verdict]')").await;
+        // The guides come a round trip after the verdict and make the
+        // result taller again: measure it once they are there.
+        wait_js(&c, "the guides in the frame", "document.querySelector('label[for=router-digibox-premium]') && !document.querySelector('[data-guides]')").await;
         let content = js(&c, "return Math.ceil(document.querySelector('.page').getBoundingClientRect().height)").await;
         c.enter_parent_frame().await.unwrap();
         // The result is taller: the host resizes the frame to match.
