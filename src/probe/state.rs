@@ -152,16 +152,25 @@ impl ProbeState {
         let mut named = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
             .filter(|(key, _)| key == "plan")
             .map(|(_, value)| value);
-        let unknown = || {
-            let offered: Vec<&str> = self.plans.iter().map(|p| p.name.as_str()).collect();
-            ApiError::UnknownPlan(offered.join(", "))
+        match (named.next(), named.next()) {
+            (None, _) => self.plan_named(None),
+            (Some(name), None) => self.plan_named(Some(&name)),
+            (Some(_), Some(_)) => Err(self.unknown_plan()),
+        }
+    }
+
+    /// The plan called `name`; without a name, the default (first) plan.
+    pub(crate) fn plan_named(&self, name: Option<&str>) -> Result<&Plan, ApiError> {
+        let found = match name {
+            None => self.plans.first(),
+            Some(name) => self.plans.iter().find(|p| p.name == name),
         };
-        let found = match (named.next(), named.next()) {
-            (None, _) => self.plans.first(),
-            (Some(name), None) => self.plans.iter().find(|p| p.name == name),
-            (Some(_), Some(_)) => None,
-        };
-        found.ok_or_else(unknown)
+        found.ok_or_else(|| self.unknown_plan())
+    }
+
+    fn unknown_plan(&self) -> ApiError {
+        let offered: Vec<&str> = self.plans.iter().map(|p| p.name.as_str()).collect();
+        ApiError::UnknownPlan(offered.join(", "))
     }
 
     /// The address this request must be checked at.

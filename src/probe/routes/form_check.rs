@@ -135,12 +135,7 @@ pub(super) async fn check(
         lang: form.lang.unwrap_or(view.lang),
         ..view
     };
-    let query = form.plan.as_ref().map(|name| {
-        url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("plan", name)
-            .finish()
-    });
-    let plan = match st.plan(query.as_deref()) {
+    let plan = match st.plan_named(form.plan.as_deref()) {
         Ok(plan) => plan.clone(),
         Err(e) => return refusal(&st, &view, &e),
     };
