@@ -26,6 +26,7 @@ pub mod event {
 pub mod bounds;
 mod details;
 mod queued;
+pub mod read;
 mod service_details;
 pub mod services;
 mod upnp;

@@ -159,6 +159,44 @@ fn done(lang: Lang, report: Report) -> PageState {
     s
 }
 
+/// The page reads the probe's JSON through the browser's `JSON.parse`
+/// (`portcheck::api::read`): what the probe's serde writes reads back
+/// whole, the round-trip times to the last bit, and a member the JSON
+/// lacks is not taken from `Object.prototype`.
+#[wasm_bindgen_test]
+fn the_page_reads_what_the_probe_writes() {
+    use portcheck::api::read::read_json;
+    let states = [
+        PortState::Open,
+        PortState::Closed,
+        PortState::Filtered,
+        PortState::OpenFiltered,
+        PortState::Error,
+    ];
+    for plan in Plan::catalogue() {
+        let ip = "2001:db8::7".parse().unwrap();
+        let mut report = plan.sample_report(ip, |_, port| states[usize::from(port) % 5]);
+        for (n, r) in report.ports.iter_mut().enumerate() {
+            r.rtt_ms = Some(0.1 + n as f64 / 3.0);
+        }
+        let text = serde_json::to_string(&report).unwrap();
+        assert_eq!(read_json::<Report>(&text), Some(report), "{}", plan.name);
+        let started = Started::new(Target::new(ip).via_proxy(true), plan);
+        let text = serde_json::to_string(&started).unwrap();
+        assert_eq!(read_json::<Started>(&text), Some(started));
+    }
+    // `constructor` is on every object's prototype: in the JSON it is
+    // just an unknown member. An object with array-like keys is no pair.
+    let target = r#"{"ip":"192.0.2.1","family":"ipv4","constructor":1}"#;
+    assert!(read_json::<Target>(target).is_some());
+    assert_eq!(
+        read_json::<(String, u16)>(r#"{"0":"a","1":2,"length":2}"#),
+        None
+    );
+    assert_eq!(read_json::<Queued>(r#"{"position":1}"#), None);
+    assert_eq!(read_json::<Queued>("not json"), None);
+}
+
 #[wasm_bindgen_test]
 async fn start_view_has_a_real_consent_button_and_explains_the_check() {
     let mut s = PageState::new(Lang::De, false);

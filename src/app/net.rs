@@ -6,11 +6,11 @@
 //! `web_sys` fetch keeps the page small.
 
 use js_sys::{Reflect, Uint8Array};
-use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Response};
 
+use crate::api::read::{Read, read_json};
 use crate::api::{SiteInfo, Target};
 use crate::page::check::CheckEvent;
 use crate::page::sse::{SseParser, StreamMsg, decode};
@@ -60,12 +60,12 @@ async fn text(resp: &Response) -> Option<String> {
 }
 
 /// A 2xx JSON answer, parsed.
-async fn get_json<T: DeserializeOwned>(url: &str) -> Option<T> {
+async fn get_json<T: Read>(url: &str) -> Option<T> {
     let resp = get(url, "application/json").await?;
     if !resp.ok() {
         return None;
     }
-    serde_json::from_str(&text(&resp).await?).ok()
+    read_json(&text(&resp).await?)
 }
 
 /// The visitor's address as the probe sees it; `None` if it cannot be had.

@@ -12,15 +12,8 @@
 //! parser reads nothing more (a stream from a hostile or intercepted server
 //! must not grow the page or the terminal client without limit).
 
-use serde::Deserialize;
-
-use crate::api::bounds;
-use crate::plan::Transport;
-
-use crate::api::{
-    self, ErrorBody, GroupPorts, PortDetails, PortEvent, PortGroup, PortResult, PortState, Queued,
-    Reason, Report, Started, Target, UpnpDetails, Verdict,
-};
+use crate::api::read::read_json;
+use crate::api::{self, ErrorBody, PortEvent, Queued, Report, Started, bounds};
 
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,122 +164,29 @@ pub enum StreamMsg {
     Error(ErrorBody),
 }
 
-/// The page reads port results through these mirrors of the API types: the
-/// same JSON fields, but without `#[serde(flatten)]` and with only the one
-/// per-port detail the page shows (what a UPnP device said of itself). Both cost much wasm code in the
-/// deserializer, and the page's download budget is tight. The round-trip test
-/// below fails if a field the page reads is renamed in `api`.
-///
-/// One mirror serves the report's ports and the `port` event, which is a
-/// port result with its group beside its fields.
-#[derive(Deserialize)]
-struct WirePort {
-    #[serde(default)]
-    group: Option<PortGroup>,
-    #[serde(default)]
-    group_name: Option<String>,
-    port: u16,
-    service: String,
-    #[serde(default)]
-    transport: Transport,
-    state: PortState,
-    reason: Reason,
-    #[serde(default)]
-    rtt_ms: Option<f64>,
-    #[serde(default)]
-    attempts: u8,
-    #[serde(default)]
-    details: Option<WireDetails>,
-}
-
-/// Of a port's details, the UPnP answer; the rest is skipped unread.
-#[derive(Deserialize)]
-struct WireDetails {
-    #[serde(default)]
-    upnp: Option<UpnpDetails>,
-}
-
-impl From<WirePort> for PortResult {
-    fn from(w: WirePort) -> Self {
-        PortResult {
-            port: w.port,
-            service: w.service,
-            transport: w.transport,
-            state: w.state,
-            reason: w.reason,
-            rtt_ms: w.rtt_ms,
-            attempts: w.attempts,
-            details: w.details.and_then(|d| d.upnp).map(|upnp| {
-                Box::new(PortDetails {
-                    upnp: Some(upnp),
-                    ..PortDetails::default()
-                })
-            }),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct WireReport {
-    target: Target,
-    ports: Vec<WirePort>,
-    control: Vec<WirePort>,
-    #[serde(default)]
-    groups: Vec<GroupPorts>,
-    verdict: Verdict,
-    started_at: String,
-    #[serde(default)]
-    duration_ms: u64,
-    #[serde(default)]
-    timeout_ms: u64,
-}
-
-/// A `port` event; `None` when it names no group.
-fn port_event(w: WirePort) -> Option<PortEvent> {
-    Some(PortEvent {
-        group: w.group?,
-        group_name: w.group_name.clone(),
-        result: w.into(),
-    })
-}
-
-fn report(w: WireReport) -> Report {
-    Report {
-        target: w.target,
-        ports: w.ports.into_iter().map(Into::into).collect(),
-        control: w.control.into_iter().map(Into::into).collect(),
-        groups: w.groups,
-        verdict: w.verdict,
-        started_at: w.started_at,
-        duration_ms: w.duration_ms,
-        timeout_ms: w.timeout_ms,
-    }
-}
-
 /// Decodes one event of the scan stream. `Ok(None)` for event names the page
 /// does not know (a newer probe may send more); `Err` for a known event whose
-/// data does not parse.
+/// data does not parse. The data are read with [`api::read`], which in the
+/// page lets the browser parse the JSON (of a port's details, only what a
+/// UPnP device said of itself is read).
 pub(crate) fn decode(ev: &SseEvent) -> Result<Option<StreamMsg>, String> {
-    let err = |_: serde_json::Error| format!("unreadable `{}` event", ev.event);
-    Ok(Some(match ev.event.as_str() {
-        api::event::QUEUED => StreamMsg::Queued(serde_json::from_str(&ev.data).map_err(err)?),
-        api::event::STARTED => StreamMsg::Started(serde_json::from_str(&ev.data).map_err(err)?),
-        api::event::PORT => StreamMsg::Port(
-            port_event(serde_json::from_str(&ev.data).map_err(err)?)
-                .ok_or_else(|| format!("`{}` event without a group", ev.event))?,
-        ),
-        api::event::FINISHED => StreamMsg::Finished(Box::new(report(
-            serde_json::from_str(&ev.data).map_err(err)?,
-        ))),
-        api::event::ERROR => StreamMsg::Error(serde_json::from_str(&ev.data).map_err(err)?),
+    let data = ev.data.as_str();
+    let msg = match ev.event.as_str() {
+        api::event::QUEUED => read_json(data).map(StreamMsg::Queued),
+        api::event::STARTED => read_json(data).map(StreamMsg::Started),
+        api::event::PORT => read_json(data).map(StreamMsg::Port),
+        api::event::FINISHED => read_json(data).map(|r| StreamMsg::Finished(Box::new(r))),
+        api::event::ERROR => read_json(data).map(StreamMsg::Error),
         _ => return Ok(None),
-    }))
+    };
+    msg.map(Some)
+        .ok_or_else(|| format!("unreadable `{}` event", ev.event))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{PortGroup, PortState};
+    use crate::api::{PortGroup, PortState, UpnpDetails};
 
     fn ev(event: &str, data: &str) -> SseEvent {
         SseEvent {

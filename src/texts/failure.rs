@@ -3,6 +3,7 @@
 
 use super::Lang;
 use super::page_texts::texts;
+use crate::api::read::read_json;
 use crate::api::{ErrorBody, ErrorCode, Family};
 
 /// Every way a check can fail, as far as the visitor needs to tell them apart.
@@ -133,10 +134,10 @@ pub(crate) fn classify_response(
     retry_after_header: Option<&str>,
 ) -> Failure {
     let header = parse_retry_after(retry_after_header);
-    match serde_json::from_str::<ErrorBody>(body) {
-        Ok(b) => Failure::from_error_body(b, header),
+    match read_json::<ErrorBody>(body) {
+        Some(b) => Failure::from_error_body(b, header),
         // Not the probe's JSON: still honour the status where it is clear.
-        Err(_) => match status {
+        None => match status {
             429 => Failure::RateLimited {
                 retry_after_s: header,
             },

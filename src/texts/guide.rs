@@ -11,6 +11,7 @@
 use serde::Deserialize;
 
 use super::Lang;
+use crate::api::read::{Node, Read, field, optional, read_json};
 
 /// A guide: a heading, a sentence of context and numbered steps.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -35,6 +36,26 @@ pub struct Step {
     /// Where in the router's menus, as the interface names it.
     #[serde(default)]
     pub menu: Option<String>,
+}
+
+impl Read for Guide {
+    fn read<N: Node>(node: &N) -> Option<Self> {
+        Some(Guide {
+            name: field(node, "name")?,
+            intro: field(node, "intro")?,
+            steps: field(node, "steps")?,
+        })
+    }
+}
+
+impl Read for Step {
+    fn read<N: Node>(node: &N) -> Option<Self> {
+        Some(Step {
+            title: field(node, "title")?,
+            text: field(node, "text")?,
+            menu: optional(node, "menu")?,
+        })
+    }
 }
 
 /// The routers the visitor can pick.
@@ -97,14 +118,13 @@ pub fn bundle_path(lang: Lang) -> String {
 /// One language's guides with their file names: the bundle the page
 /// fetches, a list of pairs (`[["fritzbox", {…}], …]`, which reads with
 /// less code in the page's wasm than a map).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuideSet(Vec<(String, Guide)>);
 
 impl GuideSet {
     /// Reads a bundle; `None` if it does not parse.
     pub fn parse(json: &str) -> Option<GuideSet> {
-        serde_json::from_str(json).ok()
+        read_json(json).map(GuideSet)
     }
 
     /// A guide by file name. A name the bundle lacks (a bundle from another
@@ -235,6 +255,20 @@ mod tests {
     fn every_guide_file_parses_in_both_languages() {
         for lang in Lang::ALL {
             assert!(compiled(lang).is_some(), "{lang:?}");
+        }
+    }
+
+    /// The page reads the files without serde (`api::read`), which skips
+    /// unknown members; serde with `deny_unknown_fields` finds a misspelt
+    /// one, and both must read the same guide.
+    #[test]
+    fn every_guide_file_has_only_known_members_and_reads_as_serde_reads_it() {
+        for lang in Lang::ALL {
+            for (name, json) in files(lang) {
+                let strict: Guide =
+                    serde_json::from_str(json).unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(read_json::<Guide>(json), Some(strict), "{lang:?} {name}");
+            }
         }
     }
 

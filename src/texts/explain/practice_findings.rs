@@ -7,6 +7,7 @@
 #[cfg(any(not(target_arch = "wasm32"), feature = "fixtures"))]
 use super::reported_findings;
 use crate::api::FindingId;
+#[cfg(any(not(target_arch = "wasm32"), feature = "fixtures"))]
 use crate::texts::Lang;
 
 /// The findings of the practice check, in the order the page lists their

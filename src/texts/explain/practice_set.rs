@@ -12,15 +12,16 @@
 
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::Explanation;
+use crate::api::read::{Node, Read, field, optional};
 use crate::api::{Finding, FindingId};
 use crate::texts::Lang;
 use crate::texts::words::port_list;
 
 /// One finding's texts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct FindingTexts {
     pub id: FindingId,
     /// With `{ports}`.
@@ -37,8 +38,22 @@ pub(crate) struct FindingTexts {
     pub router_step: Option<String>,
 }
 
+impl Read for FindingTexts {
+    fn read<N: Node>(node: &N) -> Option<Self> {
+        Some(FindingTexts {
+            id: field(node, "id")?,
+            title: field(node, "title")?,
+            what: field(node, "what")?,
+            attacker: field(node, "attacker")?,
+            urgency: field(node, "urgency")?,
+            device_step: optional(node, "device_step")?,
+            router_step: optional(node, "router_step")?,
+        })
+    }
+}
+
 /// Every practice finding's texts in one language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub(crate) struct PracticeSet(Vec<FindingTexts>);
 
@@ -46,7 +61,7 @@ impl PracticeSet {
     /// Reads a set; `None` if it does not parse.
     #[cfg(any(target_arch = "wasm32", test))]
     pub(crate) fn parse(json: &str) -> Option<PracticeSet> {
-        serde_json::from_str(json).ok()
+        crate::api::read::read_json(json).map(PracticeSet)
     }
 }
 
