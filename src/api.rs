@@ -129,6 +129,15 @@ pub enum PortState {
 }
 
 impl PortState {
+    /// Every state, in the order above.
+    pub const ALL: [PortState; 5] = [
+        PortState::Open,
+        PortState::Closed,
+        PortState::Filtered,
+        PortState::OpenFiltered,
+        PortState::Error,
+    ];
+
     /// Whether the address answered for this port (open or closed).
     pub fn answered(self) -> bool {
         matches!(self, PortState::Open | PortState::Closed)
@@ -422,6 +431,49 @@ pub enum FindingId {
     ExchangeExposed,
     /// The Exchange server's version no longer gets security updates.
     ExchangeUnsupported,
+}
+
+impl FindingId {
+    /// Every finding id (the test `finding_id_all_holds_every_id` fails to
+    /// compile when one is added, which leads here).
+    pub const ALL: [FindingId; 36] = [
+        FindingId::SmbExposed,
+        FindingId::UnexpectedOpen,
+        FindingId::HttpsExposed,
+        FindingId::RangeReachable,
+        FindingId::ScanIncomplete,
+        FindingId::SmbGuestAccess,
+        FindingId::Smb1Enabled,
+        FindingId::SmbSigningNotRequired,
+        FindingId::TlsOutdated,
+        FindingId::AdminInterfaceExposed,
+        FindingId::HttpExposed,
+        FindingId::KerberosExposed,
+        FindingId::RdpExposed,
+        FindingId::VncNoAuth,
+        FindingId::VncExposed,
+        FindingId::DatabaseExposed,
+        FindingId::TelnetExposed,
+        FindingId::FtpExposed,
+        FindingId::PrinterExposed,
+        FindingId::SshExposed,
+        FindingId::NetbiosExposed,
+        FindingId::UpnpExposed,
+        FindingId::DnsOpenResolver,
+        FindingId::NtpExposed,
+        FindingId::NtpMonlist,
+        FindingId::SnmpPublic,
+        FindingId::NetbiosNsExposed,
+        FindingId::MdnsExposed,
+        FindingId::WsDiscoveryExposed,
+        FindingId::MssqlBrowserExposed,
+        FindingId::SipExposed,
+        FindingId::PortmapperExposed,
+        FindingId::LdapExposed,
+        FindingId::CldapExposed,
+        FindingId::ExchangeExposed,
+        FindingId::ExchangeUnsupported,
+    ];
 }
 
 /// One conclusion the verdict rules drew from the port states.

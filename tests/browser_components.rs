@@ -166,16 +166,9 @@ fn done(lang: Lang, report: Report) -> PageState {
 #[wasm_bindgen_test]
 fn the_page_reads_what_the_probe_writes() {
     use portcheck::api::read::read_json;
-    let states = [
-        PortState::Open,
-        PortState::Closed,
-        PortState::Filtered,
-        PortState::OpenFiltered,
-        PortState::Error,
-    ];
     for plan in Plan::catalogue() {
         let ip = "2001:db8::7".parse().unwrap();
-        let mut report = plan.sample_report(ip, |_, port| states[usize::from(port) % 5]);
+        let mut report = plan.sample_report(ip, |_, port| PortState::ALL[usize::from(port) % 5]);
         for (n, r) in report.ports.iter_mut().enumerate() {
             r.rtt_ms = Some(0.1 + n as f64 / 3.0);
         }

@@ -243,3 +243,70 @@ fn group_results_match_the_transport() {
         .expect("directory");
     assert!(dir.contains(111, Transport::Tcp) && dir.udp.is_empty());
 }
+
+/// `PortState::ALL` holds each state once, in declaration order. The match
+/// stops compiling when a state is added, which leads here: the new state
+/// then goes into `ALL` too.
+#[test]
+fn port_state_all_holds_every_state_once() {
+    let position = |s: PortState| match s {
+        PortState::Open => 0,
+        PortState::Closed => 1,
+        PortState::Filtered => 2,
+        PortState::OpenFiltered => 3,
+        PortState::Error => 4,
+    };
+    for (i, &s) in PortState::ALL.iter().enumerate() {
+        assert_eq!(position(s), i, "{s:?}");
+    }
+}
+
+/// `FindingId::ALL` holds each id once. The match stops compiling when an
+/// id is added, which leads here: the new id then goes into `ALL` too.
+#[test]
+fn finding_id_all_holds_every_id() {
+    for id in FindingId::ALL {
+        match id {
+            FindingId::SmbExposed
+            | FindingId::UnexpectedOpen
+            | FindingId::HttpsExposed
+            | FindingId::RangeReachable
+            | FindingId::ScanIncomplete
+            | FindingId::SmbGuestAccess
+            | FindingId::Smb1Enabled
+            | FindingId::SmbSigningNotRequired
+            | FindingId::TlsOutdated
+            | FindingId::AdminInterfaceExposed
+            | FindingId::HttpExposed
+            | FindingId::KerberosExposed
+            | FindingId::RdpExposed
+            | FindingId::VncNoAuth
+            | FindingId::VncExposed
+            | FindingId::DatabaseExposed
+            | FindingId::TelnetExposed
+            | FindingId::FtpExposed
+            | FindingId::PrinterExposed
+            | FindingId::SshExposed
+            | FindingId::NetbiosExposed
+            | FindingId::UpnpExposed
+            | FindingId::DnsOpenResolver
+            | FindingId::NtpExposed
+            | FindingId::NtpMonlist
+            | FindingId::SnmpPublic
+            | FindingId::NetbiosNsExposed
+            | FindingId::MdnsExposed
+            | FindingId::WsDiscoveryExposed
+            | FindingId::MssqlBrowserExposed
+            | FindingId::SipExposed
+            | FindingId::PortmapperExposed
+            | FindingId::LdapExposed
+            | FindingId::CldapExposed
+            | FindingId::ExchangeExposed
+            | FindingId::ExchangeUnsupported => {}
+        }
+    }
+    let mut seen = FindingId::ALL.to_vec();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), FindingId::ALL.len());
+}

@@ -336,13 +336,7 @@ mod tests {
 
     #[test]
     fn words_follow_the_order_of_the_api_enums() {
-        let states = [
-            PortState::Open,
-            PortState::Closed,
-            PortState::Filtered,
-            PortState::OpenFiltered,
-            PortState::Error,
-        ];
+        let states = PortState::ALL;
         let words = states.map(|s| state_word(s, Lang::En));
         assert_eq!(
             words,

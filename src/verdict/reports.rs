@@ -285,7 +285,7 @@ mod tests {
         for r in [MYSQL, POSTGRES] {
             assert!(REPORTS.contains(&r));
         }
-        for id in crate::verdict::tests::all_finding_ids() {
+        for id in crate::api::FindingId::ALL {
             if let Some(r) = report_of(id) {
                 assert!(REPORTS.contains(&r), "{id:?}: {} not in REPORTS", r.name);
             }

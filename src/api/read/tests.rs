@@ -9,21 +9,11 @@ use serde::Serialize;
 use super::*;
 use crate::api::{ErrorBody, ErrorCode, ErrorDetail, FindingId, PortDetails, Queued, SiteInfo};
 use crate::plan::{Plan, PortGroup};
-use crate::verdict::tests::all_finding_ids;
 
 /// Written by serde (the probe's side), read by [`read_json`] (the page's).
 fn round_trip<T: Serialize + Read>(value: &T) -> Option<T> {
     read_json(&serde_json::to_string(value).expect("serializable"))
 }
-
-const STATES: [PortState; 6] = [
-    PortState::Open,
-    PortState::Closed,
-    PortState::Filtered,
-    PortState::OpenFiltered,
-    PortState::Error,
-    PortState::Filtered,
-];
 
 fn addresses() -> [IpAddr; 2] {
     ["192.0.2.7".parse().unwrap(), "2001:db8::7".parse().unwrap()]
@@ -38,7 +28,7 @@ fn every_plan_s_events_and_report_read_back_as_written() {
                 assert_eq!(round_trip(&started), Some(started.clone()), "{}", plan.name);
             }
             // Every state and its reason, over both transports.
-            let report = plan.sample_report(ip, |_, port| STATES[usize::from(port) % 6]);
+            let report = plan.sample_report(ip, |_, port| PortState::ALL[usize::from(port) % 5]);
             assert!(!report.verdict.findings.is_empty());
             assert_eq!(round_trip(&report), Some(report.clone()), "{}", plan.name);
             for result in report.ports.iter().chain(&report.control) {
@@ -55,7 +45,7 @@ fn every_plan_s_events_and_report_read_back_as_written() {
 
 #[test]
 fn findings_with_groups_and_report_names_read_back() {
-    for (n, id) in all_finding_ids().into_iter().enumerate() {
+    for (n, id) in FindingId::ALL.into_iter().enumerate() {
         let mut finding = Finding::new(id, Severity::Warning, vec![445, 3389]);
         if n % 2 == 0 {
             finding.group = Some("440-449".into());
@@ -161,7 +151,7 @@ fn members_follow_serde_s_rules() {
 
 #[test]
 fn unit_enums_are_read_by_their_serde_names() {
-    for id in all_finding_ids() {
+    for id in FindingId::ALL {
         assert_eq!(round_trip(&id), Some(id));
     }
     assert_eq!(read_json::<FindingId>(r#""SmbExposed""#), None);
@@ -206,7 +196,7 @@ fn any_result() -> impl Strategy<Value = PortResult> {
     (
         any::<u16>(),
         "\\PC{0,16}",
-        prop::sample::select(STATES.to_vec()),
+        prop::sample::select(PortState::ALL.to_vec()),
         // Milliseconds with up to three decimals, as a scan measures them
         // (serde_json's own float parsing is exact for these).
         prop::option::of((0u32..100_000_000).prop_map(|us| f64::from(us) / 1000.0)),

@@ -105,7 +105,7 @@ fn a_result_page_in_both_languages() {
 fn every_finding_is_rendered_with_its_explanation() {
     let site = Site::default();
     let plan = Plan::standard();
-    for id in crate::verdict::tests::all_finding_ids() {
+    for id in crate::api::FindingId::ALL {
         let mut r = celle_report();
         let f = Finding::new(id, Severity::Warning, vec![445]);
         r.verdict.findings = vec![f.clone()];

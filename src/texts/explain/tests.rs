@@ -4,14 +4,9 @@
 use super::*;
 use crate::api::{PortGroup, Severity};
 
-/// Every finding id (the verdict's tests keep the exhaustive list).
-fn all_ids() -> Vec<FindingId> {
-    crate::verdict::tests::all_finding_ids()
-}
-
 #[test]
 fn every_finding_is_explained_in_both_languages() {
-    for id in all_ids() {
+    for id in FindingId::ALL {
         for ports in [vec![445], vec![440, 441, 442]] {
             let f = Finding {
                 id,

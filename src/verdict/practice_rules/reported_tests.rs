@@ -685,7 +685,7 @@ fn every_finding_with_a_report_has_the_report_s_severity() {
             assert_eq!(names, vec![r.name], "{:?}", f.id);
         }
     }
-    for id in crate::verdict::tests::all_finding_ids() {
+    for id in crate::api::FindingId::ALL {
         // upnp-exposed has its own rule and tests (`verdict::upnp`).
         if report_of(id).is_some() && id != UpnpExposed {
             assert!(seen.contains(&id), "{id:?} not exercised");
