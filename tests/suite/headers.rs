@@ -102,7 +102,7 @@ async fn pages_assets_and_api_carry_the_right_headers() {
         assert!(csp.ends_with("frame-ancestors 'none'"));
         assert_eq!(h(&headers, "x-frame-options"), Some("DENY"));
         assert_eq!(h(&headers, "x-content-type-options"), Some("nosniff"));
-        assert_eq!(h(&headers, "referrer-policy"), Some("no-referrer"));
+        assert_eq!(h(&headers, "referrer-policy"), Some("same-origin"));
         assert_eq!(
             h(&headers, "strict-transport-security"),
             Some("max-age=31536000")

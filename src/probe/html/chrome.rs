@@ -144,7 +144,7 @@ pub(crate) fn document(view: &View<'_>, title: &str, body: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"referrer\" content=\"no-referrer\"><title>{}</title>{head}\
+         <meta name=\"referrer\" content=\"same-origin\"><title>{}</title>{head}\
          <link rel=\"stylesheet\" href=\"/theme.css\"></head><body>{body}</body></html>\n",
         view.lang.code(),
         Esc(title),

@@ -99,7 +99,7 @@ pub(crate) fn security_headers(site: &Site, kind: Kind<'_>) -> Vec<(HeaderName, 
         content_security_policy(site, kind),
     );
     push(header::X_CONTENT_TYPE_OPTIONS, "nosniff".into());
-    push(header::REFERRER_POLICY, "no-referrer".into());
+    push(header::REFERRER_POLICY, "same-origin".into());
     push(
         HeaderName::from_static("permissions-policy"),
         PERMISSIONS_POLICY.into(),
@@ -234,7 +234,7 @@ mod tests {
             Some("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
         );
         assert_eq!(get(&h, "x-content-type-options"), Some("nosniff"));
-        assert_eq!(get(&h, "referrer-policy"), Some("no-referrer"));
+        assert_eq!(get(&h, "referrer-policy"), Some("same-origin"));
         assert_eq!(get(&h, "x-frame-options"), Some("DENY"));
         assert_eq!(get(&h, "cross-origin-resource-policy"), Some("same-origin"));
         assert!(get(&h, "permissions-policy").unwrap().contains("camera=()"));

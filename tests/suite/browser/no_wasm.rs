@@ -29,9 +29,10 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::support::browser::{
-    Options, Scripts, WAIT, assert_axe_clean, can_run, js, serve_html, wait_js, with_browser,
+    Options, Scripts, WAIT, assert_axe_clean, can_run, dist, js, serial, serve_html, wait_js,
+    with_browser,
 };
-use crate::support::{ProbeProcess, get_json};
+use crate::support::{ProbeProcess, gate, get_json, in_own_netns};
 
 use super::page::{prepare, probe};
 
@@ -367,4 +368,64 @@ async fn a_form_on_another_site_gets_403() {
         assert!(c.find(Locator::Css("[data-verdict]")).await.is_err());
     })
     .await;
+}
+
+/// On plain HTTP at an address that is not loopback (a practice's own
+/// network, the lab), browsers send no Fetch Metadata: only potentially
+/// trustworthy origins get it. The form's post passes because the page's
+/// `Referrer-Policy: same-origin` lets the browser send the page's own
+/// origin, which names the host the post goes to (rule 3 of the origin
+/// guard). Under `no-referrer` the post carried `Origin: null` and was
+/// refused as cross-site. In a network namespace of its own with one
+/// documentation address on `lo`; in every engine.
+#[test]
+#[ignore = "needs root, dist/ and a browser: run scripts/test-page"]
+fn without_javascript_the_form_works_over_plain_http_at_a_public_address() {
+    const TEST: &str = "without_javascript_the_form_works_over_plain_http_at_a_public_address";
+    const ADDRESS: &str = "198.51.100.23";
+    if !super::ready(TEST) || !gate::gate(TEST, gate::tools(&["ip"])) {
+        return;
+    }
+    in_own_netns(&[format!("{ADDRESS}/32")], || async {
+        let _one = serial().await;
+        let www = dist();
+        let listen = format!("{ADDRESS}:0");
+        let probe = ProbeProcess::start(&[
+            "--listen",
+            &listen,
+            "--www",
+            www.to_str().expect("UTF-8 path"),
+            "--allow-target",
+            &format!("{ADDRESS}/32"),
+            "--rate-burst",
+            "1000",
+        ]);
+        let options = Options {
+            scripts: Scripts::None,
+            documentation_addresses: true,
+            ..Options::default()
+        };
+        with_browser(options, |c| async move {
+            c.goto(&probe.url("/?lang=de"))
+                .await
+                .expect("open the page");
+            element(&c, "#static-consent")
+                .await
+                .click()
+                .await
+                .expect("click the consent button");
+            // The result page or the failure page, whichever comes.
+            let answer = element(&c, "[data-verdict], [data-failure]").await;
+            let failure = answer.attr("data-failure").await.expect("attribute");
+            assert_eq!(failure, None, "the form's post was refused");
+            assert!(
+                answer
+                    .attr("data-verdict")
+                    .await
+                    .expect("attribute")
+                    .is_some()
+            );
+        })
+        .await;
+    });
 }

@@ -25,7 +25,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::support::browser::{self, Options, click, js, wait_js, with_browser};
+use crate::support::browser::{self, Options, Scripts, click, js, wait_js, with_browser};
 use crate::support::gate;
 use crate::support::lab::{Lab, in_namespace, in_ns};
 
@@ -56,51 +56,181 @@ fn bench_first_visit_after_start_vs_warm() {
     let mut times: Vec<Vec<(Visit, Visit)>> = vec![Vec::new(); builds.len()];
     for round in 0..rounds {
         for (b, (name, www)) in builds.iter().enumerate() {
-            let mut probe = Command::new("ip")
-                .args([
-                    "netns",
-                    "exec",
-                    lab.probe_ns(),
-                    env!("CARGO_BIN_EXE_portcheck"),
-                ])
-                .args(["serve", "--listen", &format!("[::]:{PORT}"), "--www", www])
-                .args([
-                    "--allow-target",
-                    "198.51.100.0/24",
-                    "--allow-target",
-                    "2001:db8::/32",
-                ])
-                .args(["--rate-burst", "100000", "--rate-refill-secs", "1"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start a probe");
-            let healthy = (0..400).any(|_| {
-                let out = in_ns(
-                    lab.probe_ns(),
-                    "curl",
-                    &[
-                        "-sf",
-                        "-o",
-                        "/dev/null",
-                        "--max-time",
-                        "1",
-                        &format!("{base}/healthz"),
-                    ],
-                );
-                out.status.success() || {
-                    std::thread::sleep(std::time::Duration::from_millis(25));
-                    false
-                }
-            });
-            assert!(healthy, "the fresh probe did not become healthy");
+            let probe = Probe::start(&lab, www, &base);
             let (first, warm) = visit_twice(&visitor.ns, &format!("{base}/?lang=de"));
-            let _ = probe.kill();
-            let _ = probe.wait();
+            drop(probe);
             println!("round {round}, {name}: first visit {first}; warm visit {warm}");
             times[b].push((first, warm));
         }
     }
+    let engine = browser::Engine::current().name();
+    let names: Vec<&str> = builds.iter().map(|(name, _)| *name).collect();
+    print_summary(
+        &format!("FIRST VISIT SUMMARY ({engine}, wan80, {rounds} rounds, medians"),
+        &names,
+        &times,
+    );
+}
+
+/// Benchmark (ignored; needs root and a browser): a check without
+/// JavaScript (the consent form in `/`, then the result page the probe
+/// writes) against the app's check, in the same browser, build and lab
+/// (`wan80`, 80 ms), in turns every round. Both are timed from outside the
+/// page, as a page without scripts cannot time itself: WebDriver's clock
+/// from the navigation to the consent button found, to the verdict found
+/// after the click, and to the router guides (in the result page without
+/// JavaScript; fetched by the app). A first visit with an empty cache, then
+/// a warm one in the same browser. Prints medians and the form's as ratios
+/// of the app's; asserts nothing about time.
+///
+/// ```sh
+/// PORTCHECK_BROWSER=firefox cargo test --test suite -- --ignored --nocapture \
+///   lab::first_visit::bench_form   # root
+/// ```
+#[test]
+#[ignore = "benchmark: cargo test --test suite -- --ignored --nocapture lab::first_visit::bench_form"]
+fn bench_form_without_javascript_against_the_app() {
+    const TEST: &str = "bench_form_without_javascript_against_the_app";
+    if !gate::gate(TEST, browser::ready()) {
+        return;
+    }
+    let Some(lab) = Lab::for_test(TEST, &["wan80"], &[]) else {
+        return;
+    };
+    let visitor = lab.visitor("wan80");
+    let rounds: usize = std::env::var("PORTCHECK_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let base = format!("http://{}:{PORT}", lab.get("PROBE_IPV4"));
+    let dist = browser::dist().display().to_string();
+    let ways = [
+        Way {
+            name: "form without JavaScript",
+            scripts: Scripts::None,
+            consent: "#static-consent",
+            guides: "details.router-guide",
+        },
+        Way {
+            name: "app",
+            scripts: Scripts::All,
+            consent: "#consent",
+            guides: "input[name=router]",
+        },
+    ];
+    let mut times: Vec<Vec<(Visit, Visit)>> = vec![Vec::new(); ways.len()];
+    for round in 0..rounds {
+        for (w, way) in ways.iter().enumerate() {
+            let probe = Probe::start(&lab, &dist, &base);
+            let (first, warm) =
+                visit_twice_from_outside(&visitor.ns, &format!("{base}/?lang=de"), way);
+            drop(probe);
+            println!(
+                "round {round}, {}: first visit {first}; warm visit {warm}",
+                way.name
+            );
+            times[w].push((first, warm));
+        }
+    }
+    let engine = browser::Engine::current().name();
+    let names: Vec<&str> = ways.iter().map(|w| w.name).collect();
+    print_summary(
+        &format!("FORM SUMMARY ({engine}, wan80, {rounds} rounds, medians, timed over WebDriver"),
+        &names,
+        &times,
+    );
+}
+
+/// One way to check: how the browser runs and what marks its steps.
+struct Way {
+    name: &'static str,
+    scripts: Scripts,
+    /// The consent button.
+    consent: &'static str,
+    /// The router guides, ready to pick.
+    guides: &'static str,
+}
+
+/// Two visits of `url` in one fresh browser inside namespace `ns` that runs
+/// scripts as `way` says, timed over WebDriver.
+fn visit_twice_from_outside(ns: &str, url: &str, way: &Way) -> (Visit, Visit) {
+    let url = url.to_owned();
+    let options = Options {
+        scripts: way.scripts,
+        documentation_addresses: true,
+        ..Options::default()
+    };
+    let marks = (way.consent, way.guides);
+    in_namespace(ns, async move || {
+        with_browser(options, async |c| {
+            let mut visits = Vec::new();
+            for _ in 0..2 {
+                visits.push(visit_from_outside(&c, &url, marks).await);
+            }
+            (visits[0], visits[1])
+        })
+        .await
+    })
+}
+
+/// One visit timed by WebDriver's side: `marks` are the consent button's
+/// and the guides' selectors. A navigation that shows Chromium's
+/// `ERR_NETWORK_CHANGED` page (see [`open`]) is made again and timed anew.
+async fn visit_from_outside(c: &fantoccini::Client, url: &str, marks: (&str, &str)) -> Visit {
+    use fantoccini::Locator;
+    use std::time::{Duration, Instant};
+    let (consent_css, guides_css) = marks;
+    let found = async |css: &str| {
+        let waited = c
+            .wait()
+            .at_most(Duration::from_secs(60))
+            .every(Duration::from_millis(20))
+            .for_element(Locator::Css(css))
+            .await;
+        if let Err(e) = waited {
+            let page = c.source().await.unwrap_or_default();
+            panic!("no {css}: {e}; the page: {page}");
+        }
+    };
+    for attempt in 0..3 {
+        let started = Instant::now();
+        let ms = || started.elapsed().as_secs_f64() * 1000.0;
+        c.goto(url).await.expect("open the page");
+        let button = loop {
+            if let Ok(button) = c.find(Locator::Css(consent_css)).await {
+                break Some(button);
+            }
+            if c.source()
+                .await
+                .is_ok_and(|s| s.contains("ERR_NETWORK_CHANGED"))
+            {
+                println!("attempt {attempt}: the browser saw a network change; opening again");
+                break None;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "no consent button after 60 s"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        let Some(button) = button else { continue };
+        let consent = ms();
+        button.click().await.expect("click the consent button");
+        found("[data-verdict]").await;
+        let verdict = ms();
+        found(guides_css).await;
+        return Visit {
+            consent,
+            verdict,
+            guides: ms(),
+        };
+    }
+    panic!("the browser kept seeing network changes");
+}
+
+/// Prints each line's medians of first and warm visits; the first line's
+/// also as ratios of the second's, when there is one.
+fn print_summary(title: &str, names: &[&str], times: &[Vec<(Visit, Visit)>]) {
     let median = |xs: &[(Visit, Visit)], pick: &Pick| {
         let mut v: Vec<f64> = xs.iter().map(pick).collect();
         v.sort_by(f64::total_cmp);
@@ -114,8 +244,7 @@ fn bench_first_visit_after_start_vs_warm() {
         ("guides first", &|t| t.0.guides),
         ("guides warm", &|t| t.1.guides),
     ];
-    let engine = browser::Engine::current().name();
-    for (b, (name, _)) in builds.iter().enumerate() {
+    for (b, name) in names.iter().enumerate() {
         let line: Vec<String> = picks
             .iter()
             .map(|(what, pick)| {
@@ -128,15 +257,67 @@ fn bench_first_visit_after_start_vs_warm() {
                 }
             })
             .collect();
-        println!(
-            "FIRST VISIT SUMMARY ({engine}, wan80, {rounds} rounds, medians, {name}{}): {}",
-            if b == 0 && builds.len() > 1 {
-                "; ratio to the reference"
-            } else {
-                ""
-            },
-            line.join(", ")
-        );
+        let ratio = match names.get(1) {
+            Some(reference) if b == 0 => format!("; ratio to {reference}"),
+            _ => String::new(),
+        };
+        println!("{title}, {name}{ratio}): {}", line.join(", "));
+    }
+}
+
+/// A fresh probe in the lab's probe namespace serving `www` on [`PORT`],
+/// healthy; stopped on drop.
+struct Probe(std::process::Child);
+
+impl Probe {
+    fn start(lab: &Lab, www: &str, base: &str) -> Probe {
+        let child = Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                lab.probe_ns(),
+                env!("CARGO_BIN_EXE_portcheck"),
+            ])
+            .args(["serve", "--listen", &format!("[::]:{PORT}"), "--www", www])
+            .args([
+                "--allow-target",
+                "198.51.100.0/24",
+                "--allow-target",
+                "2001:db8::/32",
+            ])
+            .args(["--rate-burst", "100000", "--rate-refill-secs", "1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start a probe");
+        let probe = Probe(child);
+        let healthy = (0..400).any(|_| {
+            let out = in_ns(
+                lab.probe_ns(),
+                "curl",
+                &[
+                    "-sf",
+                    "-o",
+                    "/dev/null",
+                    "--max-time",
+                    "1",
+                    &format!("{base}/healthz"),
+                ],
+            );
+            out.status.success() || {
+                std::thread::sleep(std::time::Duration::from_millis(25));
+                false
+            }
+        });
+        assert!(healthy, "the fresh probe did not become healthy");
+        probe
+    }
+}
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
