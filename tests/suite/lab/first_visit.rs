@@ -34,20 +34,16 @@ const PORT: &str = "9090";
 #[test]
 #[ignore = "benchmark: cargo test --test suite -- --ignored --nocapture lab::first_visit"]
 fn bench_first_visit_after_start_vs_warm() {
-    const TEST: &str = "bench_first_visit_after_start_vs_warm";
-    if !gate::gate(TEST, browser::ready()) {
-        return;
-    }
-    let Some(lab) = Lab::for_test(TEST, &["wan80"], &[]) else {
+    let Some(Bench {
+        lab,
+        visitor_ns,
+        rounds,
+        base,
+        dist,
+    }) = Bench::set_up("bench_first_visit_after_start_vs_warm")
+    else {
         return;
     };
-    let visitor = lab.visitor("wan80");
-    let rounds: usize = std::env::var("PORTCHECK_BENCH_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5);
-    let base = format!("http://{}:{PORT}", lab.get("PROBE_IPV4"));
-    let dist = browser::dist().display().to_string();
     let reference = std::env::var("PORTCHECK_BENCH_REFERENCE_WWW").ok();
     let builds: Vec<(&str, String)> = std::iter::once(("dist", dist))
         .chain(reference.map(|r| ("reference", r)))
@@ -57,7 +53,7 @@ fn bench_first_visit_after_start_vs_warm() {
     for round in 0..rounds {
         for (b, (name, www)) in builds.iter().enumerate() {
             let probe = Probe::start(&lab, www, &base);
-            let (first, warm) = visit_twice(&visitor.ns, &format!("{base}/?lang=de"));
+            let (first, warm) = visit_twice(&visitor_ns, &format!("{base}/?lang=de"));
             drop(probe);
             println!("round {round}, {name}: first visit {first}; warm visit {warm}");
             times[b].push((first, warm));
@@ -90,20 +86,16 @@ fn bench_first_visit_after_start_vs_warm() {
 #[test]
 #[ignore = "benchmark: cargo test --test suite -- --ignored --nocapture lab::first_visit::bench_form"]
 fn bench_form_without_javascript_against_the_app() {
-    const TEST: &str = "bench_form_without_javascript_against_the_app";
-    if !gate::gate(TEST, browser::ready()) {
-        return;
-    }
-    let Some(lab) = Lab::for_test(TEST, &["wan80"], &[]) else {
+    let Some(Bench {
+        lab,
+        visitor_ns,
+        rounds,
+        base,
+        dist,
+    }) = Bench::set_up("bench_form_without_javascript_against_the_app")
+    else {
         return;
     };
-    let visitor = lab.visitor("wan80");
-    let rounds: usize = std::env::var("PORTCHECK_BENCH_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5);
-    let base = format!("http://{}:{PORT}", lab.get("PROBE_IPV4"));
-    let dist = browser::dist().display().to_string();
     let ways = [
         Way {
             name: "form without JavaScript",
@@ -123,7 +115,7 @@ fn bench_form_without_javascript_against_the_app() {
         for (w, way) in ways.iter().enumerate() {
             let probe = Probe::start(&lab, &dist, &base);
             let (first, warm) =
-                visit_twice_from_outside(&visitor.ns, &format!("{base}/?lang=de"), way);
+                visit_twice_from_outside(&visitor_ns, &format!("{base}/?lang=de"), way);
             drop(probe);
             println!(
                 "round {round}, {}: first visit {first}; warm visit {warm}",
@@ -262,6 +254,42 @@ fn print_summary(title: &str, names: &[&str], times: &[Vec<(Visit, Visit)>]) {
             _ => String::new(),
         };
         println!("{title}, {name}{ratio}): {}", line.join(", "));
+    }
+}
+
+/// What each benchmark sets up: the lab with its `wan80` visitor, the
+/// rounds (`PORTCHECK_BENCH_ROUNDS`, 5 by default), the probe's URL and the
+/// built page.
+struct Bench {
+    lab: Lab,
+    visitor_ns: String,
+    rounds: usize,
+    base: String,
+    dist: String,
+}
+
+impl Bench {
+    /// `None` (said loudly, or a failure under `CI`) when the browser or
+    /// the lab cannot run here.
+    fn set_up(test: &str) -> Option<Bench> {
+        if !gate::gate(test, browser::ready()) {
+            return None;
+        }
+        let lab = Lab::for_test(test, &["wan80"], &[])?;
+        let visitor_ns = lab.visitor("wan80").ns.clone();
+        let rounds = std::env::var("PORTCHECK_BENCH_ROUNDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(5);
+        let base = format!("http://{}:{PORT}", lab.get("PROBE_IPV4"));
+        let dist = browser::dist().display().to_string();
+        Some(Bench {
+            lab,
+            visitor_ns,
+            rounds,
+            base,
+            dist,
+        })
     }
 }
 
